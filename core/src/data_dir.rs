@@ -1,0 +1,18 @@
+//! Where the desk keeps its data: `--data-dir`, else `TENIN_DATA_DIR`, else the OS's per-user
+//! application data directory (on Linux `$XDG_DATA_HOME/jp.tenin.desk`, the same folder Tauri
+//! uses for the app's identifier).
+
+use std::path::PathBuf;
+
+/// The environment variable that overrides the default data directory.
+pub const ENV_VAR: &str = "TENIN_DATA_DIR";
+
+/// The app's identifier, as in `tauri.conf.json`.
+pub const APP_IDENTIFIER: &str = "jp.tenin.desk";
+
+/// Resolves the data directory from an explicit choice, the environment, or the OS default.
+pub fn resolve(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit
+        .or_else(|| std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()).map(PathBuf::from))
+        .or_else(|| dirs::data_dir().map(|d| d.join(APP_IDENTIFIER)))
+}

@@ -1,0 +1,153 @@
+//! Demo data: fictional hospitals, transport providers and requests for trying the desk out.
+//!
+//! The file (`assets/demo/`) gives request times as minutes before "now", so a freshly loaded demo
+//! has live waiting times. It is loaded through the same checks and store functions as real input,
+//! so a demo that loads is also a test of those paths.
+
+use chrono::{DateTime, Duration, FixedOffset, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::hospital::NewHospital;
+use crate::request::{NewRequestInput, PatientSex, Urgency};
+use crate::request_status::RequestStatus;
+use crate::store::transport_providers::NewTransportProvider;
+use crate::store::{hospitals, requests, transport_providers};
+
+pub const FORMAT: &str = "tenin-demo-data";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoData {
+    pub format: String,
+    pub format_version: u32,
+    /// The region pack the data's municipality codes belong to.
+    pub region_pack: String,
+    #[serde(default)]
+    pub note: String,
+    pub hospitals: Vec<DemoHospital>,
+    pub transport_providers: Vec<NewTransportProvider>,
+    pub requests: Vec<DemoRequest>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoHospital {
+    pub code: String,
+    pub name: String,
+    pub kana: String,
+    pub short_name: String,
+    pub municipality: String,
+    pub address: String,
+    pub referring: bool,
+    pub receiving: bool,
+    pub priority: bool,
+    pub cooperating: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoRequest {
+    /// The referring hospital's medical-institution code.
+    pub referring_hospital: String,
+    pub patient_initials: String,
+    pub patient_age: u8,
+    pub patient_sex: PatientSex,
+    pub residence: String,
+    pub urgency: Urgency,
+    pub clinical_summary: String,
+    pub registered_minutes_ago: i64,
+    pub history: Vec<DemoStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoStep {
+    pub to: RequestStatus,
+    pub minutes_after: i64,
+    pub note: String,
+}
+
+/// What a demo load added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DemoSummary {
+    pub hospitals: u32,
+    pub transport_providers: u32,
+    pub requests: u32,
+}
+
+impl DemoData {
+    pub fn from_json(json: &str) -> Result<DemoData> {
+        let data: DemoData =
+            serde_json::from_str(json).map_err(|e| Error::ReferenceData(format!("デモデータを読めません: {e}")))?;
+        if data.format != FORMAT || data.format_version != 1 {
+            return Err(Error::ReferenceData(format!("対応していないデモデータ形式です: {} v{}", data.format, data.format_version)));
+        }
+        Ok(data)
+    }
+
+    /// Writes everything through the ordinary checks, inside the caller's transaction.
+    pub fn load(
+        &self,
+        conn: &rusqlite::Connection,
+        user_id: &str,
+        now: DateTime<Utc>,
+        offset: FixedOffset,
+    ) -> Result<DemoSummary> {
+        for h in &self.hospitals {
+            let hospital = NewHospital {
+                code: h.code.clone(),
+                name: h.name.clone(),
+                name_kana: h.kana.clone(),
+                short_name: h.short_name.clone(),
+                municipality_code: h.municipality.clone(),
+                address: h.address.clone(),
+                is_referring: h.referring,
+                is_receiving: h.receiving,
+                is_priority: h.priority,
+                is_cooperating: h.cooperating,
+            }
+            .checked()?;
+            hospitals::insert(conn, user_id, &hospital)?;
+        }
+        for provider in &self.transport_providers {
+            transport_providers::insert(conn, user_id, provider)?;
+        }
+        // Oldest first, so the reference numbers run in registration order.
+        let mut ordered: Vec<&DemoRequest> = self.requests.iter().collect();
+        ordered.sort_by_key(|r| std::cmp::Reverse(r.registered_minutes_ago));
+        for r in ordered {
+            let Some((hospital_id, _)) = hospitals::by_code(conn, &r.referring_hospital)? else {
+                return Err(Error::ReferenceData(format!("デモの依頼元 {} が病院一覧にありません", r.referring_hospital)));
+            };
+            let checked = NewRequestInput {
+                referring_hospital_id: hospital_id,
+                patient_initials: r.patient_initials.clone(),
+                patient_age: r.patient_age.to_string(),
+                patient_sex: Some(r.patient_sex),
+                residence_municipality_code: r.residence.clone(),
+                urgency: r.urgency,
+                clinical_summary: r.clinical_summary.clone(),
+            }
+            .checked()?;
+            let registered_at = now - Duration::minutes(r.registered_minutes_ago);
+            let id = requests::insert(conn, user_id, &checked, registered_at, offset)?;
+            for step in &r.history {
+                let transition = requests::Transition {
+                    request_id: &id,
+                    to: step.to,
+                    expected_version: None,
+                    at: registered_at + Duration::minutes(step.minutes_after),
+                    note: &step.note,
+                };
+                requests::transition(conn, user_id, &transition)?;
+            }
+        }
+        Ok(DemoSummary {
+            hospitals: self.hospitals.len() as u32,
+            transport_providers: self.transport_providers.len() as u32,
+            requests: self.requests.len() as u32,
+        })
+    }
+}

@@ -1,0 +1,246 @@
+//! [`Desk`]: the one API that the app's commands and the CLI call.
+//!
+//! A desk is an opened, checked, migrated store plus the user acting on it. Every method that
+//! changes data runs in one transaction and writes its audit rows inside it. Rules (validation,
+//! workflow) are enforced here and below, never only in a UI.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::bundled;
+use crate::demo::{DemoData, DemoSummary};
+use crate::error::{Error, Result};
+use crate::hospital::{HospitalSummary, NewHospital};
+use crate::ids::{new_id, now_rfc3339};
+use crate::reference::{MunicipalityInfo, RegionPackInfo};
+use crate::region_pack::RegionPack;
+use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
+use crate::request_status::RequestStatus;
+use crate::store::users::User;
+use crate::store::{OpenError, Store, audit, hospitals, meta, reference, requests, transport_providers, users};
+
+/// The program's version, as shown in the About panel and `tenin status`.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+pub struct Desk {
+    store: Store,
+    user: User,
+    data_dir: PathBuf,
+}
+
+/// A snapshot of the desk for the About panel, the welcome screen and `tenin status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeskStatus {
+    pub app_version: String,
+    pub data_dir: String,
+    pub database_path: String,
+    pub schema_version: u32,
+    pub desk_id: String,
+    pub region_pack: RegionPackInfo,
+    pub user_name: String,
+    pub hospitals: u32,
+    pub transport_providers: u32,
+    pub requests: u32,
+    pub requests_by_status: Vec<StatusCount>,
+    pub audit_entries: u32,
+    /// Nothing entered yet and the demo offer not dismissed: the app shows its welcome screen.
+    pub show_welcome: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StatusCount {
+    pub status: RequestStatus,
+    pub count: u32,
+}
+
+impl Desk {
+    /// Opens the desk in `data_dir`; a new database is set up with the bundled region pack.
+    pub fn open(data_dir: &Path) -> std::result::Result<Desk, OpenError> {
+        let pack = bundled::default_region_pack().map_err(|e| other(data_dir, e))?;
+        Desk::open_with_pack(data_dir, &pack)
+    }
+
+    /// Opens the desk in `data_dir`; a new database is set up with `pack`. An existing database
+    /// keeps the pack it was set up with.
+    pub fn open_with_pack(data_dir: &Path, pack: &RegionPack) -> std::result::Result<Desk, OpenError> {
+        let mut store = Store::open(data_dir)?;
+        let user = store
+            .write(|tx| -> Result<User> {
+                let user = users::ensure_default(tx)?;
+                if meta::get(tx, meta::DESK_ID)?.is_none() {
+                    meta::set(tx, meta::DESK_ID, &new_id())?;
+                    meta::set(tx, meta::CREATED_AT, &now_rfc3339())?;
+                }
+                if !reference::is_loaded(tx)? {
+                    reference::load_pack(tx, pack)?;
+                    let info = serde_json::json!({"id": pack.id, "version": pack.version});
+                    let change = audit::Change::<(), _> {
+                        user_id: &user.id,
+                        action: audit::Action::Load,
+                        entity: "region_pack",
+                        entity_id: &pack.id,
+                        before: None,
+                        after: Some(&info),
+                    };
+                    audit::record(tx, change)?;
+                }
+                Ok(user)
+            })
+            .map_err(|e| other(data_dir, e))?;
+        Ok(Desk { store, user, data_dir: data_dir.to_owned() })
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn region_pack(&self) -> Result<RegionPackInfo> {
+        reference::pack_info(self.store.read())?.ok_or_else(|| Error::ReferenceData("地域パックが読み込まれていません".into()))
+    }
+
+    fn offset(&self) -> Result<FixedOffset> {
+        let minutes = self.region_pack()?.utc_offset_minutes;
+        FixedOffset::east_opt(minutes * 60).ok_or_else(|| Error::ReferenceData(format!("utc_offset_minutes: {minutes}")))
+    }
+
+    /// Today in the desk's time zone.
+    fn today(&self) -> Result<NaiveDate> {
+        Ok(Utc::now().with_timezone(&self.offset()?).date_naive())
+    }
+
+    fn plan_today(&self) -> Result<Option<String>> {
+        Ok(reference::plan_on(self.store.read(), self.today()?)?)
+    }
+
+    pub fn status(&self) -> Result<DeskStatus> {
+        let conn = self.store.read();
+        let hospitals = hospitals::count(conn)?;
+        let requests = requests::count(conn)?;
+        let dismissed = meta::get(conn, meta::WELCOME_DISMISSED)?.is_some();
+        Ok(DeskStatus {
+            app_version: APP_VERSION.to_owned(),
+            data_dir: self.data_dir.display().to_string(),
+            database_path: self.store.path().display().to_string(),
+            schema_version: self.store.schema_version()?,
+            desk_id: meta::get(conn, meta::DESK_ID)?.unwrap_or_default(),
+            region_pack: self.region_pack()?,
+            user_name: self.user.display_name.clone(),
+            hospitals,
+            transport_providers: transport_providers::count(conn)?,
+            requests,
+            requests_by_status: requests::count_by_status(conn)?
+                .into_iter()
+                .map(|(status, count)| StatusCount { status, count })
+                .collect(),
+            audit_entries: audit::count(conn)?,
+            show_welcome: hospitals == 0 && requests == 0 && !dismissed,
+        })
+    }
+
+    /// The full `PRAGMA integrity_check`: "ok" or the problems found.
+    pub fn integrity_check(&self) -> Result<String> {
+        Ok(self.store.integrity_check()?)
+    }
+
+    /// Loads the bundled demo data. Only into an empty desk: demo records must never mix with
+    /// real ones.
+    pub fn load_demo(&mut self) -> Result<DemoSummary> {
+        let data = bundled::demo_data()?;
+        self.load_demo_data(&data, Utc::now())
+    }
+
+    pub fn load_demo_data(&mut self, data: &DemoData, now: DateTime<Utc>) -> Result<DemoSummary> {
+        let pack = self.region_pack()?;
+        if data.region_pack != pack.id {
+            return Err(Error::Conflict(format!(
+                "デモデータは地域パック「{}」用です（このデスクは「{}」）",
+                data.region_pack, pack.id
+            )));
+        }
+        let offset = self.offset()?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| {
+            if hospitals::count(tx)? > 0 || requests::count(tx)? > 0 {
+                return Err(Error::Conflict("デモデータは空のデータベースにのみ読み込めます".to_owned()));
+            }
+            data.load(tx, &user_id, now, offset)
+        })
+    }
+
+    /// Remembers that the nurse chose to start without demo data.
+    pub fn dismiss_welcome(&mut self) -> Result<()> {
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| {
+            meta::set(tx, meta::WELCOME_DISMISSED, &now_rfc3339())?;
+            let change = audit::Change::<(), ()> {
+                user_id: &user_id,
+                action: audit::Action::Update,
+                entity: "desk_meta",
+                entity_id: meta::WELCOME_DISMISSED,
+                before: None,
+                after: None,
+            };
+            audit::record(tx, change)
+        })
+    }
+
+    pub fn requests(&self) -> Result<Vec<RequestSummary>> {
+        Ok(requests::list(self.store.read())?)
+    }
+
+    pub fn request(&self, id: &str) -> Result<RequestDetail> {
+        requests::get(self.store.read(), id)
+    }
+
+    /// Registers a new request in state 新規受付 and returns it as the detail page shows it.
+    pub fn create_request(&mut self, input: &NewRequestInput) -> Result<RequestDetail> {
+        let checked = input.checked()?;
+        let offset = self.offset()?;
+        let user_id = self.user.id.clone();
+        let id = self.store.write(|tx| requests::insert(tx, &user_id, &checked, Utc::now(), offset))?;
+        self.request(&id)
+    }
+
+    /// Moves a request to `to`, if the workflow allows it and nobody changed it since
+    /// `expected_version`.
+    pub fn transition(&mut self, id: &str, to: RequestStatus, expected_version: Option<u32>, note: &str) -> Result<RequestDetail> {
+        let user_id = self.user.id.clone();
+        let note = crate::text::strip_controls(note.trim());
+        let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
+        self.store.write(|tx| requests::transition(tx, &user_id, &transition))?;
+        self.request(id)
+    }
+
+    /// Adds a hospital to the directory.
+    pub fn add_hospital(&mut self, hospital: &NewHospital) -> Result<HospitalSummary> {
+        let checked = hospital.checked()?;
+        let user_id = self.user.id.clone();
+        let id = self.store.write(|tx| hospitals::insert(tx, &user_id, &checked))?;
+        let plan = self.plan_today()?;
+        hospitals::get(self.store.read(), plan.as_deref(), &id)?.ok_or(Error::NotFound { entity: "医療機関", id })
+    }
+
+    pub fn hospitals(&self, query: Option<&str>) -> Result<Vec<HospitalSummary>> {
+        let plan = self.plan_today()?;
+        Ok(hospitals::list(self.store.read(), plan.as_deref(), query)?)
+    }
+
+    pub fn municipalities(&self) -> Result<Vec<MunicipalityInfo>> {
+        let plan = self.plan_today()?;
+        Ok(reference::municipalities(self.store.read(), plan.as_deref())?)
+    }
+
+    /// The audit rows of one entity, for tests and the (later) audit viewer.
+    pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
+        Ok(audit::for_entity(self.store.read(), entity, entity_id)?)
+    }
+}
+
+fn other(data_dir: &Path, error: Error) -> OpenError {
+    OpenError::Other { path: data_dir.display().to_string(), detail: error.to_string() }
+}
+

@@ -1,0 +1,143 @@
+//! Errors of the core, and the one shape in which they leave it.
+//!
+//! Inside the core an [`Error`] is a Rust enum. At every boundary (the app's commands, the CLI's
+//! `--json`) it becomes an [`ErrorReport`]: `{code, message, problems}`. The UI branches on `code`
+//! and on each problem's `kind`, never on message text; `message` is a ready Japanese sentence for
+//! places that just print it (the CLI, logs).
+
+use serde::Serialize;
+
+use crate::request_status::RequestStatus;
+
+/// What the UI can tell apart. Only add a variant when a consumer branches on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// Input was refused; `problems` says which field and why.
+    Validation,
+    /// The record asked for does not exist.
+    NotFound,
+    /// The action conflicts with the current data (e.g. demo data into a non-empty database).
+    Conflict,
+    /// A request's state cannot move that way.
+    InvalidTransition,
+    /// The database could not be opened or used; the app shows its start-up error screen.
+    Storage,
+    /// A reference-data or demo file is malformed.
+    ReferenceData,
+}
+
+/// Why one field was refused. Tagged so the UI can phrase it in the user's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Problem {
+    Required,
+    TooLong { max: u32 },
+    OutOfRange { min: i32, max: i32 },
+    /// Not in the expected form (e.g. a code with a wrong check digit).
+    Invalid,
+    /// Names a record or code that does not exist (e.g. an unknown municipality code).
+    UnknownReference,
+    /// Exists, but may not be used here (e.g. an inactive hospital).
+    NotAllowed,
+}
+
+impl Problem {
+    fn japanese(&self) -> String {
+        match self {
+            Problem::Required => "必須項目です".to_owned(),
+            Problem::TooLong { max } => format!("{max}文字以内で入力してください"),
+            Problem::OutOfRange { min, max } => format!("{min}〜{max}の範囲で入力してください"),
+            Problem::Invalid => "形式が正しくありません".to_owned(),
+            Problem::UnknownReference => "登録されていない値です".to_owned(),
+            Problem::NotAllowed => "この項目には使用できません".to_owned(),
+        }
+    }
+}
+
+/// One refused field: its name in the transfer type, the problem, and a Japanese sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldProblem {
+    pub field: String,
+    pub problem: Problem,
+    pub message: String,
+}
+
+impl FieldProblem {
+    pub fn new(field: &str, problem: Problem) -> Self {
+        let message = problem.japanese();
+        FieldProblem { field: field.to_owned(), problem, message }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("入力内容に問題があります（{}件）", .0.len())]
+    Validation(Vec<FieldProblem>),
+    #[error("{entity}が見つかりません（{id}）")]
+    NotFound { entity: &'static str, id: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("状態を「{}」から「{}」へ変更できません", .from.label_ja(), .to.label_ja())]
+    InvalidTransition { from: RequestStatus, to: RequestStatus },
+    #[error("参照データが正しくありません: {0}")]
+    ReferenceData(String),
+    #[error("データベースの操作に失敗しました: {0}")]
+    Database(#[from] rusqlite::Error),
+    #[error("データの変換に失敗しました: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Validation(_) => ErrorCode::Validation,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            Error::ReferenceData(_) => ErrorCode::ReferenceData,
+            Error::Database(_) | Error::Json(_) => ErrorCode::Storage,
+        }
+    }
+}
+
+/// The serialised form of an error: what crosses to the UI and what `--json` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ErrorReport {
+    pub code: ErrorCode,
+    pub message: String,
+    pub problems: Vec<FieldProblem>,
+}
+
+impl From<Error> for ErrorReport {
+    fn from(error: Error) -> Self {
+        let message = error.to_string();
+        let code = error.code();
+        let problems = match error {
+            Error::Validation(problems) => problems,
+            _ => Vec::new(),
+        };
+        ErrorReport { code, message, problems }
+    }
+}
+
+/// Collects field problems while validating an input, then fails once with all of them, so a
+/// nurse sees every mistake in a form at once rather than one per attempt.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<FieldProblem>);
+
+impl Problems {
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.0.push(FieldProblem::new(field, problem));
+    }
+
+    pub fn into_result(self) -> Result<()> {
+        if self.0.is_empty() { Ok(()) } else { Err(Error::Validation(self.0)) }
+    }
+}

@@ -1,0 +1,22 @@
+//! Tenin Desk core: the domain, the store and the reference data of a hospital-transfer
+//! coordination desk. No Tauri, no display, no network: the app (`src-tauri`) and the CLI (`cli`)
+//! are thin layers over [`Desk`].
+
+pub mod bundled;
+pub mod codes;
+pub mod data_dir;
+pub mod demo;
+pub mod desk;
+pub mod error;
+pub mod hospital;
+pub mod ids;
+pub mod reference;
+pub mod region_pack;
+pub mod request;
+pub mod request_status;
+pub mod store;
+pub mod text;
+
+pub use desk::{APP_VERSION, Desk, DeskStatus};
+pub use error::{Error, ErrorCode, ErrorReport, Result};
+pub use store::OpenError;

@@ -1,0 +1,128 @@
+//! The states of a transfer request and the moves between them.
+//!
+//! new 新規受付 → checking 内容確認中 → coordinating 調整中 → placed 受入決定 →
+//! arranging_transport 搬送調整中 → transferred 転院済; and withdrawn 取下げ, not_placed 調整不成立.
+//! A request that was not placed, or whose placement fell through, is re-opened to coordinating
+//! with its history kept. The table below is the only place these rules live.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum RequestStatus {
+    New,
+    Checking,
+    Coordinating,
+    Placed,
+    ArrangingTransport,
+    Transferred,
+    Withdrawn,
+    NotPlaced,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 8] = [
+        RequestStatus::New,
+        RequestStatus::Checking,
+        RequestStatus::Coordinating,
+        RequestStatus::Placed,
+        RequestStatus::ArrangingTransport,
+        RequestStatus::Transferred,
+        RequestStatus::Withdrawn,
+        RequestStatus::NotPlaced,
+    ];
+
+    /// The name used on the command line, in JSON and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::New => "new",
+            RequestStatus::Checking => "checking",
+            RequestStatus::Coordinating => "coordinating",
+            RequestStatus::Placed => "placed",
+            RequestStatus::ArrangingTransport => "arranging_transport",
+            RequestStatus::Transferred => "transferred",
+            RequestStatus::Withdrawn => "withdrawn",
+            RequestStatus::NotPlaced => "not_placed",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<RequestStatus> {
+        RequestStatus::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+
+    /// The desk's Japanese label, for messages printed by the core and the CLI. The UI has its own
+    /// translations keyed by [`RequestStatus::as_str`].
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            RequestStatus::New => "新規受付",
+            RequestStatus::Checking => "内容確認中",
+            RequestStatus::Coordinating => "調整中",
+            RequestStatus::Placed => "受入決定",
+            RequestStatus::ArrangingTransport => "搬送調整中",
+            RequestStatus::Transferred => "転院済",
+            RequestStatus::Withdrawn => "取下げ",
+            RequestStatus::NotPlaced => "調整不成立",
+        }
+    }
+
+    /// Still on the desk's plate: not transferred, withdrawn or given up.
+    pub fn is_open(self) -> bool {
+        !matches!(self, RequestStatus::Transferred | RequestStatus::Withdrawn | RequestStatus::NotPlaced)
+    }
+
+    /// The states this one may move to.
+    pub fn next(self) -> &'static [RequestStatus] {
+        use RequestStatus::*;
+        match self {
+            New => &[Checking, Coordinating, Withdrawn],
+            Checking => &[Coordinating, Withdrawn, NotPlaced],
+            Coordinating => &[Placed, Withdrawn, NotPlaced],
+            // A placement can fall through (the patient's condition changes, the bed goes).
+            Placed => &[ArrangingTransport, Transferred, Coordinating, Withdrawn],
+            ArrangingTransport => &[Transferred, Coordinating, Withdrawn],
+            Transferred => &[],
+            Withdrawn => &[Coordinating],
+            NotPlaced => &[Coordinating],
+        }
+    }
+
+    pub fn can_move_to(self, to: RequestStatus) -> bool {
+        self.next().contains(&to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for status in RequestStatus::ALL {
+            assert_eq!(RequestStatus::parse(status.as_str()), Some(status), "{status:?}");
+        }
+        assert_eq!(RequestStatus::parse("placed "), None, "no trimming: names are exact");
+    }
+
+    #[test]
+    fn every_state_is_reachable_from_new() {
+        let mut seen = vec![RequestStatus::New];
+        let mut i = 0;
+        while i < seen.len() {
+            for &next in seen[i].next() {
+                if !seen.contains(&next) {
+                    seen.push(next);
+                }
+            }
+            i += 1;
+        }
+        assert_eq!(seen.len(), RequestStatus::ALL.len(), "reachable: {seen:?}");
+    }
+
+    #[test]
+    fn closed_requests_reopen_only_to_coordinating() {
+        assert!(RequestStatus::NotPlaced.can_move_to(RequestStatus::Coordinating));
+        assert!(!RequestStatus::NotPlaced.can_move_to(RequestStatus::Placed), "must coordinate again first");
+        assert!(RequestStatus::Transferred.next().is_empty(), "a completed transfer is final");
+    }
+}

@@ -1,0 +1,116 @@
+//! The hospitals table.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::error::{Error, FieldProblem, Problem, Result};
+use crate::hospital::{HospitalSummary, NewHospital};
+use crate::ids::{new_id, now_rfc3339};
+use crate::store::{audit, reference};
+use crate::text::{search_key, search_query};
+
+const SUMMARY_SELECT: &str = "
+    SELECT h.id, h.code, h.name, h.name_kana, h.short_name, h.municipality_code, m.name, j.name,
+           (SELECT r.name FROM municipality_regions mr JOIN medical_regions r ON r.id = mr.region_id
+            WHERE mr.municipality_code = h.municipality_code AND r.plan_id = :plan),
+           h.address, h.is_referring, h.is_receiving, h.is_priority, h.is_cooperating, h.active
+    FROM hospitals h
+    JOIN municipalities m ON m.code = h.municipality_code
+    JOIN jurisdictions j ON j.id = m.jurisdiction_id";
+
+fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
+    Ok(HospitalSummary {
+        id: row.get(0)?,
+        code: row.get(1)?,
+        name: row.get(2)?,
+        name_kana: row.get(3)?,
+        short_name: row.get(4)?,
+        municipality_code: row.get(5)?,
+        municipality_name: row.get(6)?,
+        jurisdiction_name: row.get(7)?,
+        region_name: row.get(8)?,
+        address: row.get(9)?,
+        is_referring: row.get(10)?,
+        is_receiving: row.get(11)?,
+        is_priority: row.get(12)?,
+        is_cooperating: row.get(13)?,
+        active: row.get(14)?,
+    })
+}
+
+/// Adds a hospital (already [`NewHospital::checked`]). Refuses an unknown municipality and a code
+/// that another record already has, naming that record.
+pub fn insert(conn: &Connection, user_id: &str, hospital: &NewHospital) -> Result<String> {
+    if !reference::municipality_exists(conn, &hospital.municipality_code)? {
+        return Err(Error::Validation(vec![FieldProblem::new("municipality_code", Problem::UnknownReference)]));
+    }
+    if let Some((_, name)) = by_code(conn, &hospital.code)? {
+        let mut problem = FieldProblem::new("code", Problem::NotAllowed);
+        problem.message = format!("この医療機関コードは既に登録されています（{name}）");
+        return Err(Error::Validation(vec![problem]));
+    }
+    let id = new_id();
+    let now = now_rfc3339();
+    conn.execute(
+        "INSERT INTO hospitals (id, code, name, name_kana, short_name, municipality_code, address, is_referring,
+                                is_receiving, is_priority, is_cooperating, search_key, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+        params![
+            id,
+            hospital.code,
+            hospital.name,
+            hospital.name_kana,
+            hospital.short_name,
+            hospital.municipality_code,
+            hospital.address,
+            hospital.is_referring,
+            hospital.is_receiving,
+            hospital.is_priority,
+            hospital.is_cooperating,
+            format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code),
+            now,
+        ],
+    )?;
+    audit::record(
+        conn,
+        audit::Change::<(), _> {
+            user_id,
+            action: audit::Action::Create,
+            entity: "hospital",
+            entity_id: &id,
+            before: None,
+            after: Some(hospital),
+        },
+    )?;
+    Ok(id)
+}
+
+/// The id and name of the hospital with `code`, if any.
+pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row("SELECT id, name FROM hospitals WHERE code = ?1", [code], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+}
+
+pub fn get(conn: &Connection, plan_id: Option<&str>, id: &str) -> rusqlite::Result<Option<HospitalSummary>> {
+    let sql = format!("{SUMMARY_SELECT} WHERE h.id = :id");
+    conn.query_row(&sql, rusqlite::named_params! {":plan": plan_id, ":id": id}, summary).optional()
+}
+
+/// Hospitals by name order; with a query, those whose name, reading (kana or romaji) or code
+/// contain it.
+pub fn list(conn: &Connection, plan_id: Option<&str>, query: Option<&str>) -> rusqlite::Result<Vec<HospitalSummary>> {
+    let pattern = query.map(search_query).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q)));
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE (:pattern IS NULL OR h.search_key LIKE :pattern ESCAPE '\\') ORDER BY h.name_kana"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(rusqlite::named_params! {":plan": plan_id, ":pattern": pattern}, summary)?;
+    rows.collect()
+}
+
+pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("SELECT count(*) FROM hospitals", [], |row| row.get(0))
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}

@@ -1,0 +1,25 @@
+//! Key–value facts about this desk's database (its id, the region pack it was set up with, flags).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+pub const DESK_ID: &str = "desk_id";
+pub const CREATED_AT: &str = "created_at";
+pub const REGION_PACK_ID: &str = "region_pack_id";
+pub const REGION_PACK_NAME: &str = "region_pack_name";
+pub const REGION_PACK_VERSION: &str = "region_pack_version";
+pub const TIME_ZONE: &str = "time_zone";
+pub const UTC_OFFSET_MINUTES: &str = "utc_offset_minutes";
+/// Set when the nurse chose to start empty, so the demo-data offer is not shown again.
+pub const WELCOME_DISMISSED: &str = "welcome_dismissed";
+
+pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0)).optional()
+}
+
+pub fn set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO desk_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,141 @@
+//! Reference tables: written once from a region pack, then read.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::{Error, Result};
+use crate::reference::{MunicipalityInfo, RegionPackInfo, Term};
+use crate::region_pack::{JurisdictionKind, RegionPack};
+use crate::store::meta;
+
+pub fn is_loaded(conn: &Connection) -> rusqlite::Result<bool> {
+    Ok(meta::get(conn, meta::REGION_PACK_ID)?.is_some())
+}
+
+/// Writes a validated pack into the empty reference tables.
+pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
+    if let Some(loaded) = meta::get(conn, meta::REGION_PACK_ID)? {
+        return Err(Error::Conflict(format!("地域パック「{loaded}」が既に読み込まれています")));
+    }
+    for (i, group) in pack.report_groups.iter().enumerate().map(|(i, x)| (i as i64, x)) {
+        conn.execute(
+            "INSERT INTO report_groups (id, name, sort_order) VALUES (?1, ?2, ?3)",
+            params![group.id, group.name, i],
+        )?;
+    }
+    // Offices before their sub-office centres, so every parent exists when referenced.
+    let mut jurisdictions: Vec<_> = pack.jurisdictions.iter().enumerate().map(|(i, x)| (i as i64, x)).collect();
+    jurisdictions.sort_by_key(|(i, j)| (j.kind == JurisdictionKind::PrefecturalCentre, *i));
+    for (i, j) in jurisdictions {
+        conn.execute(
+            "INSERT INTO jurisdictions (id, name, kana, kind, parent_id, report_group, sort_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![j.id, j.name, j.kana, j.kind.as_str(), j.parent, j.report_group, i],
+        )?;
+    }
+    for plan in &pack.plans {
+        conn.execute(
+            "INSERT INTO plans (id, name, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4)",
+            params![plan.id, plan.name, plan.from.to_string(), plan.to.map(|d| d.to_string())],
+        )?;
+    }
+    for (i, region) in pack.medical_regions.iter().enumerate().map(|(i, x)| (i as i64, x)) {
+        conn.execute(
+            "INSERT INTO medical_regions (id, plan_id, name, kana, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![region.id, region.plan, region.name, region.kana, i],
+        )?;
+    }
+    let mut municipalities: Vec<_> = pack.municipalities.iter().enumerate().map(|(i, x)| (i as i64, x)).collect();
+    municipalities.sort_by_key(|(i, m)| (m.parent.is_some(), *i));
+    for (i, m) in municipalities {
+        conn.execute(
+            "INSERT INTO municipalities (code, name, kana, parent_code, jurisdiction_id, sort_order)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![m.code, m.name, m.kana, m.parent, m.jurisdiction, i],
+        )?;
+        for region in &m.regions {
+            conn.execute(
+                "INSERT INTO municipality_regions (municipality_code, region_id) VALUES (?1, ?2)",
+                params![m.code, region],
+            )?;
+        }
+    }
+    let lists = [
+        ("bed_type", pack.bed_types.iter().map(|t| (t.id.as_str(), t.name.as_str(), false)).collect::<Vec<_>>()),
+        ("decline_reason", pack.decline_reasons.iter().map(|t| (t.id.as_str(), t.name.as_str(), t.own_rule)).collect()),
+        ("transport_mode", pack.transport_modes.iter().map(|t| (t.id.as_str(), t.name.as_str(), false)).collect()),
+    ];
+    for (list, terms) in lists {
+        for (i, (id, name, own_rule)) in terms.into_iter().enumerate().map(|(i, x)| (i as i64, x)) {
+            conn.execute(
+                "INSERT INTO vocabulary (list, id, name, own_rule, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![list, id, name, own_rule, i],
+            )?;
+        }
+    }
+    meta::set(conn, meta::REGION_PACK_ID, &pack.id)?;
+    meta::set(conn, meta::REGION_PACK_NAME, &pack.name)?;
+    meta::set(conn, meta::REGION_PACK_VERSION, &pack.version)?;
+    meta::set(conn, meta::TIME_ZONE, &pack.time_zone)?;
+    meta::set(conn, meta::UTC_OFFSET_MINUTES, &pack.utc_offset_minutes.to_string())?;
+    Ok(())
+}
+
+pub fn pack_info(conn: &Connection) -> rusqlite::Result<Option<RegionPackInfo>> {
+    let Some(id) = meta::get(conn, meta::REGION_PACK_ID)? else { return Ok(None) };
+    let get = |key| meta::get(conn, key).map(Option::unwrap_or_default);
+    Ok(Some(RegionPackInfo {
+        id,
+        name: get(meta::REGION_PACK_NAME)?,
+        version: get(meta::REGION_PACK_VERSION)?,
+        time_zone: get(meta::TIME_ZONE)?,
+        utc_offset_minutes: get(meta::UTC_OFFSET_MINUTES)?.parse().unwrap_or(0),
+    }))
+}
+
+/// The id of the plan in force on `date` (the latest that has started), if any.
+pub fn plan_on(conn: &Connection, date: NaiveDate) -> rusqlite::Result<Option<String>> {
+    let date = date.to_string();
+    conn.query_row(
+        "SELECT id FROM plans WHERE valid_from <= ?1 AND (valid_to IS NULL OR ?1 <= valid_to)
+         ORDER BY valid_from DESC LIMIT 1",
+        [date],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+/// All municipalities, each with its jurisdiction, report group and its region under `plan_id`.
+pub fn municipalities(conn: &Connection, plan_id: Option<&str>) -> rusqlite::Result<Vec<MunicipalityInfo>> {
+    let mut stmt = conn.prepare(
+        "SELECT m.code, m.name, m.kana, j.id, j.name, g.name,
+                (SELECT r.name FROM municipality_regions mr JOIN medical_regions r ON r.id = mr.region_id
+                 WHERE mr.municipality_code = m.code AND r.plan_id = ?1)
+         FROM municipalities m
+         JOIN jurisdictions j ON j.id = m.jurisdiction_id
+         JOIN report_groups g ON g.id = j.report_group
+         ORDER BY m.sort_order",
+    )?;
+    let rows = stmt.query_map([plan_id], |row| {
+        Ok(MunicipalityInfo {
+            code: row.get(0)?,
+            name: row.get(1)?,
+            kana: row.get(2)?,
+            jurisdiction_id: row.get(3)?,
+            jurisdiction_name: row.get(4)?,
+            report_group_name: row.get(5)?,
+            region_name: row.get(6)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn municipality_exists(conn: &Connection, code: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM municipalities WHERE code = ?1)", [code], |row| row.get(0))
+}
+
+pub fn terms(conn: &Connection, list: &str) -> rusqlite::Result<Vec<Term>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM vocabulary WHERE list = ?1 ORDER BY sort_order")?;
+    let rows = stmt.query_map([list], |row| Ok(Term { id: row.get(0)?, name: row.get(1)? }))?;
+    rows.collect()
+}

@@ -1,0 +1,270 @@
+//! The transfer_requests table and its status history.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+use crate::error::{Error, FieldProblem, Problem, Result};
+use crate::ids::{new_id, to_rfc3339};
+use crate::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
+use crate::request_status::RequestStatus;
+use crate::store::{audit, reference};
+
+const SUMMARY_SELECT: &str = "
+    SELECT r.id, r.ref_no, r.status, r.registered_at,
+           (SELECT max(at) FROM request_status_history WHERE request_id = r.id),
+           r.referring_hospital_id, h.name, r.patient_initials, r.patient_age, r.patient_sex,
+           r.residence_municipality_code, m.name, j.name, r.urgency
+    FROM transfer_requests r
+    JOIN hospitals h ON h.id = r.referring_hospital_id
+    LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
+    LEFT JOIN jurisdictions j ON j.id = m.jurisdiction_id";
+
+fn bad_value(column: usize, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, format!("unknown value {value:?}").into())
+}
+
+fn status_at(row: &Row, column: usize) -> rusqlite::Result<RequestStatus> {
+    let text: String = row.get(column)?;
+    RequestStatus::parse(&text).ok_or_else(|| bad_value(column, &text))
+}
+
+fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
+    let sex: String = row.get(9)?;
+    let urgency: String = row.get(13)?;
+    Ok(RequestSummary {
+        id: row.get(0)?,
+        ref_no: row.get(1)?,
+        status: status_at(row, 2)?,
+        registered_at: row.get(3)?,
+        status_since: row.get(4)?,
+        referring_hospital_id: row.get(5)?,
+        referring_hospital_name: row.get(6)?,
+        patient_initials: row.get(7)?,
+        patient_age: row.get(8)?,
+        patient_sex: PatientSex::parse(&sex).ok_or_else(|| bad_value(9, &sex))?,
+        residence_municipality_code: row.get(10)?,
+        residence_name: row.get(11)?,
+        jurisdiction_name: row.get(12)?,
+        urgency: Urgency::parse(&urgency).ok_or_else(|| bad_value(13, &urgency))?,
+    })
+}
+
+/// The next reference number for a request registered at `at`: the desk's local date and a
+/// running number for that day (e.g. 261121-003).
+fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
+    let day = at.with_timezone(&offset).format("%y%m%d").to_string();
+    let taken: u32 =
+        conn.query_row("SELECT count(*) FROM transfer_requests WHERE ref_no LIKE ?1 || '-%'", [&day], |row| row.get(0))?;
+    Ok(format!("{day}-{:03}", taken + 1))
+}
+
+/// What the audit log keeps of a new request.
+#[derive(Serialize)]
+struct Created<'a> {
+    ref_no: &'a str,
+    status: RequestStatus,
+    registered_at: &'a str,
+    #[serde(flatten)]
+    request: &'a CheckedRequest,
+}
+
+/// Registers a checked request in state `new`, with its first history row.
+pub fn insert(
+    conn: &Connection,
+    user_id: &str,
+    request: &CheckedRequest,
+    registered_at: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Result<String> {
+    let referrer: Option<(bool, bool)> = conn
+        .query_row("SELECT active, is_referring FROM hospitals WHERE id = ?1", [&request.referring_hospital_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    match referrer {
+        None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference)),
+        Some((active, referring)) if !active || !referring => {
+            return Err(one_problem("referring_hospital_id", Problem::NotAllowed));
+        }
+        Some(_) => {}
+    }
+    if let Some(code) = &request.residence_municipality_code
+        && !reference::municipality_exists(conn, code)?
+    {
+        return Err(one_problem("residence_municipality_code", Problem::UnknownReference));
+    }
+    let id = new_id();
+    let ref_no = next_ref_no(conn, registered_at, offset)?;
+    let at = to_rfc3339(registered_at);
+    conn.execute(
+        "INSERT INTO transfer_requests (id, ref_no, referring_hospital_id, patient_initials, patient_age, patient_sex,
+             residence_municipality_code, urgency, clinical_summary, status, registered_at, created_by, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'new', ?10, ?11, ?10)",
+        params![
+            id,
+            ref_no,
+            request.referring_hospital_id,
+            request.patient_initials,
+            request.patient_age,
+            request.patient_sex.as_str(),
+            request.residence_municipality_code,
+            request.urgency.as_str(),
+            request.clinical_summary,
+            at,
+            user_id,
+        ],
+    )?;
+    insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
+    let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
+    audit::record(
+        conn,
+        audit::Change::<(), _> {
+            user_id,
+            action: audit::Action::Create,
+            entity: "transfer_request",
+            entity_id: &id,
+            before: None,
+            after: Some(&created),
+        },
+    )?;
+    Ok(id)
+}
+
+fn one_problem(field: &str, problem: Problem) -> Error {
+    Error::Validation(vec![FieldProblem::new(field, problem)])
+}
+
+fn insert_history(
+    conn: &Connection,
+    request_id: &str,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    at: &str,
+    user_id: &str,
+    note: &str,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO request_status_history (id, request_id, from_status, to_status, at, user_id, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![new_id(), request_id, from.map(RequestStatus::as_str), to.as_str(), at, user_id, note],
+    )?;
+    Ok(())
+}
+
+/// A state change asked for by a user.
+pub struct Transition<'a> {
+    pub request_id: &'a str,
+    pub to: RequestStatus,
+    /// The version the user saw; if the request changed since, the move is refused.
+    pub expected_version: Option<u32>,
+    pub at: DateTime<Utc>,
+    pub note: &'a str,
+}
+
+#[derive(Serialize)]
+struct StatusAudit {
+    status: RequestStatus,
+    version: u32,
+}
+
+/// Moves a request to another state if the workflow allows it, recording history and audit.
+pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()> {
+    let current: Option<(String, u32)> = conn
+        .query_row("SELECT status, version FROM transfer_requests WHERE id = ?1", [t.request_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((status, version)) = current else {
+        return Err(Error::NotFound { entity: "依頼", id: t.request_id.to_owned() });
+    };
+    let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
+    if t.expected_version.is_some_and(|expected| expected != version) {
+        return Err(Error::Conflict("この依頼は他の操作で更新されています。画面を更新してから操作してください".to_owned()));
+    }
+    if !from.can_move_to(t.to) {
+        return Err(Error::InvalidTransition { from, to: t.to });
+    }
+    let at = to_rfc3339(t.at);
+    conn.execute(
+        "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
+        params![t.to.as_str(), at, t.request_id, version],
+    )?;
+    insert_history(conn, t.request_id, Some(from), t.to, &at, user_id, t.note)?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Transition,
+            entity: "transfer_request",
+            entity_id: t.request_id,
+            before: Some(&StatusAudit { status: from, version }),
+            after: Some(&StatusAudit { status: t.to, version: version + 1 }),
+        },
+    )?;
+    Ok(())
+}
+
+/// The queue's order: open requests first, longest waiting first; then closed ones, newest first.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<RequestSummary>> {
+    let sql = format!(
+        "{SUMMARY_SELECT}
+         ORDER BY r.status IN ('transferred', 'withdrawn', 'not_placed'),
+                  CASE WHEN r.status IN ('transferred', 'withdrawn', 'not_placed') THEN NULL ELSE r.registered_at END,
+                  r.registered_at DESC"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], summary)?;
+    rows.collect()
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<RequestDetail> {
+    let sql = format!("{SUMMARY_SELECT} WHERE r.id = ?1");
+    let Some(summary) = conn.query_row(&sql, [id], summary).optional()? else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
+    };
+    let (referring_hospital_code, clinical_summary, created_by_name, version) = conn.query_row(
+        "SELECT h.code, r.clinical_summary, u.display_name, r.version
+         FROM transfer_requests r JOIN hospitals h ON h.id = r.referring_hospital_id JOIN users u ON u.id = r.created_by
+         WHERE r.id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
+    Ok(RequestDetail { summary, referring_hospital_code, clinical_summary, created_by_name, history: history(conn, id)?, version })
+}
+
+fn history(conn: &Connection, id: &str) -> rusqlite::Result<Vec<StatusChange>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.from_status, s.to_status, s.at, u.display_name, s.note
+         FROM request_status_history s JOIN users u ON u.id = s.user_id
+         WHERE s.request_id = ?1 ORDER BY s.at, s.id",
+    )?;
+    let rows = stmt.query_map([id], |row| {
+        let from: Option<String> = row.get(0)?;
+        Ok(StatusChange {
+            from: from.map(|f| RequestStatus::parse(&f).ok_or_else(|| bad_value(0, &f))).transpose()?,
+            to: status_at(row, 1)?,
+            at: row.get(2)?,
+            user_name: row.get(3)?,
+            note: row.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
+    conn.query_row("SELECT count(*) FROM transfer_requests", [], |row| row.get(0))
+}
+
+/// How many requests are in each state, in workflow order (states with none are left out).
+pub fn count_by_status(conn: &Connection) -> rusqlite::Result<Vec<(RequestStatus, u32)>> {
+    let mut counts = Vec::new();
+    for status in RequestStatus::ALL {
+        let n: u32 =
+            conn.query_row("SELECT count(*) FROM transfer_requests WHERE status = ?1", [status.as_str()], |row| row.get(0))?;
+        if n > 0 {
+            counts.push((status, n));
+        }
+    }
+    Ok(counts)
+}

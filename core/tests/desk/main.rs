@@ -1,0 +1,48 @@
+//! Integration tests of the core through its public API, on real SQLite files in temp dirs.
+//! Modules mirror the features they guard.
+
+mod demo;
+mod open;
+mod region_pack;
+mod requests;
+
+use std::path::Path;
+
+use tenin_core::Desk;
+use tenin_core::request::{NewRequestInput, PatientSex, Urgency};
+
+/// A desk in a fresh temporary data directory (kept alive by the returned guard).
+pub fn fresh_desk() -> (tempfile::TempDir, Desk) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let desk = Desk::open(dir.path()).expect("a fresh data directory opens");
+    (dir, desk)
+}
+
+pub fn demo_desk() -> (tempfile::TempDir, Desk) {
+    let (dir, mut desk) = fresh_desk();
+    desk.load_demo().expect("demo data loads into an empty desk");
+    (dir, desk)
+}
+
+/// A valid intake form for the first referring hospital of the desk.
+pub fn valid_input(desk: &Desk) -> NewRequestInput {
+    let referrer = desk
+        .hospitals(None)
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_referring && h.active)
+        .expect("the demo has referring hospitals");
+    NewRequestInput {
+        referring_hospital_id: referrer.id,
+        patient_initials: "Y.K.".into(),
+        patient_age: "82".into(),
+        patient_sex: Some(PatientSex::Male),
+        residence_municipality_code: "141003".into(),
+        urgency: Urgency::Soon,
+        clinical_summary: "肺炎後の廃用。リハビリ目的。".into(),
+    }
+}
+
+pub fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).expect("read file")
+}

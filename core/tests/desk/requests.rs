@@ -1,0 +1,102 @@
+//! Creating requests and moving them through the workflow, with history and audit.
+
+use tenin_core::error::Problem;
+use tenin_core::request::NewRequestInput;
+use tenin_core::request_status::RequestStatus;
+use tenin_core::{ErrorCode, ErrorReport};
+
+use crate::{demo_desk, valid_input};
+
+#[test]
+fn a_valid_request_is_registered_as_new_with_history_and_audit() {
+    let (_dir, mut desk) = demo_desk();
+    let before = desk.status().expect("status");
+    let detail = desk.create_request(&valid_input(&desk)).expect("valid request");
+    assert_eq!(detail.summary.status, RequestStatus::New);
+    assert_eq!(detail.summary.residence_name.as_deref(), Some("横浜市"));
+    assert_eq!(detail.summary.jurisdiction_name.as_deref(), Some("横浜市保健所"));
+    assert_eq!(detail.history.len(), 1, "one history row: the registration");
+    assert_eq!(detail.history[0].to, RequestStatus::New);
+    assert_eq!(detail.created_by_name, "デスク担当");
+    let audit = desk.audit_of("transfer_request", &detail.summary.id).expect("audit");
+    assert_eq!(audit.len(), 1, "creation audited once");
+    assert!(audit[0].after_json.as_deref().is_some_and(|a| a.contains("Y.K.")), "audit keeps the values");
+    let after = desk.status().expect("status");
+    assert_eq!(after.requests, before.requests + 1);
+}
+
+#[test]
+fn reference_numbers_run_per_day() {
+    let (_dir, mut desk) = demo_desk();
+    let first = desk.create_request(&valid_input(&desk)).expect("first").summary.ref_no;
+    let second = desk.create_request(&valid_input(&desk)).expect("second").summary.ref_no;
+    let (day1, n1) = first.split_once('-').expect("YYMMDD-NNN");
+    let (day2, n2) = second.split_once('-').expect("YYMMDD-NNN");
+    assert_eq!(day1, day2, "same day");
+    assert_eq!(n2.parse::<u32>().expect("n"), n1.parse::<u32>().expect("n") + 1, "{first} then {second}");
+}
+
+#[test]
+fn an_invalid_request_is_refused_whole_and_nothing_is_saved() {
+    let (_dir, mut desk) = demo_desk();
+    let before = desk.status().expect("status");
+    let input = NewRequestInput { patient_age: "１３０".into(), patient_initials: "".into(), ..valid_input(&desk) };
+    let report = ErrorReport::from(desk.create_request(&input).expect_err("must fail"));
+    assert_eq!(report.code, ErrorCode::Validation);
+    let fields: Vec<_> = report.problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["patient_initials", "patient_age"]);
+    assert_eq!(desk.status().expect("status"), before, "no row, history or audit entry added");
+}
+
+#[test]
+fn unknown_hospital_and_municipality_are_named() {
+    let (_dir, mut desk) = demo_desk();
+    let input = NewRequestInput { referring_hospital_id: "no-such-id".into(), ..valid_input(&desk) };
+    let report = ErrorReport::from(desk.create_request(&input).expect_err("unknown hospital"));
+    assert_eq!(report.problems[0].field, "referring_hospital_id");
+    assert_eq!(report.problems[0].problem, Problem::UnknownReference);
+    // 462012 has a correct check digit but is not a municipality of this region pack.
+    let input = NewRequestInput { residence_municipality_code: "462012".into(), ..valid_input(&desk) };
+    let report = ErrorReport::from(desk.create_request(&input).expect_err("unknown municipality"));
+    assert_eq!(report.problems[0].field, "residence_municipality_code");
+    assert_eq!(report.problems[0].problem, Problem::UnknownReference);
+}
+
+#[test]
+fn a_receiving_only_hospital_cannot_refer() {
+    let (_dir, mut desk) = demo_desk();
+    let receiver = desk.hospitals(None).expect("list").into_iter().find(|h| !h.is_referring).expect("receiver");
+    let input = NewRequestInput { referring_hospital_id: receiver.id, ..valid_input(&desk) };
+    let report = ErrorReport::from(desk.create_request(&input).expect_err("not a referrer"));
+    assert_eq!(report.problems[0].problem, Problem::NotAllowed);
+}
+
+#[test]
+fn transitions_follow_the_workflow_and_are_recorded() {
+    let (_dir, mut desk) = demo_desk();
+    let id = desk.create_request(&valid_input(&desk)).expect("create").summary.id;
+    let checked = desk.transition(&id, RequestStatus::Checking, Some(1), "ADL確認").expect("new → checking");
+    assert_eq!(checked.summary.status, RequestStatus::Checking);
+    assert_eq!(checked.version, 2);
+    assert_eq!(checked.history.last().map(|h| (h.from, h.note.as_str())), Some((Some(RequestStatus::New), "ADL確認")));
+    let err = ErrorReport::from(desk.transition(&id, RequestStatus::Transferred, None, "").expect_err("skip"));
+    assert_eq!(err.code, ErrorCode::InvalidTransition, "checking → transferred is not a move");
+    let stale = ErrorReport::from(desk.transition(&id, RequestStatus::Coordinating, Some(1), "").expect_err("stale"));
+    assert_eq!(stale.code, ErrorCode::Conflict, "a move based on an old version loses the race");
+    assert_eq!(desk.request(&id).expect("detail").history.len(), 2, "refused moves leave no history");
+}
+
+#[test]
+fn hospitals_are_found_by_kana_romaji_and_code() {
+    let (_dir, desk) = demo_desk();
+    let all = desk.hospitals(None).expect("all");
+    let target = &all[0];
+    let reading: String = target.name_kana.chars().take(3).collect();
+    for query in [reading.as_str(), &target.code[..6], &target.name[..target.name.char_indices().nth(2).map_or(0, |(i, _)| i)]] {
+        let found = desk.hospitals(Some(query)).expect("search");
+        assert!(found.iter().any(|h| h.id == target.id), "query {query:?} finds {}", target.name);
+        assert!(found.len() < all.len(), "query {query:?} filters");
+    }
+    let by_romaji = desk.hospitals(Some("SAKURA")).expect("romaji");
+    assert!(by_romaji.iter().any(|h| h.name.contains('桜')), "romaji finds 桜: {by_romaji:?}");
+}

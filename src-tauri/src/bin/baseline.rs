@@ -1,0 +1,1 @@
+fn main() { tenin_desk::run() }
