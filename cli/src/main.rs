@@ -1,1 +1,241 @@
-fn main() {}
+//! `tenin`: the command-line companion of Tenin Desk, for automation and scripted checks.
+//! Every command is a thin call into `tenin_core::Desk`; `--json` prints the same transfer types
+//! the app's UI receives, and errors as `{code, message, problems}`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+use tenin_core::region_pack::RegionPack;
+use tenin_core::{Desk, DeskStatus, ErrorReport, OpenError};
+
+#[derive(Parser)]
+#[command(name = "tenin", version, about = "Tenin Desk (転院調整デスク) command line")]
+struct Cli {
+    /// Data directory (default: $TENIN_DATA_DIR, else the per-user app data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Print machine-readable JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create (or check) the database; a new one is set up with the bundled or the given region pack.
+    Init {
+        /// A region pack JSON file (format: docs/region-pack.md).
+        #[arg(long, value_name = "FILE")]
+        region_pack: Option<PathBuf>,
+    },
+    /// Load the demo data (fictional hospitals, providers and requests) into an empty desk.
+    Demo,
+    /// Schema version, record counts and the integrity check.
+    Status,
+    /// Transfer requests.
+    #[command(subcommand)]
+    Requests(RequestsCommand),
+    /// The hospital directory.
+    #[command(subcommand)]
+    Hospitals(HospitalsCommand),
+}
+
+#[derive(Subcommand)]
+enum RequestsCommand {
+    /// The queue: open requests first, longest waiting first.
+    List,
+    /// One request with its status history.
+    Show { id: String },
+}
+
+#[derive(Subcommand)]
+enum HospitalsCommand {
+    /// All hospitals, or those matching a name, reading (kana or romaji) or code.
+    List {
+        #[arg(long, short)]
+        query: Option<String>,
+    },
+}
+
+/// What a command failed with: the database could not be opened, or the core refused.
+enum Failure {
+    Open(OpenError),
+    Refused(ErrorReport),
+    Usage(String),
+}
+
+impl From<tenin_core::Error> for Failure {
+    fn from(error: tenin_core::Error) -> Self {
+        Failure::Refused(error.into())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(&cli, failure),
+    }
+}
+
+fn report(cli: &Cli, failure: Failure) -> ExitCode {
+    let (code, json, text) = match failure {
+        Failure::Open(error) => (2, serde_json::json!({"open_error": error}), error.to_string()),
+        Failure::Refused(report) => {
+            let mut text = report.message.clone();
+            for p in &report.problems {
+                text.push_str(&format!("\n  {}: {}", p.field, p.message));
+            }
+            (1, serde_json::json!({"error": report}), text)
+        }
+        Failure::Usage(message) => (2, serde_json::json!({"error": {"code": "usage", "message": message}}), message),
+    };
+    if cli.json {
+        eprintln!("{json}");
+    } else {
+        eprintln!("エラー: {text}");
+    }
+    ExitCode::from(code)
+}
+
+fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
+    let dir = tenin_core::data_dir::resolve(cli.data_dir.clone())
+        .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))?;
+    match pack {
+        Some(pack) => Desk::open_with_pack(&dir, pack),
+        None => Desk::open(&dir),
+    }
+    .map_err(Failure::Open)
+}
+
+fn run(cli: &Cli) -> Result<(), Failure> {
+    match &cli.command {
+        Command::Init { region_pack } => {
+            let pack = match region_pack {
+                Some(path) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| Failure::Usage(format!("{} を読めません: {e}", path.display())))?;
+                    Some(RegionPack::from_json(&text)?)
+                }
+                None => None,
+            };
+            let desk = open(cli, pack.as_ref())?;
+            let status = desk.status()?;
+            if let Some(pack) = &pack
+                && pack.id != status.region_pack.id
+            {
+                return Err(Failure::Usage(format!(
+                    "このデータフォルダは地域パック「{}」で作成済みです（指定: {}）",
+                    status.region_pack.id, pack.id
+                )));
+            }
+            print_status(cli, &status, None)
+        }
+        Command::Demo => {
+            let mut desk = open(cli, None)?;
+            let loaded = desk.load_demo()?;
+            if cli.json {
+                print_json(&loaded)
+            } else {
+                println!(
+                    "デモデータを読み込みました: 医療機関 {} 件、搬送事業者 {} 件、依頼 {} 件",
+                    loaded.hospitals, loaded.transport_providers, loaded.requests
+                );
+                Ok(())
+            }
+        }
+        Command::Status => {
+            let desk = open(cli, None)?;
+            let integrity = desk.integrity_check()?;
+            print_status(cli, &desk.status()?, Some(&integrity))
+        }
+        Command::Requests(RequestsCommand::List) => {
+            let requests = open(cli, None)?.requests()?;
+            if cli.json {
+                return print_json(&requests);
+            }
+            for r in &requests {
+                println!(
+                    "{}\t{}\t{}\t{} {}歳 {}\t{}",
+                    r.ref_no,
+                    r.status.label_ja(),
+                    r.referring_hospital_name,
+                    r.patient_initials,
+                    r.patient_age,
+                    r.patient_sex.as_str(),
+                    r.residence_name.as_deref().unwrap_or("—"),
+                );
+            }
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::Show { id }) => {
+            let detail = open(cli, None)?.request(id)?;
+            if cli.json {
+                return print_json(&detail);
+            }
+            let s = &detail.summary;
+            println!("{} {}（{}）", s.ref_no, s.status.label_ja(), s.status.as_str());
+            println!("依頼元: {} ({})", s.referring_hospital_name, detail.referring_hospital_code);
+            println!("患者: {} {}歳 {}  居住地: {}", s.patient_initials, s.patient_age, s.patient_sex.as_str(), s.residence_name.as_deref().unwrap_or("—"));
+            println!("経過:");
+            for h in &detail.history {
+                let from = h.from.map_or("—", |f| f.label_ja());
+                println!("  {}  {} → {}  {}  {}", h.at, from, h.to.label_ja(), h.user_name, h.note);
+            }
+            Ok(())
+        }
+        Command::Hospitals(HospitalsCommand::List { query }) => {
+            let hospitals = open(cli, None)?.hospitals(query.as_deref())?;
+            if cli.json {
+                return print_json(&hospitals);
+            }
+            for h in &hospitals {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    h.code,
+                    h.name,
+                    h.municipality_name,
+                    h.jurisdiction_name,
+                    h.region_name.as_deref().unwrap_or("—")
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct StatusWithIntegrity<'a> {
+    #[serde(flatten)]
+    status: &'a DeskStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    integrity: Option<&'a str>,
+}
+
+fn print_status(cli: &Cli, status: &DeskStatus, integrity: Option<&str>) -> Result<(), Failure> {
+    if cli.json {
+        return print_json(&StatusWithIntegrity { status, integrity });
+    }
+    println!("Tenin Desk {}", status.app_version);
+    println!("データフォルダ: {}", status.data_dir);
+    println!("スキーマ: {}", status.schema_version);
+    println!("地域パック: {} ({} {})", status.region_pack.name, status.region_pack.id, status.region_pack.version);
+    println!("医療機関: {}  搬送事業者: {}  依頼: {}", status.hospitals, status.transport_providers, status.requests);
+    for c in &status.requests_by_status {
+        println!("  {}: {}", c.status.label_ja(), c.count);
+    }
+    println!("監査記録: {}", status.audit_entries);
+    if let Some(integrity) = integrity {
+        println!("整合性チェック: {integrity}");
+    }
+    Ok(())
+}

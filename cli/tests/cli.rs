@@ -1,0 +1,87 @@
+//! The `tenin` binary, run as a user would, on a real data directory.
+
+use assert_cmd::Command;
+
+fn tenin(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::cargo_bin("tenin").expect("binary built");
+    cmd.arg("--data-dir").arg(dir).env_remove("TENIN_DATA_DIR");
+    cmd
+}
+
+fn json(output: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(output).expect("valid JSON on stdout")
+}
+
+#[test]
+fn init_demo_status_and_lists() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let init = tenin(dir.path()).args(["--json", "init"]).assert().success();
+    let status = json(&init.get_output().stdout);
+    assert_eq!(status["requests"], 0, "a new desk is empty");
+    assert_eq!(status["region_pack"]["id"], "jp-14-kanagawa");
+
+    let demo = tenin(dir.path()).args(["--json", "demo"]).assert().success();
+    assert_eq!(json(&demo.get_output().stdout), serde_json::json!({"hospitals": 60, "transport_providers": 3, "requests": 30}));
+
+    let status = tenin(dir.path()).args(["--json", "status"]).assert().success();
+    let status = json(&status.get_output().stdout);
+    assert_eq!(status["integrity"], "ok");
+    assert_eq!(status["schema_version"], 1);
+
+    let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
+    let list = json(&list.get_output().stdout);
+    let requests = list.as_array().expect("array");
+    assert_eq!(requests.len(), 30);
+    let id = requests[0]["id"].as_str().expect("id");
+
+    let show = tenin(dir.path()).args(["--json", "requests", "show", id]).assert().success();
+    let detail = json(&show.get_output().stdout);
+    assert_eq!(detail["summary"]["id"], id);
+    assert!(detail["history"].as_array().is_some_and(|h| !h.is_empty()), "history included");
+
+    let found = tenin(dir.path()).args(["--json", "hospitals", "list", "--query", "さくら"]).assert().success();
+    let found = json(&found.get_output().stdout);
+    assert!(found.as_array().is_some_and(|a| !a.is_empty() && a.len() < 60), "kana search filters: {found}");
+
+    let text = tenin(dir.path()).args(["status"]).assert().success();
+    let text = String::from_utf8(text.get_output().stdout.clone()).expect("utf-8");
+    assert!(text.contains("整合性チェック: ok") && text.contains("依頼: 30"), "human output: {text}");
+}
+
+#[test]
+fn second_demo_load_fails_with_a_conflict_report() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let failed = tenin(dir.path()).args(["--json", "demo"]).assert().code(1);
+    let report = json(&failed.get_output().stderr);
+    assert_eq!(report["error"]["code"], "conflict");
+}
+
+#[test]
+fn a_non_database_file_is_reported_and_kept() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("tenin.db");
+    std::fs::write(&path, "not a database at all, just text").expect("write");
+    let failed = tenin(dir.path()).args(["--json", "status"]).assert().code(2);
+    let report = json(&failed.get_output().stderr);
+    assert_eq!(report["open_error"]["kind"], "not_a_database");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), "not a database at all, just text");
+}
+
+#[test]
+fn init_with_another_region_pack() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pack = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/fictional-pack.json");
+    let init = tenin(dir.path()).args(["--json", "init", "--region-pack", pack]).assert().success();
+    assert_eq!(json(&init.get_output().stdout)["region_pack"]["name"], "架空県");
+    // The bundled demo belongs to another pack and is refused whole.
+    tenin(dir.path()).arg("demo").assert().code(1);
+}
+
+#[test]
+fn data_dir_from_the_environment() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cmd = Command::cargo_bin("tenin").expect("binary");
+    cmd.env("TENIN_DATA_DIR", dir.path()).args(["--json", "init"]).assert().success();
+    assert!(dir.path().join("tenin.db").exists(), "TENIN_DATA_DIR is used when --data-dir is absent");
+}
