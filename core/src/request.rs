@@ -189,6 +189,8 @@ pub struct RequestDetail {
     pub clinical_summary: String,
     pub created_by_name: String,
     pub history: Vec<StatusChange>,
+    /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
+    pub next_statuses: Vec<RequestStatus>,
     /// Bumped by every change; a change based on an older version is refused.
     pub version: u32,
 }

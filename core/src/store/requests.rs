@@ -230,7 +230,15 @@ pub fn get(conn: &Connection, id: &str) -> Result<RequestDetail> {
         [id],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
-    Ok(RequestDetail { summary, referring_hospital_code, clinical_summary, created_by_name, history: history(conn, id)?, version })
+    Ok(RequestDetail {
+        next_statuses: summary.status.next().to_vec(),
+        summary,
+        referring_hospital_code,
+        clinical_summary,
+        created_by_name,
+        history: history(conn, id)?,
+        version,
+    })
 }
 
 fn history(conn: &Connection, id: &str) -> rusqlite::Result<Vec<StatusChange>> {

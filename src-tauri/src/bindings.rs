@@ -1,0 +1,36 @@
+//! The typed contract with the UI: every command and type, exported to `ui/src/lib/bindings.ts`.
+//! The file is committed; the test `bindings_are_current` fails when it is stale.
+
+use specta_typescript::Typescript;
+use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
+
+use crate::commands;
+
+/// Where the bindings live, relative to this crate.
+pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
+
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::startup,
+            commands::desk_status,
+            commands::load_demo,
+            commands::dismiss_welcome,
+            commands::list_requests,
+            commands::get_request,
+            commands::create_request,
+            commands::transition_request,
+            commands::list_hospitals,
+            commands::list_municipalities,
+            commands::ui_ready,
+        ])
+        .error_handling(ErrorHandlingMode::Result)
+        // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.
+        .disable_serde_phases()
+}
+
+/// Writes the bindings to `path`.
+pub fn export(path: &std::path::Path) -> Result<(), String> {
+    let language = Typescript::default().header("// Generated from Rust by tauri-specta (src-tauri/src/bindings.rs). Do not edit.\n");
+    builder().export(language, path).map_err(|e| e.to_string())
+}

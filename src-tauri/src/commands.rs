@@ -1,0 +1,88 @@
+//! The commands the UI invokes. Each is a few lines: take the state, call the core, map the error.
+
+use tauri::State;
+use tenin_core::demo::DemoSummary;
+use tenin_core::hospital::HospitalSummary;
+use tenin_core::reference::MunicipalityInfo;
+use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
+use tenin_core::request_status::RequestStatus;
+use tenin_core::{DeskStatus, ErrorReport};
+
+use crate::launch::{REPORT_READY_ENV, StartedAt};
+use crate::state::{DeskState, Startup};
+
+#[tauri::command]
+#[specta::specta]
+pub fn startup(state: State<'_, DeskState>) -> Result<Startup, ErrorReport> {
+    state.startup()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn desk_status(state: State<'_, DeskState>) -> Result<DeskStatus, ErrorReport> {
+    state.with(|desk| desk.status())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn load_demo(state: State<'_, DeskState>) -> Result<DemoSummary, ErrorReport> {
+    state.with(|desk| desk.load_demo())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn dismiss_welcome(state: State<'_, DeskState>) -> Result<(), ErrorReport> {
+    state.with(|desk| desk.dismiss_welcome())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_requests(state: State<'_, DeskState>) -> Result<Vec<RequestSummary>, ErrorReport> {
+    state.with(|desk| desk.requests())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.request(&id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn create_request(state: State<'_, DeskState>, input: NewRequestInput) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.create_request(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn transition_request(
+    state: State<'_, DeskState>,
+    id: String,
+    to: RequestStatus,
+    expected_version: u32,
+    note: String,
+) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.transition(&id, to, Some(expected_version), &note))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_hospitals(state: State<'_, DeskState>, query: Option<String>) -> Result<Vec<HospitalSummary>, ErrorReport> {
+    state.with(|desk| desk.hospitals(query.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_municipalities(state: State<'_, DeskState>) -> Result<Vec<MunicipalityInfo>, ErrorReport> {
+    state.with(|desk| desk.municipalities())
+}
+
+/// Called once by the UI when its first screen is interactive; reports start-up time when
+/// `TENIN_REPORT_READY` is set (scripts/bench-start).
+#[tauri::command]
+#[specta::specta]
+pub fn ui_ready(started: State<'_, StartedAt>) {
+    if std::env::var_os(REPORT_READY_ENV).is_some() {
+        println!("tenin-desk ready_ms={}", started.0.elapsed().as_millis());
+    }
+}

@@ -1,0 +1,65 @@
+// Dates and durations as the desk reads them: 和暦 where officials expect it, the desk's time zone.
+import type { Language } from './i18n.svelte';
+
+let timeZone = 'Asia/Tokyo';
+
+/** Set once from the region pack, so times show in the desk's zone whatever the PC says. */
+export function setTimeZone(zone: string): void {
+  timeZone = zone;
+}
+
+/** 「令和8年11月21日 14:05」 in Japanese; "2026-11-21 14:05" in English. */
+export function formatDateTime(iso: string, language: Language): string {
+  const date = new Date(iso);
+  if (language === 'ja') {
+    return new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+      era: 'long',
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+    }).format(date);
+  }
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+}
+
+/** A compact time for lists: 「11/21 14:05」. */
+export function formatShort(iso: string): string {
+  return new Intl.DateTimeFormat('ja-JP', {
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+  }).format(new Date(iso));
+}
+
+export type Elapsed = { days: number; hours: number; minutes: number };
+
+/** Whole minutes, hours and days from `fromIso` to `now`; never negative. */
+export function elapsedSince(fromIso: string, now: Date): Elapsed {
+  const totalMinutes = Math.max(0, Math.floor((now.getTime() - new Date(fromIso).getTime()) / 60000));
+  return {
+    days: Math.floor(totalMinutes / 1440),
+    hours: Math.floor((totalMinutes % 1440) / 60),
+    minutes: totalMinutes % 60,
+  };
+}
+
+/** Minutes elapsed, for colouring waits against the desk's 2.5-hour mark. */
+export function minutesSince(fromIso: string, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - new Date(fromIso).getTime()) / 60000));
+}

@@ -1,0 +1,18 @@
+// Which screen is showing. Kept in memory (the desk has one window); Back returns to the queue.
+export type Route =
+  | { name: 'queue' }
+  | { name: 'request'; id: string }
+  | { name: 'new-request' }
+  | { name: 'hospitals' }
+  | { name: 'statistics' }
+  | { name: 'settings' };
+
+let current = $state<Route>({ name: 'queue' });
+
+export function route(): Route {
+  return current;
+}
+
+export function go(next: Route): void {
+  current = next;
+}
