@@ -1,0 +1,135 @@
+// Drives the real Tenin Desk binary through tauri-driver (WebDriver) for the end-to-end tests.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+import { Builder, By, until } from 'selenium-webdriver';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+export const ARTIFACTS = path.join(here, 'artifacts');
+const PORT = 4444;
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the e2e tests through scripts/test`);
+  return value;
+}
+
+/** The built desk app and CLI, as scripts/test passes them. */
+export const APP = () => required('TENIN_APP');
+export const CLI = () => required('TENIN_CLI');
+
+function portOpen(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Starts tauri-driver and waits until it listens. */
+export async function startDriver() {
+  // Its own process group, so teardown can end it with WebKitWebDriver and any app it started.
+  const child = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(PORT)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  for (let i = 0; i < 100; i++) {
+    if (await portOpen(PORT)) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  stopDriver(child);
+  throw new Error('tauri-driver did not start listening');
+}
+
+export function stopDriver(child) {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/** A fresh, empty temporary folder. */
+export function tempDir(label) {
+  return mkdtempSync(path.join(tmpdir(), `tenin-e2e-${label}-`));
+}
+
+/** Launches the app on `dataDir` and returns the WebDriver session. */
+export async function launch(dataDir) {
+  return new Builder()
+    .usingServer(`http://127.0.0.1:${PORT}/`)
+    .withCapabilities({
+      browserName: 'wry',
+      'tauri:options': { application: APP(), args: ['--data-dir', dataDir] },
+    })
+    .build();
+}
+
+/** Quits the app, bounded: a hung teardown must not hang the suite. */
+export async function quit(driver) {
+  await Promise.race([driver.quit().catch(() => {}), new Promise((r) => setTimeout(r, 5000))]);
+}
+
+let shots = 0;
+/** Saves a screenshot as a test artefact, after the page has settled. */
+export async function screenshot(driver, name) {
+  await driver.sleep(800);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`);
+  writeFileSync(file, await driver.takeScreenshot(), 'base64');
+  return file;
+}
+
+export async function find(driver, testId, timeout = 15000) {
+  return driver.wait(until.elementLocated(By.css(`[data-testid="${testId}"]`)), timeout, `waiting for ${testId}`);
+}
+
+export async function findAll(driver, testId) {
+  return driver.findElements(By.css(`[data-testid="${testId}"]`));
+}
+
+/** Waits until `count()` satisfies `ok`, returning the last count. */
+export async function waitForCount(driver, testId, ok, timeout = 15000) {
+  let last = -1;
+  await driver.wait(
+    async () => {
+      last = (await findAll(driver, testId)).length;
+      return ok(last);
+    },
+    timeout,
+    `waiting for the number of ${testId}`,
+  );
+  return last;
+}
+
+/** Sets a field's value the way typing does (including full-width text an IME would produce). */
+export async function typeInto(driver, testId, text) {
+  const element = await find(driver, testId);
+  await driver.executeScript(
+    `const el = arguments[0]; el.focus(); el.value = arguments[1];
+     el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
+    element,
+    text,
+  );
+}
+
+export async function choose(driver, testId, value) {
+  const element = await find(driver, testId);
+  await driver.executeScript(
+    `arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));`,
+    element,
+    value,
+  );
+}
+
+/** Runs the `tenin` CLI on a data directory. */
+export function tenin(dataDir, ...args) {
+  return execFileSync(CLI(), ['--data-dir', dataDir, ...args], { encoding: 'utf8' });
+}

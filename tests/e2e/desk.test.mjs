@@ -1,0 +1,180 @@
+// End-to-end: the real Tenin Desk window, driven as a nurse would use it.
+import assert from 'node:assert/strict';
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { By } from 'selenium-webdriver';
+
+import {
+  choose,
+  find,
+  findAll,
+  launch,
+  quit,
+  screenshot,
+  startDriver,
+  stopDriver,
+  tempDir,
+  tenin,
+  typeInto,
+  waitForCount,
+} from './desk.mjs';
+
+let driverProcess;
+
+before(async () => {
+  driverProcess = await startDriver();
+});
+
+after(() => stopDriver(driverProcess));
+
+describe('a nurse on a new desk', () => {
+  const dataDir = path.join(tempDir('journey'), 'desk');
+  let createdRefNo;
+
+  test('empty data dir → demo data → queue → detail → new request', async () => {
+    const driver = await launch(dataDir);
+    try {
+      await find(driver, 'welcome');
+      await screenshot(driver, 'welcome');
+
+      await (await find(driver, 'load-demo')).click();
+      const open = await waitForCount(driver, 'queue-row', (n) => n > 0);
+      await screenshot(driver, 'queue-open-requests');
+      await (await find(driver, 'filter-all')).click();
+      const all = await waitForCount(driver, 'queue-row', (n) => n > open);
+      assert.equal(all, 30, 'all 30 demo requests are listed');
+      assert.ok(open < all, 'the default view hides closed requests');
+
+      const first = (await findAll(driver, 'queue-row'))[0];
+      const refNo = await first.getAttribute('data-ref-no');
+      await (await first.findElement(By.css('a'))).click();
+      const title = await find(driver, 'request-title');
+      assert.match(await title.getText(), new RegExp(refNo), 'the detail page is for the chosen request');
+      const history = await find(driver, 'history');
+      assert.ok((await history.findElements(By.css('li'))).length >= 1, 'the status history is shown');
+      await screenshot(driver, 'request-detail');
+
+      await (await find(driver, 'nav-new-request')).click();
+      await find(driver, 'new-request-form');
+      await (await find(driver, 'submit-request')).click();
+      const errors = await driver.wait(async () => {
+        const found = await driver.findElements(By.css('small.error'));
+        return found.length >= 3 ? found : null;
+      }, 10000);
+      assert.equal(await errors[0].getText(), '必須項目です', 'refusals are explained in Japanese next to the field');
+      await screenshot(driver, 'new-request-validation');
+
+      const referrer = await find(driver, 'field-referrer');
+      const firstReferrer = await referrer.findElement(By.css('option:nth-child(2)'));
+      await choose(driver, 'field-referrer', await firstReferrer.getAttribute('value'));
+      await typeInto(driver, 'field-initials', 'ｍ．ｔ．');
+      await typeInto(driver, 'field-age', '８７');
+      await (await find(driver, 'field-sex-female')).click();
+      await choose(driver, 'field-residence', '141500');
+      await typeInto(driver, 'field-summary', '<b>誤嚥性肺炎</b> 後、酸素1L/分。\nリハビリ目的の転院希望。');
+      await screenshot(driver, 'new-request-filled');
+      await (await find(driver, 'submit-request')).click();
+
+      const created = await find(driver, 'request-title');
+      createdRefNo = (await created.getText()).match(/\d{6}-\d{3}/)?.[0];
+      assert.ok(createdRefNo, 'the new request has a reference number');
+      assert.equal(await (await find(driver, 'detail-patient')).getText(), 'M.T. 87歳 女性', 'full-width input normalised');
+      const summary = await (await find(driver, 'detail-summary')).getText();
+      assert.ok(summary.includes('<b>誤嚥性肺炎</b>'), 'markup in text is shown as text, not rendered');
+      await screenshot(driver, 'new-request-created');
+
+      await (await find(driver, 'nav-queue')).click();
+      await driver.wait(async () => (await driver.findElements(By.css(`[data-ref-no="${createdRefNo}"]`))).length === 1, 10000);
+    } finally {
+      await quit(driver);
+    }
+  });
+
+  test('quit and start again: the new request is still there', async () => {
+    assert.ok(createdRefNo, 'the previous step created a request');
+    const driver = await launch(dataDir);
+    try {
+      await find(driver, 'queue');
+      const row = await driver.wait(async () => {
+        const rows = await driver.findElements(By.css(`[data-ref-no="${createdRefNo}"]`));
+        return rows[0] ?? null;
+      }, 15000);
+      assert.ok(row, 'the request survived the restart');
+      await screenshot(driver, 'after-restart');
+      await (await find(driver, 'nav-settings')).click();
+      const dir = await (await find(driver, 'about-data-dir')).getText();
+      assert.equal(dir, dataDir, 'About shows the data directory in use');
+      await (await find(driver, 'language-en')).click();
+      await driver.wait(async () => (await (await find(driver, 'nav-queue')).getText()).startsWith('Requests'), 5000);
+      await screenshot(driver, 'settings-english');
+      await (await find(driver, 'language-ja')).click();
+    } finally {
+      await quit(driver);
+    }
+    const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
+    assert.equal(list.length, 31, 'the CLI sees the same 31 requests in the same database');
+  });
+});
+
+describe('a data directory the desk must not touch', () => {
+  async function expectStartupError(dataDir, kind, label) {
+    const driver = await launch(dataDir);
+    try {
+      const card = await find(driver, 'startup-error');
+      assert.equal(await card.getAttribute('data-kind'), kind);
+      const text = await card.getText();
+      assert.ok(text.includes('ファイルは変更・削除していません'), 'the screen says the file was kept');
+      await screenshot(driver, `startup-error-${label}`);
+      return text;
+    } finally {
+      await quit(driver);
+    }
+  }
+
+  test('a file that is not a database', async () => {
+    const dataDir = tempDir('notdb');
+    const file = path.join(dataDir, 'tenin.db');
+    writeFileSync(file, '患者一覧\nA.B.,85\n');
+    const text = await expectStartupError(dataDir, 'not_a_database', 'not-a-database');
+    assert.ok(text.includes('データベースではありません'), text);
+    assert.equal(readFileSync(file, 'utf8'), '患者一覧\nA.B.,85\n', 'the file is unchanged');
+  });
+
+  test('a database from a newer version of the app', async () => {
+    const dataDir = tempDir('newer');
+    tenin(dataDir, 'init');
+    const file = path.join(dataDir, 'tenin.db');
+    // user_version lives at byte 60 of the SQLite header (big-endian).
+    const fd = openSync(file, 'r+');
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(99);
+    writeSync(fd, header, 0, 4, 60);
+    closeSync(fd);
+    const before = readFileSync(file);
+    const text = await expectStartupError(dataDir, 'too_new', 'newer-version');
+    assert.ok(text.includes('スキーマ 99'), text);
+    assert.ok(readFileSync(file).equals(before), 'the file is unchanged');
+  });
+
+  test('a corrupt database', async () => {
+    const dataDir = tempDir('corrupt');
+    tenin(dataDir, 'demo');
+    const file = path.join(dataDir, 'tenin.db');
+    const bytes = readFileSync(file);
+    bytes.fill(0xa5, 4096, 8192);
+    writeFileSync(file, bytes);
+    await expectStartupError(dataDir, 'corrupt', 'corrupt');
+    assert.ok(readFileSync(file).equals(bytes), 'the file is unchanged');
+  });
+
+  test('a data folder that cannot be written', async () => {
+    const parent = tempDir('blocked');
+    const blocker = path.join(parent, 'not-a-folder');
+    writeFileSync(blocker, 'a file where the data folder should be');
+    await expectStartupError(path.join(blocker, 'desk'), 'not_writable', 'not-writable');
+    assert.equal(readFileSync(blocker, 'utf8'), 'a file where the data folder should be');
+    assert.ok(!existsSync(path.join(blocker, 'desk')));
+  });
+});
