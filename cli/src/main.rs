@@ -179,7 +179,13 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let s = &detail.summary;
             println!("{} {}（{}）", s.ref_no, s.status.label_ja(), s.status.as_str());
             println!("依頼元: {} ({})", s.referring_hospital_name, detail.referring_hospital_code);
-            println!("患者: {} {}歳 {}  居住地: {}", s.patient_initials, s.patient_age, s.patient_sex.as_str(), s.residence_name.as_deref().unwrap_or("—"));
+            println!(
+                "患者: {} {}歳 {}  居住地: {}",
+                s.patient_initials,
+                s.patient_age,
+                s.patient_sex.as_str(),
+                s.residence_name.as_deref().unwrap_or("—")
+            );
             println!("経過:");
             for h in &detail.history {
                 let from = h.from.map_or("—", |f| f.label_ja());

@@ -21,7 +21,10 @@ fn init_demo_status_and_lists() {
     assert_eq!(status["region_pack"]["id"], "jp-14-kanagawa");
 
     let demo = tenin(dir.path()).args(["--json", "demo"]).assert().success();
-    assert_eq!(json(&demo.get_output().stdout), serde_json::json!({"hospitals": 60, "transport_providers": 3, "requests": 30}));
+    assert_eq!(
+        json(&demo.get_output().stdout),
+        serde_json::json!({"hospitals": 60, "transport_providers": 3, "requests": 30})
+    );
 
     let status = tenin(dir.path()).args(["--json", "status"]).assert().success();
     let status = json(&status.get_output().stdout);

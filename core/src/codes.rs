@@ -19,7 +19,7 @@ pub fn is_valid_medical_institution_code(code: &str) -> bool {
     let Some(digits) = ascii_digits(code, 10) else { return false };
     let prefecture = digits[0] * 10 + digits[1];
     let point_table = digits[2];
-    (1..=47).contains(&prefecture) && (point_table == 1 || point_table == 3) && luhn_sum(&digits) % 10 == 0
+    (1..=47).contains(&prefecture) && (point_table == 1 || point_table == 3) && luhn_sum(&digits).is_multiple_of(10)
 }
 
 /// The prefecture part (first two digits) of a medical-institution code.
@@ -66,7 +66,7 @@ mod tests {
         assert!(is_valid_medical_institution_code("0110113719"), "the example from DOMAIN.md");
         assert!(!is_valid_medical_institution_code("0110113718"), "wrong check digit");
         let with_check_digit = |nine: &str| {
-            (0..10).map(|d| format!("{nine}{d}")).find(|c| ascii_digits(c, 10).is_some_and(|d| luhn_sum(&d) % 10 == 0))
+            (0..10).map(|d| format!("{nine}{d}")).find(|c| ascii_digits(c, 10).is_some_and(|d| luhn_sum(&d).is_multiple_of(10)))
         };
         let point_table_2 = with_check_digit("012011371").expect("some digit completes the Luhn sum");
         assert!(!is_valid_medical_institution_code(&point_table_2), "point table 2 does not exist");

@@ -82,7 +82,10 @@ impl DemoData {
         let data: DemoData =
             serde_json::from_str(json).map_err(|e| Error::ReferenceData(format!("デモデータを読めません: {e}")))?;
         if data.format != FORMAT || data.format_version != 1 {
-            return Err(Error::ReferenceData(format!("対応していないデモデータ形式です: {} v{}", data.format, data.format_version)));
+            return Err(Error::ReferenceData(format!(
+                "対応していないデモデータ形式です: {} v{}",
+                data.format, data.format_version
+            )));
         }
         Ok(data)
     }
@@ -119,7 +122,10 @@ impl DemoData {
         ordered.sort_by_key(|r| std::cmp::Reverse(r.registered_minutes_ago));
         for r in ordered {
             let Some((hospital_id, _)) = hospitals::by_code(conn, &r.referring_hospital)? else {
-                return Err(Error::ReferenceData(format!("デモの依頼元 {} が病院一覧にありません", r.referring_hospital)));
+                return Err(Error::ReferenceData(format!(
+                    "デモの依頼元 {} が病院一覧にありません",
+                    r.referring_hospital
+                )));
             };
             let checked = NewRequestInput {
                 referring_hospital_id: hospital_id,

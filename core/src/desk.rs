@@ -99,12 +99,14 @@ impl Desk {
     }
 
     pub fn region_pack(&self) -> Result<RegionPackInfo> {
-        reference::pack_info(self.store.read())?.ok_or_else(|| Error::ReferenceData("地域パックが読み込まれていません".into()))
+        reference::pack_info(self.store.read())?
+            .ok_or_else(|| Error::ReferenceData("地域パックが読み込まれていません".into()))
     }
 
     fn offset(&self) -> Result<FixedOffset> {
         let minutes = self.region_pack()?.utc_offset_minutes;
-        FixedOffset::east_opt(minutes * 60).ok_or_else(|| Error::ReferenceData(format!("utc_offset_minutes: {minutes}")))
+        FixedOffset::east_opt(minutes * 60)
+            .ok_or_else(|| Error::ReferenceData(format!("utc_offset_minutes: {minutes}")))
     }
 
     /// Today in the desk's time zone.
@@ -207,7 +209,13 @@ impl Desk {
 
     /// Moves a request to `to`, if the workflow allows it and nobody changed it since
     /// `expected_version`.
-    pub fn transition(&mut self, id: &str, to: RequestStatus, expected_version: Option<u32>, note: &str) -> Result<RequestDetail> {
+    pub fn transition(
+        &mut self,
+        id: &str,
+        to: RequestStatus,
+        expected_version: Option<u32>,
+        note: &str,
+    ) -> Result<RequestDetail> {
         let user_id = self.user.id.clone();
         let note = crate::text::strip_controls(note.trim());
         let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
@@ -243,4 +251,3 @@ impl Desk {
 fn other(data_dir: &Path, error: Error) -> OpenError {
     OpenError::Other { path: data_dir.display().to_string(), detail: error.to_string() }
 }
-

@@ -34,8 +34,13 @@ pub enum ErrorCode {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
     Required,
-    TooLong { max: u32 },
-    OutOfRange { min: i32, max: i32 },
+    TooLong {
+        max: u32,
+    },
+    OutOfRange {
+        min: i32,
+        max: i32,
+    },
     /// Not in the expected form (e.g. a code with a wrong check digit).
     Invalid,
     /// Names a record or code that does not exist (e.g. an unknown municipality code).

@@ -146,10 +146,7 @@ impl RegionPack {
 
     /// The plan in force on `date`, or the latest one that has started.
     pub fn plan_on(&self, date: NaiveDate) -> Option<&Plan> {
-        self.plans
-            .iter()
-            .filter(|p| p.from <= date && p.to.is_none_or(|to| date <= to))
-            .max_by_key(|p| p.from)
+        self.plans.iter().filter(|p| p.from <= date && p.to.is_none_or(|to| date <= to)).max_by_key(|p| p.from)
     }
 
     fn validate(&self) -> Result<()> {
@@ -195,7 +192,10 @@ impl RegionPack {
                 errors.push(format!("municipalities[{}]: 地方公共団体コードの検査数字が合いません", m.code));
             }
             if !m.code.starts_with(&self.prefecture_code) {
-                errors.push(format!("municipalities[{}]: 都道府県コード {} と一致しません", m.code, self.prefecture_code));
+                errors.push(format!(
+                    "municipalities[{}]: 都道府県コード {} と一致しません",
+                    m.code, self.prefecture_code
+                ));
             }
             if !jurisdictions.contains(m.jurisdiction.as_str()) {
                 errors.push(format!("municipalities[{}]: 未定義の jurisdiction \"{}\"", m.code, m.jurisdiction));
@@ -210,7 +210,10 @@ impl RegionPack {
                 match self.medical_regions.iter().find(|r| &r.id == region_id) {
                     None => errors.push(format!("municipalities[{}]: 未定義の region \"{region_id}\"", m.code)),
                     Some(region) if !plans_seen.insert(region.plan.as_str()) => {
-                        errors.push(format!("municipalities[{}]: 計画 {} の二次医療圏が複数あります", m.code, region.plan));
+                        errors.push(format!(
+                            "municipalities[{}]: 計画 {} の二次医療圏が複数あります",
+                            m.code, region.plan
+                        ));
                     }
                     Some(_) => {}
                 }

@@ -36,11 +36,7 @@ pub fn search_key(name: &str, reading: &str) -> String {
 /// also carries.
 pub fn search_query(query: &str) -> String {
     let folded = fold_width(query).to_lowercase();
-    if folded.chars().any(|c| c.is_ascii_alphabetic()) {
-        folded
-    } else {
-        folded.to_hiragana()
-    }
+    if folded.chars().any(|c| c.is_ascii_alphabetic()) { folded } else { folded.to_hiragana() }
 }
 
 /// Length in characters (not bytes): what a nurse counts when told "8 characters at most".

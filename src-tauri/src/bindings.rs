@@ -31,6 +31,7 @@ pub fn builder() -> Builder<tauri::Wry> {
 
 /// Writes the bindings to `path`.
 pub fn export(path: &std::path::Path) -> Result<(), String> {
-    let language = Typescript::default().header("// Generated from Rust by tauri-specta (src-tauri/src/bindings.rs). Do not edit.\n");
+    let language = Typescript::default()
+        .header("// Generated from Rust by tauri-specta (src-tauri/src/bindings.rs). Do not edit.\n");
     builder().export(language, path).map_err(|e| e.to_string())
 }

@@ -9,7 +9,10 @@ use tenin_core::{Desk, DeskStatus, ErrorCode, ErrorReport, OpenError};
 pub enum DeskState {
     Ready(Mutex<Desk>),
     /// The start-up error screen shows this; the file in question is never touched.
-    Failed { data_dir: String, error: OpenError },
+    Failed {
+        data_dir: String,
+        error: OpenError,
+    },
 }
 
 /// What the UI learns first: whether the desk opened, and if not, why.

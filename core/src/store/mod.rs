@@ -42,7 +42,9 @@ pub enum OpenError {
     NotADatabase { path: String },
     #[error("データベースが破損しています: {path}（{detail}）")]
     Corrupt { path: String, detail: String },
-    #[error("新しいバージョンのアプリで作成されたデータベースです（スキーマ {found}、このアプリは {supported} まで）: {path}")]
+    #[error(
+        "新しいバージョンのアプリで作成されたデータベースです（スキーマ {found}、このアプリは {supported} まで）: {path}"
+    )]
     TooNew { path: String, found: u32, supported: u32 },
     #[error("データベースを開けません: {path}（{detail}）")]
     Other { path: String, detail: String },

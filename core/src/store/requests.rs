@@ -21,7 +21,11 @@ const SUMMARY_SELECT: &str = "
     LEFT JOIN jurisdictions j ON j.id = m.jurisdiction_id";
 
 fn bad_value(column: usize, value: &str) -> rusqlite::Error {
-    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, format!("unknown value {value:?}").into())
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown value {value:?}").into(),
+    )
 }
 
 fn status_at(row: &Row, column: usize) -> rusqlite::Result<RequestStatus> {
@@ -55,7 +59,9 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
 fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
     let day = at.with_timezone(&offset).format("%y%m%d").to_string();
     let taken: u32 =
-        conn.query_row("SELECT count(*) FROM transfer_requests WHERE ref_no LIKE ?1 || '-%'", [&day], |row| row.get(0))?;
+        conn.query_row("SELECT count(*) FROM transfer_requests WHERE ref_no LIKE ?1 || '-%'", [&day], |row| {
+            row.get(0)
+        })?;
     Ok(format!("{day}-{:03}", taken + 1))
 }
 
@@ -78,9 +84,11 @@ pub fn insert(
     offset: FixedOffset,
 ) -> Result<String> {
     let referrer: Option<(bool, bool)> = conn
-        .query_row("SELECT active, is_referring FROM hospitals WHERE id = ?1", [&request.referring_hospital_id], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
+        .query_row(
+            "SELECT active, is_referring FROM hospitals WHERE id = ?1",
+            [&request.referring_hospital_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
         .optional()?;
     match referrer {
         None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference)),
@@ -180,7 +188,9 @@ pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()
     };
     let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
     if t.expected_version.is_some_and(|expected| expected != version) {
-        return Err(Error::Conflict("この依頼は他の操作で更新されています。画面を更新してから操作してください".to_owned()));
+        return Err(Error::Conflict(
+            "この依頼は他の操作で更新されています。画面を更新してから操作してください".to_owned(),
+        ));
     }
     if !from.can_move_to(t.to) {
         return Err(Error::InvalidTransition { from, to: t.to });
@@ -269,7 +279,9 @@ pub fn count_by_status(conn: &Connection) -> rusqlite::Result<Vec<(RequestStatus
     let mut counts = Vec::new();
     for status in RequestStatus::ALL {
         let n: u32 =
-            conn.query_row("SELECT count(*) FROM transfer_requests WHERE status = ?1", [status.as_str()], |row| row.get(0))?;
+            conn.query_row("SELECT count(*) FROM transfer_requests WHERE status = ?1", [status.as_str()], |row| {
+                row.get(0)
+            })?;
         if n > 0 {
             counts.push((status, n));
         }

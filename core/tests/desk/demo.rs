@@ -24,7 +24,8 @@ fn demo_hospitals_cover_every_jurisdiction_and_region() {
     let (_dir, desk) = demo_desk();
     let hospitals = desk.hospitals(None).expect("hospitals");
     let covered: BTreeSet<_> = hospitals.iter().map(|h| h.jurisdiction_name.clone()).collect();
-    let all: BTreeSet<_> = desk.municipalities().expect("municipalities").into_iter().map(|m| m.jurisdiction_name).collect();
+    let all: BTreeSet<_> =
+        desk.municipalities().expect("municipalities").into_iter().map(|m| m.jurisdiction_name).collect();
     assert_eq!(covered, all, "a demo hospital in every jurisdiction");
     let regions: BTreeSet<_> = hospitals.iter().filter_map(|h| h.region_name.clone()).collect();
     assert_eq!(regions.len(), 9, "all nine regions of the plan in force: {regions:?}");

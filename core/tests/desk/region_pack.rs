@@ -31,7 +31,10 @@ fn a_fictional_pack_runs_the_whole_desk() {
     assert_eq!(municipalities.len(), 3);
     assert!(municipalities.iter().all(|m| m.region_name.as_deref() == Some("全県")), "regions of the plan in force");
     let kiri = municipalities.iter().find(|m| m.name == "霧野町").expect("霧野町");
-    assert_eq!((kiri.jurisdiction_name.as_str(), kiri.report_group_name.as_str()), ("山辺保健所霧野センター", "県所管"));
+    assert_eq!(
+        (kiri.jurisdiction_name.as_str(), kiri.report_group_name.as_str()),
+        ("山辺保健所霧野センター", "県所管")
+    );
     let refused = desk.load_demo().expect_err("Kanagawa demo data does not fit this pack");
     assert_eq!(refused.code(), tenin_core::ErrorCode::Conflict);
     assert!(desk.hospitals(None).expect("list").is_empty(), "nothing half-loaded");
@@ -43,7 +46,8 @@ fn a_fictional_pack_accepts_its_own_municipalities_only() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut desk = Desk::open_with_pack(dir.path(), &pack).expect("open");
     // A valid code: the Luhn digit that completes 461011000.
-    let code = (0..10).map(|d| format!("461011000{d}")).find(|c| tenin_core::codes::is_valid_medical_institution_code(c));
+    let code =
+        (0..10).map(|d| format!("461011000{d}")).find(|c| tenin_core::codes::is_valid_medical_institution_code(c));
     let hospital = NewHospital {
         code: code.expect("one check digit fits"),
         name: "霧野の森病院".into(),
@@ -78,7 +82,8 @@ fn a_fictional_pack_accepts_its_own_municipalities_only() {
 
 #[test]
 fn a_broken_pack_names_every_problem() {
-    let broken = FICTIONAL.replace("\"462012\"", "\"462013\"").replace("\"parent\": \"yamanobe\"", "\"parent\": \"nowhere\"");
+    let broken =
+        FICTIONAL.replace("\"462012\"", "\"462013\"").replace("\"parent\": \"yamanobe\"", "\"parent\": \"nowhere\"");
     let err = RegionPack::from_json(&broken).expect_err("must fail").to_string();
     assert!(err.contains("462013") && err.contains("検査数字"), "check digit named: {err}");
     assert!(err.contains("nowhere"), "unknown parent named: {err}");

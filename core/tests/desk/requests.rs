@@ -92,7 +92,9 @@ fn hospitals_are_found_by_kana_romaji_and_code() {
     let all = desk.hospitals(None).expect("all");
     let target = &all[0];
     let reading: String = target.name_kana.chars().take(3).collect();
-    for query in [reading.as_str(), &target.code[..6], &target.name[..target.name.char_indices().nth(2).map_or(0, |(i, _)| i)]] {
+    for query in
+        [reading.as_str(), &target.code[..6], &target.name[..target.name.char_indices().nth(2).map_or(0, |(i, _)| i)]]
+    {
         let found = desk.hospitals(Some(query)).expect("search");
         assert!(found.iter().any(|h| h.id == target.id), "query {query:?} finds {}", target.name);
         assert!(found.len() < all.len(), "query {query:?} filters");
