@@ -66,7 +66,9 @@ mod tests {
         assert!(is_valid_medical_institution_code("0110113719"), "the example from DOMAIN.md");
         assert!(!is_valid_medical_institution_code("0110113718"), "wrong check digit");
         let with_check_digit = |nine: &str| {
-            (0..10).map(|d| format!("{nine}{d}")).find(|c| ascii_digits(c, 10).is_some_and(|d| luhn_sum(&d).is_multiple_of(10)))
+            (0..10)
+                .map(|d| format!("{nine}{d}"))
+                .find(|c| ascii_digits(c, 10).is_some_and(|d| luhn_sum(&d).is_multiple_of(10)))
         };
         let point_table_2 = with_check_digit("012011371").expect("some digit completes the Luhn sum");
         assert!(!is_valid_medical_institution_code(&point_table_2), "point table 2 does not exist");

@@ -1,0 +1,99 @@
+import { render, screen, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { clearMocks, mockIPC } from '@tauri-apps/api/mocks';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import type { ErrorReport, HospitalSummary, MunicipalityInfo } from '../lib/bindings';
+import { route } from '../lib/router.svelte';
+import NewRequestForm from './NewRequestForm.svelte';
+
+const hospital: HospitalSummary = {
+  id: 'h1',
+  code: '1410110009',
+  name: '桜総合病院',
+  name_kana: 'さくらそうごうびょういん',
+  short_name: '桜総合',
+  municipality_code: '141011',
+  municipality_name: '横浜市鶴見区',
+  jurisdiction_name: '横浜市保健所',
+  region_name: '横浜',
+  address: '',
+  is_referring: true,
+  is_receiving: false,
+  is_priority: true,
+  is_cooperating: false,
+  active: true,
+};
+const receiverOnly: HospitalSummary = { ...hospital, id: 'h2', name: '受入専門病院', is_referring: false };
+const municipality: MunicipalityInfo = {
+  code: '141003',
+  name: '横浜市',
+  kana: 'よこはまし',
+  jurisdiction_id: 'yokohama',
+  jurisdiction_name: '横浜市保健所',
+  report_group_name: '横浜市',
+  region_name: '横浜',
+};
+
+function refusal(): ErrorReport {
+  return {
+    code: 'validation',
+    message: '入力内容に問題があります（2件）',
+    problems: [
+      {
+        field: 'patient_age',
+        problem: { kind: 'out_of_range', min: 0, max: 120 },
+        message: '0〜120の範囲で入力してください',
+      },
+      { field: 'patient_sex', problem: { kind: 'required' }, message: '必須項目です' },
+    ],
+  };
+}
+
+afterEach(() => clearMocks());
+
+describe('NewRequestForm', () => {
+  it('offers only hospitals that can refer', async () => {
+    mockIPC((cmd) =>
+      cmd === 'list_hospitals' ? [hospital, receiverOnly] : cmd === 'list_municipalities' ? [municipality] : null,
+    );
+    render(NewRequestForm);
+    expect(await screen.findByRole('option', { name: /桜総合病院/ })).toBeInTheDocument();
+    expect(screen.queryByRole('option', { name: /受入専門病院/ })).not.toBeInTheDocument();
+  });
+
+  it('shows each refusal from the core next to its field and sends the raw text', async () => {
+    let sent: unknown = null;
+    mockIPC((cmd, payload) => {
+      if (cmd === 'list_hospitals') return [hospital];
+      if (cmd === 'list_municipalities') return [municipality];
+      if (cmd === 'create_request') {
+        sent = payload;
+        throw refusal();
+      }
+      return null;
+    });
+    render(NewRequestForm);
+    const user = userEvent.setup();
+    await user.type(await screen.findByTestId('field-age'), '１３０');
+    await user.click(screen.getByTestId('submit-request'));
+
+    expect(await screen.findByText('0〜120の範囲で入力してください')).toBeInTheDocument();
+    expect(screen.getByText('必須項目です')).toBeInTheDocument();
+    expect(screen.getByTestId('field-age')).toHaveAttribute('aria-invalid', 'true');
+    expect(sent).toMatchObject({ input: { patient_age: '１３０' } });
+    await waitFor(() => expect(screen.getByTestId('field-age')).toHaveFocus());
+  });
+
+  it('opens the new request once the core accepts it', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'list_hospitals') return [hospital];
+      if (cmd === 'list_municipalities') return [municipality];
+      if (cmd === 'create_request') return { summary: { id: 'r-new', ref_no: '261121-001' } };
+      return null;
+    });
+    render(NewRequestForm);
+    await userEvent.setup().click(await screen.findByTestId('submit-request'));
+    await waitFor(() => expect(route()).toEqual({ name: 'request', id: 'r-new' }));
+  });
+});
