@@ -18,10 +18,16 @@ pub fn current_version(conn: &Connection) -> rusqlite::Result<u32> {
 
 /// Applies every migration after the database's current version. Returns the versions applied.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<Vec<u32>> {
+    apply(conn, MIGRATIONS)
+}
+
+/// Applies `migrations[v..]` to a database at version `v`, each with its version bump in one
+/// transaction. Public so tests can check the runner with migrations of their own.
+pub fn apply(conn: &mut Connection, migrations: &[&str]) -> rusqlite::Result<Vec<u32>> {
     let mut applied = Vec::new();
     loop {
         let version = current_version(conn)?;
-        let Some(sql) = MIGRATIONS.get(version as usize) else { break };
+        let Some(sql) = migrations.get(version as usize) else { break };
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         // Re-read inside the write lock: another process may have migrated meanwhile.
         if current_version(&tx)? != version {

@@ -2,6 +2,7 @@
 //! Modules mirror the features they guard.
 
 mod demo;
+mod migrations;
 mod open;
 mod region_pack;
 mod requests;
