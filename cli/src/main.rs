@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use serde::Serialize;
 use tenin_core::region_pack::RegionPack;
+use tenin_core::request_status::RequestStatus;
 use tenin_core::{Desk, DeskStatus, ErrorReport, OpenError};
 
 #[derive(Parser)]
@@ -49,6 +50,14 @@ enum RequestsCommand {
     List,
     /// One request with its status history.
     Show { id: String },
+    /// Move a request to another state: new, checking, coordinating, placed, arranging_transport,
+    /// transferred, withdrawn, not_placed. Refused when the workflow does not allow the move.
+    Transition {
+        id: String,
+        state: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -191,6 +200,18 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 let from = h.from.map_or("—", |f| f.label_ja());
                 println!("  {}  {} → {}  {}  {}", h.at, from, h.to.label_ja(), h.user_name, h.note);
             }
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::Transition { id, state, note }) => {
+            let to = RequestStatus::parse(state).ok_or_else(|| {
+                let names: Vec<_> = RequestStatus::ALL.iter().map(|s| s.as_str()).collect();
+                Failure::Usage(format!("不明な状態です: {state}（{}）", names.join(", ")))
+            })?;
+            let detail = open(cli, None)?.transition(id, to, None, note)?;
+            if cli.json {
+                return print_json(&detail);
+            }
+            println!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
             Ok(())
         }
         Command::Hospitals(HospitalsCommand::List { query }) => {

@@ -88,3 +88,28 @@ fn data_dir_from_the_environment() {
     cmd.env("TENIN_DATA_DIR", dir.path()).args(["--json", "init"]).assert().success();
     assert!(dir.path().join("tenin.db").exists(), "TENIN_DATA_DIR is used when --data-dir is absent");
 }
+
+#[test]
+fn transition_moves_a_request_and_refuses_what_the_workflow_forbids() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
+    let list = json(&list.get_output().stdout);
+    let new = list.as_array().expect("array").iter().find(|r| r["status"] == "new").expect("a new request");
+    let id = new["id"].as_str().expect("id");
+
+    let moved = tenin(dir.path())
+        .args(["--json", "requests", "transition", id, "checking", "--note", "ADL確認"])
+        .assert()
+        .success();
+    let moved = json(&moved.get_output().stdout);
+    assert_eq!(moved["summary"]["status"], "checking");
+    assert_eq!(moved["history"].as_array().and_then(|h| h.last()).map(|h| h["note"].clone()), Some("ADL確認".into()));
+
+    let refused = tenin(dir.path()).args(["--json", "requests", "transition", id, "transferred"]).assert().code(1);
+    assert_eq!(json(&refused.get_output().stderr)["error"]["code"], "invalid_transition");
+
+    let unknown = tenin(dir.path()).args(["requests", "transition", id, "done"]).assert().code(2);
+    let message = String::from_utf8(unknown.get_output().stderr.clone()).expect("utf-8");
+    assert!(message.contains("arranging_transport"), "lists the valid names: {message}");
+}

@@ -116,6 +116,45 @@ describe('a nurse on a new desk', () => {
     const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
     assert.equal(list.length, 31, 'the CLI sees the same 31 requests in the same database');
   });
+
+  test('the request moves through the workflow and is re-opened when a placement falls through', async () => {
+    assert.ok(createdRefNo, 'the first step created a request');
+    const driver = await launch(dataDir);
+    try {
+      const link = await driver.wait(async () => {
+        const found = await driver.findElements(By.css(`[data-ref-no="${createdRefNo}"] a`));
+        return found[0] ?? null;
+      }, 15000);
+      await link.click();
+      await find(driver, 'request-detail');
+      const steps = [
+        ['checking', 'ADLと酸素量を依頼元に確認'],
+        ['coordinating', '受入候補3施設に打診'],
+        ['placed', '桜リハビリテーション病院が受入可'],
+        ['coordinating', '受入先の病床が埋まり再調整'],
+        ['placed', '若葉記念病院が受入可'],
+      ];
+      for (const [to, note] of steps) {
+        await typeInto(driver, 'move-note', note);
+        await (await find(driver, `move-${to}`)).click();
+        await driver.wait(
+          async () => (await driver.findElements(By.css(`[data-testid="request-title"] [data-status="${to}"]`))).length === 1,
+          10000,
+          `waiting for the state ${to}`,
+        );
+      }
+      const items = await (await find(driver, 'history')).findElements(By.css('li'));
+      assert.equal(items.length, steps.length + 1, 'registration plus one row per move');
+      const history = await (await find(driver, 'history')).getText();
+      assert.ok(history.includes('受入決定 → 調整中'), 'the re-opening is in the history');
+      assert.ok(history.includes('受入先の病床が埋まり再調整'), 'with its note');
+      await screenshot(driver, 'workflow-history');
+    } finally {
+      await quit(driver);
+    }
+    const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).find((r) => r.ref_no === createdRefNo);
+    assert.equal(detail.status, 'placed', 'the CLI sees the final state');
+  });
 });
 
 describe('a data directory the desk must not touch', () => {
