@@ -50,6 +50,16 @@ enum RequestsCommand {
     List,
     /// One request with its status history.
     Show { id: String },
+    /// Time from registration to the placement that held (mean, median, 90th percentile), overall, by
+    /// the jurisdiction of the patient's residence and by referring hospital.
+    PlacementTime {
+        /// First day, YYYY-MM-DD (default: 29 days before --to).
+        #[arg(long)]
+        from: Option<chrono::NaiveDate>,
+        /// Last day, YYYY-MM-DD (default: today in the desk's time zone).
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
+    },
     /// Move a request to another state: new, checking, coordinating, placed, arranging_transport,
     /// transferred, withdrawn, not_placed. Refused when the workflow does not allow the move.
     Transition {
@@ -212,6 +222,39 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&detail);
             }
             println!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::PlacementTime { from, to }) => {
+            let desk = open(cli, None)?;
+            let to = match to {
+                Some(to) => *to,
+                None => desk.today()?,
+            };
+            let from = from.unwrap_or(to - chrono::Duration::days(29));
+            let times = desk.placement_times(from, to)?;
+            if cli.json {
+                return print_json(&times);
+            }
+            println!("受入決定までの時間 {}〜{}（目安 {} 分）", times.from, times.to, times.target_minutes);
+            let line = |label: &str, s: &tenin_core::placement_time::DurationStats| match (
+                s.mean_minutes,
+                s.median_minutes,
+                s.p90_minutes,
+            ) {
+                (Some(mean), Some(median), Some(p90)) => {
+                    println!("  {label}\t{} 件\t平均 {mean:.0} 分\t中央値 {median:.0} 分\t90% {p90} 分", s.count)
+                }
+                _ => println!("  {label}\t0 件"),
+            };
+            line("全体", &times.overall);
+            println!("保健所別（居住地）:");
+            for g in &times.by_jurisdiction {
+                line(g.group.as_deref().unwrap_or("不明"), &g.stats);
+            }
+            println!("依頼元医療機関別:");
+            for g in &times.by_referring_hospital {
+                line(g.group.as_deref().unwrap_or("不明"), &g.stats);
+            }
             Ok(())
         }
         Command::Hospitals(HospitalsCommand::List { query }) => {

@@ -13,7 +13,8 @@ use crate::bundled;
 use crate::demo::{DemoData, DemoSummary};
 use crate::error::{Error, Result};
 use crate::hospital::{HospitalSummary, NewHospital};
-use crate::ids::{new_id, now_rfc3339};
+use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
+use crate::placement_time::{self, PlacementTimes};
 use crate::reference::{MunicipalityInfo, RegionPackInfo};
 use crate::region_pack::RegionPack;
 use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
@@ -48,6 +49,8 @@ pub struct DeskStatus {
     pub audit_entries: u32,
     /// Nothing entered yet and the demo offer not dismissed: the app shows its welcome screen.
     pub show_welcome: bool,
+    /// The mark waiting times are compared with (the model desk's 2.5 hours).
+    pub placement_target_minutes: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -110,7 +113,7 @@ impl Desk {
     }
 
     /// Today in the desk's time zone.
-    fn today(&self) -> Result<NaiveDate> {
+    pub fn today(&self) -> Result<NaiveDate> {
         Ok(Utc::now().with_timezone(&self.offset()?).date_naive())
     }
 
@@ -140,6 +143,7 @@ impl Desk {
                 .collect(),
             audit_entries: audit::count(conn)?,
             show_welcome: hospitals == 0 && requests == 0 && !dismissed,
+            placement_target_minutes: placement_time::PLACEMENT_TARGET_MINUTES,
         })
     }
 
@@ -230,6 +234,43 @@ impl Desk {
         let id = self.store.write(|tx| hospitals::insert(tx, &user_id, &checked))?;
         let plan = self.plan_today()?;
         hospitals::get(self.store.read(), plan.as_deref(), &id)?.ok_or(Error::NotFound { entity: "医療機関", id })
+    }
+
+    /// Time from registration to the placement that held, for placements made from `from` to
+    /// `to` inclusive (dates in the desk's time zone). See `placement_time` for the definitions.
+    pub fn placement_times(&self, from: NaiveDate, to: NaiveDate) -> Result<PlacementTimes> {
+        if from > to {
+            let mut problem = crate::error::FieldProblem::new("from", crate::error::Problem::Invalid);
+            problem.message = "開始日が終了日より後です".to_owned();
+            return Err(Error::Validation(vec![problem]));
+        }
+        let offset = self.offset()?;
+        let mut samples = Vec::new();
+        for placed in requests::placed(self.store.read())? {
+            let (Ok(registered), Ok(at)) = (parse_rfc3339(&placed.registered_at), parse_rfc3339(&placed.placed_at))
+            else {
+                return Err(Error::ReferenceData(format!("日時を読めません: {}", placed.placed_at)));
+            };
+            let day = at.with_timezone(&offset).date_naive();
+            if day < from || day > to {
+                continue;
+            }
+            let minutes = u32::try_from((at - registered).num_minutes()).unwrap_or(0);
+            samples.push(placement_time::Sample {
+                minutes,
+                jurisdiction: placed.jurisdiction_name,
+                referring_hospital: placed.referring_hospital_name,
+            });
+        }
+        let all: Vec<u32> = samples.iter().map(|s| s.minutes).collect();
+        Ok(PlacementTimes {
+            from: from.to_string(),
+            to: to.to_string(),
+            target_minutes: placement_time::PLACEMENT_TARGET_MINUTES,
+            overall: placement_time::stats(&all),
+            by_jurisdiction: placement_time::grouped(&samples, |s| s.jurisdiction.clone()),
+            by_referring_hospital: placement_time::grouped(&samples, |s| Some(s.referring_hospital.clone())),
+        })
     }
 
     pub fn hospitals(&self, query: Option<&str>) -> Result<Vec<HospitalSummary>> {

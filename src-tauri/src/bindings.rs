@@ -20,6 +20,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::get_request,
             commands::create_request,
             commands::transition_request,
+            commands::placement_times,
             commands::list_hospitals,
             commands::list_municipalities,
             commands::ui_ready,

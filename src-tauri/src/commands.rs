@@ -1,8 +1,10 @@
 //! The commands the UI invokes. Each is a few lines: take the state, call the core, map the error.
 
+use chrono::NaiveDate;
 use tauri::State;
 use tenin_core::demo::DemoSummary;
 use tenin_core::hospital::HospitalSummary;
+use tenin_core::placement_time::PlacementTimes;
 use tenin_core::reference::MunicipalityInfo;
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
@@ -63,6 +65,16 @@ pub fn transition_request(
     note: String,
 ) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.transition(&id, to, Some(expected_version), &note))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn placement_times(
+    state: State<'_, DeskState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<PlacementTimes, ErrorReport> {
+    state.with(|desk| desk.placement_times(from, to))
 }
 
 #[tauri::command]

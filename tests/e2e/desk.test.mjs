@@ -32,6 +32,7 @@ after(() => stopDriver(driverProcess));
 describe('a nurse on a new desk', () => {
   const dataDir = path.join(tempDir('journey'), 'desk');
   let createdRefNo;
+  let shownPlacements;
 
   test('empty data dir → demo data → queue → detail → new request', async () => {
     const driver = await launch(dataDir);
@@ -103,6 +104,9 @@ describe('a nurse on a new desk', () => {
       }, 15000);
       assert.ok(row, 'the request survived the restart');
       await screenshot(driver, 'after-restart');
+      await (await find(driver, 'nav-statistics')).click();
+      shownPlacements = Number(await (await find(driver, 'stats-count')).getText());
+      await screenshot(driver, 'statistics');
       await (await find(driver, 'nav-settings')).click();
       const dir = await (await find(driver, 'about-data-dir')).getText();
       assert.equal(dir, dataDir, 'About shows the data directory in use');
@@ -115,6 +119,9 @@ describe('a nurse on a new desk', () => {
     }
     const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
     assert.equal(list.length, 31, 'the CLI sees the same 31 requests in the same database');
+    const times = JSON.parse(tenin(dataDir, '--json', 'requests', 'placement-time'));
+    assert.ok(times.overall.count > 0, 'the demo has placements');
+    assert.equal(shownPlacements, times.overall.count, 'the statistics page shows what the core computes');
   });
 
   test('the request moves through the workflow and is re-opened when a placement falls through', async () => {

@@ -288,3 +288,35 @@ pub fn count_by_status(conn: &Connection) -> rusqlite::Result<Vec<(RequestStatus
     }
     Ok(counts)
 }
+
+/// A request whose placement held, with the times needed for time-to-placement figures.
+pub struct PlacedRequest {
+    pub registered_at: String,
+    /// The last move into `placed`.
+    pub placed_at: String,
+    pub jurisdiction_name: Option<String>,
+    pub referring_hospital_name: String,
+}
+
+/// Requests now placed, arranging transport or transferred, with their last placement time.
+pub fn placed(conn: &Connection) -> rusqlite::Result<Vec<PlacedRequest>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.registered_at,
+                (SELECT max(s.at) FROM request_status_history s WHERE s.request_id = r.id AND s.to_status = 'placed'),
+                j.name, h.name
+         FROM transfer_requests r
+         JOIN hospitals h ON h.id = r.referring_hospital_id
+         LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
+         LEFT JOIN jurisdictions j ON j.id = m.jurisdiction_id
+         WHERE r.status IN ('placed', 'arranging_transport', 'transferred')",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(PlacedRequest {
+            registered_at: row.get(0)?,
+            placed_at: row.get(1)?,
+            jurisdiction_name: row.get(2)?,
+            referring_hospital_name: row.get(3)?,
+        })
+    })?;
+    rows.collect()
+}

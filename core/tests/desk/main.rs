@@ -4,6 +4,7 @@
 mod demo;
 mod migrations;
 mod open;
+mod placement_time;
 mod region_pack;
 mod requests;
 

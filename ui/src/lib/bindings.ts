@@ -14,6 +14,7 @@ export const commands = {
 	getRequest: (id: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("get_request", { id })),
 	createRequest: (input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("create_request", { input })),
 	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note })),
+	placementTimes: (from: string, to: string) => typedError<PlacementTimes, ErrorReport>(__TAURI_INVOKE("placement_times", { from, to })),
 	listHospitals: (query: string | null) => typedError<HospitalSummary[], ErrorReport>(__TAURI_INVOKE("list_hospitals", { query })),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
 	/**
@@ -47,6 +48,17 @@ export type DeskStatus = {
 	audit_entries: number,
 	/**  Nothing entered yet and the demo offer not dismissed: the app shows its welcome screen. */
 	show_welcome: boolean,
+	/**  The mark waiting times are compared with (the model desk's 2.5 hours). */
+	placement_target_minutes: number,
+};
+
+export type DurationStats = {
+	count: number,
+	mean_minutes: number | null,
+	median_minutes: number | null,
+	p90_minutes: number | null,
+	/**  Share of placements within [`PLACEMENT_TARGET_MINUTES`], 0–1. */
+	within_target: number | null,
 };
 
 /**  What the UI can tell apart. Only add a variant when a consumer branches on it. */
@@ -76,6 +88,12 @@ export type FieldProblem = {
 	field: string,
 	problem: Problem,
 	message: string,
+};
+
+export type GroupStats = {
+	/**  The jurisdiction or hospital name; `None` for requests with no known jurisdiction. */
+	group: string | null,
+	stats: DurationStats,
 };
 
 /**  A hospital as the directory lists it. */
@@ -133,6 +151,19 @@ export type NewRequestInput = {
 export type OpenError = { kind: "not_writable"; path: string; detail: string } | { kind: "not_a_database"; path: string } | { kind: "corrupt"; path: string; detail: string } | { kind: "too_new"; path: string; found: number; supported: number } | { kind: "other"; path: string; detail: string };
 
 export type PatientSex = "male" | "female" | "other" | "unknown";
+
+export type PlacementTimes = {
+	/**  First day of the period (inclusive), YYYY-MM-DD in the desk's time zone. */
+	from: string,
+	/**  Last day of the period (inclusive). */
+	to: string,
+	target_minutes: number,
+	overall: DurationStats,
+	/**  By the health-centre jurisdiction of the patient's residence, most placements first. */
+	by_jurisdiction: GroupStats[],
+	/**  By referring hospital, most placements first. */
+	by_referring_hospital: GroupStats[],
+};
 
 /**  Why one field was refused. Tagged so the UI can phrase it in the user's language. */
 export type Problem = { kind: "required" } | { kind: "too_long"; max: number } | { kind: "out_of_range"; min: number; max: number } | 

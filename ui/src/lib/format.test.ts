@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { elapsedSince, formatDateTime, formatShort } from './format';
+import { daysBefore, elapsedSince, formatDateTime, formatShort, todayInDeskZone } from './format';
 
 describe('formatDateTime', () => {
   it('shows 和暦 in Japanese, in the desk time zone', () => {
@@ -30,5 +30,16 @@ describe('elapsedSince', () => {
   it('never goes negative for a clock that is behind', () => {
     const now = new Date('2026-11-21T03:00:00.000Z');
     expect(elapsedSince('2026-11-21T03:05:00.000Z', now)).toEqual({ days: 0, hours: 0, minutes: 0 });
+  });
+});
+
+describe('desk dates', () => {
+  it('takes today in the desk time zone, not UTC', () => {
+    expect(todayInDeskZone(new Date('2026-11-21T15:30:00.000Z'))).toBe('2026-11-22');
+  });
+
+  it('counts days back across a month end', () => {
+    expect(daysBefore('2026-03-01', 1)).toBe('2026-02-28');
+    expect(daysBefore('2026-11-22', 29)).toBe('2026-10-24');
   });
 });

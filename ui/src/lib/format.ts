@@ -63,3 +63,23 @@ export function elapsedSince(fromIso: string, now: Date): Elapsed {
 export function minutesSince(fromIso: string, now: Date): number {
   return Math.max(0, Math.floor((now.getTime() - new Date(fromIso).getTime()) / 60000));
 }
+
+/** Today's date in the desk's time zone, as YYYY-MM-DD. Built from parts: engines disagree on
+ *  the layout of formatted dates (WebKitGTK formats en-CA as MM/DD/YYYY). */
+export function todayInDeskZone(now: Date = new Date()): string {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    timeZone,
+  }).formatToParts(now);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** The date `days` before an ISO date (YYYY-MM-DD), as YYYY-MM-DD. */
+export function daysBefore(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - days);
+  return date.toISOString().slice(0, 10);
+}

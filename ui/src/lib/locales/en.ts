@@ -115,7 +115,23 @@ export const en: Messages = {
   },
   statistics: {
     title: 'Statistics',
-    placeholder: 'Monthly counts by jurisdiction, decline reasons and time to placement will appear here (coming).',
+    placementTitle: 'Time to placement',
+    placementHelp:
+      'From registration to the placement that held (for re-opened requests, to the last placement). A placement counts on the day it was confirmed.',
+    from: 'From',
+    to: 'To',
+    count: 'Placements',
+    mean: 'Mean',
+    median: 'Median',
+    p90: '90th percentile',
+    withinTarget: 'Within {{target}}',
+    target: 'Mark: {{target}} (the model desk average)',
+    byJurisdiction: "By health centre (patient's residence)",
+    byReferrer: 'By referring hospital',
+    group: 'Group',
+    unknown: 'Unknown',
+    none: 'No placements in this period.',
+    later: 'Monthly counts by jurisdiction, decline reasons and report exports will follow.',
   },
   settings: {
     title: 'Settings',
@@ -169,6 +185,7 @@ export const en: Messages = {
     detail: 'Details: {{detail}}',
   },
   error: {
+    screen: 'This screen failed to display. No data was changed.',
     storage: 'A database operation failed: {{message}}',
     generic: 'Error: {{message}}',
   },

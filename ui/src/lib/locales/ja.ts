@@ -113,7 +113,23 @@ export const ja = {
   },
   statistics: {
     title: '統計',
-    placeholder: '月別・保健所別の集計、お断り理由、受入決定までの時間はここに表示されます（準備中）。',
+    placementTitle: '受入決定までの時間',
+    placementHelp:
+      '受付から、成立した受入決定までの時間です（再調整になった依頼は、最後の受入決定まで）。期間は受入決定の日で数えます。',
+    from: '開始日',
+    to: '終了日',
+    count: '受入決定',
+    mean: '平均',
+    median: '中央値',
+    p90: '90パーセンタイル',
+    withinTarget: '{{target}}以内',
+    target: '目安 {{target}}（モデル窓口の平均）',
+    byJurisdiction: '保健所別（患者の居住地）',
+    byReferrer: '依頼元医療機関別',
+    group: '区分',
+    unknown: '不明',
+    none: 'この期間の受入決定はありません。',
+    later: '月別・保健所別の件数、お断り理由、帳票の出力は今後追加されます。',
   },
   settings: {
     title: '設定',
@@ -168,6 +184,7 @@ export const ja = {
     detail: '詳細: {{detail}}',
   },
   error: {
+    screen: 'この画面の表示中にエラーが発生しました。データは変更されていません。',
     storage: 'データベースの操作に失敗しました: {{message}}',
     generic: 'エラー: {{message}}',
   },
