@@ -53,11 +53,11 @@ enum RequestsCommand {
     /// Time from registration to the placement that held (mean, median, 90th percentile), overall, by
     /// the jurisdiction of the patient's residence and by referring hospital.
     PlacementTime {
-        /// First day, YYYY-MM-DD (default: 29 days before --to).
-        #[arg(long)]
+        /// First day: 2026-11-01, R8.11.1 or 令和8年11月1日 (default: 29 days before --to).
+        #[arg(long, value_parser = desk_date)]
         from: Option<chrono::NaiveDate>,
-        /// Last day, YYYY-MM-DD (default: today in the desk's time zone).
-        #[arg(long)]
+        /// Last day, in the same forms (default: today in the desk's time zone).
+        #[arg(long, value_parser = desk_date)]
         to: Option<chrono::NaiveDate>,
     },
     /// Move a request to another state: new, checking, coordinating, placed, arranging_transport,
@@ -275,6 +275,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// A date as the desk writes it: ISO or 和暦 (see `tenin_core::wareki`).
+fn desk_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    tenin_core::wareki::parse_date(text, None).map_err(|e| e.to_string())
 }
 
 fn print_json(value: &impl Serialize) -> Result<(), Failure> {

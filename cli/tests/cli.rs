@@ -113,3 +113,18 @@ fn transition_moves_a_request_and_refuses_what_the_workflow_forbids() {
     let message = String::from_utf8(unknown.get_output().stderr.clone()).expect("utf-8");
     assert!(message.contains("arranging_transport"), "lists the valid names: {message}");
 }
+
+#[test]
+fn placement_time_accepts_japanese_era_dates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let out = tenin(dir.path())
+        .args(["--json", "requests", "placement-time", "--from", "R8.11.1", "--to", "令和8年11月30日"])
+        .assert()
+        .success();
+    let times = json(&out.get_output().stdout);
+    assert_eq!((times["from"].as_str(), times["to"].as_str()), (Some("2026-11-01"), Some("2026-11-30")));
+    let refused = tenin(dir.path()).args(["requests", "placement-time", "--from", "平成31年5月1日"]).assert().code(2);
+    let message = String::from_utf8(refused.get_output().stderr.clone()).expect("utf-8");
+    assert!(message.contains("平成の期間外"), "explains why: {message}");
+}

@@ -17,6 +17,7 @@ pub mod request;
 pub mod request_status;
 pub mod store;
 pub mod text;
+pub mod wareki;
 
 pub use desk::{APP_VERSION, Desk, DeskStatus};
 pub use error::{Error, ErrorCode, ErrorReport, Result};

@@ -7,6 +7,7 @@ mod open;
 mod placement_time;
 mod region_pack;
 mod requests;
+mod wareki;
 
 use std::path::Path;
 
