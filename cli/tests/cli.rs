@@ -29,7 +29,7 @@ fn init_demo_status_and_lists() {
     let status = tenin(dir.path()).args(["--json", "status"]).assert().success();
     let status = json(&status.get_output().stdout);
     assert_eq!(status["integrity"], "ok");
-    assert_eq!(status["schema_version"], 1);
+    assert_eq!(status["schema_version"], tenin_core::store::LATEST_VERSION);
 
     let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
     let list = json(&list.get_output().stdout);

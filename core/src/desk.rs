@@ -14,13 +14,16 @@ use crate::demo::{DemoData, DemoSummary};
 use crate::error::{Error, Result};
 use crate::hospital::{HospitalSummary, NewHospital};
 use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
+use crate::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use crate::placement_time::{self, PlacementTimes};
-use crate::reference::{MunicipalityInfo, RegionPackInfo};
+use crate::reference::{MunicipalityInfo, RegionPackInfo, Term};
 use crate::region_pack::RegionPack;
 use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
 use crate::request_status::RequestStatus;
 use crate::store::users::User;
-use crate::store::{OpenError, Store, audit, hospitals, meta, reference, requests, transport_providers, users};
+use crate::store::{
+    OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
+};
 
 /// The program's version, as shown in the About panel and `tenin status`.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -271,6 +274,29 @@ impl Desk {
             by_jurisdiction: placement_time::grouped(&samples, |s| s.jurisdiction.clone()),
             by_referring_hospital: placement_time::grouped(&samples, |s| Some(s.referring_hospital.clone())),
         })
+    }
+
+    /// Logs an inquiry to a receiving hospital and returns the request with its updated log.
+    pub fn log_inquiry(&mut self, input: &NewInquiryInput) -> Result<RequestDetail> {
+        let checked = input.checked(self.offset()?)?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| inquiries::insert(tx, &user_id, &checked, Utc::now()))?;
+        self.request(&checked.request_id)
+    }
+
+    /// Records a hospital's answer to a waiting inquiry.
+    pub fn answer_inquiry(&mut self, input: &InquiryAnswerInput) -> Result<RequestDetail> {
+        let answer = input.checked()?;
+        let user_id = self.user.id.clone();
+        let request_id = self.store.write(|tx| {
+            inquiries::answer(tx, &user_id, &input.inquiry_id, input.expected_version, answer, Utc::now())
+        })?;
+        self.request(&request_id)
+    }
+
+    /// The region pack's decline reasons (お断り理由), in its order.
+    pub fn decline_reasons(&self) -> Result<Vec<Term>> {
+        Ok(reference::terms(self.store.read(), "decline_reason")?)
     }
 
     pub fn hospitals(&self, query: Option<&str>) -> Result<Vec<HospitalSummary>> {

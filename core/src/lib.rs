@@ -10,6 +10,7 @@ pub mod desk;
 pub mod error;
 pub mod hospital;
 pub mod ids;
+pub mod inquiry;
 pub mod placement_time;
 pub mod reference;
 pub mod region_pack;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::codes::is_valid_local_government_code;
 use crate::error::{Problem, Problems, Result};
+use crate::inquiry::Inquiry;
 use crate::request_status::RequestStatus;
 use crate::text::{char_len, fold_width, strip_controls};
 
@@ -167,6 +168,10 @@ pub struct RequestSummary {
     /// The health-centre jurisdiction of the patient's residence.
     pub jurisdiction_name: Option<String>,
     pub urgency: Urgency,
+    /// Inquiries still waiting for a hospital's answer.
+    pub waiting_answers: u32,
+    /// The earliest call-back time among them (RFC 3339, UTC); past it, the request needs attention.
+    pub next_call_back_at: Option<String>,
 }
 
 /// One row of a request's status history.
@@ -189,6 +194,8 @@ pub struct RequestDetail {
     pub clinical_summary: String,
     pub created_by_name: String,
     pub history: Vec<StatusChange>,
+    /// The inquiry log (打診記録), oldest first.
+    pub inquiries: Vec<Inquiry>,
     /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
     pub next_statuses: Vec<RequestStatus>,
     /// Bumped by every change; a change based on an older version is refused.

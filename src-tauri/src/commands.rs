@@ -4,8 +4,9 @@ use chrono::NaiveDate;
 use tauri::State;
 use tenin_core::demo::DemoSummary;
 use tenin_core::hospital::HospitalSummary;
+use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_core::placement_time::PlacementTimes;
-use tenin_core::reference::MunicipalityInfo;
+use tenin_core::reference::{MunicipalityInfo, Term};
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{DeskStatus, ErrorReport};
@@ -65,6 +66,24 @@ pub fn transition_request(
     note: String,
 ) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.transition(&id, to, Some(expected_version), &note))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn log_inquiry(state: State<'_, DeskState>, input: NewInquiryInput) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.log_inquiry(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn answer_inquiry(state: State<'_, DeskState>, input: InquiryAnswerInput) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.answer_inquiry(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_decline_reasons(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
+    state.with(|desk| desk.decline_reasons())
 }
 
 #[tauri::command]

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod hospitals;
+pub mod inquiries;
 pub mod meta;
 pub mod migrations;
 pub mod reference;

@@ -8,13 +8,15 @@ use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::ids::{new_id, to_rfc3339};
 use crate::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
 use crate::request_status::RequestStatus;
-use crate::store::{audit, reference};
+use crate::store::{audit, inquiries, reference};
 
 const SUMMARY_SELECT: &str = "
     SELECT r.id, r.ref_no, r.status, r.registered_at,
            (SELECT max(at) FROM request_status_history WHERE request_id = r.id),
            r.referring_hospital_id, h.name, r.patient_initials, r.patient_age, r.patient_sex,
-           r.residence_municipality_code, m.name, j.name, r.urgency
+           r.residence_municipality_code, m.name, j.name, r.urgency,
+           (SELECT count(*) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
+           (SELECT min(i.call_back_at) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting')
     FROM transfer_requests r
     JOIN hospitals h ON h.id = r.referring_hospital_id
     LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
@@ -51,6 +53,8 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
         residence_name: row.get(11)?,
         jurisdiction_name: row.get(12)?,
         urgency: Urgency::parse(&urgency).ok_or_else(|| bad_value(13, &urgency))?,
+        waiting_answers: row.get(14)?,
+        next_call_back_at: row.get(15)?,
     })
 }
 
@@ -247,6 +251,7 @@ pub fn get(conn: &Connection, id: &str) -> Result<RequestDetail> {
         clinical_summary,
         created_by_name,
         history: history(conn, id)?,
+        inquiries: inquiries::for_request(conn, id)?,
         version,
     })
 }

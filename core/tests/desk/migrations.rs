@@ -52,3 +52,24 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
     let fixed = [migrations[0], "CREATE TABLE b (y INTEGER);", migrations[2]];
     assert_eq!(apply(&mut conn, &fixed).expect("resume"), [2, 3], "resumes where it stopped");
 }
+
+#[test]
+fn an_older_database_is_backed_up_then_migrated_with_its_data() {
+    let (dir, mut desk) = crate::demo_desk();
+    let created = desk.create_request(&crate::valid_input(&desk)).expect("request");
+    drop(desk);
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        // Turn it back into a version-1 database: what an older release left on disk.
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch("DROP TABLE inquiries; PRAGMA user_version = 1;").expect("downgrade");
+    }
+    let desk = tenin_core::Desk::open(dir.path()).expect("opens and migrates");
+    assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);
+    assert_eq!(desk.request(&created.summary.id).expect("kept").summary.ref_no, created.summary.ref_no);
+    let backup = dir.path().join(format!("{DATABASE_FILE}.before-schema-1.bak"));
+    let old = rusqlite::Connection::open(&backup).expect("the backup is a database");
+    assert_eq!(current_version(&old).expect("version"), 1, "the backup is the database as it was");
+    let requests: u32 = old.query_row("SELECT count(*) FROM transfer_requests", [], |r| r.get(0)).expect("count");
+    assert_eq!(requests, 31, "with all its data");
+}

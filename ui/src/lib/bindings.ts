@@ -14,6 +14,9 @@ export const commands = {
 	getRequest: (id: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("get_request", { id })),
 	createRequest: (input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("create_request", { input })),
 	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note })),
+	logInquiry: (input: NewInquiryInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("log_inquiry", { input })),
+	answerInquiry: (input: InquiryAnswerInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("answer_inquiry", { input })),
+	listDeclineReasons: () => typedError<Term[], ErrorReport>(__TAURI_INVOKE("list_decline_reasons")),
 	placementTimes: (from: string, to: string) => typedError<PlacementTimes, ErrorReport>(__TAURI_INVOKE("placement_times", { from, to })),
 	listHospitals: (query: string | null) => typedError<HospitalSummary[], ErrorReport>(__TAURI_INVOKE("list_hospitals", { query })),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
@@ -119,6 +122,45 @@ export type HospitalSummary = {
 	active: boolean,
 };
 
+/**  An inquiry as the request's page lists it. */
+export type Inquiry = {
+	id: string,
+	hospital_id: string,
+	hospital_name: string,
+	contact: string,
+	channel: InquiryChannel,
+	asked_at: string,
+	asked_by_name: string,
+	outcome: InquiryOutcome,
+	decline_reason: string | null,
+	decline_reason_name: string | null,
+	/**  The decline was a hospital's own rule beyond the national discharge criteria (独自ルール). */
+	own_rule: boolean,
+	note: string,
+	call_back_at: string | null,
+	answered_at: string | null,
+	version: number,
+};
+
+/**  A hospital's answer to a waiting inquiry. */
+export type InquiryAnswerInput = {
+	inquiry_id: string,
+	/**  Accepted or declined (an answer cannot be "waiting"). */
+	outcome: InquiryOutcome,
+	decline_reason: string | null,
+	note: string,
+	/**  The version the nurse saw; an inquiry answered meanwhile is not overwritten. */
+	expected_version: number,
+};
+
+export type InquiryChannel = "phone" | "fax" | 
+/**  Through an exchange package (issue 6). */
+"package";
+
+export type InquiryOutcome = 
+/**  Asked; the hospital will answer (a call-back time says when to chase). */
+"waiting" | "accepted" | "declined";
+
 /**  A municipality, resolved to its jurisdiction and to the medical region of the plan in force. */
 export type MunicipalityInfo = {
 	code: string,
@@ -130,6 +172,24 @@ export type MunicipalityInfo = {
 	report_group_name: string,
 	/**  `None` where the plan in force splits the municipality further (by ward). */
 	region_name: string | null,
+};
+
+/**  An inquiry as logged by a nurse. Text arrives raw; the core normalises and checks it. */
+export type NewInquiryInput = {
+	request_id: string,
+	hospital_id: string,
+	/**  Department or person reached. */
+	contact: string,
+	channel: InquiryChannel,
+	outcome: InquiryOutcome,
+	/**  A decline reason id from the region pack; required when declined, refused otherwise. */
+	decline_reason: string | null,
+	note: string,
+	/**
+	 *  When to call back, for a waiting answer: empty, `YYYY-MM-DDTHH:MM` in the desk's time zone
+	 *  (what a datetime field gives), or RFC 3339.
+	 */
+	call_back_at: string,
 };
 
 /**
@@ -190,6 +250,8 @@ export type RequestDetail = {
 	clinical_summary: string,
 	created_by_name: string,
 	history: StatusChange[],
+	/**  The inquiry log (打診記録), oldest first. */
+	inquiries: Inquiry[],
 	/**  The states the workflow allows next, so a UI never keeps its own copy of the rules. */
 	next_statuses: RequestStatus[],
 	/**  Bumped by every change; a change based on an older version is refused. */
@@ -218,6 +280,10 @@ export type RequestSummary = {
 	/**  The health-centre jurisdiction of the patient's residence. */
 	jurisdiction_name: string | null,
 	urgency: Urgency,
+	/**  Inquiries still waiting for a hospital's answer. */
+	waiting_answers: number,
+	/**  The earliest call-back time among them (RFC 3339, UTC); past it, the request needs attention. */
+	next_call_back_at: string | null,
 };
 
 /**  What the UI learns first: whether the desk opened, and if not, why. */
@@ -235,6 +301,12 @@ export type StatusChange = {
 export type StatusCount = {
 	status: RequestStatus,
 	count: number,
+};
+
+/**  One entry of a vocabulary list (bed types, decline reasons, transport modes). */
+export type Term = {
+	id: string,
+	name: string,
 };
 
 export type Urgency = "routine" | "soon" | "urgent";

@@ -1,0 +1,122 @@
+//! The inquiry log: logging asks, answers and declines, and what the queue learns from them.
+
+use tenin_core::Desk;
+use tenin_core::error::Problem;
+use tenin_core::inquiry::{InquiryAnswerInput, InquiryChannel, InquiryOutcome, NewInquiryInput};
+use tenin_core::request_status::RequestStatus;
+use tenin_core::{ErrorCode, ErrorReport};
+
+use crate::{demo_desk, valid_input};
+
+fn receiving_hospital(desk: &Desk, n: usize) -> String {
+    desk.hospitals(None)
+        .expect("hospitals")
+        .into_iter()
+        .filter(|h| h.is_receiving && h.active)
+        .nth(n)
+        .expect("receiver")
+        .id
+}
+
+fn ask(desk: &Desk, request_id: &str, outcome: InquiryOutcome) -> NewInquiryInput {
+    NewInquiryInput {
+        request_id: request_id.to_owned(),
+        hospital_id: receiving_hospital(desk, 0),
+        contact: "地域連携室　佐藤".into(),
+        channel: InquiryChannel::Phone,
+        outcome,
+        decline_reason: None,
+        note: "".into(),
+        call_back_at: "".into(),
+    }
+}
+
+fn coordinating_request(desk: &mut Desk) -> String {
+    let id = desk.create_request(&valid_input(desk)).expect("create").summary.id;
+    desk.transition(&id, RequestStatus::Checking, None, "").expect("checking");
+    desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
+    id
+}
+
+#[test]
+fn a_decline_is_logged_with_its_reason_and_counted_as_own_rule() {
+    let (_dir, mut desk) = demo_desk();
+    let id = coordinating_request(&mut desk);
+    let input = NewInquiryInput {
+        decline_reason: Some("own_rule".into()),
+        note: "PCR陰性2回を要求".into(),
+        ..ask(&desk, &id, InquiryOutcome::Declined)
+    };
+    let detail = desk.log_inquiry(&input).expect("logged");
+    let logged = &detail.inquiries[0];
+    assert_eq!(logged.outcome, InquiryOutcome::Declined);
+    assert_eq!(logged.decline_reason_name.as_deref(), Some("独自ルール"));
+    assert!(logged.own_rule, "own rules beyond the national criteria are marked");
+    assert_eq!(logged.contact, "地域連携室 佐藤", "full-width space folded");
+    assert!(logged.answered_at.is_some(), "an immediate answer is timed");
+    assert_eq!(desk.audit_of("inquiry", &logged.id).expect("audit").len(), 1);
+}
+
+#[test]
+fn a_waiting_inquiry_with_an_overdue_call_back_shows_in_the_queue_until_answered() {
+    let (_dir, mut desk) = demo_desk();
+    let id = coordinating_request(&mut desk);
+    let input = NewInquiryInput {
+        call_back_at: "2020-01-01T09:00".into(),
+        note: "部長に確認".into(),
+        ..ask(&desk, &id, InquiryOutcome::Waiting)
+    };
+    let detail = desk.log_inquiry(&input).expect("logged");
+    let summary = desk.requests().expect("queue").into_iter().find(|r| r.id == id).expect("in the queue");
+    assert_eq!(summary.waiting_answers, 1);
+    assert_eq!(summary.next_call_back_at.as_deref(), Some("2020-01-01T00:00:00.000Z"), "09:00 in Tokyo");
+
+    let inquiry = &detail.inquiries[0];
+    let answer = InquiryAnswerInput {
+        inquiry_id: inquiry.id.clone(),
+        outcome: InquiryOutcome::Accepted,
+        decline_reason: None,
+        note: "明日午後受入可".into(),
+        expected_version: inquiry.version,
+    };
+    let answered = desk.answer_inquiry(&answer).expect("answered");
+    assert_eq!(answered.inquiries[0].outcome, InquiryOutcome::Accepted);
+    assert_eq!(answered.inquiries[0].note, "部長に確認\n明日午後受入可", "the answer's note is added, not replacing");
+    let summary = desk.requests().expect("queue").into_iter().find(|r| r.id == id).expect("in the queue");
+    assert_eq!((summary.waiting_answers, summary.next_call_back_at), (0, None));
+
+    let again = ErrorReport::from(desk.answer_inquiry(&answer).expect_err("answered already"));
+    assert_eq!(again.code, ErrorCode::Conflict, "a second answer never overwrites the first");
+}
+
+#[test]
+fn inquiries_are_refused_where_they_make_no_sense() {
+    let (_dir, mut desk) = demo_desk();
+    let id = coordinating_request(&mut desk);
+    let referrer_only = desk.hospitals(None).expect("list").into_iter().find(|h| !h.is_receiving).expect("one").id;
+    let report = ErrorReport::from(
+        desk.log_inquiry(&NewInquiryInput { hospital_id: referrer_only, ..ask(&desk, &id, InquiryOutcome::Waiting) })
+            .expect_err("not a receiving hospital"),
+    );
+    assert_eq!((report.problems[0].field.as_str(), &report.problems[0].problem), ("hospital_id", &Problem::NotAllowed));
+
+    let unknown =
+        NewInquiryInput { decline_reason: Some("bad_weather".into()), ..ask(&desk, &id, InquiryOutcome::Declined) };
+    let report = ErrorReport::from(desk.log_inquiry(&unknown).expect_err("not in the region pack"));
+    assert_eq!(report.problems[0].problem, Problem::UnknownReference);
+
+    for to in [RequestStatus::Placed, RequestStatus::Transferred] {
+        desk.transition(&id, to, None, "").expect("move");
+    }
+    let report = ErrorReport::from(desk.log_inquiry(&ask(&desk, &id, InquiryOutcome::Waiting)).expect_err("closed"));
+    assert_eq!(report.code, ErrorCode::Conflict);
+    assert!(desk.request(&id).expect("detail").inquiries.is_empty(), "nothing was logged");
+}
+
+#[test]
+fn decline_reasons_come_from_the_region_pack() {
+    let (_dir, desk) = demo_desk();
+    let names: Vec<_> = desk.decline_reasons().expect("reasons").into_iter().map(|t| t.name).collect();
+    assert_eq!(names.first().map(String::as_str), Some("満床"));
+    assert!(names.iter().any(|n| n == "独自ルール"));
+}
