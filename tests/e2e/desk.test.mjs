@@ -164,6 +164,70 @@ describe('a nurse on a new desk', () => {
   });
 });
 
+describe('the inquiry log', () => {
+  test('log a decline and a waiting call, see the overdue call-back in the queue, record the answer', async () => {
+    const dataDir = tempDir('inquiries');
+    tenin(dataDir, 'demo');
+    const driver = await launch(dataDir);
+    try {
+      const link = await driver.wait(async () => {
+        const rows = await driver.findElements(By.css('[data-testid="queue-row"]'));
+        for (const row of rows) {
+          if ((await row.findElements(By.css('[data-status="coordinating"]'))).length > 0) return row.findElement(By.css('a'));
+        }
+        return null;
+      }, 15000);
+      const refNo = (await link.getText()).trim();
+      await link.click();
+      await find(driver, 'inquiries');
+
+      const log = async (outcome, fill) => {
+        await (await find(driver, 'inquiry-open')).click();
+        await find(driver, 'inquiry-form');
+        const options = await (await find(driver, 'inquiry-hospital')).findElements(By.css('option'));
+        await choose(driver, 'inquiry-hospital', await options[1 + (await findAll(driver, 'inquiry-row')).length].getAttribute('value'));
+        await typeInto(driver, 'inquiry-contact', '地域連携室　佐藤');
+        await (await find(driver, `inquiry-outcome-${outcome}`)).click();
+        await fill();
+        const before = (await findAll(driver, 'inquiry-row')).length;
+        await (await find(driver, 'inquiry-save')).click();
+        await waitForCount(driver, 'inquiry-row', (n) => n === before + 1);
+      };
+
+      await log('declined', async () => {
+        await choose(driver, 'inquiry-reason', 'own_rule');
+        await typeInto(driver, 'inquiry-note', 'PCR陰性2回を要求');
+      });
+      const declined = await (await findAll(driver, 'inquiry-row'))[0].getText();
+      assert.ok(declined.includes('独自ルール') && declined.includes('PCR陰性2回を要求'), declined);
+
+      await log('waiting', async () => {
+        await typeInto(driver, 'inquiry-call-back', '2020-01-01T09:00');
+      });
+      await screenshot(driver, 'inquiry-log');
+
+      await (await find(driver, 'nav-queue')).click();
+      await (await find(driver, 'filter-attention')).click();
+      const row = await driver.wait(async () => (await driver.findElements(By.css(`[data-ref-no="${refNo}"]`)))[0] ?? null, 10000);
+      const due = await row.findElements(By.css('[data-testid="queue-inquiries"] .due'));
+      assert.equal(due.length, 1, 'the overdue call-back is marked in the queue');
+      await screenshot(driver, 'queue-needs-attention');
+
+      await (await row.findElement(By.css('a'))).click();
+      await (await find(driver, 'answer-open')).click();
+      await (await find(driver, 'answer-accepted')).click();
+      await typeInto(driver, 'answer-note', '明日午後受入可');
+      await (await find(driver, 'answer-save')).click();
+      await driver.wait(async () => (await driver.findElements(By.css('[data-outcome="accepted"]'))).length === 1, 10000);
+      await screenshot(driver, 'inquiry-answered');
+    } finally {
+      await quit(driver);
+    }
+    const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
+    assert.ok(list.every((r) => r.waiting_answers === 0), 'no answer is left waiting');
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);
