@@ -90,6 +90,12 @@ impl RequestStatus {
     pub fn can_move_to(self, to: RequestStatus) -> bool {
         self.next().contains(&to)
     }
+
+    /// Moving here must say why (the reason a request was not placed or was withdrawn is what the
+    /// desk reports and learns from).
+    pub fn needs_reason(self) -> bool {
+        matches!(self, RequestStatus::NotPlaced | RequestStatus::Withdrawn)
+    }
 }
 
 #[cfg(test)]

@@ -199,6 +199,11 @@ pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()
     if !from.can_move_to(t.to) {
         return Err(Error::InvalidTransition { from, to: t.to });
     }
+    if t.to.needs_reason() && t.note.trim().is_empty() {
+        let mut problem = FieldProblem::new("note", Problem::Required);
+        problem.message = format!("「{}」にする理由をメモに入力してください", t.to.label_ja());
+        return Err(Error::Validation(vec![problem]));
+    }
     let at = to_rfc3339(t.at);
     conn.execute(
         "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",

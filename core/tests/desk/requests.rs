@@ -102,3 +102,18 @@ fn hospitals_are_found_by_kana_romaji_and_code() {
     let by_romaji = desk.hospitals(Some("SAKURA")).expect("romaji");
     assert!(by_romaji.iter().any(|h| h.name.contains('桜')), "romaji finds 桜: {by_romaji:?}");
 }
+
+#[test]
+fn not_placed_and_withdrawn_need_a_reason() {
+    let (_dir, mut desk) = demo_desk();
+    let id = desk.create_request(&valid_input(&desk)).expect("create").summary.id;
+    desk.transition(&id, RequestStatus::Checking, None, "").expect("checking");
+    for to in [RequestStatus::NotPlaced, RequestStatus::Withdrawn] {
+        let report = ErrorReport::from(desk.transition(&id, to, None, "  ").expect_err("no reason"));
+        assert_eq!((report.code, report.problems[0].field.as_str()), (ErrorCode::Validation, "note"));
+    }
+    let closed = desk.transition(&id, RequestStatus::NotPlaced, None, "満床が続き受入先なし").expect("with a reason");
+    assert_eq!(closed.summary.status, RequestStatus::NotPlaced);
+    let reopened = desk.transition(&id, RequestStatus::Coordinating, None, "").expect("re-open without retyping");
+    assert_eq!(reopened.history.len(), 4, "registration, checking, not placed, re-opened: all kept");
+}
