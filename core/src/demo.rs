@@ -58,6 +58,25 @@ pub struct DemoRequest {
     pub clinical_summary: String,
     pub registered_minutes_ago: i64,
     pub history: Vec<DemoStep>,
+    /// The rest of the intake, as a nurse would type it (dates relative to registration day).
+    #[serde(default)]
+    pub intake: DemoIntake,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DemoIntake {
+    pub referrer_ward: String,
+    pub referrer_person: String,
+    pub referrer_phone: String,
+    pub hospital_patient_no: String,
+    pub onset_days_before: Option<i64>,
+    pub positive_days_before: Option<i64>,
+    pub criteria_met_days_before: Option<i64>,
+    pub care: crate::care::CareNeedsInput,
+    pub bed_type: String,
+    pub preferred_regions: Vec<String>,
+    pub family_notes: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,17 +146,35 @@ impl DemoData {
                     r.referring_hospital
                 )));
             };
+            let registered_at = now - Duration::minutes(r.registered_minutes_ago);
+            let registered_day = registered_at.with_timezone(&offset).date_naive();
+            let day = |before: Option<i64>| {
+                before.map(|d| (registered_day - Duration::days(d)).to_string()).unwrap_or_default()
+            };
+            let i = &r.intake;
             let checked = NewRequestInput {
                 referring_hospital_id: hospital_id,
+                referrer_ward: i.referrer_ward.clone(),
+                referrer_person: i.referrer_person.clone(),
+                referrer_phone: i.referrer_phone.clone(),
+                hospital_patient_no: i.hospital_patient_no.clone(),
                 patient_initials: r.patient_initials.clone(),
                 patient_age: r.patient_age.to_string(),
                 patient_sex: Some(r.patient_sex),
                 residence_municipality_code: r.residence.clone(),
+                date_era: String::new(),
+                onset_date: day(i.onset_days_before),
+                positive_test_date: day(i.positive_days_before),
+                criteria_met_date: day(i.criteria_met_days_before),
+                care: i.care.clone(),
+                bed_type_id: i.bed_type.clone(),
+                preferred_regions: i.preferred_regions.clone(),
+                family_notes: i.family_notes.clone(),
+                desired_date: String::new(),
                 urgency: r.urgency,
                 clinical_summary: r.clinical_summary.clone(),
             }
             .checked()?;
-            let registered_at = now - Duration::minutes(r.registered_minutes_ago);
             let id = requests::insert(conn, user_id, &checked, registered_at, offset)?;
             for step in &r.history {
                 let transition = requests::Transition {

@@ -16,6 +16,7 @@ use crate::hospital::{HospitalSummary, NewHospital};
 use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
 use crate::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use crate::placement_time::{self, PlacementTimes};
+use crate::quality::{self, ReferrerQuality};
 use crate::reference::{MunicipalityInfo, RegionPackInfo, Term};
 use crate::region_pack::RegionPack;
 use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
@@ -32,6 +33,14 @@ pub struct Desk {
     store: Store,
     user: User,
     data_dir: PathBuf,
+}
+
+/// The lists the intake form chooses from, from the region pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct IntakeChoices {
+    pub bed_types: Vec<Term>,
+    pub regions: Vec<Term>,
 }
 
 /// A snapshot of the desk for the About panel, the welcome screen and `tenin status`.
@@ -201,8 +210,60 @@ impl Desk {
         Ok(requests::list(self.store.read())?)
     }
 
+    /// One request with its history, inquiry log and data-quality checklist.
     pub fn request(&self, id: &str) -> Result<RequestDetail> {
-        requests::get(self.store.read(), id)
+        let mut detail = requests::get(self.store.read(), id)?;
+        detail.quality = quality::assess(&detail, self.today()?);
+        Ok(detail)
+    }
+
+    /// Each referring hospital's average data quality over requests registered from `from` to `to`
+    /// (desk dates), lowest first: whom to coach.
+    pub fn quality_by_referrer(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReferrerQuality>> {
+        let offset = self.offset()?;
+        let today = self.today()?;
+        let mut by_hospital: std::collections::BTreeMap<String, ReferrerQuality> = Default::default();
+        for summary in requests::list(self.store.read())? {
+            let day = parse_rfc3339(&summary.registered_at)
+                .map_err(|_| Error::ReferenceData(format!("日時を読めません: {}", summary.registered_at)))?
+                .with_timezone(&offset)
+                .date_naive();
+            if day < from || day > to {
+                continue;
+            }
+            let report = quality::assess(&requests::get(self.store.read(), &summary.id)?, today);
+            let entry = by_hospital.entry(summary.referring_hospital_id.clone()).or_insert_with(|| ReferrerQuality {
+                hospital_id: summary.referring_hospital_id.clone(),
+                hospital_name: summary.referring_hospital_name.clone(),
+                requests: 0,
+                average_score: 0.0,
+                blocked: 0,
+            });
+            entry.average_score += f64::from(report.score);
+            entry.requests += 1;
+            entry.blocked += u32::from(!report.can_match);
+        }
+        let mut result: Vec<ReferrerQuality> = by_hospital
+            .into_values()
+            .map(|mut q| {
+                q.average_score /= f64::from(q.requests);
+                q
+            })
+            .collect();
+        result.sort_by(|a, b| {
+            a.average_score.total_cmp(&b.average_score).then_with(|| a.hospital_name.cmp(&b.hospital_name))
+        });
+        Ok(result)
+    }
+
+    /// The bed types and the medical regions (of the plan in force) the intake form offers.
+    pub fn intake_choices(&self) -> Result<IntakeChoices> {
+        let conn = self.store.read();
+        let regions = match self.plan_today()? {
+            Some(plan) => reference::regions_of_plan(conn, &plan)?,
+            None => Vec::new(),
+        };
+        Ok(IntakeChoices { bed_types: reference::terms(conn, "bed_type")?, regions })
     }
 
     /// Registers a new request in state 新規受付 and returns it as the detail page shows it.

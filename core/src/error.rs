@@ -142,6 +142,11 @@ impl Problems {
         self.0.push(FieldProblem::new(field, problem));
     }
 
+    /// Adds a problem with a message more precise than the kind's (e.g. why a date is refused).
+    pub fn add_with_message(&mut self, field: &str, problem: Problem, message: String) {
+        self.0.push(FieldProblem { field: field.to_owned(), problem, message });
+    }
+
     pub fn into_result(self) -> Result<()> {
         if self.0.is_empty() { Ok(()) } else { Err(Error::Validation(self.0)) }
     }

@@ -3,6 +3,7 @@
 //! are thin layers over [`Desk`].
 
 pub mod bundled;
+pub mod care;
 pub mod codes;
 pub mod data_dir;
 pub mod demo;
@@ -12,6 +13,7 @@ pub mod hospital;
 pub mod ids;
 pub mod inquiry;
 pub mod placement_time;
+pub mod quality;
 pub mod reference;
 pub mod region_pack;
 pub mod request;

@@ -3,11 +3,17 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
+use crate::care::{CareNeeds, CareNeedsInput};
 use crate::codes::is_valid_local_government_code;
 use crate::error::{Problem, Problems, Result};
 use crate::inquiry::Inquiry;
+use crate::quality::QualityReport;
+use crate::reference::Term;
 use crate::request_status::RequestStatus;
 use crate::text::{char_len, fold_width, strip_controls};
+use crate::wareki::{Era, parse_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -60,34 +66,79 @@ impl Urgency {
     }
 }
 
-/// A new request as typed into the intake form. Numbers and codes arrive as text so that the core,
-/// not the form, decides what full-width or spaced input means.
+/// A new request as typed into the intake form. Numbers, codes and dates arrive as text so that the
+/// core, not the form, decides what full-width, spaced or 和暦 input means.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct NewRequestInput {
     pub referring_hospital_id: String,
+    /// The referring hospital's ward, contact person and phone for this patient.
+    pub referrer_ward: String,
+    pub referrer_person: String,
+    pub referrer_phone: String,
+    /// The referring hospital's own patient number (for its reference; also catches duplicates).
+    pub hospital_patient_no: String,
     pub patient_initials: String,
     pub patient_age: String,
     pub patient_sex: Option<PatientSex>,
     /// Empty when unknown.
     pub residence_municipality_code: String,
+    /// The era for dates typed without one (「4/8/1」): "R", "H", … or empty.
+    pub date_era: String,
+    /// COVID-19 dates: onset, positive test, and the day the national discharge criteria were met.
+    pub onset_date: String,
+    pub positive_test_date: String,
+    pub criteria_met_date: String,
+    pub care: CareNeedsInput,
+    /// A bed type id from the region pack; empty when not yet known.
+    pub bed_type_id: String,
+    /// The family's preferred areas: medical region ids of the plan in force.
+    pub preferred_regions: Vec<String>,
+    pub family_notes: String,
+    pub desired_date: String,
     pub urgency: Urgency,
     pub clinical_summary: String,
 }
 
+/// A value the core changed while reading it (full-width digits, 和暦, spacing), shown to the nurse
+/// beside the original so nothing is changed silently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Normalized {
+    pub field: String,
+    pub original: String,
+    pub value: String,
+}
+
 /// A new request after normalisation and the checks that need no database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CheckedRequest {
     pub referring_hospital_id: String,
+    pub referrer_ward: String,
+    pub referrer_person: String,
+    pub referrer_phone: String,
+    pub hospital_patient_no: String,
     pub patient_initials: String,
     pub patient_age: u8,
     pub patient_sex: PatientSex,
     pub residence_municipality_code: Option<String>,
+    pub onset_date: Option<NaiveDate>,
+    pub positive_test_date: Option<NaiveDate>,
+    pub criteria_met_date: Option<NaiveDate>,
+    pub care: CareNeeds,
+    pub bed_type_id: Option<String>,
+    pub preferred_regions: Vec<String>,
+    pub family_notes: String,
+    pub desired_date: Option<NaiveDate>,
     pub urgency: Urgency,
     pub clinical_summary: String,
+    pub normalized: Vec<Normalized>,
 }
 
 pub const INITIALS_MAX: usize = 10;
+pub const SHORT_TEXT_MAX: usize = 100;
+pub const NOTES_MAX: usize = 1000;
 pub const AGE_MAX: i32 = 120;
 pub const SUMMARY_MAX: usize = 4000;
 
@@ -133,16 +184,97 @@ impl NewRequestInput {
         if char_len(&clinical_summary) > SUMMARY_MAX {
             problems.add("clinical_summary", Problem::TooLong { max: SUMMARY_MAX as u32 });
         }
+        let mut normalized = Vec::new();
+        let mut text = |field: &str, raw: &str, max: usize, problems: &mut Problems| {
+            let value = strip_controls(&fold_width(raw));
+            if char_len(&value) > max {
+                problems.add(field, Problem::TooLong { max: max as u32 });
+            }
+            noted(&mut normalized, field, raw, &value);
+            value
+        };
+        let referrer_ward = text("referrer_ward", &self.referrer_ward, SHORT_TEXT_MAX, &mut problems);
+        let referrer_person = text("referrer_person", &self.referrer_person, SHORT_TEXT_MAX, &mut problems);
+        let referrer_phone = text("referrer_phone", &self.referrer_phone, SHORT_TEXT_MAX, &mut problems);
+        let hospital_patient_no = text("hospital_patient_no", &self.hospital_patient_no, SHORT_TEXT_MAX, &mut problems);
+        let family_notes = strip_controls(self.family_notes.trim());
+        if char_len(&family_notes) > NOTES_MAX {
+            problems.add("family_notes", Problem::TooLong { max: NOTES_MAX as u32 });
+        }
+        noted(&mut normalized, "patient_initials", &self.patient_initials, &initials);
+        noted(&mut normalized, "patient_age", &self.patient_age, &age.map(|a| a.to_string()).unwrap_or_default());
+        noted(&mut normalized, "residence_municipality_code", &self.residence_municipality_code, &residence);
+        let era = fold_width(&self.date_era);
+        let era = if era.is_empty() {
+            None
+        } else {
+            let found = Era::find(&era);
+            if found.is_none() {
+                problems.add("date_era", Problem::Invalid);
+            }
+            found
+        };
+        let mut date = |field: &str, raw: &str, problems: &mut Problems| match parse_date(raw, era) {
+            Ok(date) => {
+                noted(&mut normalized, field, raw, &date.to_string());
+                Some(date)
+            }
+            Err(_) if fold_width(raw).is_empty() => None,
+            Err(error) => {
+                problems.add_with_message(field, Problem::Invalid, error.to_string());
+                None
+            }
+        };
+        let onset_date = date("onset_date", &self.onset_date, &mut problems);
+        let positive_test_date = date("positive_test_date", &self.positive_test_date, &mut problems);
+        let criteria_met_date = date("criteria_met_date", &self.criteria_met_date, &mut problems);
+        let desired_date = date("desired_date", &self.desired_date, &mut problems);
+        let care = self.care.checked(&mut problems);
+        noted(
+            &mut normalized,
+            "care.oxygen_l_per_min",
+            &self.care.oxygen_l_per_min,
+            &care.oxygen_l_per_min.map(|f| f.to_string()).unwrap_or_default(),
+        );
+        let bed_type_id = self.bed_type_id.trim();
+        let mut preferred_regions: Vec<String> = Vec::new();
+        for region in &self.preferred_regions {
+            let region = region.trim().to_owned();
+            if !region.is_empty() && !preferred_regions.contains(&region) {
+                preferred_regions.push(region);
+            }
+        }
         problems.into_result()?;
         Ok(CheckedRequest {
             referring_hospital_id,
+            referrer_ward,
+            referrer_person,
+            referrer_phone,
+            hospital_patient_no,
             patient_initials: initials,
             patient_age: age.unwrap_or_default(),
             patient_sex: self.patient_sex.unwrap_or(PatientSex::Unknown),
             residence_municipality_code: (!residence.is_empty()).then_some(residence),
+            onset_date,
+            positive_test_date,
+            criteria_met_date,
+            care,
+            bed_type_id: (!bed_type_id.is_empty()).then(|| bed_type_id.to_owned()),
+            preferred_regions,
+            family_notes,
+            desired_date,
             urgency: self.urgency,
             clinical_summary,
+            normalized,
         })
+    }
+}
+
+/// Records a change the core made to a typed value, if the nurse would see a difference.
+fn noted(normalized: &mut Vec<Normalized>, field: &str, original: &str, value: &str) {
+    let original = original.trim();
+    if !original.is_empty() && original != value {
+        normalized.push(Normalized { field: field.to_owned(), original: original.to_owned(), value: value.to_owned() });
     }
 }
 
@@ -186,11 +318,29 @@ pub struct StatusChange {
 }
 
 /// Everything the detail page shows about one request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RequestDetail {
     pub summary: RequestSummary,
     pub referring_hospital_code: String,
+    pub referrer_ward: String,
+    pub referrer_person: String,
+    pub referrer_phone: String,
+    pub hospital_patient_no: String,
+    /// ISO dates (YYYY-MM-DD).
+    pub onset_date: Option<String>,
+    pub positive_test_date: Option<String>,
+    pub criteria_met_date: Option<String>,
+    pub desired_date: Option<String>,
+    pub care: CareNeeds,
+    pub bed_type_id: Option<String>,
+    pub bed_type_name: Option<String>,
+    pub preferred_regions: Vec<Term>,
+    pub family_notes: String,
+    /// What the core changed while reading the intake, with the original text.
+    pub normalized: Vec<Normalized>,
+    /// The data-quality checklist (filled in by `Desk::request`, which knows today's date).
+    pub quality: QualityReport,
     pub clinical_summary: String,
     pub created_by_name: String,
     pub history: Vec<StatusChange>,
@@ -216,6 +366,7 @@ mod tests {
             residence_municipality_code: "１４１００３".into(),
             urgency: Urgency::Soon,
             clinical_summary: "  酸素1L/分\u{7}  ".into(),
+            ..Default::default()
         }
     }
 
@@ -245,6 +396,7 @@ mod tests {
             residence_municipality_code: "141004".into(),
             urgency: Urgency::Routine,
             clinical_summary: "あ".repeat(SUMMARY_MAX + 1),
+            ..Default::default()
         };
         let fields: Vec<_> = problems(&bad).into_iter().map(|p| (p.field, p.problem)).collect();
         assert_eq!(
@@ -258,6 +410,43 @@ mod tests {
                 ("clinical_summary".to_owned(), Problem::TooLong { max: SUMMARY_MAX as u32 }),
             ]
         );
+    }
+
+    #[test]
+    fn era_dates_are_read_and_every_change_is_recorded() {
+        let checked = NewRequestInput {
+            onset_date: "R8.11.1".into(),
+            criteria_met_date: "令和８年１１月１１日".into(),
+            positive_test_date: "11/2".into(),
+            ..input()
+        }
+        .checked();
+        let problems = match checked {
+            Err(Error::Validation(problems)) => problems,
+            other => panic!("a date with no year must be refused, got {other:?}"),
+        };
+        assert_eq!(problems[0].field, "positive_test_date");
+        assert!(problems[0].message.contains("11/2"), "the message names what was typed: {}", problems[0].message);
+
+        let checked = NewRequestInput {
+            onset_date: "R8.11.1".into(),
+            criteria_met_date: "8/11/11".into(),
+            date_era: "R".into(),
+            ..input()
+        }
+        .checked()
+        .expect("valid");
+        assert_eq!(checked.onset_date.map(|d| d.to_string()).as_deref(), Some("2026-11-01"));
+        assert_eq!(
+            checked.criteria_met_date.map(|d| d.to_string()).as_deref(),
+            Some("2026-11-11"),
+            "era chosen beside"
+        );
+        let fields: Vec<_> =
+            checked.normalized.iter().map(|n| (n.field.as_str(), n.original.as_str(), n.value.as_str())).collect();
+        assert!(fields.contains(&("patient_age", "８５歳", "85")), "{fields:?}");
+        assert!(fields.contains(&("onset_date", "R8.11.1", "2026-11-01")), "{fields:?}");
+        assert!(!fields.iter().any(|(f, _, _)| *f == "urgency"), "unchanged values are not listed");
     }
 
     #[test]

@@ -134,6 +134,21 @@ pub fn municipality_exists(conn: &Connection, code: &str) -> rusqlite::Result<bo
     conn.query_row("SELECT EXISTS (SELECT 1 FROM municipalities WHERE code = ?1)", [code], |row| row.get(0))
 }
 
+pub fn region_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM medical_regions WHERE id = ?1)", [id], |row| row.get(0))
+}
+
+pub fn region_name(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT name FROM medical_regions WHERE id = ?1", [id], |row| row.get(0)).optional()
+}
+
+/// The medical regions of a plan, in the pack's order.
+pub fn regions_of_plan(conn: &Connection, plan_id: &str) -> rusqlite::Result<Vec<Term>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM medical_regions WHERE plan_id = ?1 ORDER BY sort_order")?;
+    let rows = stmt.query_map([plan_id], |row| Ok(Term { id: row.get(0)?, name: row.get(1)? }))?;
+    rows.collect()
+}
+
 pub fn terms(conn: &Connection, list: &str) -> rusqlite::Result<Vec<Term>> {
     let mut stmt = conn.prepare("SELECT id, name FROM vocabulary WHERE list = ?1 ORDER BY sort_order")?;
     let rows = stmt.query_map([list], |row| Ok(Term { id: row.get(0)?, name: row.get(1)? }))?;

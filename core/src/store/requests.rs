@@ -1,11 +1,13 @@
 //! The transfer_requests table and its status history.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::ids::{new_id, to_rfc3339};
+use crate::quality::QualityReport;
+use crate::reference::Term;
 use crate::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
 use crate::request_status::RequestStatus;
 use crate::store::{audit, inquiries, reference};
@@ -106,13 +108,27 @@ pub fn insert(
     {
         return Err(one_problem("residence_municipality_code", Problem::UnknownReference));
     }
+    if let Some(bed_type) = &request.bed_type_id
+        && !reference::terms(conn, "bed_type")?.iter().any(|t| &t.id == bed_type)
+    {
+        return Err(one_problem("bed_type_id", Problem::UnknownReference));
+    }
+    for region in &request.preferred_regions {
+        if !reference::region_exists(conn, region)? {
+            return Err(one_problem("preferred_regions", Problem::UnknownReference));
+        }
+    }
     let id = new_id();
     let ref_no = next_ref_no(conn, registered_at, offset)?;
     let at = to_rfc3339(registered_at);
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     conn.execute(
         "INSERT INTO transfer_requests (id, ref_no, referring_hospital_id, patient_initials, patient_age, patient_sex,
-             residence_municipality_code, urgency, clinical_summary, status, registered_at, created_by, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'new', ?10, ?11, ?10)",
+             residence_municipality_code, urgency, clinical_summary, status, registered_at, created_by, updated_at,
+             referrer_ward, referrer_person, referrer_phone, hospital_patient_no, onset_date, positive_test_date,
+             criteria_met_date, desired_date, care_needs, bed_type_id, preferred_regions, family_notes, normalized)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'new', ?10, ?11, ?10,
+                 ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
         params![
             id,
             ref_no,
@@ -125,6 +141,19 @@ pub fn insert(
             request.clinical_summary,
             at,
             user_id,
+            request.referrer_ward,
+            request.referrer_person,
+            request.referrer_phone,
+            request.hospital_patient_no,
+            date(request.onset_date),
+            date(request.positive_test_date),
+            date(request.criteria_met_date),
+            date(request.desired_date),
+            serde_json::to_string(&request.care)?,
+            request.bed_type_id,
+            serde_json::to_string(&request.preferred_regions)?,
+            request.family_notes,
+            serde_json::to_string(&request.normalized)?,
         ],
     )?;
     insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
@@ -242,22 +271,50 @@ pub fn get(conn: &Connection, id: &str) -> Result<RequestDetail> {
     let Some(summary) = conn.query_row(&sql, [id], summary).optional()? else {
         return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
     };
-    let (referring_hospital_code, clinical_summary, created_by_name, version) = conn.query_row(
-        "SELECT h.code, r.clinical_summary, u.display_name, r.version
-         FROM transfer_requests r JOIN hospitals h ON h.id = r.referring_hospital_id JOIN users u ON u.id = r.created_by
+    let mut stmt = conn.prepare(
+        "SELECT h.code, r.clinical_summary, u.display_name, r.version, r.referrer_ward, r.referrer_person,
+                r.referrer_phone, r.hospital_patient_no, r.onset_date, r.positive_test_date, r.criteria_met_date,
+                r.desired_date, r.care_needs, r.bed_type_id, v.name, r.preferred_regions, r.family_notes, r.normalized
+         FROM transfer_requests r
+         JOIN hospitals h ON h.id = r.referring_hospital_id
+         JOIN users u ON u.id = r.created_by
+         LEFT JOIN vocabulary v ON v.list = 'bed_type' AND v.id = r.bed_type_id
          WHERE r.id = ?1",
-        [id],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )?;
+    let mut rows = stmt.query([id])?;
+    let Some(row) = rows.next()? else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
+    };
+    let region_ids: Vec<String> = serde_json::from_str(&row.get::<_, String>(15)?)?;
+    let mut preferred_regions = Vec::new();
+    for region in region_ids {
+        let name = reference::region_name(conn, &region)?.unwrap_or_else(|| region.clone());
+        preferred_regions.push(Term { id: region, name });
+    }
     Ok(RequestDetail {
         next_statuses: summary.status.next().to_vec(),
         summary,
-        referring_hospital_code,
-        clinical_summary,
-        created_by_name,
+        referring_hospital_code: row.get(0)?,
+        clinical_summary: row.get(1)?,
+        created_by_name: row.get(2)?,
+        version: row.get(3)?,
+        referrer_ward: row.get(4)?,
+        referrer_person: row.get(5)?,
+        referrer_phone: row.get(6)?,
+        hospital_patient_no: row.get(7)?,
+        onset_date: row.get(8)?,
+        positive_test_date: row.get(9)?,
+        criteria_met_date: row.get(10)?,
+        desired_date: row.get(11)?,
+        care: serde_json::from_str(&row.get::<_, String>(12)?)?,
+        bed_type_id: row.get(13)?,
+        bed_type_name: row.get(14)?,
+        preferred_regions,
+        family_notes: row.get(16)?,
+        normalized: serde_json::from_str(&row.get::<_, String>(17)?)?,
         history: history(conn, id)?,
         inquiries: inquiries::for_request(conn, id)?,
-        version,
+        quality: QualityReport::default(),
     })
 }
 

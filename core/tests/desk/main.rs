@@ -6,6 +6,7 @@ mod inquiries;
 mod migrations;
 mod open;
 mod placement_time;
+mod quality;
 mod region_pack;
 mod requests;
 mod wareki;
@@ -44,6 +45,7 @@ pub fn valid_input(desk: &Desk) -> NewRequestInput {
         residence_municipality_code: "141003".into(),
         urgency: Urgency::Soon,
         clinical_summary: "肺炎後の廃用。リハビリ目的。".into(),
+        ..Default::default()
     }
 }
 

@@ -62,7 +62,26 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
     {
         // Turn it back into a version-1 database: what an older release left on disk.
         let conn = rusqlite::Connection::open(&path).expect("open");
-        conn.execute_batch("DROP TABLE inquiries; PRAGMA user_version = 1;").expect("downgrade");
+        let mut downgrade = String::from("DROP TABLE inquiries; DROP INDEX transfer_requests_patient_no;");
+        for column in [
+            "referrer_ward",
+            "referrer_person",
+            "referrer_phone",
+            "hospital_patient_no",
+            "onset_date",
+            "positive_test_date",
+            "criteria_met_date",
+            "desired_date",
+            "care_needs",
+            "bed_type_id",
+            "preferred_regions",
+            "family_notes",
+            "normalized",
+        ] {
+            downgrade.push_str(&format!("ALTER TABLE transfer_requests DROP COLUMN {column};"));
+        }
+        downgrade.push_str("PRAGMA user_version = 1;");
+        conn.execute_batch(&downgrade).expect("downgrade");
     }
     let desk = tenin_core::Desk::open(dir.path()).expect("opens and migrates");
     assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);

@@ -75,6 +75,7 @@ fn a_fictional_pack_accepts_its_own_municipalities_only() {
         residence_municipality_code: "462039".into(),
         urgency: Urgency::Routine,
         clinical_summary: String::new(),
+        ..Default::default()
     };
     let detail = desk.create_request(&input).expect("request in the fictional prefecture");
     assert_eq!(detail.summary.jurisdiction_name.as_deref(), Some("山辺保健所"));

@@ -1,0 +1,129 @@
+//! The data-quality checklist of a request: what is missing or implausible, which of it blocks
+//! matching, and a score — so the desk follows up the right things and knows which referring
+//! hospitals to coach.
+//!
+//! Score: 100, less 20 for each gap that blocks matching, 10 for each implausible value and 5 for
+//! each other gap; never below 0.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::care::Adl;
+use crate::request::RequestDetail;
+
+/// Oxygen flows above this are unusual for a downward transfer and are questioned (not refused).
+pub const OXYGEN_QUESTION_ABOVE: f64 = 5.0;
+/// Ages above this are questioned.
+pub const AGE_QUESTION_ABOVE: u8 = 105;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum QualityKind {
+    Missing,
+    Implausible,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QualityItem {
+    /// The field concerned, as named in the intake input.
+    pub field: String,
+    pub kind: QualityKind,
+    /// Matching cannot judge this request until it is resolved.
+    pub blocks_matching: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QualityReport {
+    /// 0–100.
+    pub score: u32,
+    pub can_match: bool,
+    pub items: Vec<QualityItem>,
+}
+
+/// Checks one request against today's date (in the desk's time zone).
+pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
+    let mut items = Vec::new();
+    let mut add = |field: &str, kind: QualityKind, blocks_matching: bool, message: String| {
+        items.push(QualityItem { field: field.to_owned(), kind, blocks_matching, message });
+    };
+    use QualityKind::*;
+    if r.summary.residence_municipality_code.is_none() {
+        add("residence_municipality_code", Missing, true, "居住地が未入力です（距離・地域で候補を絞れません）".into());
+    }
+    if r.bed_type_id.is_none() {
+        add("bed_type_id", Missing, true, "希望する病床種別が未入力です".into());
+    }
+    if r.care.adl == Adl::Unknown {
+        add("care.adl", Missing, true, "ADLが未入力です（必要な介助が判断できません）".into());
+    }
+    let missing = [
+        ("referrer_person", r.referrer_person.is_empty(), "依頼元の担当者"),
+        ("referrer_phone", r.referrer_phone.is_empty(), "依頼元の電話番号"),
+        ("onset_date", r.onset_date.is_none(), "発症日"),
+        ("criteria_met_date", r.criteria_met_date.is_none(), "退院基準を満たした日"),
+        ("clinical_summary", r.clinical_summary.is_empty(), "臨床経過"),
+    ];
+    for (field, is_missing, label) in missing {
+        if is_missing {
+            add(field, Missing, false, format!("{label}が未入力です"));
+        }
+    }
+    let date = |d: &Option<String>| d.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
+    let (onset, positive, criteria) = (date(&r.onset_date), date(&r.positive_test_date), date(&r.criteria_met_date));
+    if let (Some(onset), Some(criteria)) = (onset, criteria)
+        && criteria < onset
+    {
+        add("criteria_met_date", Implausible, false, "退院基準を満たした日が発症日より前です".into());
+    }
+    if let (Some(onset), Some(positive)) = (onset, positive)
+        && (positive - onset).num_days() < -14
+    {
+        add("positive_test_date", Implausible, false, "陽性判明日が発症日の14日以上前です".into());
+    }
+    for (field, value, label) in [
+        ("onset_date", onset, "発症日"),
+        ("positive_test_date", positive, "陽性判明日"),
+        ("criteria_met_date", criteria, "退院基準を満たした日"),
+    ] {
+        if value.is_some_and(|d| d > today) {
+            add(field, Implausible, false, format!("{label}が未来の日付です"));
+        }
+    }
+    if r.summary.patient_age > AGE_QUESTION_ABOVE {
+        add("patient_age", Implausible, false, format!("年齢{}歳を確認してください", r.summary.patient_age));
+    }
+    if let Some(flow) = r.care.oxygen_l_per_min
+        && flow > OXYGEN_QUESTION_ABOVE
+    {
+        add("care.oxygen_l_per_min", Implausible, false, format!("酸素{flow}L/分は下り搬送としては多い量です（確認）"));
+    }
+    let digits = r.referrer_phone.chars().filter(char::is_ascii_digit).count();
+    if !r.referrer_phone.is_empty() && !(10..=11).contains(&digits) {
+        add("referrer_phone", Implausible, false, "電話番号の桁数が10〜11桁ではありません".into());
+    }
+    let penalty: u32 = items
+        .iter()
+        .map(|i| match (i.blocks_matching, i.kind) {
+            (true, _) => 20,
+            (false, Implausible) => 10,
+            (false, Missing) => 5,
+        })
+        .sum();
+    QualityReport { score: 100u32.saturating_sub(penalty), can_match: !items.iter().any(|i| i.blocks_matching), items }
+}
+
+/// A referring hospital's average quality over a period, for knowing whom to coach.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReferrerQuality {
+    pub hospital_id: String,
+    pub hospital_name: String,
+    pub requests: u32,
+    pub average_score: f64,
+    /// How many of its requests could not be matched as sent.
+    pub blocked: u32,
+}
