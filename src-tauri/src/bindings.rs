@@ -23,6 +23,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::log_inquiry,
             commands::answer_inquiry,
             commands::list_decline_reasons,
+            commands::intake_choices,
+            commands::quality_by_referrer,
             commands::placement_times,
             commands::list_hospitals,
             commands::list_municipalities,

@@ -3,9 +3,11 @@
 use chrono::NaiveDate;
 use tauri::State;
 use tenin_core::demo::DemoSummary;
+use tenin_core::desk::IntakeChoices;
 use tenin_core::hospital::HospitalSummary;
 use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_core::placement_time::PlacementTimes;
+use tenin_core::quality::ReferrerQuality;
 use tenin_core::reference::{MunicipalityInfo, Term};
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
@@ -84,6 +86,22 @@ pub fn answer_inquiry(state: State<'_, DeskState>, input: InquiryAnswerInput) ->
 #[specta::specta]
 pub fn list_decline_reasons(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
     state.with(|desk| desk.decline_reasons())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn intake_choices(state: State<'_, DeskState>) -> Result<IntakeChoices, ErrorReport> {
+    state.with(|desk| desk.intake_choices())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn quality_by_referrer(
+    state: State<'_, DeskState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<ReferrerQuality>, ErrorReport> {
+    state.with(|desk| desk.quality_by_referrer(from, to))
 }
 
 #[tauri::command]

@@ -75,6 +75,12 @@ describe('a nurse on a new desk', () => {
       await (await find(driver, 'field-sex-female')).click();
       await choose(driver, 'field-residence', '141500');
       await typeInto(driver, 'field-summary', '<b>誤嚥性肺炎</b> 後、酸素1L/分。\nリハビリ目的の転院希望。');
+      await typeInto(driver, 'field-referrer_person', '看護師長　山田');
+      await typeInto(driver, 'field-referrer_phone', '０４５－０００－１２３４');
+      await typeInto(driver, 'field-criteria_met_date', '8/11/15');
+      await typeInto(driver, 'field-oxygen', '１');
+      await choose(driver, 'field-care-adl', 'full_assist');
+      await choose(driver, 'field-bed-type', 'recovery_rehab');
       await screenshot(driver, 'new-request-filled');
       await (await find(driver, 'submit-request')).click();
 
@@ -84,6 +90,16 @@ describe('a nurse on a new desk', () => {
       assert.equal(await (await find(driver, 'detail-patient')).getText(), 'M.T. 87歳 女性', 'full-width input normalised');
       const summary = await (await find(driver, 'detail-summary')).getText();
       assert.ok(summary.includes('<b>誤嚥性肺炎</b>'), 'markup in text is shown as text, not rendered');
+      assert.equal(
+        await (await find(driver, 'detail-criteria_met_date')).getText(),
+        '令和8年11月15日',
+        'a bare date is read in the era chosen beside it and shown in 和暦',
+      );
+      const care = await (await find(driver, 'detail-care')).getText();
+      assert.ok(care.includes('全介助') && care.includes('酸素 1 L/分'), care);
+      assert.match(await (await find(driver, 'quality-can-match')).getText(), /マッチング可能/);
+      const normalized = await (await find(driver, 'normalized')).getText();
+      assert.ok(normalized.includes('８７ → 87') && normalized.includes('045-000-1234'), normalized);
       await screenshot(driver, 'new-request-created');
 
       await (await find(driver, 'nav-queue')).click();

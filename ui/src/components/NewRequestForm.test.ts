@@ -50,13 +50,19 @@ function refusal(): ErrorReport {
   };
 }
 
+/** What the form loads on mount. */
+function answers(cmd: string, hospitals: HospitalSummary[] = [hospital]): unknown {
+  if (cmd === 'list_hospitals') return hospitals;
+  if (cmd === 'list_municipalities') return [municipality];
+  if (cmd === 'intake_choices') return { bed_types: [{ id: 'general', name: '一般' }], regions: [] };
+  throw new Error(`unexpected command ${cmd}`);
+}
+
 afterEach(() => clearMocks());
 
 describe('NewRequestForm', () => {
   it('offers only hospitals that can refer', async () => {
-    mockIPC((cmd) =>
-      cmd === 'list_hospitals' ? [hospital, receiverOnly] : cmd === 'list_municipalities' ? [municipality] : null,
-    );
+    mockIPC((cmd) => answers(cmd, [hospital, receiverOnly]));
     render(NewRequestForm);
     expect(await screen.findByRole('option', { name: /桜総合病院/ })).toBeInTheDocument();
     expect(screen.queryByRole('option', { name: /受入専門病院/ })).not.toBeInTheDocument();
@@ -65,13 +71,11 @@ describe('NewRequestForm', () => {
   it('shows each refusal from the core next to its field and sends the raw text', async () => {
     let sent: unknown = null;
     mockIPC((cmd, payload) => {
-      if (cmd === 'list_hospitals') return [hospital];
-      if (cmd === 'list_municipalities') return [municipality];
       if (cmd === 'create_request') {
         sent = payload;
         throw refusal();
       }
-      return null;
+      return answers(cmd);
     });
     render(NewRequestForm);
     const user = userEvent.setup();
@@ -86,14 +90,25 @@ describe('NewRequestForm', () => {
   });
 
   it('opens the new request once the core accepts it', async () => {
-    mockIPC((cmd) => {
-      if (cmd === 'list_hospitals') return [hospital];
-      if (cmd === 'list_municipalities') return [municipality];
-      if (cmd === 'create_request') return { summary: { id: 'r-new', ref_no: '261121-001' } };
-      return null;
-    });
+    mockIPC((cmd) => (cmd === 'create_request' ? { summary: { id: 'r-new', ref_no: '261121-001' } } : answers(cmd)));
     render(NewRequestForm);
     await userEvent.setup().click(await screen.findByTestId('submit-request'));
     await waitFor(() => expect(route()).toEqual({ name: 'request', id: 'r-new' }));
+  });
+});
+
+describe('NewRequestForm after a refusal', () => {
+  it('drops a field’s message once the nurse edits that field', async () => {
+    mockIPC((cmd) => {
+      if (cmd === 'create_request') throw refusal();
+      return answers(cmd);
+    });
+    render(NewRequestForm);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('submit-request'));
+    expect(await screen.findByText('0〜120の範囲で入力してください')).toBeInTheDocument();
+    await user.type(screen.getByTestId('field-age'), '8');
+    expect(screen.queryByText('0〜120の範囲で入力してください')).not.toBeInTheDocument();
+    expect(screen.getByText('必須項目です')).toBeInTheDocument();
   });
 });

@@ -17,6 +17,8 @@ export const commands = {
 	logInquiry: (input: NewInquiryInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("log_inquiry", { input })),
 	answerInquiry: (input: InquiryAnswerInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("answer_inquiry", { input })),
 	listDeclineReasons: () => typedError<Term[], ErrorReport>(__TAURI_INVOKE("list_decline_reasons")),
+	intakeChoices: () => typedError<IntakeChoices, ErrorReport>(__TAURI_INVOKE("intake_choices")),
+	qualityByReferrer: (from: string, to: string) => typedError<ReferrerQuality[], ErrorReport>(__TAURI_INVOKE("quality_by_referrer", { from, to })),
 	placementTimes: (from: string, to: string) => typedError<PlacementTimes, ErrorReport>(__TAURI_INVOKE("placement_times", { from, to })),
 	listHospitals: (query: string | null) => typedError<HospitalSummary[], ErrorReport>(__TAURI_INVOKE("list_hospitals", { query })),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
@@ -28,6 +30,45 @@ export const commands = {
 };
 
 /* Types */
+/**  Activities of daily living, as the desk and hospitals grade them. */
+export type Adl = 
+/**  Not yet known: matching cannot judge the care needed. */
+"unknown" | "independent" | "partial_assist" | 
+/**  Bedridden, full assistance. */
+"full_assist";
+
+/**  The care a patient needs (or, for a hospital, can provide). */
+export type CareNeeds = {
+	/**  Oxygen in litres per minute; `None` when none is needed. */
+	oxygen_l_per_min?: number | null,
+	dialysis?: Dialysis,
+	tube_feeding?: TubeFeeding,
+	tracheostomy?: boolean,
+	suctioning?: Suctioning,
+	iv_line?: IvLine,
+	/**  Dementia with behavioural and psychological symptoms. */
+	dementia_bpsd?: boolean,
+	psychiatric?: boolean,
+	isolation?: Isolation,
+	adl?: Adl,
+	bariatric?: boolean,
+};
+
+/**  Care needs as typed: the oxygen flow arrives as text (「２」, 「1.5」, 「なし」). */
+export type CareNeedsInput = {
+	oxygen_l_per_min: string,
+	dialysis: Dialysis,
+	tube_feeding: TubeFeeding,
+	tracheostomy: boolean,
+	suctioning: Suctioning,
+	iv_line: IvLine,
+	dementia_bpsd: boolean,
+	psychiatric: boolean,
+	isolation: Isolation,
+	adl: Adl,
+	bariatric: boolean,
+};
+
 /**  What a demo load added. */
 export type DemoSummary = {
 	hospitals: number,
@@ -54,6 +95,12 @@ export type DeskStatus = {
 	/**  The mark waiting times are compared with (the model desk's 2.5 hours). */
 	placement_target_minutes: number,
 };
+
+export type Dialysis = "none" | 
+/**  Haemodialysis */
+"hd" | 
+/**  Peritoneal dialysis */
+"pd";
 
 export type DurationStats = {
 	count: number,
@@ -161,6 +208,18 @@ export type InquiryOutcome =
 /**  Asked; the hospital will answer (a call-back time says when to chase). */
 "waiting" | "accepted" | "declined";
 
+/**  The lists the intake form chooses from, from the region pack. */
+export type IntakeChoices = {
+	bed_types: Term[],
+	regions: Term[],
+};
+
+export type Isolation = "none" | 
+/**  Contact precautions for MRSA and similar organisms. */
+"mrsa" | "other";
+
+export type IvLine = "none" | "peripheral" | "central";
+
 /**  A municipality, resolved to its jurisdiction and to the medical region of the plan in force. */
 export type MunicipalityInfo = {
 	code: string,
@@ -193,18 +252,47 @@ export type NewInquiryInput = {
 };
 
 /**
- *  A new request as typed into the intake form. Numbers and codes arrive as text so that the core,
- *  not the form, decides what full-width or spaced input means.
+ *  A new request as typed into the intake form. Numbers, codes and dates arrive as text so that the
+ *  core, not the form, decides what full-width, spaced or 和暦 input means.
  */
 export type NewRequestInput = {
-	referring_hospital_id: string,
-	patient_initials: string,
-	patient_age: string,
-	patient_sex: PatientSex | null,
+	referring_hospital_id?: string,
+	/**  The referring hospital's ward, contact person and phone for this patient. */
+	referrer_ward?: string,
+	referrer_person?: string,
+	referrer_phone?: string,
+	/**  The referring hospital's own patient number (for its reference; also catches duplicates). */
+	hospital_patient_no?: string,
+	patient_initials?: string,
+	patient_age?: string,
+	patient_sex?: PatientSex | null,
 	/**  Empty when unknown. */
-	residence_municipality_code: string,
-	urgency: Urgency,
-	clinical_summary: string,
+	residence_municipality_code?: string,
+	/**  The era for dates typed without one (「4/8/1」): "R", "H", … or empty. */
+	date_era?: string,
+	/**  COVID-19 dates: onset, positive test, and the day the national discharge criteria were met. */
+	onset_date?: string,
+	positive_test_date?: string,
+	criteria_met_date?: string,
+	care?: CareNeedsInput,
+	/**  A bed type id from the region pack; empty when not yet known. */
+	bed_type_id?: string,
+	/**  The family's preferred areas: medical region ids of the plan in force. */
+	preferred_regions?: string[],
+	family_notes?: string,
+	desired_date?: string,
+	urgency?: Urgency,
+	clinical_summary?: string,
+};
+
+/**
+ *  A value the core changed while reading it (full-width digits, 和暦, spacing), shown to the nurse
+ *  beside the original so nothing is changed silently.
+ */
+export type Normalized = {
+	field: string,
+	original: string,
+	value: string,
 };
 
 /**  Why a database could not be opened. Each variant maps to a start-up screen in the app. */
@@ -234,6 +322,34 @@ export type Problem = { kind: "required" } | { kind: "too_long"; max: number } |
 /**  Exists, but may not be used here (e.g. an inactive hospital). */
 { kind: "not_allowed" };
 
+export type QualityItem = {
+	/**  The field concerned, as named in the intake input. */
+	field: string,
+	kind: QualityKind,
+	/**  Matching cannot judge this request until it is resolved. */
+	blocks_matching: boolean,
+	message: string,
+};
+
+export type QualityKind = "missing" | "implausible";
+
+export type QualityReport = {
+	/**  0–100. */
+	score: number,
+	can_match: boolean,
+	items: QualityItem[],
+};
+
+/**  A referring hospital's average quality over a period, for knowing whom to coach. */
+export type ReferrerQuality = {
+	hospital_id: string,
+	hospital_name: string,
+	requests: number,
+	average_score: number | null,
+	/**  How many of its requests could not be matched as sent. */
+	blocked: number,
+};
+
 /**  The region pack a desk was set up with. */
 export type RegionPackInfo = {
 	id: string,
@@ -247,6 +363,24 @@ export type RegionPackInfo = {
 export type RequestDetail = {
 	summary: RequestSummary,
 	referring_hospital_code: string,
+	referrer_ward: string,
+	referrer_person: string,
+	referrer_phone: string,
+	hospital_patient_no: string,
+	/**  ISO dates (YYYY-MM-DD). */
+	onset_date: string | null,
+	positive_test_date: string | null,
+	criteria_met_date: string | null,
+	desired_date: string | null,
+	care: CareNeeds,
+	bed_type_id: string | null,
+	bed_type_name: string | null,
+	preferred_regions: Term[],
+	family_notes: string,
+	/**  What the core changed while reading the intake, with the original text. */
+	normalized: Normalized[],
+	/**  The data-quality checklist (filled in by `Desk::request`, which knows today's date). */
+	quality: QualityReport,
 	clinical_summary: string,
 	created_by_name: string,
 	history: StatusChange[],
@@ -303,11 +437,23 @@ export type StatusCount = {
 	count: number,
 };
 
+export type Suctioning = "none" | 
+/**  A few times a day. */
+"occasional" | 
+/**  Hourly or more, including at night. */
+"frequent";
+
 /**  One entry of a vocabulary list (bed types, decline reasons, transport modes). */
 export type Term = {
 	id: string,
 	name: string,
 };
+
+export type TubeFeeding = "none" | 
+/**  Nasogastric tube */
+"ng" | 
+/**  Gastrostomy (PEG) */
+"peg";
 
 export type Urgency = "routine" | "soon" | "urgent";
 

@@ -83,3 +83,15 @@ export function daysBefore(isoDate: string, days: number): string {
   date.setUTCDate(date.getUTCDate() - days);
   return date.toISOString().slice(0, 10);
 }
+
+/** A calendar date (YYYY-MM-DD): 「令和8年10月20日」 in Japanese, as is in English. */
+export function formatDate(isoDate: string, language: Language): string {
+  if (language !== 'ja') return isoDate;
+  return new Intl.DateTimeFormat('ja-JP-u-ca-japanese', {
+    era: 'long',
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+    timeZone: 'UTC',
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}
