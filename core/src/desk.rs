@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::bundled;
 use crate::demo::{DemoData, DemoSummary};
+use crate::duplicates::{self, DuplicateCandidate};
 use crate::error::{Error, Result};
 use crate::hospital::{HospitalSummary, NewHospital};
 use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
@@ -266,13 +267,52 @@ impl Desk {
         Ok(IntakeChoices { bed_types: reference::terms(conn, "bed_type")?, regions })
     }
 
-    /// Registers a new request in state 新規受付 and returns it as the detail page shows it.
-    pub fn create_request(&mut self, input: &NewRequestInput) -> Result<RequestDetail> {
+    /// Registers a new request in state 新規受付 and returns it as the detail page shows it. A
+    /// possible duplicate of a request already on the desk is refused unless `keep_both` says the
+    /// nurse has looked and it is another patient (see [`Desk::find_duplicates`]).
+    pub fn create_request(&mut self, input: &NewRequestInput, keep_both: bool) -> Result<RequestDetail> {
         let checked = input.checked()?;
         let offset = self.offset()?;
         let user_id = self.user.id.clone();
-        let id = self.store.write(|tx| requests::insert(tx, &user_id, &checked, Utc::now(), offset))?;
+        let since = crate::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
+        let id = self.store.write(|tx| {
+            if !keep_both {
+                let found = duplicate_ids(tx, &checked, &since)?;
+                if !found.is_empty() {
+                    let mut ref_nos = Vec::new();
+                    for id in found {
+                        ref_nos.push(requests::get(tx, &id)?.summary.ref_no);
+                    }
+                    return Err(Error::PossibleDuplicate(ref_nos));
+                }
+            }
+            requests::insert(tx, &user_id, &checked, Utc::now(), offset)
+        })?;
         self.request(&id)
+    }
+
+    /// Requests already on the desk that may be the same patient as `input`, with the reasons.
+    pub fn find_duplicates(&self, input: &NewRequestInput) -> Result<Vec<DuplicateCandidate>> {
+        let checked = input.checked()?;
+        let since = crate::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
+        let conn = self.store.read();
+        let mut candidates = Vec::new();
+        for (id, facts) in requests::duplicate_facts(conn, &since)? {
+            let reasons = duplicates::reasons(&checked, &facts);
+            if !reasons.is_empty() {
+                candidates.push(DuplicateCandidate { request: requests::get(conn, &id)?.summary, reasons });
+            }
+        }
+        Ok(candidates)
+    }
+
+    /// Merges a second referral of the same patient into `existing_id`: fills what the existing
+    /// request lacks and appends new text; nothing already recorded is replaced.
+    pub fn merge_into(&mut self, existing_id: &str, input: &NewRequestInput) -> Result<RequestDetail> {
+        let checked = input.checked()?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| requests::merge_into(tx, &user_id, existing_id, &checked, Utc::now()))?;
+        self.request(existing_id)
     }
 
     /// Moves a request to `to`, if the workflow allows it and nobody changed it since
@@ -374,6 +414,18 @@ impl Desk {
     pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
         Ok(audit::for_entity(self.store.read(), entity, entity_id)?)
     }
+}
+
+fn duplicate_ids(
+    conn: &rusqlite::Connection,
+    new: &crate::request::CheckedRequest,
+    since: &str,
+) -> Result<Vec<String>> {
+    Ok(requests::duplicate_facts(conn, since)?
+        .into_iter()
+        .filter(|(_, facts)| !duplicates::reasons(new, facts).is_empty())
+        .map(|(id, _)| id)
+        .collect())
 }
 
 fn other(data_dir: &Path, error: Error) -> OpenError {

@@ -26,6 +26,8 @@ pub enum ErrorCode {
     Storage,
     /// A reference-data or demo file is malformed.
     ReferenceData,
+    /// The new request may be a patient already referred: the nurse chooses to merge or keep both.
+    PossibleDuplicate,
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
@@ -90,6 +92,8 @@ pub enum Error {
     InvalidTransition { from: RequestStatus, to: RequestStatus },
     #[error("参照データが正しくありません: {0}")]
     ReferenceData(String),
+    #[error("同じ患者の依頼が既にある可能性があります（{}）。統合するか、別の依頼として登録するかを選んでください", .0.join("、"))]
+    PossibleDuplicate(Vec<String>),
     #[error("データベースの操作に失敗しました: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("データの変換に失敗しました: {0}")]
@@ -106,6 +110,7 @@ impl Error {
             Error::Conflict(_) => ErrorCode::Conflict,
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::ReferenceData(_) => ErrorCode::ReferenceData,
+            Error::PossibleDuplicate(_) => ErrorCode::PossibleDuplicate,
             Error::Database(_) | Error::Json(_) => ErrorCode::Storage,
         }
     }

@@ -8,6 +8,7 @@ pub mod codes;
 pub mod data_dir;
 pub mod demo;
 pub mod desk;
+pub mod duplicates;
 pub mod error;
 pub mod hospital;
 pub mod ids;

@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use tauri::State;
 use tenin_core::demo::DemoSummary;
 use tenin_core::desk::IntakeChoices;
+use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::hospital::HospitalSummary;
 use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_core::placement_time::PlacementTimes;
@@ -54,8 +55,31 @@ pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDet
 
 #[tauri::command]
 #[specta::specta]
-pub fn create_request(state: State<'_, DeskState>, input: NewRequestInput) -> Result<RequestDetail, ErrorReport> {
-    state.with(|desk| desk.create_request(&input))
+pub fn create_request(
+    state: State<'_, DeskState>,
+    input: NewRequestInput,
+    keep_both: bool,
+) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.create_request(&input, keep_both))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn find_duplicates(
+    state: State<'_, DeskState>,
+    input: NewRequestInput,
+) -> Result<Vec<DuplicateCandidate>, ErrorReport> {
+    state.with(|desk| desk.find_duplicates(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn merge_into(
+    state: State<'_, DeskState>,
+    existing_id: String,
+    input: NewRequestInput,
+) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.merge_into(&existing_id, &input))
 }
 
 #[tauri::command]

@@ -4,6 +4,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+use crate::care::CareNeeds;
+use crate::duplicates::ExistingFacts;
 use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::ids::{new_id, to_rfc3339};
 use crate::quality::QualityReport;
@@ -386,4 +388,163 @@ pub fn placed(conn: &Connection) -> rusqlite::Result<Vec<PlacedRequest>> {
         })
     })?;
     rows.collect()
+}
+
+/// Open requests, and those changed since `recent_since`, with what duplicate detection compares.
+pub fn duplicate_facts(conn: &Connection, recent_since: &str) -> Result<Vec<(String, ExistingFacts)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, referring_hospital_id, hospital_patient_no, patient_initials, patient_age, patient_sex,
+                onset_date, criteria_met_date
+         FROM transfer_requests
+         WHERE status NOT IN ('transferred', 'withdrawn', 'not_placed') OR updated_at >= ?1",
+    )?;
+    let rows = stmt.query_map([recent_since], |row| {
+        let sex: String = row.get(5)?;
+        let date = |text: Option<String>| text.and_then(|t| t.parse::<NaiveDate>().ok());
+        Ok((
+            row.get(0)?,
+            ExistingFacts {
+                referring_hospital_id: row.get(1)?,
+                hospital_patient_no: row.get(2)?,
+                patient_initials: row.get(3)?,
+                patient_age: row.get(4)?,
+                patient_sex: PatientSex::parse(&sex).ok_or_else(|| bad_value(5, &sex))?,
+                onset_date: date(row.get(6)?),
+                criteria_met_date: date(row.get(7)?),
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The fields a merge may fill, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Mergeable {
+    referrer_ward: String,
+    referrer_person: String,
+    referrer_phone: String,
+    hospital_patient_no: String,
+    residence_municipality_code: Option<String>,
+    onset_date: Option<String>,
+    positive_test_date: Option<String>,
+    criteria_met_date: Option<String>,
+    desired_date: Option<String>,
+    care_needs: String,
+    bed_type_id: Option<String>,
+    preferred_regions: String,
+    family_notes: String,
+    clinical_summary: String,
+}
+
+/// Merges a second referral of the same patient into an existing request: fills what the existing
+/// request lacks and appends new text, never replacing anything already recorded.
+pub fn merge_into(
+    conn: &Connection,
+    user_id: &str,
+    existing_id: &str,
+    new: &CheckedRequest,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let before = conn
+        .query_row(
+            "SELECT referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
+                    onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
+                    preferred_regions, family_notes, clinical_summary
+             FROM transfer_requests WHERE id = ?1",
+            [existing_id],
+            |row| {
+                Ok(Mergeable {
+                    referrer_ward: row.get(0)?,
+                    referrer_person: row.get(1)?,
+                    referrer_phone: row.get(2)?,
+                    hospital_patient_no: row.get(3)?,
+                    residence_municipality_code: row.get(4)?,
+                    onset_date: row.get(5)?,
+                    positive_test_date: row.get(6)?,
+                    criteria_met_date: row.get(7)?,
+                    desired_date: row.get(8)?,
+                    care_needs: row.get(9)?,
+                    bed_type_id: row.get(10)?,
+                    preferred_regions: row.get(11)?,
+                    family_notes: row.get(12)?,
+                    clinical_summary: row.get(13)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound { entity: "依頼", id: existing_id.to_owned() })?;
+    let fill = |old: &str, new: &str| if old.is_empty() { new.to_owned() } else { old.to_owned() };
+    let fill_opt = |old: &Option<String>, new: Option<String>| old.clone().or(new);
+    let append = |old: &str, new: &str| match (old.is_empty(), new.is_empty() || old.contains(new)) {
+        (_, true) => old.to_owned(),
+        (true, false) => new.to_owned(),
+        (false, false) => format!("{old}\n――（再依頼 {}）\n{new}", at.format("%Y-%m-%d")),
+    };
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let stored_care: CareNeeds = serde_json::from_str(&before.care_needs)?;
+    let care =
+        if stored_care == CareNeeds::default() { serde_json::to_string(&new.care)? } else { before.care_needs.clone() };
+    let mut regions: Vec<String> = serde_json::from_str(&before.preferred_regions)?;
+    for region in &new.preferred_regions {
+        if !regions.contains(region) {
+            regions.push(region.clone());
+        }
+    }
+    let after = Mergeable {
+        referrer_ward: fill(&before.referrer_ward, &new.referrer_ward),
+        referrer_person: fill(&before.referrer_person, &new.referrer_person),
+        referrer_phone: fill(&before.referrer_phone, &new.referrer_phone),
+        hospital_patient_no: fill(&before.hospital_patient_no, &new.hospital_patient_no),
+        residence_municipality_code: fill_opt(
+            &before.residence_municipality_code,
+            new.residence_municipality_code.clone(),
+        ),
+        onset_date: fill_opt(&before.onset_date, date(new.onset_date)),
+        positive_test_date: fill_opt(&before.positive_test_date, date(new.positive_test_date)),
+        criteria_met_date: fill_opt(&before.criteria_met_date, date(new.criteria_met_date)),
+        desired_date: fill_opt(&before.desired_date, date(new.desired_date)),
+        care_needs: care,
+        bed_type_id: fill_opt(&before.bed_type_id, new.bed_type_id.clone()),
+        preferred_regions: serde_json::to_string(&regions)?,
+        family_notes: append(&before.family_notes, &new.family_notes),
+        clinical_summary: append(&before.clinical_summary, &new.clinical_summary),
+    };
+    let now = to_rfc3339(at);
+    conn.execute(
+        "UPDATE transfer_requests SET referrer_ward = ?1, referrer_person = ?2, referrer_phone = ?3,
+             hospital_patient_no = ?4, residence_municipality_code = ?5, onset_date = ?6, positive_test_date = ?7,
+             criteria_met_date = ?8, desired_date = ?9, care_needs = ?10, bed_type_id = ?11, preferred_regions = ?12,
+             family_notes = ?13, clinical_summary = ?14, updated_at = ?15, version = version + 1
+         WHERE id = ?16",
+        params![
+            after.referrer_ward,
+            after.referrer_person,
+            after.referrer_phone,
+            after.hospital_patient_no,
+            after.residence_municipality_code,
+            after.onset_date,
+            after.positive_test_date,
+            after.criteria_met_date,
+            after.desired_date,
+            after.care_needs,
+            after.bed_type_id,
+            after.preferred_regions,
+            after.family_notes,
+            after.clinical_summary,
+            now,
+            existing_id,
+        ],
+    )?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transfer_request",
+            entity_id: existing_id,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )?;
+    Ok(())
 }

@@ -32,7 +32,7 @@ fn ask(desk: &Desk, request_id: &str, outcome: InquiryOutcome) -> NewInquiryInpu
 }
 
 fn coordinating_request(desk: &mut Desk) -> String {
-    let id = desk.create_request(&valid_input(desk)).expect("create").summary.id;
+    let id = desk.create_request(&valid_input(desk), true).expect("create").summary.id;
     desk.transition(&id, RequestStatus::Checking, None, "").expect("checking");
     desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
     id

@@ -2,6 +2,7 @@
 //! Modules mirror the features they guard.
 
 mod demo;
+mod duplicates;
 mod inquiries;
 mod migrations;
 mod open;

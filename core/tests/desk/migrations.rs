@@ -56,7 +56,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 #[test]
 fn an_older_database_is_backed_up_then_migrated_with_its_data() {
     let (dir, mut desk) = crate::demo_desk();
-    let created = desk.create_request(&crate::valid_input(&desk)).expect("request");
+    let created = desk.create_request(&crate::valid_input(&desk), true).expect("request");
     drop(desk);
     let path = dir.path().join(DATABASE_FILE);
     {

@@ -22,7 +22,7 @@ fn fresh_directory_gets_a_migrated_database_with_the_default_pack() {
 #[test]
 fn data_survives_closing_and_reopening() {
     let (dir, mut desk) = crate::demo_desk();
-    let created = desk.create_request(&valid_input(&desk)).expect("valid request");
+    let created = desk.create_request(&valid_input(&desk), true).expect("valid request");
     let desk_id = desk.status().expect("status").desk_id;
     drop(desk);
     let reopened = Desk::open(dir.path()).expect("reopen");

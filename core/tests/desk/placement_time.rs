@@ -57,7 +57,7 @@ fn a_re_opened_placement_counts_to_the_placement_that_held() {
     let (_dir, mut desk) = demo_desk();
     let today = desk.today().expect("today");
     let before = desk.placement_times(today, today).expect("figures").overall.count;
-    let id = desk.create_request(&crate::valid_input(&desk)).expect("create").summary.id;
+    let id = desk.create_request(&crate::valid_input(&desk), true).expect("create").summary.id;
     use tenin_core::request_status::RequestStatus::*;
     for to in [Checking, Coordinating, Placed, Coordinating] {
         desk.transition(&id, to, None, "").expect("move");

@@ -28,7 +28,7 @@ fn complete(desk: &Desk) -> NewRequestInput {
 #[test]
 fn a_complete_request_scores_full_and_can_be_matched() {
     let (_dir, mut desk) = demo_desk();
-    let detail = desk.create_request(&complete(&desk)).expect("valid");
+    let detail = desk.create_request(&complete(&desk), true).expect("valid");
     assert_eq!(detail.quality.items, [], "nothing missing or implausible");
     assert_eq!((detail.quality.score, detail.quality.can_match), (100, true));
     assert_eq!(detail.bed_type_name.as_deref(), Some("回復期リハビリテーション"));
@@ -40,7 +40,7 @@ fn a_complete_request_scores_full_and_can_be_matched() {
 #[test]
 fn gaps_that_block_matching_are_named_and_scored() {
     let (_dir, mut desk) = demo_desk();
-    let detail = desk.create_request(&valid_input(&desk)).expect("valid but sparse");
+    let detail = desk.create_request(&valid_input(&desk), true).expect("valid but sparse");
     let blocking: Vec<_> =
         detail.quality.items.iter().filter(|i| i.blocks_matching).map(|i| i.field.as_str()).collect();
     assert_eq!(blocking, ["bed_type_id", "care.adl"]);
@@ -59,7 +59,7 @@ fn implausible_values_are_questioned_not_refused() {
         referrer_phone: "045-12".into(),
         ..complete(&desk)
     };
-    let detail = desk.create_request(&input).expect("stored for follow-up");
+    let detail = desk.create_request(&input, true).expect("stored for follow-up");
     let implausible: Vec<_> =
         detail.quality.items.iter().filter(|i| i.kind == QualityKind::Implausible).map(|i| i.field.as_str()).collect();
     assert_eq!(implausible, ["criteria_met_date", "care.oxygen_l_per_min", "referrer_phone"]);
@@ -70,13 +70,13 @@ fn implausible_values_are_questioned_not_refused() {
 fn unknown_bed_types_and_regions_are_refused() {
     let (_dir, mut desk) = demo_desk();
     let input = NewRequestInput { bed_type_id: "spa".into(), ..complete(&desk) };
-    let report = ErrorReport::from(desk.create_request(&input).expect_err("not in the region pack"));
+    let report = ErrorReport::from(desk.create_request(&input, true).expect_err("not in the region pack"));
     assert_eq!(
         (report.problems[0].field.as_str(), &report.problems[0].problem),
         ("bed_type_id", &Problem::UnknownReference)
     );
     let input = NewRequestInput { preferred_regions: vec!["p8-atlantis".into()], ..complete(&desk) };
-    let report = ErrorReport::from(desk.create_request(&input).expect_err("no such region"));
+    let report = ErrorReport::from(desk.create_request(&input, true).expect_err("no such region"));
     assert_eq!(report.problems[0].field, "preferred_regions");
 }
 
@@ -84,8 +84,8 @@ fn unknown_bed_types_and_regions_are_refused() {
 fn referrers_are_ranked_by_their_average_quality() {
     let (_dir, mut desk) = demo_desk();
     let today = desk.today().expect("today");
-    let full = desk.create_request(&complete(&desk)).expect("complete");
-    let sparse = desk.create_request(&valid_input(&desk)).expect("sparse");
+    let full = desk.create_request(&complete(&desk), true).expect("complete");
+    let sparse = desk.create_request(&valid_input(&desk), true).expect("sparse");
     let ranking = desk.quality_by_referrer(today, today).expect("ranking");
     let ours = ranking.iter().find(|q| q.hospital_id == full.summary.referring_hospital_id).expect("our referrer");
     assert!(ours.requests >= 2);

@@ -77,7 +77,7 @@ fn a_fictional_pack_accepts_its_own_municipalities_only() {
         clinical_summary: String::new(),
         ..Default::default()
     };
-    let detail = desk.create_request(&input).expect("request in the fictional prefecture");
+    let detail = desk.create_request(&input, true).expect("request in the fictional prefecture");
     assert_eq!(detail.summary.jurisdiction_name.as_deref(), Some("山辺保健所"));
 }
 

@@ -11,7 +11,7 @@ use crate::{demo_desk, valid_input};
 fn a_valid_request_is_registered_as_new_with_history_and_audit() {
     let (_dir, mut desk) = demo_desk();
     let before = desk.status().expect("status");
-    let detail = desk.create_request(&valid_input(&desk)).expect("valid request");
+    let detail = desk.create_request(&valid_input(&desk), true).expect("valid request");
     assert_eq!(detail.summary.status, RequestStatus::New);
     assert_eq!(detail.summary.residence_name.as_deref(), Some("横浜市"));
     assert_eq!(detail.summary.jurisdiction_name.as_deref(), Some("横浜市保健所"));
@@ -28,8 +28,8 @@ fn a_valid_request_is_registered_as_new_with_history_and_audit() {
 #[test]
 fn reference_numbers_run_per_day() {
     let (_dir, mut desk) = demo_desk();
-    let first = desk.create_request(&valid_input(&desk)).expect("first").summary.ref_no;
-    let second = desk.create_request(&valid_input(&desk)).expect("second").summary.ref_no;
+    let first = desk.create_request(&valid_input(&desk), true).expect("first").summary.ref_no;
+    let second = desk.create_request(&valid_input(&desk), true).expect("second").summary.ref_no;
     let (day1, n1) = first.split_once('-').expect("YYMMDD-NNN");
     let (day2, n2) = second.split_once('-').expect("YYMMDD-NNN");
     assert_eq!(day1, day2, "same day");
@@ -41,7 +41,7 @@ fn an_invalid_request_is_refused_whole_and_nothing_is_saved() {
     let (_dir, mut desk) = demo_desk();
     let before = desk.status().expect("status");
     let input = NewRequestInput { patient_age: "１３０".into(), patient_initials: "".into(), ..valid_input(&desk) };
-    let report = ErrorReport::from(desk.create_request(&input).expect_err("must fail"));
+    let report = ErrorReport::from(desk.create_request(&input, true).expect_err("must fail"));
     assert_eq!(report.code, ErrorCode::Validation);
     let fields: Vec<_> = report.problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["patient_initials", "patient_age"]);
@@ -52,12 +52,12 @@ fn an_invalid_request_is_refused_whole_and_nothing_is_saved() {
 fn unknown_hospital_and_municipality_are_named() {
     let (_dir, mut desk) = demo_desk();
     let input = NewRequestInput { referring_hospital_id: "no-such-id".into(), ..valid_input(&desk) };
-    let report = ErrorReport::from(desk.create_request(&input).expect_err("unknown hospital"));
+    let report = ErrorReport::from(desk.create_request(&input, true).expect_err("unknown hospital"));
     assert_eq!(report.problems[0].field, "referring_hospital_id");
     assert_eq!(report.problems[0].problem, Problem::UnknownReference);
     // 462012 has a correct check digit but is not a municipality of this region pack.
     let input = NewRequestInput { residence_municipality_code: "462012".into(), ..valid_input(&desk) };
-    let report = ErrorReport::from(desk.create_request(&input).expect_err("unknown municipality"));
+    let report = ErrorReport::from(desk.create_request(&input, true).expect_err("unknown municipality"));
     assert_eq!(report.problems[0].field, "residence_municipality_code");
     assert_eq!(report.problems[0].problem, Problem::UnknownReference);
 }
@@ -67,14 +67,14 @@ fn a_receiving_only_hospital_cannot_refer() {
     let (_dir, mut desk) = demo_desk();
     let receiver = desk.hospitals(None).expect("list").into_iter().find(|h| !h.is_referring).expect("receiver");
     let input = NewRequestInput { referring_hospital_id: receiver.id, ..valid_input(&desk) };
-    let report = ErrorReport::from(desk.create_request(&input).expect_err("not a referrer"));
+    let report = ErrorReport::from(desk.create_request(&input, true).expect_err("not a referrer"));
     assert_eq!(report.problems[0].problem, Problem::NotAllowed);
 }
 
 #[test]
 fn transitions_follow_the_workflow_and_are_recorded() {
     let (_dir, mut desk) = demo_desk();
-    let id = desk.create_request(&valid_input(&desk)).expect("create").summary.id;
+    let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
     let checked = desk.transition(&id, RequestStatus::Checking, Some(1), "ADL確認").expect("new → checking");
     assert_eq!(checked.summary.status, RequestStatus::Checking);
     assert_eq!(checked.version, 2);
@@ -106,7 +106,7 @@ fn hospitals_are_found_by_kana_romaji_and_code() {
 #[test]
 fn not_placed_and_withdrawn_need_a_reason() {
     let (_dir, mut desk) = demo_desk();
-    let id = desk.create_request(&valid_input(&desk)).expect("create").summary.id;
+    let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
     desk.transition(&id, RequestStatus::Checking, None, "").expect("checking");
     for to in [RequestStatus::NotPlaced, RequestStatus::Withdrawn] {
         let report = ErrorReport::from(desk.transition(&id, to, None, "  ").expect_err("no reason"));

@@ -112,3 +112,37 @@ describe('NewRequestForm after a refusal', () => {
     expect(screen.getByText('必須項目です')).toBeInTheDocument();
   });
 });
+
+describe('NewRequestForm and duplicates', () => {
+  it('asks before registering a possible duplicate, then keeps both when the nurse says so', async () => {
+    const calls: unknown[] = [];
+    const existing = {
+      id: 'r-old',
+      ref_no: '261120-004',
+      patient_initials: 'T.K.',
+      patient_age: 85,
+      patient_sex: 'female',
+      referring_hospital_name: '桜総合病院',
+      status: 'coordinating',
+    };
+    mockIPC((cmd, payload) => {
+      if (cmd === 'create_request') {
+        calls.push(payload);
+        if (!(payload as { keepBoth: boolean }).keepBoth) {
+          throw { code: 'possible_duplicate', message: '同じ患者の依頼が既にある可能性があります', problems: [] };
+        }
+        return { summary: { id: 'r-new', ref_no: '261121-009' } };
+      }
+      if (cmd === 'find_duplicates') return [{ request: existing, reasons: ['同じ依頼元・同じ患者番号（K-1）'] }];
+      return answers(cmd);
+    });
+    render(NewRequestForm);
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId('submit-request'));
+    expect(await screen.findByText(/同じ依頼元・同じ患者番号/)).toBeInTheDocument();
+    expect(screen.getByTestId('duplicate-merge')).toHaveTextContent('261120-004 に統合する');
+    await user.click(screen.getByTestId('duplicate-keep-both'));
+    await waitFor(() => expect(route()).toEqual({ name: 'request', id: 'r-new' }));
+    expect(calls).toMatchObject([{ keepBoth: false }, { keepBoth: true }]);
+  });
+});

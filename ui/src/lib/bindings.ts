@@ -12,7 +12,9 @@ export const commands = {
 	dismissWelcome: () => typedError<null, ErrorReport>(__TAURI_INVOKE("dismiss_welcome")),
 	listRequests: () => typedError<RequestSummary[], ErrorReport>(__TAURI_INVOKE("list_requests")),
 	getRequest: (id: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("get_request", { id })),
-	createRequest: (input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("create_request", { input })),
+	createRequest: (input: NewRequestInput, keepBoth: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("create_request", { input, keepBoth })),
+	findDuplicates: (input: NewRequestInput) => typedError<DuplicateCandidate[], ErrorReport>(__TAURI_INVOKE("find_duplicates", { input })),
+	mergeInto: (existingId: string, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("merge_into", { existingId, input })),
 	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note })),
 	logInquiry: (input: NewInquiryInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("log_inquiry", { input })),
 	answerInquiry: (input: InquiryAnswerInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("answer_inquiry", { input })),
@@ -102,6 +104,12 @@ export type Dialysis = "none" |
 /**  Peritoneal dialysis */
 "pd";
 
+/**  An existing request that may be the same patient, and why. */
+export type DuplicateCandidate = {
+	request: RequestSummary,
+	reasons: string[],
+};
+
 export type DurationStats = {
 	count: number,
 	mean_minutes: number | null,
@@ -124,7 +132,9 @@ export type ErrorCode =
 /**  The database could not be opened or used; the app shows its start-up error screen. */
 "storage" | 
 /**  A reference-data or demo file is malformed. */
-"reference_data";
+"reference_data" | 
+/**  The new request may be a patient already referred: the nurse chooses to merge or keep both. */
+"possible_duplicate";
 
 /**  The serialised form of an error: what crosses to the UI and what `--json` prints. */
 export type ErrorReport = {

@@ -161,6 +161,13 @@ export const en: Messages = {
       },
     },
   },
+  duplicates: {
+    title: 'This patient may already have a request',
+    help: 'Merging fills only what the existing request lacks and appends new text; nothing recorded is replaced. If it is another patient, register it separately.',
+    merge: 'Merge into {{refNo}}',
+    keepBoth: 'Register as a separate request',
+    merged: 'Merged into request {{refNo}}',
+  },
   form: {
     title: 'Register a new request',
     intro: 'Enter what the referring hospital told you. Full-width digits and spaces are fine.',
