@@ -146,7 +146,7 @@ impl NewInquiryInput {
                 None
             }
             Ok(Some(at)) => Some(at),
-            Err(()) => {
+            Err(UnreadableTime) => {
                 problems.add("call_back_at", Problem::Invalid);
                 None
             }
@@ -204,8 +204,12 @@ fn bounded(problems: &mut Problems, field: &str, text: &str, max: usize) -> Stri
     text
 }
 
+/// A time that could not be read in any accepted form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadableTime;
+
 /// Reads a time typed in a datetime field (`YYYY-MM-DDTHH:MM`, the desk's local time) or RFC 3339.
-pub fn parse_local_time(text: &str, offset: FixedOffset) -> std::result::Result<Option<DateTime<Utc>>, ()> {
+pub fn parse_local_time(text: &str, offset: FixedOffset) -> std::result::Result<Option<DateTime<Utc>>, UnreadableTime> {
     let text = fold_width(text);
     if text.is_empty() {
         return Ok(None);
@@ -215,10 +219,14 @@ pub fn parse_local_time(text: &str, offset: FixedOffset) -> std::result::Result<
     }
     for format in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"] {
         if let Ok(local) = NaiveDateTime::parse_from_str(&text, format) {
-            return local.and_local_timezone(offset).single().map(|t| Some(t.with_timezone(&Utc))).ok_or(());
+            return local
+                .and_local_timezone(offset)
+                .single()
+                .map(|t| Some(t.with_timezone(&Utc)))
+                .ok_or(UnreadableTime);
         }
     }
-    Err(())
+    Err(UnreadableTime)
 }
 
 #[cfg(test)]

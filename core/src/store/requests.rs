@@ -230,6 +230,10 @@ pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()
     if !from.can_move_to(t.to) {
         return Err(Error::InvalidTransition { from, to: t.to });
     }
+    if crate::text::char_len(t.note) > crate::request::NOTES_MAX {
+        let problem = FieldProblem::new("note", Problem::TooLong { max: crate::request::NOTES_MAX as u32 });
+        return Err(Error::Validation(vec![problem]));
+    }
     if t.to.needs_reason() && t.note.trim().is_empty() {
         let mut problem = FieldProblem::new("note", Problem::Required);
         problem.message = format!("「{}」にする理由をメモに入力してください", t.to.label_ja());

@@ -3,6 +3,7 @@
 
 mod demo;
 mod duplicates;
+mod hostile;
 mod inquiries;
 mod migrations;
 mod open;
