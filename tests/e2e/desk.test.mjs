@@ -23,6 +23,17 @@ import {
 
 let driverProcess;
 
+/** The number of requests the queue's current filters show (its rows are rendered only in view). */
+async function queueCount(driver) {
+  return Number((await (await find(driver, 'queue-count')).getText()).replace(/[^0-9]/g, ''));
+}
+
+/** Finds a request's row as a nurse does: by typing its reference number into the queue search. */
+async function findInQueue(driver, refNo) {
+  await typeInto(driver, 'queue-search', refNo);
+  return driver.wait(async () => (await driver.findElements(By.css(`[data-ref-no="${refNo}"]`)))[0] ?? null, 10000);
+}
+
 before(async () => {
   driverProcess = await startDriver();
 });
@@ -41,12 +52,13 @@ describe('a nurse on a new desk', () => {
       await screenshot(driver, 'welcome');
 
       await (await find(driver, 'load-demo')).click();
-      const open = await waitForCount(driver, 'queue-row', (n) => n > 0);
+      await waitForCount(driver, 'queue-row', (n) => n > 0);
+      const open = await queueCount(driver);
       await screenshot(driver, 'queue-open-requests');
       await (await find(driver, 'filter-all')).click();
-      const all = await waitForCount(driver, 'queue-row', (n) => n > open);
-      assert.equal(all, 30, 'all 30 demo requests are listed');
-      assert.ok(open < all, 'the default view hides closed requests');
+      await driver.wait(async () => (await queueCount(driver)) > open, 10000);
+      assert.equal(await queueCount(driver), 30, 'all 30 demo requests are listed');
+      assert.ok(open < 30, 'the default view hides closed requests');
 
       const first = (await findAll(driver, 'queue-row'))[0];
       const refNo = await first.getAttribute('data-ref-no');
@@ -103,7 +115,7 @@ describe('a nurse on a new desk', () => {
       await screenshot(driver, 'new-request-created');
 
       await (await find(driver, 'nav-queue')).click();
-      await driver.wait(async () => (await driver.findElements(By.css(`[data-ref-no="${createdRefNo}"]`))).length === 1, 10000);
+      await findInQueue(driver, createdRefNo);
     } finally {
       await quit(driver);
     }
@@ -114,10 +126,7 @@ describe('a nurse on a new desk', () => {
     const driver = await launch(dataDir);
     try {
       await find(driver, 'queue');
-      const row = await driver.wait(async () => {
-        const rows = await driver.findElements(By.css(`[data-ref-no="${createdRefNo}"]`));
-        return rows[0] ?? null;
-      }, 15000);
+      const row = await findInQueue(driver, createdRefNo);
       assert.ok(row, 'the request survived the restart');
       await screenshot(driver, 'after-restart');
       await (await find(driver, 'nav-statistics')).click();
@@ -144,11 +153,8 @@ describe('a nurse on a new desk', () => {
     assert.ok(createdRefNo, 'the first step created a request');
     const driver = await launch(dataDir);
     try {
-      const link = await driver.wait(async () => {
-        const found = await driver.findElements(By.css(`[data-ref-no="${createdRefNo}"] a`));
-        return found[0] ?? null;
-      }, 15000);
-      await link.click();
+      const row = await findInQueue(driver, createdRefNo);
+      await (await row.findElement(By.css('a'))).click();
       await find(driver, 'request-detail');
       const steps = [
         ['checking', 'ADLと酸素量を依頼元に確認'],
@@ -224,7 +230,7 @@ describe('the inquiry log', () => {
 
       await (await find(driver, 'nav-queue')).click();
       await (await find(driver, 'filter-attention')).click();
-      const row = await driver.wait(async () => (await driver.findElements(By.css(`[data-ref-no="${refNo}"]`)))[0] ?? null, 10000);
+      const row = await findInQueue(driver, refNo);
       const due = await row.findElements(By.css('[data-testid="queue-inquiries"] .due'));
       assert.equal(due.length, 1, 'the overdue call-back is marked in the queue');
       await screenshot(driver, 'queue-needs-attention');

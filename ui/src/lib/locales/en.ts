@@ -52,6 +52,11 @@ export const en: Messages = {
     filterOpen: 'Open only',
     filterAll: 'All',
     filterAttention: 'Needs attention',
+    any: 'any',
+    sort: 'Order',
+    sortWaiting: 'Longest waiting first',
+    sortUrgency: 'Most urgent first',
+    sortNewest: 'Newest first',
     inquiries: 'Inquiries',
   },
   request: {

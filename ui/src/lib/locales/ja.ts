@@ -50,6 +50,11 @@ export const ja = {
     filterOpen: '対応中のみ',
     filterAll: 'すべて',
     filterAttention: '要対応',
+    any: 'すべて',
+    sort: '並び順',
+    sortWaiting: '待ち時間の長い順',
+    sortUrgency: '緊急度順',
+    sortNewest: '新しい順',
     inquiries: '打診',
   },
   request: {

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+
+import type { RequestSummary } from './bindings';
+import { filterQueue, needsAttention, rowWindow, sortQueue, type QueueFilter } from './queue';
+
+const now = new Date('2026-11-21T12:00:00.000Z');
+
+function request(id: string, over: Partial<RequestSummary> = {}): RequestSummary {
+  return {
+    id,
+    ref_no: `261121-${id}`,
+    status: 'coordinating',
+    registered_at: '2026-11-21T11:00:00.000Z',
+    status_since: '2026-11-21T11:00:00.000Z',
+    referring_hospital_id: 'h',
+    referring_hospital_name: '桜総合病院',
+    patient_initials: 'A.B.',
+    patient_age: 80,
+    patient_sex: 'male',
+    residence_municipality_code: null,
+    residence_name: null,
+    jurisdiction_name: '横浜市保健所',
+    urgency: 'routine',
+    waiting_answers: 0,
+    next_call_back_at: null,
+    ...over,
+  };
+}
+
+const all: QueueFilter = { view: 'all', status: '', jurisdiction: '', urgency: '', text: '' };
+
+describe('the queue view', () => {
+  it('needs attention: an overdue call-back or a search past the mark', () => {
+    expect(needsAttention(request('1'), now, 150)).toBe(false);
+    expect(needsAttention(request('2', { registered_at: '2026-11-21T08:00:00.000Z' }), now, 150)).toBe(true);
+    expect(needsAttention(request('3', { next_call_back_at: '2026-11-21T11:30:00.000Z' }), now, 150)).toBe(true);
+    expect(
+      needsAttention(request('4', { status: 'placed', registered_at: '2026-11-20T08:00:00.000Z' }), now, 150),
+    ).toBe(false);
+  });
+
+  it('filters by view, state, jurisdiction, urgency and text together', () => {
+    const list = [
+      request('1'),
+      request('2', { status: 'transferred' }),
+      request('3', { jurisdiction_name: '川崎市保健所', urgency: 'urgent' }),
+      request('4', { patient_initials: 'Z.Q.' }),
+    ];
+    const ids = (f: Partial<QueueFilter>) => filterQueue(list, { ...all, ...f }, now, 150).map((r) => r.id);
+    expect(ids({ view: 'open' })).toEqual(['1', '3', '4']);
+    expect(ids({ status: 'transferred' })).toEqual(['2']);
+    expect(ids({ jurisdiction: '川崎市保健所', urgency: 'urgent' })).toEqual(['3']);
+    expect(ids({ text: 'z.q' })).toEqual(['4']);
+  });
+
+  it('sorts by waiting, urgency or newest', () => {
+    const list = [
+      request('late', { registered_at: '2026-11-21T11:00:00.000Z' }),
+      request('early', { registered_at: '2026-11-21T09:00:00.000Z' }),
+      request('urgent', { registered_at: '2026-11-21T11:30:00.000Z', urgency: 'urgent' }),
+      request('done', { status: 'transferred', registered_at: '2026-11-21T08:00:00.000Z' }),
+    ];
+    expect(sortQueue(list, 'waiting').map((r) => r.id)).toEqual(['early', 'late', 'urgent', 'done']);
+    expect(sortQueue(list, 'urgency').map((r) => r.id)).toEqual(['urgent', 'early', 'late', 'done']);
+    expect(sortQueue(list, 'newest').map((r) => r.id)).toEqual(['urgent', 'late', 'early', 'done']);
+  });
+
+  it('renders only the rows in view plus a margin, even for 10,000 requests', () => {
+    expect(rowWindow(10_000, 0, 600, 44)).toEqual({ start: 0, end: 24 });
+    expect(rowWindow(10_000, 44 * 5_000, 600, 44)).toEqual({ start: 4_990, end: 5_024 });
+    expect(rowWindow(10_000, 44 * 10_000, 600, 44)).toEqual({ start: 9_990, end: 10_000 });
+    expect(rowWindow(3, 0, 600, 44)).toEqual({ start: 0, end: 3 });
+  });
+});

@@ -1,0 +1,93 @@
+// The queue's view of the requests: which to show, in what order, and which rows to render.
+import type { RequestStatus, RequestSummary, Urgency } from './bindings';
+
+export type View = 'open' | 'attention' | 'all';
+export type SortBy = 'waiting' | 'urgency' | 'newest';
+
+export type QueueFilter = {
+  view: View;
+  status: RequestStatus | '';
+  jurisdiction: string;
+  urgency: Urgency | '';
+  text: string;
+};
+
+const CLOSED: ReadonlySet<RequestStatus> = new Set(['transferred', 'withdrawn', 'not_placed']);
+const SEARCHING: ReadonlySet<RequestStatus> = new Set(['new', 'checking', 'coordinating']);
+const URGENCY_RANK: Record<Urgency, number> = { urgent: 0, soon: 1, routine: 2 };
+
+export function isClosed(r: RequestSummary): boolean {
+  return CLOSED.has(r.status);
+}
+
+/** Still looking for a hospital, and registered longer ago than the mark. */
+export function waitingTooLong(r: RequestSummary, now: Date, targetMinutes: number): boolean {
+  return SEARCHING.has(r.status) && now.getTime() - new Date(r.registered_at).getTime() > targetMinutes * 60_000;
+}
+
+export function callBackOverdue(r: RequestSummary, now: Date): boolean {
+  return r.next_call_back_at !== null && new Date(r.next_call_back_at) < now;
+}
+
+/** Open, and either a call-back is overdue or it has waited past the mark without a placement. */
+export function needsAttention(r: RequestSummary, now: Date, targetMinutes: number): boolean {
+  return !isClosed(r) && (callBackOverdue(r, now) || waitingTooLong(r, now, targetMinutes));
+}
+
+export function filterQueue(
+  requests: RequestSummary[],
+  filter: QueueFilter,
+  now: Date,
+  targetMinutes: number,
+): RequestSummary[] {
+  const text = filter.text.trim().toLowerCase();
+  return requests.filter(
+    (r) =>
+      (filter.view === 'all' || (filter.view === 'open' ? !isClosed(r) : needsAttention(r, now, targetMinutes))) &&
+      (filter.status === '' || r.status === filter.status) &&
+      (filter.jurisdiction === '' || r.jurisdiction_name === filter.jurisdiction) &&
+      (filter.urgency === '' || r.urgency === filter.urgency) &&
+      (text === '' ||
+        [r.ref_no, r.patient_initials, r.referring_hospital_name, r.residence_name ?? ''].some((v) =>
+          v.toLowerCase().includes(text),
+        )),
+  );
+}
+
+/** Waiting: open requests longest-waiting first, then closed ones newest first (the core's order). */
+export function sortQueue(requests: RequestSummary[], by: SortBy): RequestSummary[] {
+  const byRegistration = (a: RequestSummary, b: RequestSummary) => a.registered_at.localeCompare(b.registered_at);
+  const sorted = [...requests];
+  if (by === 'newest') return sorted.sort((a, b) => byRegistration(b, a));
+  if (by === 'urgency') {
+    return sorted.sort(
+      (a, b) =>
+        Number(isClosed(a)) - Number(isClosed(b)) ||
+        URGENCY_RANK[a.urgency] - URGENCY_RANK[b.urgency] ||
+        byRegistration(a, b),
+    );
+  }
+  return sorted.sort(
+    (a, b) => Number(isClosed(a)) - Number(isClosed(b)) || (isClosed(a) ? byRegistration(b, a) : byRegistration(a, b)),
+  );
+}
+
+/** The rows to render for a scroll position: the visible ones plus a margin above and below. */
+export function rowWindow(
+  total: number,
+  scrollTop: number,
+  viewportHeight: number,
+  rowHeight: number,
+  overscan = 10,
+): { start: number; end: number } {
+  const first = Math.floor(scrollTop / rowHeight);
+  const count = Math.ceil(viewportHeight / rowHeight);
+  const start = Math.max(0, first - overscan);
+  const end = Math.min(total, first + count + overscan);
+  return { start, end: Math.max(start, end) };
+}
+
+/** The jurisdictions present, for the filter. */
+export function jurisdictionsOf(requests: RequestSummary[]): string[] {
+  return [...new Set(requests.map((r) => r.jurisdiction_name).filter((j): j is string => j !== null))].sort();
+}
