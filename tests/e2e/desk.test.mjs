@@ -202,9 +202,15 @@ describe('the inquiry log', () => {
       const refNo = (await link.getText()).trim();
       await link.click();
       await find(driver, 'inquiries');
+      const title = async () => (await (await find(driver, 'request-title')).getText()).match(/\d{6}-\d{3}/)?.[0];
+      await driver.actions().sendKeys(']').perform();
+      await driver.wait(async () => (await title()) !== refNo, 5000, '] opens the next request in the queue');
+      await driver.actions().sendKeys('[').perform();
+      await driver.wait(async () => (await title()) === refNo, 5000, '[ comes back');
 
-      const log = async (outcome, fill) => {
-        await (await find(driver, 'inquiry-open')).click();
+      const log = async (outcome, fill, viaKeyboard = false) => {
+        if (viaKeyboard) await driver.actions().sendKeys('i').perform();
+        else await (await find(driver, 'inquiry-open')).click();
         await find(driver, 'inquiry-form');
         const options = await (await find(driver, 'inquiry-hospital')).findElements(By.css('option'));
         await choose(driver, 'inquiry-hospital', await options[1 + (await findAll(driver, 'inquiry-row')).length].getAttribute('value'));
@@ -223,9 +229,13 @@ describe('the inquiry log', () => {
       const declined = await (await findAll(driver, 'inquiry-row'))[0].getText();
       assert.ok(declined.includes('独自ルール') && declined.includes('PCR陰性2回を要求'), declined);
 
-      await log('waiting', async () => {
-        await typeInto(driver, 'inquiry-call-back', '2020-01-01T09:00');
-      });
+      await log(
+        'waiting',
+        async () => {
+          await typeInto(driver, 'inquiry-call-back', '2020-01-01T09:00');
+        },
+        true,
+      );
       await screenshot(driver, 'inquiry-log');
 
       await (await find(driver, 'nav-queue')).click();

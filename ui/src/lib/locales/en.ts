@@ -77,6 +77,7 @@ export const en: Messages = {
     moveNote: 'Note (optional)',
     moved: 'State changed to "{{to}}"',
     notFound: 'This request was not found.',
+    shortcuts: '[ ] previous/next request · I log inquiry · M change state',
   },
   inquiry: {
     title: 'Inquiry log',

@@ -75,6 +75,7 @@ export const ja = {
     moveNote: 'メモ（任意）',
     moved: '状態を「{{to}}」に変更しました',
     notFound: 'この依頼は見つかりません。',
+    shortcuts: '[ ] 前/次の依頼・I 打診を記録・M 状態を変更',
   },
   inquiry: {
     title: '打診記録',
