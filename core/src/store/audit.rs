@@ -46,6 +46,20 @@ pub fn record<B: Serialize, A: Serialize>(conn: &Connection, change: Change<'_, 
     Ok(())
 }
 
+/// Records the creation of a record, with its values.
+pub fn created<A: Serialize>(
+    conn: &Connection,
+    user_id: &str,
+    entity: &str,
+    entity_id: &str,
+    after: &A,
+) -> crate::Result<()> {
+    record(
+        conn,
+        Change::<(), A> { user_id, action: Action::Create, entity, entity_id, before: None, after: Some(after) },
+    )
+}
+
 /// A row of the audit log as read back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AuditEntry {

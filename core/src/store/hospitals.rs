@@ -70,17 +70,7 @@ pub fn insert(conn: &Connection, user_id: &str, hospital: &NewHospital) -> Resul
             now,
         ],
     )?;
-    audit::record(
-        conn,
-        audit::Change::<(), _> {
-            user_id,
-            action: audit::Action::Create,
-            entity: "hospital",
-            entity_id: &id,
-            before: None,
-            after: Some(hospital),
-        },
-    )?;
+    audit::created(conn, user_id, "hospital", &id, hospital)?;
     Ok(id)
 }
 

@@ -73,17 +73,7 @@ pub fn insert(conn: &Connection, user_id: &str, inquiry: &CheckedInquiry, at: Da
             answered_at,
         ],
     )?;
-    audit::record(
-        conn,
-        audit::Change::<(), _> {
-            user_id,
-            action: audit::Action::Create,
-            entity: "inquiry",
-            entity_id: &id,
-            before: None,
-            after: Some(inquiry),
-        },
-    )?;
+    audit::created(conn, user_id, "inquiry", &id, inquiry)?;
     Ok(id)
 }
 

@@ -160,17 +160,7 @@ pub fn insert(
     )?;
     insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
     let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
-    audit::record(
-        conn,
-        audit::Change::<(), _> {
-            user_id,
-            action: audit::Action::Create,
-            entity: "transfer_request",
-            entity_id: &id,
-            before: None,
-            after: Some(&created),
-        },
-    )?;
+    audit::created(conn, user_id, "transfer_request", &id, &created)?;
     Ok(id)
 }
 

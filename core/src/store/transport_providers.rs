@@ -40,17 +40,7 @@ pub fn insert(conn: &Connection, user_id: &str, provider: &NewTransportProvider)
             now,
         ],
     )?;
-    audit::record(
-        conn,
-        audit::Change::<(), _> {
-            user_id,
-            action: audit::Action::Create,
-            entity: "transport_provider",
-            entity_id: &id,
-            before: None,
-            after: Some(provider),
-        },
-    )?;
+    audit::created(conn, user_id, "transport_provider", &id, provider)?;
     Ok(id)
 }
 
