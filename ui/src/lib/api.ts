@@ -18,12 +18,11 @@ export async function unwrap<T>(call: Promise<Outcome<T>>): Promise<T> {
   throw new DeskError(result.error);
 }
 
-/** The message for one refused field, in the user's language. */
+/** The message for one refused field, in the user's language. The core's own sentence is Japanese
+ *  and often more precise (which date form it expected, which hospital already has a code), so the
+ *  Japanese UI shows it as is; other languages translate the problem's kind. */
 export function problemMessage(problem: FieldProblem): string {
-  // The core explains some refusals itself (e.g. which hospital already has a code).
-  if (problem.problem.kind === 'not_allowed' && problem.message !== '') {
-    return language() === 'ja' ? problem.message : tDynamic('problem.not_allowed');
-  }
+  if (language() === 'ja' && problem.message !== '') return problem.message;
   const { kind, ...values } = problem.problem;
   return tDynamic(`problem.${kind}`, values as Record<string, number>);
 }
