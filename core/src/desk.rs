@@ -54,6 +54,7 @@ pub struct DeskStatus {
     pub schema_version: u32,
     pub desk_id: String,
     pub region_pack: RegionPackInfo,
+    pub user_id: String,
     pub user_name: String,
     pub hospitals: u32,
     pub transport_providers: u32,
@@ -146,6 +147,7 @@ impl Desk {
             schema_version: self.store.schema_version()?,
             desk_id: meta::get(conn, meta::DESK_ID)?.unwrap_or_default(),
             region_pack: self.region_pack()?,
+            user_id: self.user.id.clone(),
             user_name: self.user.display_name.clone(),
             hospitals,
             transport_providers: transport_providers::count(conn)?,
@@ -289,6 +291,28 @@ impl Desk {
             requests::insert(tx, &user_id, &checked, Utc::now(), offset)
         })?;
         self.request(&id)
+    }
+
+    /// Replaces a request's intake with a corrected one (the nurse followed up with the referring
+    /// hospital). Refused if the request changed since `expected_version`; the audit keeps the old.
+    pub fn update_request(
+        &mut self,
+        id: &str,
+        expected_version: u32,
+        input: &NewRequestInput,
+    ) -> Result<RequestDetail> {
+        let checked = input.checked()?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| requests::update_intake(tx, &user_id, id, expected_version, &checked, Utc::now()))?;
+        self.request(id)
+    }
+
+    /// Takes a request (assigns it to the signed-in user), or releases it.
+    pub fn assign_to_me(&mut self, id: &str, take: bool) -> Result<RequestDetail> {
+        let user_id = self.user.id.clone();
+        let assignee = take.then_some(user_id.as_str());
+        self.store.write(|tx| requests::assign(tx, &user_id, id, assignee, Utc::now()))?;
+        self.request(id)
     }
 
     /// Requests already on the desk that may be the same patient as `input`, with the reasons.

@@ -304,6 +304,9 @@ pub struct RequestSummary {
     pub waiting_answers: u32,
     /// The earliest call-back time among them (RFC 3339, UTC); past it, the request needs attention.
     pub next_call_back_at: Option<String>,
+    /// The nurse who has taken the request, if any.
+    pub assigned_to: Option<String>,
+    pub assigned_to_name: Option<String>,
 }
 
 /// One row of a request's status history.

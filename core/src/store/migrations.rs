@@ -7,10 +7,11 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The migrations in order; the schema version after applying the n-th is n.
-const MIGRATIONS: &[&str] = &[
+pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_inquiries.sql"),
     include_str!("migrations/0003_intake.sql"),
+    include_str!("migrations/0004_assignment.sql"),
 ];
 
 /// The schema version this binary writes.

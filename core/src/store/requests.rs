@@ -12,7 +12,7 @@ use crate::quality::QualityReport;
 use crate::reference::Term;
 use crate::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
 use crate::request_status::RequestStatus;
-use crate::store::{audit, inquiries, reference};
+use crate::store::{audit, inquiries, reference, users};
 
 const SUMMARY_SELECT: &str = "
     SELECT r.id, r.ref_no, r.status, r.registered_at,
@@ -20,7 +20,8 @@ const SUMMARY_SELECT: &str = "
            r.referring_hospital_id, h.name, r.patient_initials, r.patient_age, r.patient_sex,
            r.residence_municipality_code, m.name, j.name, r.urgency,
            (SELECT count(*) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
-           (SELECT min(i.call_back_at) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting')
+           (SELECT min(i.call_back_at) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
+           r.assigned_to, (SELECT display_name FROM users WHERE id = r.assigned_to)
     FROM transfer_requests r
     JOIN hospitals h ON h.id = r.referring_hospital_id
     LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
@@ -59,6 +60,8 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
         urgency: Urgency::parse(&urgency).ok_or_else(|| bad_value(13, &urgency))?,
         waiting_answers: row.get(14)?,
         next_call_back_at: row.get(15)?,
+        assigned_to: row.get(16)?,
+        assigned_to_name: row.get(17)?,
     })
 }
 
@@ -91,35 +94,7 @@ pub fn insert(
     registered_at: DateTime<Utc>,
     offset: FixedOffset,
 ) -> Result<String> {
-    let referrer: Option<(bool, bool)> = conn
-        .query_row(
-            "SELECT active, is_referring FROM hospitals WHERE id = ?1",
-            [&request.referring_hospital_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    match referrer {
-        None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference)),
-        Some((active, referring)) if !active || !referring => {
-            return Err(one_problem("referring_hospital_id", Problem::NotAllowed));
-        }
-        Some(_) => {}
-    }
-    if let Some(code) = &request.residence_municipality_code
-        && !reference::municipality_exists(conn, code)?
-    {
-        return Err(one_problem("residence_municipality_code", Problem::UnknownReference));
-    }
-    if let Some(bed_type) = &request.bed_type_id
-        && !reference::terms(conn, "bed_type")?.iter().any(|t| &t.id == bed_type)
-    {
-        return Err(one_problem("bed_type_id", Problem::UnknownReference));
-    }
-    for region in &request.preferred_regions {
-        if !reference::region_exists(conn, region)? {
-            return Err(one_problem("preferred_regions", Problem::UnknownReference));
-        }
-    }
+    check_references(conn, request)?;
     let id = new_id();
     let ref_no = next_ref_no(conn, registered_at, offset)?;
     let at = to_rfc3339(registered_at);
@@ -162,6 +137,191 @@ pub fn insert(
     let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
     audit::created(conn, user_id, "transfer_request", &id, &created)?;
     Ok(id)
+}
+
+/// What a request names must exist: an active referring hospital, a municipality, a bed type and
+/// regions of the region pack.
+fn check_references(conn: &Connection, request: &CheckedRequest) -> Result<()> {
+    let referrer: Option<(bool, bool)> = conn
+        .query_row(
+            "SELECT active, is_referring FROM hospitals WHERE id = ?1",
+            [&request.referring_hospital_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    match referrer {
+        None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference)),
+        Some((active, referring)) if !active || !referring => {
+            return Err(one_problem("referring_hospital_id", Problem::NotAllowed));
+        }
+        Some(_) => {}
+    }
+    if let Some(code) = &request.residence_municipality_code
+        && !reference::municipality_exists(conn, code)?
+    {
+        return Err(one_problem("residence_municipality_code", Problem::UnknownReference));
+    }
+    if let Some(bed_type) = &request.bed_type_id
+        && !reference::terms(conn, "bed_type")?.iter().any(|t| &t.id == bed_type)
+    {
+        return Err(one_problem("bed_type_id", Problem::UnknownReference));
+    }
+    for region in &request.preferred_regions {
+        if !reference::region_exists(conn, region)? {
+            return Err(one_problem("preferred_regions", Problem::UnknownReference));
+        }
+    }
+    Ok(())
+}
+
+/// The intake as stored, for the audit of a correction.
+#[derive(Serialize)]
+struct IntakeAudit {
+    referring_hospital_id: String,
+    patient_initials: String,
+    patient_age: u8,
+    patient_sex: String,
+    urgency: String,
+    #[serde(flatten)]
+    rest: Mergeable,
+    version: u32,
+}
+
+/// Replaces a request's intake with a corrected one (the nurse followed up and fixed the data).
+/// Refused if the request changed since `expected_version`; the old values stay in the audit log.
+pub fn update_intake(
+    conn: &Connection,
+    user_id: &str,
+    id: &str,
+    expected_version: u32,
+    request: &CheckedRequest,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    check_references(conn, request)?;
+    let Some(before) = intake_audit(conn, id)? else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
+    };
+    if before.version != expected_version {
+        return Err(Error::Conflict(
+            "この依頼は他の操作で更新されています。画面を更新してから修正してください".to_owned(),
+        ));
+    }
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    conn.execute(
+        "UPDATE transfer_requests SET referring_hospital_id = ?1, patient_initials = ?2, patient_age = ?3,
+             patient_sex = ?4, residence_municipality_code = ?5, urgency = ?6, clinical_summary = ?7,
+             referrer_ward = ?8, referrer_person = ?9, referrer_phone = ?10, hospital_patient_no = ?11,
+             onset_date = ?12, positive_test_date = ?13, criteria_met_date = ?14, desired_date = ?15,
+             care_needs = ?16, bed_type_id = ?17, preferred_regions = ?18, family_notes = ?19, normalized = ?20,
+             updated_at = ?21, version = version + 1
+         WHERE id = ?22 AND version = ?23",
+        params![
+            request.referring_hospital_id,
+            request.patient_initials,
+            request.patient_age,
+            request.patient_sex.as_str(),
+            request.residence_municipality_code,
+            request.urgency.as_str(),
+            request.clinical_summary,
+            request.referrer_ward,
+            request.referrer_person,
+            request.referrer_phone,
+            request.hospital_patient_no,
+            date(request.onset_date),
+            date(request.positive_test_date),
+            date(request.criteria_met_date),
+            date(request.desired_date),
+            serde_json::to_string(&request.care)?,
+            request.bed_type_id,
+            serde_json::to_string(&request.preferred_regions)?,
+            request.family_notes,
+            serde_json::to_string(&request.normalized)?,
+            to_rfc3339(at),
+            id,
+            expected_version,
+        ],
+    )?;
+    let after = intake_audit(conn, id)?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transfer_request",
+            entity_id: id,
+            before: Some(&before),
+            after: after.as_ref(),
+        },
+    )?;
+    Ok(())
+}
+
+fn intake_audit(conn: &Connection, id: &str) -> rusqlite::Result<Option<IntakeAudit>> {
+    conn.query_row(
+        "SELECT referring_hospital_id, patient_initials, patient_age, patient_sex, urgency, version,
+                referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
+                onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
+                preferred_regions, family_notes, clinical_summary
+         FROM transfer_requests WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(IntakeAudit {
+                referring_hospital_id: row.get(0)?,
+                patient_initials: row.get(1)?,
+                patient_age: row.get(2)?,
+                patient_sex: row.get(3)?,
+                urgency: row.get(4)?,
+                version: row.get(5)?,
+                rest: Mergeable {
+                    referrer_ward: row.get(6)?,
+                    referrer_person: row.get(7)?,
+                    referrer_phone: row.get(8)?,
+                    hospital_patient_no: row.get(9)?,
+                    residence_municipality_code: row.get(10)?,
+                    onset_date: row.get(11)?,
+                    positive_test_date: row.get(12)?,
+                    criteria_met_date: row.get(13)?,
+                    desired_date: row.get(14)?,
+                    care_needs: row.get(15)?,
+                    bed_type_id: row.get(16)?,
+                    preferred_regions: row.get(17)?,
+                    family_notes: row.get(18)?,
+                    clinical_summary: row.get(19)?,
+                },
+            })
+        },
+    )
+    .optional()
+}
+
+/// Assigns a request to a user (or to nobody), audited.
+pub fn assign(conn: &Connection, user_id: &str, id: &str, assignee: Option<&str>, at: DateTime<Utc>) -> Result<()> {
+    let before: Option<Option<String>> =
+        conn.query_row("SELECT assigned_to FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+    let Some(before) = before else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
+    };
+    if let Some(assignee) = assignee
+        && users::by_id(conn, assignee)?.is_none()
+    {
+        return Err(one_problem("assigned_to", Problem::UnknownReference));
+    }
+    conn.execute(
+        "UPDATE transfer_requests SET assigned_to = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
+        params![assignee, to_rfc3339(at), id],
+    )?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transfer_request",
+            entity_id: id,
+            before: Some(&serde_json::json!({ "assigned_to": before })),
+            after: Some(&serde_json::json!({ "assigned_to": assignee })),
+        },
+    )?;
+    Ok(())
 }
 
 fn one_problem(field: &str, problem: Problem) -> Error {

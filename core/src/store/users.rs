@@ -21,6 +21,13 @@ pub fn by_login(conn: &Connection, login: &str) -> rusqlite::Result<Option<User>
     .optional()
 }
 
+pub fn by_id(conn: &Connection, id: &str) -> rusqlite::Result<Option<User>> {
+    conn.query_row("SELECT id, login, display_name FROM users WHERE id = ?1", [id], |row| {
+        Ok(User { id: row.get(0)?, login: row.get(1)?, display_name: row.get(2)? })
+    })
+    .optional()
+}
+
 /// The default user, created on first use.
 pub fn ensure_default(conn: &Connection) -> rusqlite::Result<User> {
     if let Some(user) = by_login(conn, DEFAULT_LOGIN)? {

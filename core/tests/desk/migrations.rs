@@ -1,6 +1,6 @@
 //! The migration runner: forward-only, one transaction per migration, nothing applied twice.
 
-use tenin_core::store::migrations::{LATEST_VERSION, apply, current_version};
+use tenin_core::store::migrations::{LATEST_VERSION, MIGRATIONS, apply, current_version};
 use tenin_core::store::{DATABASE_FILE, Store};
 
 fn tables(conn: &rusqlite::Connection) -> Vec<String> {
@@ -55,40 +55,35 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 
 #[test]
 fn an_older_database_is_backed_up_then_migrated_with_its_data() {
-    let (dir, mut desk) = crate::demo_desk();
-    let created = desk.create_request(&crate::valid_input(&desk), true).expect("request");
-    drop(desk);
+    let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(DATABASE_FILE);
     {
-        // Turn it back into a version-1 database: what an older release left on disk.
-        let conn = rusqlite::Connection::open(&path).expect("open");
-        let mut downgrade = String::from("DROP TABLE inquiries; DROP INDEX transfer_requests_patient_no;");
-        for column in [
-            "referrer_ward",
-            "referrer_person",
-            "referrer_phone",
-            "hospital_patient_no",
-            "onset_date",
-            "positive_test_date",
-            "criteria_met_date",
-            "desired_date",
-            "care_needs",
-            "bed_type_id",
-            "preferred_regions",
-            "family_notes",
-            "normalized",
-        ] {
-            downgrade.push_str(&format!("ALTER TABLE transfer_requests DROP COLUMN {column};"));
-        }
-        downgrade.push_str("PRAGMA user_version = 1;");
-        conn.execute_batch(&downgrade).expect("downgrade");
+        // A database as release 1 left it: schema 1 and a request in it.
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        apply(&mut conn, &MIGRATIONS[..1]).expect("schema 1");
+        conn.execute_batch(
+            "INSERT INTO users VALUES ('u1', 'desk', 'デスク担当', 'administrator', 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO report_groups VALUES ('g', '横浜市', 0);
+             INSERT INTO jurisdictions VALUES ('yokohama', '横浜市保健所', 'よこはま', 'city', NULL, 'g', 0);
+             INSERT INTO municipalities VALUES ('141003', '横浜市', 'よこはまし', NULL, 'yokohama', 0);
+             INSERT INTO desk_meta VALUES ('region_pack_id', 'jp-14-kanagawa'), ('utc_offset_minutes', '540'),
+                                          ('time_zone', 'Asia/Tokyo'), ('desk_id', 'd1');
+             INSERT INTO hospitals VALUES ('h1', '1410110009', '桜総合病院', 'さくら', '桜総合', '141003', '', 1, 0, 1, 0,
+                                           1, 'さくら', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO transfer_requests VALUES ('r1', '260101-001', 'h1', 'A.B.', 80, 'male', '141003', 'routine',
+                 '経過', 'coordinating', '2026-01-01T00:00:00.000Z', 'u1', '2026-01-01T00:00:00.000Z', 2);
+             INSERT INTO request_status_history VALUES ('s1', 'r1', NULL, 'new', '2026-01-01T00:00:00.000Z', 'u1', '');",
+        )
+        .expect("release-1 data");
     }
     let desk = tenin_core::Desk::open(dir.path()).expect("opens and migrates");
     assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);
-    assert_eq!(desk.request(&created.summary.id).expect("kept").summary.ref_no, created.summary.ref_no);
+    let kept = desk.request("r1").expect("the request survived every migration");
+    assert_eq!((kept.summary.ref_no.as_str(), kept.clinical_summary.as_str()), ("260101-001", "経過"));
+    assert_eq!((kept.care.adl, kept.inquiries.len(), kept.summary.assigned_to.clone()), (Default::default(), 0, None));
     let backup = dir.path().join(format!("{DATABASE_FILE}.before-schema-1.bak"));
     let old = rusqlite::Connection::open(&backup).expect("the backup is a database");
     assert_eq!(current_version(&old).expect("version"), 1, "the backup is the database as it was");
     let requests: u32 = old.query_row("SELECT count(*) FROM transfer_requests", [], |r| r.get(0)).expect("count");
-    assert_eq!(requests, 31, "with all its data");
+    assert_eq!(requests, 1, "with its data");
 }

@@ -117,3 +117,40 @@ fn not_placed_and_withdrawn_need_a_reason() {
     let reopened = desk.transition(&id, RequestStatus::Coordinating, None, "").expect("re-open without retyping");
     assert_eq!(reopened.history.len(), 4, "registration, checking, not placed, re-opened: all kept");
 }
+
+#[test]
+fn a_nurse_corrects_the_intake_and_the_old_values_stay_in_the_audit() {
+    let (_dir, mut desk) = demo_desk();
+    let created = desk.create_request(&valid_input(&desk), true).expect("create");
+    let corrected =
+        NewRequestInput { patient_age: "８３".into(), bed_type_id: "long_term".into(), ..valid_input(&desk) };
+    let detail = desk.update_request(&created.summary.id, created.version, &corrected).expect("corrected");
+    assert_eq!((detail.summary.patient_age, detail.bed_type_id.as_deref()), (83, Some("long_term")));
+    assert_eq!(detail.version, created.version + 1);
+    assert_eq!(detail.summary.status, created.summary.status, "a correction does not move the request");
+    let audit = desk.audit_of("transfer_request", &created.summary.id).expect("audit");
+    let last = audit.last().expect("an entry");
+    assert!(last.before_json.as_deref().is_some_and(|b| b.contains("\"patient_age\":82")), "{last:?}");
+    assert!(last.after_json.as_deref().is_some_and(|a| a.contains("\"patient_age\":83")), "{last:?}");
+
+    let stale =
+        ErrorReport::from(desk.update_request(&created.summary.id, created.version, &corrected).expect_err("stale"));
+    assert_eq!(stale.code, ErrorCode::Conflict, "a correction based on an old screen is refused, not lost");
+    let bad = NewRequestInput { patient_age: "200".into(), ..valid_input(&desk) };
+    let refused = ErrorReport::from(desk.update_request(&created.summary.id, detail.version, &bad).expect_err("bad"));
+    assert_eq!(refused.code, ErrorCode::Validation);
+    assert_eq!(desk.request(&created.summary.id).expect("detail").summary.patient_age, 83, "nothing half-saved");
+}
+
+#[test]
+fn a_nurse_takes_and_releases_a_request() {
+    let (_dir, mut desk) = demo_desk();
+    let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
+    let taken = desk.assign_to_me(&id, true).expect("taken");
+    assert_eq!(taken.summary.assigned_to_name.as_deref(), Some("デスク担当"));
+    let listed = desk.requests().expect("queue").into_iter().find(|r| r.id == id).expect("listed");
+    assert_eq!(listed.assigned_to.as_deref(), Some(desk.status().expect("status").user_id.as_str()));
+    let released = desk.assign_to_me(&id, false).expect("released");
+    assert_eq!(released.summary.assigned_to, None);
+    assert_eq!(desk.audit_of("transfer_request", &id).expect("audit").len(), 3, "create, take, release");
+}
