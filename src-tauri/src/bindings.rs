@@ -19,6 +19,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::list_requests,
             commands::get_request,
             commands::create_request,
+            commands::update_request,
+            commands::assign_to_me,
             commands::find_duplicates,
             commands::merge_into,
             commands::transition_request,

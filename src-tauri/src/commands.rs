@@ -65,6 +65,23 @@ pub fn create_request(
 
 #[tauri::command]
 #[specta::specta]
+pub fn update_request(
+    state: State<'_, DeskState>,
+    id: String,
+    expected_version: u32,
+    input: NewRequestInput,
+) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.update_request(&id, expected_version, &input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn assign_to_me(state: State<'_, DeskState>, id: String, take: bool) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.assign_to_me(&id, take))
+}
+
+#[tauri::command]
+#[specta::specta]
 pub fn find_duplicates(
     state: State<'_, DeskState>,
     input: NewRequestInput,

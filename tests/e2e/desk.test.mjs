@@ -149,13 +149,21 @@ describe('a nurse on a new desk', () => {
     assert.equal(shownPlacements, times.overall.count, 'the statistics page shows what the core computes');
   });
 
-  test('the request moves through the workflow and is re-opened when a placement falls through', async () => {
+  test('the request is corrected, taken, moved through the workflow and re-opened when a placement falls through', async () => {
     assert.ok(createdRefNo, 'the first step created a request');
     const driver = await launch(dataDir);
     try {
       const row = await findInQueue(driver, createdRefNo);
       await (await row.findElement(By.css('a'))).click();
       await find(driver, 'request-detail');
+      await (await find(driver, 'edit-request')).click();
+      await driver.wait(async () => (await (await find(driver, 'field-age')).getAttribute('value')) === '87', 10000);
+      await typeInto(driver, 'field-age', '８８');
+      await (await find(driver, 'submit-request')).click();
+      await driver.wait(async () => (await (await find(driver, 'detail-patient')).getText()).startsWith('M.T. 88歳'), 10000);
+      await (await find(driver, 'assign-toggle')).click();
+      await driver.wait(async () => (await (await find(driver, 'detail-assignee')).getText()).includes('デスク担当'), 5000);
+
       const steps = [
         ['checking', 'ADLと酸素量を依頼元に確認'],
         ['coordinating', '受入候補3施設に打診'],

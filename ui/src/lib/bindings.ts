@@ -13,6 +13,8 @@ export const commands = {
 	listRequests: () => typedError<RequestSummary[], ErrorReport>(__TAURI_INVOKE("list_requests")),
 	getRequest: (id: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("get_request", { id })),
 	createRequest: (input: NewRequestInput, keepBoth: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("create_request", { input, keepBoth })),
+	updateRequest: (id: string, expectedVersion: number, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("update_request", { id, expectedVersion, input })),
+	assignToMe: (id: string, take: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("assign_to_me", { id, take })),
 	findDuplicates: (input: NewRequestInput) => typedError<DuplicateCandidate[], ErrorReport>(__TAURI_INVOKE("find_duplicates", { input })),
 	mergeInto: (existingId: string, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("merge_into", { existingId, input })),
 	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note })),
@@ -86,6 +88,7 @@ export type DeskStatus = {
 	schema_version: number,
 	desk_id: string,
 	region_pack: RegionPackInfo,
+	user_id: string,
 	user_name: string,
 	hospitals: number,
 	transport_providers: number,
@@ -428,6 +431,9 @@ export type RequestSummary = {
 	waiting_answers: number,
 	/**  The earliest call-back time among them (RFC 3339, UTC); past it, the request needs attention. */
 	next_call_back_at: string | null,
+	/**  The nurse who has taken the request, if any. */
+	assigned_to: string | null,
+	assigned_to_name: string | null,
 };
 
 /**  What the UI learns first: whether the desk opened, and if not, why. */

@@ -23,11 +23,13 @@ function request(id: string, over: Partial<RequestSummary> = {}): RequestSummary
     urgency: 'routine',
     waiting_answers: 0,
     next_call_back_at: null,
+    assigned_to: null,
+    assigned_to_name: null,
     ...over,
   };
 }
 
-const all: QueueFilter = { view: 'all', status: '', jurisdiction: '', urgency: '', text: '' };
+const all: QueueFilter = { view: 'all', assignee: '', status: '', jurisdiction: '', urgency: '', text: '' };
 
 describe('the queue view', () => {
   it('needs attention: an overdue call-back or a search past the mark', () => {
@@ -51,6 +53,15 @@ describe('the queue view', () => {
     expect(ids({ status: 'transferred' })).toEqual(['2']);
     expect(ids({ jurisdiction: '川崎市保健所', urgency: 'urgent' })).toEqual(['3']);
     expect(ids({ text: 'z.q' })).toEqual(['4']);
+  });
+
+  it('filters by who has taken a request', () => {
+    const list = [request('1', { assigned_to: 'me' }), request('2', { assigned_to: 'other' }), request('3')];
+    const ids = (assignee: QueueFilter['assignee']) =>
+      filterQueue(list, { ...all, assignee }, now, 150, 'me').map((r) => r.id);
+    expect(ids('mine')).toEqual(['1']);
+    expect(ids('unassigned')).toEqual(['3']);
+    expect(ids('')).toEqual(['1', '2', '3']);
   });
 
   it('sorts by waiting, urgency or newest', () => {

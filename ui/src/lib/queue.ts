@@ -4,8 +4,11 @@ import type { RequestStatus, RequestSummary, Urgency } from './bindings';
 export type View = 'open' | 'attention' | 'all';
 export type SortBy = 'waiting' | 'urgency' | 'newest';
 
+export type Assignee = '' | 'mine' | 'unassigned';
+
 export type QueueFilter = {
   view: View;
+  assignee: Assignee;
   status: RequestStatus | '';
   jurisdiction: string;
   urgency: Urgency | '';
@@ -39,12 +42,14 @@ export function filterQueue(
   filter: QueueFilter,
   now: Date,
   targetMinutes: number,
+  userId = '',
 ): RequestSummary[] {
   const text = filter.text.trim().toLowerCase();
   return requests.filter(
     (r) =>
       (filter.view === 'all' || (filter.view === 'open' ? !isClosed(r) : needsAttention(r, now, targetMinutes))) &&
       (filter.status === '' || r.status === filter.status) &&
+      (filter.assignee === '' || (filter.assignee === 'mine' ? r.assigned_to === userId : r.assigned_to === null)) &&
       (filter.jurisdiction === '' || r.jurisdiction_name === filter.jurisdiction) &&
       (filter.urgency === '' || r.urgency === filter.urgency) &&
       (text === '' ||

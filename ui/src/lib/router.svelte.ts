@@ -3,6 +3,7 @@ export type Route =
   | { name: 'queue' }
   | { name: 'request'; id: string }
   | { name: 'new-request' }
+  | { name: 'edit-request'; id: string }
   | { name: 'hospitals' }
   | { name: 'statistics' }
   | { name: 'settings' };
