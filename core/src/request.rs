@@ -299,6 +299,9 @@ pub struct RequestSummary {
     pub residence_name: Option<String>,
     /// The health-centre jurisdiction of the patient's residence.
     pub jurisdiction_name: Option<String>,
+    /// The secondary medical region of the residence under the plan in force (None where the plan
+    /// splits the municipality further, or the residence is unknown).
+    pub region_name: Option<String>,
     pub urgency: Urgency,
     /// Inquiries still waiting for a hospital's answer.
     pub waiting_answers: u32,

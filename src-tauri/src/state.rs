@@ -19,7 +19,8 @@ pub enum DeskState {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Startup {
-    Ready { status: DeskStatus },
+    // Boxed: the status is much larger than the failure, and this value is passed around once.
+    Ready { status: Box<DeskStatus> },
     Failed { data_dir: String, error: OpenError },
 }
 
@@ -54,7 +55,9 @@ impl DeskState {
 
     pub fn startup(&self) -> Result<Startup, ErrorReport> {
         match self {
-            DeskState::Ready(_) => self.with(|desk| desk.status()).map(|status| Startup::Ready { status }),
+            DeskState::Ready(_) => {
+                self.with(|desk| desk.status()).map(|status| Startup::Ready { status: Box::new(status) })
+            }
             DeskState::Failed { data_dir, error } => {
                 Ok(Startup::Failed { data_dir: data_dir.clone(), error: error.clone() })
             }

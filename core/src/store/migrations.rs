@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_inquiries.sql"),
     include_str!("migrations/0003_intake.sql"),
     include_str!("migrations/0004_assignment.sql"),
+    include_str!("migrations/0005_desk_today.sql"),
 ];
 
 /// The schema version this binary writes.

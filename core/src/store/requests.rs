@@ -21,7 +21,13 @@ const SUMMARY_SELECT: &str = "
            r.residence_municipality_code, m.name, j.name, r.urgency,
            (SELECT count(*) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
            (SELECT min(i.call_back_at) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
-           r.assigned_to, (SELECT display_name FROM users WHERE id = r.assigned_to)
+           r.assigned_to, (SELECT display_name FROM users WHERE id = r.assigned_to),
+           (SELECT mr2.name FROM municipality_regions x JOIN medical_regions mr2 ON mr2.id = x.region_id
+                JOIN plans p ON p.id = mr2.plan_id
+            WHERE x.municipality_code = r.residence_municipality_code
+              AND p.valid_from <= (SELECT today FROM desk_today)
+              AND (p.valid_to IS NULL OR (SELECT today FROM desk_today) <= p.valid_to)
+            ORDER BY p.valid_from DESC LIMIT 1)
     FROM transfer_requests r
     JOIN hospitals h ON h.id = r.referring_hospital_id
     LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
@@ -62,6 +68,7 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
         next_call_back_at: row.get(15)?,
         assigned_to: row.get(16)?,
         assigned_to_name: row.get(17)?,
+        region_name: row.get(18)?,
     })
 }
 

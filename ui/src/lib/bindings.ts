@@ -426,6 +426,11 @@ export type RequestSummary = {
 	residence_name: string | null,
 	/**  The health-centre jurisdiction of the patient's residence. */
 	jurisdiction_name: string | null,
+	/**
+	 *  The secondary medical region of the residence under the plan in force (None where the plan
+	 *  splits the municipality further, or the residence is unknown).
+	 */
+	region_name: string | null,
 	urgency: Urgency,
 	/**  Inquiries still waiting for a hospital's answer. */
 	waiting_answers: number,

@@ -25,11 +25,20 @@ function request(id: string, over: Partial<RequestSummary> = {}): RequestSummary
     next_call_back_at: null,
     assigned_to: null,
     assigned_to_name: null,
+    region_name: '横浜',
     ...over,
   };
 }
 
-const all: QueueFilter = { view: 'all', assignee: '', status: '', jurisdiction: '', urgency: '', text: '' };
+const all: QueueFilter = {
+  view: 'all',
+  assignee: '',
+  status: '',
+  jurisdiction: '',
+  region: '',
+  urgency: '',
+  text: '',
+};
 
 describe('the queue view', () => {
   it('needs attention: an overdue call-back or a search past the mark', () => {
@@ -53,6 +62,8 @@ describe('the queue view', () => {
     expect(ids({ status: 'transferred' })).toEqual(['2']);
     expect(ids({ jurisdiction: '川崎市保健所', urgency: 'urgent' })).toEqual(['3']);
     expect(ids({ text: 'z.q' })).toEqual(['4']);
+    expect(ids({ region: '川崎北部' })).toEqual([]);
+    expect(ids({ region: '横浜' })).toEqual(['1', '2', '3', '4']);
   });
 
   it('filters by who has taken a request', () => {

@@ -11,6 +11,7 @@ export type QueueFilter = {
   assignee: Assignee;
   status: RequestStatus | '';
   jurisdiction: string;
+  region: string;
   urgency: Urgency | '';
   text: string;
 };
@@ -51,6 +52,7 @@ export function filterQueue(
       (filter.status === '' || r.status === filter.status) &&
       (filter.assignee === '' || (filter.assignee === 'mine' ? r.assigned_to === userId : r.assigned_to === null)) &&
       (filter.jurisdiction === '' || r.jurisdiction_name === filter.jurisdiction) &&
+      (filter.region === '' || r.region_name === filter.region) &&
       (filter.urgency === '' || r.urgency === filter.urgency) &&
       (text === '' ||
         [r.ref_no, r.patient_initials, r.referring_hospital_name, r.residence_name ?? ''].some((v) =>
@@ -92,7 +94,7 @@ export function rowWindow(
   return { start, end: Math.max(start, end) };
 }
 
-/** The jurisdictions present, for the filter. */
-export function jurisdictionsOf(requests: RequestSummary[]): string[] {
-  return [...new Set(requests.map((r) => r.jurisdiction_name).filter((j): j is string => j !== null))].sort();
+/** The values of one field present in the requests, for a filter's choices. */
+export function valuesOf(requests: RequestSummary[], field: 'jurisdiction_name' | 'region_name'): string[] {
+  return [...new Set(requests.map((r) => r[field]).filter((v): v is string => v !== null))].sort();
 }

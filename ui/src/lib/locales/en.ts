@@ -55,6 +55,7 @@ export const en: Messages = {
     any: 'any',
     sort: 'Order',
     assignee: 'Assigned',
+    region: 'Region',
     mine: 'Mine',
     unassigned: 'Unassigned',
     sortWaiting: 'Longest waiting first',

@@ -53,6 +53,7 @@ export const ja = {
     any: 'すべて',
     sort: '並び順',
     assignee: '担当',
+    region: '二次医療圏',
     mine: '自分の担当',
     unassigned: '担当なし',
     sortWaiting: '待ち時間の長い順',
