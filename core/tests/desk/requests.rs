@@ -15,7 +15,11 @@ fn a_valid_request_is_registered_as_new_with_history_and_audit() {
     assert_eq!(detail.summary.status, RequestStatus::New);
     assert_eq!(detail.summary.residence_name.as_deref(), Some("横浜市"));
     assert_eq!(detail.summary.jurisdiction_name.as_deref(), Some("横浜市保健所"));
-    assert_eq!(detail.summary.region_name.as_deref(), Some("横浜"), "the region of the plan in force (8th: Yokohama is one)");
+    assert_eq!(
+        detail.summary.region_name.as_deref(),
+        Some("横浜"),
+        "the region of the plan in force (8th: Yokohama is one)"
+    );
     assert_eq!(detail.history.len(), 1, "one history row: the registration");
     assert_eq!(detail.history[0].to, RequestStatus::New);
     assert_eq!(detail.created_by_name, "デスク担当");
