@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use serde::Serialize;
+use tenin_core::hospital::{HospitalSummary, NewHospital};
 use tenin_core::region_pack::RegionPack;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{Desk, DeskStatus, ErrorReport, OpenError};
@@ -77,6 +78,12 @@ enum HospitalsCommand {
         #[arg(long, short)]
         query: Option<String>,
     },
+    /// One hospital by its 10-digit medical-institution code.
+    Show { code: String },
+    /// Add or update hospitals (by code) from a JSON file: one object or an array of them, with
+    /// the fields code, name, name_kana, short_name, municipality_code, address, is_referring,
+    /// is_receiving, is_priority, is_cooperating. All or nothing.
+    Upsert { file: PathBuf },
 }
 
 /// What a command failed with: the database could not be opened, or the core refused.
@@ -263,14 +270,45 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&hospitals);
             }
             for h in &hospitals {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}",
-                    h.code,
-                    h.name,
-                    h.municipality_name,
-                    h.jurisdiction_name,
-                    h.region_name.as_deref().unwrap_or("—")
+                print_hospital_line(h);
+            }
+            Ok(())
+        }
+        Command::Hospitals(HospitalsCommand::Show { code }) => {
+            let hospital = open(cli, None)?.hospital_by_code(code)?;
+            if cli.json {
+                return print_json(&hospital);
+            }
+            print_hospital_line(&hospital);
+            Ok(())
+        }
+        Command::Hospitals(HospitalsCommand::Upsert { file }) => {
+            let text = std::fs::read_to_string(file)
+                .map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| Failure::Usage(format!("JSONとして読めません: {e}")))?;
+            let items = match value {
+                serde_json::Value::Array(items) => items,
+                single => vec![single],
+            };
+            let mut list = Vec::new();
+            for (index, item) in items.into_iter().enumerate() {
+                list.push(
+                    serde_json::from_value::<NewHospital>(item)
+                        .map_err(|e| Failure::Usage(format!("[{index}] の項目が正しくありません: {e}")))?,
                 );
+            }
+            let saved = open(cli, None)?.upsert_hospitals(&list)?;
+            if cli.json {
+                let rows: Vec<_> = saved
+                    .iter()
+                    .map(|(hospital, created)| serde_json::json!({"hospital": hospital, "created": created}))
+                    .collect();
+                return print_json(&rows);
+            }
+            for (hospital, created) in &saved {
+                print!("{} ", if *created { "追加" } else { "更新" });
+                print_hospital_line(hospital);
             }
             Ok(())
         }
@@ -280,6 +318,17 @@ fn run(cli: &Cli) -> Result<(), Failure> {
 /// A date as the desk writes it: ISO or 和暦 (see `tenin_core::wareki`).
 fn desk_date(text: &str) -> Result<chrono::NaiveDate, String> {
     tenin_core::wareki::parse_date(text, None).map_err(|e| e.to_string())
+}
+
+fn print_hospital_line(h: &HospitalSummary) {
+    println!(
+        "{}\t{}\t{}\t{}\t{}",
+        h.code,
+        h.name,
+        h.municipality_name,
+        h.jurisdiction_name,
+        h.region_name.as_deref().unwrap_or("—")
+    );
 }
 
 fn print_json(value: &impl Serialize) -> Result<(), Failure> {

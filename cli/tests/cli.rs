@@ -128,3 +128,45 @@ fn placement_time_accepts_japanese_era_dates() {
     let message = String::from_utf8(refused.get_output().stderr.clone()).expect("utf-8");
     assert!(message.contains("平成の期間外"), "explains why: {message}");
 }
+
+#[test]
+fn hospitals_are_upserted_from_a_file_all_or_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let existing = tenin(dir.path()).args(["--json", "hospitals", "show", "1410110009"]).assert().success();
+    let existing = json(&existing.get_output().stdout);
+    assert_eq!(existing["name"], "桜総合病院");
+
+    // The new code: 14-1-99-0001 with its Luhn digit.
+    let new_code = (0..10)
+        .map(|d| format!("141990001{d}"))
+        .find(|c| tenin_core::codes::is_valid_medical_institution_code(c))
+        .expect("a check digit fits");
+    let file = dir.path().join("hospitals.json");
+    let good = serde_json::json!([
+        {"code": "1410110009", "name": "桜総合病院（本院）", "name_kana": "さくらそうごうびょういん", "municipality_code": "141011",
+         "is_referring": true, "is_receiving": true},
+        {"code": new_code, "name": "新緑リハビリテーション病院", "name_kana": "シンリョクリハビリテーションビョウイン",
+         "municipality_code": "142051", "is_referring": false, "is_receiving": true, "is_cooperating": true}
+    ]);
+    std::fs::write(&file, good.to_string()).expect("write");
+    let out = tenin(dir.path()).args(["--json", "hospitals", "upsert"]).arg(&file).assert().success();
+    let rows = json(&out.get_output().stdout);
+    assert_eq!((rows[0]["created"].as_bool(), rows[1]["created"].as_bool()), (Some(false), Some(true)));
+    assert_eq!(rows[0]["hospital"]["name"], "桜総合病院（本院）");
+    assert_eq!(rows[1]["hospital"]["jurisdiction_name"], "藤沢市保健所", "jurisdiction derived from the pack");
+    assert_eq!(rows[1]["hospital"]["name_kana"], "しんりょくりはびりてーしょんびょういん");
+
+    let bad = serde_json::json!([
+        {"code": "1410110009", "name": "桜総合病院（改名）", "name_kana": "さくら", "municipality_code": "141011",
+         "is_referring": true, "is_receiving": true},
+        {"code": "1410110008", "name": "誤りコード病院", "name_kana": "あやまり", "municipality_code": "141011",
+         "is_referring": true, "is_receiving": false}
+    ]);
+    std::fs::write(&file, bad.to_string()).expect("write");
+    let refused = tenin(dir.path()).args(["--json", "hospitals", "upsert"]).arg(&file).assert().code(1);
+    let report = json(&refused.get_output().stderr);
+    assert_eq!(report["error"]["problems"][0]["field"], "[1].code", "the refusal names the record and field");
+    let after = tenin(dir.path()).args(["--json", "hospitals", "show", "1410110009"]).assert().success();
+    assert_eq!(json(&after.get_output().stdout)["name"], "桜総合病院（本院）", "the first record was not half-saved");
+}

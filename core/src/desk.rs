@@ -424,6 +424,47 @@ impl Desk {
         Ok(reference::terms(self.store.read(), "decline_reason")?)
     }
 
+    /// Adds or updates hospitals by their medical-institution code, all in one transaction: if any
+    /// is refused, none is saved, and the refusal names which one (`[n].field`). Returns each
+    /// hospital as stored and whether it was new.
+    pub fn upsert_hospitals(&mut self, list: &[NewHospital]) -> Result<Vec<(HospitalSummary, bool)>> {
+        let mut checked = Vec::new();
+        for (index, hospital) in list.iter().enumerate() {
+            checked.push(hospital.checked().map_err(|e| indexed(e, index))?);
+        }
+        let user_id = self.user.id.clone();
+        let saved = self.store.write(|tx| -> Result<Vec<(String, bool)>> {
+            let mut saved = Vec::new();
+            for (index, hospital) in checked.iter().enumerate() {
+                let result = match hospitals::by_code(tx, &hospital.code)? {
+                    Some((id, _)) => hospitals::update(tx, &user_id, &id, hospital).map(|()| (id, false)),
+                    None => hospitals::insert(tx, &user_id, hospital).map(|id| (id, true)),
+                };
+                saved.push(result.map_err(|e| indexed(e, index))?);
+            }
+            Ok(saved)
+        })?;
+        let plan = self.plan_today()?;
+        let mut result = Vec::new();
+        for (id, created) in saved {
+            let summary = hospitals::get(self.store.read(), plan.as_deref(), &id)?
+                .ok_or_else(|| Error::NotFound { entity: "医療機関", id: id.clone() })?;
+            result.push((summary, created));
+        }
+        Ok(result)
+    }
+
+    /// A hospital by its medical-institution code.
+    pub fn hospital_by_code(&self, code: &str) -> Result<HospitalSummary> {
+        let code = crate::text::fold_width(code);
+        let plan = self.plan_today()?;
+        let conn = self.store.read();
+        let Some((id, _)) = hospitals::by_code(conn, &code)? else {
+            return Err(Error::NotFound { entity: "医療機関", id: code });
+        };
+        hospitals::get(conn, plan.as_deref(), &id)?.ok_or(Error::NotFound { entity: "医療機関", id })
+    }
+
     pub fn hospitals(&self, query: Option<&str>) -> Result<Vec<HospitalSummary>> {
         let plan = self.plan_today()?;
         Ok(hospitals::list(self.store.read(), plan.as_deref(), query)?)
@@ -437,6 +478,22 @@ impl Desk {
     /// The audit rows of one entity, for tests and the (later) audit viewer.
     pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
         Ok(audit::for_entity(self.store.read(), entity, entity_id)?)
+    }
+}
+
+/// Prefixes the fields of a refusal with the position of the record in a list (`[2].code`).
+fn indexed(error: Error, index: usize) -> Error {
+    match error {
+        Error::Validation(problems) => Error::Validation(
+            problems
+                .into_iter()
+                .map(|mut p| {
+                    p.field = format!("[{index}].{}", p.field);
+                    p
+                })
+                .collect(),
+        ),
+        other => other,
     }
 }
 

@@ -1,11 +1,10 @@
 //! Hospitals: what the directory lists and what a new hospital record must satisfy.
 
 use serde::{Deserialize, Serialize};
-use wana_kana::ConvertJapanese;
 
 use crate::codes::{is_valid_local_government_code, is_valid_medical_institution_code};
 use crate::error::{Problem, Problems, Result};
-use crate::text::{char_len, fold_width, strip_controls};
+use crate::text::{char_len, fold_width, strip_controls, to_hiragana};
 
 /// A hospital as the directory lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -65,11 +64,13 @@ impl NewHospital {
         } else if !is_valid_medical_institution_code(&code) {
             problems.add("code", Problem::Invalid);
         }
-        let name = strip_controls(&fold_width(&self.name));
+        // Names and addresses are kept as written (NFKC would turn （） into ()); the search key,
+        // built from them, is what folds widths.
+        let name = strip_controls(self.name.trim());
         bounded_required(&mut problems, "name", &name, NAME_MAX);
-        let name_kana = fold_width(&self.name_kana).to_hiragana();
+        let name_kana = to_hiragana(&fold_width(&self.name_kana));
         bounded_required(&mut problems, "name_kana", &name_kana, NAME_MAX);
-        let short_name = strip_controls(&fold_width(&self.short_name));
+        let short_name = strip_controls(self.short_name.trim());
         if char_len(&short_name) > NAME_MAX {
             problems.add("short_name", Problem::TooLong { max: NAME_MAX as u32 });
         }
@@ -79,7 +80,7 @@ impl NewHospital {
         } else if !is_valid_local_government_code(&municipality_code) {
             problems.add("municipality_code", Problem::Invalid);
         }
-        let address = strip_controls(&fold_width(&self.address));
+        let address = strip_controls(self.address.trim());
         if char_len(&address) > ADDRESS_MAX {
             problems.add("address", Problem::TooLong { max: ADDRESS_MAX as u32 });
         }

@@ -21,12 +21,23 @@ pub fn strip_controls(text: &str) -> String {
     text.chars().filter(|c| !c.is_control() || *c == '\n' || *c == '\t').collect()
 }
 
+/// Katakana to hiragana by code point (ァ..ヶ → ぁ..ゖ, ヽヾ → ゝゞ), keeping the long-vowel mark ー
+/// and everything else as it is. (Romaji-based converters turn ー into a vowel: りはびりて「え」しょん.)
+pub fn to_hiragana(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'ァ'..='ヶ' | 'ヽ' | 'ヾ' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            _ => c,
+        })
+        .collect()
+}
+
 /// The key that a name and its reading are searched by: folded width, lower case, the reading in
 /// hiragana and in romaji, all joined. A query is matched against it with [`search_query`].
 pub fn search_key(name: &str, reading: &str) -> String {
     let name = fold_width(name).to_lowercase();
     let reading = fold_width(reading);
-    let hiragana = reading.to_hiragana();
+    let hiragana = to_hiragana(&reading);
     let romaji = reading.to_romaji().to_lowercase();
     format!("{name} {hiragana} {romaji}")
 }
@@ -36,7 +47,7 @@ pub fn search_key(name: &str, reading: &str) -> String {
 /// also carries.
 pub fn search_query(query: &str) -> String {
     let folded = fold_width(query).to_lowercase();
-    if folded.chars().any(|c| c.is_ascii_alphabetic()) { folded } else { folded.to_hiragana() }
+    if folded.chars().any(|c| c.is_ascii_alphabetic()) { folded } else { to_hiragana(&folded) }
 }
 
 /// Length in characters (not bytes): what a nurse counts when told "8 characters at most".
@@ -52,6 +63,13 @@ mod tests {
     fn full_width_digits_and_letters_fold_to_ascii() {
         assert_eq!(fold_width("　８５歳　ＡＢ　"), "85歳 AB", "ideographic spaces trimmed, digits folded");
         assert_eq!(fold_width("ｶﾅｶﾞﾜ"), "カナガワ", "half-width katakana becomes full-width");
+    }
+
+    #[test]
+    fn katakana_readings_become_hiragana_with_long_vowels_kept() {
+        assert_eq!(to_hiragana("リハビリテーション"), "りはびりてーしょん");
+        assert_eq!(to_hiragana("ヴァイオリン・ヽ"), "ゔぁいおりん・ゝ", "ヴ and the iteration mark shift too");
+        assert_eq!(to_hiragana("ABC 123 漢字"), "ABC 123 漢字", "anything else is left as it is");
     }
 
     #[test]

@@ -104,3 +104,62 @@ pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
 fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
+
+/// Updates the hospital with `id` to the values of `hospital` (already checked), audited with the
+/// values before.
+pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital) -> Result<()> {
+    if !reference::municipality_exists(conn, &hospital.municipality_code)? {
+        return Err(Error::Validation(vec![FieldProblem::new("municipality_code", Problem::UnknownReference)]));
+    }
+    let before = conn.query_row(
+        "SELECT code, name, name_kana, short_name, municipality_code, address, is_referring, is_receiving,
+                is_priority, is_cooperating
+         FROM hospitals WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(NewHospital {
+                code: row.get(0)?,
+                name: row.get(1)?,
+                name_kana: row.get(2)?,
+                short_name: row.get(3)?,
+                municipality_code: row.get(4)?,
+                address: row.get(5)?,
+                is_referring: row.get(6)?,
+                is_receiving: row.get(7)?,
+                is_priority: row.get(8)?,
+                is_cooperating: row.get(9)?,
+            })
+        },
+    )?;
+    conn.execute(
+        "UPDATE hospitals SET name = ?1, name_kana = ?2, short_name = ?3, municipality_code = ?4, address = ?5,
+                              is_referring = ?6, is_receiving = ?7, is_priority = ?8, is_cooperating = ?9,
+                              search_key = ?10, updated_at = ?11
+         WHERE id = ?12",
+        params![
+            hospital.name,
+            hospital.name_kana,
+            hospital.short_name,
+            hospital.municipality_code,
+            hospital.address,
+            hospital.is_referring,
+            hospital.is_receiving,
+            hospital.is_priority,
+            hospital.is_cooperating,
+            format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code),
+            now_rfc3339(),
+            id,
+        ],
+    )?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "hospital",
+            entity_id: id,
+            before: Some(&before),
+            after: Some(hospital),
+        },
+    )
+}
