@@ -17,7 +17,7 @@ fn luhn_complete(nine: &str) -> String {
                     if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d }
                 })
                 .sum();
-            sum % 10 == 0
+            sum.is_multiple_of(10)
         })
         .expect("one digit completes any Luhn sum")
 }
