@@ -13,7 +13,7 @@ use crate::bundled;
 use crate::demo::{DemoData, DemoSummary};
 use crate::duplicates::{self, DuplicateCandidate};
 use crate::error::{Error, Result};
-use crate::hospital::{HospitalSummary, NewHospital};
+use crate::hospital::{HospitalRecord, HospitalSummary, NewHospital};
 use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
 use crate::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use crate::placement_time::{self, PlacementTimes};
@@ -452,6 +452,13 @@ impl Desk {
             result.push((summary, created));
         }
         Ok(result)
+    }
+
+    /// A hospital with its record at the desk: requests referred, inquiries, answers, declines by
+    /// reason (own rules marked) and the latest inquiries.
+    pub fn hospital_record(&self, id: &str) -> Result<HospitalRecord> {
+        let plan = self.plan_today()?;
+        hospitals::record(self.store.read(), plan.as_deref(), id)
     }
 
     /// A hospital by its medical-institution code.

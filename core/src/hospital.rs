@@ -107,3 +107,44 @@ fn bounded_required(problems: &mut Problems, field: &str, value: &str, max: usiz
         problems.add(field, Problem::TooLong { max: max as u32 });
     }
 }
+
+/// How often one decline reason was given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReasonCount {
+    pub reason_id: String,
+    pub reason_name: String,
+    /// A rule beyond the national discharge criteria (独自ルール).
+    pub own_rule: bool,
+    pub count: u32,
+}
+
+/// One inquiry to this hospital, for its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HospitalInquiry {
+    pub request_id: String,
+    pub ref_no: String,
+    pub asked_at: String,
+    pub outcome: crate::inquiry::InquiryOutcome,
+    pub decline_reason_name: Option<String>,
+}
+
+/// A hospital with its record at the desk: what it referred, and how it answered the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HospitalRecord {
+    pub hospital: HospitalSummary,
+    pub requests_referred: u32,
+    pub requests_referred_open: u32,
+    pub inquiries: u32,
+    pub accepted: u32,
+    pub declined: u32,
+    pub waiting: u32,
+    /// Most frequent first.
+    pub declines_by_reason: Vec<ReasonCount>,
+    /// The latest inquiries, newest first (at most [`RECENT_INQUIRIES`]).
+    pub recent_inquiries: Vec<HospitalInquiry>,
+}
+
+pub const RECENT_INQUIRIES: u32 = 20;

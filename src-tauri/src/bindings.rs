@@ -31,6 +31,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::quality_by_referrer,
             commands::placement_times,
             commands::list_hospitals,
+            commands::hospital_record,
             commands::list_municipalities,
             commands::ui_ready,
         ])

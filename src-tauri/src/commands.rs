@@ -5,7 +5,7 @@ use tauri::State;
 use tenin_core::demo::DemoSummary;
 use tenin_core::desk::IntakeChoices;
 use tenin_core::duplicates::DuplicateCandidate;
-use tenin_core::hospital::HospitalSummary;
+use tenin_core::hospital::{HospitalRecord, HospitalSummary};
 use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_core::placement_time::PlacementTimes;
 use tenin_core::quality::ReferrerQuality;
@@ -159,6 +159,12 @@ pub fn placement_times(
 #[specta::specta]
 pub fn list_hospitals(state: State<'_, DeskState>, query: Option<String>) -> Result<Vec<HospitalSummary>, ErrorReport> {
     state.with(|desk| desk.hospitals(query.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn hospital_record(state: State<'_, DeskState>, id: String) -> Result<HospitalRecord, ErrorReport> {
+    state.with(|desk| desk.hospital_record(&id))
 }
 
 #[tauri::command]

@@ -260,6 +260,25 @@ describe('the inquiry log', () => {
       await (await find(driver, 'answer-save')).click();
       await driver.wait(async () => (await driver.findElements(By.css('[data-outcome="accepted"]'))).length === 1, 10000);
       await screenshot(driver, 'inquiry-answered');
+
+      // The declining hospital's page counts the decline under its reason, marked as an own rule.
+      const declinedRow = await driver.findElement(By.css('[data-outcome="declined"]'));
+      const hospitalName = (await (await declinedRow.findElements(By.css('td')))[1].getText()).split('\n')[0];
+      await (await find(driver, 'nav-hospitals')).click();
+      await typeInto(driver, 'hospital-search', hospitalName);
+      const hospitalLink = await driver.wait(async () => {
+        for (const row of await driver.findElements(By.css('[data-testid="hospital-row"]'))) {
+          const link = await row.findElement(By.css('a'));
+          if ((await link.getText()) === hospitalName) return link;
+        }
+        return null;
+      }, 10000);
+      await hospitalLink.click();
+      await find(driver, 'hospital-record');
+      assert.ok(Number(await (await find(driver, 'hospital-declined')).getText()) >= 1, 'the decline is counted');
+      const reasons = await (await find(driver, 'hospital-decline-reasons')).getText();
+      assert.ok(reasons.includes('独自ルール') && reasons.includes('退院基準を超える要件'), reasons);
+      await screenshot(driver, 'hospital-record');
     } finally {
       await quit(driver);
     }

@@ -3,8 +3,9 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::{Error, FieldProblem, Problem, Result};
-use crate::hospital::{HospitalSummary, NewHospital};
+use crate::hospital::{HospitalInquiry, HospitalRecord, HospitalSummary, NewHospital, RECENT_INQUIRIES, ReasonCount};
 use crate::ids::{new_id, now_rfc3339};
+use crate::inquiry::InquiryOutcome;
 use crate::store::{audit, reference};
 use crate::text::{search_key, search_query};
 
@@ -162,4 +163,72 @@ pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital
             after: Some(hospital),
         },
     )
+}
+
+/// A hospital's record at the desk (see [`HospitalRecord`]).
+pub fn record(conn: &Connection, plan_id: Option<&str>, id: &str) -> Result<HospitalRecord> {
+    let Some(hospital) = get(conn, plan_id, id)? else {
+        return Err(Error::NotFound { entity: "医療機関", id: id.to_owned() });
+    };
+    let (requests_referred, requests_referred_open): (u32, u32) = conn.query_row(
+        "SELECT count(*), coalesce(sum(status NOT IN ('transferred', 'withdrawn', 'not_placed')), 0)
+         FROM transfer_requests WHERE referring_hospital_id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let (inquiries, accepted, declined, waiting): (u32, u32, u32, u32) = conn.query_row(
+        "SELECT count(*), coalesce(sum(outcome = 'accepted'), 0), coalesce(sum(outcome = 'declined'), 0),
+                coalesce(sum(outcome = 'waiting'), 0)
+         FROM inquiries WHERE hospital_id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT i.decline_reason, coalesce(v.name, i.decline_reason), coalesce(v.own_rule, 0), count(*)
+         FROM inquiries i LEFT JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
+         WHERE i.hospital_id = ?1 AND i.outcome = 'declined'
+         GROUP BY i.decline_reason ORDER BY count(*) DESC, i.decline_reason",
+    )?;
+    let declines_by_reason = stmt
+        .query_map([id], |row| {
+            Ok(ReasonCount {
+                reason_id: row.get(0)?,
+                reason_name: row.get(1)?,
+                own_rule: row.get(2)?,
+                count: row.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT r.id, r.ref_no, i.asked_at, i.outcome, v.name
+         FROM inquiries i
+         JOIN transfer_requests r ON r.id = i.request_id
+         LEFT JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
+         WHERE i.hospital_id = ?1 ORDER BY i.asked_at DESC, i.id DESC LIMIT ?2",
+    )?;
+    let recent_inquiries = stmt
+        .query_map(params![id, RECENT_INQUIRIES], |row| {
+            let outcome: String = row.get(3)?;
+            Ok(HospitalInquiry {
+                request_id: row.get(0)?,
+                ref_no: row.get(1)?,
+                asked_at: row.get(2)?,
+                outcome: InquiryOutcome::parse(&outcome).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, "unknown outcome".into())
+                })?,
+                decline_reason_name: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(HospitalRecord {
+        hospital,
+        requests_referred,
+        requests_referred_open,
+        inquiries,
+        accepted,
+        declined,
+        waiting,
+        declines_by_reason,
+        recent_inquiries,
+    })
 }

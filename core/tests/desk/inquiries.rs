@@ -3,6 +3,7 @@
 use tenin_core::Desk;
 use tenin_core::error::Problem;
 use tenin_core::inquiry::{InquiryAnswerInput, InquiryChannel, InquiryOutcome, NewInquiryInput};
+use tenin_core::request::NewRequestInput;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{ErrorCode, ErrorReport};
 
@@ -119,4 +120,30 @@ fn decline_reasons_come_from_the_region_pack() {
     let names: Vec<_> = desk.decline_reasons().expect("reasons").into_iter().map(|t| t.name).collect();
     assert_eq!(names.first().map(String::as_str), Some("満床"));
     assert!(names.iter().any(|n| n == "独自ルール"));
+}
+
+#[test]
+fn a_hospital_record_counts_answers_and_declines_by_reason() {
+    let (_dir, mut desk) = demo_desk();
+    let hospital_id = receiving_hospital(&desk, 0);
+    let before = desk.hospital_record(&hospital_id).expect("record");
+    let first = coordinating_request(&mut desk);
+    let declined =
+        NewInquiryInput { decline_reason: Some("own_rule".into()), ..ask(&desk, &first, InquiryOutcome::Declined) };
+    desk.log_inquiry(&declined).expect("declined");
+    let second = desk
+        .create_request(&NewRequestInput { patient_initials: "Q.Q.".into(), ..valid_input(&desk) }, true)
+        .expect("create")
+        .summary
+        .id;
+    desk.transition(&second, RequestStatus::Checking, None, "").expect("checking");
+    desk.log_inquiry(&ask(&desk, &second, InquiryOutcome::Accepted)).expect("accepted");
+
+    let record = desk.hospital_record(&hospital_id).expect("record");
+    assert_eq!(record.inquiries, before.inquiries + 2);
+    assert_eq!((record.accepted, record.declined), (before.accepted + 1, before.declined + 1));
+    let own_rule = record.declines_by_reason.iter().find(|r| r.reason_id == "own_rule").expect("own rule counted");
+    assert!(own_rule.own_rule && own_rule.count >= 1, "{own_rule:?}");
+    assert_eq!(record.recent_inquiries.len(), record.inquiries.min(20) as usize);
+    assert!(record.recent_inquiries.iter().any(|i| i.request_id == second), "the latest inquiries are listed");
 }

@@ -25,6 +25,7 @@ export const commands = {
 	qualityByReferrer: (from: string, to: string) => typedError<ReferrerQuality[], ErrorReport>(__TAURI_INVOKE("quality_by_referrer", { from, to })),
 	placementTimes: (from: string, to: string) => typedError<PlacementTimes, ErrorReport>(__TAURI_INVOKE("placement_times", { from, to })),
 	listHospitals: (query: string | null) => typedError<HospitalSummary[], ErrorReport>(__TAURI_INVOKE("list_hospitals", { query })),
+	hospitalRecord: (id: string) => typedError<HospitalRecord, ErrorReport>(__TAURI_INVOKE("hospital_record", { id })),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
 	/**
 	 *  Called once by the UI when its first screen is interactive; reports start-up time when
@@ -157,6 +158,30 @@ export type GroupStats = {
 	/**  The jurisdiction or hospital name; `None` for requests with no known jurisdiction. */
 	group: string | null,
 	stats: DurationStats,
+};
+
+/**  One inquiry to this hospital, for its page. */
+export type HospitalInquiry = {
+	request_id: string,
+	ref_no: string,
+	asked_at: string,
+	outcome: InquiryOutcome,
+	decline_reason_name: string | null,
+};
+
+/**  A hospital with its record at the desk: what it referred, and how it answered the desk. */
+export type HospitalRecord = {
+	hospital: HospitalSummary,
+	requests_referred: number,
+	requests_referred_open: number,
+	inquiries: number,
+	accepted: number,
+	declined: number,
+	waiting: number,
+	/**  Most frequent first. */
+	declines_by_reason: ReasonCount[],
+	/**  The latest inquiries, newest first (at most [`RECENT_INQUIRIES`]). */
+	recent_inquiries: HospitalInquiry[],
 };
 
 /**  A hospital as the directory lists it. */
@@ -351,6 +376,15 @@ export type QualityReport = {
 	score: number,
 	can_match: boolean,
 	items: QualityItem[],
+};
+
+/**  How often one decline reason was given. */
+export type ReasonCount = {
+	reason_id: string,
+	reason_name: string,
+	/**  A rule beyond the national discharge criteria (独自ルール). */
+	own_rule: boolean,
+	count: number,
 };
 
 /**  A referring hospital's average quality over a period, for knowing whom to coach. */

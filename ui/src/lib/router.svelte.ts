@@ -5,6 +5,7 @@ export type Route =
   | { name: 'new-request' }
   | { name: 'edit-request'; id: string }
   | { name: 'hospitals' }
+  | { name: 'hospital'; id: string }
   | { name: 'statistics' }
   | { name: 'settings' };
 
