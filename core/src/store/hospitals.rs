@@ -1,6 +1,6 @@
 //! The hospitals table.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 
 use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::hospital::{HospitalInquiry, HospitalRecord, HospitalSummary, NewHospital, RECENT_INQUIRIES, ReasonCount};
@@ -38,12 +38,68 @@ fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
     })
 }
 
+/// The columns a hospital's own values are stored in, written by both [`insert`] and [`update`]
+/// from one set of named parameters.
+const HOSPITAL_COLUMNS: [&str; 11] = [
+    "code",
+    "name",
+    "name_kana",
+    "short_name",
+    "municipality_code",
+    "address",
+    "is_referring",
+    "is_receiving",
+    "is_priority",
+    "is_cooperating",
+    "search_key",
+];
+
+/// The values of [`HOSPITAL_COLUMNS`] for one hospital, with its search key (what the directory
+/// search matches: name, reading in kana and romaji, and code).
+struct HospitalParams<'a> {
+    hospital: &'a NewHospital,
+    search_key: String,
+}
+
+impl<'a> HospitalParams<'a> {
+    fn of(hospital: &'a NewHospital) -> Self {
+        let key = format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code);
+        HospitalParams { hospital, search_key: key }
+    }
+
+    /// The hospital's parameters followed by a statement's own.
+    fn with<'p>(&'p self, extra: &[(&'p str, &'p dyn ToSql)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+        let h = self.hospital;
+        let mut params: Vec<(&str, &dyn ToSql)> = vec![
+            (":code", &h.code),
+            (":name", &h.name),
+            (":name_kana", &h.name_kana),
+            (":short_name", &h.short_name),
+            (":municipality_code", &h.municipality_code),
+            (":address", &h.address),
+            (":is_referring", &h.is_referring),
+            (":is_receiving", &h.is_receiving),
+            (":is_priority", &h.is_priority),
+            (":is_cooperating", &h.is_cooperating),
+            (":search_key", &self.search_key),
+        ];
+        params.extend_from_slice(extra);
+        params
+    }
+}
+
+fn check_municipality(conn: &Connection, hospital: &NewHospital) -> Result<()> {
+    if reference::municipality_exists(conn, &hospital.municipality_code)? {
+        Ok(())
+    } else {
+        Err(Error::Validation(vec![FieldProblem::new("municipality_code", Problem::UnknownReference)]))
+    }
+}
+
 /// Adds a hospital (already [`NewHospital::checked`]). Refuses an unknown municipality and a code
 /// that another record already has, naming that record.
 pub fn insert(conn: &Connection, user_id: &str, hospital: &NewHospital) -> Result<String> {
-    if !reference::municipality_exists(conn, &hospital.municipality_code)? {
-        return Err(Error::Validation(vec![FieldProblem::new("municipality_code", Problem::UnknownReference)]));
-    }
+    check_municipality(conn, hospital)?;
     if let Some((_, name)) = by_code(conn, &hospital.code)? {
         let mut problem = FieldProblem::new("code", Problem::NotAllowed);
         problem.message = format!("この医療機関コードは既に登録されています（{name}）");
@@ -51,25 +107,14 @@ pub fn insert(conn: &Connection, user_id: &str, hospital: &NewHospital) -> Resul
     }
     let id = new_id();
     let now = now_rfc3339();
+    let values = HospitalParams::of(hospital);
     conn.execute(
-        "INSERT INTO hospitals (id, code, name, name_kana, short_name, municipality_code, address, is_referring,
-                                is_receiving, is_priority, is_cooperating, search_key, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-        params![
-            id,
-            hospital.code,
-            hospital.name,
-            hospital.name_kana,
-            hospital.short_name,
-            hospital.municipality_code,
-            hospital.address,
-            hospital.is_referring,
-            hospital.is_receiving,
-            hospital.is_priority,
-            hospital.is_cooperating,
-            format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code),
-            now,
-        ],
+        &format!(
+            "INSERT INTO hospitals (id, created_at, updated_at, {}) VALUES (:id, :now, :now, {})",
+            HOSPITAL_COLUMNS.join(", "),
+            HOSPITAL_COLUMNS.map(|c| format!(":{c}")).join(", "),
+        ),
+        &values.with(&[(":id", &id), (":now", &now)])[..],
     )?;
     audit::created(conn, user_id, "hospital", &id, hospital)?;
     Ok(id)
@@ -109,9 +154,7 @@ fn escape_like(text: &str) -> String {
 /// Updates the hospital with `id` to the values of `hospital` (already checked), audited with the
 /// values before.
 pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital) -> Result<()> {
-    if !reference::municipality_exists(conn, &hospital.municipality_code)? {
-        return Err(Error::Validation(vec![FieldProblem::new("municipality_code", Problem::UnknownReference)]));
-    }
+    check_municipality(conn, hospital)?;
     let before = conn.query_row(
         "SELECT code, name, name_kana, short_name, municipality_code, address, is_referring, is_receiving,
                 is_priority, is_cooperating
@@ -132,25 +175,14 @@ pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital
             })
         },
     )?;
+    let now = now_rfc3339();
+    let values = HospitalParams::of(hospital);
     conn.execute(
-        "UPDATE hospitals SET name = ?1, name_kana = ?2, short_name = ?3, municipality_code = ?4, address = ?5,
-                              is_referring = ?6, is_receiving = ?7, is_priority = ?8, is_cooperating = ?9,
-                              search_key = ?10, updated_at = ?11
-         WHERE id = ?12",
-        params![
-            hospital.name,
-            hospital.name_kana,
-            hospital.short_name,
-            hospital.municipality_code,
-            hospital.address,
-            hospital.is_referring,
-            hospital.is_receiving,
-            hospital.is_priority,
-            hospital.is_cooperating,
-            format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code),
-            now_rfc3339(),
-            id,
-        ],
+        &format!(
+            "UPDATE hospitals SET {}, updated_at = :now WHERE id = :id",
+            HOSPITAL_COLUMNS.map(|c| format!("{c} = :{c}")).join(", "),
+        ),
+        &values.with(&[(":id", &id), (":now", &now)])[..],
     )?;
     audit::record(
         conn,

@@ -1,7 +1,7 @@
 //! The transfer_requests table and its status history.
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
 
 use crate::care::CareNeeds;
@@ -105,45 +105,106 @@ pub fn insert(
     let id = new_id();
     let ref_no = next_ref_no(conn, registered_at, offset)?;
     let at = to_rfc3339(registered_at);
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let intake = IntakeParams::of(request)?;
+    let identity: [(&str, &dyn ToSql); 4] = [(":id", &id), (":ref_no", &ref_no), (":at", &at), (":user_id", &user_id)];
     conn.execute(
-        "INSERT INTO transfer_requests (id, ref_no, referring_hospital_id, patient_initials, patient_age, patient_sex,
-             residence_municipality_code, urgency, clinical_summary, status, registered_at, created_by, updated_at,
-             referrer_ward, referrer_person, referrer_phone, hospital_patient_no, onset_date, positive_test_date,
-             criteria_met_date, desired_date, care_needs, bed_type_id, preferred_regions, family_notes, normalized)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'new', ?10, ?11, ?10,
-                 ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
-        params![
-            id,
-            ref_no,
-            request.referring_hospital_id,
-            request.patient_initials,
-            request.patient_age,
-            request.patient_sex.as_str(),
-            request.residence_municipality_code,
-            request.urgency.as_str(),
-            request.clinical_summary,
-            at,
-            user_id,
-            request.referrer_ward,
-            request.referrer_person,
-            request.referrer_phone,
-            request.hospital_patient_no,
-            date(request.onset_date),
-            date(request.positive_test_date),
-            date(request.criteria_met_date),
-            date(request.desired_date),
-            serde_json::to_string(&request.care)?,
-            request.bed_type_id,
-            serde_json::to_string(&request.preferred_regions)?,
-            request.family_notes,
-            serde_json::to_string(&request.normalized)?,
-        ],
+        &format!(
+            "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, {})
+             VALUES (:id, :ref_no, 'new', :at, :user_id, :at, {})",
+            INTAKE_COLUMNS.join(", "),
+            INTAKE_COLUMNS.map(|c| format!(":{c}")).join(", "),
+        ),
+        &intake.with(&identity)[..],
     )?;
     insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
     let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
     audit::created(conn, user_id, "transfer_request", &id, &created)?;
     Ok(id)
+}
+
+/// The columns a request's intake is stored in, written by both [`insert`] and [`update_intake`]
+/// from one set of named parameters (`:column`), so the two can never drift apart.
+const INTAKE_COLUMNS: [&str; 20] = [
+    "referring_hospital_id",
+    "patient_initials",
+    "patient_age",
+    "patient_sex",
+    "residence_municipality_code",
+    "urgency",
+    "clinical_summary",
+    "referrer_ward",
+    "referrer_person",
+    "referrer_phone",
+    "hospital_patient_no",
+    "onset_date",
+    "positive_test_date",
+    "criteria_met_date",
+    "desired_date",
+    "care_needs",
+    "bed_type_id",
+    "preferred_regions",
+    "family_notes",
+    "normalized",
+];
+
+/// The values of [`INTAKE_COLUMNS`] for one request, owned so they can be borrowed as parameters.
+struct IntakeParams<'a> {
+    request: &'a CheckedRequest,
+    sex: &'static str,
+    urgency: &'static str,
+    dates: [Option<String>; 4],
+    care: String,
+    regions: String,
+    normalized: String,
+}
+
+impl<'a> IntakeParams<'a> {
+    fn of(request: &'a CheckedRequest) -> Result<Self> {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+        Ok(IntakeParams {
+            request,
+            sex: request.patient_sex.as_str(),
+            urgency: request.urgency.as_str(),
+            dates: [
+                date(request.onset_date),
+                date(request.positive_test_date),
+                date(request.criteria_met_date),
+                date(request.desired_date),
+            ],
+            care: serde_json::to_string(&request.care)?,
+            regions: serde_json::to_string(&request.preferred_regions)?,
+            normalized: serde_json::to_string(&request.normalized)?,
+        })
+    }
+
+    /// The intake parameters followed by a statement's own.
+    fn with<'p>(&'p self, extra: &[(&'p str, &'p dyn ToSql)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+        let r = self.request;
+        let mut params: Vec<(&str, &dyn ToSql)> = vec![
+            (":referring_hospital_id", &r.referring_hospital_id),
+            (":patient_initials", &r.patient_initials),
+            (":patient_age", &r.patient_age),
+            (":patient_sex", &self.sex),
+            (":residence_municipality_code", &r.residence_municipality_code),
+            (":urgency", &self.urgency),
+            (":clinical_summary", &r.clinical_summary),
+            (":referrer_ward", &r.referrer_ward),
+            (":referrer_person", &r.referrer_person),
+            (":referrer_phone", &r.referrer_phone),
+            (":hospital_patient_no", &r.hospital_patient_no),
+            (":onset_date", &self.dates[0]),
+            (":positive_test_date", &self.dates[1]),
+            (":criteria_met_date", &self.dates[2]),
+            (":desired_date", &self.dates[3]),
+            (":care_needs", &self.care),
+            (":bed_type_id", &r.bed_type_id),
+            (":preferred_regions", &self.regions),
+            (":family_notes", &r.family_notes),
+            (":normalized", &self.normalized),
+        ];
+        params.extend_from_slice(extra);
+        params
+    }
 }
 
 /// What a request names must exist: an active referring hospital, a municipality, a bed type and
@@ -213,40 +274,16 @@ pub fn update_intake(
             "この依頼は他の操作で更新されています。画面を更新してから修正してください".to_owned(),
         ));
     }
-    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let intake = IntakeParams::of(request)?;
+    let now = to_rfc3339(at);
+    let identity: [(&str, &dyn ToSql); 3] = [(":id", &id), (":now", &now), (":version", &expected_version)];
     conn.execute(
-        "UPDATE transfer_requests SET referring_hospital_id = ?1, patient_initials = ?2, patient_age = ?3,
-             patient_sex = ?4, residence_municipality_code = ?5, urgency = ?6, clinical_summary = ?7,
-             referrer_ward = ?8, referrer_person = ?9, referrer_phone = ?10, hospital_patient_no = ?11,
-             onset_date = ?12, positive_test_date = ?13, criteria_met_date = ?14, desired_date = ?15,
-             care_needs = ?16, bed_type_id = ?17, preferred_regions = ?18, family_notes = ?19, normalized = ?20,
-             updated_at = ?21, version = version + 1
-         WHERE id = ?22 AND version = ?23",
-        params![
-            request.referring_hospital_id,
-            request.patient_initials,
-            request.patient_age,
-            request.patient_sex.as_str(),
-            request.residence_municipality_code,
-            request.urgency.as_str(),
-            request.clinical_summary,
-            request.referrer_ward,
-            request.referrer_person,
-            request.referrer_phone,
-            request.hospital_patient_no,
-            date(request.onset_date),
-            date(request.positive_test_date),
-            date(request.criteria_met_date),
-            date(request.desired_date),
-            serde_json::to_string(&request.care)?,
-            request.bed_type_id,
-            serde_json::to_string(&request.preferred_regions)?,
-            request.family_notes,
-            serde_json::to_string(&request.normalized)?,
-            to_rfc3339(at),
-            id,
-            expected_version,
-        ],
+        &format!(
+            "UPDATE transfer_requests SET {}, updated_at = :now, version = version + 1
+             WHERE id = :id AND version = :version",
+            INTAKE_COLUMNS.map(|c| format!("{c} = :{c}")).join(", "),
+        ),
+        &intake.with(&identity)[..],
     )?;
     let after = intake_audit(conn, id)?;
     audit::record(
