@@ -2,25 +2,27 @@
 //! Every command is a thin call into `tenin_core::Desk`; `--json` prints the same transfer types
 //! the app's UI receives, and errors as `{code, message, problems}`.
 
+mod hospitals;
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hospitals::HospitalsCommand;
 use serde::Serialize;
-use tenin_core::hospital::{HospitalSummary, NewHospital};
 use tenin_core::region_pack::RegionPack;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{Desk, DeskStatus, ErrorReport, OpenError};
 
 #[derive(Parser)]
 #[command(name = "tenin", version, about = "Tenin Desk (転院調整デスク) command line")]
-struct Cli {
+pub(crate) struct Cli {
     /// Data directory (default: $TENIN_DATA_DIR, else the per-user app data directory).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
-    json: bool,
+    pub(crate) json: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -71,23 +73,8 @@ enum RequestsCommand {
     },
 }
 
-#[derive(Subcommand)]
-enum HospitalsCommand {
-    /// All hospitals, or those matching a name, reading (kana or romaji) or code.
-    List {
-        #[arg(long, short)]
-        query: Option<String>,
-    },
-    /// One hospital by its 10-digit medical-institution code.
-    Show { code: String },
-    /// Add or update hospitals (by code) from a JSON file: one object or an array of them, with
-    /// the fields code, name, name_kana, short_name, municipality_code, address, is_referring,
-    /// is_receiving, is_priority, is_cooperating. All or nothing.
-    Upsert { file: PathBuf },
-}
-
 /// What a command failed with: the database could not be opened, or the core refused.
-enum Failure {
+pub(crate) enum Failure {
     Open(OpenError),
     Refused(ErrorReport),
     Usage(String),
@@ -127,7 +114,7 @@ fn report(cli: &Cli, failure: Failure) -> ExitCode {
     ExitCode::from(code)
 }
 
-fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
+pub(crate) fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
     let dir = tenin_core::data_dir::resolve(cli.data_dir.clone())
         .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))?;
     match pack {
@@ -264,54 +251,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Hospitals(HospitalsCommand::List { query }) => {
-            let hospitals = open(cli, None)?.hospitals(query.as_deref())?;
-            if cli.json {
-                return print_json(&hospitals);
-            }
-            for h in &hospitals {
-                print_hospital_line(h);
-            }
-            Ok(())
-        }
-        Command::Hospitals(HospitalsCommand::Show { code }) => {
-            let hospital = open(cli, None)?.hospital_by_code(code)?;
-            if cli.json {
-                return print_json(&hospital);
-            }
-            print_hospital_line(&hospital);
-            Ok(())
-        }
-        Command::Hospitals(HospitalsCommand::Upsert { file }) => {
-            let text = std::fs::read_to_string(file)
-                .map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?;
-            let value: serde_json::Value =
-                serde_json::from_str(&text).map_err(|e| Failure::Usage(format!("JSONとして読めません: {e}")))?;
-            let items = match value {
-                serde_json::Value::Array(items) => items,
-                single => vec![single],
-            };
-            let mut list = Vec::new();
-            for (index, item) in items.into_iter().enumerate() {
-                list.push(
-                    serde_json::from_value::<NewHospital>(item)
-                        .map_err(|e| Failure::Usage(format!("[{index}] の項目が正しくありません: {e}")))?,
-                );
-            }
-            let saved = open(cli, None)?.upsert_hospitals(&list)?;
-            if cli.json {
-                let rows: Vec<_> = saved
-                    .iter()
-                    .map(|(hospital, created)| serde_json::json!({"hospital": hospital, "created": created}))
-                    .collect();
-                return print_json(&rows);
-            }
-            for (hospital, created) in &saved {
-                print!("{} ", if *created { "追加" } else { "更新" });
-                print_hospital_line(hospital);
-            }
-            Ok(())
-        }
+        Command::Hospitals(command) => hospitals::run(cli, command),
     }
 }
 
@@ -320,18 +260,7 @@ fn desk_date(text: &str) -> Result<chrono::NaiveDate, String> {
     tenin_core::wareki::parse_date(text, None).map_err(|e| e.to_string())
 }
 
-fn print_hospital_line(h: &HospitalSummary) {
-    println!(
-        "{}\t{}\t{}\t{}\t{}",
-        h.code,
-        h.name,
-        h.municipality_name,
-        h.jurisdiction_name,
-        h.region_name.as_deref().unwrap_or("—")
-    );
-}
-
-fn print_json(value: &impl Serialize) -> Result<(), Failure> {
+pub(crate) fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(e.to_string()))?;
     println!("{text}");
     Ok(())

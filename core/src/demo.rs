@@ -7,12 +7,14 @@
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::capacity::CapacityReportInput;
+use crate::error::{Error, Problems, Result};
 use crate::hospital::NewHospital;
+use crate::ids::to_rfc3339;
 use crate::request::{NewRequestInput, PatientSex, Urgency};
 use crate::request_status::RequestStatus;
 use crate::store::transport_providers::NewTransportProvider;
-use crate::store::{hospitals, requests, transport_providers};
+use crate::store::{capacity, hospitals, requests, transport_providers};
 
 pub const FORMAT: &str = "tenin-demo-data";
 
@@ -43,6 +45,29 @@ pub struct DemoHospital {
     pub receiving: bool,
     pub priority: bool,
     pub cooperating: bool,
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
+    #[serde(default)]
+    pub contacts: Vec<crate::contact::ContactInput>,
+    #[serde(default)]
+    pub requirements: crate::requirements::AcceptanceRequirements,
+    #[serde(default)]
+    pub capacity: Vec<DemoCapacity>,
+}
+
+/// A capacity report of a demo hospital, `reported_minutes_ago` before loading (so some are stale).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoCapacity {
+    pub bed_type: String,
+    pub available: i32,
+    pub baseline: Option<i32>,
+    pub expected_24h: Option<i32>,
+    pub expected_72h: Option<i32>,
+    pub reported_minutes_ago: i64,
+    pub reported_by: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,13 +150,37 @@ impl DemoData {
                 short_name: h.short_name.clone(),
                 municipality_code: h.municipality.clone(),
                 address: h.address.clone(),
+                latitude: h.latitude,
+                longitude: h.longitude,
                 is_referring: h.referring,
                 is_receiving: h.receiving,
                 is_priority: h.priority,
                 is_cooperating: h.cooperating,
+                active: true,
+                contacts: h.contacts.clone(),
+                requirements: h.requirements.clone(),
             }
             .checked()?;
-            hospitals::insert(conn, user_id, &hospital)?;
+            let hospital_id = hospitals::insert(conn, user_id, &hospital)?;
+            let mut problems = Problems::default();
+            let reports: Vec<_> = h
+                .capacity
+                .iter()
+                .map(|c| {
+                    CapacityReportInput {
+                        bed_type: c.bed_type.clone(),
+                        available: c.available,
+                        baseline: c.baseline,
+                        expected_24h: c.expected_24h,
+                        expected_72h: c.expected_72h,
+                        reported_at: to_rfc3339(now - Duration::minutes(c.reported_minutes_ago)),
+                        reported_by: c.reported_by.clone(),
+                    }
+                    .checked("capacity", offset, now, &mut problems)
+                })
+                .collect();
+            problems.into_result()?;
+            capacity::insert(conn, user_id, &hospital_id, &reports, |_| String::new())?;
         }
         for provider in &self.transport_providers {
             transport_providers::insert(conn, user_id, provider)?;

@@ -13,12 +13,11 @@ use crate::bundled;
 use crate::demo::{DemoData, DemoSummary};
 use crate::duplicates::{self, DuplicateCandidate};
 use crate::error::{Error, Result};
-use crate::hospital::{HospitalRecord, HospitalSummary, NewHospital};
 use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
 use crate::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use crate::placement_time::{self, PlacementTimes};
 use crate::quality::{self, ReferrerQuality};
-use crate::reference::{MunicipalityInfo, RegionPackInfo, Term};
+use crate::reference::{RegionPackInfo, Term};
 use crate::region_pack::RegionPack;
 use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
 use crate::request_status::RequestStatus;
@@ -26,6 +25,10 @@ use crate::store::users::User;
 use crate::store::{
     OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
 };
+
+mod directory;
+
+pub use directory::{DeskSettings, DirectoryChoices};
 
 /// The program's version, as shown in the About panel and `tenin status`.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -120,7 +123,7 @@ impl Desk {
             .ok_or_else(|| Error::ReferenceData("地域パックが読み込まれていません".into()))
     }
 
-    fn offset(&self) -> Result<FixedOffset> {
+    pub(crate) fn offset(&self) -> Result<FixedOffset> {
         let minutes = self.region_pack()?.utc_offset_minutes;
         FixedOffset::east_opt(minutes * 60)
             .ok_or_else(|| Error::ReferenceData(format!("utc_offset_minutes: {minutes}")))
@@ -131,7 +134,7 @@ impl Desk {
         Ok(Utc::now().with_timezone(&self.offset()?).date_naive())
     }
 
-    fn plan_today(&self) -> Result<Option<String>> {
+    pub(crate) fn plan_today(&self) -> Result<Option<String>> {
         Ok(reference::plan_on(self.store.read(), self.today()?)?)
     }
 
@@ -355,15 +358,6 @@ impl Desk {
         self.request(id)
     }
 
-    /// Adds a hospital to the directory.
-    pub fn add_hospital(&mut self, hospital: &NewHospital) -> Result<HospitalSummary> {
-        let checked = hospital.checked()?;
-        let user_id = self.user.id.clone();
-        let id = self.store.write(|tx| hospitals::insert(tx, &user_id, &checked))?;
-        let plan = self.plan_today()?;
-        hospitals::get(self.store.read(), plan.as_deref(), &id)?.ok_or(Error::NotFound { entity: "医療機関", id })
-    }
-
     /// Time from registration to the placement that held, for placements made from `from` to
     /// `to` inclusive (dates in the desk's time zone). See `placement_time` for the definitions.
     pub fn placement_times(&self, from: NaiveDate, to: NaiveDate) -> Result<PlacementTimes> {
@@ -424,64 +418,6 @@ impl Desk {
         Ok(reference::terms(self.store.read(), "decline_reason")?)
     }
 
-    /// Adds or updates hospitals by their medical-institution code, all in one transaction: if any
-    /// is refused, none is saved, and the refusal names which one (`[n].field`). Returns each
-    /// hospital as stored and whether it was new.
-    pub fn upsert_hospitals(&mut self, list: &[NewHospital]) -> Result<Vec<(HospitalSummary, bool)>> {
-        let mut checked = Vec::new();
-        for (index, hospital) in list.iter().enumerate() {
-            checked.push(hospital.checked().map_err(|e| indexed(e, index))?);
-        }
-        let user_id = self.user.id.clone();
-        let saved = self.store.write(|tx| -> Result<Vec<(String, bool)>> {
-            let mut saved = Vec::new();
-            for (index, hospital) in checked.iter().enumerate() {
-                let result = match hospitals::by_code(tx, &hospital.code)? {
-                    Some((id, _)) => hospitals::update(tx, &user_id, &id, hospital).map(|()| (id, false)),
-                    None => hospitals::insert(tx, &user_id, hospital).map(|id| (id, true)),
-                };
-                saved.push(result.map_err(|e| indexed(e, index))?);
-            }
-            Ok(saved)
-        })?;
-        let plan = self.plan_today()?;
-        let mut result = Vec::new();
-        for (id, created) in saved {
-            let summary = hospitals::get(self.store.read(), plan.as_deref(), &id)?
-                .ok_or_else(|| Error::NotFound { entity: "医療機関", id: id.clone() })?;
-            result.push((summary, created));
-        }
-        Ok(result)
-    }
-
-    /// A hospital with its record at the desk: requests referred, inquiries, answers, declines by
-    /// reason (own rules marked) and the latest inquiries.
-    pub fn hospital_record(&self, id: &str) -> Result<HospitalRecord> {
-        let plan = self.plan_today()?;
-        hospitals::record(self.store.read(), plan.as_deref(), id)
-    }
-
-    /// A hospital by its medical-institution code.
-    pub fn hospital_by_code(&self, code: &str) -> Result<HospitalSummary> {
-        let code = crate::text::fold_width(code);
-        let plan = self.plan_today()?;
-        let conn = self.store.read();
-        let Some((id, _)) = hospitals::by_code(conn, &code)? else {
-            return Err(Error::NotFound { entity: "医療機関", id: code });
-        };
-        hospitals::get(conn, plan.as_deref(), &id)?.ok_or(Error::NotFound { entity: "医療機関", id })
-    }
-
-    pub fn hospitals(&self, query: Option<&str>) -> Result<Vec<HospitalSummary>> {
-        let plan = self.plan_today()?;
-        Ok(hospitals::list(self.store.read(), plan.as_deref(), query)?)
-    }
-
-    pub fn municipalities(&self) -> Result<Vec<MunicipalityInfo>> {
-        let plan = self.plan_today()?;
-        Ok(reference::municipalities(self.store.read(), plan.as_deref())?)
-    }
-
     /// The audit rows of one entity, for tests and the (later) audit viewer.
     pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
         Ok(audit::for_entity(self.store.read(), entity, entity_id)?)
@@ -489,7 +425,7 @@ impl Desk {
 }
 
 /// Prefixes the fields of a refusal with the position of the record in a list (`[2].code`).
-fn indexed(error: Error, index: usize) -> Error {
+pub(crate) fn indexed(error: Error, index: usize) -> Error {
     match error {
         Error::Validation(problems) => Error::Validation(
             problems

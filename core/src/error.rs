@@ -49,6 +49,8 @@ pub enum Problem {
     UnknownReference,
     /// Exists, but may not be used here (e.g. an inactive hospital).
     NotAllowed,
+    /// A time later than now where only the past makes sense (e.g. when capacity was reported).
+    InFuture,
 }
 
 impl Problem {
@@ -60,6 +62,7 @@ impl Problem {
             Problem::Invalid => "形式が正しくありません".to_owned(),
             Problem::UnknownReference => "登録されていない値です".to_owned(),
             Problem::NotAllowed => "この項目には使用できません".to_owned(),
+            Problem::InFuture => "未来の日時は指定できません".to_owned(),
         }
     }
 }

@@ -3,22 +3,29 @@
 //! are thin layers over [`Desk`].
 
 pub mod bundled;
+pub mod capacity;
 pub mod care;
 pub mod codes;
+pub mod contact;
+pub mod csv_file;
 pub mod data_dir;
 pub mod demo;
 pub mod desk;
+pub mod directory_sheet;
 pub mod duplicates;
 pub mod error;
+pub mod export_file;
 pub mod hospital;
 pub mod ids;
 pub mod inquiry;
+pub mod json_input;
 pub mod placement_time;
 pub mod quality;
 pub mod reference;
 pub mod region_pack;
 pub mod request;
 pub mod request_status;
+pub mod requirements;
 pub mod store;
 pub mod text;
 pub mod wareki;

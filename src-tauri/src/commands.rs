@@ -2,10 +2,13 @@
 
 use chrono::NaiveDate;
 use tauri::State;
+use tenin_core::capacity::CapacityReportInput;
+use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
-use tenin_core::desk::IntakeChoices;
+use tenin_core::desk::{DeskSettings, DirectoryChoices, IntakeChoices};
 use tenin_core::duplicates::DuplicateCandidate;
-use tenin_core::hospital::{HospitalRecord, HospitalSummary};
+use tenin_core::export_file::SavedExport;
+use tenin_core::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
 use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_core::placement_time::PlacementTimes;
 use tenin_core::quality::ReferrerQuality;
@@ -157,8 +160,76 @@ pub fn placement_times(
 
 #[tauri::command]
 #[specta::specta]
-pub fn list_hospitals(state: State<'_, DeskState>, query: Option<String>) -> Result<Vec<HospitalSummary>, ErrorReport> {
-    state.with(|desk| desk.hospitals(query.as_deref()))
+pub fn list_hospitals(
+    state: State<'_, DeskState>,
+    filter: HospitalFilter,
+) -> Result<Vec<HospitalSummary>, ErrorReport> {
+    state.with(|desk| desk.hospitals(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn directory_choices(state: State<'_, DeskState>) -> Result<DirectoryChoices, ErrorReport> {
+    state.with(|desk| desk.directory_choices())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn hospital_input(state: State<'_, DeskState>, id: String) -> Result<NewHospital, ErrorReport> {
+    state.with(|desk| desk.hospital_input(&id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_hospital(state: State<'_, DeskState>, hospital: NewHospital) -> Result<HospitalSummary, ErrorReport> {
+    state.with(|desk| desk.add_hospital(&hospital))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn update_hospital(
+    state: State<'_, DeskState>,
+    id: String,
+    hospital: NewHospital,
+) -> Result<HospitalSummary, ErrorReport> {
+    state.with(|desk| desk.update_hospital(&id, &hospital))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn report_capacity(
+    state: State<'_, DeskState>,
+    hospital_id: String,
+    reports: Vec<CapacityReportInput>,
+) -> Result<HospitalRecord, ErrorReport> {
+    state.with(|desk| desk.report_capacity(&hospital_id, &reports))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn directory_sheet_html(state: State<'_, DeskState>) -> Result<String, ErrorReport> {
+    state.with(|desk| desk.directory_sheet_html())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_directory_sheet_csv(
+    state: State<'_, DeskState>,
+    encoding: CsvEncoding,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_directory_sheet_csv(encoding))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn desk_settings(state: State<'_, DeskState>) -> Result<DeskSettings, ErrorReport> {
+    state.with(|desk| desk.settings())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_capacity_stale_after_hours(state: State<'_, DeskState>, hours: u32) -> Result<DeskSettings, ErrorReport> {
+    state.with(|desk| desk.set_capacity_stale_after_hours(hours))
 }
 
 #[tauri::command]

@@ -1,24 +1,37 @@
 //! The hospitals table.
 
-use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, named_params, params};
 
 use crate::error::{Error, FieldProblem, Problem, Result};
-use crate::hospital::{HospitalInquiry, HospitalRecord, HospitalSummary, NewHospital, RECENT_INQUIRIES, ReasonCount};
+use crate::hospital::{
+    CAPACITY_HISTORY, CheckedHospital, HospitalFilter, HospitalInquiry, HospitalRecord, HospitalSummary, NewHospital,
+    RECENT_INQUIRIES, ReasonCount,
+};
 use crate::ids::{new_id, now_rfc3339};
 use crate::inquiry::InquiryOutcome;
-use crate::store::{audit, reference};
+use crate::requirements::AcceptanceRequirements;
+use crate::store::{audit, capacity, contacts, reference};
 use crate::text::{search_key, search_query};
 
 const SUMMARY_SELECT: &str = "
-    SELECT h.id, h.code, h.name, h.name_kana, h.short_name, h.municipality_code, m.name, j.name,
-           (SELECT r.name FROM municipality_regions mr JOIN medical_regions r ON r.id = mr.region_id
-            WHERE mr.municipality_code = h.municipality_code AND r.plan_id = :plan),
-           h.address, h.is_referring, h.is_receiving, h.is_priority, h.is_cooperating, h.active
+    SELECT h.id, h.code, h.name, h.name_kana, h.short_name, h.municipality_code, m.name, j.id, j.name,
+           r.id, r.name, h.address, h.latitude, h.longitude,
+           h.is_referring, h.is_receiving, h.is_priority, h.is_cooperating, h.active, h.requirements,
+           (SELECT count(*) FROM inquiries i
+            JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
+            WHERE i.hospital_id = h.id AND i.outcome = 'declined' AND v.own_rule = 1)
     FROM hospitals h
     JOIN municipalities m ON m.code = h.municipality_code
-    JOIN jurisdictions j ON j.id = m.jurisdiction_id";
+    JOIN jurisdictions j ON j.id = m.jurisdiction_id
+    LEFT JOIN municipality_regions mr ON mr.municipality_code = h.municipality_code
+         AND mr.region_id IN (SELECT id FROM medical_regions WHERE plan_id = :plan)
+    LEFT JOIN medical_regions r ON r.id = mr.region_id";
 
 fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
+    let requirements: String = row.get(19)?;
+    let requirements: AcceptanceRequirements = serde_json::from_str(&requirements)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Text, e.into()))?;
     Ok(HospitalSummary {
         id: row.get(0)?,
         code: row.get(1)?,
@@ -27,30 +40,64 @@ fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
         short_name: row.get(4)?,
         municipality_code: row.get(5)?,
         municipality_name: row.get(6)?,
-        jurisdiction_name: row.get(7)?,
-        region_name: row.get(8)?,
-        address: row.get(9)?,
-        is_referring: row.get(10)?,
-        is_receiving: row.get(11)?,
-        is_priority: row.get(12)?,
-        is_cooperating: row.get(13)?,
-        active: row.get(14)?,
+        jurisdiction_id: row.get(7)?,
+        jurisdiction_name: row.get(8)?,
+        region_id: row.get(9)?,
+        region_name: row.get(10)?,
+        address: row.get(11)?,
+        latitude: row.get(12)?,
+        longitude: row.get(13)?,
+        is_referring: row.get(14)?,
+        is_receiving: row.get(15)?,
+        is_priority: row.get(16)?,
+        is_cooperating: row.get(17)?,
+        active: row.get(18)?,
+        beyond_criteria: requirements.beyond_national_criteria(),
+        requirements,
+        own_rule_declines: row.get(20)?,
+        contacts: Vec::new(),
+        capacity: Vec::new(),
     })
+}
+
+/// What the directory is read against: the medical plan in force, and the time and age limit
+/// that decide whether capacity is stale.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub plan_id: Option<&'a str>,
+    pub now: DateTime<Utc>,
+    pub stale_after_hours: u32,
+}
+
+/// Fills in contacts and current capacity of `list` (one query each, not one per hospital).
+fn complete(conn: &Connection, view: View, one: Option<&str>, list: &mut [HospitalSummary]) -> rusqlite::Result<()> {
+    let mut contacts = contacts::of_hospitals(conn, one)?;
+    let mut capacity = capacity::current(conn, view, one)?;
+    for hospital in list {
+        hospital.contacts = contacts.remove(&hospital.id).unwrap_or_default();
+        hospital.capacity = capacity.remove(&hospital.id).unwrap_or_default();
+    }
+    Ok(())
 }
 
 /// The columns a hospital's own values are stored in, written by both [`insert`] and [`update`]
 /// from one set of named parameters.
-const HOSPITAL_COLUMNS: [&str; 11] = [
+const HOSPITAL_COLUMNS: [&str; 16] = [
     "code",
     "name",
     "name_kana",
     "short_name",
     "municipality_code",
     "address",
+    "latitude",
+    "longitude",
     "is_referring",
     "is_receiving",
     "is_priority",
     "is_cooperating",
+    "active",
+    "requirements",
+    "beyond_criteria",
     "search_key",
 ];
 
@@ -58,13 +105,20 @@ const HOSPITAL_COLUMNS: [&str; 11] = [
 /// search matches: name, reading in kana and romaji, and code).
 struct HospitalParams<'a> {
     hospital: &'a NewHospital,
+    requirements: String,
+    beyond_criteria: u32,
     search_key: String,
 }
 
 impl<'a> HospitalParams<'a> {
-    fn of(hospital: &'a NewHospital) -> Self {
+    fn of(hospital: &'a NewHospital) -> Result<Self> {
         let key = format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code);
-        HospitalParams { hospital, search_key: key }
+        Ok(HospitalParams {
+            hospital,
+            requirements: serde_json::to_string(&hospital.requirements)?,
+            beyond_criteria: hospital.requirements.beyond_national_criteria().len() as u32,
+            search_key: key,
+        })
     }
 
     /// The hospital's parameters followed by a statement's own.
@@ -77,10 +131,15 @@ impl<'a> HospitalParams<'a> {
             (":short_name", &h.short_name),
             (":municipality_code", &h.municipality_code),
             (":address", &h.address),
+            (":latitude", &h.latitude),
+            (":longitude", &h.longitude),
             (":is_referring", &h.is_referring),
             (":is_receiving", &h.is_receiving),
             (":is_priority", &h.is_priority),
             (":is_cooperating", &h.is_cooperating),
+            (":active", &h.active),
+            (":requirements", &self.requirements),
+            (":beyond_criteria", &self.beyond_criteria),
             (":search_key", &self.search_key),
         ];
         params.extend_from_slice(extra);
@@ -96,18 +155,26 @@ fn check_municipality(conn: &Connection, hospital: &NewHospital) -> Result<()> {
     }
 }
 
-/// Adds a hospital (already [`NewHospital::checked`]). Refuses an unknown municipality and a code
-/// that another record already has, naming that record.
-pub fn insert(conn: &Connection, user_id: &str, hospital: &NewHospital) -> Result<String> {
-    check_municipality(conn, hospital)?;
-    if let Some((_, name)) = by_code(conn, &hospital.code)? {
-        let mut problem = FieldProblem::new("code", Problem::NotAllowed);
-        problem.message = format!("この医療機関コードは既に登録されています（{name}）");
-        return Err(Error::Validation(vec![problem]));
+fn check_code_free(conn: &Connection, code: &str, own_id: Option<&str>) -> Result<()> {
+    match by_code(conn, code)? {
+        Some((other, name)) if Some(other.as_str()) != own_id => {
+            let mut problem = FieldProblem::new("code", Problem::NotAllowed);
+            problem.message = format!("この医療機関コードは既に登録されています（{name}）");
+            Err(Error::Validation(vec![problem]))
+        }
+        _ => Ok(()),
     }
+}
+
+/// Adds a hospital (already [`NewHospital::checked`]) with its contacts. Refuses an unknown
+/// municipality and a code that another record already has, naming that record.
+pub fn insert(conn: &Connection, user_id: &str, checked: &CheckedHospital) -> Result<String> {
+    let hospital = &checked.values;
+    check_municipality(conn, hospital)?;
+    check_code_free(conn, &hospital.code, None)?;
     let id = new_id();
     let now = now_rfc3339();
-    let values = HospitalParams::of(hospital);
+    let values = HospitalParams::of(hospital)?;
     conn.execute(
         &format!(
             "INSERT INTO hospitals (id, created_at, updated_at, {}) VALUES (:id, :now, :now, {})",
@@ -116,6 +183,7 @@ pub fn insert(conn: &Connection, user_id: &str, hospital: &NewHospital) -> Resul
         ),
         &values.with(&[(":id", &id), (":now", &now)])[..],
     )?;
+    contacts::replace(conn, &id, &checked.contacts)?;
     audit::created(conn, user_id, "hospital", &id, hospital)?;
     Ok(id)
 }
@@ -126,21 +194,33 @@ pub fn by_code(conn: &Connection, code: &str) -> rusqlite::Result<Option<(String
         .optional()
 }
 
-pub fn get(conn: &Connection, plan_id: Option<&str>, id: &str) -> rusqlite::Result<Option<HospitalSummary>> {
+pub fn get(conn: &Connection, view: View, id: &str) -> rusqlite::Result<Option<HospitalSummary>> {
     let sql = format!("{SUMMARY_SELECT} WHERE h.id = :id");
-    conn.query_row(&sql, rusqlite::named_params! {":plan": plan_id, ":id": id}, summary).optional()
+    let Some(hospital) = conn.query_row(&sql, named_params! {":plan": view.plan_id, ":id": id}, summary).optional()?
+    else {
+        return Ok(None);
+    };
+    let mut one = [hospital];
+    complete(conn, view, Some(id), &mut one)?;
+    let [hospital] = one;
+    Ok(Some(hospital))
 }
 
-/// Hospitals by name order; with a query, those whose name, reading (kana or romaji) or code
-/// contain it.
-pub fn list(conn: &Connection, plan_id: Option<&str>, query: Option<&str>) -> rusqlite::Result<Vec<HospitalSummary>> {
-    let pattern = query.map(search_query).filter(|q| !q.is_empty()).map(|q| format!("%{}%", escape_like(&q)));
+/// The hospitals `filter` admits, by reading order. The text query matches name, reading (kana or
+/// romaji) or code.
+pub fn list(conn: &Connection, view: View, filter: &HospitalFilter) -> rusqlite::Result<Vec<HospitalSummary>> {
+    let query = search_query(&filter.query);
+    let pattern = (!query.is_empty()).then(|| format!("%{}%", escape_like(&query)));
     let sql = format!(
-        "{SUMMARY_SELECT} WHERE (:pattern IS NULL OR h.search_key LIKE :pattern ESCAPE '\\') ORDER BY h.name_kana"
+        "{SUMMARY_SELECT} WHERE (:pattern IS NULL OR h.search_key LIKE :pattern ESCAPE '\\') ORDER BY h.name_kana, h.code"
     );
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt.query_map(rusqlite::named_params! {":plan": plan_id, ":pattern": pattern}, summary)?;
-    rows.collect()
+    let mut hospitals = stmt
+        .query_map(named_params! {":plan": view.plan_id, ":pattern": pattern}, summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    complete(conn, view, None, &mut hospitals)?;
+    hospitals.retain(|h| filter.admits(h));
+    Ok(hospitals)
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
@@ -151,32 +231,54 @@ fn escape_like(text: &str) -> String {
     text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
-/// Updates the hospital with `id` to the values of `hospital` (already checked), audited with the
-/// values before.
-pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital) -> Result<()> {
-    check_municipality(conn, hospital)?;
-    let before = conn.query_row(
-        "SELECT code, name, name_kana, short_name, municipality_code, address, is_referring, is_receiving,
-                is_priority, is_cooperating
+/// The values of the hospital with `id` as they would be typed: what an edit starts from, and
+/// what the audit log keeps as "before".
+pub fn stored_input(conn: &Connection, id: &str) -> Result<NewHospital> {
+    let mut hospital = conn
+        .query_row(
+            "SELECT code, name, name_kana, short_name, municipality_code, address, latitude, longitude,
+                is_referring, is_receiving, is_priority, is_cooperating, active, requirements
          FROM hospitals WHERE id = ?1",
-        [id],
-        |row| {
-            Ok(NewHospital {
-                code: row.get(0)?,
-                name: row.get(1)?,
-                name_kana: row.get(2)?,
-                short_name: row.get(3)?,
-                municipality_code: row.get(4)?,
-                address: row.get(5)?,
-                is_referring: row.get(6)?,
-                is_receiving: row.get(7)?,
-                is_priority: row.get(8)?,
-                is_cooperating: row.get(9)?,
-            })
-        },
-    )?;
+            [id],
+            |row| {
+                let requirements: String = row.get(13)?;
+                Ok(NewHospital {
+                    code: row.get(0)?,
+                    name: row.get(1)?,
+                    name_kana: row.get(2)?,
+                    short_name: row.get(3)?,
+                    municipality_code: row.get(4)?,
+                    address: row.get(5)?,
+                    latitude: row.get(6)?,
+                    longitude: row.get(7)?,
+                    is_referring: row.get(8)?,
+                    is_receiving: row.get(9)?,
+                    is_priority: row.get(10)?,
+                    is_cooperating: row.get(11)?,
+                    active: row.get(12)?,
+                    contacts: Vec::new(),
+                    requirements: serde_json::from_str(&requirements).map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, e.into())
+                    })?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound { entity: "医療機関", id: id.to_owned() })?;
+    hospital.contacts =
+        contacts::of_hospitals(conn, Some(id))?.remove(id).unwrap_or_default().into_iter().map(|c| c.input).collect();
+    Ok(hospital)
+}
+
+/// Updates the hospital with `id` to `checked` (contacts replaced as a list), audited with the
+/// values before. A code may change, but not to one another record has.
+pub fn update(conn: &Connection, user_id: &str, id: &str, checked: &CheckedHospital) -> Result<()> {
+    let hospital = &checked.values;
+    check_municipality(conn, hospital)?;
+    let before = stored_input(conn, id)?;
+    check_code_free(conn, &hospital.code, Some(id))?;
     let now = now_rfc3339();
-    let values = HospitalParams::of(hospital);
+    let values = HospitalParams::of(hospital)?;
     conn.execute(
         &format!(
             "UPDATE hospitals SET {}, updated_at = :now WHERE id = :id",
@@ -184,6 +286,7 @@ pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital
         ),
         &values.with(&[(":id", &id), (":now", &now)])[..],
     )?;
+    contacts::replace(conn, id, &checked.contacts)?;
     audit::record(
         conn,
         audit::Change {
@@ -198,8 +301,8 @@ pub fn update(conn: &Connection, user_id: &str, id: &str, hospital: &NewHospital
 }
 
 /// A hospital's record at the desk (see [`HospitalRecord`]).
-pub fn record(conn: &Connection, plan_id: Option<&str>, id: &str) -> Result<HospitalRecord> {
-    let Some(hospital) = get(conn, plan_id, id)? else {
+pub fn record(conn: &Connection, view: View, id: &str) -> Result<HospitalRecord> {
+    let Some(hospital) = get(conn, view, id)? else {
         return Err(Error::NotFound { entity: "医療機関", id: id.to_owned() });
     };
     let (requests_referred, requests_referred_open): (u32, u32) = conn.query_row(
@@ -262,5 +365,6 @@ pub fn record(conn: &Connection, plan_id: Option<&str>, id: &str) -> Result<Hosp
         waiting,
         declines_by_reason,
         recent_inquiries,
+        capacity_history: capacity::history(conn, view, id, CAPACITY_HISTORY)?,
     })
 }

@@ -11,6 +11,8 @@ pub const TIME_ZONE: &str = "time_zone";
 pub const UTC_OFFSET_MINUTES: &str = "utc_offset_minutes";
 /// Set when the nurse chose to start empty, so the demo-data offer is not shown again.
 pub const WELCOME_DISMISSED: &str = "welcome_dismissed";
+/// Hours after which reported capacity is shown as stale.
+pub const CAPACITY_STALE_AFTER_HOURS: &str = "capacity_stale_after_hours";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0)).optional()

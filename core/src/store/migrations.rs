@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_intake.sql"),
     include_str!("migrations/0004_assignment.sql"),
     include_str!("migrations/0005_desk_today.sql"),
+    include_str!("migrations/0006_directory.sql"),
 ];
 
 /// The schema version this binary writes.

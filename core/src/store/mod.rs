@@ -8,6 +8,8 @@
 //! backup copy of the old file is taken.
 
 pub mod audit;
+pub mod capacity;
+pub mod contacts;
 pub mod hospitals;
 pub mod inquiries;
 pub mod meta;

@@ -149,6 +149,17 @@ pub fn regions_of_plan(conn: &Connection, plan_id: &str) -> rusqlite::Result<Vec
     rows.collect()
 }
 
+pub fn term_exists(conn: &Connection, list: &str, id: &str) -> rusqlite::Result<bool> {
+    conn.query_row("SELECT EXISTS (SELECT 1 FROM vocabulary WHERE list = ?1 AND id = ?2)", [list, id], |row| row.get(0))
+}
+
+/// The health-centre jurisdictions, in the pack's order.
+pub fn jurisdictions(conn: &Connection) -> rusqlite::Result<Vec<Term>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM jurisdictions ORDER BY sort_order")?;
+    let rows = stmt.query_map([], |row| Ok(Term { id: row.get(0)?, name: row.get(1)? }))?;
+    rows.collect()
+}
+
 pub fn terms(conn: &Connection, list: &str) -> rusqlite::Result<Vec<Term>> {
     let mut stmt = conn.prepare("SELECT id, name FROM vocabulary WHERE list = ?1 ORDER BY sort_order")?;
     let rows = stmt.query_map([list], |row| Ok(Term { id: row.get(0)?, name: row.get(1)? }))?;

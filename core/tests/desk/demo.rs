@@ -1,6 +1,7 @@
 //! Demo data: loads through the ordinary checks, covers the whole prefecture, only into an empty desk.
 
 use std::collections::BTreeSet;
+use tenin_core::hospital::HospitalFilter;
 
 use tenin_core::ErrorCode;
 use tenin_core::ErrorReport;
@@ -22,7 +23,7 @@ fn demo_loads_hospitals_providers_and_requests_in_every_state() {
 #[test]
 fn demo_hospitals_cover_every_jurisdiction_and_region() {
     let (_dir, desk) = demo_desk();
-    let hospitals = desk.hospitals(None).expect("hospitals");
+    let hospitals = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
     let covered: BTreeSet<_> = hospitals.iter().map(|h| h.jurisdiction_name.clone()).collect();
     let all: BTreeSet<_> =
         desk.municipalities().expect("municipalities").into_iter().map(|m| m.jurisdiction_name).collect();

@@ -1,6 +1,7 @@
 //! Hostile text: stored inertly, bounded, and never able to break the database or a page.
 
 use tenin_core::error::Problem;
+use tenin_core::hospital::HospitalFilter;
 use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
 use tenin_core::request::NewRequestInput;
 use tenin_core::request_status::RequestStatus;
@@ -59,7 +60,13 @@ fn megabyte_strings_are_refused_by_field_and_nothing_is_saved() {
 
     let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
     desk.transition(&id, RequestStatus::Checking, None, "").expect("checking");
-    let receiver = desk.hospitals(None).expect("list").into_iter().find(|h| h.is_receiving).expect("receiver").id;
+    let receiver = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("list")
+        .into_iter()
+        .find(|h| h.is_receiving)
+        .expect("receiver")
+        .id;
     let inquiry = NewInquiryInput {
         request_id: id.clone(),
         hospital_id: receiver,

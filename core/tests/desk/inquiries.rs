@@ -2,6 +2,7 @@
 
 use tenin_core::Desk;
 use tenin_core::error::Problem;
+use tenin_core::hospital::HospitalFilter;
 use tenin_core::inquiry::{InquiryAnswerInput, InquiryChannel, InquiryOutcome, NewInquiryInput};
 use tenin_core::request::NewRequestInput;
 use tenin_core::request_status::RequestStatus;
@@ -10,7 +11,7 @@ use tenin_core::{ErrorCode, ErrorReport};
 use crate::{demo_desk, valid_input};
 
 fn receiving_hospital(desk: &Desk, n: usize) -> String {
-    desk.hospitals(None)
+    desk.hospitals(&HospitalFilter::default())
         .expect("hospitals")
         .into_iter()
         .filter(|h| h.is_receiving && h.active)
@@ -94,7 +95,13 @@ fn a_waiting_inquiry_with_an_overdue_call_back_shows_in_the_queue_until_answered
 fn inquiries_are_refused_where_they_make_no_sense() {
     let (_dir, mut desk) = demo_desk();
     let id = coordinating_request(&mut desk);
-    let referrer_only = desk.hospitals(None).expect("list").into_iter().find(|h| !h.is_receiving).expect("one").id;
+    let referrer_only = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("list")
+        .into_iter()
+        .find(|h| !h.is_receiving)
+        .expect("one")
+        .id;
     let report = ErrorReport::from(
         desk.log_inquiry(&NewInquiryInput { hospital_id: referrer_only, ..ask(&desk, &id, InquiryOutcome::Waiting) })
             .expect_err("not a receiving hospital"),

@@ -15,6 +15,7 @@ mod requests;
 mod wareki;
 
 use std::path::Path;
+use tenin_core::hospital::HospitalFilter;
 
 use tenin_core::Desk;
 use tenin_core::request::{NewRequestInput, PatientSex, Urgency};
@@ -35,7 +36,7 @@ pub fn demo_desk() -> (tempfile::TempDir, Desk) {
 /// A valid intake form for the first referring hospital of the desk.
 pub fn valid_input(desk: &Desk) -> NewRequestInput {
     let referrer = desk
-        .hospitals(None)
+        .hospitals(&HospitalFilter::default())
         .expect("hospitals")
         .into_iter()
         .find(|h| h.is_referring && h.active)

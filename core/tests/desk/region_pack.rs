@@ -2,6 +2,7 @@
 //! proving nothing regional lives in code; a broken pack is refused with every problem named.
 
 use tenin_core::Desk;
+use tenin_core::hospital::HospitalFilter;
 use tenin_core::hospital::NewHospital;
 use tenin_core::region_pack::RegionPack;
 use tenin_core::request::{NewRequestInput, PatientSex, Urgency};
@@ -37,7 +38,7 @@ fn a_fictional_pack_runs_the_whole_desk() {
     );
     let refused = desk.load_demo().expect_err("Kanagawa demo data does not fit this pack");
     assert_eq!(refused.code(), tenin_core::ErrorCode::Conflict);
-    assert!(desk.hospitals(None).expect("list").is_empty(), "nothing half-loaded");
+    assert!(desk.hospitals(&HospitalFilter::default()).expect("list").is_empty(), "nothing half-loaded");
 }
 
 #[test]
@@ -52,13 +53,9 @@ fn a_fictional_pack_accepts_its_own_municipalities_only() {
         code: code.expect("one check digit fits"),
         name: "霧野の森病院".into(),
         name_kana: "キリノノモリビョウイン".into(),
-        short_name: String::new(),
         municipality_code: "463019".into(),
-        address: String::new(),
         is_referring: true,
-        is_receiving: false,
-        is_priority: false,
-        is_cooperating: false,
+        ..Default::default()
     };
     let added = desk.add_hospital(&hospital).expect("a hospital in the pack's own municipality");
     assert_eq!(added.name_kana, "きりののもりびょういん", "reading stored in hiragana");

@@ -1,6 +1,7 @@
 //! Creating requests and moving them through the workflow, with history and audit.
 
 use tenin_core::error::Problem;
+use tenin_core::hospital::HospitalFilter;
 use tenin_core::request::NewRequestInput;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{ErrorCode, ErrorReport};
@@ -70,7 +71,12 @@ fn unknown_hospital_and_municipality_are_named() {
 #[test]
 fn a_receiving_only_hospital_cannot_refer() {
     let (_dir, mut desk) = demo_desk();
-    let receiver = desk.hospitals(None).expect("list").into_iter().find(|h| !h.is_referring).expect("receiver");
+    let receiver = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("list")
+        .into_iter()
+        .find(|h| !h.is_referring)
+        .expect("receiver");
     let input = NewRequestInput { referring_hospital_id: receiver.id, ..valid_input(&desk) };
     let report = ErrorReport::from(desk.create_request(&input, true).expect_err("not a referrer"));
     assert_eq!(report.problems[0].problem, Problem::NotAllowed);
@@ -94,17 +100,17 @@ fn transitions_follow_the_workflow_and_are_recorded() {
 #[test]
 fn hospitals_are_found_by_kana_romaji_and_code() {
     let (_dir, desk) = demo_desk();
-    let all = desk.hospitals(None).expect("all");
+    let all = desk.hospitals(&HospitalFilter::default()).expect("all");
     let target = &all[0];
     let reading: String = target.name_kana.chars().take(3).collect();
     for query in
         [reading.as_str(), &target.code[..6], &target.name[..target.name.char_indices().nth(2).map_or(0, |(i, _)| i)]]
     {
-        let found = desk.hospitals(Some(query)).expect("search");
+        let found = desk.hospitals(&HospitalFilter::query(query)).expect("search");
         assert!(found.iter().any(|h| h.id == target.id), "query {query:?} finds {}", target.name);
         assert!(found.len() < all.len(), "query {query:?} filters");
     }
-    let by_romaji = desk.hospitals(Some("SAKURA")).expect("romaji");
+    let by_romaji = desk.hospitals(&HospitalFilter::query("SAKURA")).expect("romaji");
     assert!(by_romaji.iter().any(|h| h.name.contains('桜')), "romaji finds 桜: {by_romaji:?}");
 }
 

@@ -24,8 +24,17 @@ export const commands = {
 	intakeChoices: () => typedError<IntakeChoices, ErrorReport>(__TAURI_INVOKE("intake_choices")),
 	qualityByReferrer: (from: string, to: string) => typedError<ReferrerQuality[], ErrorReport>(__TAURI_INVOKE("quality_by_referrer", { from, to })),
 	placementTimes: (from: string, to: string) => typedError<PlacementTimes, ErrorReport>(__TAURI_INVOKE("placement_times", { from, to })),
-	listHospitals: (query: string | null) => typedError<HospitalSummary[], ErrorReport>(__TAURI_INVOKE("list_hospitals", { query })),
+	listHospitals: (filter: HospitalFilter) => typedError<HospitalSummary[], ErrorReport>(__TAURI_INVOKE("list_hospitals", { filter })),
 	hospitalRecord: (id: string) => typedError<HospitalRecord, ErrorReport>(__TAURI_INVOKE("hospital_record", { id })),
+	directoryChoices: () => typedError<DirectoryChoices, ErrorReport>(__TAURI_INVOKE("directory_choices")),
+	hospitalInput: (id: string) => typedError<NewHospital, ErrorReport>(__TAURI_INVOKE("hospital_input", { id })),
+	addHospital: (hospital: NewHospital) => typedError<HospitalSummary, ErrorReport>(__TAURI_INVOKE("add_hospital", { hospital })),
+	updateHospital: (id: string, hospital: NewHospital) => typedError<HospitalSummary, ErrorReport>(__TAURI_INVOKE("update_hospital", { id, hospital })),
+	reportCapacity: (hospitalId: string, reports: CapacityReportInput[]) => typedError<HospitalRecord, ErrorReport>(__TAURI_INVOKE("report_capacity", { hospitalId, reports })),
+	directorySheetHtml: () => typedError<string, ErrorReport>(__TAURI_INVOKE("directory_sheet_html")),
+	saveDirectorySheetCsv: (encoding: CsvEncoding) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_directory_sheet_csv", { encoding })),
+	deskSettings: () => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("desk_settings")),
+	setCapacityStaleAfterHours: (hours: number) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_capacity_stale_after_hours", { hours })),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
 	/**
 	 *  Called once by the UI when its first screen is interactive; reports start-up time when
@@ -35,12 +44,94 @@ export const commands = {
 };
 
 /* Types */
+/**  What a hospital accepts. A `false` or `None` means "cannot take a patient who needs this". */
+export type AcceptanceRequirements = {
+	/**  The highest oxygen flow it can give, in L/min; `None` when it cannot give oxygen. */
+	oxygen_max_l_per_min?: number | null,
+	dialysis_hd?: boolean,
+	dialysis_pd?: boolean,
+	tube_feeding_ng?: boolean,
+	tube_feeding_peg?: boolean,
+	tracheostomy?: boolean,
+	/**  The most frequent suctioning it can manage. */
+	suctioning?: Suctioning,
+	/**  The most invasive line it can manage. */
+	iv_line?: IvLine,
+	/**  Dementia with behavioural and psychological symptoms. */
+	dementia_bpsd?: boolean,
+	psychiatric?: boolean,
+	isolation_mrsa?: boolean,
+	/**  Other isolation (e.g. other resistant organisms). */
+	isolation_other?: boolean,
+	adl_independent?: boolean,
+	adl_partial_assist?: boolean,
+	adl_full_assist?: boolean,
+	age_min?: number | null,
+	age_max?: number | null,
+	bariatric?: boolean,
+	/**  COVID-19: days since onset it insists on before transfer. */
+	covid_min_days_since_onset?: number | null,
+	/**  COVID-19: days since the discharge criteria were met it insists on. */
+	covid_min_days_since_criteria_met?: number | null,
+	/**  COVID-19: negative tests it insists on (the national criteria ask for none). */
+	covid_negative_tests_required?: number,
+	/**  Anything that does not fit the fields above, as the hospital put it. */
+	notes?: string,
+};
+
 /**  Activities of daily living, as the desk and hospitals grade them. */
 export type Adl = 
 /**  Not yet known: matching cannot judge the care needed. */
 "unknown" | "independent" | "partial_assist" | 
 /**  Bedridden, full assistance. */
 "full_assist";
+
+/**  One demand beyond the national discharge criteria (独自ルール). */
+export type BeyondCriteria = 
+/**  Negative tests before transfer. */
+{ kind: "negative_tests"; count: number } | 
+/**  More days since onset than the criteria's ten. */
+{ kind: "days_since_onset"; days: number } | 
+/**  Further days after the criteria were met. */
+{ kind: "days_since_criteria_met"; days: number };
+
+/**  A kind of care the directory can be filtered by ("who can take oxygen?"). */
+export type Capability = "oxygen" | "dialysis_hd" | "dialysis_pd" | "tube_feeding_ng" | "tube_feeding_peg" | "tracheostomy" | "frequent_suctioning" | "central_line" | "dementia_bpsd" | "psychiatric" | "isolation_mrsa" | "full_assist" | "bariatric";
+
+/**  A stored report, as the directory and the hospital page show it. */
+export type CapacityReport = {
+	id: string,
+	bed_type: string,
+	bed_type_name: string,
+	available: number,
+	baseline: number | null,
+	expected_24h: number | null,
+	expected_72h: number | null,
+	reported_at: string,
+	reported_by: string,
+	/**  The desk user who entered or imported it. */
+	recorded_by: string,
+	recorded_at: string,
+	/**  Older than the desk's capacity age limit. */
+	stale: boolean,
+};
+
+/**
+ *  One bed type's figures as typed or read from a file. Counts are signed so that a negative count
+ *  is refused with a message naming its field rather than failing to parse.
+ */
+export type CapacityReportInput = {
+	/**  A bed type of the region pack (e.g. `community_care`). */
+	bed_type: string,
+	available: number,
+	baseline?: number | null,
+	expected_24h?: number | null,
+	expected_72h?: number | null,
+	/**  When the hospital gave the figures (desk local time or RFC 3339); empty means now. */
+	reported_at?: string,
+	/**  Who at the hospital gave them. */
+	reported_by?: string,
+};
 
 /**  The care a patient needs (or, for a hospital, can provide). */
 export type CareNeeds = {
@@ -74,11 +165,48 @@ export type CareNeedsInput = {
 	bariatric: boolean,
 };
 
+/**  A stored contact: what was written, and the phone and FAX digits it was checked by. */
+export type Contact = {
+	/**  The phone number's digits (「0451234567」), for dialling and search. */
+	phone_digits: string,
+	fax_digits: string,
+} & ContactInput;
+
+/**  A contact as typed or as read from a file. */
+export type ContactInput = {
+	/**  部署 (e.g. 地域連携室) */
+	department?: string,
+	/**  担当者 */
+	person?: string,
+	phone?: string,
+	fax?: string,
+	email?: string,
+	/**  平日の受付時間 (e.g. 「9:00〜17:00」) */
+	hours_weekday?: string,
+	/**  夜間 */
+	hours_night?: string,
+	/**  休日 */
+	hours_holiday?: string,
+	note?: string,
+};
+
+export type CsvEncoding = 
+/**  UTF-8 with a byte-order mark. */
+"utf8_bom" | 
+/**  Windows-31J (Shift_JIS as Windows writes it). */
+"cp932";
+
 /**  What a demo load added. */
 export type DemoSummary = {
 	hospitals: number,
 	transport_providers: number,
 	requests: number,
+};
+
+/**  Settings of this desk that a nurse or supervisor can change. */
+export type DeskSettings = {
+	/**  Capacity older than this is shown as stale. */
+	capacity_stale_after_hours: number,
 };
 
 /**  A snapshot of the desk for the About panel, the welcome screen and `tenin status`. */
@@ -107,6 +235,15 @@ export type Dialysis = "none" |
 "hd" | 
 /**  Peritoneal dialysis */
 "pd";
+
+/**  The lists the directory filters and the hospital form choose from, from the region pack. */
+export type DirectoryChoices = {
+	jurisdictions: Term[],
+	/**  The secondary medical regions of the plan in force. */
+	regions: Term[],
+	bed_types: Term[],
+	municipalities: MunicipalityInfo[],
+};
 
 /**  An existing request that may be the same patient, and why. */
 export type DuplicateCandidate = {
@@ -160,6 +297,23 @@ export type GroupStats = {
 	stats: DurationStats,
 };
 
+/**  What the directory list is narrowed by; every part is optional and they combine with AND. */
+export type HospitalFilter = {
+	/**  Name, reading (kanji, kana or romaji) or code. */
+	query?: string,
+	jurisdiction_id?: string | null,
+	/**  A secondary medical region of the plan in force. */
+	region_id?: string | null,
+	role?: HospitalRole | null,
+	capability?: Capability | null,
+	/**  Only hospitals with a free bed of this type. */
+	free_bed_type?: string | null,
+	/**  Only hospitals with demands beyond the national discharge criteria. */
+	beyond_criteria_only?: boolean,
+	/**  Inactive hospitals are left out unless asked for. */
+	include_inactive?: boolean,
+};
+
 /**  One inquiry to this hospital, for its page. */
 export type HospitalInquiry = {
 	request_id: string,
@@ -182,9 +336,17 @@ export type HospitalRecord = {
 	declines_by_reason: ReasonCount[],
 	/**  The latest inquiries, newest first (at most [`RECENT_INQUIRIES`]). */
 	recent_inquiries: HospitalInquiry[],
+	/**  Every capacity report, newest first (at most [`CAPACITY_HISTORY`]). */
+	capacity_history: CapacityReport[],
 };
 
-/**  A hospital as the directory lists it. */
+export type HospitalRole = "referring" | "receiving" | 
+/**  重点医療機関 */
+"priority" | 
+/**  協力病院 */
+"cooperating";
+
+/**  A hospital as the directory shows it: its record, contacts, current capacity and requirements. */
 export type HospitalSummary = {
 	id: string,
 	/**  The 10-digit medical-institution code (医療機関コード). */
@@ -194,10 +356,14 @@ export type HospitalSummary = {
 	short_name: string,
 	municipality_code: string,
 	municipality_name: string,
+	jurisdiction_id: string,
 	jurisdiction_name: string,
 	/**  The secondary medical region under the plan in force. */
+	region_id: string | null,
 	region_name: string | null,
 	address: string,
+	latitude: number | null,
+	longitude: number | null,
 	is_referring: boolean,
 	is_receiving: boolean,
 	/**  重点医療機関 */
@@ -205,6 +371,15 @@ export type HospitalSummary = {
 	/**  協力病院 */
 	is_cooperating: boolean,
 	active: boolean,
+	/**  In the order the hospital gave them; the first is whom the desk calls first. */
+	contacts: Contact[],
+	/**  The latest report of each bed type, in the region pack's bed-type order. */
+	capacity: CapacityReport[],
+	requirements: AcceptanceRequirements,
+	/**  Demands beyond the national discharge criteria (独自ルール): the flag. */
+	beyond_criteria: BeyondCriteria[],
+	/**  How often this hospital declined for a reason marked as its own rule. */
+	own_rule_declines: number,
 };
 
 /**  An inquiry as the request's page lists it. */
@@ -269,6 +444,28 @@ export type MunicipalityInfo = {
 	report_group_name: string,
 	/**  `None` where the plan in force splits the municipality further (by ward). */
 	region_name: string | null,
+};
+
+/**
+ *  A hospital to add or update, as typed or as read from a file (`tenin hospitals upsert`).
+ *  Text is normalised by [`NewHospital::checked`]; fields outside this shape are refused.
+ */
+export type NewHospital = {
+	code: string,
+	name: string,
+	name_kana: string,
+	short_name?: string,
+	municipality_code: string,
+	address?: string,
+	latitude?: number | null,
+	longitude?: number | null,
+	is_referring: boolean,
+	is_receiving: boolean,
+	is_priority?: boolean,
+	is_cooperating?: boolean,
+	active?: boolean,
+	contacts?: ContactInput[],
+	requirements?: AcceptanceRequirements,
 };
 
 /**  An inquiry as logged by a nurse. Text arrives raw; the core normalises and checks it. */
@@ -358,7 +555,9 @@ export type Problem = { kind: "required" } | { kind: "too_long"; max: number } |
 /**  Names a record or code that does not exist (e.g. an unknown municipality code). */
 { kind: "unknown_reference" } | 
 /**  Exists, but may not be used here (e.g. an inactive hospital). */
-{ kind: "not_allowed" };
+{ kind: "not_allowed" } | 
+/**  A time later than now where only the past makes sense (e.g. when capacity was reported). */
+{ kind: "in_future" };
 
 export type QualityItem = {
 	/**  The field concerned, as named in the intake input. */
@@ -473,6 +672,13 @@ export type RequestSummary = {
 	/**  The nurse who has taken the request, if any. */
 	assigned_to: string | null,
 	assigned_to_name: string | null,
+};
+
+/**  A saved export: where it is, and any characters its encoding could not hold. */
+export type SavedExport = {
+	path: string,
+	/**  Written as 〓 because the chosen encoding cannot hold them. */
+	substituted: string[],
 };
 
 /**  What the UI learns first: whether the desk opened, and if not, why. */

@@ -1,0 +1,276 @@
+//! `tenin hospitals …`: the directory from the command line, so a desk can script updates.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::{Subcommand, ValueEnum};
+use tenin_core::capacity::CapacityReportInput;
+use tenin_core::csv_file::CsvEncoding;
+use tenin_core::hospital::{HospitalFilter, HospitalRole, HospitalSummary, NewHospital};
+use tenin_core::json_input::read_list;
+use tenin_core::requirements::Capability;
+
+use crate::{Cli, Failure, open, print_json};
+
+#[derive(Subcommand)]
+pub enum HospitalsCommand {
+    /// Active hospitals, narrowed by a name, reading (kana or romaji) or code and by the filters.
+    List {
+        #[arg(long, short)]
+        query: Option<String>,
+        /// A jurisdiction id of the region pack (e.g. `yokohama`).
+        #[arg(long)]
+        jurisdiction: Option<String>,
+        /// A medical region id of the plan in force.
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long, value_enum)]
+        role: Option<RoleArg>,
+        /// Accepts patients who need this (e.g. `oxygen`, `dialysis-hd`, `tracheostomy`).
+        #[arg(long, value_enum)]
+        capability: Option<CapabilityArg>,
+        /// Has a free bed of this bed type (a bed-type id of the region pack).
+        #[arg(long, value_name = "BED_TYPE")]
+        free_beds: Option<String>,
+        /// Only hospitals with rules beyond the national discharge criteria.
+        #[arg(long)]
+        beyond_criteria: bool,
+        /// Include inactive hospitals.
+        #[arg(long)]
+        all: bool,
+    },
+    /// One hospital by its 10-digit medical-institution code.
+    Show { code: String },
+    /// Add or update hospitals (by code) from a JSON file (`-` for standard input): one object or
+    /// an array, in the shape `tenin hospitals show --json` prints under `hospital`'s input fields
+    /// (see docs/directory.md). All or nothing.
+    Upsert { file: PathBuf },
+    /// Record capacity reports of one hospital from a JSON file (`-` for standard input): one
+    /// report or an array of {bed_type, available, baseline, expected_24h, expected_72h,
+    /// reported_at, reported_by}. All or nothing; earlier reports are kept.
+    Capacity { code: String, file: PathBuf },
+    /// Write the directory sheet (active receiving hospitals by region) as printable HTML or CSV.
+    Sheet {
+        #[arg(long, value_enum, default_value = "html")]
+        format: SheetFormat,
+        /// CSV encoding.
+        #[arg(long, value_enum, default_value = "utf8")]
+        encoding: EncodingArg,
+        /// Where to write it (default: standard output).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+    /// Show, or set with --stale-after-hours, how old capacity may be before it is shown as stale.
+    Settings {
+        #[arg(long, value_name = "HOURS")]
+        stale_after_hours: Option<u32>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Referring,
+    Receiving,
+    Priority,
+    Cooperating,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CapabilityArg {
+    Oxygen,
+    DialysisHd,
+    DialysisPd,
+    TubeFeedingNg,
+    TubeFeedingPeg,
+    Tracheostomy,
+    FrequentSuctioning,
+    CentralLine,
+    DementiaBpsd,
+    Psychiatric,
+    IsolationMrsa,
+    FullAssist,
+    Bariatric,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SheetFormat {
+    Html,
+    Csv,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum EncodingArg {
+    Utf8,
+    Cp932,
+}
+
+impl From<RoleArg> for HospitalRole {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Referring => HospitalRole::Referring,
+            RoleArg::Receiving => HospitalRole::Receiving,
+            RoleArg::Priority => HospitalRole::Priority,
+            RoleArg::Cooperating => HospitalRole::Cooperating,
+        }
+    }
+}
+
+impl From<CapabilityArg> for Capability {
+    fn from(c: CapabilityArg) -> Self {
+        match c {
+            CapabilityArg::Oxygen => Capability::Oxygen,
+            CapabilityArg::DialysisHd => Capability::DialysisHd,
+            CapabilityArg::DialysisPd => Capability::DialysisPd,
+            CapabilityArg::TubeFeedingNg => Capability::TubeFeedingNg,
+            CapabilityArg::TubeFeedingPeg => Capability::TubeFeedingPeg,
+            CapabilityArg::Tracheostomy => Capability::Tracheostomy,
+            CapabilityArg::FrequentSuctioning => Capability::FrequentSuctioning,
+            CapabilityArg::CentralLine => Capability::CentralLine,
+            CapabilityArg::DementiaBpsd => Capability::DementiaBpsd,
+            CapabilityArg::Psychiatric => Capability::Psychiatric,
+            CapabilityArg::IsolationMrsa => Capability::IsolationMrsa,
+            CapabilityArg::FullAssist => Capability::FullAssist,
+            CapabilityArg::Bariatric => Capability::Bariatric,
+        }
+    }
+}
+
+fn read_input(file: &Path) -> Result<String, Failure> {
+    let mut text = String::new();
+    let read = if file == Path::new("-") {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(file).map(|t| text = t)
+    };
+    read.map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?;
+    Ok(text)
+}
+
+pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
+    match command {
+        HospitalsCommand::List { query, jurisdiction, region, role, capability, free_beds, beyond_criteria, all } => {
+            let filter = HospitalFilter {
+                query: query.clone().unwrap_or_default(),
+                jurisdiction_id: jurisdiction.clone(),
+                region_id: region.clone(),
+                role: role.map(Into::into),
+                capability: capability.map(Into::into),
+                free_bed_type: free_beds.clone(),
+                beyond_criteria_only: *beyond_criteria,
+                include_inactive: *all,
+            };
+            let hospitals = open(cli, None)?.hospitals(&filter)?;
+            if cli.json {
+                return print_json(&hospitals);
+            }
+            for h in &hospitals {
+                print_line(h);
+            }
+            Ok(())
+        }
+        HospitalsCommand::Show { code } => {
+            let hospital = open(cli, None)?.hospital_by_code(code)?;
+            if cli.json {
+                return print_json(&hospital);
+            }
+            print_details(&hospital);
+            Ok(())
+        }
+        HospitalsCommand::Upsert { file } => {
+            let list: Vec<NewHospital> = read_list(&read_input(file)?)?;
+            let saved = open(cli, None)?.upsert_hospitals(&list)?;
+            if cli.json {
+                let rows: Vec<_> = saved
+                    .iter()
+                    .map(|(hospital, created)| serde_json::json!({"hospital": hospital, "created": created}))
+                    .collect();
+                return print_json(&rows);
+            }
+            for (hospital, created) in &saved {
+                print!("{} ", if *created { "追加" } else { "更新" });
+                print_line(hospital);
+            }
+            Ok(())
+        }
+        HospitalsCommand::Capacity { code, file } => {
+            let reports: Vec<CapacityReportInput> = read_list(&read_input(file)?)?;
+            let mut desk = open(cli, None)?;
+            let hospital = desk.hospital_by_code(code)?;
+            let record = desk.report_capacity(&hospital.id, &reports)?;
+            if cli.json {
+                return print_json(&record.hospital);
+            }
+            print_details(&record.hospital);
+            Ok(())
+        }
+        HospitalsCommand::Sheet { format, encoding, out } => {
+            let desk = open(cli, None)?;
+            let (bytes, substituted) = match format {
+                SheetFormat::Html => (desk.directory_sheet_html()?.into_bytes(), Vec::new()),
+                SheetFormat::Csv => {
+                    let encoding = match encoding {
+                        EncodingArg::Utf8 => CsvEncoding::Utf8Bom,
+                        EncodingArg::Cp932 => CsvEncoding::Cp932,
+                    };
+                    let file = desk.directory_sheet_csv(encoding)?;
+                    (file.bytes, file.substituted)
+                }
+            };
+            if !substituted.is_empty() {
+                let chars: String = substituted.iter().collect();
+                eprintln!("注意: CP932で表せない文字を〓に置き換えました: {chars}");
+            }
+            match out {
+                Some(path) => std::fs::write(path, bytes)
+                    .map_err(|e| Failure::Usage(format!("{} に書けません: {e}", path.display()))),
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes).map_err(|e| Failure::Usage(e.to_string()))
+                }
+            }
+        }
+        HospitalsCommand::Settings { stale_after_hours } => {
+            let mut desk = open(cli, None)?;
+            let settings = match stale_after_hours {
+                Some(hours) => desk.set_capacity_stale_after_hours(*hours)?,
+                None => desk.settings()?,
+            };
+            if cli.json {
+                return print_json(&settings);
+            }
+            println!("受入体制の鮮度: {}時間より古い報告を「古い情報」と表示", settings.capacity_stale_after_hours);
+            Ok(())
+        }
+    }
+}
+
+fn print_line(h: &HospitalSummary) {
+    let flag = if h.beyond_criteria.is_empty() { "" } else { "\t独自ルール" };
+    println!(
+        "{}\t{}\t{}\t{}\t{}{flag}",
+        h.code,
+        h.name,
+        h.municipality_name,
+        h.jurisdiction_name,
+        h.region_name.as_deref().unwrap_or("—")
+    );
+}
+
+fn print_details(h: &HospitalSummary) {
+    print_line(h);
+    for c in &h.contacts {
+        let c = &c.input;
+        println!("  窓口: {} {}  TEL {}  FAX {}  {}", c.department, c.person, c.phone, c.fax, c.hours_weekday);
+    }
+    for c in &h.capacity {
+        let stale = if c.stale { "（古い情報）" } else { "" };
+        println!("  空床: {} {}床  報告 {}{stale}", c.bed_type_name, c.available, c.reported_at);
+    }
+    let labels = h.requirements.labels_ja();
+    if !labels.is_empty() {
+        println!("  受入要件: {}", labels.join("・"));
+    }
+    for rule in &h.beyond_criteria {
+        println!("  独自ルール: {}", rule.japanese());
+    }
+}

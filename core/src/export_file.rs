@@ -1,0 +1,63 @@
+//! Saving an export (CSV, HTML) where the user finds it, never over an earlier file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+/// Overrides where exports are saved (tests, shared desks).
+pub const EXPORT_DIR_ENV: &str = "TENIN_EXPORT_DIR";
+
+/// A saved export: where it is, and any characters its encoding could not hold.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SavedExport {
+    pub path: String,
+    /// Written as 〓 because the chosen encoding cannot hold them.
+    pub substituted: Vec<String>,
+}
+
+/// `$TENIN_EXPORT_DIR`, else the user's Downloads folder, else `exports` in the data directory.
+pub fn export_dir(data_dir: &Path) -> PathBuf {
+    std::env::var_os(EXPORT_DIR_ENV)
+        .map(PathBuf::from)
+        .or_else(|| dirs::download_dir().filter(|d| d.is_dir()))
+        .unwrap_or_else(|| data_dir.join("exports"))
+}
+
+/// Writes `bytes` to `dir/stem.ext`, or `stem (2).ext`, … when that exists: an export never
+/// replaces a file someone may still need.
+pub fn save_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let failed = |e: std::io::Error| Error::Conflict(format!("{} に保存できません: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    for n in 1..1000 {
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(bytes).and_then(|()| file.sync_all()).map_err(failed)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    Err(Error::Conflict(format!("{} に同じ名前のファイルが多すぎます", dir.display())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_export_never_replaces_an_earlier_file() {
+        let dir = tempfile::tempdir().expect("test value");
+        let first = save_new(dir.path(), "一覧", "csv", b"one").expect("test value");
+        let second = save_new(dir.path(), "一覧", "csv", b"two").expect("test value");
+        assert_eq!(first.file_name().expect("test value"), "一覧.csv");
+        assert_eq!(second.file_name().expect("test value"), "一覧 (2).csv");
+        assert_eq!(std::fs::read(first).expect("test value"), b"one");
+    }
+}
