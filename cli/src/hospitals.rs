@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
-use tenin_core::hospital::{HospitalFilter, HospitalRole, HospitalSummary, NewHospital};
+use tenin_core::hospital::{HospitalFilter, HospitalRole, HospitalSummary};
 use tenin_core::json_input::read_list;
 use tenin_core::requirements::Capability;
 
@@ -42,8 +42,8 @@ pub enum HospitalsCommand {
     /// One hospital by its 10-digit medical-institution code.
     Show { code: String },
     /// Add or update hospitals (by code) from a JSON file (`-` for standard input): one object or
-    /// an array, in the shape `tenin hospitals show --json` prints under `hospital`'s input fields
-    /// (see docs/directory.md). All or nothing.
+    /// an array (fields in docs/directory.md). Fields left out of an update keep their values.
+    /// All or nothing.
     Upsert { file: PathBuf },
     /// Record capacity reports of one hospital from a JSON file (`-` for standard input): one
     /// report or an array of {bed_type, available, baseline, expected_24h, expected_72h,
@@ -177,8 +177,7 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
             Ok(())
         }
         HospitalsCommand::Upsert { file } => {
-            let list: Vec<NewHospital> = read_list(&read_input(file)?)?;
-            let saved = open(cli, None)?.upsert_hospitals(&list)?;
+            let saved = open(cli, None)?.upsert_hospitals_json(&read_input(file)?)?;
             if cli.json {
                 let rows: Vec<_> = saved
                     .iter()

@@ -170,3 +170,53 @@ fn hospitals_are_upserted_from_a_file_all_or_nothing() {
     let after = tenin(dir.path()).args(["--json", "hospitals", "show", "1410110009"]).assert().success();
     assert_eq!(json(&after.get_output().stdout)["name"], "桜総合病院（本院）", "the first record was not half-saved");
 }
+
+#[test]
+fn capacity_partial_updates_and_the_directory_sheet_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let file = dir.path().join("capacity.json");
+    let reports = serde_json::json!([
+        {"bed_type": "general", "available": 4, "baseline": 50, "reported_by": "田中"},
+        {"bed_type": "long_term", "available": 1}
+    ]);
+    std::fs::write(&file, reports.to_string()).expect("write");
+    let out = tenin(dir.path()).args(["--json", "hospitals", "capacity", "1410110009"]).arg(&file).assert().success();
+    let hospital = json(&out.get_output().stdout);
+    let general = hospital["capacity"].as_array().expect("capacity").iter().find(|c| c["bed_type"] == "general");
+    assert_eq!(general.expect("general")["available"], 4);
+    assert_eq!(general.expect("general")["stale"], false);
+
+    std::fs::write(&file, r#"{"bed_type": "general", "available": -3}"#).expect("write");
+    let refused = tenin(dir.path()).args(["--json", "hospitals", "capacity", "1410110009"]).arg(&file).assert().code(1);
+    assert_eq!(json(&refused.get_output().stderr)["error"]["problems"][0]["field"], "[0].available");
+
+    // A file with only a code and contacts changes the contacts and nothing else.
+    let patch = dir.path().join("patch.json");
+    std::fs::write(
+        &patch,
+        r#"{"code": "1410110009", "contacts": [{"department": "連携室", "phone": "０４５-９９９-００００"}]}"#,
+    )
+    .expect("write");
+    let out = tenin(dir.path()).args(["--json", "hospitals", "upsert"]).arg(&patch).assert().success();
+    let updated = &json(&out.get_output().stdout)[0]["hospital"];
+    assert_eq!(updated["name"], "桜総合病院", "left-out fields keep their values");
+    assert_eq!(updated["contacts"][0]["phone"], "０４５-９９９-００００");
+    assert_eq!(updated["contacts"][0]["phone_digits"], "0459990000");
+    std::fs::write(&patch, r#"{"code": "1410110009", "requirements": {"negative_pcr": 2}}"#).expect("write");
+    let refused = tenin(dir.path()).args(["--json", "hospitals", "upsert"]).arg(&patch).assert().code(1);
+    assert_eq!(json(&refused.get_output().stderr)["error"]["problems"][0]["field"], "[0].requirements.negative_pcr");
+
+    let sheet = dir.path().join("sheet.csv");
+    tenin(dir.path())
+        .args(["hospitals", "sheet", "--format", "csv", "--encoding", "cp932", "--out"])
+        .arg(&sheet)
+        .assert()
+        .success();
+    let bytes = std::fs::read(&sheet).expect("sheet written");
+    let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!errors && text.contains("桜総合病院") && text.contains("TEL ０４５-９９９-００００"));
+    let flagged = tenin(dir.path()).args(["--json", "hospitals", "list", "--beyond-criteria"]).assert().success();
+    let flagged = json(&flagged.get_output().stdout);
+    assert!(flagged.as_array().is_some_and(|list| !list.is_empty()));
+}

@@ -185,7 +185,7 @@ impl NewHospital {
     /// needs no database. The store checks the rest (municipality known, code not taken).
     pub fn checked(&self) -> Result<CheckedHospital> {
         let mut problems = Problems::default();
-        let code = fold_width(&self.code).replace(['-', ' '], "");
+        let code = normalise_code(&self.code);
         if code.is_empty() {
             problems.add("code", Problem::Required);
         } else if !is_valid_medical_institution_code(&code) {
@@ -253,6 +253,11 @@ impl NewHospital {
             contacts,
         })
     }
+}
+
+/// A medical-institution code as typed (「１４-１０１１-０００９」) in its stored form.
+pub fn normalise_code(code: &str) -> String {
+    fold_width(code).replace(['-', ' '], "")
 }
 
 fn bounded_required(problems: &mut Problems, field: &str, value: &str, max: usize) {

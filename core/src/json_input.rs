@@ -8,26 +8,41 @@ use crate::error::{Error, FieldProblem, Problem, Result};
 /// Reads one object or an array of them. A value that does not fit `T` is refused as a validation
 /// problem whose field is its path in the file.
 pub fn read_list<T: DeserializeOwned>(text: &str) -> Result<Vec<T>> {
+    read_values(text)?.into_iter().enumerate().map(|(index, item)| from_value_at(index, item)).collect()
+}
+
+/// The objects of a file holding one object or an array of them.
+pub fn read_values(text: &str) -> Result<Vec<serde_json::Value>> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
         let mut problem = FieldProblem::new("", Problem::Invalid);
         problem.message = format!("JSONとして読めません（{e}）");
         Error::Validation(vec![problem])
     })?;
-    let items = match value {
+    Ok(match value {
         serde_json::Value::Array(items) => items,
         single => vec![single],
-    };
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(index, item)| {
-            serde_path_to_error::deserialize(item).map_err(|e| {
-                let path = e.path().to_string();
-                let field = if path == "." { format!("[{index}]") } else { format!("[{index}].{path}") };
-                Error::Validation(vec![problem_of(&field, &e.into_inner().to_string())])
-            })
-        })
-        .collect()
+    })
+}
+
+/// Reads the `index`-th record of a file as `T`, naming the field of any mistake (`[2].name`).
+pub fn from_value_at<T: DeserializeOwned>(index: usize, value: serde_json::Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { format!("[{index}]") } else { format!("[{index}].{path}") };
+        Error::Validation(vec![problem_of(&field, &e.into_inner().to_string())])
+    })
+}
+
+/// `patch`'s fields laid over `base`'s: what a partial update in a file means. Objects are
+/// replaced as a whole, so a file's `requirements` is the hospital's whole set.
+pub fn overlay(base: serde_json::Value, patch: serde_json::Value) -> serde_json::Value {
+    match (base, patch) {
+        (serde_json::Value::Object(mut base), serde_json::Value::Object(patch)) => {
+            base.extend(patch);
+            serde_json::Value::Object(base)
+        }
+        (_, patch) => patch,
+    }
 }
 
 fn problem_of(field: &str, serde_message: &str) -> FieldProblem {

@@ -10,6 +10,7 @@ use crate::directory_sheet::{self, DirectorySheet};
 use crate::error::{Error, Problems, Result};
 use crate::export_file::{self, SavedExport};
 use crate::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
+use crate::json_input;
 use crate::reference::{MunicipalityInfo, Term};
 use crate::store::hospitals::View;
 use crate::store::{audit, capacity as capacity_store, hospitals, meta, reference};
@@ -144,6 +145,30 @@ impl Desk {
         saved.into_iter().map(|(id, created)| Ok((self.hospital(&id)?, created))).collect()
     }
 
+    /// Adds or updates hospitals from a JSON file's text (one object or an array), by code. For a
+    /// hospital already in the directory, the fields the file leaves out keep their values (a file
+    /// with only `code` and `contacts` updates the contacts). All or nothing, as
+    /// [`Desk::upsert_hospitals`].
+    pub fn upsert_hospitals_json(&mut self, text: &str) -> Result<Vec<(HospitalSummary, bool)>> {
+        let mut list = Vec::new();
+        for (index, value) in json_input::read_values(text)?.into_iter().enumerate() {
+            let code = value.get("code").and_then(|c| c.as_str()).map(crate::hospital::normalise_code);
+            let stored = match code {
+                Some(code) => hospitals::by_code(self.store.read(), &code)?,
+                None => None,
+            };
+            let value = match stored {
+                Some((id, _)) => {
+                    let base = serde_json::to_value(hospitals::stored_input(self.store.read(), &id)?)?;
+                    json_input::overlay(base, value)
+                }
+                None => value,
+            };
+            list.push(json_input::from_value_at(index, value)?);
+        }
+        self.upsert_hospitals(&list)
+    }
+
     /// Records capacity reports of one hospital (one per bed type, or several over time), all or
     /// nothing; refusals name the report (`[n].available`). Earlier reports are kept as history.
     pub fn report_capacity(&mut self, hospital_id: &str, reports: &[CapacityReportInput]) -> Result<HospitalRecord> {
@@ -171,7 +196,7 @@ impl Desk {
 
     /// A hospital by its medical-institution code.
     pub fn hospital_by_code(&self, code: &str) -> Result<HospitalSummary> {
-        let code = crate::text::fold_width(code).replace(['-', ' '], "");
+        let code = crate::hospital::normalise_code(code);
         let Some((id, _)) = hospitals::by_code(self.store.read(), &code)? else {
             return Err(Error::NotFound { entity: "医療機関", id: code });
         };

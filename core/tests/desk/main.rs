@@ -3,6 +3,7 @@
 
 mod codes;
 mod demo;
+mod directory;
 mod duplicates;
 mod hostile;
 mod inquiries;

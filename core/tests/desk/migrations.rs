@@ -81,6 +81,9 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
     let kept = desk.request("r1").expect("the request survived every migration");
     assert_eq!((kept.summary.ref_no.as_str(), kept.clinical_summary.as_str()), ("260101-001", "経過"));
     assert_eq!((kept.care.adl, kept.inquiries.len(), kept.summary.assigned_to.clone()), (Default::default(), 0, None));
+    let hospital = desk.hospital_by_code("1410110009").expect("the hospital survived");
+    assert_eq!(hospital.requirements, Default::default(), "schema 6 reads old hospitals with default requirements");
+    assert!(hospital.contacts.is_empty() && hospital.capacity.is_empty() && hospital.beyond_criteria.is_empty());
     let backup = dir.path().join(format!("{DATABASE_FILE}.before-schema-1.bak"));
     let old = rusqlite::Connection::open(&backup).expect("the backup is a database");
     assert_eq!(current_version(&old).expect("version"), 1, "the backup is the database as it was");
