@@ -6,6 +6,9 @@ export type Route =
   | { name: 'edit-request'; id: string }
   | { name: 'hospitals' }
   | { name: 'hospital'; id: string }
+  | { name: 'hospital-new' }
+  | { name: 'hospital-edit'; id: string }
+  | { name: 'directory-sheet' }
   | { name: 'statistics' }
   | { name: 'settings' };
 
