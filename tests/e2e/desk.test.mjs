@@ -23,6 +23,10 @@ import {
 
 let driverProcess;
 
+// Exports (CSV) land here: the app inherits it through tauri-driver and WebKitWebDriver.
+const exportDir = tempDir('exports');
+process.env.TENIN_EXPORT_DIR = exportDir;
+
 /** The number of requests the queue's current filters show (its rows are rendered only in view). */
 async function queueCount(driver) {
   return Number((await (await find(driver, 'queue-count')).getText()).replace(/[^0-9]/g, ''));
@@ -284,6 +288,106 @@ describe('the inquiry log', () => {
     }
     const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
     assert.ok(list.every((r) => r.waiting_answers === 0), 'no answer is left waiting');
+  });
+});
+
+describe('the hospital directory', () => {
+  test('filter, report capacity, correct a contact, and print and export the sheet', async () => {
+    const dataDir = tempDir('directory');
+    tenin(dataDir, 'demo');
+    const driver = await launch(dataDir);
+    try {
+      await (await find(driver, 'nav-hospitals')).click();
+      const count = async () => Number((await (await find(driver, 'hospital-count')).getText()).replace(/[^0-9]/g, ''));
+      await find(driver, 'hospital-filters');
+      const all = await count();
+      await typeInto(driver, 'hospital-search', 'さくら');
+      await driver.wait(async () => (await count()) === 2, 5000, 'kana finds 桜総合病院 and 秦野桜総合病院');
+      await typeInto(driver, 'hospital-search', '');
+      await driver.wait(async () => (await count()) === all, 5000);
+      await (await find(driver, 'filter-own-rules')).click();
+      await driver.wait(async () => (await count()) < all, 5000, 'own rules narrow the list');
+      const flagged = await count();
+      assert.ok(flagged > 0);
+      assert.equal((await findAll(driver, 'own-rule-flag')).length, flagged, 'every listed hospital carries the flag');
+      await (await find(driver, 'filter-own-rules')).click();
+      await choose(driver, 'filter-beds', 'community_care');
+      await driver.wait(async () => (await count()) < all, 5000, 'free community-care beds narrow the list');
+      await screenshot(driver, 'directory-list');
+      const stale = await driver.executeScript(`return document.querySelectorAll('td.beds .bed.stale').length`);
+      assert.ok(stale > 0, 'stale capacity is marked in the list');
+
+      // The hospital page: report capacity; a negative count is refused next to its field.
+      await choose(driver, 'filter-beds', '');
+      await typeInto(driver, 'hospital-search', '1410110009');
+      await driver.wait(async () => (await count()) === 1, 5000);
+      await (await (await find(driver, 'hospital-row')).findElement(By.css('a'))).click();
+      await find(driver, 'hospital-contacts');
+      await (await find(driver, 'report-capacity')).click();
+      await typeInto(driver, 'capacity-general-available', '－１');
+      await (await find(driver, 'capacity-save')).click();
+      const error = await find(driver, 'capacity-error');
+      assert.ok((await error.getText()).length > 0);
+      const invalid = await (await find(driver, 'capacity-general-available')).getAttribute('aria-invalid');
+      assert.equal(invalid, 'true', 'the refusal is shown at the field');
+      await typeInto(driver, 'capacity-general-available', '３');
+      await typeInto(driver, 'capacity-general-baseline', '40');
+      await (await find(driver, 'capacity-save')).click();
+      await driver.wait(
+        async () => {
+          for (const row of await findAll(driver, 'capacity-current')) {
+            const text = await row.getText();
+            if (text.startsWith('一般') && (await (await row.findElement(By.css('[data-testid="capacity-available"]'))).getText()) === '3') return true;
+          }
+          return false;
+        },
+        5000,
+        'the new report is current',
+      );
+      await screenshot(driver, 'hospital-page');
+
+      // Correct the contact: a number that cannot be dialled is refused, the corrected one is kept as typed.
+      await (await find(driver, 'edit-hospital')).click();
+      await find(driver, 'hospital-form');
+      await typeInto(driver, 'field-contact-phone', '123');
+      await (await find(driver, 'save-hospital')).click();
+      await find(driver, 'hospital-form-error');
+      const phoneField = await driver.findElement(By.css('[id="contacts[0].phone"]'));
+      assert.equal(await phoneField.getAttribute('aria-invalid'), 'true');
+      await screenshot(driver, 'hospital-form-error');
+      await typeInto(driver, 'field-contact-phone', '０４５（２２２）３３３３');
+      await (await find(driver, 'save-hospital')).click();
+      await driver.wait(
+        async () => {
+          const phones = await findAll(driver, 'contact-phone');
+          return phones.length > 0 && (await phones[0].getText()) === '０４５（２２２）３３３３';
+        },
+        5000,
+        'shown as entered',
+      );
+      assert.match(tenin(dataDir, '--json', 'hospitals', 'show', '1410110009'), /"phone_digits": "0452223333"/);
+
+      // The sheet: the core's A4 page in a frame, and a CSV saved where the nurse can find it.
+      await (await find(driver, 'nav-hospitals')).click();
+      await (await find(driver, 'open-sheet')).click();
+      const frame = await find(driver, 'sheet-frame');
+      await driver.switchTo().frame(frame);
+      const sheetText = await driver.wait(async () => {
+        const text = await driver.executeScript('return document.body ? document.body.innerText : ""');
+        return text.includes('受入医療機関一覧') ? text : null;
+      }, 5000);
+      assert.ok(sheetText.includes('TEL ０４５（２２２）３３３３'), 'the corrected contact is on the sheet');
+      await driver.switchTo().defaultContent();
+      await screenshot(driver, 'directory-sheet');
+      await (await find(driver, 'sheet-csv-cp932')).click();
+      const saved = await (await find(driver, 'sheet-saved')).getText();
+      const csvPath = saved.slice(saved.indexOf(exportDir));
+      assert.ok(existsSync(csvPath), `CSV saved: ${saved}`);
+      const csv = new TextDecoder('shift_jis').decode(readFileSync(csvPath));
+      assert.ok(csv.startsWith('二次医療圏,医療機関コード') && csv.includes('桜総合病院'), csv.slice(0, 200));
+    } finally {
+      await quit(driver);
+    }
   });
 });
 
