@@ -24,11 +24,14 @@ pub enum HospitalsCommand {
         /// A medical region id of the plan in force.
         #[arg(long)]
         region: Option<String>,
-        #[arg(long, value_enum)]
-        role: Option<RoleArg>,
-        /// Accepts patients who need this (e.g. `oxygen`, `dialysis-hd`, `tracheostomy`).
-        #[arg(long, value_enum)]
-        capability: Option<CapabilityArg>,
+        /// `referring`, `receiving`, `priority` or `cooperating`.
+        #[arg(long, value_parser = core_term::<HospitalRole>)]
+        role: Option<HospitalRole>,
+        /// Accepts patients who need this: `oxygen`, `dialysis_hd`, `dialysis_pd`, `tube_feeding_ng`,
+        /// `tube_feeding_peg`, `tracheostomy`, `frequent_suctioning`, `central_line`, `dementia_bpsd`,
+        /// `psychiatric`, `isolation_mrsa`, `full_assist`, `bariatric`.
+        #[arg(long, value_parser = core_term::<Capability>)]
+        capability: Option<Capability>,
         /// Has a free bed of this bed type (a bed-type id of the region pack).
         #[arg(long, value_name = "BED_TYPE")]
         free_beds: Option<String>,
@@ -68,31 +71,6 @@ pub enum HospitalsCommand {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
-pub enum RoleArg {
-    Referring,
-    Receiving,
-    Priority,
-    Cooperating,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum CapabilityArg {
-    Oxygen,
-    DialysisHd,
-    DialysisPd,
-    TubeFeedingNg,
-    TubeFeedingPeg,
-    Tracheostomy,
-    FrequentSuctioning,
-    CentralLine,
-    DementiaBpsd,
-    Psychiatric,
-    IsolationMrsa,
-    FullAssist,
-    Bariatric,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
 pub enum SheetFormat {
     Html,
     Csv,
@@ -104,35 +82,10 @@ pub enum EncodingArg {
     Cp932,
 }
 
-impl From<RoleArg> for HospitalRole {
-    fn from(role: RoleArg) -> Self {
-        match role {
-            RoleArg::Referring => HospitalRole::Referring,
-            RoleArg::Receiving => HospitalRole::Receiving,
-            RoleArg::Priority => HospitalRole::Priority,
-            RoleArg::Cooperating => HospitalRole::Cooperating,
-        }
-    }
-}
-
-impl From<CapabilityArg> for Capability {
-    fn from(c: CapabilityArg) -> Self {
-        match c {
-            CapabilityArg::Oxygen => Capability::Oxygen,
-            CapabilityArg::DialysisHd => Capability::DialysisHd,
-            CapabilityArg::DialysisPd => Capability::DialysisPd,
-            CapabilityArg::TubeFeedingNg => Capability::TubeFeedingNg,
-            CapabilityArg::TubeFeedingPeg => Capability::TubeFeedingPeg,
-            CapabilityArg::Tracheostomy => Capability::Tracheostomy,
-            CapabilityArg::FrequentSuctioning => Capability::FrequentSuctioning,
-            CapabilityArg::CentralLine => Capability::CentralLine,
-            CapabilityArg::DementiaBpsd => Capability::DementiaBpsd,
-            CapabilityArg::Psychiatric => Capability::Psychiatric,
-            CapabilityArg::IsolationMrsa => Capability::IsolationMrsa,
-            CapabilityArg::FullAssist => Capability::FullAssist,
-            CapabilityArg::Bariatric => Capability::Bariatric,
-        }
-    }
+/// Reads a command-line word as the core's own enum (its serde name), so the CLI cannot drift
+/// from the vocabulary the app and files use.
+fn core_term<T: serde::de::DeserializeOwned>(word: &str) -> Result<T, String> {
+    serde_json::from_value(serde_json::Value::String(word.replace('-', "_"))).map_err(|e| e.to_string())
 }
 
 fn read_input(file: &Path) -> Result<String, Failure> {
@@ -153,8 +106,8 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
                 query: query.clone().unwrap_or_default(),
                 jurisdiction_id: jurisdiction.clone(),
                 region_id: region.clone(),
-                role: role.map(Into::into),
-                capability: capability.map(Into::into),
+                role: *role,
+                capability: *capability,
                 free_bed_type: free_beds.clone(),
                 beyond_criteria_only: *beyond_criteria,
                 include_inactive: *all,

@@ -175,14 +175,12 @@ impl Desk {
         let offset = self.offset()?;
         let now = Utc::now();
         let mut problems = Problems::default();
+        if reports.is_empty() {
+            problems.add("bed_type", crate::error::Problem::Required);
+        }
         let checked: Vec<_> =
             reports.iter().enumerate().map(|(i, r)| r.checked(&format!("[{i}]"), offset, now, &mut problems)).collect();
         problems.into_result()?;
-        if checked.is_empty() {
-            let mut problems = Problems::default();
-            problems.add("bed_type", crate::error::Problem::Required);
-            problems.into_result()?;
-        }
         let user_id = self.user.id.clone();
         self.store.write(|tx| capacity_store::insert(tx, &user_id, hospital_id, &checked, |i| format!("[{i}].")))?;
         self.hospital_record(hospital_id)
@@ -213,7 +211,10 @@ impl Desk {
     /// The directory sheet of the active receiving hospitals, by region of the plan in force.
     pub fn directory_sheet(&self) -> Result<DirectorySheet> {
         let hospitals = self.hospitals(&HospitalFilter::default())?;
-        let regions = self.directory_choices()?.regions;
+        let regions = match self.plan_today()? {
+            Some(plan) => reference::regions_of_plan(self.store.read(), &plan)?,
+            None => Vec::new(),
+        };
         Ok(directory_sheet::build(hospitals, &regions, Utc::now(), self.offset()?, self.stale_after_hours()?))
     }
 

@@ -28,10 +28,15 @@ const SUMMARY_SELECT: &str = "
          AND mr.region_id IN (SELECT id FROM medical_regions WHERE plan_id = :plan)
     LEFT JOIN medical_regions r ON r.id = mr.region_id";
 
+/// The requirements column (JSON) at `index` of `row`.
+fn requirements_at(row: &Row, index: usize) -> rusqlite::Result<AcceptanceRequirements> {
+    let json: String = row.get(index)?;
+    serde_json::from_str(&json)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into()))
+}
+
 fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
-    let requirements: String = row.get(19)?;
-    let requirements: AcceptanceRequirements = serde_json::from_str(&requirements)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(19, rusqlite::types::Type::Text, e.into()))?;
+    let requirements = requirements_at(row, 19)?;
     Ok(HospitalSummary {
         id: row.get(0)?,
         code: row.get(1)?,
@@ -241,7 +246,6 @@ pub fn stored_input(conn: &Connection, id: &str) -> Result<NewHospital> {
          FROM hospitals WHERE id = ?1",
             [id],
             |row| {
-                let requirements: String = row.get(13)?;
                 Ok(NewHospital {
                     code: row.get(0)?,
                     name: row.get(1)?,
@@ -257,9 +261,7 @@ pub fn stored_input(conn: &Connection, id: &str) -> Result<NewHospital> {
                     is_cooperating: row.get(11)?,
                     active: row.get(12)?,
                     contacts: Vec::new(),
-                    requirements: serde_json::from_str(&requirements).map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(13, rusqlite::types::Type::Text, e.into())
-                    })?,
+                    requirements: requirements_at(row, 13)?,
                 })
             },
         )
