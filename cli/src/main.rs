@@ -3,6 +3,7 @@
 //! the app's UI receives, and errors as `{code, message, problems}`.
 
 mod hospitals;
+mod matching;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -45,6 +46,17 @@ enum Command {
     /// The hospital directory.
     #[command(subcommand)]
     Hospitals(HospitalsCommand),
+    /// The matching engine: candidates for one request (id or reference number), best first, with
+    /// score parts and why every other hospital is out; or, with --batch, a suggestion placing the
+    /// most patients awaiting placement.
+    Match {
+        request: Option<String>,
+        #[arg(long)]
+        batch: bool,
+        /// In text output, also list the excluded hospitals with their reasons (JSON always has them).
+        #[arg(long)]
+        excluded: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -252,6 +264,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
+        Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
     }
 }
 

@@ -48,7 +48,7 @@ pub struct CheckedCapacityReport {
 }
 
 /// A stored report, as the directory and the hospital page show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CapacityReport {
     pub id: String,

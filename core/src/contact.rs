@@ -31,7 +31,7 @@ pub struct ContactInput {
 }
 
 /// A stored contact: what was written, and the phone and FAX digits it was checked by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Contact {
     #[serde(flatten)]

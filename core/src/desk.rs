@@ -27,6 +27,7 @@ use crate::store::{
 };
 
 mod directory;
+mod matching;
 
 pub use directory::{DeskSettings, DirectoryChoices};
 

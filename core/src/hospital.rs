@@ -10,7 +10,7 @@ use crate::requirements::{AcceptanceRequirements, BeyondCriteria, Capability};
 use crate::text::{char_len, fold_width, strip_controls, to_hiragana};
 
 /// A hospital as the directory shows it: its record, contacts, current capacity and requirements.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HospitalSummary {
     pub id: String,

@@ -19,6 +19,7 @@ pub mod hospital;
 pub mod ids;
 pub mod inquiry;
 pub mod json_input;
+pub mod matching;
 pub mod placement_time;
 pub mod quality;
 pub mod reference;

@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::codes::is_valid_local_government_code;
 use crate::error::{Error, Result};
@@ -133,6 +133,38 @@ pub struct DeclineReason {
     /// A hospital's own rule beyond the national discharge criteria (独自ルール): counted apart.
     #[serde(default)]
     pub own_rule: bool,
+    /// When a decline for this reason stops ruling the hospital out for the same request.
+    #[serde(default)]
+    pub lapses: DeclineLapse,
+}
+
+/// When a hospital's decline stops holding for the request it was given for (the matching engine
+/// leaves a hospital out while its decline holds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineLapse {
+    /// Holds for the life of the request (e.g. care it cannot give).
+    #[default]
+    Never,
+    /// Holds until the hospital reports free beds of the bed type after the decline (満床).
+    OnFreeBeds,
+    /// Never rules the hospital out (e.g. no answer: call again).
+    AtOnce,
+}
+
+impl DeclineLapse {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclineLapse::Never => "never",
+            DeclineLapse::OnFreeBeds => "on_free_beds",
+            DeclineLapse::AtOnce => "at_once",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<DeclineLapse> {
+        [DeclineLapse::Never, DeclineLapse::OnFreeBeds, DeclineLapse::AtOnce].into_iter().find(|l| l.as_str() == name)
+    }
 }
 
 impl RegionPack {

@@ -15,13 +15,14 @@ use crate::request_status::RequestStatus;
 use crate::text::{char_len, fold_width, strip_controls};
 use crate::wareki::{Era, parse_date};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PatientSex {
     Male,
     Female,
     Other,
+    #[default]
     Unknown,
 }
 
@@ -279,7 +280,7 @@ fn noted(normalized: &mut Vec<Normalized>, field: &str, original: &str, value: &
 }
 
 /// A request as the queue lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RequestSummary {
     pub id: String,
@@ -324,7 +325,7 @@ pub struct StatusChange {
 }
 
 /// Everything the detail page shows about one request.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct RequestDetail {
     pub summary: RequestSummary,

@@ -11,6 +11,7 @@ use crate::error::{Error, Problems, Result};
 use crate::export_file::{self, SavedExport};
 use crate::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
 use crate::json_input;
+use crate::matching::MatchWeights;
 use crate::reference::{MunicipalityInfo, Term};
 use crate::store::hospitals::View;
 use crate::store::{audit, capacity as capacity_store, hospitals, meta, reference};
@@ -32,10 +33,12 @@ pub struct DirectoryChoices {
 pub struct DeskSettings {
     /// Capacity older than this is shown as stale.
     pub capacity_stale_after_hours: u32,
+    /// The weights of the matching engine's soft preferences.
+    pub matching_weights: MatchWeights,
 }
 
 impl Desk {
-    fn stale_after_hours(&self) -> Result<u32> {
+    pub(super) fn stale_after_hours(&self) -> Result<u32> {
         let stored = meta::get(self.store.read(), meta::CAPACITY_STALE_AFTER_HOURS)?;
         Ok(stored.and_then(|h| h.parse().ok()).unwrap_or(DEFAULT_STALE_AFTER_HOURS))
     }
@@ -54,7 +57,10 @@ impl Desk {
     }
 
     pub fn settings(&self) -> Result<DeskSettings> {
-        Ok(DeskSettings { capacity_stale_after_hours: self.stale_after_hours()? })
+        Ok(DeskSettings {
+            capacity_stale_after_hours: self.stale_after_hours()?,
+            matching_weights: self.matching_weights()?,
+        })
     }
 
     /// Sets how old capacity may be before it is shown as stale (1 hour to 30 days), audited.
@@ -64,7 +70,7 @@ impl Desk {
         let user_id = self.user.id.clone();
         self.store.write(|tx| -> Result<()> {
             meta::set(tx, meta::CAPACITY_STALE_AFTER_HOURS, &hours.to_string())?;
-            let after = DeskSettings { capacity_stale_after_hours: hours };
+            let after = DeskSettings { capacity_stale_after_hours: hours, ..before.clone() };
             audit::record(
                 tx,
                 audit::Change {

@@ -5,8 +5,9 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
 use crate::error::{Error, FieldProblem, Problem, Result};
-use crate::ids::{new_id, to_rfc3339};
+use crate::ids::{new_id, parse_rfc3339, to_rfc3339};
 use crate::inquiry::{CheckedInquiry, Inquiry, InquiryChannel, InquiryOutcome};
+use crate::matching::AnswerRecord;
 use crate::request_status::RequestStatus;
 use crate::store::audit;
 
@@ -184,5 +185,29 @@ pub fn for_request(conn: &Connection, request_id: &str) -> rusqlite::Result<Vec<
          ORDER BY i.asked_at, i.id",
     )?;
     let rows = stmt.query_map([request_id], inquiry)?;
+    rows.collect()
+}
+
+/// Every inquiry with the bed type its request asked for: the history acceptance rates, answer
+/// speeds and recent load are computed from (`matching::directory`).
+pub fn answer_history(conn: &Connection) -> rusqlite::Result<Vec<AnswerRecord>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.hospital_id, r.bed_type_id, i.outcome, i.asked_at, i.answered_at
+         FROM inquiries i JOIN transfer_requests r ON r.id = i.request_id",
+    )?;
+    let time = |text: String, column: usize| {
+        parse_rfc3339(&text).map_err(|_| rusqlite::Error::InvalidColumnType(column, text, rusqlite::types::Type::Text))
+    };
+    let rows = stmt.query_map([], |row| {
+        let outcome: String = row.get(2)?;
+        Ok(AnswerRecord {
+            hospital_id: row.get(0)?,
+            bed_type: row.get(1)?,
+            outcome: InquiryOutcome::parse(&outcome)
+                .ok_or_else(|| rusqlite::Error::InvalidColumnType(2, outcome.clone(), rusqlite::types::Type::Text))?,
+            asked_at: time(row.get(3)?, 3)?,
+            answered_at: row.get::<_, Option<String>>(4)?.map(|t| time(t, 4)).transpose()?,
+        })
+    })?;
     rows.collect()
 }

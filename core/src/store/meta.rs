@@ -13,6 +13,8 @@ pub const UTC_OFFSET_MINUTES: &str = "utc_offset_minutes";
 pub const WELCOME_DISMISSED: &str = "welcome_dismissed";
 /// Hours after which reported capacity is shown as stale.
 pub const CAPACITY_STALE_AFTER_HOURS: &str = "capacity_stale_after_hours";
+/// The matching weights (JSON of `MatchWeights`); the defaults when absent.
+pub const MATCHING_WEIGHTS: &str = "matching_weights";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     conn.query_row("SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0)).optional()

@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_assignment.sql"),
     include_str!("migrations/0005_desk_today.sql"),
     include_str!("migrations/0006_directory.sql"),
+    include_str!("migrations/0007_matching.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::error::{Error, Result};
 use crate::reference::{MunicipalityInfo, RegionPackInfo, Term};
-use crate::region_pack::{JurisdictionKind, RegionPack};
+use crate::region_pack::{DeclineLapse, JurisdictionKind, RegionPack};
 use crate::store::meta;
 
 pub fn is_loaded(conn: &Connection) -> rusqlite::Result<bool> {
@@ -60,16 +60,22 @@ pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
             )?;
         }
     }
+    fn plain(t: &crate::region_pack::Term) -> (&str, &str, bool, DeclineLapse) {
+        (t.id.as_str(), t.name.as_str(), false, DeclineLapse::Never)
+    }
     let lists = [
-        ("bed_type", pack.bed_types.iter().map(|t| (t.id.as_str(), t.name.as_str(), false)).collect::<Vec<_>>()),
-        ("decline_reason", pack.decline_reasons.iter().map(|t| (t.id.as_str(), t.name.as_str(), t.own_rule)).collect()),
-        ("transport_mode", pack.transport_modes.iter().map(|t| (t.id.as_str(), t.name.as_str(), false)).collect()),
+        ("bed_type", pack.bed_types.iter().map(plain).collect::<Vec<_>>()),
+        (
+            "decline_reason",
+            pack.decline_reasons.iter().map(|t| (t.id.as_str(), t.name.as_str(), t.own_rule, t.lapses)).collect(),
+        ),
+        ("transport_mode", pack.transport_modes.iter().map(plain).collect()),
     ];
     for (list, terms) in lists {
-        for (i, (id, name, own_rule)) in terms.into_iter().enumerate().map(|(i, x)| (i as i64, x)) {
+        for (i, (id, name, own_rule, lapses)) in terms.into_iter().enumerate().map(|(i, x)| (i as i64, x)) {
             conn.execute(
-                "INSERT INTO vocabulary (list, id, name, own_rule, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![list, id, name, own_rule, i],
+                "INSERT INTO vocabulary (list, id, name, own_rule, lapses, sort_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![list, id, name, own_rule, lapses.as_str(), i],
             )?;
         }
     }
@@ -163,5 +169,42 @@ pub fn jurisdictions(conn: &Connection) -> rusqlite::Result<Vec<Term>> {
 pub fn terms(conn: &Connection, list: &str) -> rusqlite::Result<Vec<Term>> {
     let mut stmt = conn.prepare("SELECT id, name FROM vocabulary WHERE list = ?1 ORDER BY sort_order")?;
     let rows = stmt.query_map([list], |row| Ok(Term { id: row.get(0)?, name: row.get(1)? }))?;
+    rows.collect()
+}
+
+/// A decline reason with what the matching engine needs to know about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclineReasonRule {
+    pub id: String,
+    pub name: String,
+    pub own_rule: bool,
+    pub lapses: DeclineLapse,
+}
+
+/// The decline reasons with their own-rule flag and when they lapse, in the pack's order.
+pub fn decline_reason_rules(conn: &Connection) -> rusqlite::Result<Vec<DeclineReasonRule>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, name, own_rule, lapses FROM vocabulary WHERE list = 'decline_reason' ORDER BY sort_order",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        let lapses: String = row.get(3)?;
+        Ok(DeclineReasonRule {
+            id: row.get(0)?,
+            name: row.get(1)?,
+            own_rule: row.get(2)?,
+            lapses: DeclineLapse::parse(&lapses).unwrap_or_default(),
+        })
+    })?;
+    rows.collect()
+}
+
+/// Municipality code → its medical region under `plan_id` (municipalities the plan splits by ward
+/// have none).
+pub fn municipality_regions(conn: &Connection, plan_id: &str) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT mr.municipality_code, mr.region_id FROM municipality_regions mr
+         JOIN medical_regions r ON r.id = mr.region_id WHERE r.plan_id = ?1",
+    )?;
+    let rows = stmt.query_map([plan_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }

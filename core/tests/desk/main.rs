@@ -7,6 +7,7 @@ mod directory;
 mod duplicates;
 mod hostile;
 mod inquiries;
+mod matching;
 mod migrations;
 mod open;
 mod placement_time;

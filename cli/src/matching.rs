@@ -1,0 +1,99 @@
+//! `tenin match …`: the matching engine from the command line, so its answers can be checked and
+//! scripted outside the app.
+
+use tenin_core::matching::{BatchOutcome, BatchSuggestion, MatchReport};
+
+use crate::{Cli, Failure, open, print_json};
+
+/// `tenin match REQUEST` or `tenin match --batch`.
+pub fn run(cli: &Cli, request: Option<&str>, batch: bool, excluded: bool) -> Result<(), Failure> {
+    let desk = open(cli, None)?;
+    match (request, batch) {
+        (None, true) => {
+            let suggestion = desk.match_batch()?;
+            if cli.json { print_json(&suggestion) } else { print_batch(&suggestion) }
+        }
+        (Some(request), false) => {
+            // The reference number said on the phone works as well as the id.
+            let id =
+                desk.requests()?.into_iter().find(|r| r.ref_no == request).map_or_else(|| request.to_owned(), |r| r.id);
+            let report = desk.match_request(&id)?;
+            if cli.json { print_json(&report) } else { print_report(&report, excluded) }
+        }
+        _ => Err(Failure::Usage("依頼ID（または受付番号）か --batch のどちらか一方を指定してください".into())),
+    }
+}
+
+fn print_report(report: &MatchReport, excluded: bool) -> Result<(), Failure> {
+    if !report.blockers.is_empty() {
+        println!("{}: まだマッチングできません。次を確認・入力してください:", report.ref_no);
+        for b in &report.blockers {
+            println!("  - {}", b.message);
+        }
+        return Ok(());
+    }
+    println!(
+        "{}  病床種別: {}  候補 {} 件・除外 {} 件",
+        report.ref_no,
+        report.bed_type_name.as_deref().unwrap_or("—"),
+        report.candidates.len(),
+        report.excluded.len()
+    );
+    for c in &report.candidates {
+        let beds = match c.beds.available {
+            Some(n) if c.beds.stale => format!("空床 {n}（古い報告）"),
+            Some(n) => format!("空床 {n}"),
+            None => "空床 未報告".to_owned(),
+        };
+        println!("{:>3}. {:>6.2}  {} ({})  {}  {}", c.rank, c.score, c.name, c.code, c.municipality_name, beds);
+        let parts: Vec<String> = c.parts.iter().map(|p| format!("{} +{:.2}", p.basis.japanese(), p.points)).collect();
+        println!("       {}", parts.join(" | "));
+        let mut notes: Vec<String> = c.marks.iter().map(|m| m.japanese()).collect();
+        notes.extend(c.beyond_criteria.iter().map(|b| format!("独自ルール: {}", b.japanese())));
+        if !notes.is_empty() {
+            println!("       ※ {}", notes.join(" / "));
+        }
+    }
+    if excluded {
+        println!("除外:");
+        for x in &report.excluded {
+            let reasons: Vec<String> = x.reasons.iter().map(|r| r.japanese()).collect();
+            println!("  {} ({}): {}", x.name, x.code, reasons.join("、"));
+        }
+    } else if !report.excluded.is_empty() {
+        println!("（除外された {} 件の理由は --excluded で表示）", report.excluded.len());
+    }
+    Ok(())
+}
+
+fn print_batch(s: &BatchSuggestion) -> Result<(), Failure> {
+    let placed = s.rows.iter().filter(|r| matches!(r.suggestion, BatchOutcome::Placed { .. })).count();
+    println!(
+        "一括提案: 対象 {} 件中 {} 件に受入先を提案（空床 {} 床、合計スコア {:.2}）",
+        s.requests_considered, placed, s.beds_offered, s.total_score
+    );
+    for row in &s.rows {
+        let outcome = match &row.suggestion {
+            BatchOutcome::Placed { hospital_name, hospital_code, score, capacity_stale, options, .. } => {
+                let stale = if *capacity_stale { "（空床報告が古い）" } else { "" };
+                format!("→ {hospital_name} ({hospital_code})  {score:.2}  候補{options}件{stale}")
+            }
+            BatchOutcome::NoCandidate => {
+                "提案なし: 受け入れられる医療機関がありません（依頼の候補画面で理由を確認）".to_owned()
+            }
+            BatchOutcome::NoBedsKnown { candidates } => {
+                format!("提案なし: 受入可能な{candidates}件は空床未報告（電話で確認）")
+            }
+            BatchOutcome::BedsTaken { options } => format!("提案なし: 候補{options}件の空床は他の依頼に割当"),
+        };
+        println!(
+            "  {}  {} {}歳  {}  {}",
+            row.ref_no, row.patient_initials, row.patient_age, row.bed_type_name, outcome
+        );
+    }
+    for b in &s.blocked {
+        let what: Vec<&str> = b.blockers.iter().map(|x| x.message.as_str()).collect();
+        println!("  {}  マッチング不可: {}", b.ref_no, what.join("、"));
+    }
+    Ok(())
+}

@@ -1,0 +1,106 @@
+//! The matching part of [`Desk`]: feeds the engine (`crate::matching`) a snapshot of the store and
+//! keeps its weights as a desk setting.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+
+use super::Desk;
+use crate::error::{Error, Result};
+use crate::hospital::HospitalFilter;
+use crate::matching::batch::{self, BatchBlocked, BatchSuggestion};
+use crate::matching::request::awaits_placement;
+use crate::matching::{DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, explain, rank, report};
+use crate::store::hospitals::{self, View};
+use crate::store::{audit, inquiries, meta, reference, requests};
+
+impl Desk {
+    pub fn matching_weights(&self) -> Result<MatchWeights> {
+        let stored = meta::get(self.store.read(), meta::MATCHING_WEIGHTS)?;
+        Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+    }
+
+    /// Changes the weights of the soft preferences (each 0–100, at least one above 0), audited.
+    pub fn set_matching_weights(&mut self, weights: &MatchWeights) -> Result<MatchWeights> {
+        let weights = weights.checked()?;
+        let before = self.matching_weights()?;
+        let user_id = self.user.id.clone();
+        let json = serde_json::to_string(&weights).map_err(|e| Error::ReferenceData(e.to_string()))?;
+        self.store.write(|tx| -> Result<()> {
+            meta::set(tx, meta::MATCHING_WEIGHTS, &json)?;
+            audit::record(
+                tx,
+                audit::Change {
+                    user_id: &user_id,
+                    action: audit::Action::Update,
+                    entity: "desk_settings",
+                    entity_id: "matching_weights",
+                    before: Some(&before),
+                    after: Some(&weights),
+                },
+            )
+        })?;
+        self.matching_weights()
+    }
+
+    /// A snapshot of everything the engine reads: every hospital (inactive ones too, so they are
+    /// listed as excluded), the answer history, the vocabularies and the weights.
+    pub fn match_directory(&self) -> Result<MatchDirectory> {
+        let plan = self.plan_today()?;
+        let now = Utc::now();
+        let stale_after_hours = self.stale_after_hours()?;
+        let conn = self.store.read();
+        let view = View { plan_id: plan.as_deref(), now, stale_after_hours };
+        let all = HospitalFilter { include_inactive: true, ..Default::default() };
+        let input = DirectoryInput {
+            hospitals: hospitals::list(conn, view, &all)?,
+            bed_types: reference::terms(conn, "bed_type")?,
+            regions: match &plan {
+                Some(plan) => reference::regions_of_plan(conn, plan)?,
+                None => Vec::new(),
+            },
+            municipality_regions: match &plan {
+                Some(plan) => reference::municipality_regions(conn, plan)?.into_iter().collect(),
+                None => HashMap::new(),
+            },
+            decline_reasons: reference::decline_reason_rules(conn)?,
+            history: inquiries::answer_history(conn)?,
+            weights: self.matching_weights()?,
+            now,
+            today: self.today()?,
+        };
+        Ok(MatchDirectory::new(input, stale_after_hours))
+    }
+
+    /// The candidates for one request, best first, and every other hospital with why it is out —
+    /// or, if the request lacks what matching needs, what to fill in first.
+    pub fn match_request(&self, id: &str) -> Result<MatchReport> {
+        let detail = self.request(id)?;
+        let dir = self.match_directory()?;
+        Ok(match MatchRequest::compile(&detail, &dir) {
+            Ok(request) => explain(&request, &dir, &rank(&request, &dir)),
+            Err(blockers) => report::blocked(&detail.summary.id, &detail.summary.ref_no, blockers, &dir),
+        })
+    }
+
+    /// The batch suggestion over every request awaiting placement.
+    pub fn match_batch(&self) -> Result<BatchSuggestion> {
+        let dir = self.match_directory()?;
+        let mut compiled = Vec::new();
+        let mut blocked = Vec::new();
+        for summary in requests::list(self.store.read())? {
+            if !awaits_placement(summary.status) {
+                continue;
+            }
+            let detail = self.request(&summary.id)?;
+            match MatchRequest::compile(&detail, &dir) {
+                Ok(request) => compiled.push(request),
+                Err(blockers) => {
+                    blocked.push(BatchBlocked { request_id: summary.id, ref_no: summary.ref_no, blockers })
+                }
+            }
+        }
+        let plan = batch::plan(&compiled, &dir);
+        Ok(batch::suggestion(&compiled, &dir, &plan, blocked))
+    }
+}

@@ -1,0 +1,178 @@
+//! The matching engine through the desk, on a real SQLite file: inquiries logged through the desk
+//! change who is a candidate, capacity reports lift a "full" decline, weights are a desk setting,
+//! and the batch respects the stored free beds.
+
+use std::collections::HashMap;
+
+use tenin_core::Desk;
+use tenin_core::capacity::CapacityReportInput;
+use tenin_core::care::{Adl, CareNeedsInput};
+use tenin_core::error::Problem;
+use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
+use tenin_core::matching::report::{CandidateMark, ExclusionReason, ScoreBasis};
+use tenin_core::matching::{BatchOutcome, MatchReport, MatchWeights};
+use tenin_core::request::NewRequestInput;
+use tenin_core::request_status::RequestStatus;
+use tenin_core::{Error, hospital::HospitalFilter};
+
+use crate::{demo_desk, valid_input};
+
+/// A coordinating request for a partly dependent patient needing a community-care bed.
+fn matchable(desk: &mut Desk) -> String {
+    let input = NewRequestInput {
+        bed_type_id: "community_care".into(),
+        care: CareNeedsInput { adl: Adl::PartialAssist, ..Default::default() },
+        ..valid_input(desk)
+    };
+    let id = desk.create_request(&input, true).expect("create").summary.id;
+    desk.transition(&id, RequestStatus::Checking, None, "").expect("checking");
+    desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
+    id
+}
+
+fn decline(desk: &mut Desk, request_id: &str, hospital_id: &str, reason: &str) {
+    desk.log_inquiry(&NewInquiryInput {
+        request_id: request_id.into(),
+        hospital_id: hospital_id.into(),
+        contact: "地域連携室".into(),
+        channel: InquiryChannel::Phone,
+        outcome: InquiryOutcome::Declined,
+        decline_reason: Some(reason.into()),
+        note: String::new(),
+        call_back_at: String::new(),
+    })
+    .expect("logged");
+}
+
+fn candidate_ids(report: &MatchReport) -> Vec<String> {
+    report.candidates.iter().map(|c| c.hospital_id.clone()).collect()
+}
+
+fn exclusion<'a>(report: &'a MatchReport, hospital_id: &str) -> Option<&'a [ExclusionReason]> {
+    report.excluded.iter().find(|x| x.hospital_id == hospital_id).map(|x| x.reasons.as_slice())
+}
+
+#[test]
+fn every_hospital_is_a_candidate_or_excluded_with_reasons() {
+    let (_dir, mut desk) = demo_desk();
+    let id = matchable(&mut desk);
+    let report = desk.match_request(&id).expect("match");
+    let all = desk.hospitals(&HospitalFilter { include_inactive: true, ..Default::default() }).expect("all");
+    assert!(report.blockers.is_empty());
+    assert_eq!(report.candidates.len() + report.excluded.len(), all.len());
+    assert!(!report.candidates.is_empty(), "the demo has hospitals for a simple patient");
+    assert!(report.excluded.iter().all(|x| !x.reasons.is_empty()));
+    let referrer = desk.request(&id).expect("detail").summary.referring_hospital_id;
+    let reasons = exclusion(&report, &referrer).expect("the referring hospital is out");
+    assert!(reasons.contains(&ExclusionReason::ReferringHospital));
+    let ranks: Vec<u32> = report.candidates.iter().map(|c| c.rank).collect();
+    assert_eq!(ranks, (1..=report.candidates.len() as u32).collect::<Vec<_>>());
+    assert_eq!(desk.match_request(&id).expect("again").candidates, report.candidates, "deterministic");
+}
+
+#[test]
+fn declines_hold_or_lapse_by_their_reason() {
+    let (_dir, mut desk) = demo_desk();
+    let id = matchable(&mut desk);
+    let first = desk.match_request(&id).expect("match");
+    let [a, b, c] = [0, 1, 2].map(|i| first.candidates[i].hospital_id.clone());
+
+    decline(&mut desk, &id, &a, "care_not_possible");
+    decline(&mut desk, &id, &b, "full");
+    decline(&mut desk, &id, &c, "no_answer");
+    let after = desk.match_request(&id).expect("match");
+    let declined = |reasons: Option<&[ExclusionReason]>| {
+        reasons.is_some_and(|r| r.iter().any(|x| matches!(x, ExclusionReason::Declined { .. })))
+    };
+    assert!(declined(exclusion(&after, &a)), "care it cannot give: holds");
+    assert!(declined(exclusion(&after, &b)), "full: holds until free beds are reported");
+    let c_entry = after.candidates.iter().find(|x| x.hospital_id == c).expect("no answer does not rule out");
+    assert!(
+        matches!(&c_entry.marks[..], [.., CandidateMark::DeclineLapsed { reason_name }] if reason_name == "回答なし")
+    );
+
+    // Free beds reported after the decline lift "full".
+    desk.report_capacity(
+        &b,
+        &[CapacityReportInput { bed_type: "community_care".into(), available: 2, ..Default::default() }],
+    )
+    .expect("report");
+    let lifted = desk.match_request(&id).expect("match");
+    assert!(candidate_ids(&lifted).contains(&b), "back on the list after reporting free beds");
+    assert!(declined(exclusion(&lifted, &a)), "the other decline still holds");
+}
+
+#[test]
+fn a_request_lacking_bed_type_and_adl_says_what_to_fill_in() {
+    let (_dir, mut desk) = demo_desk();
+    let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
+    let report = desk.match_request(&id).expect("a report, not an error");
+    let fields: Vec<&str> = report.blockers.iter().map(|b| b.field.as_str()).collect();
+    assert_eq!(fields, ["bed_type_id", "care.adl"]);
+    assert!(report.candidates.is_empty() && report.excluded.is_empty(), "no judgement was made");
+}
+
+#[test]
+fn weights_are_a_checked_audited_setting_that_changes_the_order() {
+    let (_dir, mut desk) = demo_desk();
+    let id = matchable(&mut desk);
+    assert_eq!(desk.matching_weights().expect("weights"), MatchWeights::default());
+    let only_distance = MatchWeights {
+        distance: 100,
+        family_area: 0,
+        acceptance: 0,
+        answer_speed: 0,
+        load: 0,
+        freshness: 0,
+        distance_half_km: 10,
+    };
+    desk.set_matching_weights(&only_distance).expect("set");
+    assert_eq!(desk.settings().expect("settings").matching_weights, only_distance);
+    let report = desk.match_request(&id).expect("match");
+    let km: Vec<f64> = report
+        .candidates
+        .iter()
+        .map(|c| match c.parts[0].basis {
+            ScoreBasis::Distance { km, .. } => km,
+            ref other => panic!("distance comes first, got {other:?}"),
+        })
+        .collect();
+    assert!(km.windows(2).all(|w| w[0] <= w[1] + 0.1), "nearest first when only distance counts: {km:?}");
+    assert_eq!(desk.audit_of("desk_settings", "matching_weights").expect("audit").len(), 1);
+
+    let refused = desk.set_matching_weights(&MatchWeights { load: 500, ..only_distance }).expect_err("refused");
+    let Error::Validation(problems) = refused else { panic!("validation") };
+    assert_eq!((problems[0].field.as_str(), &problems[0].problem), ("load", &Problem::OutOfRange { min: 0, max: 100 }));
+    assert_eq!(desk.matching_weights().expect("weights"), only_distance, "nothing saved");
+}
+
+#[test]
+fn the_batch_respects_stored_free_beds() {
+    let (_dir, mut desk) = demo_desk();
+    for _ in 0..6 {
+        matchable(&mut desk);
+    }
+    let suggestion = desk.match_batch().expect("batch");
+    let placed: Vec<(&str, &str)> = suggestion
+        .rows
+        .iter()
+        .filter_map(|row| match &row.suggestion {
+            BatchOutcome::Placed { hospital_id, .. } => Some((hospital_id.as_str(), row.request_id.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert!(placed.len() >= 6, "the demo has beds for six simple patients and more: {}", placed.len());
+    let mut used: HashMap<(&str, String), u32> = HashMap::new();
+    for (hospital_id, request_id) in &placed {
+        let bed_type = desk.request(request_id).expect("detail").bed_type_id.expect("bed type");
+        *used.entry((hospital_id, bed_type)).or_default() += 1;
+    }
+    let hospitals = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    for ((hospital_id, bed_type), n) in used {
+        let h = hospitals.iter().find(|h| h.id == hospital_id).expect("hospital");
+        let free = h.capacity.iter().find(|c| c.bed_type == bed_type).map_or(0, |c| c.available);
+        assert!(n <= free, "{} got {n} patients for {free} free {bed_type} beds", h.name);
+    }
+    let blocked: Vec<&str> = suggestion.blocked.iter().map(|b| b.ref_no.as_str()).collect();
+    assert!(!blocked.is_empty(), "demo requests lacking a bed type are listed as blocked, not dropped");
+}
