@@ -16,7 +16,7 @@ use super::constraints::check;
 use super::directory::MatchDirectory;
 use super::rank::Ranked;
 use super::request::{MatchBlocker, MatchRequest};
-use super::score::points;
+use super::score::total;
 use crate::ids::to_rfc3339;
 
 /// Where the engine placed each request, by index.
@@ -75,21 +75,17 @@ fn groups(dir: &MatchDirectory) -> Groups {
 }
 
 /// Each request's feasible edges (group, gain), best first.
-fn edges(requests: &[MatchRequest], dir: &MatchDirectory, groups: &Groups) -> Vec<Vec<(Edge, [u16; 6])>> {
+fn edges(requests: &[MatchRequest], dir: &MatchDirectory, groups: &Groups) -> Vec<Vec<Edge>> {
     requests
         .iter()
         .map(|request| {
-            let mut list: Vec<(Edge, [u16; 6])> = groups.by_bed_type[request.bed_type]
+            let mut list: Vec<Edge> = groups.by_bed_type[request.bed_type]
                 .iter()
                 .filter(|(h, _)| check(request, dir, *h).is_empty())
-                .map(|&(h, group)| {
-                    let points = points(request, dir, h);
-                    let gain = points.iter().map(|p| u32::from(*p)).sum();
-                    (Edge { group, gain }, points)
-                })
+                .map(|&(h, group)| Edge { group, gain: total(request, dir, h) })
                 .collect();
             // Directory order within equal gains, as on the request's own list.
-            list.sort_by_key(|(e, _)| std::cmp::Reverse(e.gain));
+            list.sort_by_key(|e| std::cmp::Reverse(e.gain));
             list
         })
         .collect()
@@ -109,12 +105,12 @@ pub fn plan(requests: &[MatchRequest], dir: &MatchDirectory) -> BatchPlan {
         .map(|(list, request)| {
             let mut beds = 0u32;
             list.iter()
-                .take_while(|(e, _)| {
+                .take_while(|e| {
                     let more = beds < wanting[request.bed_type];
                     beds += groups.capacity[e.group as usize];
                     more
                 })
-                .map(|(e, _)| *e)
+                .copied()
                 .collect()
         })
         .collect();
@@ -125,10 +121,10 @@ pub fn plan(requests: &[MatchRequest], dir: &MatchDirectory) -> BatchPlan {
         .zip(requests)
         .map(|((group, list), request)| match group {
             Some(g) => {
-                let (edge, points) = list.iter().find(|(e, _)| e.group == *g).copied().unwrap_or_default();
+                let edge = list.iter().find(|e| e.group == *g).copied().unwrap_or_default();
                 let hospital = groups.hospital[*g as usize];
                 PlanOutcome::Placed {
-                    ranked: Ranked { hospital, points, total: edge.gain },
+                    ranked: Ranked { hospital: hospital as u32, total: edge.gain },
                     stale: dir.beds(hospital, request.bed_type).stale,
                     options: list.len() as u32,
                 }
@@ -148,9 +144,7 @@ pub fn plan(requests: &[MatchRequest], dir: &MatchDirectory) -> BatchPlan {
 /// How many a greedy pass (best edge first) places on the same input: the yardstick.
 pub fn greedy_placed(requests: &[MatchRequest], dir: &MatchDirectory) -> usize {
     let groups = groups(dir);
-    let rows: Vec<Vec<Edge>> =
-        edges(requests, dir, &groups).into_iter().map(|list| list.into_iter().map(|(e, _)| e).collect()).collect();
-    assignment::greedy(&rows, &groups.capacity).iter().flatten().count()
+    assignment::greedy(&edges(requests, dir, &groups), &groups.capacity).iter().flatten().count()
 }
 
 /// The board as the UI and `tenin match --batch` show it.
@@ -232,7 +226,7 @@ pub fn suggestion(
             suggestion: match outcome {
                 PlanOutcome::Placed { ranked, stale, options } => {
                     total += ranked.total;
-                    let h = dir.hospital(ranked.hospital);
+                    let h = dir.hospital(ranked.hospital as usize);
                     BatchOutcome::Placed {
                         hospital_id: h.id.clone(),
                         hospital_code: h.code.clone(),

@@ -41,6 +41,7 @@ impl Exclusions {
 }
 
 /// Every hard constraint `hospital` fails for `request` (empty: a candidate).
+#[inline]
 pub(crate) fn check(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> Exclusions {
     let p = &dir.profiles[hospital];
     let mut bits = uncovered(request.needs, p.provides);

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::care_set::CareSet;
+use super::score;
 use super::weights::MatchWeights;
 use crate::hospital::HospitalSummary;
 use crate::ids::parse_rfc3339;
@@ -97,6 +98,14 @@ pub struct MatchDirectory {
     /// `hospital * bed_types + bed_type`.
     pub(crate) beds: Vec<Beds>,
     pub(crate) answers: Vec<Answers>,
+    /// The score parts that depend only on the hospital and bed type, weighted (see `score`).
+    hospital_points: Vec<[u16; 4]>,
+    /// Their sums, for ranking.
+    hospital_totals: Vec<u16>,
+    /// Hundredths of a point per unit of each part (`score::scales`).
+    pub(crate) scales: [f64; score::PARTS],
+    /// 1 / the distance at which the distance part halves.
+    pub(crate) per_half_km: f64,
     pub(crate) bed_types: Vec<Term>,
     pub(crate) places: HashMap<String, u32>,
     pub(crate) municipality_regions: HashMap<String, String>,
@@ -193,7 +202,7 @@ impl MatchDirectory {
         for region in &regions {
             place(format!("r:{}", region.id));
         }
-        MatchDirectory {
+        let mut dir = MatchDirectory {
             summaries: hospitals,
             profiles,
             beds,
@@ -207,7 +216,15 @@ impl MatchDirectory {
             now,
             today,
             stale_after_minutes: stale_after_hours.saturating_mul(60),
-        }
+            hospital_points: Vec::new(),
+            hospital_totals: Vec::new(),
+            scales: score::scales(&weights),
+            per_half_km: 1.0 / f64::from(weights.distance_half_km.max(1)),
+        };
+        dir.hospital_points =
+            (0..dir.beds.len()).map(|i| score::hospital_points(&dir, i / n_beds, i % n_beds)).collect();
+        dir.hospital_totals = dir.hospital_points.iter().map(|p| p.iter().sum()).collect();
+        dir
     }
 
     pub fn len(&self) -> usize {
@@ -232,6 +249,14 @@ impl MatchDirectory {
 
     pub(crate) fn beds(&self, hospital: usize, bed_type: usize) -> Beds {
         self.beds[hospital * self.bed_types.len() + bed_type]
+    }
+
+    pub(crate) fn hospital_points(&self, hospital: usize, bed_type: usize) -> [u16; 4] {
+        self.hospital_points[hospital * self.bed_types.len() + bed_type]
+    }
+
+    pub(crate) fn hospital_total(&self, hospital: usize, bed_type: usize) -> u16 {
+        self.hospital_totals[hospital * self.bed_types.len() + bed_type]
     }
 
     pub(crate) fn answers(&self, hospital: usize, bed_type: usize) -> Answers {

@@ -5,15 +5,13 @@
 use super::constraints::{Exclusions, check};
 use super::directory::MatchDirectory;
 use super::request::MatchRequest;
-use super::score::{PARTS, points};
+use super::score::total;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Ranked {
     /// The hospital's index in the directory.
-    pub hospital: usize,
-    /// Hundredths of a point per part.
-    pub points: [u16; PARTS],
-    /// Hundredths of a point (0–10,000).
+    pub hospital: u32,
+    /// Hundredths of a point (0–10,000); the parts are worked out again for the explanation.
     pub total: u32,
 }
 
@@ -26,18 +24,35 @@ pub struct Ranking {
 }
 
 pub fn rank(request: &MatchRequest, dir: &MatchDirectory) -> Ranking {
-    let mut ranking = Ranking::default();
+    let mut scored = Vec::with_capacity(dir.len());
+    let mut excluded = Vec::with_capacity(dir.len());
     for hospital in 0..dir.len() {
         let failed = check(request, dir, hospital);
         if failed.is_empty() {
-            let points = points(request, dir, hospital);
-            let total = points.iter().map(|p| u32::from(*p)).sum();
-            ranking.candidates.push(Ranked { hospital, points, total });
+            scored.push(Ranked { hospital: hospital as u32, total: total(request, dir, hospital) });
         } else {
-            ranking.excluded.push((hospital, failed));
+            excluded.push((hospital, failed));
         }
     }
-    // Hospitals are in code order, so a stable sort on the score keeps code order within ties.
-    ranking.candidates.sort_by_key(|r| std::cmp::Reverse(r.total));
-    ranking
+    Ranking { candidates: best_first(scored), excluded }
+}
+
+/// Orders by score, highest first, keeping directory (code) order within equal scores. Scores are
+/// whole hundredths from 0 to 10,000, so a counting sort does it in one pass.
+fn best_first(scored: Vec<Ranked>) -> Vec<Ranked> {
+    const TOP: usize = 10_000;
+    let mut starts = vec![0u32; TOP + 2];
+    for r in &scored {
+        starts[TOP - (r.total as usize).min(TOP) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut ordered = vec![Ranked::default(); scored.len()];
+    for r in scored {
+        let bucket = TOP - (r.total as usize).min(TOP);
+        ordered[starts[bucket] as usize] = r;
+        starts[bucket] += 1;
+    }
+    ordered
 }

@@ -318,7 +318,8 @@ fn hundredths(points: u32) -> f64 {
 }
 
 fn candidate(request: &MatchRequest, dir: &MatchDirectory, ranked: &Ranked, index: usize) -> Candidate {
-    let h = ranked.hospital;
+    let h = ranked.hospital as usize;
+    let points = super::score::points(request, dir, h);
     let summary = dir.hospital(h);
     let profile = &dir.profiles[h];
     let beds = dir.beds(h, request.bed_type);
@@ -341,7 +342,7 @@ fn candidate(request: &MatchRequest, dir: &MatchDirectory, ranked: &Ranked, inde
             basis,
             weight: weights[i],
             value: (values[i] * 1000.0).round() / 1000.0,
-            points: hundredths(ranked.points[i].into()),
+            points: hundredths(points[i].into()),
         })
         .collect();
     let mut marks = Vec::new();

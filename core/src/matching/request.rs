@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::care_set::CareSet;
-use super::directory::{MatchDirectory, NOWHERE, tenths};
+use super::directory::{MatchDirectory, NOWHERE, Profile, tenths};
 use crate::ids::parse_rfc3339;
 use crate::inquiry::InquiryOutcome;
 use crate::region_pack::DeclineLapse;
@@ -51,6 +51,8 @@ pub struct MatchRequest {
     pub(crate) days_since_criteria_met: Option<i64>,
     pub(crate) bed_type: usize,
     pub(crate) referrer: Option<usize>,
+    /// Where the patient travels from: the referring hospital's place.
+    pub(crate) origin: Option<Profile>,
     pub(crate) preferred: Vec<u32>,
     pub(crate) home_region: u32,
     /// The last answer of each hospital asked, sorted by hospital.
@@ -144,6 +146,7 @@ impl MatchRequest {
             days_since_criteria_met: criteria_met.map(|d| (dir.today - d).num_days()),
             bed_type,
             referrer: dir.by_id.get(&detail.summary.referring_hospital_id).copied(),
+            origin: dir.by_id.get(&detail.summary.referring_hospital_id).map(|r| dir.profiles[*r]),
             preferred: detail.preferred_regions.iter().map(|r| dir.region_place(&r.id)).collect(),
             home_region,
             answered,

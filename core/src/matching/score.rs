@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::directory::{MatchDirectory, NOWHERE};
 use super::request::MatchRequest;
+use super::weights::MatchWeights;
 
 /// How the distance was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,8 +49,9 @@ const UNKNOWN_SPEED: f64 = 0.5;
 
 /// The distance from the referring hospital, in km, and how it was judged. Within a prefecture
 /// the equirectangular approximation is well under 1 % from the great-circle distance.
+#[inline]
 pub(crate) fn distance(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> (f64, Proximity) {
-    let Some(from) = request.referrer.map(|r| &dir.profiles[r]) else {
+    let Some(from) = &request.origin else {
         return (Proximity::Unknown.nominal_km(), Proximity::Unknown);
     };
     let to = &dir.profiles[hospital];
@@ -72,35 +74,71 @@ pub(crate) fn distance(request: &MatchRequest, dir: &MatchDirectory, hospital: u
 
 /// Each part's value, 0–1.
 pub(crate) fn values(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> [f64; PARTS] {
-    let p = &dir.profiles[hospital];
+    let [near, area] = request_values(request, dir, hospital);
+    let [acceptance, speed, load, freshness] = hospital_values(dir, hospital, request.bed_type);
+    [near, area, acceptance, speed, load, freshness]
+}
+
+/// The parts that depend on the request: distance and the family's areas.
+#[inline]
+fn request_values(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> [f64; 2] {
+    let region = dir.profiles[hospital].region;
     let (km, _) = distance(request, dir, hospital);
-    let near = (-km / f64::from(dir.weights.distance_half_km.max(1))).exp2();
+    let near = (-km * dir.per_half_km).exp2();
     let area = if !request.preferred.is_empty() {
-        f64::from(u8::from(request.preferred.contains(&p.region)))
+        f64::from(u8::from(request.preferred.contains(&region)))
     } else {
-        f64::from(u8::from(request.home_region != NOWHERE && request.home_region == p.region))
+        f64::from(u8::from(request.home_region != NOWHERE && request.home_region == region))
     };
-    let answers = dir.answers(hospital, request.bed_type);
+    [near, area]
+}
+
+/// The parts that depend only on the hospital and the bed type: acceptance rate, answer speed,
+/// load and freshness (computed once per directory).
+pub(crate) fn hospital_values(dir: &MatchDirectory, hospital: usize, bed_type: usize) -> [f64; 4] {
+    let answers = dir.answers(hospital, bed_type);
     let acceptance = f64::from(answers.accepted + 1) / f64::from(answers.accepted + answers.declined + 2);
     let speed = answers.median_minutes.map_or(UNKNOWN_SPEED, |m| (-f64::from(m) / ANSWER_HALF_MINUTES).exp2());
-    let load = 1.0 / (1.0 + f64::from(p.load));
-    let beds = dir.beds(hospital, request.bed_type);
+    let load = 1.0 / (1.0 + f64::from(dir.profiles[hospital].load));
+    let beds = dir.beds(hospital, bed_type);
     let freshness = match (beds.known, beds.stale) {
         (false, _) => 0.0,
         (true, true) => STALE_FRESHNESS,
         (true, false) => 1.0 - 0.5 * (f64::from(beds.age_minutes) / f64::from(dir.stale_after_minutes.max(1))).min(1.0),
     };
-    [near, area, acceptance, speed, load, freshness]
+    [acceptance, speed, load, freshness]
+}
+
+/// Hundredths of a point per unit of each part's value: the weights scaled so a perfect score is 100.
+pub(crate) fn scales(weights: &MatchWeights) -> [f64; PARTS] {
+    let parts = weights.parts();
+    let total = f64::from(parts.iter().sum::<u32>().max(1));
+    parts.map(|w| 10_000.0 * f64::from(w) / total)
+}
+
+/// A value weighted into hundredths of a point, rounded half up (values are never negative).
+fn weighted(scale: f64, value: f64) -> u16 {
+    (scale * value + 0.5) as u16
+}
+
+/// The hospital-only parts in hundredths of a point, for the directory to keep.
+pub(crate) fn hospital_points(dir: &MatchDirectory, hospital: usize, bed_type: usize) -> [u16; 4] {
+    let values = hospital_values(dir, hospital, bed_type);
+    std::array::from_fn(|i| weighted(dir.scales[i + 2], values[i]))
+}
+
+/// The score in hundredths of a point (0–10,000): the sum of [`points`], without building them.
+#[inline]
+pub(crate) fn total(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> u32 {
+    let [near, area] = request_values(request, dir, hospital);
+    u32::from(weighted(dir.scales[0], near))
+        + u32::from(weighted(dir.scales[1], area))
+        + u32::from(dir.hospital_total(hospital, request.bed_type))
 }
 
 /// The weighted parts in hundredths of a point; they add up to the score (at most 10,000).
 pub(crate) fn points(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> [u16; PARTS] {
-    let values = values(request, dir, hospital);
-    let weights = dir.weights.parts();
-    let total = f64::from(weights.iter().sum::<u32>().max(1));
-    let mut points = [0u16; PARTS];
-    for i in 0..PARTS {
-        points[i] = (10_000.0 * f64::from(weights[i]) * values[i] / total).round() as u16;
-    }
-    points
+    let [near, area] = request_values(request, dir, hospital);
+    let [acceptance, speed, load, freshness] = dir.hospital_points(hospital, request.bed_type);
+    [weighted(dir.scales[0], near), weighted(dir.scales[1], area), acceptance, speed, load, freshness]
 }

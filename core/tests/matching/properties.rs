@@ -313,7 +313,7 @@ proptest! {
         for (detail, outcome) in details.iter().zip(&plan.outcomes) {
             let PlanOutcome::Placed { ranked, .. } = outcome else { continue };
             placed += 1;
-            let h = dir.hospital(ranked.hospital);
+            let h = dir.hospital(ranked.hospital as usize);
             prop_assert_eq!(oracle(h, detail, today()), Vec::<&str>::new(), "placed where a rule forbids");
             let bed_type = detail.bed_type_id.clone().expect("bed type");
             *used.entry((h.id.clone(), bed_type)).or_default() += 1;
