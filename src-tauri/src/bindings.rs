@@ -41,6 +41,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::save_directory_sheet_csv,
             commands::desk_settings,
             commands::set_capacity_stale_after_hours,
+            commands::set_matching_weights,
+            commands::match_request,
+            commands::match_batch,
             commands::list_municipalities,
             commands::ui_ready,
         ])

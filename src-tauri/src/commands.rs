@@ -10,6 +10,7 @@ use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
 use tenin_core::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
 use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
+use tenin_core::matching::{BatchSuggestion, MatchReport, MatchWeights};
 use tenin_core::placement_time::PlacementTimes;
 use tenin_core::quality::ReferrerQuality;
 use tenin_core::reference::{MunicipalityInfo, Term};
@@ -230,6 +231,29 @@ pub fn desk_settings(state: State<'_, DeskState>) -> Result<DeskSettings, ErrorR
 #[specta::specta]
 pub fn set_capacity_stale_after_hours(state: State<'_, DeskState>, hours: u32) -> Result<DeskSettings, ErrorReport> {
     state.with(|desk| desk.set_capacity_stale_after_hours(hours))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) -> Result<DeskSettings, ErrorReport> {
+    state.with(|desk| {
+        desk.set_matching_weights(&weights)?;
+        desk.settings()
+    })
+}
+
+/// Candidates for one request with their score parts, and why every other hospital is out.
+#[tauri::command]
+#[specta::specta]
+pub fn match_request(state: State<'_, DeskState>, id: String) -> Result<MatchReport, ErrorReport> {
+    state.with(|desk| desk.match_request(&id))
+}
+
+/// The batch suggestion over every request awaiting placement.
+#[tauri::command]
+#[specta::specta]
+pub fn match_batch(state: State<'_, DeskState>) -> Result<BatchSuggestion, ErrorReport> {
+    state.with(|desk| desk.match_batch())
 }
 
 #[tauri::command]

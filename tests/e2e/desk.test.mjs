@@ -391,6 +391,86 @@ describe('the hospital directory', () => {
   });
 });
 
+describe('the matching engine', () => {
+  test('candidates with reasons, an inquiry logged from the list, exclusions, the batch board and the weights', async () => {
+    const dataDir = tempDir('matching');
+    tenin(dataDir, 'demo');
+    // Reference numbers follow the day the demo is loaded: pick requests by what the engine says of them.
+    const open = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).filter((r) => r.status === 'coordinating');
+    const reports = open.map((r) => JSON.parse(tenin(dataDir, '--json', 'match', r.id)));
+    const matchable = reports.find((m) => m.blockers.length === 0 && m.candidates.length > 2);
+    const blocked = reports.find((m) => m.blockers.length > 0);
+    assert.ok(matchable && blocked, 'the demo has a matchable request and one lacking what matching needs');
+    const driver = await launch(dataDir);
+    try {
+      await (await findInQueue(driver, matchable.ref_no).then((row) => row.findElement(By.css('a')))).click();
+      await waitForCount(driver, 'candidate-row', (n) => n > 0);
+      const rows = await findAll(driver, 'candidate-row');
+      const first = await rows[0].getAttribute('data-hospital');
+      // The window ranks as the CLI does (capacity ages by the minute between the two, hence the margin).
+      const top = matchable.candidates.filter((c) => c.score >= matchable.candidates[0].score - 0.05);
+      assert.ok(top.some((c) => c.hospital_id === first), 'the window ranks as the CLI does');
+      assert.match(await (await find(driver, 'candidates-summary')).getText(), new RegExp(`候補 ${matchable.candidates.length} 件`));
+      await (await rows[0].findElement(By.css('[data-testid="candidate-parts-toggle"]'))).click();
+      const parts = await find(driver, 'candidate-parts');
+      assert.equal((await parts.findElements(By.css('li'))).length, 6, 'six score parts, each with its figures');
+      assert.match(await parts.getText(), /距離/);
+      await screenshot(driver, 'candidates');
+
+      // One action logs an inquiry to a candidate: the form opens with the hospital chosen.
+      await (await rows[0].findElement(By.css('[data-testid="candidate-ask"]'))).click();
+      await find(driver, 'inquiry-form');
+      assert.equal(await (await find(driver, 'inquiry-hospital')).getAttribute('value'), first);
+      await (await find(driver, 'inquiry-outcome-declined')).click();
+      await choose(driver, 'inquiry-reason', 'care_not_possible');
+      await (await find(driver, 'inquiry-save')).click();
+      await waitForCount(driver, 'inquiry-row', (n) => n === 1);
+      await driver.wait(
+        async () => (await (await findAll(driver, 'candidate-row'))[0].getAttribute('data-hospital')) !== first,
+        10000,
+        'the hospital that declined leaves the candidates',
+      );
+      await (await find(driver, 'excluded-toggle')).click();
+      const excluded = await driver.wait(
+        async () => (await driver.findElements(By.css(`[data-testid="excluded-row"][data-hospital="${first}"]`)))[0],
+        5000,
+      );
+      assert.match(await excluded.getText(), /お断り済み（医療的ケア対応不可/);
+      await screenshot(driver, 'candidates-excluded');
+
+      // A request lacking what matching needs says what to fill in, not "nobody can take the patient".
+      await (await find(driver, 'nav-queue')).click();
+      await (await findInQueue(driver, blocked.ref_no).then((row) => row.findElement(By.css('a')))).click();
+      const lacking = await find(driver, 'match-blocked');
+      assert.equal((await lacking.findElements(By.css('li'))).length, blocked.blockers.length);
+      assert.match(await lacking.getText(), /病床種別/);
+
+      // The batch board: every request awaiting placement, the declined hospital never suggested for it.
+      await (await find(driver, 'nav-board')).click();
+      await waitForCount(driver, 'board-row', (n) => n > 0);
+      const board = JSON.parse(tenin(dataDir, '--json', 'match', '--batch'));
+      assert.equal((await findAll(driver, 'board-row')).length, board.rows.length);
+      const mine = board.rows.find((r) => r.request_id === matchable.request_id);
+      assert.ok(mine.suggestion.kind !== 'placed' || mine.suggestion.hospital_id !== first);
+      assert.ok((await (await find(driver, 'board-blocked')).findElements(By.css('li'))).length > 0);
+      await screenshot(driver, 'batch-board');
+
+      // Weights are settings the core checks.
+      await (await find(driver, 'nav-settings')).click();
+      await typeInto(driver, 'weight-load', '５００');
+      await (await find(driver, 'weights-save')).click();
+      assert.match(await (await find(driver, 'weight-error-load')).getText(), /100/);
+      await typeInto(driver, 'weight-load', '２５');
+      await (await find(driver, 'weights-save')).click();
+      await driver.wait(async () => (await findAll(driver, 'weight-error-load')).length === 0, 5000);
+      await driver.wait(() => JSON.parse(tenin(dataDir, '--json', 'match', matchable.request_id)).weights.load === 25, 5000);
+      await screenshot(driver, 'weights');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);

@@ -7,7 +7,7 @@ use crate::error::{Problem, Problems, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default, deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 pub struct MatchWeights {
     /// Nearness to the referring hospital (the patient travels from there).
     pub distance: u32,

@@ -35,6 +35,11 @@ export const commands = {
 	saveDirectorySheetCsv: (encoding: CsvEncoding) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_directory_sheet_csv", { encoding })),
 	deskSettings: () => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("desk_settings")),
 	setCapacityStaleAfterHours: (hours: number) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_capacity_stale_after_hours", { hours })),
+	setMatchingWeights: (weights: MatchWeights) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_matching_weights", { weights })),
+	/**  Candidates for one request with their score parts, and why every other hospital is out. */
+	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
+	/**  The batch suggestion over every request awaiting placement. */
+	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
 	/**
 	 *  Called once by the UI when its first screen is interactive; reports start-up time when
@@ -86,6 +91,52 @@ export type Adl =
 /**  Bedridden, full assistance. */
 "full_assist";
 
+export type BatchBlocked = {
+	request_id: string,
+	ref_no: string,
+	blockers: MatchBlocker[],
+};
+
+export type BatchOutcome = { kind: "placed"; hospital_id: string; hospital_code: string; hospital_name: string; score: number | null; 
+/**  The bed count behind it is older than the desk's limit. */
+capacity_stale: boolean; 
+/**  Hospitals with free beds that could take the patient. */
+options: number } | 
+/**  No hospital can take the patient at all. */
+{ kind: "no_candidate" } | 
+/**  `candidates` could take the patient, but none has reported a free bed of the type: call them. */
+{ kind: "no_beds_known"; candidates: number } | { kind: "beds_taken"; options: number };
+
+export type BatchRow = {
+	request_id: string,
+	ref_no: string,
+	patient_initials: string,
+	patient_age: number,
+	bed_type_name: string,
+	suggestion: BatchOutcome,
+};
+
+/**  The board as the UI and `tenin match --batch` show it. */
+export type BatchSuggestion = {
+	computed_at: string,
+	/**  Requests awaiting placement that could be matched. */
+	requests_considered: number,
+	beds_offered: number,
+	/**  Sum of the placed patients' scores (0–100 each). */
+	total_score: number | null,
+	rows: BatchRow[],
+	/**  Requests awaiting placement that lack what matching needs. */
+	blocked: BatchBlocked[],
+};
+
+/**  The current report of the bed type the patient needs. */
+export type Beds = {
+	/**  `None` when the hospital has not reported this bed type. */
+	available: number | null,
+	stale: boolean,
+	reported_at: string | null,
+};
+
 /**  One demand beyond the national discharge criteria (独自ルール). */
 export type BeyondCriteria = 
 /**  Negative tests before transfer. */
@@ -94,6 +145,40 @@ export type BeyondCriteria =
 { kind: "days_since_onset"; days: number } | 
 /**  Further days after the criteria were met. */
 { kind: "days_since_criteria_met"; days: number };
+
+export type Candidate = {
+	/**  1 is the first to call. */
+	rank: number,
+	hospital_id: string,
+	code: string,
+	name: string,
+	municipality_name: string,
+	region_name: string | null,
+	/**  0–100, two decimals. */
+	score: number | null,
+	parts: ScorePart[],
+	beds: Beds,
+	marks: CandidateMark[],
+	/**  Its demands beyond the national discharge criteria (独自ルール), shown on every candidate. */
+	beyond_criteria: BeyondCriteria[],
+	/**  Whom to call first. */
+	contact: Contact | null,
+};
+
+/**  Something the nurse should know before calling. */
+export type CandidateMark = 
+/**  No report of this bed type: allowed, but ask. */
+{ kind: "capacity_unknown" } | 
+/**  The report is older than the desk's limit. */
+{ kind: "capacity_stale" } | 
+/**  Already asked; the answer is awaited. */
+{ kind: "awaiting_answer" } | 
+/**  Already said yes to this request. */
+{ kind: "accepted" } | 
+/**  Declined before for a reason that no longer holds (e.g. full, and has reported free beds since). */
+{ kind: "decline_lapsed"; reason_name: string } | 
+/**  Asks for days since onset, and the request has no onset date. */
+{ kind: "confirm_days_since_onset"; required: number } | { kind: "confirm_days_since_criteria_met"; required: number };
 
 /**  A kind of care the directory can be filtered by ("who can take oxygen?"). */
 export type Capability = "oxygen" | "dialysis_hd" | "dialysis_pd" | "tube_feeding_ng" | "tube_feeding_peg" | "tracheostomy" | "frequent_suctioning" | "central_line" | "dementia_bpsd" | "psychiatric" | "isolation_mrsa" | "full_assist" | "bariatric";
@@ -132,6 +217,12 @@ export type CapacityReportInput = {
 	/**  Who at the hospital gave them. */
 	reported_by?: string,
 };
+
+/**
+ *  One kind of care a patient may need and a hospital may not give (oxygen is compared by flow,
+ *  apart from these).
+ */
+export type CareNeed = "dialysis_hd" | "dialysis_pd" | "tube_feeding_ng" | "tube_feeding_peg" | "tracheostomy" | "occasional_suctioning" | "frequent_suctioning" | "peripheral_line" | "central_line" | "dementia_bpsd" | "psychiatric" | "isolation_mrsa" | "isolation_other" | "adl_independent" | "adl_partial_assist" | "adl_full_assist" | "bariatric";
 
 /**  The care a patient needs (or, for a hospital, can provide). */
 export type CareNeeds = {
@@ -207,6 +298,8 @@ export type DemoSummary = {
 export type DeskSettings = {
 	/**  Capacity older than this is shown as stale. */
 	capacity_stale_after_hours: number,
+	/**  The weights of the matching engine's soft preferences. */
+	matching_weights: MatchWeights,
 };
 
 /**  A snapshot of the desk for the About panel, the welcome screen and `tenin status`. */
@@ -283,6 +376,23 @@ export type ErrorReport = {
 	message: string,
 	problems: FieldProblem[],
 };
+
+export type Excluded = {
+	hospital_id: string,
+	code: string,
+	name: string,
+	/**  Never empty. */
+	reasons: ExclusionReason[],
+};
+
+/**  A hard constraint a hospital failed, with its figures. */
+export type ExclusionReason = { kind: "not_receiving" } | { kind: "inactive" } | 
+/**  The hospital the patient is leaving. */
+{ kind: "referring_hospital" } | { kind: "care"; need: CareNeed } | { kind: "oxygen"; needed: number | null; max: number | null } | { kind: "age"; age: number; min: number | null; max: number | null } | 
+/**  `eligible_on`: the first day the patient meets it (ISO date). */
+{ kind: "days_since_onset"; required: number; actual: number; eligible_on: string } | { kind: "days_since_criteria_met"; required: number; actual: number; eligible_on: string } | 
+/**  Reported no free bed of the type, and the report is current. */
+{ kind: "no_free_beds"; reported_at: string } | { kind: "declined"; reason_id: string; reason_name: string; at: string };
 
 /**  One refused field: its name in the transfer type, the problem, and a Japanese sentence. */
 export type FieldProblem = {
@@ -433,6 +543,48 @@ export type Isolation = "none" |
 
 export type IvLine = "none" | "peripheral" | "central";
 
+/**  Something the request lacks before it can be matched. */
+export type MatchBlocker = {
+	/**  The intake field to fill in (as named in the intake input), or `status`. */
+	field: string,
+	message: string,
+};
+
+export type MatchReport = {
+	request_id: string,
+	ref_no: string,
+	/**
+	 *  What the request lacks before it can be matched; when not empty there are no candidates
+	 *  and no exclusions — the engine did not judge, it is not "nobody can take this patient".
+	 */
+	blockers: MatchBlocker[],
+	/**  Best first. */
+	candidates: Candidate[],
+	/**  In medical-institution code order. */
+	excluded: Excluded[],
+	weights: MatchWeights,
+	bed_type_name: string | null,
+	/**  When the directory snapshot was taken (RFC 3339). */
+	computed_at: string,
+};
+
+export type MatchWeights = {
+	/**  Nearness to the referring hospital (the patient travels from there). */
+	distance: number,
+	/**  In one of the family's preferred areas (or, when they named none, the home region). */
+	family_area: number,
+	/**  The hospital's past acceptance rate for patients needing the same bed type. */
+	acceptance: number,
+	/**  How quickly it has answered inquiries. */
+	answer_speed: number,
+	/**  Few patients sent to it lately (spreads the load). */
+	load: number,
+	/**  How fresh its capacity report is. */
+	freshness: number,
+	/**  The distance at which the distance part halves, in km. */
+	distance_half_km: number,
+};
+
 /**  A municipality, resolved to its jurisdiction and to the medical region of the plan in force. */
 export type MunicipalityInfo = {
 	code: string,
@@ -559,6 +711,15 @@ export type Problem = { kind: "required" } | { kind: "too_long"; max: number } |
 /**  A time later than now where only the past makes sense (e.g. when capacity was reported). */
 { kind: "in_future" };
 
+/**  How the distance was judged. */
+export type Proximity = 
+/**  From both hospitals' coordinates. */
+"coordinates" | 
+/**  Without coordinates: in the same municipality as the referring hospital, … */
+"same_municipality" | "same_jurisdiction" | "same_region" | "other_region" | 
+/**  The referring hospital's place is not known. */
+"unknown";
+
 export type QualityItem = {
 	/**  The field concerned, as named in the intake input. */
 	field: string,
@@ -680,6 +841,25 @@ export type SavedExport = {
 	/**  Written as 〓 because the chosen encoding cannot hold them. */
 	substituted: string[],
 };
+
+/**  One soft preference and the figures it was judged on. */
+export type ScoreBasis = 
+/**  From the referring hospital; nominal where coordinates are missing. */
+{ part: "distance"; km: number | null; proximity: Proximity } | 
+/**  `preferred`: the family named areas; otherwise the patient's home region was used. */
+{ part: "family_area"; matched: boolean; preferred: boolean } | 
+/**  For patients needing the same bed type. */
+{ part: "acceptance"; accepted: number; declined: number } | { part: "answer_speed"; median_minutes: number | null } | 
+/**  Accepted in the last week plus inquiries waiting for its answer. */
+{ part: "load"; recent: number } | { part: "freshness"; age_minutes: number | null; stale: boolean };
+
+export type ScorePart = {
+	weight: number,
+	/**  0–1 before weighting. */
+	value: number | null,
+	/**  What the part adds to the score (0–100 scale). */
+	points: number | null,
+} & ScoreBasis;
 
 /**  What the UI learns first: whether the desk opened, and if not, why. */
 export type Startup = { state: "ready"; status: DeskStatus } | { state: "failed"; data_dir: string; error: OpenError };

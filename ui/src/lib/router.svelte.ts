@@ -1,6 +1,7 @@
 // Which screen is showing. Kept in memory (the desk has one window); Back returns to the queue.
 export type Route =
   | { name: 'queue' }
+  | { name: 'board' }
   | { name: 'request'; id: string }
   | { name: 'new-request' }
   | { name: 'edit-request'; id: string }
