@@ -220,3 +220,48 @@ fn capacity_partial_updates_and_the_directory_sheet_from_the_command_line() {
     let flagged = json(&flagged.get_output().stdout);
     assert!(flagged.as_array().is_some_and(|list| !list.is_empty()));
 }
+
+#[test]
+fn match_one_request_by_reference_number_and_the_batch() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
+    let list = json(&list.get_output().stdout);
+    let coordinating: Vec<&serde_json::Value> =
+        list.as_array().expect("array").iter().filter(|r| r["status"] == "coordinating").collect();
+    let reports: Vec<serde_json::Value> = coordinating
+        .iter()
+        .map(|r| {
+            let id = r["id"].as_str().expect("id");
+            json(&tenin(dir.path()).args(["--json", "match", id]).assert().success().get_output().stdout)
+        })
+        .collect();
+    let matchable = reports.iter().find(|r| r["blockers"].as_array().is_some_and(Vec::is_empty)).expect("one");
+    let candidates = matchable["candidates"].as_array().expect("candidates");
+    let excluded = matchable["excluded"].as_array().expect("excluded");
+    assert_eq!(candidates.len() + excluded.len(), 60, "every hospital is judged");
+    assert!(candidates[0]["parts"].as_array().is_some_and(|p| p.len() == 6), "score parts: {}", candidates[0]);
+    assert!(excluded.iter().all(|x| x["reasons"].as_array().is_some_and(|r| !r.is_empty())));
+
+    // The reference number said on the phone works like the id, and the text names the reasons.
+    let ref_no = matchable["ref_no"].as_str().expect("ref no");
+    let text = tenin(dir.path()).args(["match", ref_no, "--excluded"]).assert().success();
+    let text = String::from_utf8(text.get_output().stdout.clone()).expect("utf-8");
+    assert!(text.contains(&format!("候補 {} 件", candidates.len())), "{text}");
+    assert!(text.contains("受入医療機関ではない"), "exclusions in Japanese: {text}");
+
+    let blocked = reports.iter().find(|r| r["blockers"].as_array().is_some_and(|b| !b.is_empty())).expect("one");
+    let ref_no = blocked["ref_no"].as_str().expect("ref no");
+    let text = tenin(dir.path()).args(["match", ref_no]).assert().success();
+    let text = String::from_utf8(text.get_output().stdout.clone()).expect("utf-8");
+    assert!(text.contains("まだマッチングできません"), "{text}");
+
+    let batch = tenin(dir.path()).args(["--json", "match", "--batch"]).assert().success();
+    let batch = json(&batch.get_output().stdout);
+    let rows = batch["rows"].as_array().expect("rows");
+    assert!(rows.iter().any(|r| r["suggestion"]["kind"] == "placed"), "{batch}");
+    assert!(!batch["blocked"].as_array().expect("blocked").is_empty());
+
+    let neither = tenin(dir.path()).args(["match"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&neither.get_output().stderr).contains("--batch"));
+}

@@ -66,6 +66,7 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
              INSERT INTO report_groups VALUES ('g', '横浜市', 0);
              INSERT INTO jurisdictions VALUES ('yokohama', '横浜市保健所', 'よこはま', 'city', NULL, 'g', 0);
              INSERT INTO municipalities VALUES ('141003', '横浜市', 'よこはまし', NULL, 'yokohama', 0);
+             INSERT INTO vocabulary VALUES ('decline_reason', 'full', '満床', 0, 0);
              INSERT INTO desk_meta VALUES ('region_pack_id', 'jp-14-kanagawa'), ('utc_offset_minutes', '540'),
                                           ('time_zone', 'Asia/Tokyo'), ('desk_id', 'd1');
              INSERT INTO hospitals VALUES ('h1', '1410110009', '桜総合病院', 'さくら', '桜総合', '141003', '', 1, 0, 1, 0,
@@ -84,6 +85,16 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
     let hospital = desk.hospital_by_code("1410110009").expect("the hospital survived");
     assert_eq!(hospital.requirements, Default::default(), "schema 6 reads old hospitals with default requirements");
     assert!(hospital.contacts.is_empty() && hospital.capacity.is_empty() && hospital.beyond_criteria.is_empty());
+    // Schema 7: decline reasons from before keep holding (the cautious reading), and the old
+    // request is judged by the engine, which asks for what release 1 did not record.
+    let report = desk.match_request("r1").expect("an old request can be matched");
+    let fields: Vec<&str> = report.blockers.iter().map(|b| b.field.as_str()).collect();
+    assert_eq!(fields, ["bed_type_id", "care.adl"]);
+    let lapses: String = rusqlite::Connection::open(&path)
+        .expect("open")
+        .query_row("SELECT lapses FROM vocabulary WHERE id = 'full'", [], |r| r.get(0))
+        .expect("lapses column");
+    assert_eq!(lapses, "never");
     let backup = dir.path().join(format!("{DATABASE_FILE}.before-schema-1.bak"));
     let old = rusqlite::Connection::open(&backup).expect("the backup is a database");
     assert_eq!(current_version(&old).expect("version"), 1, "the backup is the database as it was");
