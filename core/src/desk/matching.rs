@@ -15,9 +15,22 @@ use crate::store::hospitals::{self, View};
 use crate::store::{audit, inquiries, meta, reference, requests};
 
 impl Desk {
+    /// The weights set for this desk; the documented defaults for any not set (so weights added by
+    /// a later version start at their defaults). A stored value that cannot be read is an error, not
+    /// a silent return to the defaults.
     pub fn matching_weights(&self) -> Result<MatchWeights> {
-        let stored = meta::get(self.store.read(), meta::MATCHING_WEIGHTS)?;
-        Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+        let Some(stored) = meta::get(self.store.read(), meta::MATCHING_WEIGHTS)? else {
+            return Ok(MatchWeights::default());
+        };
+        let unreadable = |e: serde_json::Error| Error::ReferenceData(format!("マッチングの重みを読めません: {e}"));
+        let mut weights = serde_json::to_value(MatchWeights::default()).map_err(unreadable)?;
+        let serde_json::Value::Object(set) = serde_json::from_str(&stored).map_err(unreadable)? else {
+            return Err(Error::ReferenceData(format!("マッチングの重みを読めません: {stored}")));
+        };
+        if let serde_json::Value::Object(all) = &mut weights {
+            all.extend(set);
+        }
+        serde_json::from_value(weights).map_err(unreadable)
     }
 
     /// Changes the weights of the soft preferences (each 0–100, at least one above 0), audited.
