@@ -13,8 +13,8 @@ use crate::hospital::NewHospital;
 use crate::ids::to_rfc3339;
 use crate::request::{NewRequestInput, PatientSex, Urgency};
 use crate::request_status::RequestStatus;
-use crate::store::transport_providers::NewTransportProvider;
-use crate::store::{capacity, hospitals, requests, transport_providers};
+use crate::store::{capacity, hospitals, inquiries, reference, requests, transport_bookings, transport_providers};
+use crate::transport::TransportProviderInput;
 
 pub const FORMAT: &str = "tenin-demo-data";
 
@@ -28,7 +28,7 @@ pub struct DemoData {
     #[serde(default)]
     pub note: String,
     pub hospitals: Vec<DemoHospital>,
-    pub transport_providers: Vec<NewTransportProvider>,
+    pub transport_providers: Vec<TransportProviderInput>,
     pub requests: Vec<DemoRequest>,
 }
 
@@ -86,6 +86,8 @@ pub struct DemoRequest {
     /// The rest of the intake, as a nurse would type it (dates relative to registration day).
     #[serde(default)]
     pub intake: DemoIntake,
+    #[serde(default)]
+    pub bookings: Vec<DemoBooking>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +112,33 @@ pub struct DemoStep {
     pub to: RequestStatus,
     pub minutes_after: i64,
     pub note: String,
+    /// For a move to placed: the code of the receiving hospital that accepted (logged as an
+    /// accepted inquiry just before the move).
+    #[serde(default)]
+    pub accepted_by: Option<String>,
+}
+
+/// A transport booking of a demo request, with the statuses it went through after `requested`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoBooking {
+    /// The provider's name.
+    pub provider: String,
+    pub vehicle_type: crate::transport::VehicleType,
+    /// Pickup relative to registration, or (for trips still to come) to loading.
+    #[serde(default)]
+    pub pickup_minutes_after: Option<i64>,
+    #[serde(default)]
+    pub pickup_minutes_from_now: Option<i64>,
+    pub from_ward: String,
+    pub from_contact: String,
+    pub to_ward: String,
+    pub to_contact: String,
+    pub oxygen_l_per_min: String,
+    pub escort: String,
+    pub public_funds: bool,
+    pub cost_yen: String,
+    pub statuses: Vec<crate::transport::BookingStatus>,
 }
 
 /// What a demo load added.
@@ -182,8 +211,14 @@ impl DemoData {
             problems.into_result()?;
             capacity::insert(conn, user_id, &hospital_id, &reports, |_| String::new())?;
         }
-        for provider in &self.transport_providers {
-            transport_providers::insert(conn, user_id, provider)?;
+        for (i, provider) in self.transport_providers.iter().enumerate() {
+            let checked = provider
+                .checked(
+                    |mode| reference::term_exists(conn, "transport_mode", mode).unwrap_or(false),
+                    |area| reference::place_name(conn, area).ok().flatten().is_some(),
+                )
+                .map_err(|e| crate::desk::indexed(e, i))?;
+            transport_providers::insert(conn, user_id, &checked)?;
         }
         // Oldest first, so the reference numbers run in registration order.
         let mut ordered: Vec<&DemoRequest> = self.requests.iter().collect();
@@ -226,6 +261,10 @@ impl DemoData {
             .checked()?;
             let id = requests::insert(conn, user_id, &checked, registered_at, offset)?;
             for step in &r.history {
+                let at = registered_at + Duration::minutes(step.minutes_after);
+                if let Some(code) = &step.accepted_by {
+                    accept(conn, user_id, &id, code, at - Duration::minutes(5), offset)?;
+                }
                 let transition = requests::Transition {
                     request_id: &id,
                     to: step.to,
@@ -235,6 +274,9 @@ impl DemoData {
                 };
                 requests::transition(conn, user_id, &transition)?;
             }
+            for b in &r.bookings {
+                book(conn, user_id, &id, b, registered_at, now, offset)?;
+            }
         }
         Ok(DemoSummary {
             hospitals: self.hospitals.len() as u32,
@@ -242,4 +284,87 @@ impl DemoData {
             requests: self.requests.len() as u32,
         })
     }
+}
+
+/// Logs that the hospital with `code` accepted the request.
+fn accept(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+    request_id: &str,
+    code: &str,
+    at: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Result<()> {
+    let Some((hospital_id, _)) = hospitals::by_code(conn, code)? else {
+        return Err(Error::ReferenceData(format!("デモの受入先 {code} が病院一覧にありません")));
+    };
+    let inquiry = crate::inquiry::NewInquiryInput {
+        request_id: request_id.to_owned(),
+        hospital_id,
+        contact: "地域医療連携室".into(),
+        channel: crate::inquiry::InquiryChannel::Phone,
+        outcome: crate::inquiry::InquiryOutcome::Accepted,
+        decline_reason: None,
+        note: String::new(),
+        call_back_at: String::new(),
+    }
+    .checked(offset)?;
+    inquiries::insert(conn, user_id, &inquiry, at)?;
+    Ok(())
+}
+
+/// Books a demo trip through the booking's own checks, then moves it through its statuses.
+fn book(
+    conn: &rusqlite::Connection,
+    user_id: &str,
+    request_id: &str,
+    b: &DemoBooking,
+    registered_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Result<()> {
+    let pickup = match (b.pickup_minutes_after, b.pickup_minutes_from_now) {
+        (Some(after), _) => registered_at + Duration::minutes(after),
+        (None, Some(ahead)) => now + Duration::minutes(ahead),
+        (None, None) => return Err(Error::ReferenceData("デモの搬送に迎えの時刻がありません".into())),
+    };
+    let Some(provider_id) = transport_providers::id_by_name(conn, &b.provider)? else {
+        return Err(Error::ReferenceData(format!("デモの搬送事業者 {} がありません", b.provider)));
+    };
+    let checked = crate::transport::BookingInput {
+        request_id: request_id.to_owned(),
+        provider_id,
+        vehicle_type: Some(b.vehicle_type),
+        pickup_at: to_rfc3339(pickup),
+        from_ward: b.from_ward.clone(),
+        from_contact: b.from_contact.clone(),
+        to_ward: b.to_ward.clone(),
+        to_contact: b.to_contact.clone(),
+        oxygen_l_per_min: b.oxygen_l_per_min.clone(),
+        escort: b.escort.clone(),
+        public_funds: b.public_funds,
+        cost_yen: b.cost_yen.clone(),
+        note: String::new(),
+        accept_warnings: true,
+    }
+    .checked(offset)?;
+    let Some(placement) = inquiries::placement(conn, request_id)? else {
+        return Err(Error::ReferenceData("デモの搬送の依頼に受入先がありません".into()));
+    };
+    let from: String =
+        conn.query_row("SELECT referring_hospital_id FROM transfer_requests WHERE id = ?1", [request_id], |row| {
+            row.get(0)
+        })?;
+    let ends = transport_bookings::Ends { from_hospital_id: &from, to_hospital_id: &placement.hospital_id };
+    let booked_at = pickup.min(now) - Duration::minutes(120);
+    let id = transport_bookings::insert(conn, user_id, &checked, ends, booked_at)?;
+    for (n, status) in b.statuses.iter().enumerate() {
+        let at = if *status == crate::transport::BookingStatus::Done {
+            pickup + Duration::minutes(60)
+        } else {
+            booked_at + Duration::minutes(30)
+        };
+        transport_bookings::transition(conn, user_id, &id, n as u32 + 1, *status, "", at)?;
+    }
+    Ok(())
 }

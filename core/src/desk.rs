@@ -28,6 +28,7 @@ use crate::store::{
 
 mod directory;
 mod matching;
+mod transport;
 
 pub use directory::{DeskSettings, DirectoryChoices};
 

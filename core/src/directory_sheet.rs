@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::csv_file::{self, CsvEncoding, CsvFile};
 use crate::error::Result;
 use crate::hospital::HospitalSummary;
+use crate::html::escape;
 use crate::reference::Term;
 use crate::wareki;
 
@@ -219,20 +220,4 @@ pub fn to_csv(sheet: &DirectorySheet, offset: FixedOffset, encoding: CsvEncoding
         }
     }
     csv_file::write(&rows, encoding)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            other => out.push(other),
-        }
-    }
-    out
 }

@@ -28,6 +28,9 @@ pub enum ErrorCode {
     ReferenceData,
     /// The new request may be a patient already referred: the nurse chooses to merge or keep both.
     PossibleDuplicate,
+    /// Allowed, but only once the user confirms the warnings in `problems` (e.g. a transport provider
+    /// that does not list the patient's area); the same call with the confirmation goes through.
+    NeedsConfirmation,
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
@@ -51,6 +54,10 @@ pub enum Problem {
     NotAllowed,
     /// A time later than now where only the past makes sense (e.g. when capacity was reported).
     InFuture,
+    /// Would put the patient at risk (e.g. oxygen needed and none on board); the message says why.
+    Unsafe,
+    /// Allowed once confirmed; the message says what to confirm.
+    Warning,
 }
 
 impl Problem {
@@ -63,6 +70,8 @@ impl Problem {
             Problem::UnknownReference => "登録されていない値です".to_owned(),
             Problem::NotAllowed => "この項目には使用できません".to_owned(),
             Problem::InFuture => "未来の日時は指定できません".to_owned(),
+            Problem::Unsafe => "患者の安全上この組み合わせは登録できません".to_owned(),
+            Problem::Warning => "確認が必要です".to_owned(),
         }
     }
 }
@@ -97,6 +106,8 @@ pub enum Error {
     ReferenceData(String),
     #[error("同じ患者の依頼が既にある可能性があります（{}）。統合するか、別の依頼として登録するかを選んでください", .0.join("、"))]
     PossibleDuplicate(Vec<String>),
+    #[error("確認が必要です（{}件）。内容を確認のうえ登録してください", .0.len())]
+    NeedsConfirmation(Vec<FieldProblem>),
     #[error("データベースの操作に失敗しました: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("データの変換に失敗しました: {0}")]
@@ -114,6 +125,7 @@ impl Error {
             Error::InvalidTransition { .. } => ErrorCode::InvalidTransition,
             Error::ReferenceData(_) => ErrorCode::ReferenceData,
             Error::PossibleDuplicate(_) => ErrorCode::PossibleDuplicate,
+            Error::NeedsConfirmation(_) => ErrorCode::NeedsConfirmation,
             Error::Database(_) | Error::Json(_) => ErrorCode::Storage,
         }
     }
@@ -133,7 +145,7 @@ impl From<Error> for ErrorReport {
         let message = error.to_string();
         let code = error.code();
         let problems = match error {
-            Error::Validation(problems) => problems,
+            Error::Validation(problems) | Error::NeedsConfirmation(problems) => problems,
             _ => Vec::new(),
         };
         ErrorReport { code, message, problems }

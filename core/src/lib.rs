@@ -16,6 +16,7 @@ pub mod duplicates;
 pub mod error;
 pub mod export_file;
 pub mod hospital;
+pub mod html;
 pub mod ids;
 pub mod inquiry;
 pub mod json_input;
@@ -29,6 +30,7 @@ pub mod request_status;
 pub mod requirements;
 pub mod store;
 pub mod text;
+pub mod transport;
 pub mod wareki;
 
 pub use desk::{APP_VERSION, Desk, DeskStatus};

@@ -13,6 +13,7 @@ use crate::quality::QualityReport;
 use crate::reference::Term;
 use crate::request_status::RequestStatus;
 use crate::text::{char_len, fold_width, strip_controls};
+use crate::transport::TransportBooking;
 use crate::wareki::{Era, parse_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -311,6 +312,8 @@ pub struct RequestSummary {
     /// The nurse who has taken the request, if any.
     pub assigned_to: Option<String>,
     pub assigned_to_name: Option<String>,
+    /// The earliest pickup of its bookings still to happen (RFC 3339, UTC).
+    pub next_pickup_at: Option<String>,
 }
 
 /// One row of a request's status history.
@@ -322,6 +325,17 @@ pub struct StatusChange {
     pub at: String,
     pub user_name: String,
     pub note: String,
+}
+
+/// Where a request was placed: the hospital that last said yes (its accepted inquiry).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Placement {
+    pub inquiry_id: String,
+    pub hospital_id: String,
+    pub hospital_name: String,
+    /// When it said yes (RFC 3339, UTC).
+    pub accepted_at: String,
 }
 
 /// Everything the detail page shows about one request.
@@ -353,6 +367,10 @@ pub struct RequestDetail {
     pub history: Vec<StatusChange>,
     /// The inquiry log (打診記録), oldest first.
     pub inquiries: Vec<Inquiry>,
+    /// The receiving hospital, once one has accepted.
+    pub placement: Option<Placement>,
+    /// Transport bookings, oldest first.
+    pub bookings: Vec<TransportBooking>,
     /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
     pub next_statuses: Vec<RequestStatus>,
     /// Bumped by every change; a change based on an older version is refused.

@@ -50,7 +50,7 @@ impl Desk {
         f(self.store.read(), view)
     }
 
-    fn hospital(&self, id: &str) -> Result<HospitalSummary> {
+    pub(super) fn hospital(&self, id: &str) -> Result<HospitalSummary> {
         self.with_view(|conn, view| {
             hospitals::get(conn, view, id)?.ok_or_else(|| Error::NotFound { entity: "医療機関", id: id.to_owned() })
         })

@@ -8,6 +8,7 @@ use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::ids::{new_id, parse_rfc3339, to_rfc3339};
 use crate::inquiry::{CheckedInquiry, Inquiry, InquiryChannel, InquiryOutcome};
 use crate::matching::AnswerRecord;
+use crate::request::Placement;
 use crate::request_status::RequestStatus;
 use crate::store::audit;
 
@@ -210,4 +211,24 @@ pub fn answer_history(conn: &Connection) -> rusqlite::Result<Vec<AnswerRecord>> 
         })
     })?;
     rows.collect()
+}
+
+/// Where a request was placed: its latest accepted inquiry.
+pub fn placement(conn: &Connection, request_id: &str) -> rusqlite::Result<Option<Placement>> {
+    conn.query_row(
+        "SELECT i.id, i.hospital_id, h.name, coalesce(i.answered_at, i.asked_at) AS at
+         FROM inquiries i JOIN hospitals h ON h.id = i.hospital_id
+         WHERE i.request_id = ?1 AND i.outcome = 'accepted'
+         ORDER BY at DESC, i.id DESC LIMIT 1",
+        [request_id],
+        |row| {
+            Ok(Placement {
+                inquiry_id: row.get(0)?,
+                hospital_id: row.get(1)?,
+                hospital_name: row.get(2)?,
+                accepted_at: row.get(3)?,
+            })
+        },
+    )
+    .optional()
 }

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_desk_today.sql"),
     include_str!("migrations/0006_directory.sql"),
     include_str!("migrations/0007_matching.sql"),
+    include_str!("migrations/0008_transport.sql"),
 ];
 
 /// The schema version this binary writes.

@@ -16,6 +16,7 @@ pub mod meta;
 pub mod migrations;
 pub mod reference;
 pub mod requests;
+pub mod transport_bookings;
 pub mod transport_providers;
 pub mod users;
 

@@ -208,3 +208,41 @@ pub fn municipality_regions(conn: &Connection, plan_id: &str) -> rusqlite::Resul
     let rows = stmt.query_map([plan_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
+
+/// The name of a vocabulary entry, if it exists.
+pub fn term_name(conn: &Connection, list: &str, id: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT name FROM vocabulary WHERE list = ?1 AND id = ?2", [list, id], |row| row.get(0)).optional()
+}
+
+/// The name of a municipality code or a medical region id, if it is either.
+pub fn place_name(conn: &Connection, place: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row(
+        "SELECT name FROM municipalities WHERE code = ?1 UNION ALL SELECT name FROM medical_regions WHERE id = ?1",
+        [place],
+        |row| row.get(0),
+    )
+    .optional()
+}
+
+/// What counts as a municipality's area for a transport provider: its code, its parent's code (a
+/// ward's city) and its regions under every plan.
+pub fn places_of_municipality(conn: &Connection, code: &str) -> rusqlite::Result<Vec<String>> {
+    let mut places = vec![code.to_owned()];
+    if let Some(parent) = conn
+        .query_row("SELECT parent_code FROM municipalities WHERE code = ?1", [code], |row| {
+            row.get::<_, Option<String>>(0)
+        })
+        .optional()?
+        .flatten()
+    {
+        places.push(parent);
+    }
+    let mut stmt = conn.prepare(
+        "SELECT region_id FROM municipality_regions WHERE municipality_code IN
+           (?1, (SELECT parent_code FROM municipalities WHERE code = ?1))",
+    )?;
+    for region in stmt.query_map([code], |row| row.get::<_, String>(0))? {
+        places.push(region?);
+    }
+    Ok(places)
+}

@@ -12,7 +12,7 @@ use crate::quality::QualityReport;
 use crate::reference::Term;
 use crate::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
 use crate::request_status::RequestStatus;
-use crate::store::{audit, inquiries, reference, users};
+use crate::store::{audit, inquiries, reference, transport_bookings, users};
 
 const SUMMARY_SELECT: &str = "
     SELECT r.id, r.ref_no, r.status, r.registered_at,
@@ -27,7 +27,9 @@ const SUMMARY_SELECT: &str = "
             WHERE x.municipality_code = r.residence_municipality_code
               AND p.valid_from <= (SELECT today FROM desk_today)
               AND (p.valid_to IS NULL OR (SELECT today FROM desk_today) <= p.valid_to)
-            ORDER BY p.valid_from DESC LIMIT 1)
+            ORDER BY p.valid_from DESC LIMIT 1),
+           (SELECT min(b.pickup_at) FROM transport_bookings b
+            WHERE b.request_id = r.id AND b.status IN ('requested', 'confirmed'))
     FROM transfer_requests r
     JOIN hospitals h ON h.id = r.referring_hospital_id
     LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
@@ -69,6 +71,7 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
         assigned_to: row.get(16)?,
         assigned_to_name: row.get(17)?,
         region_name: row.get(18)?,
+        next_pickup_at: row.get(19)?,
     })
 }
 
@@ -405,6 +408,13 @@ struct StatusAudit {
     version: u32,
 }
 
+pub fn status_of(conn: &Connection, id: &str) -> Result<RequestStatus> {
+    let status: Option<String> =
+        conn.query_row("SELECT status FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+    let status = status.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
+    Ok(RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?)
+}
+
 /// Moves a request to another state if the workflow allows it, recording history and audit.
 pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()> {
     let current: Option<(String, u32)> = conn
@@ -514,6 +524,8 @@ pub fn get(conn: &Connection, id: &str) -> Result<RequestDetail> {
         normalized: serde_json::from_str(&row.get::<_, String>(17)?)?,
         history: history(conn, id)?,
         inquiries: inquiries::for_request(conn, id)?,
+        placement: inquiries::placement(conn, id)?,
+        bookings: transport_bookings::for_request(conn, id)?,
         quality: QualityReport::default(),
     })
 }

@@ -1,47 +1,159 @@
-//! Transport providers (民間救急, 福祉タクシー, taxi associations). The full directory and booking
-//! workflow come with issue 7; for now the demo data carries three providers.
+//! Transport providers (民間救急, 福祉タクシー, taxi associations): the directory's table.
 
-use rusqlite::{Connection, params};
-use serde::{Deserialize, Serialize};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::error::{Error, Result};
 use crate::ids::{new_id, now_rfc3339};
-use crate::store::audit;
+use crate::store::{audit, reference};
+use crate::transport::{TransportProvider, TransportProviderInput, VehicleType};
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct NewTransportProvider {
-    pub name: String,
-    pub kana: String,
-    #[serde(default)]
-    pub phone: String,
-    /// Transport mode ids from the region pack.
-    pub modes: Vec<String>,
-    pub oxygen: bool,
-    pub public_funds: bool,
-    /// Medical region ids or municipality codes served.
-    pub areas: Vec<String>,
+const SELECT: &str = "SELECT id, name, name_kana, operator, modes, vehicle_types, has_oxygen, has_escort, public_funds,
+                             areas, hours, phone, fax, contact_person, note, active, version
+                      FROM transport_providers";
+
+fn json_list<T: serde::de::DeserializeOwned>(row: &Row, column: usize) -> rusqlite::Result<Vec<T>> {
+    let text: String = row.get(column)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, e.into()))
 }
 
-pub fn insert(conn: &Connection, user_id: &str, provider: &NewTransportProvider) -> crate::Result<String> {
+fn provider(row: &Row) -> rusqlite::Result<TransportProvider> {
+    Ok(TransportProvider {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        kana: row.get(2)?,
+        operator: row.get(3)?,
+        modes: json_list(row, 4)?,
+        mode_names: Vec::new(),
+        vehicle_types: json_list::<VehicleType>(row, 5)?,
+        oxygen: row.get(6)?,
+        escort: row.get(7)?,
+        public_funds: row.get(8)?,
+        areas: json_list(row, 9)?,
+        area_names: Vec::new(),
+        hours: row.get(10)?,
+        phone: row.get(11)?,
+        fax: row.get(12)?,
+        person: row.get(13)?,
+        note: row.get(14)?,
+        active: row.get(15)?,
+        version: row.get(16)?,
+    })
+}
+
+/// Puts the names of its modes and areas on a provider.
+fn named(conn: &Connection, mut p: TransportProvider) -> rusqlite::Result<TransportProvider> {
+    let mut modes = Vec::new();
+    for mode in &p.modes {
+        modes.push(reference::term_name(conn, "transport_mode", mode)?.unwrap_or_else(|| mode.clone()));
+    }
+    let mut areas = Vec::new();
+    for area in &p.areas {
+        areas.push(reference::place_name(conn, area)?.unwrap_or_else(|| area.clone()));
+    }
+    (p.mode_names, p.area_names) = (modes, areas);
+    Ok(p)
+}
+
+/// Every provider (inactive ones too), in reading order.
+pub fn list(conn: &Connection) -> rusqlite::Result<Vec<TransportProvider>> {
+    let mut stmt = conn.prepare(&format!("{SELECT} ORDER BY name_kana, name"))?;
+    let rows: Vec<TransportProvider> = stmt.query_map([], provider)?.collect::<rusqlite::Result<_>>()?;
+    rows.into_iter().map(|p| named(conn, p)).collect()
+}
+
+pub fn get(conn: &Connection, id: &str) -> Result<TransportProvider> {
+    let found = conn.query_row(&format!("{SELECT} WHERE id = ?1"), [id], provider).optional()?;
+    let found = found.ok_or_else(|| Error::NotFound { entity: "搬送事業者", id: id.to_owned() })?;
+    Ok(named(conn, found)?)
+}
+
+pub fn insert(conn: &Connection, user_id: &str, p: &TransportProviderInput) -> Result<String> {
     let id = new_id();
     let now = now_rfc3339();
     conn.execute(
-        "INSERT INTO transport_providers (id, name, name_kana, phone, modes, areas, has_oxygen, public_funds,
+        "INSERT INTO transport_providers (id, name, name_kana, operator, modes, vehicle_types, has_oxygen, has_escort,
+                                         public_funds, areas, hours, phone, fax, contact_person, note, active,
                                          created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
         params![
             id,
-            provider.name,
-            provider.kana,
-            provider.phone,
-            serde_json::to_string(&provider.modes)?,
-            serde_json::to_string(&provider.areas)?,
-            provider.oxygen,
-            provider.public_funds,
+            p.name,
+            p.kana,
+            p.operator,
+            serde_json::to_string(&p.modes)?,
+            serde_json::to_string(&p.vehicle_types)?,
+            p.oxygen,
+            p.escort,
+            p.public_funds,
+            serde_json::to_string(&p.areas)?,
+            p.hours,
+            p.phone,
+            p.fax,
+            p.person,
+            p.note,
+            p.active,
             now,
         ],
     )?;
-    audit::created(conn, user_id, "transport_provider", &id, provider)?;
+    audit::created(conn, user_id, "transport_provider", &id, p)?;
     Ok(id)
+}
+
+/// Replaces a provider's record if it is still at `expected_version`; the audit keeps the before.
+pub fn update(
+    conn: &Connection,
+    user_id: &str,
+    id: &str,
+    expected_version: u32,
+    p: &TransportProviderInput,
+) -> Result<()> {
+    let before = get(conn, id)?;
+    if before.version != expected_version {
+        return Err(Error::Conflict(
+            "この事業者は他の操作で更新されています。画面を更新してから操作してください".to_owned(),
+        ));
+    }
+    conn.execute(
+        "UPDATE transport_providers SET name = ?2, name_kana = ?3, operator = ?4, modes = ?5, vehicle_types = ?6,
+                has_oxygen = ?7, has_escort = ?8, public_funds = ?9, areas = ?10, hours = ?11, phone = ?12, fax = ?13,
+                contact_person = ?14, note = ?15, active = ?16, updated_at = ?17, version = version + 1
+         WHERE id = ?1",
+        params![
+            id,
+            p.name,
+            p.kana,
+            p.operator,
+            serde_json::to_string(&p.modes)?,
+            serde_json::to_string(&p.vehicle_types)?,
+            p.oxygen,
+            p.escort,
+            p.public_funds,
+            serde_json::to_string(&p.areas)?,
+            p.hours,
+            p.phone,
+            p.fax,
+            p.person,
+            p.note,
+            p.active,
+            now_rfc3339(),
+        ],
+    )?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transport_provider",
+            entity_id: id,
+            before: Some(&before),
+            after: Some(p),
+        },
+    )
+}
+
+pub fn id_by_name(conn: &Connection, name: &str) -> rusqlite::Result<Option<String>> {
+    conn.query_row("SELECT id FROM transport_providers WHERE name = ?1", [name], |row| row.get(0)).optional()
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u32> {

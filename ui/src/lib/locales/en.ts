@@ -213,6 +213,8 @@ export const en: Messages = {
     unknown_reference: 'Not a registered value',
     not_allowed: 'Cannot be used here',
     in_future: 'Cannot be in the future',
+    unsafe: 'Not safe for the patient',
+    warning: 'Please confirm',
   },
   directory: {
     filters: 'Filters',

@@ -206,6 +206,8 @@ export const ja = {
     unknown_reference: '登録されていない値です',
     not_allowed: 'この項目には使用できません',
     in_future: '未来の日時は指定できません',
+    unsafe: '患者の安全上この組み合わせは登録できません',
+    warning: '確認が必要です',
   },
   directory: {
     filters: '絞り込み',

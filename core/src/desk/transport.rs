@@ -1,0 +1,162 @@
+//! The transport part of [`Desk`]: the providers directory, the proposal, bookings (whose moves
+//! carry the request along: 受入決定 → 搬送調整中 → 転院済) and the transport request sheet.
+
+use chrono::Utc;
+
+use super::Desk;
+use crate::error::{Error, Result};
+use crate::request::RequestDetail;
+use crate::request_status::RequestStatus;
+use crate::store::{reference, requests, transport_bookings, transport_providers};
+use crate::transport::booking::{BookingContext, review};
+use crate::transport::proposal::{self, TransportProposal};
+use crate::transport::sheet;
+use crate::transport::{BookingInput, BookingStatus, TransportBooking, TransportProvider, TransportProviderInput};
+
+impl Desk {
+    /// Every provider, inactive ones too, in reading order.
+    pub fn transport_providers(&self) -> Result<Vec<TransportProvider>> {
+        Ok(transport_providers::list(self.store.read())?)
+    }
+
+    pub fn transport_provider(&self, id: &str) -> Result<TransportProvider> {
+        transport_providers::get(self.store.read(), id)
+    }
+
+    fn checked_provider(&self, input: &TransportProviderInput) -> Result<TransportProviderInput> {
+        let conn = self.store.read();
+        // A lookup that fails counts as unknown; the write below would surface a broken database.
+        input.checked(
+            |mode| reference::term_exists(conn, "transport_mode", mode).unwrap_or(false),
+            |area| reference::place_name(conn, area).ok().flatten().is_some(),
+        )
+    }
+
+    pub fn add_transport_provider(&mut self, input: &TransportProviderInput) -> Result<TransportProvider> {
+        let checked = self.checked_provider(input)?;
+        let user_id = self.user.id.clone();
+        let id = self.store.write(|tx| transport_providers::insert(tx, &user_id, &checked))?;
+        self.transport_provider(&id)
+    }
+
+    /// Replaces a provider's record, refused if someone changed it since `expected_version`.
+    pub fn update_transport_provider(
+        &mut self,
+        id: &str,
+        expected_version: u32,
+        input: &TransportProviderInput,
+    ) -> Result<TransportProvider> {
+        let checked = self.checked_provider(input)?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| transport_providers::update(tx, &user_id, id, expected_version, &checked))?;
+        self.transport_provider(id)
+    }
+
+    /// The places that count as where a request's trip starts: the referring hospital's municipality,
+    /// its city and their regions.
+    fn origin(&self, detail: &RequestDetail) -> Result<(Vec<String>, String)> {
+        let conn = self.store.read();
+        let referrer = self.hospital(&detail.summary.referring_hospital_id)?;
+        let places = reference::places_of_municipality(conn, &referrer.municipality_code)?;
+        Ok((places, referrer.municipality_name))
+    }
+
+    /// The vehicle the patient needs and the providers that can take the trip, suitable first.
+    pub fn transport_proposal(&self, request_id: &str) -> Result<TransportProposal> {
+        let detail = self.request(request_id)?;
+        let (origin, origin_name) = self.origin(&detail)?;
+        Ok(proposal::propose(&detail.care, &origin, &origin_name, self.transport_providers()?))
+    }
+
+    /// Books a trip for a placed request. Unsafe or impossible bookings are refused by field;
+    /// doubtful ones need `accept_warnings` (else `NeedsConfirmation` lists the warnings). A placed
+    /// request moves to 搬送調整中 in the same transaction.
+    pub fn book_transport(&mut self, input: &BookingInput) -> Result<RequestDetail> {
+        let mut booking = input.checked(self.offset()?)?;
+        let detail = self.request(&booking.request_id)?;
+        let provider = self.transport_provider(&booking.provider_id)?;
+        let (origin, _) = self.origin(&detail)?;
+        let now = Utc::now();
+        let context = BookingContext {
+            status: detail.summary.status,
+            placement: detail.placement.as_ref(),
+            care: &detail.care,
+            provider: &provider,
+            origin: &origin,
+            now,
+        };
+        let (refusals, warnings) = review(&booking, &context);
+        if !refusals.is_empty() {
+            return Err(Error::Validation(refusals));
+        }
+        if !warnings.is_empty() && !input.accept_warnings {
+            return Err(Error::NeedsConfirmation(warnings));
+        }
+        booking.warnings = warnings.into_iter().map(|w| w.message).collect();
+        let Some(placement) = detail.placement.clone() else {
+            return Err(Error::Conflict("受入先が記録されていません".into()));
+        };
+        let user_id = self.user.id.clone();
+        let request_id = booking.request_id.clone();
+        let note = format!("搬送を手配（{}）", provider.name);
+        self.store.write(|tx| -> Result<()> {
+            let ends = transport_bookings::Ends {
+                from_hospital_id: &detail.summary.referring_hospital_id,
+                to_hospital_id: &placement.hospital_id,
+            };
+            transport_bookings::insert(tx, &user_id, &booking, ends, now)?;
+            if detail.summary.status == RequestStatus::Placed {
+                let t = requests::Transition {
+                    request_id: &request_id,
+                    to: RequestStatus::ArrangingTransport,
+                    expected_version: None,
+                    at: now,
+                    note: &note,
+                };
+                requests::transition(tx, &user_id, &t)?;
+            }
+            Ok(())
+        })?;
+        self.request(&request_id)
+    }
+
+    /// Moves a booking on. A trip done transfers the request (転院済) in the same transaction.
+    pub fn move_booking(
+        &mut self,
+        booking_id: &str,
+        expected_version: u32,
+        to: BookingStatus,
+        note: &str,
+    ) -> Result<RequestDetail> {
+        let user_id = self.user.id.clone();
+        let now = Utc::now();
+        let request_id = self.store.write(|tx| -> Result<String> {
+            let moved = transport_bookings::transition(tx, &user_id, booking_id, expected_version, to, note, now)?;
+            let status = requests::status_of(tx, &moved.request_id)?;
+            if to == BookingStatus::Done && status != RequestStatus::Transferred {
+                let t = requests::Transition {
+                    request_id: &moved.request_id,
+                    to: RequestStatus::Transferred,
+                    expected_version: None,
+                    at: now,
+                    note: &format!("搬送完了（{}）", moved.provider_name),
+                };
+                requests::transition(tx, &user_id, &t)?;
+            }
+            Ok(moved.request_id)
+        })?;
+        self.request(&request_id)
+    }
+
+    pub fn booking(&self, id: &str) -> Result<TransportBooking> {
+        transport_bookings::get(self.store.read(), id)
+    }
+
+    /// The transport request sheet (搬送依頼書) of a booking, as a printable A4 page.
+    pub fn transport_sheet_html(&self, booking_id: &str) -> Result<String> {
+        let booking = self.booking(booking_id)?;
+        let detail = self.request(&booking.request_id)?;
+        let desk_name = format!("転院調整デスク（{}）", self.region_pack()?.name);
+        Ok(sheet::html(&booking, &detail, &desk_name, Utc::now(), self.offset()?))
+    }
+}
