@@ -84,11 +84,11 @@ pub enum EncodingArg {
 
 /// Reads a command-line word as the core's own enum (its serde name), so the CLI cannot drift
 /// from the vocabulary the app and files use.
-fn core_term<T: serde::de::DeserializeOwned>(word: &str) -> Result<T, String> {
+pub(crate) fn core_term<T: serde::de::DeserializeOwned>(word: &str) -> Result<T, String> {
     serde_json::from_value(serde_json::Value::String(word.replace('-', "_"))).map_err(|e| e.to_string())
 }
 
-fn read_input(file: &Path) -> Result<String, Failure> {
+pub(crate) fn read_input(file: &Path) -> Result<String, Failure> {
     let mut text = String::new();
     let read = if file == Path::new("-") {
         std::io::stdin().read_to_string(&mut text).map(|_| ())

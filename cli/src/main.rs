@@ -4,6 +4,7 @@
 
 mod hospitals;
 mod matching;
+mod transport;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -46,6 +47,9 @@ enum Command {
     /// The hospital directory.
     #[command(subcommand)]
     Hospitals(HospitalsCommand),
+    /// Transport: providers, the proposal for a request, bookings and the transport request sheet.
+    #[command(subcommand)]
+    Transport(transport::TransportCommand),
     /// The matching engine: candidates for one request (id or reference number), best first, with
     /// score parts and why every other hospital is out; or, with --batch, a suggestion placing the
     /// most patients awaiting placement.
@@ -264,6 +268,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
+        Command::Transport(command) => transport::run(cli, command),
         Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
     }
 }

@@ -265,3 +265,41 @@ fn match_one_request_by_reference_number_and_the_batch() {
     let neither = tenin(dir.path()).args(["match"]).assert().code(2);
     assert!(String::from_utf8_lossy(&neither.get_output().stderr).contains("--batch"));
 }
+
+#[test]
+fn transport_from_the_command_line_proposal_booking_and_sheet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let list = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+    let placed = list.as_array().expect("array").iter().find(|r| r["status"] == "placed").expect("a placed request");
+    let id = placed["id"].as_str().expect("id");
+    let proposal =
+        json(&tenin(dir.path()).args(["--json", "transport", "propose", id]).assert().success().get_output().stdout);
+    let fit = proposal["providers"].as_array().expect("providers").iter().find(|f| f["suitable"] == true).expect("one");
+    let booking = serde_json::json!({
+        "request_id": id,
+        "provider_id": fit["provider"]["id"],
+        "vehicle_type": proposal["vehicle_type"],
+        "pickup_at": tenin_core::ids::to_rfc3339(chrono::Utc::now() + chrono::Duration::hours(3)),
+        "oxygen_l_per_min": proposal["oxygen_l_per_min"].as_f64().map(|f| f.to_string()).unwrap_or_default(),
+    });
+    let file = dir.path().join("booking.json");
+    std::fs::write(&file, booking.to_string()).expect("write");
+    let booked =
+        tenin(dir.path()).args(["--json", "transport", "book"]).arg(&file).arg("--accept-warnings").assert().success();
+    let detail = json(&booked.get_output().stdout);
+    assert_eq!(detail["summary"]["status"], "arranging_transport");
+    let booking_id = detail["bookings"][0]["id"].as_str().expect("booking id");
+    let sheet = dir.path().join("搬送依頼書.html");
+    tenin(dir.path()).args(["transport", "sheet", booking_id, "--out"]).arg(&sheet).assert().success();
+    assert!(std::fs::read_to_string(&sheet).expect("sheet").contains("搬送依頼書"));
+    let version = detail["bookings"][0]["version"].as_u64().expect("version").to_string();
+    tenin(dir.path()).args(["transport", "move", booking_id, "confirmed", "--version", &version]).assert().success();
+    let stale = tenin(dir.path())
+        .args(["--json", "transport", "move", booking_id, "done", "--version", &version])
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&stale.get_output().stderr).contains("conflict"));
+    let providers = tenin(dir.path()).args(["transport", "providers"]).assert().success();
+    assert!(String::from_utf8_lossy(&providers.get_output().stdout).contains("かもめ民間救急サービス"));
+}

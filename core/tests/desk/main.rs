@@ -14,6 +14,7 @@ mod placement_time;
 mod quality;
 mod region_pack;
 mod requests;
+mod transport;
 mod wareki;
 
 use std::path::Path;
