@@ -44,6 +44,13 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::set_matching_weights,
             commands::match_request,
             commands::match_batch,
+            commands::transport_providers,
+            commands::save_transport_provider,
+            commands::list_transport_modes,
+            commands::transport_proposal,
+            commands::book_transport,
+            commands::move_booking,
+            commands::transport_sheet_html,
             commands::list_municipalities,
             commands::ui_ready,
         ])

@@ -16,6 +16,8 @@ use tenin_core::quality::ReferrerQuality;
 use tenin_core::reference::{MunicipalityInfo, Term};
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
+use tenin_core::transport::proposal::TransportProposal;
+use tenin_core::transport::{BookingInput, BookingStatus, TransportProvider, TransportProviderInput};
 use tenin_core::{DeskStatus, ErrorReport};
 
 use crate::launch::{REPORT_READY_ENV, StartedAt};
@@ -240,6 +242,66 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
         desk.set_matching_weights(&weights)?;
         desk.settings()
     })
+}
+
+/// The transport providers directory (inactive ones too).
+#[tauri::command]
+#[specta::specta]
+pub fn transport_providers(state: State<'_, DeskState>) -> Result<Vec<TransportProvider>, ErrorReport> {
+    state.with(|desk| desk.transport_providers())
+}
+
+/// Adds a provider (`id` null) or replaces one seen at `expected_version`.
+#[tauri::command]
+#[specta::specta]
+pub fn save_transport_provider(
+    state: State<'_, DeskState>,
+    id: Option<String>,
+    expected_version: u32,
+    input: TransportProviderInput,
+) -> Result<TransportProvider, ErrorReport> {
+    state.with(|desk| match &id {
+        Some(id) => desk.update_transport_provider(id, expected_version, &input),
+        None => desk.add_transport_provider(&input),
+    })
+}
+
+/// The region pack's transport modes, for the provider form.
+#[tauri::command]
+#[specta::specta]
+pub fn list_transport_modes(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
+    state.with(|desk| desk.transport_modes())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn transport_proposal(state: State<'_, DeskState>, request_id: String) -> Result<TransportProposal, ErrorReport> {
+    state.with(|desk| desk.transport_proposal(&request_id))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn book_transport(state: State<'_, DeskState>, input: BookingInput) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.book_transport(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn move_booking(
+    state: State<'_, DeskState>,
+    booking_id: String,
+    expected_version: u32,
+    to: BookingStatus,
+    note: String,
+) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.move_booking(&booking_id, expected_version, to, &note))
+}
+
+/// The A4 transport request sheet (搬送依頼書) as HTML, for the print frame.
+#[tauri::command]
+#[specta::specta]
+pub fn transport_sheet_html(state: State<'_, DeskState>, booking_id: String) -> Result<String, ErrorReport> {
+    state.with(|desk| desk.transport_sheet_html(&booking_id))
 }
 
 /// Candidates for one request with their score parts, and why every other hospital is out.

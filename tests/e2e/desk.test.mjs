@@ -471,6 +471,103 @@ describe('the matching engine', () => {
   });
 });
 
+describe('transport', () => {
+  test('from a placement to a completed trip: proposal, an unsafe vehicle refused, booking, sheet, done', async () => {
+    const dataDir = tempDir('transport');
+    tenin(dataDir, 'demo');
+    const placed = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).filter((r) => r.status === 'placed');
+    const target = placed.find((r) => JSON.parse(tenin(dataDir, '--json', 'transport', 'propose', r.id)).vehicle_type === 'stretcher');
+    assert.ok(target, 'the demo has a placed patient who needs a stretcher');
+    // Five minutes from now, as the datetime field takes it, in the desk's time zone.
+    const soon = new Intl.DateTimeFormat('sv-SE', {
+      timeZone: 'Asia/Tokyo',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+      .format(new Date(Date.now() + 5 * 60_000))
+      .replace(' ', 'T');
+    const driver = await launch(dataDir);
+    try {
+      await (await findInQueue(driver, target.ref_no).then((row) => row.findElement(By.css('a')))).click();
+      assert.match(await (await find(driver, 'placement')).getText(), /受入先/);
+      assert.match(await (await find(driver, 'proposal')).getText(), /ストレッチャー/);
+      const fits = await findAll(driver, 'provider-fit');
+      assert.equal(await fits[0].getAttribute('data-suitable'), 'true', 'suitable providers first');
+      assert.ok((await driver.findElements(By.css('[data-testid="provider-fit"][data-suitable="false"]'))).length > 0);
+      await (await fits[0].findElement(By.css('[data-testid="provider-choose"]'))).click();
+      await find(driver, 'booking-form');
+      await typeInto(driver, 'booking-pickup', soon);
+      await choose(driver, 'booking-vehicle', 'seated');
+      await (await find(driver, 'booking-save')).click();
+      const refused = await driver.wait(
+        async () => (await driver.findElements(By.css('[data-testid="booking-form"] small.error')))[0],
+        5000,
+      );
+      assert.match(await refused.getText(), /ストレッチャー/, 'a seated vehicle for a stretcher patient is refused');
+      await screenshot(driver, 'transport-refused');
+      await choose(driver, 'booking-vehicle', 'stretcher');
+      await (await find(driver, 'booking-save')).click();
+      // Warnings (if any: an area not listed, …) are confirmed; then the booking is listed.
+      await driver.wait(
+        async () =>
+          (await findAll(driver, 'booking')).length > 0 || (await findAll(driver, 'booking-confirm')).length > 0,
+        10000,
+      );
+      if ((await findAll(driver, 'booking-confirm')).length > 0) await (await find(driver, 'booking-confirm')).click();
+      await waitForCount(driver, 'booking', (n) => n === 1);
+      await driver.wait(async () => (await (await find(driver, 'request-title')).getText()).includes('搬送調整中'), 5000);
+      await screenshot(driver, 'transport-booked');
+
+      // The queue shows today's pickups.
+      await (await find(driver, 'nav-queue')).click();
+      await (await find(driver, 'filter-pickups')).click();
+      await typeInto(driver, 'queue-search', target.ref_no);
+      await driver.wait(async () => (await findAll(driver, 'queue-pickup')).length === 1, 5000);
+      await (await findInQueue(driver, target.ref_no).then((row) => row.findElement(By.css('a')))).click();
+
+      await (await find(driver, 'booking-confirmed')).click();
+      await driver.wait(async () => (await (await find(driver, 'booking')).getAttribute('data-status')) === 'confirmed', 5000);
+      await (await find(driver, 'booking-sheet')).click();
+      const frame = await find(driver, 'transport-sheet');
+      const sheet = await driver.wait(async () => {
+        const html = await frame.getAttribute('srcdoc');
+        return html?.includes('搬送依頼書') ? html : null;
+      }, 5000);
+      assert.match(sheet, /ストレッチャー/);
+      assert.ok(sheet.includes(target.referring_hospital_name), 'the trip starts at the referring hospital');
+      await screenshot(driver, 'transport-sheet');
+      await (await find(driver, 'sheet-back')).click();
+      await (await find(driver, 'booking-done')).click();
+      await driver.wait(async () => (await (await find(driver, 'request-title')).getText()).includes('転院済'), 5000);
+      const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', target.id));
+      assert.equal(detail.summary.status, 'transferred');
+      assert.equal(detail.bookings[0].status, 'done');
+      assert.ok(detail.history.some((h) => h.note.includes('搬送完了')), 'the trip is in the timeline');
+      await screenshot(driver, 'transport-done');
+
+      // The providers directory: a new provider is refused until it names a vehicle and an area.
+      await (await find(driver, 'nav-providers')).click();
+      const before = (await findAll(driver, 'provider-row')).length;
+      await (await find(driver, 'provider-add')).click();
+      await typeInto(driver, 'provider-name', 'さくら介護タクシー');
+      await typeInto(driver, 'provider-phone', '０４６６－００－１２３４');
+      await (await find(driver, 'provider-mode-welfare_taxi')).click();
+      await (await find(driver, 'provider-save')).click();
+      await find(driver, 'provider-areas-error');
+      await (await find(driver, 'provider-vehicle-wheelchair')).click();
+      await (await find(driver, 'provider-area-p8-shonan-east')).click();
+      await (await find(driver, 'provider-save')).click();
+      await waitForCount(driver, 'provider-row', (n) => n === before + 1);
+      await screenshot(driver, 'providers');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);

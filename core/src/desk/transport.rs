@@ -19,6 +19,11 @@ impl Desk {
         Ok(transport_providers::list(self.store.read())?)
     }
 
+    /// The region pack's transport modes (民間救急, 福祉タクシー, …), in its order.
+    pub fn transport_modes(&self) -> Result<Vec<crate::reference::Term>> {
+        Ok(reference::terms(self.store.read(), "transport_mode")?)
+    }
+
     pub fn transport_provider(&self, id: &str) -> Result<TransportProvider> {
         transport_providers::get(self.store.read(), id)
     }

@@ -40,6 +40,17 @@ export const commands = {
 	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
 	/**  The batch suggestion over every request awaiting placement. */
 	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
+	/**  The transport providers directory (inactive ones too). */
+	transportProviders: () => typedError<TransportProvider[], ErrorReport>(__TAURI_INVOKE("transport_providers")),
+	/**  Adds a provider (`id` null) or replaces one seen at `expected_version`. */
+	saveTransportProvider: (id: string | null, expectedVersion: number, input: TransportProviderInput) => typedError<TransportProvider, ErrorReport>(__TAURI_INVOKE("save_transport_provider", { id, expectedVersion, input })),
+	/**  The region pack's transport modes, for the provider form. */
+	listTransportModes: () => typedError<Term[], ErrorReport>(__TAURI_INVOKE("list_transport_modes")),
+	transportProposal: (requestId: string) => typedError<TransportProposal, ErrorReport>(__TAURI_INVOKE("transport_proposal", { requestId })),
+	bookTransport: (input: BookingInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("book_transport", { input })),
+	moveBooking: (bookingId: string, expectedVersion: number, to: BookingStatus, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("move_booking", { bookingId, expectedVersion, to, note })),
+	/**  The A4 transport request sheet (搬送依頼書) as HTML, for the print frame. */
+	transportSheetHtml: (bookingId: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("transport_sheet_html", { bookingId })),
 	listMunicipalities: () => typedError<MunicipalityInfo[], ErrorReport>(__TAURI_INVOKE("list_municipalities")),
 	/**
 	 *  Called once by the UI when its first screen is interactive; reports start-up time when
@@ -145,6 +156,47 @@ export type BeyondCriteria =
 { kind: "days_since_onset"; days: number } | 
 /**  Further days after the criteria were met. */
 { kind: "days_since_criteria_met"; days: number };
+
+export type BookingChange = {
+	from: BookingStatus | null,
+	to: BookingStatus,
+	at: string,
+	user_name: string,
+	note: string,
+};
+
+/**  A booking as typed. Times and numbers arrive as text, so the core decides what they mean. */
+export type BookingInput = {
+	request_id?: string,
+	provider_id?: string,
+	vehicle_type?: VehicleType | null,
+	/**  `YYYY-MM-DDTHH:MM` in the desk's time zone, or RFC 3339. */
+	pickup_at?: string,
+	/**  The referring hospital's ward and whom the crew meets there. */
+	from_ward?: string,
+	from_contact?: string,
+	/**  The receiving hospital's ward and whom the crew hands over to. */
+	to_ward?: string,
+	to_contact?: string,
+	/**  L/min on the way; empty when none. */
+	oxygen_l_per_min?: string,
+	/**  Who travels with the patient (e.g. 「看護師同乗」); empty when nobody. */
+	escort?: string,
+	public_funds?: boolean,
+	/**  Yen, when known. */
+	cost_yen?: string,
+	note?: string,
+	/**  The user saw the warnings and books anyway. */
+	accept_warnings?: boolean,
+};
+
+export type BookingStatus = 
+/**  Asked of the provider. */
+"requested" | 
+/**  The provider confirmed vehicle and time. */
+"confirmed" | 
+/**  The trip took place: the request is transferred. */
+"done" | "cancelled";
 
 export type Candidate = {
 	/**  1 is the first to call. */
@@ -368,7 +420,12 @@ export type ErrorCode =
 /**  A reference-data or demo file is malformed. */
 "reference_data" | 
 /**  The new request may be a patient already referred: the nurse chooses to merge or keep both. */
-"possible_duplicate";
+"possible_duplicate" | 
+/**
+ *  Allowed, but only once the user confirms the warnings in `problems` (e.g. a transport provider
+ *  that does not list the patient's area); the same call with the confirmation goes through.
+ */
+"needs_confirmation";
 
 /**  The serialised form of an error: what crosses to the UI and what `--json` prints. */
 export type ErrorReport = {
@@ -376,6 +433,8 @@ export type ErrorReport = {
 	message: string,
 	problems: FieldProblem[],
 };
+
+export type EscortNeed = "oxygen" | "tracheostomy" | "frequent_suctioning" | "dementia_bpsd" | "psychiatric";
 
 export type Excluded = {
 	hospital_id: string,
@@ -687,6 +746,15 @@ export type OpenError = { kind: "not_writable"; path: string; detail: string } |
 
 export type PatientSex = "male" | "female" | "other" | "unknown";
 
+/**  Where a request was placed: the hospital that last said yes (its accepted inquiry). */
+export type Placement = {
+	inquiry_id: string,
+	hospital_id: string,
+	hospital_name: string,
+	/**  When it said yes (RFC 3339, UTC). */
+	accepted_at: string,
+};
+
 export type PlacementTimes = {
 	/**  First day of the period (inclusive), YYYY-MM-DD in the desk's time zone. */
 	from: string,
@@ -709,7 +777,33 @@ export type Problem = { kind: "required" } | { kind: "too_long"; max: number } |
 /**  Exists, but may not be used here (e.g. an inactive hospital). */
 { kind: "not_allowed" } | 
 /**  A time later than now where only the past makes sense (e.g. when capacity was reported). */
-{ kind: "in_future" };
+{ kind: "in_future" } | 
+/**  Would put the patient at risk (e.g. oxygen needed and none on board); the message says why. */
+{ kind: "unsafe" } | 
+/**  Allowed once confirmed; the message says what to confirm. */
+{ kind: "warning" };
+
+/**  Why the proposal is what it is. */
+export type ProposalReason = { kind: "bedridden" } | { kind: "oxygen"; l_per_min: number | null } | { kind: "partial_assist" } | { kind: "independent" } | 
+/**  ADL not recorded: the stretcher is proposed to be safe. */
+{ kind: "adl_unknown" } | 
+/**  An escort is suggested because of this need. */
+{ kind: "escort_for"; need: EscortNeed };
+
+/**  How one provider fits the trip. */
+export type ProviderFit = {
+	provider: TransportProvider,
+	/**  Has a vehicle that carries the patient. */
+	carries: boolean,
+	/**  Has oxygen on board, or none is needed. */
+	oxygen: boolean,
+	/**  Lists the referring hospital's municipality or region among its areas. */
+	serves_origin: boolean,
+	/**  Can send an escort, or none is suggested. */
+	escort: boolean,
+	/**  Safe to book: carries the patient and has oxygen when needed. */
+	suitable: boolean,
+};
 
 /**  How the distance was judged. */
 export type Proximity = 
@@ -793,6 +887,10 @@ export type RequestDetail = {
 	history: StatusChange[],
 	/**  The inquiry log (打診記録), oldest first. */
 	inquiries: Inquiry[],
+	/**  The receiving hospital, once one has accepted. */
+	placement: Placement | null,
+	/**  Transport bookings, oldest first. */
+	bookings: TransportBooking[],
 	/**  The states the workflow allows next, so a UI never keeps its own copy of the rules. */
 	next_statuses: RequestStatus[],
 	/**  Bumped by every change; a change based on an older version is refused. */
@@ -833,6 +931,8 @@ export type RequestSummary = {
 	/**  The nurse who has taken the request, if any. */
 	assigned_to: string | null,
 	assigned_to_name: string | null,
+	/**  The earliest pickup of its bookings still to happen (RFC 3339, UTC). */
+	next_pickup_at: string | null,
 };
 
 /**  A saved export: where it is, and any characters its encoding could not hold. */
@@ -890,6 +990,105 @@ export type Term = {
 	name: string,
 };
 
+/**  A stored booking, as the request page, the queue and the sheet show it. */
+export type TransportBooking = {
+	id: string,
+	request_id: string,
+	provider_id: string,
+	provider_name: string,
+	provider_phone: string,
+	vehicle_type: VehicleType,
+	/**  RFC 3339, UTC. */
+	pickup_at: string,
+	from: TripEnd,
+	to: TripEnd,
+	oxygen_l_per_min: number | null,
+	escort: string,
+	public_funds: boolean,
+	cost_yen: number | null,
+	status: BookingStatus,
+	next_statuses: BookingStatus[],
+	note: string,
+	/**  Warnings the user confirmed when booking. */
+	warnings: string[],
+	history: BookingChange[],
+	created_by_name: string,
+	created_at: string,
+	version: number,
+};
+
+export type TransportProposal = {
+	vehicle_type: VehicleType,
+	oxygen_l_per_min: number | null,
+	escort_suggested: boolean,
+	reasons: ProposalReason[],
+	/**  Where the trip starts: the referring hospital's municipality. */
+	origin_name: string,
+	/**  Active providers, the suitable ones serving the origin first. */
+	providers: ProviderFit[],
+};
+
+/**  A stored provider, as the directory, the proposal and the sheet show it. */
+export type TransportProvider = {
+	id: string,
+	name: string,
+	kana: string,
+	operator: string,
+	modes: string[],
+	mode_names: string[],
+	vehicle_types: VehicleType[],
+	oxygen: boolean,
+	escort: boolean,
+	public_funds: boolean,
+	areas: string[],
+	/**  The areas' names (municipalities and regions), in the same order. */
+	area_names: string[],
+	hours: string,
+	phone: string,
+	fax: string,
+	person: string,
+	note: string,
+	active: boolean,
+	version: number,
+};
+
+/**  A provider as typed or read from a file. */
+export type TransportProviderInput = {
+	/**  The service's name as the desk calls it (e.g. かもめ民間救急サービス). */
+	name?: string,
+	kana?: string,
+	/**  The company running it, when different. */
+	operator?: string,
+	/**  Transport mode ids of the region pack (民間救急, 福祉タクシー, …). */
+	modes?: string[],
+	vehicle_types?: VehicleType[],
+	oxygen?: boolean,
+	/**  Can send an escort (付添) with the patient. */
+	escort?: boolean,
+	/**  Its trips can be paid from public funds (公費). */
+	public_funds?: boolean,
+	/**  Municipality codes or medical region ids of the region pack. */
+	areas?: string[],
+	/**  Operating hours as written (e.g. 「8:00〜20:00（土日祝休）」). */
+	hours?: string,
+	phone?: string,
+	fax?: string,
+	person?: string,
+	note?: string,
+	active?: boolean,
+};
+
+/**  One end of the trip, with what the crew needs there. */
+export type TripEnd = {
+	hospital_id: string,
+	hospital_name: string,
+	address: string,
+	/**  The hospital's first coordination contact's phone. */
+	phone: string,
+	ward: string,
+	contact: string,
+};
+
 export type TubeFeeding = "none" | 
 /**  Nasogastric tube */
 "ng" | 
@@ -897,6 +1096,12 @@ export type TubeFeeding = "none" |
 "peg";
 
 export type Urgency = "routine" | "soon" | "urgent";
+
+/**
+ *  What a patient travels in. A stretcher vehicle also carries wheelchair and seated patients; a
+ *  wheelchair vehicle also carries seated ones.
+ */
+export type VehicleType = "seated" | "wheelchair" | "stretcher";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

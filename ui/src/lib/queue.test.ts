@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import type { RequestSummary } from './bindings';
-import { filterQueue, needsAttention, rowWindow, sortQueue, type QueueFilter } from './queue';
+import { setTimeZone } from './format';
+import { filterQueue, needsAttention, pickupToday, rowWindow, sortQueue, type QueueFilter } from './queue';
 
 const now = new Date('2026-11-21T12:00:00.000Z');
 
@@ -26,6 +27,7 @@ function request(id: string, over: Partial<RequestSummary> = {}): RequestSummary
     assigned_to: null,
     assigned_to_name: null,
     region_name: '横浜',
+    next_pickup_at: null,
     ...over,
   };
 }
@@ -92,5 +94,23 @@ describe('the queue view', () => {
     expect(rowWindow(10_000, 44 * 5_000, 600, 44)).toEqual({ start: 4_990, end: 5_024 });
     expect(rowWindow(10_000, 44 * 10_000, 600, 44)).toEqual({ start: 9_990, end: 10_000 });
     expect(rowWindow(3, 0, 600, 44)).toEqual({ start: 0, end: 3 });
+  });
+});
+
+describe('pickups today', () => {
+  it("counts a booked pickup on the desk's date, not UTC's", () => {
+    setTimeZone('Asia/Tokyo');
+    // 21:00 UTC on the 21st is 06:00 on the 22nd in Tokyo.
+    const evening = new Date('2026-11-21T21:00:00.000Z');
+    expect(pickupToday(request('1', { next_pickup_at: '2026-11-21T23:30:00.000Z' }), evening)).toBe(true);
+    expect(pickupToday(request('2', { next_pickup_at: '2026-11-21T14:00:00.000Z' }), evening)).toBe(false);
+    expect(pickupToday(request('3'), evening)).toBe(false);
+    const listed = filterQueue(
+      [request('1', { next_pickup_at: '2026-11-21T23:30:00.000Z' }), request('3')],
+      { ...all, view: 'pickups' },
+      evening,
+      150,
+    );
+    expect(listed.map((r) => r.id)).toEqual(['1']);
   });
 });

@@ -1,7 +1,8 @@
 // The queue's view of the requests: which to show, in what order, and which rows to render.
 import type { RequestStatus, RequestSummary, Urgency } from './bindings';
+import { todayInDeskZone } from './format';
 
-export type View = 'open' | 'attention' | 'all';
+export type View = 'open' | 'attention' | 'pickups' | 'all';
 export type SortBy = 'waiting' | 'urgency' | 'newest';
 
 export type Assignee = '' | 'mine' | 'unassigned';
@@ -38,6 +39,24 @@ export function needsAttention(r: RequestSummary, now: Date, targetMinutes: numb
   return !isClosed(r) && (callBackOverdue(r, now) || waitingTooLong(r, now, targetMinutes));
 }
 
+/** A vehicle is booked to pick the patient up today (in the desk's time zone). */
+export function pickupToday(r: RequestSummary, now: Date): boolean {
+  return r.next_pickup_at !== null && todayInDeskZone(new Date(r.next_pickup_at)) === todayInDeskZone(now);
+}
+
+function inView(r: RequestSummary, view: View, now: Date, targetMinutes: number): boolean {
+  switch (view) {
+    case 'all':
+      return true;
+    case 'open':
+      return !isClosed(r);
+    case 'attention':
+      return needsAttention(r, now, targetMinutes);
+    case 'pickups':
+      return pickupToday(r, now);
+  }
+}
+
 export function filterQueue(
   requests: RequestSummary[],
   filter: QueueFilter,
@@ -48,7 +67,7 @@ export function filterQueue(
   const text = filter.text.trim().toLowerCase();
   return requests.filter(
     (r) =>
-      (filter.view === 'all' || (filter.view === 'open' ? !isClosed(r) : needsAttention(r, now, targetMinutes))) &&
+      inView(r, filter.view, now, targetMinutes) &&
       (filter.status === '' || r.status === filter.status) &&
       (filter.assignee === '' || (filter.assignee === 'mine' ? r.assigned_to === userId : r.assigned_to === null)) &&
       (filter.jurisdiction === '' || r.jurisdiction_name === filter.jurisdiction) &&

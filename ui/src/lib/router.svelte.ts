@@ -10,6 +10,8 @@ export type Route =
   | { name: 'hospital-new' }
   | { name: 'hospital-edit'; id: string }
   | { name: 'directory-sheet' }
+  | { name: 'transport-sheet'; id: string; requestId: string }
+  | { name: 'providers' }
   | { name: 'statistics' }
   | { name: 'settings' };
 
