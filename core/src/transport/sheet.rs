@@ -98,15 +98,18 @@ pub fn html(
         r#"<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>搬送依頼書 {ref_no}</title>
 <style>
 @page {{ size: A4; margin: 15mm; }}
-body {{ font-family: 'Noto Sans CJK JP', 'Noto Sans JP', sans-serif; font-size: 11pt; color: #000; margin: 0; }}
+* {{ box-sizing: border-box; }}
+body {{ font-family: 'Noto Sans CJK JP', 'Noto Sans JP', sans-serif; font-size: 11pt; color: #000; margin: 0; padding: 0 0.5mm; }}
 h1 {{ font-size: 20pt; text-align: center; margin: 0 0 4mm; letter-spacing: 0.5em; }}
 .meta {{ display: flex; justify-content: space-between; margin-bottom: 4mm; }}
-table {{ width: 100%; border-collapse: collapse; }}
+table {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
+td {{ overflow-wrap: anywhere; }}
 th, td {{ border: 1px solid #000; padding: 2.5mm 3mm; vertical-align: top; text-align: left; }}
 th {{ width: 32mm; background: #eee; white-space: nowrap; }}
 .big {{ font-size: 14pt; }}
 .note {{ height: 25mm; }}
 .stamps {{ display: flex; justify-content: flex-end; gap: 0; margin-top: 6mm; }}
+th, .stamps span {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
 .stamps div {{ width: 25mm; border: 1px solid #000; text-align: center; }}
 .stamps div span {{ display: block; border-bottom: 1px solid #000; padding: 1mm; }}
 .stamps div i {{ display: block; height: 20mm; }}
