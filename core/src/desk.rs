@@ -28,9 +28,11 @@ use crate::store::{
 
 mod directory;
 mod matching;
+mod reports;
 mod transport;
 
 pub use directory::{DeskSettings, DirectoryChoices};
+pub use reports::ReportFormat;
 
 /// The program's version, as shown in the About panel and `tenin status`.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -25,6 +25,7 @@ pub mod placement_time;
 pub mod quality;
 pub mod reference;
 pub mod region_pack;
+pub mod reports;
 pub mod request;
 pub mod request_status;
 pub mod requirements;

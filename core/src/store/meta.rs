@@ -13,6 +13,8 @@ pub const UTC_OFFSET_MINUTES: &str = "utc_offset_minutes";
 pub const WELCOME_DISMISSED: &str = "welcome_dismissed";
 /// Hours after which reported capacity is shown as stale.
 pub const CAPACITY_STALE_AFTER_HOURS: &str = "capacity_stale_after_hours";
+/// The official table's column for an unknown or outside jurisdiction (region pack).
+pub const REPORT_GROUP_OTHER: &str = "report_group_other";
 /// The matching weights (JSON of `MatchWeights`); the defaults when absent.
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
 

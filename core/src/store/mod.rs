@@ -15,6 +15,7 @@ pub mod inquiries;
 pub mod meta;
 pub mod migrations;
 pub mod reference;
+pub mod reports;
 pub mod requests;
 pub mod transport_bookings;
 pub mod transport_providers;

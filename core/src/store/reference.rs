@@ -82,6 +82,7 @@ pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
     meta::set(conn, meta::REGION_PACK_ID, &pack.id)?;
     meta::set(conn, meta::REGION_PACK_NAME, &pack.name)?;
     meta::set(conn, meta::REGION_PACK_VERSION, &pack.version)?;
+    meta::set(conn, meta::REPORT_GROUP_OTHER, &pack.report_group_other)?;
     meta::set(conn, meta::TIME_ZONE, &pack.time_zone)?;
     meta::set(conn, meta::UTC_OFFSET_MINUTES, &pack.utc_offset_minutes.to_string())?;
     Ok(())

@@ -13,6 +13,7 @@ mod open;
 mod placement_time;
 mod quality;
 mod region_pack;
+mod reports;
 mod requests;
 mod transport;
 mod wareki;

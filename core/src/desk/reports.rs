@@ -1,0 +1,105 @@
+//! The reports part of [`Desk`]: monthly counts by jurisdiction and their exports.
+
+use std::collections::HashMap;
+
+use chrono::TimeZone;
+
+use super::Desk;
+use crate::csv_file::{CsvEncoding, CsvFile};
+use crate::error::{Error, Result};
+use crate::export_file::{self, SavedExport};
+use crate::ids::{parse_rfc3339, to_rfc3339};
+use crate::reports::export;
+use crate::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
+use crate::store::{meta, reports};
+
+/// How a report leaves the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    CsvUtf8Bom,
+    CsvCp932,
+    Xlsx,
+}
+
+/// What the official table calls the column for an unknown or outside jurisdiction, when the pack a
+/// desk was set up with did not say.
+const OTHER_FALLBACK: &str = "その他（不明）";
+
+impl Desk {
+    /// Placements by month and jurisdiction for `from`..=`to` (text as typed: 2026-04, R8.4, …).
+    pub fn monthly_report(&self, from: &str, to: &str, basis: JurisdictionBasis) -> Result<MonthlyReport> {
+        let (from, to) = monthly::checked_range(from, to)?;
+        let offset = self.offset()?;
+        let local_start = |m: YearMonth| -> Result<String> {
+            let day = m.first_day().ok_or_else(|| Error::ReferenceData(m.iso()))?;
+            let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+            let at = offset
+                .from_local_datetime(&midnight)
+                .single()
+                .ok_or_else(|| Error::ReferenceData(m.iso()))?
+                .with_timezone(&chrono::Utc);
+            Ok(to_rfc3339(at))
+        };
+        let conn = self.store.read();
+        let groups = reports::report_groups(conn)?;
+        let index: HashMap<String, usize> = groups.iter().enumerate().map(|(i, (id, _))| (id.clone(), i)).collect();
+        let group_of: HashMap<String, usize> = reports::municipality_groups(conn)?
+            .into_iter()
+            .filter_map(|(code, group)| index.get(&group).map(|i| (code, *i)))
+            .collect();
+        let rows = reports::placements(conn, &local_start(from)?, &local_start(to.next())?)?;
+        let placements = rows.iter().filter_map(|row| {
+            let at = parse_rfc3339(&row.placed_at).ok()?;
+            let date = at.with_timezone(&offset).date_naive();
+            let municipality = match basis {
+                JurisdictionBasis::Referrer => Some(&row.referrer_municipality),
+                JurisdictionBasis::Residence => row.residence_municipality.as_ref(),
+            };
+            Some((date, municipality.and_then(|m| group_of.get(m).copied())))
+        });
+        let names: Vec<String> = groups.into_iter().map(|(_, name)| name).collect();
+        let other = meta::get(conn, meta::REPORT_GROUP_OTHER)?.unwrap_or_else(|| OTHER_FALLBACK.to_owned());
+        Ok(monthly::tabulate(placements, &names, &other, from, to, basis))
+    }
+
+    pub fn monthly_report_csv(&self, report: &MonthlyReport, encoding: CsvEncoding) -> Result<CsvFile> {
+        export::monthly_csv(report, encoding)
+    }
+
+    /// The title of a monthly table: 「保健所別 転院調整件数（R8.4〜R8.11、依頼元所在地）」.
+    pub fn monthly_title(report: &MonthlyReport) -> String {
+        let by = match report.basis {
+            JurisdictionBasis::Referrer => "依頼元所在地",
+            JurisdictionBasis::Residence => "患者居住地",
+        };
+        format!("保健所別 受入決定件数（{}〜{}、{by}）", report.from.wareki(), report.to.wareki())
+    }
+
+    /// Saves the monthly table in the export folder without overwriting anything.
+    pub fn save_monthly_report(
+        &self,
+        from: &str,
+        to: &str,
+        basis: JurisdictionBasis,
+        format: ReportFormat,
+    ) -> Result<SavedExport> {
+        let report = self.monthly_report(from, to, basis)?;
+        let stem = format!("保健所別月別_{}_{}", report.from.iso(), report.to.iso());
+        let dir = export_file::export_dir(&self.data_dir);
+        let (bytes, ext, substituted) = match format {
+            ReportFormat::Xlsx => (export::monthly_xlsx(&report, &Desk::monthly_title(&report))?, "xlsx", Vec::new()),
+            ReportFormat::CsvUtf8Bom | ReportFormat::CsvCp932 => {
+                let encoding = if format == ReportFormat::CsvCp932 { CsvEncoding::Cp932 } else { CsvEncoding::Utf8Bom };
+                let file = export::monthly_csv(&report, encoding)?;
+                (file.bytes, "csv", file.substituted)
+            }
+        };
+        let path = export_file::save_new(&dir, &stem, ext, &bytes)?;
+        Ok(SavedExport {
+            path: path.display().to_string(),
+            substituted: substituted.iter().map(|c| c.to_string()).collect(),
+        })
+    }
+}

@@ -1,0 +1,91 @@
+//! Reports on a real SQLite file: the monthly table by jurisdiction from the demo loaded at a fixed
+//! time (so the figures are a snapshot), its edges, and its exports.
+
+use tenin_core::csv_file::CsvEncoding;
+use tenin_core::hospital::HospitalFilter;
+use tenin_core::reports::JurisdictionBasis;
+use tenin_core::reports::export::monthly_rows;
+use tenin_core::{Desk, Error};
+
+use crate::fresh_desk;
+
+/// The demo as loaded at 2026-11-21 12:00 JST: its placements fall on 11-19 to 11-21.
+fn demo_at_a_fixed_time() -> (tempfile::TempDir, Desk) {
+    let (dir, mut desk) = fresh_desk();
+    let data = tenin_core::bundled::demo_data().expect("demo");
+    desk.load_demo_data(&data, "2026-11-21T03:00:00Z".parse().expect("time")).expect("loaded");
+    (dir, desk)
+}
+
+fn table(desk: &Desk, from: &str, to: &str, basis: JurisdictionBasis) -> String {
+    let report = desk.monthly_report(from, to, basis).expect("report");
+    monthly_rows(&report).iter().map(|row| row.join(",")).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_monthly_table_by_referrer_and_by_residence() {
+    let (_dir, desk) = demo_at_a_fixed_time();
+    let report = desk.monthly_report("R8.10", "2026-11", JurisdictionBasis::Referrer).expect("report");
+    let placed = desk
+        .requests()
+        .expect("requests")
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "placed" | "arranging_transport" | "transferred"))
+        .count() as u32;
+    assert_eq!(report.total, placed, "every placement that held is counted once");
+    assert_eq!(report.rows.iter().map(|r| r.label.as_str()).collect::<Vec<_>>(), ["R8.10", "R8.11"]);
+    assert_eq!(report.columns.last().map(String::as_str), Some("その他（不明）"));
+    insta::assert_snapshot!("monthly_by_referrer", table(&desk, "R8.10", "2026-11", JurisdictionBasis::Referrer));
+    insta::assert_snapshot!("monthly_by_residence", table(&desk, "R8.10", "2026-11", JurisdictionBasis::Residence));
+}
+
+#[test]
+fn empty_ranges_long_ranges_and_quiet_months_are_labelled_rows_of_zeros() {
+    let (_dir, desk) = demo_at_a_fixed_time();
+    let quiet = desk.monthly_report("2019-04", "2020-03", JurisdictionBasis::Referrer).expect("report");
+    assert_eq!(quiet.rows.len(), 12);
+    assert_eq!(quiet.rows[0].label, "H31.4", "before the era changed");
+    assert_eq!(quiet.rows[1].label, "R1.5", "the first month of Reiwa");
+    assert_eq!(quiet.total, 0);
+    assert!(quiet.rows.iter().all(|r| r.counts.iter().all(|n| *n == 0)));
+    let years = desk.monthly_report("2024-01", "2026-12", JurisdictionBasis::Referrer).expect("report");
+    assert_eq!(years.rows.len(), 36);
+    let Err(Error::Validation(problems)) = desk.monthly_report("2026-12", "2026-01", JurisdictionBasis::Referrer)
+    else {
+        panic!("a reversed range is refused")
+    };
+    assert_eq!(problems[0].field, "to");
+}
+
+#[test]
+fn a_hospital_made_inactive_since_still_counts_where_it_was() {
+    let (_dir, mut desk) = demo_at_a_fixed_time();
+    let before = table(&desk, "2026-11", "2026-11", JurisdictionBasis::Referrer);
+    for h in desk.hospitals(&HospitalFilter::default()).expect("hospitals").into_iter().filter(|h| h.is_referring) {
+        let mut input = desk.hospital_input(&h.id).expect("input");
+        input.active = false;
+        desk.update_hospital(&h.id, &input).expect("deactivated");
+    }
+    assert_eq!(table(&desk, "2026-11", "2026-11", JurisdictionBasis::Referrer), before);
+}
+
+#[test]
+fn meeting_exports_carry_counts_only() {
+    let (_dir, desk) = demo_at_a_fixed_time();
+    let report = desk.monthly_report("2026-10", "2026-11", JurisdictionBasis::Residence).expect("report");
+    let csv = desk.monthly_report_csv(&report, CsvEncoding::Cp932).expect("csv");
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&csv.bytes);
+    assert!(!bad && csv.substituted.is_empty());
+    assert!(text.starts_with("月,横浜市,"), "{text}");
+    let identifiers: Vec<String> = desk
+        .requests()
+        .expect("requests")
+        .iter()
+        .flat_map(|r| [r.ref_no.clone(), r.referring_hospital_name.clone()])
+        .collect();
+    for id in &identifiers {
+        assert!(!text.contains(id.as_str()), "a meeting export must not carry {id}");
+    }
+    let xlsx = tenin_core::reports::export::monthly_xlsx(&report, &Desk::monthly_title(&report)).expect("xlsx");
+    assert_eq!(&xlsx[..4], b"PK\x03\x04", "an Office Open XML package");
+}
