@@ -4,6 +4,7 @@
 
 mod hospitals;
 mod matching;
+mod report;
 mod transport;
 
 use std::path::PathBuf;
@@ -47,6 +48,9 @@ enum Command {
     /// The hospital directory.
     #[command(subcommand)]
     Hospitals(HospitalsCommand),
+    /// Reports: the monthly table by jurisdiction (CSV, xlsx, JSON).
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Transport: providers, the proposal for a request, bookings and the transport request sheet.
     #[command(subcommand)]
     Transport(transport::TransportCommand),
@@ -269,6 +273,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
         Command::Transport(command) => transport::run(cli, command),
+        Command::Report(command) => report::run(cli, command),
         Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
     }
 }

@@ -303,3 +303,47 @@ fn transport_from_the_command_line_proposal_booking_and_sheet() {
     let providers = tenin(dir.path()).args(["transport", "providers"]).assert().success();
     assert!(String::from_utf8_lossy(&providers.get_output().stdout).contains("かもめ民間救急サービス"));
 }
+
+#[test]
+fn the_monthly_report_as_csv_xlsx_and_json() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let json_out = tenin(dir.path())
+        .args([
+            "--json",
+            "report",
+            "monthly",
+            "--from",
+            "R1.5",
+            "--to",
+            &month,
+            "--by",
+            "residence",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .success();
+    let report = json(&json_out.get_output().stdout);
+    assert_eq!(report["rows"][0]["label"], "R1.5", "months labelled in 和暦");
+    assert!(report["total"].as_u64().is_some_and(|n| n >= 9), "the demo's placements: {}", report["total"]);
+    let csv = tenin(dir.path())
+        .args(["report", "monthly", "--from", &month, "--to", &month, "--encoding", "cp932"])
+        .assert()
+        .success();
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&csv.get_output().stdout);
+    assert!(!bad && text.starts_with("月,横浜市"), "{text}");
+    let xlsx = dir.path().join("monthly.xlsx");
+    tenin(dir.path())
+        .args(["report", "monthly", "--from", &month, "--to", &month, "--format", "xlsx", "--out"])
+        .arg(&xlsx)
+        .assert()
+        .success();
+    assert_eq!(&std::fs::read(&xlsx).expect("xlsx")[..2], b"PK");
+    let refused = tenin(dir.path())
+        .args(["--json", "report", "monthly", "--from", "2026-12", "--to", "2026-01"])
+        .assert()
+        .code(1);
+    assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("validation"));
+}

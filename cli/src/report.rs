@@ -1,0 +1,93 @@
+//! `tenin report …`: the reports from the command line, so a desk can schedule them.
+
+use std::path::PathBuf;
+
+use clap::{Subcommand, ValueEnum};
+use tenin_core::Desk;
+use tenin_core::csv_file::CsvEncoding;
+use tenin_core::reports::JurisdictionBasis;
+use tenin_core::reports::export;
+
+use crate::hospitals::core_term;
+use crate::{Cli, Failure, open, print_json};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum TableFormat {
+    Csv,
+    Xlsx,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Encoding {
+    Utf8,
+    Cp932,
+}
+
+#[derive(Subcommand)]
+pub enum ReportCommand {
+    /// Placements by month and health-centre jurisdiction (the prefecture's layout).
+    Monthly {
+        /// First month: 2026-04, R8.4 or 令和8年4月.
+        #[arg(long)]
+        from: String,
+        /// Last month, in the same forms.
+        #[arg(long)]
+        to: String,
+        /// Whose jurisdiction: `referrer` (the referring hospital's) or `residence` (the patient's).
+        #[arg(long, default_value = "referrer", value_parser = core_term::<JurisdictionBasis>)]
+        by: JurisdictionBasis,
+        #[arg(long, value_enum, default_value = "csv")]
+        format: TableFormat,
+        /// For CSV: UTF-8 with BOM or CP932 (Shift_JIS as Windows writes it).
+        #[arg(long, value_enum, default_value = "utf8")]
+        encoding: Encoding,
+        /// Where to write (standard output when left out; xlsx needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn write(out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
+    match out {
+        Some(path) => {
+            std::fs::write(path, bytes).map_err(|e| Failure::Usage(format!("{} に書けません: {e}", path.display())))?;
+            eprintln!("{}", path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(bytes).map_err(|e| Failure::Usage(e.to_string()))?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
+    match command {
+        ReportCommand::Monthly { from, to, by, format, encoding, out } => {
+            let desk = open(cli, None)?;
+            let report = desk.monthly_report(from, to, *by)?;
+            match format {
+                TableFormat::Json => print_json(&report),
+                TableFormat::Csv => {
+                    let encoding = match encoding {
+                        Encoding::Utf8 => CsvEncoding::Utf8Bom,
+                        Encoding::Cp932 => CsvEncoding::Cp932,
+                    };
+                    let file = desk.monthly_report_csv(&report, encoding)?;
+                    if !file.substituted.is_empty() {
+                        let chars: String = file.substituted.iter().collect();
+                        eprintln!("注意: CP932 で表せない文字を 〓 にしました: {chars}");
+                    }
+                    write(out, &file.bytes)
+                }
+                TableFormat::Xlsx => {
+                    if out.is_none() {
+                        return Err(Failure::Usage("xlsx は --out でファイルを指定してください".into()));
+                    }
+                    write(out, &export::monthly_xlsx(&report, &Desk::monthly_title(&report))?)
+                }
+            }
+        }
+    }
+}
