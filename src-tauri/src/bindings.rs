@@ -44,6 +44,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::set_matching_weights,
             commands::match_request,
             commands::match_batch,
+            commands::monthly_report,
+            commands::save_monthly_report,
             commands::transport_providers,
             commands::save_transport_provider,
             commands::list_transport_modes,

@@ -5,7 +5,7 @@ use tauri::State;
 use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
-use tenin_core::desk::{DeskSettings, DirectoryChoices, IntakeChoices};
+use tenin_core::desk::{DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
 use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
 use tenin_core::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
@@ -13,6 +13,7 @@ use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_core::matching::{BatchSuggestion, MatchReport, MatchWeights};
 use tenin_core::placement_time::PlacementTimes;
 use tenin_core::quality::ReferrerQuality;
+use tenin_core::reports::{JurisdictionBasis, MonthlyReport};
 use tenin_core::reference::{MunicipalityInfo, Term};
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
@@ -242,6 +243,31 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
         desk.set_matching_weights(&weights)?;
         desk.settings()
     })
+}
+
+/// Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …).
+#[tauri::command]
+#[specta::specta]
+pub fn monthly_report(
+    state: State<'_, DeskState>,
+    from: String,
+    to: String,
+    basis: JurisdictionBasis,
+) -> Result<MonthlyReport, ErrorReport> {
+    state.with(|desk| desk.monthly_report(&from, &to, basis))
+}
+
+/// Saves the monthly table (CSV or xlsx) in the export folder, never overwriting.
+#[tauri::command]
+#[specta::specta]
+pub fn save_monthly_report(
+    state: State<'_, DeskState>,
+    from: String,
+    to: String,
+    basis: JurisdictionBasis,
+    format: ReportFormat,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_monthly_report(&from, &to, basis, format))
 }
 
 /// The transport providers directory (inactive ones too).

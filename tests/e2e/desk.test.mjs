@@ -568,6 +568,47 @@ describe('transport', () => {
   });
 });
 
+describe('reports', () => {
+  test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV', async () => {
+    const dataDir = tempDir('reports');
+    tenin(dataDir, 'demo');
+    const driver = await launch(dataDir);
+    try {
+      await (await find(driver, 'nav-statistics')).click();
+      const totals = await find(driver, 'monthly-totals');
+      const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit' })
+        .format(new Date())
+        .slice(0, 7);
+      const cli = JSON.parse(
+        tenin(dataDir, '--json', 'report', 'monthly', '--from', `${month}`, '--to', `${month}`, '--format', 'json'),
+      );
+      assert.ok(cli.total > 0, 'the demo placed patients this month');
+      assert.match(await (await find(driver, 'monthly-definition')).getText(), /依頼元医療機関の所在地/);
+      const cells = async () => (await totals.findElements(By.css('td'))).length;
+      assert.equal(await cells(), cli.columns.length + 1, 'a column per report group, other, and the total');
+      await (await find(driver, 'monthly-basis-residence')).click();
+      await driver.wait(
+        async () => /患者の居住地/.test(await (await find(driver, 'monthly-definition')).getText()),
+        5000,
+      );
+      await screenshot(driver, 'monthly-table');
+      const saved = (await import('node:fs')).readdirSync;
+      await (await find(driver, 'monthly-xlsx')).click();
+      await (await find(driver, 'monthly-csv-cp932')).click();
+      await driver.wait(
+        () => saved(exportDir).filter((f) => f.startsWith('保健所別月別_')).length === 2,
+        10000,
+        'both files saved',
+      );
+      const csv = saved(exportDir).find((f) => f.startsWith('保健所別月別_') && f.endsWith('.csv'));
+      const text = new TextDecoder('shift_jis').decode(readFileSync(path.join(exportDir, csv)));
+      assert.match(text, /^月,横浜市,/);
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);

@@ -40,6 +40,10 @@ export const commands = {
 	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
 	/**  The batch suggestion over every request awaiting placement. */
 	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
+	/**  Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …). */
+	monthlyReport: (from: string, to: string, basis: JurisdictionBasis) => typedError<MonthlyReport, ErrorReport>(__TAURI_INVOKE("monthly_report", { from, to, basis })),
+	/**  Saves the monthly table (CSV or xlsx) in the export folder, never overwriting. */
+	saveMonthlyReport: (from: string, to: string, basis: JurisdictionBasis, format: ReportFormat) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_monthly_report", { from, to, basis, format })),
 	/**  The transport providers directory (inactive ones too). */
 	transportProviders: () => typedError<TransportProvider[], ErrorReport>(__TAURI_INVOKE("transport_providers")),
 	/**  Adds a provider (`id` null) or replaces one seen at `expected_version`. */
@@ -602,6 +606,12 @@ export type Isolation = "none" |
 
 export type IvLine = "none" | "peripheral" | "central";
 
+export type JurisdictionBasis = 
+/**  The jurisdiction of the referring hospital (where the bed was freed). */
+"referrer" | 
+/**  The jurisdiction of the patient's residence. */
+"residence";
+
 /**  Something the request lacks before it can be matched. */
 export type MatchBlocker = {
 	/**  The intake field to fill in (as named in the intake input), or `status`. */
@@ -642,6 +652,30 @@ export type MatchWeights = {
 	freshness: number,
 	/**  The distance at which the distance part halves, in km. */
 	distance_half_km: number,
+};
+
+export type MonthlyReport = {
+	from: YearMonth,
+	to: YearMonth,
+	basis: JurisdictionBasis,
+	/**  What counts and by which jurisdiction, in a sentence for the table's caption. */
+	definition: string,
+	/**  The report groups of the region pack, then the "other / unknown" column. */
+	columns: string[],
+	/**  Every month of the range, empty ones included. */
+	rows: MonthlyRow[],
+	totals: number[],
+	total: number,
+};
+
+export type MonthlyRow = {
+	/**  「2026-11」 */
+	month: string,
+	/**  「R8.11」 */
+	label: string,
+	/**  One per column, in the columns' order. */
+	counts: number[],
+	total: number,
 };
 
 /**  A municipality, resolved to its jurisdiction and to the medical region of the plan in force. */
@@ -859,6 +893,9 @@ export type RegionPackInfo = {
 	time_zone: string,
 	utc_offset_minutes: number,
 };
+
+/**  How a report leaves the desk. */
+export type ReportFormat = "csv_utf8_bom" | "csv_cp932" | "xlsx";
 
 /**  Everything the detail page shows about one request. */
 export type RequestDetail = {
@@ -1102,6 +1139,12 @@ export type Urgency = "routine" | "soon" | "urgent";
  *  wheelchair vehicle also carries seated ones.
  */
 export type VehicleType = "seated" | "wheelchair" | "stretcher";
+
+/**  A calendar month. */
+export type YearMonth = {
+	year: number,
+	month: number,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -630,6 +630,17 @@ export const en: Messages = {
     cancel: 'Cancel',
     count: '{{count}} providers',
   },
+  monthly: {
+    title: 'Placements by jurisdiction and month',
+    basis: 'Jurisdiction of',
+    byReferrer: 'the referring hospital',
+    byResidence: "the patient's residence",
+    month: 'Month',
+    total: 'Total',
+    xlsx: 'Save as Excel',
+    csvUtf8: 'CSV (UTF-8)',
+    csvCp932: 'CSV (Shift_JIS)',
+  },
   settings: {
     title: 'Settings',
     language: 'Language',

@@ -622,6 +622,17 @@ export const ja = {
     cancel: 'キャンセル',
     count: '{{count}} 事業者',
   },
+  monthly: {
+    title: '保健所別・月別の受入決定件数',
+    basis: '集計する管轄',
+    byReferrer: '依頼元医療機関の所在地',
+    byResidence: '患者の居住地',
+    month: '月',
+    total: '合計',
+    xlsx: 'Excel で保存',
+    csvUtf8: 'CSV（UTF-8）',
+    csvCp932: 'CSV（Shift_JIS）',
+  },
   settings: {
     title: '設定',
     language: '表示言語',
