@@ -153,6 +153,17 @@ impl CareNeedsInput {
     }
 }
 
+/// What the patient needs on the way, in the desk's short Japanese labels (「酸素2L/分」「胃瘻」…), for
+/// the printed sheets.
+pub fn needs_ja(care: &CareNeeds) -> Vec<String> {
+    let mut needs: Vec<String> = Vec::new();
+    if let Some(flow) = care.oxygen_l_per_min {
+        needs.push(format!("酸素{flow}L/分"));
+    }
+    needs.extend(crate::matching::care_set::CareSet::needed(care).iter().map(|n| n.label_ja().to_owned()));
+    needs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,8 @@ pub struct DeskSettings {
     pub capacity_stale_after_hours: u32,
     /// The weights of the matching engine's soft preferences.
     pub matching_weights: MatchWeights,
+    /// The stamp boxes (確認印) of the printed daily log.
+    pub stamp_titles: Vec<String>,
 }
 
 impl Desk {
@@ -60,6 +62,7 @@ impl Desk {
         Ok(DeskSettings {
             capacity_stale_after_hours: self.stale_after_hours()?,
             matching_weights: self.matching_weights()?,
+            stamp_titles: self.stamp_titles()?,
         })
     }
 

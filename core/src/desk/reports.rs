@@ -2,16 +2,18 @@
 
 use std::collections::HashMap;
 
-use chrono::TimeZone;
+use chrono::{TimeZone, Utc};
 
 use super::Desk;
 use crate::csv_file::{CsvEncoding, CsvFile};
-use crate::error::{Error, Result};
+use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::export_file::{self, SavedExport};
 use crate::ids::{parse_rfc3339, to_rfc3339};
+use crate::reports::daily_log::{self, DailyLog};
 use crate::reports::export;
 use crate::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
-use crate::store::{meta, reports};
+use crate::store::{audit, meta, reports};
+use crate::wareki;
 
 /// How a report leaves the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -101,5 +103,70 @@ impl Desk {
             path: path.display().to_string(),
             substituted: substituted.iter().map(|c| c.to_string()).collect(),
         })
+    }
+
+    /// The supervisors' stamp boxes on the daily log (確認印), in order.
+    pub fn stamp_titles(&self) -> Result<Vec<String>> {
+        let stored = meta::get(self.store.read(), meta::STAMP_TITLES)?;
+        match stored {
+            None => Ok(daily_log::DEFAULT_STAMP_TITLES.iter().map(|t| (*t).to_owned()).collect()),
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| Error::ReferenceData(format!("確認印の欄を読めません: {e}")))
+            }
+        }
+    }
+
+    /// Sets the stamp boxes' titles (1–6, each 1–10 characters), audited.
+    pub fn set_stamp_titles(&mut self, titles: &[String]) -> Result<Vec<String>> {
+        let titles = daily_log::checked_stamp_titles(titles)?;
+        let before = self.stamp_titles()?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| -> Result<()> {
+            meta::set(tx, meta::STAMP_TITLES, &serde_json::to_string(&titles)?)?;
+            audit::record(
+                tx,
+                audit::Change {
+                    user_id: &user_id,
+                    action: audit::Action::Update,
+                    entity: "desk_settings",
+                    entity_id: "stamp_titles",
+                    before: Some(&before),
+                    after: Some(&titles),
+                },
+            )
+        })?;
+        self.stamp_titles()
+    }
+
+    /// The daily transfer log of a desk date (typed as 2026-11-21, R8.11.21, 令和8年11月21日, …).
+    pub fn daily_log(&self, date: &str) -> Result<DailyLog> {
+        let day = wareki::parse_date(date, None).map_err(|e| {
+            let mut problem = FieldProblem::new("date", Problem::Invalid);
+            problem.message = e.to_string();
+            Error::Validation(vec![problem])
+        })?;
+        let offset = self.offset()?;
+        let start = offset
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+            .single()
+            .ok_or_else(|| Error::ReferenceData(day.to_string()))?
+            .with_timezone(&Utc);
+        let end = start + chrono::Duration::days(1);
+        let mut details = Vec::new();
+        for summary in self.requests()? {
+            let registered = parse_rfc3339(&summary.registered_at).ok();
+            let since = parse_rfc3339(&summary.status_since).ok();
+            // Registered later, or closed before the day began: nothing of it is in this day's log.
+            if registered.is_none_or(|r| r >= end) || (!summary.status.is_open() && since.is_some_and(|s| s < start)) {
+                continue;
+            }
+            details.push(self.request(&summary.id)?);
+        }
+        let desk_name = format!("転院調整デスク（{}）", self.region_pack()?.name);
+        Ok(daily_log::build(&details, day, offset, &desk_name, &self.stamp_titles()?, Utc::now()))
+    }
+
+    pub fn daily_log_html(&self, date: &str) -> Result<String> {
+        Ok(daily_log::html(&self.daily_log(date)?))
     }
 }

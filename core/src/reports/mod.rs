@@ -1,9 +1,12 @@
-//! Reports for supervisors, staff and the prefecture: the monthly counts by health-centre
-//! jurisdiction in the official layout (`monthly`), with exports for meetings (`export`).
+//! Reports for supervisors, staff and the prefecture: the printed daily transfer log (`daily_log`),
+//! the monthly counts by health-centre jurisdiction in the official layout (`monthly`), and exports
+//! for meetings (`export`).
 //!
 //! What counts is written out for people in `docs/reports.md`.
 
+pub mod daily_log;
 pub mod export;
 pub mod monthly;
 
+pub use daily_log::DailyLog;
 pub use monthly::{JurisdictionBasis, MonthlyReport, YearMonth};

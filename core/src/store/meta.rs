@@ -15,6 +15,8 @@ pub const WELCOME_DISMISSED: &str = "welcome_dismissed";
 pub const CAPACITY_STALE_AFTER_HOURS: &str = "capacity_stale_after_hours";
 /// The official table's column for an unknown or outside jurisdiction (region pack).
 pub const REPORT_GROUP_OTHER: &str = "report_group_other";
+/// The titles of the stamp boxes on the daily log (JSON array); the defaults when absent.
+pub const STAMP_TITLES: &str = "stamp_titles";
 /// The matching weights (JSON of `MatchWeights`); the defaults when absent.
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
 

@@ -6,7 +6,6 @@ use chrono::{DateTime, FixedOffset, Utc};
 use super::booking::{TransportBooking, TripEnd};
 use crate::html::escape;
 use crate::ids::parse_rfc3339;
-use crate::matching::care_set::CareSet;
 use crate::request::RequestDetail;
 use crate::wareki;
 
@@ -28,13 +27,8 @@ fn sex_ja(detail: &RequestDetail) -> &'static str {
     }
 }
 
-/// The patient's needs on the way, in the desk's short Japanese labels.
 fn needs_ja(detail: &RequestDetail) -> String {
-    let mut needs: Vec<String> = Vec::new();
-    if let Some(flow) = detail.care.oxygen_l_per_min {
-        needs.push(format!("酸素{flow}L/分"));
-    }
-    needs.extend(CareSet::needed(&detail.care).iter().map(|n| n.label_ja().to_owned()));
+    let needs = crate::care::needs_ja(&detail.care);
     if needs.is_empty() { "特記なし".to_owned() } else { needs.join("、") }
 }
 

@@ -89,3 +89,86 @@ fn meeting_exports_carry_counts_only() {
     let xlsx = tenin_core::reports::export::monthly_xlsx(&report, &Desk::monthly_title(&report)).expect("xlsx");
     assert_eq!(&xlsx[..4], b"PK\x03\x04", "an Office Open XML package");
 }
+
+#[test]
+fn the_daily_log_of_the_demo_day_by_section() {
+    let (_dir, desk) = demo_at_a_fixed_time();
+    let log = desk.daily_log("令和8年11月20日").expect("log");
+    assert_eq!(log.date_label, "令和8年11月20日（2026年11月20日）");
+    assert!(log.sections.iter().all(|s| !s.entries.is_empty()), "the day before the demo's now has every kind");
+    assert_eq!(log.stamp_titles, ["担当", "主任", "課長"]);
+    let sections: Vec<String> = log
+        .sections
+        .iter()
+        .map(|s| {
+            let rows: Vec<String> = s
+                .entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "  {} {} | {} → {} | {} | {} | {} | {}",
+                        e.time,
+                        e.ref_no,
+                        e.referring_hospital,
+                        e.receiving_hospital.as_deref().unwrap_or("—"),
+                        e.patient,
+                        e.transport.as_deref().unwrap_or("—"),
+                        e.nurse,
+                        e.status
+                    )
+                })
+                .collect();
+            format!("{}（{}）\n{}", s.title, s.entries.len(), rows.join("\n"))
+        })
+        .collect();
+    insta::assert_snapshot!("daily_log_demo_day", sections.join("\n"));
+}
+
+#[test]
+fn a_busy_day_prints_on_numbered_pages_with_rows_never_split_and_a_quiet_day_on_one() {
+    let (_dir, mut desk) = crate::demo_desk();
+    for n in 0..45 {
+        let input = tenin_core::request::NewRequestInput {
+            patient_initials: format!("Z.{}.", (b'A' + (n % 26) as u8) as char),
+            hospital_patient_no: format!("BUSY-{n}"),
+            clinical_summary: "経過の記載（日報には載せない）".into(),
+            ..crate::valid_input(&desk)
+        };
+        desk.create_request(&input, true).expect("created");
+    }
+    let today = desk.today().expect("today").to_string();
+    let log = desk.daily_log(&today).expect("log");
+    let registered = log.sections[0].entries.len();
+    assert!(registered >= 45, "{registered}");
+    let pages = tenin_core::reports::daily_log::pages(&log);
+    let rows = tenin_core::reports::daily_log::ROWS_PER_PAGE;
+    assert!(pages.len() >= 5 && pages.iter().all(|p| p.len() <= rows), "{} pages", pages.len());
+    let html = desk.daily_log_html(&today).expect("html");
+    let total = pages.len();
+    assert_eq!(html.matches("<thead>").count(), total, "the table header repeats on every page");
+    assert!(html.contains(&format!("1 / {total} 頁")) && html.contains(&format!("{total} / {total} 頁")));
+    assert!(html.contains("（前頁から続く）"), "a section carried over repeats its heading");
+    assert!(html.contains("break-inside: avoid"), "rows are never split");
+    assert!(!html.contains("BUSY-") && !html.contains("経過の記載"), "no patient numbers or clinical text");
+    assert_eq!(html.matches("class=\"stamp\"").count(), 3 * total, "stamp boxes on every page");
+
+    let quiet = desk.daily_log_html("2020-01-15").expect("quiet day");
+    assert_eq!(quiet.matches("該当なし").count(), 4);
+    assert!(quiet.contains("1 / 1 頁"));
+    assert!(desk.daily_log("いつか").is_err(), "an unreadable date is refused");
+}
+
+#[test]
+fn stamp_titles_are_a_checked_setting() {
+    let (_dir, mut desk) = fresh_desk();
+    let set = desk.set_stamp_titles(&["担当".into(), " 看護師長 ".into()]).expect("set");
+    assert_eq!(set, ["担当", "看護師長"]);
+    assert_eq!(desk.settings().expect("settings").stamp_titles, set);
+    let Err(Error::Validation(problems)) = desk.set_stamp_titles(&["".into(), "とても長い役職名の確認欄です".into()])
+    else {
+        panic!("refused")
+    };
+    let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert_eq!(fields, ["stamp_titles[0]", "stamp_titles[1]"]);
+    assert_eq!(desk.audit_of("desk_settings", "stamp_titles").expect("audit").len(), 1);
+}
