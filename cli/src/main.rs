@@ -4,6 +4,7 @@
 
 mod hospitals;
 mod matching;
+mod pdf;
 mod report;
 mod transport;
 
@@ -48,7 +49,7 @@ enum Command {
     /// The hospital directory.
     #[command(subcommand)]
     Hospitals(HospitalsCommand),
-    /// Reports: the monthly table by jurisdiction (CSV, xlsx, JSON).
+    /// Reports: the daily transfer log (HTML, PDF) and the monthly table by jurisdiction (CSV, xlsx, JSON).
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Transport: providers, the proposal for a request, bookings and the transport request sheet.

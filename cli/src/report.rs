@@ -24,8 +24,25 @@ pub enum Encoding {
     Cp932,
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PageFormat {
+    Html,
+    Pdf,
+}
+
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// The daily transfer log (日報) of a desk date: A4 landscape, page X of Y, stamp boxes.
+    Daily {
+        /// 2026-11-21, R8.11.21 or 令和8年11月21日 (default: today in the desk's time zone).
+        #[arg(long)]
+        date: Option<String>,
+        #[arg(long, value_enum, default_value = "html")]
+        format: PageFormat,
+        /// Where to write (standard output for HTML when left out; PDF needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Placements by month and health-centre jurisdiction (the prefecture's layout).
     Monthly {
         /// First month: 2026-04, R8.4 or 令和8年4月.
@@ -64,6 +81,23 @@ fn write(out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
 
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
     match command {
+        ReportCommand::Daily { date, format, out } => {
+            let desk = open(cli, None)?;
+            let date = match date {
+                Some(date) => date.clone(),
+                None => desk.today()?.to_string(),
+            };
+            let html = desk.daily_log_html(&date)?;
+            match (format, out) {
+                (PageFormat::Html, _) => write(out, html.as_bytes()),
+                (PageFormat::Pdf, Some(path)) => {
+                    crate::pdf::html_to_pdf(&html, path)?;
+                    eprintln!("{}", path.display());
+                    Ok(())
+                }
+                (PageFormat::Pdf, None) => Err(Failure::Usage("PDF は --out でファイルを指定してください".into())),
+            }
+        }
         ReportCommand::Monthly { from, to, by, format, encoding, out } => {
             let desk = open(cli, None)?;
             let report = desk.monthly_report(from, to, *by)?;

@@ -347,3 +347,50 @@ fn the_monthly_report_as_csv_xlsx_and_json() {
         .code(1);
     assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("validation"));
 }
+
+/// The number of pages of a PDF, from poppler's `pdfinfo`.
+fn pdf_pages(path: &std::path::Path) -> usize {
+    let info = std::process::Command::new("pdfinfo").arg(path).output().expect("pdfinfo (poppler-utils) runs");
+    let text = String::from_utf8_lossy(&info.stdout).into_owned();
+    let line = text.lines().find(|l| l.starts_with("Pages:")).unwrap_or_else(|| panic!("pdfinfo: {text}"));
+    line.trim_start_matches("Pages:").trim().parse().expect("a page count")
+}
+
+#[test]
+fn a_busy_daily_log_as_pdf_has_the_pages_the_core_laid_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let expected_pages = {
+        let mut desk = tenin_core::Desk::open(dir.path()).expect("desk");
+        desk.load_demo().expect("demo");
+        let referrer = desk
+            .hospitals(&tenin_core::hospital::HospitalFilter::default())
+            .expect("hospitals")
+            .into_iter()
+            .find(|h| h.is_referring)
+            .expect("referrer");
+        for n in 0..42 {
+            let input = tenin_core::request::NewRequestInput {
+                referring_hospital_id: referrer.id.clone(),
+                patient_initials: format!("P.{}.", (b'A' + (n % 26) as u8) as char),
+                patient_age: "80".into(),
+                patient_sex: Some(tenin_core::request::PatientSex::Female),
+                ..Default::default()
+            };
+            desk.create_request(&input, true).expect("created");
+        }
+        let log = desk.daily_log(&desk.today().expect("today").to_string()).expect("log");
+        tenin_core::reports::daily_log::pages(&log).len()
+    };
+    assert!(expected_pages >= 5, "{expected_pages}");
+    let pdf = dir.path().join("日報.pdf");
+    tenin(dir.path()).args(["report", "daily", "--format", "pdf", "--out"]).arg(&pdf).assert().success();
+    assert_eq!(pdf_pages(&pdf), expected_pages, "the printed pages are the core's pages, rows never split");
+    // Kept for a person to look at (tests/e2e/artifacts is where screenshots go).
+    let artifacts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/e2e/artifacts");
+    if std::fs::create_dir_all(&artifacts).is_ok() {
+        let _ = std::fs::copy(&pdf, artifacts.join("daily-log.pdf"));
+    }
+    let html = tenin(dir.path()).args(["report", "daily", "--date", "R2.1.15"]).assert().success();
+    let html = String::from_utf8_lossy(&html.get_output().stdout).into_owned();
+    assert!(html.contains("令和2年1月15日") && html.contains("1 / 1 頁"));
+}

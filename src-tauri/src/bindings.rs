@@ -44,6 +44,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::set_matching_weights,
             commands::match_request,
             commands::match_batch,
+            commands::daily_log_html,
+            commands::set_stamp_titles,
             commands::monthly_report,
             commands::save_monthly_report,
             commands::transport_providers,

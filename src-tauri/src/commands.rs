@@ -245,6 +245,23 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
     })
 }
 
+/// The daily transfer log (日報) of a date, as printable HTML.
+#[tauri::command]
+#[specta::specta]
+pub fn daily_log_html(state: State<'_, DeskState>, date: String) -> Result<String, ErrorReport> {
+    state.with(|desk| desk.daily_log_html(&date))
+}
+
+/// Sets the titles of the daily log's stamp boxes.
+#[tauri::command]
+#[specta::specta]
+pub fn set_stamp_titles(state: State<'_, DeskState>, titles: Vec<String>) -> Result<DeskSettings, ErrorReport> {
+    state.with(|desk| {
+        desk.set_stamp_titles(&titles)?;
+        desk.settings()
+    })
+}
+
 /// Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …).
 #[tauri::command]
 #[specta::specta]

@@ -569,7 +569,7 @@ describe('transport', () => {
 });
 
 describe('reports', () => {
-  test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV', async () => {
+  test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV; the daily log', async () => {
     const dataDir = tempDir('reports');
     tenin(dataDir, 'demo');
     const driver = await launch(dataDir);
@@ -603,6 +603,24 @@ describe('reports', () => {
       const csv = saved(exportDir).find((f) => f.startsWith('保健所別月別_') && f.endsWith('.csv'));
       const text = new TextDecoder('shift_jis').decode(readFileSync(path.join(exportDir, csv)));
       assert.match(text, /^月,横浜市,/);
+
+      // The daily log: stamp box titles from the settings, pages numbered, ready to print.
+      await (await find(driver, 'nav-settings')).click();
+      await typeInto(driver, 'stamp-titles', '担当、看護師長、');
+      await (await find(driver, 'stamp-titles-save')).click();
+      assert.ok((await (await find(driver, 'stamp-titles-error')).getText()).length > 0, 'an empty title is refused');
+      await typeInto(driver, 'stamp-titles', '担当、看護師長');
+      await (await find(driver, 'stamp-titles-save')).click();
+      await driver.wait(async () => (await findAll(driver, 'stamp-titles-error')).length === 0, 5000);
+      await (await find(driver, 'nav-daily-log')).click();
+      const frame = await find(driver, 'daily-log');
+      const log = await driver.wait(async () => {
+        const html = await frame.getAttribute('srcdoc');
+        return html?.includes('看護師長') ? html : null;
+      }, 5000);
+      assert.match(log, /1 \/ \d+ 頁/);
+      assert.match(log, /新規受付/);
+      await screenshot(driver, 'daily-log');
     } finally {
       await quit(driver);
     }

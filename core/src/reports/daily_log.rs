@@ -313,7 +313,7 @@ tbody tr {{ height: 14mm; break-inside: avoid; page-break-inside: avoid; }}
 tr.heading td {{ font-weight: bold; background: #f4f4f4; -webkit-print-color-adjust: exact; print-color-adjust: exact; vertical-align: middle; }}
 tr.empty td {{ color: #555; vertical-align: middle; }}
 .clip {{ max-height: 11.5mm; overflow: hidden; overflow-wrap: anywhere; line-height: 1.3; }}
-th.t {{ width: 17mm; }} th.r {{ width: 22mm; }} th.p {{ width: 62mm; }} th.n {{ width: 20mm; }} th.s {{ width: 18mm; }}
+th.t {{ width: 17mm; }} th.r {{ width: 22mm; }} th.p {{ width: 62mm; }} th.n {{ width: 20mm; }} th.s {{ width: 22mm; }}
 footer {{ margin-top: auto; display: flex; justify-content: space-between; font-size: 8pt; height: 5mm; }}
 .pageno {{ font-weight: bold; }}
 </style></head><body>{body}</body></html>"#,

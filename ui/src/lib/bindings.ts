@@ -40,6 +40,10 @@ export const commands = {
 	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
 	/**  The batch suggestion over every request awaiting placement. */
 	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
+	/**  The daily transfer log (日報) of a date, as printable HTML. */
+	dailyLogHtml: (date: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("daily_log_html", { date })),
+	/**  Sets the titles of the daily log's stamp boxes. */
+	setStampTitles: (titles: string[]) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_stamp_titles", { titles })),
 	/**  Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …). */
 	monthlyReport: (from: string, to: string, basis: JurisdictionBasis) => typedError<MonthlyReport, ErrorReport>(__TAURI_INVOKE("monthly_report", { from, to, basis })),
 	/**  Saves the monthly table (CSV or xlsx) in the export folder, never overwriting. */
@@ -356,6 +360,8 @@ export type DeskSettings = {
 	capacity_stale_after_hours: number,
 	/**  The weights of the matching engine's soft preferences. */
 	matching_weights: MatchWeights,
+	/**  The stamp boxes (確認印) of the printed daily log. */
+	stamp_titles: string[],
 };
 
 /**  A snapshot of the desk for the About panel, the welcome screen and `tenin status`. */

@@ -13,6 +13,7 @@ export type Route =
   | { name: 'transport-sheet'; id: string; requestId: string }
   | { name: 'providers' }
   | { name: 'statistics' }
+  | { name: 'daily-log' }
   | { name: 'settings' };
 
 let current = $state<Route>({ name: 'queue' });

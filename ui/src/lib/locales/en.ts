@@ -4,6 +4,7 @@ import type { Messages } from '../i18n.svelte';
 export const en: Messages = {
   app: { title: 'Transfer Coordination Desk', subtitle: 'Tenin Desk' },
   nav: {
+    daily: 'Daily log',
     providers: 'Transport',
     board: 'Batch suggestion',
     queue: 'Requests',
@@ -640,6 +641,15 @@ export const en: Messages = {
     xlsx: 'Save as Excel',
     csvUtf8: 'CSV (UTF-8)',
     csvCp932: 'CSV (Shift_JIS)',
+  },
+  daily: {
+    title: 'Daily log',
+    date: 'Date',
+    print: 'Print',
+    help: 'Requests registered, placed, transferred and still open at the end of the day, on A4 landscape pages with page numbers and stamp boxes (their titles are in Settings). Save as PDF from the print dialog.',
+    stamps: 'Stamp boxes on the daily log',
+    stampsHint: '1 to 6 titles separated by commas',
+    stampsSaved: 'Stamp boxes saved',
   },
   settings: {
     title: 'Settings',

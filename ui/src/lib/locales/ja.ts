@@ -2,6 +2,7 @@
 export const ja = {
   app: { title: '転院調整デスク', subtitle: 'Tenin Desk' },
   nav: {
+    daily: '日報',
     providers: '搬送事業者',
     board: '一括提案',
     queue: '依頼一覧',
@@ -632,6 +633,15 @@ export const ja = {
     xlsx: 'Excel で保存',
     csvUtf8: 'CSV（UTF-8）',
     csvCp932: 'CSV（Shift_JIS）',
+  },
+  daily: {
+    title: '日報',
+    date: '日付',
+    print: '印刷',
+    help: '新規受付・受入決定・転院（搬送完了）・その日の終わりに調整中の依頼を A4 横で印刷します。各頁に頁番号と確認印の欄があります（欄の名前は設定で変えられます）。PDF は印刷画面の「ファイルに出力」で保存できます。',
+    stamps: '日報の確認印の欄',
+    stampsHint: '読点（、）またはカンマで区切って 1〜6 個（例: 担当、主任、課長）',
+    stampsSaved: '確認印の欄を保存しました',
   },
   settings: {
     title: '設定',
