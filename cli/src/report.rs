@@ -3,7 +3,6 @@
 use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
-use tenin_core::Desk;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::reports::JurisdictionBasis;
 use tenin_core::reports::export;
@@ -119,7 +118,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
                     if out.is_none() {
                         return Err(Failure::Usage("xlsx は --out でファイルを指定してください".into()));
                     }
-                    write(out, &export::monthly_xlsx(&report, &Desk::monthly_title(&report))?)
+                    write(out, &export::monthly_xlsx(&report, &report.title())?)
                 }
             }
         }

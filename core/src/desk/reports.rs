@@ -70,15 +70,6 @@ impl Desk {
         export::monthly_csv(report, encoding)
     }
 
-    /// The title of a monthly table: 「保健所別 転院調整件数（R8.4〜R8.11、依頼元所在地）」.
-    pub fn monthly_title(report: &MonthlyReport) -> String {
-        let by = match report.basis {
-            JurisdictionBasis::Referrer => "依頼元所在地",
-            JurisdictionBasis::Residence => "患者居住地",
-        };
-        format!("保健所別 受入決定件数（{}〜{}、{by}）", report.from.wareki(), report.to.wareki())
-    }
-
     /// Saves the monthly table in the export folder without overwriting anything.
     pub fn save_monthly_report(
         &self,
@@ -91,7 +82,7 @@ impl Desk {
         let stem = format!("保健所別月別_{}_{}", report.from.iso(), report.to.iso());
         let dir = export_file::export_dir(&self.data_dir);
         let (bytes, ext, substituted) = match format {
-            ReportFormat::Xlsx => (export::monthly_xlsx(&report, &Desk::monthly_title(&report))?, "xlsx", Vec::new()),
+            ReportFormat::Xlsx => (export::monthly_xlsx(&report, &report.title())?, "xlsx", Vec::new()),
             ReportFormat::CsvUtf8Bom | ReportFormat::CsvCp932 => {
                 let encoding = if format == ReportFormat::CsvCp932 { CsvEncoding::Cp932 } else { CsvEncoding::Utf8Bom };
                 let file = export::monthly_csv(&report, encoding)?;

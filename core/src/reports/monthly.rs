@@ -145,6 +145,17 @@ pub struct MonthlyReport {
     pub total: u32,
 }
 
+impl MonthlyReport {
+    /// 「保健所別 受入決定件数（R8.4〜R8.11、依頼元所在地）」, for exports.
+    pub fn title(&self) -> String {
+        let by = match self.basis {
+            JurisdictionBasis::Referrer => "依頼元所在地",
+            JurisdictionBasis::Residence => "患者居住地",
+        };
+        format!("保健所別 受入決定件数（{}〜{}、{by}）", self.from.wareki(), self.to.wareki())
+    }
+}
+
 /// The caption sentence for `basis`.
 pub fn definition(basis: JurisdictionBasis) -> String {
     let by = match basis {

@@ -86,7 +86,7 @@ fn meeting_exports_carry_counts_only() {
     for id in &identifiers {
         assert!(!text.contains(id.as_str()), "a meeting export must not carry {id}");
     }
-    let xlsx = tenin_core::reports::export::monthly_xlsx(&report, &Desk::monthly_title(&report)).expect("xlsx");
+    let xlsx = tenin_core::reports::export::monthly_xlsx(&report, &report.title()).expect("xlsx");
     assert_eq!(&xlsx[..4], b"PK\x03\x04", "an Office Open XML package");
 }
 
