@@ -12,6 +12,7 @@ use crate::ids::{parse_rfc3339, to_rfc3339};
 use crate::reports::daily_log::{self, DailyLog};
 use crate::reports::export;
 use crate::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
+use crate::reports::tables::{self, ReportTable, StaffHoursBaseline};
 use crate::store::{audit, meta, reports};
 use crate::wareki;
 
@@ -159,5 +160,92 @@ impl Desk {
 
     pub fn daily_log_html(&self, date: &str) -> Result<String> {
         Ok(daily_log::html(&self.daily_log(date)?))
+    }
+
+    /// Every request's detail that can matter to a report (all of them: reports cover any period).
+    fn report_details(&self) -> Result<Vec<crate::request::RequestDetail>> {
+        self.requests()?.iter().map(|r| self.request(&r.id)).collect()
+    }
+
+    /// The meeting tables for `from`..=`to` (months as typed): by region, by referring and receiving
+    /// hospital, decline reasons, time to placement and staff hours saved.
+    pub fn report_tables(&self, from: &str, to: &str, baseline: StaffHoursBaseline) -> Result<Vec<ReportTable>> {
+        let (from, to) = monthly::checked_range(from, to)?;
+        let first = from.first_day().ok_or_else(|| Error::ReferenceData(from.iso()))?;
+        let last = to.next().first_day().and_then(|d| d.pred_opt()).ok_or_else(|| Error::ReferenceData(to.iso()))?;
+        let offset = self.offset()?;
+        let details = self.report_details()?;
+        let conn = self.store.read();
+        let hospitals: HashMap<String, String> =
+            crate::store::hospitals::municipality_codes(conn)?.into_iter().collect();
+        let mut plan_regions: HashMap<String, HashMap<String, String>> = HashMap::new();
+        let mut plan_of_day: HashMap<chrono::NaiveDate, Option<String>> = HashMap::new();
+        let mut region_names: HashMap<String, String> = HashMap::new();
+        for (id, name) in reports::region_names(conn)? {
+            region_names.insert(id, name);
+        }
+        let mut regions_by_day: HashMap<(String, chrono::NaiveDate), Option<String>> = HashMap::new();
+        for d in &details {
+            for h in d.history.iter().filter(|h| h.to == crate::request_status::RequestStatus::Placed) {
+                let Some(day) = parse_rfc3339(&h.at).ok().map(|t| t.with_timezone(&offset).date_naive()) else {
+                    continue;
+                };
+                let Some(municipality) = hospitals.get(&d.summary.referring_hospital_id) else { continue };
+                let plan = match plan_of_day.get(&day) {
+                    Some(plan) => plan.clone(),
+                    None => {
+                        let plan = crate::store::reference::plan_on(conn, day)?;
+                        plan_of_day.insert(day, plan.clone());
+                        plan
+                    }
+                };
+                let region = match &plan {
+                    Some(plan) => {
+                        if !plan_regions.contains_key(plan) {
+                            let map = crate::store::reference::municipality_regions(conn, plan)?.into_iter().collect();
+                            plan_regions.insert(plan.clone(), map);
+                        }
+                        plan_regions[plan].get(municipality).and_then(|r| region_names.get(r)).cloned()
+                    }
+                    None => None,
+                };
+                regions_by_day.insert((municipality.clone(), day), region);
+            }
+        }
+        let reasons: Vec<(String, String, bool)> = crate::store::reference::decline_reason_rules(conn)?
+            .into_iter()
+            .map(|r| (r.id, r.name, r.own_rule))
+            .collect();
+        Ok(vec![
+            tables::by_region(
+                &details,
+                offset,
+                first,
+                last,
+                |m, day| regions_by_day.get(&(m.to_owned(), day)).cloned().flatten(),
+                |hospital| hospitals.get(hospital).cloned(),
+            ),
+            tables::by_referring_hospital(&details, offset, first, last),
+            tables::by_receiving_hospital(&details, offset, first, last),
+            tables::decline_reasons(&details, offset, first, last, &reasons),
+            tables::time_to_placement(&details, offset, first, last),
+            tables::staff_hours_saved(&details, offset, first, last, baseline),
+        ])
+    }
+
+    /// The monthly table and every meeting table in one workbook, saved in the export folder.
+    pub fn save_meeting_workbook(
+        &self,
+        from: &str,
+        to: &str,
+        basis: JurisdictionBasis,
+        baseline: StaffHoursBaseline,
+    ) -> Result<SavedExport> {
+        let monthly = self.monthly_report(from, to, basis)?;
+        let tables = self.report_tables(from, to, baseline)?;
+        let bytes = export::meeting_xlsx(&monthly, &tables)?;
+        let stem = format!("会議資料_{}_{}", monthly.from.iso(), monthly.to.iso());
+        let path = export_file::save_new(&export_file::export_dir(&self.data_dir), &stem, "xlsx", &bytes)?;
+        Ok(SavedExport { path: path.display().to_string(), substituted: Vec::new() })
     }
 }

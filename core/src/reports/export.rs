@@ -4,6 +4,7 @@
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
 
 use super::monthly::MonthlyReport;
+use super::tables::ReportTable;
 use crate::csv_file::{self, CsvEncoding, CsvFile};
 use crate::error::{Error, Result};
 
@@ -37,11 +38,20 @@ fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
     Error::ReferenceData(format!("Excelファイルを作れません: {e}"))
 }
 
-/// The monthly table as a workbook: title and definition above, bordered cells, bold totals.
-pub fn monthly_xlsx(report: &MonthlyReport, title: &str) -> Result<Vec<u8>> {
-    let mut book = Workbook::new();
+/// A sheet per table: title and definition above, a bordered table with a shaded header, bold
+/// totals (the last row when `totals`) and a bold last column when `total_column`, frozen headers.
+/// Numbers are written as numbers so the sheet adds up in Excel.
+fn write_sheet(
+    book: &mut Workbook,
+    name: &str,
+    title: &str,
+    definition: &str,
+    rows: &[Vec<String>],
+    totals: bool,
+    total_column: bool,
+) -> Result<()> {
     let sheet = book.add_worksheet();
-    sheet.set_name("保健所別月別").map_err(xlsx_error)?;
+    sheet.set_name(name).map_err(xlsx_error)?;
     let bold = Format::new().set_bold();
     let cell = Format::new().set_border(FormatBorder::Thin);
     let head = Format::new()
@@ -50,32 +60,67 @@ pub fn monthly_xlsx(report: &MonthlyReport, title: &str) -> Result<Vec<u8>> {
         .set_background_color("#E8EEF2")
         .set_align(FormatAlign::Center)
         .set_text_wrap();
-    let total = Format::new().set_border(FormatBorder::Thin).set_bold();
+    let strong = Format::new().set_border(FormatBorder::Thin).set_bold();
     sheet.write_string_with_format(0, 0, title, &bold).map_err(xlsx_error)?;
-    sheet.write_string(1, 0, &report.definition).map_err(xlsx_error)?;
-    let rows = monthly_rows(report);
-    let last = rows.len() - 1;
+    sheet.write_string(1, 0, definition).map_err(xlsx_error)?;
+    let last = rows.len().saturating_sub(1);
     for (r, row) in rows.iter().enumerate() {
         let at = (r + 3) as u32;
         for (c, value) in row.iter().enumerate() {
             let format = if r == 0 {
                 &head
-            } else if r == last || c + 1 == row.len() {
-                &total
+            } else if (totals && r == last) || (total_column && c + 1 == row.len()) {
+                &strong
             } else {
                 &cell
             };
-            match value.parse::<u32>() {
-                Ok(n) if r > 0 && c > 0 => sheet.write_number_with_format(at, c as u16, f64::from(n), format),
+            match value.parse::<f64>() {
+                Ok(n) if r > 0 && c > 0 => sheet.write_number_with_format(at, c as u16, n, format),
                 _ => sheet.write_string_with_format(at, c as u16, value, format),
             }
             .map_err(xlsx_error)?;
         }
     }
-    sheet.set_column_width(0, 10).map_err(xlsx_error)?;
-    for c in 1..rows[0].len() {
+    sheet.set_column_width(0, 24).map_err(xlsx_error)?;
+    for c in 1..rows.first().map_or(0, Vec::len) {
         sheet.set_column_width(c as u16, 12).map_err(xlsx_error)?;
     }
     sheet.set_freeze_panes(4, 1).map_err(xlsx_error)?;
+    Ok(())
+}
+
+/// The monthly table alone as a workbook.
+pub fn monthly_xlsx(report: &MonthlyReport, title: &str) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    write_sheet(&mut book, "保健所別月別", title, &report.definition, &monthly_rows(report), true, true)?;
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+/// A table's rows: header, body, totals.
+pub fn table_rows(table: &ReportTable) -> Vec<Vec<String>> {
+    std::iter::once(table.columns.clone()).chain(table.rows.iter().cloned()).chain(table.totals.clone()).collect()
+}
+
+pub fn table_csv(table: &ReportTable, encoding: CsvEncoding) -> Result<CsvFile> {
+    csv_file::write(&table_rows(table), encoding)
+}
+
+/// Every table of a meeting in one workbook, a sheet each: the monthly table first.
+pub fn meeting_xlsx(monthly: &MonthlyReport, tables: &[ReportTable]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    write_sheet(&mut book, "保健所別月別", &monthly.title(), &monthly.definition, &monthly_rows(monthly), true, true)?;
+    for table in tables {
+        // Sheet names are at most 31 characters and unique; the titles are short Japanese.
+        let name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+        write_sheet(
+            &mut book,
+            &name,
+            &table.title,
+            &table.definition,
+            &table_rows(table),
+            table.totals.is_some(),
+            false,
+        )?;
+    }
     book.save_to_buffer().map_err(xlsx_error)
 }

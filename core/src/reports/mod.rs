@@ -7,6 +7,7 @@
 pub mod daily_log;
 pub mod export;
 pub mod monthly;
+pub mod tables;
 
 pub use daily_log::DailyLog;
 pub use monthly::{JurisdictionBasis, MonthlyReport, YearMonth};

@@ -370,3 +370,10 @@ pub fn record(conn: &Connection, view: View, id: &str) -> Result<HospitalRecord>
         capacity_history: capacity::history(conn, view, id, CAPACITY_HISTORY)?,
     })
 }
+
+/// Every hospital's municipality code, by hospital id.
+pub fn municipality_codes(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT id, municipality_code FROM hospitals")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}

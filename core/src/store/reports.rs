@@ -45,3 +45,10 @@ pub fn municipality_groups(conn: &Connection) -> rusqlite::Result<Vec<(String, S
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
+
+/// Every medical region's name, by id.
+pub fn region_names(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT id, name FROM medical_regions")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect()
+}

@@ -172,3 +172,57 @@ fn stamp_titles_are_a_checked_setting() {
     assert_eq!(fields, ["stamp_titles[0]", "stamp_titles[1]"]);
     assert_eq!(desk.audit_of("desk_settings", "stamp_titles").expect("audit").len(), 1);
 }
+
+#[test]
+fn the_meeting_tables_of_the_demo_month() {
+    let (_dir, desk) = demo_at_a_fixed_time();
+    let tables = desk
+        .report_tables("2026-11", "2026-11", tenin_core::reports::tables::StaffHoursBaseline::default())
+        .expect("tables");
+    let ids: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "by_region",
+            "by_referring_hospital",
+            "by_receiving_hospital",
+            "decline_reasons",
+            "time_to_placement",
+            "staff_hours_saved"
+        ]
+    );
+    let text: Vec<String> = tables
+        .iter()
+        .map(|t| {
+            let rows = tenin_core::reports::export::table_rows(t);
+            format!("# {}\n{}", t.title, rows.iter().map(|r| r.join(",")).collect::<Vec<_>>().join("\n"))
+        })
+        .collect();
+    insta::assert_snapshot!("meeting_tables_demo_month", text.join("\n\n"));
+    let monthly = desk.monthly_report("2026-11", "2026-11", JurisdictionBasis::Referrer).expect("monthly");
+    let placed_by_region: u32 = tables[0].totals.as_ref().expect("totals")[1].parse().expect("count");
+    assert_eq!(placed_by_region, monthly.total, "the region table and the monthly table count the same placements");
+
+    // Meeting files carry no patient identifiers.
+    let book = tenin_core::reports::export::meeting_xlsx(&monthly, &tables).expect("workbook");
+    assert_eq!(&book[..4], b"PK\x03\x04");
+    let all: String =
+        tables.iter().flat_map(tenin_core::reports::export::table_rows).flatten().collect::<Vec<_>>().join(" ");
+    for r in desk.requests().expect("requests") {
+        assert!(!all.contains(&r.ref_no), "no reference numbers");
+        assert!(!all.contains(&format!("{} {}歳", r.patient_initials, r.patient_age)), "no patient summaries");
+    }
+}
+
+#[test]
+fn tables_of_an_empty_period_are_labelled_and_zero() {
+    let (_dir, desk) = demo_at_a_fixed_time();
+    let tables = desk
+        .report_tables("2020-01", "2020-03", tenin_core::reports::tables::StaffHoursBaseline::default())
+        .expect("tables");
+    for t in &tables {
+        assert!(!t.title.is_empty() && !t.definition.is_empty() && !t.columns.is_empty(), "{}", t.id);
+    }
+    assert!(tables[0].rows.is_empty() && tables[0].totals.as_ref().expect("totals")[1] == "0");
+    assert_eq!(tables[4].rows[7], ["平均（分）", "—", ""], "no placements: no mean, not zero");
+}
