@@ -6,6 +6,7 @@ use clap::{Subcommand, ValueEnum};
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::reports::JurisdictionBasis;
 use tenin_core::reports::export;
+use tenin_core::reports::tables::StaffHoursBaseline;
 
 use crate::hospitals::core_term;
 use crate::{Cli, Failure, open, print_json};
@@ -39,6 +40,34 @@ pub enum ReportCommand {
         #[arg(long, value_enum, default_value = "html")]
         format: PageFormat,
         /// Where to write (standard output for HTML when left out; PDF needs a file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The meeting tables (by region, by referring and receiving hospital, decline reasons, time to
+    /// placement, staff hours saved): JSON, one table as CSV, or every table with the monthly one in
+    /// an xlsx workbook (a sheet each).
+    Tables {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long, value_enum, default_value = "json")]
+        format: TableFormat,
+        /// For CSV: which table (`by_region`, `by_referring_hospital`, `by_receiving_hospital`,
+        /// `decline_reasons`, `time_to_placement`, `staff_hours_saved`).
+        #[arg(long)]
+        table: Option<String>,
+        /// For the workbook's monthly sheet: whose jurisdiction.
+        #[arg(long, default_value = "referrer", value_parser = core_term::<JurisdictionBasis>)]
+        by: JurisdictionBasis,
+        #[arg(long, value_enum, default_value = "utf8")]
+        encoding: Encoding,
+        /// Staff hours one transfer took without the desk (default 18.6).
+        #[arg(long)]
+        hours_per_case: Option<f64>,
+        /// Desk minutes per inquiry (default 15).
+        #[arg(long)]
+        minutes_per_inquiry: Option<f64>,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -95,6 +124,42 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
                     Ok(())
                 }
                 (PageFormat::Pdf, None) => Err(Failure::Usage("PDF は --out でファイルを指定してください".into())),
+            }
+        }
+        ReportCommand::Tables { from, to, format, table, by, encoding, hours_per_case, minutes_per_inquiry, out } => {
+            let desk = open(cli, None)?;
+            let defaults = StaffHoursBaseline::default();
+            let baseline = StaffHoursBaseline {
+                hours_per_case_without_desk: hours_per_case.unwrap_or(defaults.hours_per_case_without_desk),
+                minutes_per_inquiry: minutes_per_inquiry.unwrap_or(defaults.minutes_per_inquiry),
+            };
+            let tables = desk.report_tables(from, to, baseline)?;
+            match format {
+                TableFormat::Json => print_json(&tables),
+                TableFormat::Csv => {
+                    let names: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();
+                    let chosen = table
+                        .as_deref()
+                        .and_then(|id| tables.iter().find(|t| t.id == id))
+                        .ok_or_else(|| Failure::Usage(format!("--table で表を選んでください: {}", names.join(", "))))?;
+                    let encoding = match encoding {
+                        Encoding::Utf8 => CsvEncoding::Utf8Bom,
+                        Encoding::Cp932 => CsvEncoding::Cp932,
+                    };
+                    let file = export::table_csv(chosen, encoding)?;
+                    if !file.substituted.is_empty() {
+                        let chars: String = file.substituted.iter().collect();
+                        eprintln!("注意: CP932 で表せない文字を 〓 にしました: {chars}");
+                    }
+                    write(out, &file.bytes)
+                }
+                TableFormat::Xlsx => {
+                    if out.is_none() {
+                        return Err(Failure::Usage("xlsx は --out でファイルを指定してください".into()));
+                    }
+                    let monthly = desk.monthly_report(from, to, *by)?;
+                    write(out, &export::meeting_xlsx(&monthly, &tables)?)
+                }
             }
         }
         ReportCommand::Monthly { from, to, by, format, encoding, out } => {

@@ -394,3 +394,40 @@ fn a_busy_daily_log_as_pdf_has_the_pages_the_core_laid_out() {
     let html = String::from_utf8_lossy(&html.get_output().stdout).into_owned();
     assert!(html.contains("令和2年1月15日") && html.contains("1 / 1 頁"));
 }
+
+#[test]
+fn the_meeting_tables_as_json_csv_and_one_workbook() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let next = (chrono::Utc::now() + chrono::Duration::days(31)).format("%Y-%m").to_string();
+    let out =
+        tenin(dir.path()).args(["--json", "report", "tables", "--from", "R8.1", "--to", &next]).assert().success();
+    let tables = json(&out.get_output().stdout);
+    assert_eq!(tables.as_array().map(Vec::len), Some(6));
+    let csv = tenin(dir.path())
+        .args(["report", "tables", "--from", "R8.1", "--to", &next, "--format", "csv", "--table", "time_to_placement"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&csv.get_output().stdout).into_owned();
+    assert!(text.trim_start_matches('\u{feff}').starts_with("時間,件数,割合"), "{text}");
+    let book = dir.path().join("会議資料.xlsx");
+    tenin(dir.path())
+        .args([
+            "report",
+            "tables",
+            "--from",
+            "R8.1",
+            "--to",
+            &next,
+            "--format",
+            "xlsx",
+            "--hours-per-case",
+            "20",
+            "--out",
+        ])
+        .arg(&book)
+        .assert()
+        .success();
+    assert_eq!(&std::fs::read(&book).expect("workbook")[..2], b"PK");
+    tenin(dir.path()).args(["report", "tables", "--from", "R8.1", "--to", &next, "--format", "csv"]).assert().code(2);
+}

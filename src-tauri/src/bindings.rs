@@ -47,6 +47,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::daily_log_html,
             commands::set_stamp_titles,
             commands::monthly_report,
+            commands::report_tables,
+            commands::save_meeting_workbook,
             commands::save_monthly_report,
             commands::transport_providers,
             commands::save_transport_provider,

@@ -14,6 +14,7 @@ use tenin_core::matching::{BatchSuggestion, MatchReport, MatchWeights};
 use tenin_core::placement_time::PlacementTimes;
 use tenin_core::quality::ReferrerQuality;
 use tenin_core::reference::{MunicipalityInfo, Term};
+use tenin_core::reports::tables::{ReportTable, StaffHoursBaseline};
 use tenin_core::reports::{JurisdictionBasis, MonthlyReport};
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
@@ -260,6 +261,31 @@ pub fn set_stamp_titles(state: State<'_, DeskState>, titles: Vec<String>) -> Res
         desk.set_stamp_titles(&titles)?;
         desk.settings()
     })
+}
+
+/// The meeting tables for a range of months.
+#[tauri::command]
+#[specta::specta]
+pub fn report_tables(
+    state: State<'_, DeskState>,
+    from: String,
+    to: String,
+    baseline: StaffHoursBaseline,
+) -> Result<Vec<ReportTable>, ErrorReport> {
+    state.with(|desk| desk.report_tables(&from, &to, baseline))
+}
+
+/// Saves the monthly table and every meeting table in one workbook in the export folder.
+#[tauri::command]
+#[specta::specta]
+pub fn save_meeting_workbook(
+    state: State<'_, DeskState>,
+    from: String,
+    to: String,
+    basis: JurisdictionBasis,
+    baseline: StaffHoursBaseline,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_meeting_workbook(&from, &to, basis, baseline))
 }
 
 /// Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …).

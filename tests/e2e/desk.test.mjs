@@ -600,6 +600,12 @@ describe('reports', () => {
         10000,
         'both files saved',
       );
+      // The meeting tables below, and all of them in one workbook.
+      await waitForCount(driver, 'meeting-table', (n) => n === 6);
+      await driver.executeScript(`document.querySelector('[data-table="by_receiving_hospital"]').scrollIntoView()`);
+      await screenshot(driver, 'meeting-tables');
+      await (await find(driver, 'meeting-xlsx')).click();
+      await driver.wait(() => saved(exportDir).some((f) => f.startsWith('会議資料_')), 10000, 'workbook saved');
       const csv = saved(exportDir).find((f) => f.startsWith('保健所別月別_') && f.endsWith('.csv'));
       const text = new TextDecoder('shift_jis').decode(readFileSync(path.join(exportDir, csv)));
       assert.match(text, /^月,横浜市,/);

@@ -46,6 +46,10 @@ export const commands = {
 	setStampTitles: (titles: string[]) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_stamp_titles", { titles })),
 	/**  Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …). */
 	monthlyReport: (from: string, to: string, basis: JurisdictionBasis) => typedError<MonthlyReport, ErrorReport>(__TAURI_INVOKE("monthly_report", { from, to, basis })),
+	/**  The meeting tables for a range of months. */
+	reportTables: (from: string, to: string, baseline: StaffHoursBaseline) => typedError<ReportTable[], ErrorReport>(__TAURI_INVOKE("report_tables", { from, to, baseline })),
+	/**  Saves the monthly table and every meeting table in one workbook in the export folder. */
+	saveMeetingWorkbook: (from: string, to: string, basis: JurisdictionBasis, baseline: StaffHoursBaseline) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_meeting_workbook", { from, to, basis, baseline })),
 	/**  Saves the monthly table (CSV or xlsx) in the export folder, never overwriting. */
 	saveMonthlyReport: (from: string, to: string, basis: JurisdictionBasis, format: ReportFormat) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_monthly_report", { from, to, basis, format })),
 	/**  The transport providers directory (inactive ones too). */
@@ -903,6 +907,18 @@ export type RegionPackInfo = {
 /**  How a report leaves the desk. */
 export type ReportFormat = "csv_utf8_bom" | "csv_cp932" | "xlsx";
 
+/**  A table ready to show, print or export: a header row, body rows and an optional totals row. */
+export type ReportTable = {
+	/**  A stable id (`by_region`, …), also the sheet's order. */
+	id: string,
+	title: string,
+	/**  What counts, in a sentence. */
+	definition: string,
+	columns: string[],
+	rows: string[][],
+	totals: string[] | null,
+};
+
 /**  Everything the detail page shows about one request. */
 export type RequestDetail = {
 	summary: RequestSummary,
@@ -1003,6 +1019,17 @@ export type ScorePart = {
 	/**  What the part adds to the score (0–100 scale). */
 	points: number | null,
 } & ScoreBasis;
+
+/**  The staff-hours estimate's assumptions (documented defaults; the user may change them per report). */
+export type StaffHoursBaseline = {
+	/**
+	 *  Staff hours one transfer took when hospitals searched on their own (the model desk's peak
+	 *  month: about 7,000 hours saved over 376 transfers, about 18.6 hours each).
+	 */
+	hours_per_case_without_desk: number | null,
+	/**  Desk minutes per inquiry (a call with its log entry). */
+	minutes_per_inquiry: number | null,
+};
 
 /**  What the UI learns first: whether the desk opened, and if not, why. */
 export type Startup = { state: "ready"; status: DeskStatus } | { state: "failed"; data_dir: string; error: OpenError };

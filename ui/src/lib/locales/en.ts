@@ -651,6 +651,13 @@ export const en: Messages = {
     stampsHint: '1 to 6 titles separated by commas',
     stampsSaved: 'Stamp boxes saved',
   },
+  meeting: {
+    title: 'Tables for meetings',
+    help: 'Over the months above. Placements count in the month of the last placement, requests by registration, inquiries and declines by when asked. The Excel workbook holds the monthly table and every table below, a sheet each (no patient identifiers).',
+    workbook: 'Meeting workbook (Excel)',
+    hoursPerCase: 'Hours per case without the desk',
+    minutesPerInquiry: 'Minutes per inquiry',
+  },
   settings: {
     title: 'Settings',
     language: 'Language',

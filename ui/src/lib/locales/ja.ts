@@ -643,6 +643,13 @@ export const ja = {
     stampsHint: '読点（、）またはカンマで区切って 1〜6 個（例: 担当、主任、課長）',
     stampsSaved: '確認印の欄を保存しました',
   },
+  meeting: {
+    title: '会議資料の表',
+    help: '上の月の範囲で集計します。受入決定は最後の受入決定の月、依頼は受付日、打診とお断りは打診日で数えます。Excel には月別の表と下のすべての表がシートごとに入ります（患者を特定する情報は含みません）。',
+    workbook: '会議資料（Excel・全表）',
+    hoursPerCase: 'デスクなしの1件あたり（時間）',
+    minutesPerInquiry: '打診1件あたり（分）',
+  },
   settings: {
     title: '設定',
     language: '表示言語',
