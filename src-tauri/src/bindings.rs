@@ -47,6 +47,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::daily_log_html,
             commands::set_stamp_titles,
             commands::monthly_report,
+            commands::save_chart_png,
             commands::report_tables,
             commands::save_meeting_workbook,
             commands::save_monthly_report,

@@ -288,6 +288,13 @@ pub fn save_meeting_workbook(
     state.with(|desk| desk.save_meeting_workbook(&from, &to, basis, baseline))
 }
 
+/// Saves a chart drawn by the UI as a PNG in the export folder.
+#[tauri::command]
+#[specta::specta]
+pub fn save_chart_png(state: State<'_, DeskState>, name: String, png: Vec<u8>) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_chart_png(&name, &png))
+}
+
 /// Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …).
 #[tauri::command]
 #[specta::specta]

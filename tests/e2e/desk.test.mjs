@@ -600,6 +600,14 @@ describe('reports', () => {
         10000,
         'both files saved',
       );
+      // The chart above the table, saved as a PNG for slides.
+      await find(driver, 'monthly-chart');
+      await (await find(driver, 'monthly-chart-png')).click();
+      await driver.wait(() => saved(exportDir).some((f) => f.endsWith('.png')), 10000, 'chart saved');
+      const png = readFileSync(path.join(exportDir, saved(exportDir).find((f) => f.endsWith('.png'))));
+      assert.deepEqual([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
+      assert.ok(png.length > 2000, 'with a drawing in it');
+
       // The meeting tables below, and all of them in one workbook.
       await waitForCount(driver, 'meeting-table', (n) => n === 6);
       await driver.executeScript(`document.querySelector('[data-table="by_receiving_hospital"]').scrollIntoView()`);

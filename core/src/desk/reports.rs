@@ -248,4 +248,20 @@ impl Desk {
         let path = export_file::save_new(&export_file::export_dir(&self.data_dir), &stem, "xlsx", &bytes)?;
         Ok(SavedExport { path: path.display().to_string(), substituted: Vec::new() })
     }
+
+    /// Saves a chart the UI drew as a PNG in the export folder, never overwriting. Refused unless it
+    /// is a PNG of a sensible size, and the name cannot leave the folder.
+    pub fn save_chart_png(&self, name: &str, png: &[u8]) -> Result<SavedExport> {
+        const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+        const PNG_MAX: usize = 20 * 1024 * 1024;
+        if !png.starts_with(SIGNATURE) || png.len() > PNG_MAX {
+            let mut problem = FieldProblem::new("png", Problem::Invalid);
+            problem.message = "PNG画像ではないか、大きすぎます".into();
+            return Err(Error::Validation(vec![problem]));
+        }
+        let stem: String = name.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).take(80).collect();
+        let stem = if stem.trim().is_empty() { "グラフ".to_owned() } else { stem };
+        let path = export_file::save_new(&export_file::export_dir(&self.data_dir), &stem, "png", png)?;
+        Ok(SavedExport { path: path.display().to_string(), substituted: Vec::new() })
+    }
 }

@@ -226,3 +226,11 @@ fn tables_of_an_empty_period_are_labelled_and_zero() {
     assert!(tables[0].rows.is_empty() && tables[0].totals.as_ref().expect("totals")[1] == "0");
     assert_eq!(tables[4].rows[7], ["平均（分）", "—", ""], "no placements: no mean, not zero");
 }
+
+#[test]
+fn only_a_png_is_saved_as_a_chart() {
+    let (_dir, desk) = fresh_desk();
+    let refused = desk.save_chart_png("グラフ", b"<svg>not a png</svg>").expect_err("refused");
+    let Error::Validation(problems) = refused else { panic!("validation") };
+    assert_eq!(problems[0].field, "png");
+}

@@ -46,6 +46,8 @@ export const commands = {
 	setStampTitles: (titles: string[]) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_stamp_titles", { titles })),
 	/**  Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …). */
 	monthlyReport: (from: string, to: string, basis: JurisdictionBasis) => typedError<MonthlyReport, ErrorReport>(__TAURI_INVOKE("monthly_report", { from, to, basis })),
+	/**  Saves a chart drawn by the UI as a PNG in the export folder. */
+	saveChartPng: (name: string, png: number[]) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_chart_png", { name, png })),
 	/**  The meeting tables for a range of months. */
 	reportTables: (from: string, to: string, baseline: StaffHoursBaseline) => typedError<ReportTable[], ErrorReport>(__TAURI_INVOKE("report_tables", { from, to, baseline })),
 	/**  Saves the monthly table and every meeting table in one workbook in the export folder. */

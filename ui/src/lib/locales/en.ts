@@ -658,6 +658,9 @@ export const en: Messages = {
     hoursPerCase: 'Hours per case without the desk',
     minutesPerInquiry: 'Minutes per inquiry',
   },
+  charts: {
+    savePng: 'Save chart as PNG',
+  },
   settings: {
     title: 'Settings',
     language: 'Language',

@@ -650,6 +650,9 @@ export const ja = {
     hoursPerCase: 'デスクなしの1件あたり（時間）',
     minutesPerInquiry: '打診1件あたり（分）',
   },
+  charts: {
+    savePng: 'グラフを PNG で保存',
+  },
   settings: {
     title: '設定',
     language: '表示言語',
