@@ -170,8 +170,18 @@ impl Desk {
     }
 
     /// The full `PRAGMA integrity_check`: "ok" or the problems found.
+    /// SQLite's integrity check, then whether the kept monthly counts agree with the history:
+    /// 「ok」 when both hold, else what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
-        Ok(self.store.integrity_check()?)
+        let sqlite = self.store.integrity_check()?;
+        if sqlite != "ok" {
+            return Ok(sqlite);
+        }
+        Ok(if self.placement_counts_agree()? {
+            sqlite
+        } else {
+            "月別件数が受入決定の履歴と一致しません".to_owned()
+        })
     }
 
     /// Loads the bundled demo data. Only into an empty desk: demo records must never mix with

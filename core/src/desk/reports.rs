@@ -8,12 +8,12 @@ use super::Desk;
 use crate::csv_file::{CsvEncoding, CsvFile};
 use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::export_file::{self, SavedExport};
-use crate::ids::{parse_rfc3339, to_rfc3339};
+use crate::ids::parse_rfc3339;
 use crate::reports::daily_log::{self, DailyLog};
 use crate::reports::export;
 use crate::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
 use crate::reports::tables::{self, ReportTable, StaffHoursBaseline};
-use crate::store::{audit, meta, reports};
+use crate::store::{audit, meta, placement_counts, reports};
 use crate::wareki;
 
 /// How a report leaves the desk.
@@ -31,20 +31,14 @@ pub enum ReportFormat {
 const OTHER_FALLBACK: &str = "その他（不明）";
 
 impl Desk {
+    /// Whether the kept monthly counts agree with the status history (part of the integrity check).
+    pub fn placement_counts_agree(&self) -> Result<bool> {
+        placement_counts::verify(self.store.read())
+    }
+
     /// Placements by month and jurisdiction for `from`..=`to` (text as typed: 2026-04, R8.4, …).
     pub fn monthly_report(&self, from: &str, to: &str, basis: JurisdictionBasis) -> Result<MonthlyReport> {
         let (from, to) = monthly::checked_range(from, to)?;
-        let offset = self.offset()?;
-        let local_start = |m: YearMonth| -> Result<String> {
-            let day = m.first_day().ok_or_else(|| Error::ReferenceData(m.iso()))?;
-            let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-            let at = offset
-                .from_local_datetime(&midnight)
-                .single()
-                .ok_or_else(|| Error::ReferenceData(m.iso()))?
-                .with_timezone(&chrono::Utc);
-            Ok(to_rfc3339(at))
-        };
         let conn = self.store.read();
         let groups = reports::report_groups(conn)?;
         let index: HashMap<String, usize> = groups.iter().enumerate().map(|(i, (id, _))| (id.clone(), i)).collect();
@@ -52,15 +46,13 @@ impl Desk {
             .into_iter()
             .filter_map(|(code, group)| index.get(&group).map(|i| (code, *i)))
             .collect();
-        let rows = reports::placements(conn, &local_start(from)?, &local_start(to.next())?)?;
-        let placements = rows.iter().filter_map(|row| {
-            let at = parse_rfc3339(&row.placed_at).ok()?;
-            let date = at.with_timezone(&offset).date_naive();
-            let municipality = match basis {
-                JurisdictionBasis::Referrer => Some(&row.referrer_municipality),
-                JurisdictionBasis::Residence => row.residence_municipality.as_ref(),
-            };
-            Some((date, municipality.and_then(|m| group_of.get(m).copied())))
+        // The kept counts (`store::placement_counts`), summed by month and municipality in SQL: a few
+        // thousand rows however long the history.
+        let by_residence = basis == JurisdictionBasis::Residence;
+        let counts = placement_counts::summed(conn, &from.iso(), &to.iso(), by_residence)?;
+        let placements = counts.iter().filter_map(|(month, municipality, n)| {
+            let date = YearMonth::parse(month).and_then(YearMonth::first_day)?;
+            Some((date, group_of.get(municipality).copied(), *n))
         });
         let names: Vec<String> = groups.into_iter().map(|(_, name)| name).collect();
         let other = meta::get(conn, meta::REPORT_GROUP_OTHER)?.unwrap_or_else(|| OTHER_FALLBACK.to_owned());

@@ -1,7 +1,7 @@
 //! Report tables out for meetings: CSV (UTF-8 with BOM, or CP932 with substitutions reported) and
 //! xlsx (one formatted sheet per table). Meeting exports carry counts only — no patient identifiers.
 
-use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook};
+use rust_xlsxwriter::{Chart, ChartType, Format, FormatAlign, FormatBorder, Workbook};
 
 use super::monthly::MonthlyReport;
 use super::tables::ReportTable;
@@ -89,10 +89,35 @@ fn write_sheet(
     Ok(())
 }
 
+/// The monthly sheet: the table, and beside it the prefecture-style stacked column chart of the
+/// months by jurisdiction, drawn from the sheet's own cells.
+fn write_monthly_sheet(book: &mut Workbook, report: &MonthlyReport, title: &str) -> Result<()> {
+    const SHEET: &str = "保健所別月別";
+    let rows = monthly_rows(report);
+    write_sheet(book, SHEET, title, &report.definition, &rows, true, true)?;
+    if report.rows.is_empty() {
+        return Ok(());
+    }
+    // Body rows sit at 4.. (title, definition, a blank row, the header at 3); totals are left out.
+    let (first, last) = (4u32, 3 + report.rows.len() as u32);
+    let mut chart = Chart::new(ChartType::ColumnStacked);
+    chart.title().set_name(title);
+    for column in 1..=report.columns.len() as u16 {
+        chart
+            .add_series()
+            .set_name((SHEET, 3, column))
+            .set_categories((SHEET, first, 0, last, 0))
+            .set_values((SHEET, first, column, last, column));
+    }
+    let sheet = book.worksheet_from_name(SHEET).map_err(xlsx_error)?;
+    sheet.insert_chart(3, report.columns.len() as u16 + 3, &chart).map_err(xlsx_error)?;
+    Ok(())
+}
+
 /// The monthly table alone as a workbook.
 pub fn monthly_xlsx(report: &MonthlyReport, title: &str) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    write_sheet(&mut book, "保健所別月別", title, &report.definition, &monthly_rows(report), true, true)?;
+    write_monthly_sheet(&mut book, report, title)?;
     book.save_to_buffer().map_err(xlsx_error)
 }
 
@@ -108,7 +133,7 @@ pub fn table_csv(table: &ReportTable, encoding: CsvEncoding) -> Result<CsvFile> 
 /// Every table of a meeting in one workbook, a sheet each: the monthly table first.
 pub fn meeting_xlsx(monthly: &MonthlyReport, tables: &[ReportTable]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
-    write_sheet(&mut book, "保健所別月別", &monthly.title(), &monthly.definition, &monthly_rows(monthly), true, true)?;
+    write_monthly_sheet(&mut book, monthly, &monthly.title())?;
     for table in tables {
         // Sheet names are at most 31 characters and unique; the titles are short Japanese.
         let name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();

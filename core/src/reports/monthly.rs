@@ -165,10 +165,10 @@ pub fn definition(basis: JurisdictionBasis) -> String {
     format!("受入決定した月（最後の受入決定、取下げ等を除く）に、{by}の保健所管轄で集計")
 }
 
-/// Counts placements into the layout. `placements` gives each placement's local date and its
-/// column (`None`: other / unknown); dates outside the range are ignored.
+/// Counts placements into the layout. `placements` gives a local date, the column (`None`: other /
+/// unknown) and how many placements that is; dates outside the range are ignored.
 pub fn tabulate(
-    placements: impl IntoIterator<Item = (NaiveDate, Option<usize>)>,
+    placements: impl IntoIterator<Item = (NaiveDate, Option<usize>, u32)>,
     groups: &[String],
     other: &str,
     from: YearMonth,
@@ -179,13 +179,13 @@ pub fn tabulate(
     let width = columns.len();
     let months = (to.index() - from.index() + 1).max(0) as usize;
     let mut grid = vec![0u32; months * width];
-    for (date, group) in placements {
+    for (date, group, count) in placements {
         let at = YearMonth::of(date).index() - from.index();
         if at < 0 || at as usize >= months {
             continue;
         }
         let column = group.filter(|g| *g < groups.len()).unwrap_or(width - 1);
-        grid[at as usize * width + column] += 1;
+        grid[at as usize * width + column] += count;
     }
     let mut rows = Vec::with_capacity(months);
     let mut totals = vec![0u32; width];
@@ -230,7 +230,12 @@ mod tests {
         let from = YearMonth { year: 2026, month: 11 };
         let to = YearMonth { year: 2027, month: 2 };
         let report = tabulate(
-            [(d(2026, 11, 3), Some(0)), (d(2026, 11, 30), Some(1)), (d(2027, 2, 1), None), (d(2027, 3, 1), Some(0))],
+            [
+                (d(2026, 11, 3), Some(0), 1),
+                (d(2026, 11, 30), Some(1), 1),
+                (d(2027, 2, 1), None, 1),
+                (d(2027, 3, 1), Some(0), 1),
+            ],
             &groups,
             "その他（不明）",
             from,

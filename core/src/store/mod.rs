@@ -14,6 +14,7 @@ pub mod hospitals;
 pub mod inquiries;
 pub mod meta;
 pub mod migrations;
+pub mod placement_counts;
 pub mod reference;
 pub mod reports;
 pub mod requests;

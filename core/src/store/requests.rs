@@ -12,7 +12,7 @@ use crate::quality::QualityReport;
 use crate::reference::Term;
 use crate::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
 use crate::request_status::RequestStatus;
-use crate::store::{audit, inquiries, reference, transport_bookings, users};
+use crate::store::{audit, inquiries, placement_counts, reference, transport_bookings, users};
 
 const SUMMARY_SELECT: &str = "
     SELECT r.id, r.ref_no, r.status, r.registered_at,
@@ -300,6 +300,7 @@ pub fn update_intake(
             after: after.as_ref(),
         },
     )?;
+    placement_counts::reconcile(conn, id)?;
     Ok(())
 }
 
@@ -460,6 +461,7 @@ pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()
             after: Some(&StatusAudit { status: t.to, version: version + 1 }),
         },
     )?;
+    placement_counts::reconcile(conn, t.request_id)?;
     Ok(())
 }
 
@@ -756,5 +758,6 @@ pub fn merge_into(
             after: Some(&after),
         },
     )?;
+    placement_counts::reconcile(conn, existing_id)?;
     Ok(())
 }

@@ -206,6 +206,9 @@ fn the_meeting_tables_of_the_demo_month() {
     // Meeting files carry no patient identifiers.
     let book = tenin_core::reports::export::meeting_xlsx(&monthly, &tables).expect("workbook");
     assert_eq!(&book[..4], b"PK\x03\x04");
+    let names = String::from_utf8_lossy(&book);
+    assert!(names.contains("xl/charts/chart1.xml"), "the monthly sheet carries its stacked chart");
+    assert_eq!(names.matches("xl/worksheets/sheet").count() / 2, 7, "a sheet per table, the monthly one first");
     let all: String =
         tables.iter().flat_map(tenin_core::reports::export::table_rows).flatten().collect::<Vec<_>>().join(" ");
     for r in desk.requests().expect("requests") {
@@ -233,4 +236,69 @@ fn only_a_png_is_saved_as_a_chart() {
     let refused = desk.save_chart_png("グラフ", b"<svg>not a png</svg>").expect_err("refused");
     let Error::Validation(problems) = refused else { panic!("validation") };
     assert_eq!(problems[0].field, "png");
+}
+
+/// Placements that hold, by desk-local month, counted from the requests' own histories — written
+/// apart from the store's kept counts, to check them.
+fn held_by_month(desk: &Desk) -> std::collections::BTreeMap<String, u32> {
+    let offset = chrono::FixedOffset::east_opt(9 * 3600).expect("JST");
+    let mut months = std::collections::BTreeMap::new();
+    for r in desk.requests().expect("requests") {
+        let held = matches!(r.status.as_str(), "placed" | "arranging_transport" | "transferred");
+        if !held {
+            continue;
+        }
+        let detail = desk.request(&r.id).expect("detail");
+        let last = detail.history.iter().rev().find(|h| h.to.as_str() == "placed").expect("placed once");
+        let at: chrono::DateTime<chrono::Utc> = last.at.parse().expect("time");
+        *months.entry(at.with_timezone(&offset).format("%Y-%m").to_string()).or_default() += 1;
+    }
+    months
+}
+
+#[test]
+fn the_kept_counts_follow_every_change_of_a_request() {
+    use tenin_core::request_status::RequestStatus::*;
+    let (_dir, mut desk) = crate::demo_desk();
+    let mut ids: Vec<String> = Vec::new();
+    // A fixed walk: requests placed, re-opened, withdrawn, transferred, residences corrected.
+    let mut dice = 0x2545_f491_u32;
+    let mut roll = |n: u32| {
+        dice ^= dice << 13;
+        dice ^= dice >> 17;
+        dice ^= dice << 5;
+        dice % n
+    };
+    for step in 0..160 {
+        if ids.len() < 3 || roll(4) == 0 {
+            let id = desk.create_request(&crate::valid_input(&desk), true).expect("created").summary.id;
+            desk.transition(&id, Coordinating, None, "").expect("coordinating");
+            ids.push(id);
+            continue;
+        }
+        let id = ids[roll(ids.len() as u32) as usize].clone();
+        let detail = desk.request(&id).expect("detail");
+        let next = detail.next_statuses.clone();
+        if next.is_empty() {
+            continue;
+        }
+        if roll(5) == 0 && detail.summary.status != Transferred {
+            // Correct the residence: the count moves with it when the placement holds.
+            let mut input = crate::valid_input(&desk);
+            input.residence_municipality_code = ["141003", "141305", "142018"][roll(3) as usize].into();
+            input.referring_hospital_id = detail.summary.referring_hospital_id.clone();
+            desk.update_request(&id, detail.version, &input).expect("corrected");
+        } else {
+            let to = next[roll(next.len() as u32) as usize];
+            desk.transition(&id, to, None, "理由のメモ").expect("moved");
+        }
+        assert!(desk.placement_counts_agree().expect("verify"), "the kept counts drifted at step {step}");
+    }
+    let expected = held_by_month(&desk);
+    let months: Vec<&String> = expected.keys().collect();
+    let (first, last) = (months.first().expect("some placements"), months.last().expect("some"));
+    let report = desk.monthly_report(first, last, JurisdictionBasis::Referrer).expect("report");
+    for row in &report.rows {
+        assert_eq!(row.total, expected.get(&row.month).copied().unwrap_or(0), "{}", row.month);
+    }
 }
