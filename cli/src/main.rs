@@ -52,6 +52,10 @@ enum Command {
     /// Reports: the daily transfer log (HTML, PDF) and the monthly table by jurisdiction (CSV, xlsx, JSON).
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// The audit trail: `verify` walks its hash chain and names the first entry that was changed,
+    /// removed or slipped in (exit code 1 when broken).
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Transport: providers, the proposal for a request, bookings and the transport request sheet.
     #[command(subcommand)]
     Transport(transport::TransportCommand),
@@ -66,6 +70,11 @@ enum Command {
         #[arg(long)]
         excluded: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    Verify,
 }
 
 #[derive(Subcommand)]
@@ -274,6 +283,24 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
         Command::Transport(command) => transport::run(cli, command),
+        Command::Audit(AuditCommand::Verify) => {
+            let check = open(cli, None)?.verify_audit()?;
+            if cli.json {
+                print_json(&check)?;
+            } else if let Some(broken) = &check.broken_at {
+                println!("監査記録の改ざんを検出しました: 記録 {} — {}", broken.seq, broken.reason);
+            } else {
+                println!("監査記録 {} 件: ハッシュの連鎖は保たれています", check.entries);
+            }
+            match check.broken_at {
+                Some(_) => Err(Failure::Refused(tenin_core::ErrorReport {
+                    code: tenin_core::ErrorCode::Conflict,
+                    message: "監査記録の連鎖が壊れています".into(),
+                    problems: Vec::new(),
+                })),
+                None => Ok(()),
+            }
+        }
         Command::Report(command) => report::run(cli, command),
         Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
     }

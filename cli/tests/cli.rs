@@ -431,3 +431,16 @@ fn the_meeting_tables_as_json_csv_and_one_workbook() {
     assert_eq!(&std::fs::read(&book).expect("workbook")[..2], b"PK");
     tenin(dir.path()).args(["report", "tables", "--from", "R8.1", "--to", &next, "--format", "csv"]).assert().code(2);
 }
+
+#[test]
+fn audit_verify_passes_and_then_finds_a_tampered_entry() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).arg("demo").assert().success();
+    let ok = tenin(dir.path()).args(["audit", "verify"]).assert().success();
+    assert!(String::from_utf8_lossy(&ok.get_output().stdout).contains("保たれています"));
+    let conn = rusqlite::Connection::open(dir.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
+    conn.execute("UPDATE audit_log SET entity_id = 'someone-else' WHERE seq = 5", []).expect("tamper");
+    let broken = tenin(dir.path()).args(["--json", "audit", "verify"]).assert().code(1);
+    let report = json(&broken.get_output().stdout);
+    assert_eq!(report["broken_at"]["seq"], 5);
+}

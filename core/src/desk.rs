@@ -432,6 +432,11 @@ impl Desk {
         Ok(reference::terms(self.store.read(), "decline_reason")?)
     }
 
+    /// Walks the audit chain: every entry must hash to its hash and link to the one before.
+    pub fn verify_audit(&self) -> Result<audit::ChainCheck> {
+        audit::verify(self.store.read())
+    }
+
     /// The audit rows of one entity, for tests and the (later) audit viewer.
     pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
         Ok(audit::for_entity(self.store.read(), entity, entity_id)?)

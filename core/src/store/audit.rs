@@ -1,7 +1,10 @@
-//! The audit log: one row per mutation, written in the same transaction as the mutation itself.
+//! The audit log: one row per mutation, written in the same transaction as the mutation itself,
+//! and chained: each entry carries the hash of the one before and its own SHA-256 over that and its
+//! content, so an entry edited, removed or slipped in afterwards breaks the chain from there on.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 use crate::ids::now_rfc3339;
 
@@ -38,12 +41,165 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
 pub fn record<B: Serialize, A: Serialize>(conn: &Connection, change: Change<'_, B, A>) -> crate::Result<()> {
     let before = change.before.map(serde_json::to_string).transpose()?;
     let after = change.after.map(serde_json::to_string).transpose()?;
+    let entry = Content {
+        at: now_rfc3339(),
+        user_id: change.user_id.to_owned(),
+        action: change.action.as_str().to_owned(),
+        entity: change.entity.to_owned(),
+        entity_id: change.entity_id.to_owned(),
+        before_json: before,
+        after_json: after,
+    };
+    let prev = last_hash(conn)?;
+    let hash = entry.hash(prev.as_deref());
     conn.execute(
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![now_rfc3339(), change.user_id, change.action.as_str(), change.entity, change.entity_id, before, after],
+        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            entry.at,
+            entry.user_id,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            entry.before_json,
+            entry.after_json,
+            prev,
+            hash
+        ],
     )?;
     Ok(())
+}
+
+/// What an entry's hash covers.
+struct Content {
+    at: String,
+    user_id: String,
+    action: String,
+    entity: String,
+    entity_id: String,
+    before_json: Option<String>,
+    after_json: Option<String>,
+}
+
+impl Content {
+    /// SHA-256 (hex) over the previous hash and each field, each field length-prefixed so no two
+    /// different entries can run together into the same bytes.
+    fn hash(&self, prev: Option<&str>) -> String {
+        let mut digest = Sha256::new();
+        let fields = [
+            Some(prev.unwrap_or("")),
+            Some(self.at.as_str()),
+            Some(self.user_id.as_str()),
+            Some(self.action.as_str()),
+            Some(self.entity.as_str()),
+            Some(self.entity_id.as_str()),
+            self.before_json.as_deref(),
+            self.after_json.as_deref(),
+        ];
+        for field in fields {
+            match field {
+                Some(text) => {
+                    digest.update((text.len() as u64).to_be_bytes());
+                    digest.update(text.as_bytes());
+                }
+                None => digest.update(u64::MAX.to_be_bytes()),
+            }
+        }
+        digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+fn last_hash(conn: &Connection) -> rusqlite::Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", [], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
+fn content(row: &rusqlite::Row) -> rusqlite::Result<(i64, Content, Option<String>, Option<String>)> {
+    Ok((
+        row.get(0)?,
+        Content {
+            at: row.get(1)?,
+            user_id: row.get(2)?,
+            action: row.get(3)?,
+            entity: row.get(4)?,
+            entity_id: row.get(5)?,
+            before_json: row.get(6)?,
+            after_json: row.get(7)?,
+        },
+        row.get(8)?,
+        row.get(9)?,
+    ))
+}
+
+const CHAIN_SELECT: &str =
+    "SELECT seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash
+                            FROM audit_log";
+
+/// Seals, in order, the entries written before the chain existed (schema 10). Run when the desk
+/// opens; does nothing once every entry has its hash.
+pub fn seal_unchained(conn: &Connection) -> crate::Result<u32> {
+    let mut stmt = conn.prepare(&format!("{CHAIN_SELECT} WHERE hash IS NULL ORDER BY seq"))?;
+    let unsealed: Vec<_> = stmt.query_map([], content)?.collect::<rusqlite::Result<_>>()?;
+    let mut prev: Option<String> = None;
+    let mut sealed = 0;
+    for (seq, entry, _, _) in unsealed {
+        // The entry just before this one (sealed earlier in this loop, or already chained).
+        if prev.is_none() {
+            prev = conn
+                .query_row("SELECT hash FROM audit_log WHERE seq < ?1 ORDER BY seq DESC LIMIT 1", [seq], |row| {
+                    row.get(0)
+                })
+                .optional()?
+                .flatten();
+        }
+        let hash = entry.hash(prev.as_deref());
+        conn.execute("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", params![seq, prev, hash])?;
+        prev = Some(hash);
+        sealed += 1;
+    }
+    Ok(sealed)
+}
+
+/// The result of checking the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChainCheck {
+    pub entries: u32,
+    /// The first entry whose content or link does not match, with why; `None` when the chain holds.
+    pub broken_at: Option<BrokenLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BrokenLink {
+    pub seq: i32,
+    pub reason: String,
+}
+
+/// Walks the whole chain: each entry's content must hash to its hash, and link to the previous one.
+pub fn verify(conn: &Connection) -> crate::Result<ChainCheck> {
+    let mut stmt = conn.prepare(&format!("{CHAIN_SELECT} ORDER BY seq"))?;
+    let rows = stmt.query_map([], content)?;
+    let mut prev: Option<String> = None;
+    let mut entries = 0;
+    for row in rows {
+        let (seq, entry, prev_hash, hash) = row?;
+        entries += 1;
+        let broken = |reason: &str| ChainCheck {
+            entries,
+            broken_at: Some(BrokenLink { seq: seq as i32, reason: reason.to_owned() }),
+        };
+        if prev_hash != prev {
+            return Ok(broken("前の記録とのつながりが一致しません（記録の削除・挿入・並べ替え）"));
+        }
+        if hash.as_deref() != Some(entry.hash(prev.as_deref()).as_str()) {
+            return Ok(broken("記録の内容がハッシュと一致しません（書き換え）"));
+        }
+        prev = hash;
+    }
+    Ok(ChainCheck { entries, broken_at: None })
 }
 
 /// Records the creation of a record, with its values.

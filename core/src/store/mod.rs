@@ -87,7 +87,12 @@ impl Store {
             backup_before_migration(&conn, &path, found).map_err(other)?;
         }
         migrations::migrate(&mut conn).map_err(other)?;
-        Ok(Store { conn, path })
+        let mut store = Store { conn, path };
+        // Entries from before the audit chain (schema 10) are sealed once, in order.
+        store
+            .write(|tx| audit::seal_unchained(tx))
+            .map_err(|e| OpenError::Other { path: shown.clone(), detail: e.to_string() })?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

@@ -1,6 +1,7 @@
 //! Integration tests of the core through its public API, on real SQLite files in temp dirs.
 //! Modules mirror the features they guard.
 
+mod audit_chain;
 mod codes;
 mod demo;
 mod directory;

@@ -1,0 +1,43 @@
+//! The audit trail as a hash chain, on a real SQLite file: intact after ordinary work, and an edited
+//! or removed entry is found by `verify`, naming where the chain breaks.
+
+use tenin_core::store::DATABASE_FILE;
+
+use crate::demo_desk;
+
+#[test]
+fn ordinary_work_keeps_the_chain_and_tampering_breaks_it_where_it_happened() {
+    let (dir, mut desk) = demo_desk();
+    desk.create_request(&crate::valid_input(&desk), true).expect("created");
+    let intact = desk.verify_audit().expect("verify");
+    assert!(intact.broken_at.is_none(), "{intact:?}");
+    assert!(intact.entries > 100, "the demo load and the new request are audited: {}", intact.entries);
+
+    // Someone edits an entry's recorded values directly in the file.
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open");
+    let target: i64 =
+        conn.query_row("SELECT seq FROM audit_log ORDER BY seq LIMIT 1 OFFSET 40", [], |r| r.get(0)).expect("seq");
+    conn.execute("UPDATE audit_log SET after_json = '{\"name\":\"書き換え\"}' WHERE seq = ?1", [target])
+        .expect("tamper");
+    let edited = desk.verify_audit().expect("verify");
+    let broken = edited.broken_at.expect("found");
+    assert_eq!(i64::from(broken.seq), target);
+    assert!(broken.reason.contains("書き換え"), "{}", broken.reason);
+
+    // Someone removes an entry: the next one no longer links.
+    conn.execute("DELETE FROM audit_log WHERE seq = ?1", [target]).expect("remove");
+    let removed = desk.verify_audit().expect("verify").broken_at.expect("found");
+    assert!(i64::from(removed.seq) > target && removed.reason.contains("つながり"), "{removed:?}");
+}
+
+#[test]
+fn entries_from_before_the_chain_are_sealed_when_the_desk_opens() {
+    let (dir, desk) = demo_desk();
+    drop(desk);
+    // As if written by a version without the chain.
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open");
+    conn.execute_batch("UPDATE audit_log SET prev_hash = NULL, hash = NULL").expect("unchain");
+    drop(conn);
+    let desk = tenin_core::Desk::open(dir.path()).expect("reopens");
+    assert!(desk.verify_audit().expect("verify").broken_at.is_none(), "sealed in order, then intact");
+}
