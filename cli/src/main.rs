@@ -52,6 +52,22 @@ enum Command {
     /// Reports: the daily transfer log (HTML, PDF) and the monthly table by jurisdiction (CSV, xlsx, JSON).
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Back up the database now into the backup folder (checked before it is kept; old generations
+    /// beyond the setting removed). With options, change the folder, generations and schedule first.
+    Backup {
+        /// Backup folder (default: `backups` in the data folder).
+        #[arg(long)]
+        dir: Option<String>,
+        /// Generations to keep (1–365).
+        #[arg(long)]
+        keep: Option<u32>,
+        /// Hours between scheduled backups made by the app (0 = off).
+        #[arg(long)]
+        every_hours: Option<u32>,
+    },
+    /// Replace the desk's data with a backup: checked first, the current database kept aside.
+    /// Close the app before restoring.
+    Restore { file: PathBuf },
     /// The audit trail: `verify` walks its hash chain and names the first entry that was changed,
     /// removed or slipped in (exit code 1 when broken).
     #[command(subcommand)]
@@ -283,6 +299,33 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
         Command::Transport(command) => transport::run(cli, command),
+        Command::Backup { dir, keep, every_hours } => {
+            let mut desk = open(cli, None)?;
+            if dir.is_some() || keep.is_some() || every_hours.is_some() {
+                let current = desk.backup_settings()?;
+                desk.set_backup_settings(&tenin_core::desk::BackupSettings {
+                    dir: dir.clone().unwrap_or(current.dir),
+                    keep: keep.unwrap_or(current.keep),
+                    every_hours: every_hours.unwrap_or(current.every_hours),
+                })?;
+            }
+            let done = desk.backup_now()?;
+            if cli.json {
+                print_json(&done)
+            } else {
+                println!("バックアップしました: {}（古い {} 件を削除）", done.path, done.removed);
+                Ok(())
+            }
+        }
+        Command::Restore { file } => {
+            let done = open(cli, None)?.restore_backup(file)?;
+            if cli.json {
+                print_json(&done)
+            } else {
+                println!("復元しました。復元前のデータベースは {} に残してあります", done.kept_aside);
+                Ok(())
+            }
+        }
         Command::Audit(AuditCommand::Verify) => {
             let check = open(cli, None)?.verify_audit()?;
             if cli.json {

@@ -444,3 +444,29 @@ fn audit_verify_passes_and_then_finds_a_tampered_entry() {
     let report = json(&broken.get_output().stdout);
     assert_eq!(report["broken_at"]["seq"], 5);
 }
+
+#[test]
+fn backup_and_restore_from_the_command_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let backups = dir.path().join("backups-here");
+    tenin(dir.path()).arg("demo").assert().success();
+    let out = tenin(dir.path())
+        .args(["--json", "backup", "--keep", "3", "--every-hours", "0", "--dir"])
+        .arg(&backups)
+        .assert()
+        .success();
+    let done = json(&out.get_output().stdout);
+    let file = done["path"].as_str().expect("path").to_owned();
+    let before = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+    let id = before[0]["id"].as_str().expect("id");
+    tenin(dir.path()).args(["requests", "transition", id, "withdrawn", "--note", "テスト"]).assert().success();
+    let changed = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+    assert_ne!(changed, before, "a change after the backup");
+    tenin(dir.path()).args(["restore", &file]).assert().success();
+    let after = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+    assert_eq!(after, before, "the data as it was at the backup");
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, "junk").expect("write");
+    let refused = tenin(dir.path()).args(["restore"]).arg(&junk).assert().code(1);
+    assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("バックアップとして使えません"));
+}

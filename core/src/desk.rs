@@ -26,11 +26,13 @@ use crate::store::{
     OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
 };
 
+mod backups;
 mod directory;
 mod matching;
 mod reports;
 mod transport;
 
+pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
 pub use reports::ReportFormat;
 

@@ -5,7 +5,7 @@ use tauri::State;
 use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
-use tenin_core::desk::{DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
+use tenin_core::desk::{BackupDone, BackupSettings, DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
 use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
 use tenin_core::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
@@ -244,6 +244,28 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
         desk.set_matching_weights(&weights)?;
         desk.settings()
     })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn backup_settings(state: State<'_, DeskState>) -> Result<BackupSettings, ErrorReport> {
+    state.with(|desk| desk.backup_settings())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_backup_settings(
+    state: State<'_, DeskState>,
+    settings: BackupSettings,
+) -> Result<BackupSettings, ErrorReport> {
+    state.with(|desk| desk.set_backup_settings(&settings))
+}
+
+/// A checked backup now, into the backup folder.
+#[tauri::command]
+#[specta::specta]
+pub fn backup_now(state: State<'_, DeskState>) -> Result<BackupDone, ErrorReport> {
+    state.with(|desk| desk.backup_now())
 }
 
 /// The daily transfer log (日報) of a date, as printable HTML.

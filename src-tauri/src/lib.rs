@@ -24,8 +24,26 @@ pub fn run(options: launch::LaunchOptions) {
             builder.mount_events(app);
             app.manage(state);
             app.manage(launch::StartedAt(started));
+            schedule_backups(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("the Tauri runtime failed to start");
+}
+
+/// Scheduled backups: a minute after start and then every ten minutes, the core is asked whether a
+/// backup is due (its setting says how often) and makes it. A failure is kept for the Settings
+/// screen to show; it never stops the desk.
+fn schedule_backups(app: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(60));
+        loop {
+            let state = app.state::<state::DeskState>();
+            let outcome = state.with(|desk| desk.backup_if_due(chrono::Utc::now()));
+            if let Err(report) = outcome {
+                eprintln!("scheduled backup failed: {}", report.message);
+            }
+            std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+    });
 }

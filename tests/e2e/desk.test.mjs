@@ -465,6 +465,17 @@ describe('the matching engine', () => {
       await driver.wait(async () => (await findAll(driver, 'weight-error-load')).length === 0, 5000);
       await driver.wait(() => JSON.parse(tenin(dataDir, '--json', 'match', matchable.request_id)).weights.load === 25, 5000);
       await screenshot(driver, 'weights');
+
+      // A backup into a chosen folder, checked and kept.
+      const backups = tempDir('backups');
+      await typeInto(driver, 'backup-dir', backups);
+      await (await find(driver, 'backup-save')).click();
+      await (await find(driver, 'backup-now')).click();
+      const saved = await find(driver, 'backup-last');
+      assert.ok((await saved.getText()).startsWith(backups));
+      const files = (await import('node:fs')).readdirSync(backups);
+      assert.equal(files.length, 1);
+      assert.match(files[0], /^tenin-\d{8}-\d{6}\.db$/);
     } finally {
       await quit(driver);
     }

@@ -17,6 +17,10 @@ pub const CAPACITY_STALE_AFTER_HOURS: &str = "capacity_stale_after_hours";
 pub const REPORT_GROUP_OTHER: &str = "report_group_other";
 /// The titles of the stamp boxes on the daily log (JSON array); the defaults when absent.
 pub const STAMP_TITLES: &str = "stamp_titles";
+/// Backup folder, generations and interval (JSON of `BackupSettings`).
+pub const BACKUP_SETTINGS: &str = "backup_settings";
+/// When the last backup was made (RFC 3339).
+pub const LAST_BACKUP_AT: &str = "last_backup_at";
 /// The matching weights (JSON of `MatchWeights`); the defaults when absent.
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
 

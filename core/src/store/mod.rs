@@ -8,6 +8,7 @@
 //! backup copy of the old file is taken.
 
 pub mod audit;
+pub mod backup;
 pub mod capacity;
 pub mod contacts;
 pub mod hospitals;
@@ -35,7 +36,7 @@ pub use migrations::LATEST_VERSION;
 /// The database file's name inside the data directory.
 pub const DATABASE_FILE: &str = "tenin.db";
 
-const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+pub(crate) const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
 /// Why a database could not be opened. Each variant maps to a start-up screen in the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -114,6 +115,16 @@ impl Store {
     /// Read access; reads never change anything.
     pub fn read(&self) -> &Connection {
         &self.conn
+    }
+
+    /// Writes a checked backup of the live database into `dir` (see `backup::backup_to`).
+    pub fn backup_to(&self, dir: &Path, stamp: &str) -> crate::Result<PathBuf> {
+        backup::backup_to(&self.conn, dir, stamp)
+    }
+
+    /// Replaces the live database with a checked backup, keeping the current one aside.
+    pub fn restore_from(&mut self, candidate: &Path, stamp: &str) -> crate::Result<PathBuf> {
+        backup::restore(&mut self.conn, &self.path, candidate, stamp)
     }
 
     /// `PRAGMA integrity_check` (the full one), for `tenin status`.

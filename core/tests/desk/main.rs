@@ -2,6 +2,7 @@
 //! Modules mirror the features they guard.
 
 mod audit_chain;
+mod backups;
 mod codes;
 mod demo;
 mod directory;

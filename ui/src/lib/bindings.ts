@@ -40,6 +40,10 @@ export const commands = {
 	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
 	/**  The batch suggestion over every request awaiting placement. */
 	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
+	backupSettings: () => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("backup_settings")),
+	setBackupSettings: (settings: BackupSettings) => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("set_backup_settings", { settings })),
+	/**  A checked backup now, into the backup folder. */
+	backupNow: () => typedError<BackupDone, ErrorReport>(__TAURI_INVOKE("backup_now")),
 	/**  The daily transfer log (日報) of a date, as printable HTML. */
 	dailyLogHtml: (date: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("daily_log_html", { date })),
 	/**  Sets the titles of the daily log's stamp boxes. */
@@ -115,6 +119,23 @@ export type Adl =
 "unknown" | "independent" | "partial_assist" | 
 /**  Bedridden, full assistance. */
 "full_assist";
+
+export type BackupDone = {
+	path: string,
+	/**  Older backups removed to keep the set number. */
+	removed: number,
+	at: string,
+};
+
+/**  Where and how often backups are made, and how many are kept. */
+export type BackupSettings = {
+	/**  A folder; empty means `backups` in the data folder. */
+	dir: string,
+	/**  Generations kept (1–365). */
+	keep: number,
+	/**  Hours between scheduled backups; 0 turns the schedule off (1–720 otherwise). */
+	every_hours: number,
+};
 
 export type BatchBlocked = {
 	request_id: string,

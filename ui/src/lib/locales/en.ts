@@ -661,6 +661,19 @@ export const en: Messages = {
   charts: {
     savePng: 'Save chart as PNG',
   },
+  backup: {
+    title: 'Backups',
+    help: 'Saves the database to the chosen folder (checked after saving; generations beyond the number are removed). While the app is open, it saves automatically at the interval.',
+    dir: 'Folder',
+    dirDefault: 'backups in the data folder',
+    keep: 'Generations kept (1–365)',
+    everyHours: 'Automatic interval (hours, 0 = off)',
+    save: 'Save settings',
+    saved: 'Backup settings saved',
+    now: 'Back up now',
+    done: 'Backed up ({{time}})',
+    restoreHint: 'To restore, close the app and run "tenin restore FILE" (the database before the restore is kept).',
+  },
   settings: {
     title: 'Settings',
     language: 'Language',

@@ -653,6 +653,19 @@ export const ja = {
   charts: {
     savePng: 'グラフを PNG で保存',
   },
+  backup: {
+    title: 'バックアップ',
+    help: 'データベースを指定のフォルダに保存します（保存後に検査し、決めた世代数より古いものは削除）。アプリを開いている間、決めた間隔で自動的に保存します。',
+    dir: '保存先フォルダ',
+    dirDefault: 'データフォルダ内の backups',
+    keep: '残す世代数（1〜365）',
+    everyHours: '自動保存の間隔（時間、0で停止）',
+    save: '設定を保存',
+    saved: 'バックアップの設定を保存しました',
+    now: '今すぐバックアップ',
+    done: 'バックアップしました（{{time}}）',
+    restoreHint: '復元はアプリを閉じてから「tenin restore ファイル」で行います（復元前のデータベースは残ります）。',
+  },
   settings: {
     title: '設定',
     language: '表示言語',

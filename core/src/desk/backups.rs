@@ -1,0 +1,135 @@
+//! The backups part of [`Desk`]: on demand, on a schedule (the app asks `backup_if_due`), kept in
+//! generations in a chosen folder, and restoring one.
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Desk;
+use crate::error::{Problem, Problems, Result};
+use crate::ids::{now_rfc3339, parse_rfc3339};
+use crate::store::{audit, backup, meta};
+
+/// Where and how often backups are made, and how many are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BackupSettings {
+    /// A folder; empty means `backups` in the data folder.
+    pub dir: String,
+    /// Generations kept (1–365).
+    pub keep: u32,
+    /// Hours between scheduled backups; 0 turns the schedule off (1–720 otherwise).
+    pub every_hours: u32,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        BackupSettings { dir: String::new(), keep: 14, every_hours: 24 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BackupDone {
+    pub path: String,
+    /// Older backups removed to keep the set number.
+    pub removed: u32,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RestoreDone {
+    /// Where the database as it was before the restore was kept.
+    pub kept_aside: String,
+}
+
+impl Desk {
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        let stored = meta::get(self.store.read(), meta::BACKUP_SETTINGS)?;
+        Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+    }
+
+    pub fn set_backup_settings(&mut self, settings: &BackupSettings) -> Result<BackupSettings> {
+        let mut problems = Problems::default();
+        if !(1..=365).contains(&settings.keep) {
+            problems.add("keep", Problem::OutOfRange { min: 1, max: 365 });
+        }
+        if settings.every_hours > 720 {
+            problems.add("every_hours", Problem::OutOfRange { min: 0, max: 720 });
+        }
+        problems.into_result()?;
+        let settings = BackupSettings { dir: settings.dir.trim().to_owned(), ..settings.clone() };
+        let before = self.backup_settings()?;
+        let user_id = self.user.id.clone();
+        self.store.write(|tx| -> Result<()> {
+            meta::set(tx, meta::BACKUP_SETTINGS, &serde_json::to_string(&settings)?)?;
+            audit::record(
+                tx,
+                audit::Change {
+                    user_id: &user_id,
+                    action: audit::Action::Update,
+                    entity: "desk_settings",
+                    entity_id: "backup",
+                    before: Some(&before),
+                    after: Some(&settings),
+                },
+            )
+        })?;
+        self.backup_settings()
+    }
+
+    fn backup_dir(&self, settings: &BackupSettings) -> PathBuf {
+        if settings.dir.is_empty() { self.data_dir.join("backups") } else { PathBuf::from(&settings.dir) }
+    }
+
+    /// Makes a backup now (checked before it is kept), then removes the oldest beyond the setting.
+    pub fn backup_now(&mut self) -> Result<BackupDone> {
+        let settings = self.backup_settings()?;
+        let dir = self.backup_dir(&settings);
+        let now = Utc::now();
+        let stamp = now.with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
+        let path = self.store.backup_to(&dir, &stamp)?;
+        let removed = backup::prune(&dir, settings.keep as usize)?;
+        let at = crate::ids::to_rfc3339(now);
+        self.store.write(|tx| meta::set(tx, meta::LAST_BACKUP_AT, &at))?;
+        Ok(BackupDone { path: path.display().to_string(), removed, at })
+    }
+
+    /// A backup if the schedule says one is due (none yet, or the last is older than the interval).
+    pub fn backup_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<BackupDone>> {
+        let settings = self.backup_settings()?;
+        if settings.every_hours == 0 {
+            return Ok(None);
+        }
+        let last = meta::get(self.store.read(), meta::LAST_BACKUP_AT)?.and_then(|at| parse_rfc3339(&at).ok());
+        let due = last.is_none_or(|last| now - last >= chrono::Duration::hours(settings.every_hours.into()));
+        if due { self.backup_now().map(Some) } else { Ok(None) }
+    }
+
+    /// Replaces the desk's data with a backup: checked first (a file that is not one is refused and
+    /// nothing changes), the current database kept aside, older backups migrated. Close the app
+    /// before restoring from the command line.
+    pub fn restore_backup(&mut self, file: &std::path::Path) -> Result<RestoreDone> {
+        let stamp = Utc::now().with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
+        let aside = self.store.restore_from(file, &stamp)?;
+        self.store.write(|tx| audit::seal_unchained(tx))?;
+        let user_id = self.user.id.clone();
+        let note = serde_json::json!({"restored_from": file.display().to_string(), "kept_aside": aside.display().to_string(), "at": now_rfc3339()});
+        self.store.write(|tx| {
+            audit::record(
+                tx,
+                audit::Change::<(), _> {
+                    user_id: &user_id,
+                    action: audit::Action::Load,
+                    entity: "database",
+                    entity_id: "restore",
+                    before: None,
+                    after: Some(&note),
+                },
+            )
+        })?;
+        Ok(RestoreDone { kept_aside: aside.display().to_string() })
+    }
+}

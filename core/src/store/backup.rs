@@ -1,0 +1,135 @@
+//! Backups of the desk's database with SQLite's online backup, kept in generations, and restoring
+//! one: the candidate is checked before anything changes, and the current database is copied aside
+//! first, so a restore that fails leaves the desk as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+use crate::store::migrations::{self, LATEST_VERSION};
+use crate::store::{DATABASE_FILE, SQLITE_HEADER};
+
+/// Backup files are named `tenin-YYYYMMDD-HHMMSS.db`, so their names sort by time.
+pub const PREFIX: &str = "tenin-";
+pub const SUFFIX: &str = ".db";
+
+fn io(what: &str, path: &Path, e: std::io::Error) -> Error {
+    let reason = if e.raw_os_error() == Some(28) { "空き容量が足りません".to_owned() } else { e.to_string() };
+    Error::Conflict(format!("{what}: {}（{reason}）", path.display()))
+}
+
+fn sqlite(what: &str, path: &Path, e: rusqlite::Error) -> Error {
+    let reason = match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => "空き容量が足りません".to_owned(),
+        _ => e.to_string(),
+    };
+    Error::Conflict(format!("{what}: {}（{reason}）", path.display()))
+}
+
+/// Copies the live database to `dir/tenin-<stamp>.db` through a `.partial` file that becomes the
+/// backup only once it is complete and passes SQLite's integrity check. Never overwrites.
+pub fn backup_to(conn: &Connection, dir: &Path, stamp: &str) -> Result<PathBuf> {
+    fs::create_dir_all(dir).map_err(|e| io("バックアップ先に書けません", dir, e))?;
+    let mut target = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
+    for n in 2..100 {
+        if !target.exists() {
+            break;
+        }
+        target = dir.join(format!("{PREFIX}{stamp}-{n}{SUFFIX}"));
+    }
+    let partial = target.with_extension("db.partial");
+    let written = conn
+        .backup(rusqlite::MAIN_DB, &partial, None)
+        .and_then(|()| {
+            // A backup is one self-contained file: out of WAL mode, so opening it later (to check
+            // or restore it) leaves no -wal / -shm files beside it.
+            Connection::open(&partial)?
+                .pragma_update_and_check(None, "journal_mode", "DELETE", |row| row.get::<_, String>(0))
+        })
+        .map_err(|e| sqlite("バックアップを書けませんでした", &partial, e))
+        .and_then(|_| check(&partial).map(|_| ()));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&partial);
+        return Err(e);
+    }
+    fs::rename(&partial, &target).map_err(|e| io("バックアップを保存できません", &target, e))?;
+    Ok(target)
+}
+
+/// Removes the oldest backups in `dir` beyond `keep` (only files named like ours). Returns how many.
+pub fn prune(dir: &Path, keep: usize) -> Result<u32> {
+    let mut ours: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| io("バックアップ先を読めません", dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with(PREFIX) && n.ends_with(SUFFIX))
+        })
+        .collect();
+    ours.sort();
+    let excess = ours.len().saturating_sub(keep.max(1));
+    for old in &ours[..excess] {
+        fs::remove_file(old).map_err(|e| io("古いバックアップを削除できません", old, e))?;
+    }
+    Ok(excess as u32)
+}
+
+/// Checks that `path` is a whole, readable Tenin Desk database this program can use, without
+/// changing it. Returns its schema version.
+pub fn check(path: &Path) -> Result<u32> {
+    let refuse = |why: &str| Error::Conflict(format!("バックアップとして使えません: {}（{why}）", path.display()));
+    let mut header = [0u8; 16];
+    let mut file = fs::File::open(path).map_err(|e| io("ファイルを開けません", path, e))?;
+    std::io::Read::read_exact(&mut file, &mut header).map_err(|_| refuse("SQLite のファイルではありません"))?;
+    if header.as_slice() != SQLITE_HEADER {
+        return Err(refuse("SQLite のファイルではありません"));
+    }
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| sqlite("バックアップを開けません", path, e))?;
+    let integrity: String =
+        conn.pragma_query_value(None, "integrity_check", |row| row.get(0)).map_err(|_| refuse("壊れています"))?;
+    if integrity != "ok" {
+        return Err(refuse(&format!("壊れています: {integrity}")));
+    }
+    let version = migrations::current_version(&conn).map_err(|_| refuse("版を読めません"))?;
+    if version == 0 || version > LATEST_VERSION {
+        return Err(refuse(&format!("このアプリで使えない版です（{version}）")));
+    }
+    let desk: Option<String> = conn
+        .query_row("SELECT value FROM desk_meta WHERE key = 'desk_id'", [], |row| row.get(0))
+        .map_err(|_| refuse("転院調整デスクのデータベースではありません"))?;
+    desk.ok_or_else(|| refuse("転院調整デスクのデータベースではありません"))?;
+    Ok(version)
+}
+
+/// Replaces the live database with `candidate` after checking it, having first copied the current
+/// one aside (`tenin.db.before-restore-<stamp>`); migrates an older backup. If anything fails after
+/// the copy, the current database is put back. Returns the copy's path.
+pub fn restore(conn: &mut Connection, live: &Path, candidate: &Path, stamp: &str) -> Result<PathBuf> {
+    check(candidate)?;
+    let aside = live.with_file_name(format!("{DATABASE_FILE}.before-restore-{stamp}"));
+    conn.backup(rusqlite::MAIN_DB, &aside, None)
+        .map_err(|e| sqlite("現在のデータベースを退避できません", &aside, e))?;
+    let restored = conn
+        .restore(rusqlite::MAIN_DB, candidate, None::<fn(rusqlite::backup::Progress)>)
+        .map_err(|e| sqlite("復元できませんでした", candidate, e))
+        .and_then(|()| {
+            migrations::migrate(conn).map_err(|e| sqlite("復元したデータベースを更新できません", candidate, e))
+        })
+        .and_then(|_| {
+            let ok: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0))?;
+            if ok == "ok" {
+                Ok(())
+            } else {
+                Err(Error::Conflict(format!("復元後の検査に失敗しました: {ok}")))
+            }
+        });
+    if let Err(e) = restored {
+        conn.restore(rusqlite::MAIN_DB, &aside, None::<fn(rusqlite::backup::Progress)>).map_err(|put_back| {
+            sqlite(&format!("{e}。元に戻せませんでした（退避先を確認してください）"), &aside, put_back)
+        })?;
+        return Err(e);
+    }
+    Ok(aside)
+}
