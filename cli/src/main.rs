@@ -91,6 +91,19 @@ enum Command {
 #[derive(Subcommand)]
 enum AuditCommand {
     Verify,
+    /// Audit rows, newest first, narrowed by entity, time (a date or RFC 3339) and text.
+    List {
+        #[arg(long)]
+        entity: Option<String>,
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, default_value = "")]
+        text: String,
+        #[arg(long)]
+        limit: Option<u32>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -325,6 +338,23 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 println!("復元しました。復元前のデータベースは {} に残してあります", done.kept_aside);
                 Ok(())
             }
+        }
+        Command::Audit(AuditCommand::List { entity, from, to, text, limit }) => {
+            let filter = tenin_core::store::audit::AuditFilter {
+                entity: entity.clone(),
+                from: from.clone(),
+                to: to.clone(),
+                text: text.clone(),
+                limit: *limit,
+            };
+            let rows = open(cli, None)?.audit_log(&filter)?;
+            if cli.json {
+                return print_json(&rows);
+            }
+            for r in &rows {
+                println!("{}\t{}\t{}\t{}\t{}\t{}", r.seq, r.at, r.user_name, r.action, r.entity, r.entity_id);
+            }
+            Ok(())
         }
         Command::Audit(AuditCommand::Verify) => {
             let check = open(cli, None)?.verify_audit()?;

@@ -437,6 +437,11 @@ fn audit_verify_passes_and_then_finds_a_tampered_entry() {
     let dir = tempfile::tempdir().expect("temp dir");
     tenin(dir.path()).arg("demo").assert().success();
     let ok = tenin(dir.path()).args(["audit", "verify"]).assert().success();
+    let listed =
+        tenin(dir.path()).args(["--json", "audit", "list", "--entity", "hospital", "--limit", "5"]).assert().success();
+    let rows = json(&listed.get_output().stdout);
+    assert_eq!(rows.as_array().map(Vec::len), Some(5));
+    assert!(rows.as_array().expect("rows").iter().all(|r| r["entity"] == "hospital"));
     assert!(String::from_utf8_lossy(&ok.get_output().stdout).contains("保たれています"));
     let conn = rusqlite::Connection::open(dir.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
     conn.execute("UPDATE audit_log SET entity_id = 'someone-else' WHERE seq = 5", []).expect("tamper");

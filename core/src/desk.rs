@@ -439,6 +439,66 @@ impl Desk {
         audit::verify(self.store.read())
     }
 
+    /// The audit viewer: rows matching `filter`, newest first. Dates (`2026-11-21`) in the filter
+    /// are read as the start of that day in the desk's time zone.
+    pub fn audit_log(&self, filter: &audit::AuditFilter) -> Result<Vec<audit::AuditRow>> {
+        let offset = self.offset()?;
+        let bound = |text: &Option<String>| -> Result<Option<String>> {
+            let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
+            if let Ok(at) = parse_rfc3339(text) {
+                return Ok(Some(crate::ids::to_rfc3339(at)));
+            }
+            let day = crate::wareki::parse_date(text, None).map_err(|e| {
+                let mut problem = crate::error::FieldProblem::new("from", crate::error::Problem::Invalid);
+                problem.message = e.to_string();
+                Error::Validation(vec![problem])
+            })?;
+            use chrono::TimeZone;
+            let start = offset
+                .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+                .single()
+                .ok_or_else(|| Error::ReferenceData(day.to_string()))?;
+            Ok(Some(crate::ids::to_rfc3339(start.with_timezone(&Utc))))
+        };
+        let filter = audit::AuditFilter { from: bound(&filter.from)?, to: bound(&filter.to)?, ..filter.clone() };
+        Ok(audit::search(self.store.read(), &filter)?)
+    }
+
+    /// The entity kinds in the audit log, for the viewer's filter.
+    pub fn audit_entities(&self) -> Result<Vec<String>> {
+        Ok(audit::entities(self.store.read())?)
+    }
+
+    /// The viewer's rows as CSV in the export folder (never overwriting).
+    pub fn save_audit_csv(
+        &self,
+        filter: &audit::AuditFilter,
+        encoding: crate::csv_file::CsvEncoding,
+    ) -> Result<crate::export_file::SavedExport> {
+        let mut rows =
+            vec![["番号", "日時", "利用者", "操作", "対象", "対象ID", "変更前", "変更後"].map(str::to_owned).to_vec()];
+        for r in self.audit_log(filter)? {
+            rows.push(vec![
+                r.seq.to_string(),
+                r.at,
+                r.user_name,
+                r.action,
+                r.entity,
+                r.entity_id,
+                r.before_json.unwrap_or_default(),
+                r.after_json.unwrap_or_default(),
+            ]);
+        }
+        let file = crate::csv_file::write(&rows, encoding)?;
+        let stem = format!("監査記録_{}", self.today()?.format("%Y%m%d"));
+        let path =
+            crate::export_file::save_new(&crate::export_file::export_dir(&self.data_dir), &stem, "csv", &file.bytes)?;
+        Ok(crate::export_file::SavedExport {
+            path: path.display().to_string(),
+            substituted: file.substituted.iter().map(|c| c.to_string()).collect(),
+        })
+    }
+
     /// The audit rows of one entity, for tests and the (later) audit viewer.
     pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
         Ok(audit::for_entity(self.store.read(), entity, entity_id)?)

@@ -18,6 +18,7 @@ use tenin_core::reports::tables::{ReportTable, StaffHoursBaseline};
 use tenin_core::reports::{JurisdictionBasis, MonthlyReport};
 use tenin_core::request::{NewRequestInput, RequestDetail, RequestSummary};
 use tenin_core::request_status::RequestStatus;
+use tenin_core::store::audit::{AuditFilter, AuditRow, ChainCheck};
 use tenin_core::transport::proposal::TransportProposal;
 use tenin_core::transport::{BookingInput, BookingStatus, TransportProvider, TransportProviderInput};
 use tenin_core::{DeskStatus, ErrorReport};
@@ -244,6 +245,36 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
         desk.set_matching_weights(&weights)?;
         desk.settings()
     })
+}
+
+/// The audit viewer's rows, newest first.
+#[tauri::command]
+#[specta::specta]
+pub fn audit_log(state: State<'_, DeskState>, filter: AuditFilter) -> Result<Vec<AuditRow>, ErrorReport> {
+    state.with(|desk| desk.audit_log(&filter))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn audit_entities(state: State<'_, DeskState>) -> Result<Vec<String>, ErrorReport> {
+    state.with(|desk| desk.audit_entities())
+}
+
+/// Walks the audit chain.
+#[tauri::command]
+#[specta::specta]
+pub fn verify_audit(state: State<'_, DeskState>) -> Result<ChainCheck, ErrorReport> {
+    state.with(|desk| desk.verify_audit())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_audit_csv(
+    state: State<'_, DeskState>,
+    filter: AuditFilter,
+    encoding: CsvEncoding,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_audit_csv(&filter, encoding))
 }
 
 #[tauri::command]

@@ -476,6 +476,17 @@ describe('the matching engine', () => {
       const files = (await import('node:fs')).readdirSync(backups);
       assert.equal(files.length, 1);
       assert.match(files[0], /^tenin-\d{8}-\d{6}\.db$/);
+
+      // The audit trail: the weights change is there with who and what, and the chain holds.
+      await (await find(driver, 'open-audit')).click();
+      await choose(driver, 'audit-entity', 'desk_settings');
+      await driver.wait(async () => {
+        const rows = await findAll(driver, 'audit-row');
+        return rows.length > 0 && (await rows[0].getText()).includes('desk_settings');
+      }, 5000);
+      await (await find(driver, 'audit-verify')).click();
+      assert.match(await (await find(driver, 'audit-chain')).getText(), /保たれています/);
+      await screenshot(driver, 'audit-trail');
     } finally {
       await quit(driver);
     }

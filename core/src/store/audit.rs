@@ -253,3 +253,71 @@ pub fn for_entity(conn: &Connection, entity: &str, entity_id: &str) -> rusqlite:
 pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
     conn.query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))
 }
+
+/// What the audit viewer narrows by; every part optional, combined with AND.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditFilter {
+    /// An entity kind (`transfer_request`, `hospital`, `desk_settings`, …).
+    pub entity: Option<String>,
+    /// From this time (RFC 3339 or a date, inclusive).
+    pub from: Option<String>,
+    /// Before this time (RFC 3339 or a date, exclusive).
+    pub to: Option<String>,
+    /// Text found in the entity id, the user's name or the values before or after.
+    pub text: String,
+    /// At most this many rows, newest first (default 500, at most 10,000).
+    pub limit: Option<u32>,
+}
+
+/// One row of the audit viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AuditRow {
+    pub seq: i32,
+    pub at: String,
+    pub user_name: String,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: String,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// The audit rows matching `filter`, newest first.
+pub fn search(conn: &Connection, filter: &AuditFilter) -> rusqlite::Result<Vec<AuditRow>> {
+    let limit = filter.limit.unwrap_or(500).clamp(1, 10_000);
+    let text = filter.text.trim();
+    let mut stmt = conn.prepare(
+        "SELECT a.seq, a.at, coalesce(u.display_name, a.user_id), a.action, a.entity, a.entity_id,
+                a.before_json, a.after_json
+         FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+         WHERE (?1 IS NULL OR a.entity = ?1)
+           AND (?2 IS NULL OR a.at >= ?2)
+           AND (?3 IS NULL OR a.at < ?3)
+           AND (?4 = '' OR instr(a.entity_id, ?4) > 0 OR instr(coalesce(u.display_name, ''), ?4) > 0
+                OR instr(coalesce(a.before_json, ''), ?4) > 0 OR instr(coalesce(a.after_json, ''), ?4) > 0)
+         ORDER BY a.seq DESC LIMIT ?5",
+    )?;
+    let rows = stmt.query_map(params![filter.entity, filter.from, filter.to, text, limit], |row| {
+        Ok(AuditRow {
+            seq: row.get(0)?,
+            at: row.get(1)?,
+            user_name: row.get(2)?,
+            action: row.get(3)?,
+            entity: row.get(4)?,
+            entity_id: row.get(5)?,
+            before_json: row.get(6)?,
+            after_json: row.get(7)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// The entity kinds present, for the viewer's filter.
+pub fn entities(conn: &Connection) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT DISTINCT entity FROM audit_log ORDER BY entity")?;
+    let rows = stmt.query_map([], |row| row.get(0))?;
+    rows.collect()
+}

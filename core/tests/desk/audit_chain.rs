@@ -41,3 +41,24 @@ fn entries_from_before_the_chain_are_sealed_when_the_desk_opens() {
     let desk = tenin_core::Desk::open(dir.path()).expect("reopens");
     assert!(desk.verify_audit().expect("verify").broken_at.is_none(), "sealed in order, then intact");
 }
+
+#[test]
+fn the_audit_viewer_filters_by_entity_time_and_text() {
+    use tenin_core::store::audit::AuditFilter;
+    let (_dir, mut desk) = demo_desk();
+    desk.set_capacity_stale_after_hours(12).expect("setting");
+    let settings =
+        desk.audit_log(&AuditFilter { entity: Some("desk_settings".into()), ..Default::default() }).expect("rows");
+    assert_eq!(settings.len(), 1);
+    assert_eq!(settings[0].user_name, "デスク担当", "who, by name");
+    assert!(settings[0].after_json.as_deref().is_some_and(|a| a.contains("12")), "before and after values");
+    let all = desk.audit_log(&AuditFilter::default()).expect("all");
+    assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");
+    let found = desk.audit_log(&AuditFilter { text: "桜総合病院".into(), ..Default::default() }).expect("text");
+    assert!(!found.is_empty() && found.len() < all.len());
+    let today = desk.today().expect("today");
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+    assert!(desk.audit_log(&AuditFilter { from: Some(tomorrow), ..Default::default() }).expect("future").is_empty());
+    assert!(desk.audit_log(&AuditFilter { from: Some("いつか".into()), ..Default::default() }).is_err());
+    assert!(desk.audit_entities().expect("entities").contains(&"hospital".to_owned()));
+}

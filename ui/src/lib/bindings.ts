@@ -40,6 +40,12 @@ export const commands = {
 	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
 	/**  The batch suggestion over every request awaiting placement. */
 	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
+	/**  The audit viewer's rows, newest first. */
+	auditLog: (filter: AuditFilter) => typedError<AuditRow[], ErrorReport>(__TAURI_INVOKE("audit_log", { filter })),
+	auditEntities: () => typedError<string[], ErrorReport>(__TAURI_INVOKE("audit_entities")),
+	/**  Walks the audit chain. */
+	verifyAudit: () => typedError<ChainCheck, ErrorReport>(__TAURI_INVOKE("verify_audit")),
+	saveAuditCsv: (filter: AuditFilter, encoding: CsvEncoding) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_audit_csv", { filter, encoding })),
 	backupSettings: () => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("backup_settings")),
 	setBackupSettings: (settings: BackupSettings) => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("set_backup_settings", { settings })),
 	/**  A checked backup now, into the backup folder. */
@@ -119,6 +125,32 @@ export type Adl =
 "unknown" | "independent" | "partial_assist" | 
 /**  Bedridden, full assistance. */
 "full_assist";
+
+/**  What the audit viewer narrows by; every part optional, combined with AND. */
+export type AuditFilter = {
+	/**  An entity kind (`transfer_request`, `hospital`, `desk_settings`, …). */
+	entity?: string | null,
+	/**  From this time (RFC 3339 or a date, inclusive). */
+	from?: string | null,
+	/**  Before this time (RFC 3339 or a date, exclusive). */
+	to?: string | null,
+	/**  Text found in the entity id, the user's name or the values before or after. */
+	text?: string,
+	/**  At most this many rows, newest first (default 500, at most 10,000). */
+	limit?: number | null,
+};
+
+/**  One row of the audit viewer. */
+export type AuditRow = {
+	seq: number,
+	at: string,
+	user_name: string,
+	action: string,
+	entity: string,
+	entity_id: string,
+	before_json: string | null,
+	after_json: string | null,
+};
 
 export type BackupDone = {
 	path: string,
@@ -233,6 +265,11 @@ export type BookingStatus =
 /**  The trip took place: the request is transferred. */
 "done" | "cancelled";
 
+export type BrokenLink = {
+	seq: number,
+	reason: string,
+};
+
 export type Candidate = {
 	/**  1 is the first to call. */
 	rank: number,
@@ -341,6 +378,13 @@ export type CareNeedsInput = {
 	isolation: Isolation,
 	adl: Adl,
 	bariatric: boolean,
+};
+
+/**  The result of checking the chain. */
+export type ChainCheck = {
+	entries: number,
+	/**  The first entry whose content or link does not match, with why; `None` when the chain holds. */
+	broken_at: BrokenLink | null,
 };
 
 /**  A stored contact: what was written, and the phone and FAX digits it was checked by. */

@@ -14,7 +14,8 @@ export type Route =
   | { name: 'providers' }
   | { name: 'statistics' }
   | { name: 'daily-log' }
-  | { name: 'settings' };
+  | { name: 'settings' }
+  | { name: 'audit' };
 
 let current = $state<Route>({ name: 'queue' });
 
