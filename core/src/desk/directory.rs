@@ -28,7 +28,7 @@ pub struct DirectoryChoices {
 }
 
 /// Settings of this desk that a nurse or supervisor can change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct DeskSettings {
     /// Capacity older than this is shown as stale.
@@ -37,6 +37,10 @@ pub struct DeskSettings {
     pub matching_weights: MatchWeights,
     /// The stamp boxes (確認印) of the printed daily log.
     pub stamp_titles: Vec<String>,
+    /// The documented defaults, for "back to defaults" and the staff-hours estimate's starting
+    /// assumptions (so no screen keeps its own copy).
+    pub default_matching_weights: MatchWeights,
+    pub default_staff_hours: crate::reports::tables::StaffHoursBaseline,
 }
 
 impl Desk {
@@ -63,6 +67,8 @@ impl Desk {
             capacity_stale_after_hours: self.stale_after_hours()?,
             matching_weights: self.matching_weights()?,
             stamp_titles: self.stamp_titles()?,
+            default_matching_weights: MatchWeights::default(),
+            default_staff_hours: Default::default(),
         })
     }
 

@@ -1,6 +1,6 @@
 //! Transport providers (民間救急, 福祉タクシー, taxi associations): the directory's table.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use rusqlite::{Connection, OptionalExtension, Row};
 
 use crate::error::{Error, Result};
 use crate::ids::{new_id, now_rfc3339};
@@ -68,6 +68,29 @@ pub fn get(conn: &Connection, id: &str) -> Result<TransportProvider> {
     Ok(named(conn, found)?)
 }
 
+/// The values of a provider's row in the order both statements number them (?1 id … ?17 time).
+fn values(id: &str, p: &TransportProviderInput, at: &str) -> Result<Vec<Box<dyn rusqlite::ToSql>>> {
+    Ok(vec![
+        Box::new(id.to_owned()),
+        Box::new(p.name.clone()),
+        Box::new(p.kana.clone()),
+        Box::new(p.operator.clone()),
+        Box::new(serde_json::to_string(&p.modes)?),
+        Box::new(serde_json::to_string(&p.vehicle_types)?),
+        Box::new(p.oxygen),
+        Box::new(p.escort),
+        Box::new(p.public_funds),
+        Box::new(serde_json::to_string(&p.areas)?),
+        Box::new(p.hours.clone()),
+        Box::new(p.phone.clone()),
+        Box::new(p.fax.clone()),
+        Box::new(p.person.clone()),
+        Box::new(p.note.clone()),
+        Box::new(p.active),
+        Box::new(at.to_owned()),
+    ])
+}
+
 pub fn insert(conn: &Connection, user_id: &str, p: &TransportProviderInput) -> Result<String> {
     let id = new_id();
     let now = now_rfc3339();
@@ -76,25 +99,7 @@ pub fn insert(conn: &Connection, user_id: &str, p: &TransportProviderInput) -> R
                                          public_funds, areas, hours, phone, fax, contact_person, note, active,
                                          created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
-        params![
-            id,
-            p.name,
-            p.kana,
-            p.operator,
-            serde_json::to_string(&p.modes)?,
-            serde_json::to_string(&p.vehicle_types)?,
-            p.oxygen,
-            p.escort,
-            p.public_funds,
-            serde_json::to_string(&p.areas)?,
-            p.hours,
-            p.phone,
-            p.fax,
-            p.person,
-            p.note,
-            p.active,
-            now,
-        ],
+        rusqlite::params_from_iter(values(&id, p, &now)?),
     )?;
     audit::created(conn, user_id, "transport_provider", &id, p)?;
     Ok(id)
@@ -119,25 +124,7 @@ pub fn update(
                 has_oxygen = ?7, has_escort = ?8, public_funds = ?9, areas = ?10, hours = ?11, phone = ?12, fax = ?13,
                 contact_person = ?14, note = ?15, active = ?16, updated_at = ?17, version = version + 1
          WHERE id = ?1",
-        params![
-            id,
-            p.name,
-            p.kana,
-            p.operator,
-            serde_json::to_string(&p.modes)?,
-            serde_json::to_string(&p.vehicle_types)?,
-            p.oxygen,
-            p.escort,
-            p.public_funds,
-            serde_json::to_string(&p.areas)?,
-            p.hours,
-            p.phone,
-            p.fax,
-            p.person,
-            p.note,
-            p.active,
-            now_rfc3339(),
-        ],
+        rusqlite::params_from_iter(values(id, p, &now_rfc3339())?),
     )?;
     audit::record(
         conn,

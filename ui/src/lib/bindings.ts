@@ -433,6 +433,12 @@ export type DeskSettings = {
 	matching_weights: MatchWeights,
 	/**  The stamp boxes (確認印) of the printed daily log. */
 	stamp_titles: string[],
+	/**
+	 *  The documented defaults, for "back to defaults" and the staff-hours estimate's starting
+	 *  assumptions (so no screen keeps its own copy).
+	 */
+	default_matching_weights: MatchWeights,
+	default_staff_hours: StaffHoursBaseline,
 };
 
 /**  A snapshot of the desk for the About panel, the welcome screen and `tenin status`. */
