@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::access::Permission;
 use crate::bundled;
 use crate::demo::{DemoData, DemoSummary};
 use crate::duplicates::{self, DuplicateCandidate};
@@ -29,11 +30,13 @@ use crate::store::{
 mod backups;
 mod directory;
 mod matching;
+mod people;
 mod reports;
 mod transport;
 
 pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
+pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use reports::ReportFormat;
 
 /// The program's version, as shown in the About panel and `tenin status`.
@@ -41,7 +44,11 @@ pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub struct Desk {
     store: Store,
-    user: User,
+    /// The desk's own account: acts for the desk itself (region pack at set-up, scheduled backups).
+    system: User,
+    /// Who is signed in; none until someone signs in.
+    session: Option<people::Session>,
+    idle_limit: std::time::Duration,
     data_dir: PathBuf,
 }
 
@@ -94,9 +101,9 @@ impl Desk {
     /// keeps the pack it was set up with.
     pub fn open_with_pack(data_dir: &Path, pack: &RegionPack) -> std::result::Result<Desk, OpenError> {
         let mut store = Store::open(data_dir)?;
-        let user = store
-            .write(|tx| -> Result<User> {
-                let user = users::ensure_default(tx)?;
+        let (system, idle_minutes) = store
+            .write(|tx| -> Result<(User, u32)> {
+                let user = users::ensure_system(tx)?;
                 if meta::get(tx, meta::DESK_ID)?.is_none() {
                     meta::set(tx, meta::DESK_ID, &new_id())?;
                     meta::set(tx, meta::CREATED_AT, &now_rfc3339())?;
@@ -114,10 +121,16 @@ impl Desk {
                     };
                     audit::record(tx, change)?;
                 }
-                Ok(user)
+                Ok((user, people::idle_lock_minutes(tx)?))
             })
             .map_err(|e| other(data_dir, e))?;
-        Ok(Desk { store, user, data_dir: data_dir.to_owned() })
+        Ok(Desk {
+            store,
+            system,
+            session: None,
+            idle_limit: people::idle_limit(idle_minutes),
+            data_dir: data_dir.to_owned(),
+        })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -145,6 +158,7 @@ impl Desk {
     }
 
     pub fn status(&self) -> Result<DeskStatus> {
+        let user = self.allow(Permission::Read)?;
         let conn = self.store.read();
         let hospitals = hospitals::count(conn)?;
         let requests = requests::count(conn)?;
@@ -156,8 +170,8 @@ impl Desk {
             schema_version: self.store.schema_version()?,
             desk_id: meta::get(conn, meta::DESK_ID)?.unwrap_or_default(),
             region_pack: self.region_pack()?,
-            user_id: self.user.id.clone(),
-            user_name: self.user.display_name.clone(),
+            user_id: user.id.clone(),
+            user_name: user.display_name.clone(),
             hospitals,
             transport_providers: transport_providers::count(conn)?,
             requests,
@@ -175,6 +189,7 @@ impl Desk {
     /// SQLite's integrity check, then whether the kept monthly counts agree with the history:
     /// 「ok」 when both hold, else what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
+        self.allow(Permission::Read)?;
         let sqlite = self.store.integrity_check()?;
         if sqlite != "ok" {
             return Ok(sqlite);
@@ -189,11 +204,13 @@ impl Desk {
     /// Loads the bundled demo data. Only into an empty desk: demo records must never mix with
     /// real ones.
     pub fn load_demo(&mut self) -> Result<DemoSummary> {
+        self.allow(Permission::Administer)?;
         let data = bundled::demo_data()?;
         self.load_demo_data(&data, Utc::now())
     }
 
     pub fn load_demo_data(&mut self, data: &DemoData, now: DateTime<Utc>) -> Result<DemoSummary> {
+        let user_id = self.allow(Permission::Administer)?.id.clone();
         let pack = self.region_pack()?;
         if data.region_pack != pack.id {
             return Err(Error::Conflict(format!(
@@ -202,7 +219,6 @@ impl Desk {
             )));
         }
         let offset = self.offset()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| {
             if hospitals::count(tx)? > 0 || requests::count(tx)? > 0 {
                 return Err(Error::Conflict("デモデータは空のデータベースにのみ読み込めます".to_owned()));
@@ -213,7 +229,7 @@ impl Desk {
 
     /// Remembers that the nurse chose to start without demo data.
     pub fn dismiss_welcome(&mut self) -> Result<()> {
-        let user_id = self.user.id.clone();
+        let user_id = self.allow(Permission::Administer)?.id.clone();
         self.store.write(|tx| {
             meta::set(tx, meta::WELCOME_DISMISSED, &now_rfc3339())?;
             let change = audit::Change::<(), ()> {
@@ -229,11 +245,13 @@ impl Desk {
     }
 
     pub fn requests(&self) -> Result<Vec<RequestSummary>> {
+        self.allow(Permission::Read)?;
         Ok(requests::list(self.store.read())?)
     }
 
     /// One request with its history, inquiry log and data-quality checklist.
     pub fn request(&self, id: &str) -> Result<RequestDetail> {
+        self.allow(Permission::Read)?;
         let mut detail = requests::get(self.store.read(), id)?;
         detail.quality = quality::assess(&detail, self.today()?);
         Ok(detail)
@@ -242,6 +260,7 @@ impl Desk {
     /// Each referring hospital's average data quality over requests registered from `from` to `to`
     /// (desk dates), lowest first: whom to coach.
     pub fn quality_by_referrer(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReferrerQuality>> {
+        self.allow(Permission::Read)?;
         let offset = self.offset()?;
         let today = self.today()?;
         let mut by_hospital: std::collections::BTreeMap<String, ReferrerQuality> = Default::default();
@@ -280,6 +299,7 @@ impl Desk {
 
     /// The bed types and the medical regions (of the plan in force) the intake form offers.
     pub fn intake_choices(&self) -> Result<IntakeChoices> {
+        self.allow(Permission::Read)?;
         let conn = self.store.read();
         let regions = match self.plan_today()? {
             Some(plan) => reference::regions_of_plan(conn, &plan)?,
@@ -292,9 +312,9 @@ impl Desk {
     /// possible duplicate of a request already on the desk is refused unless `keep_both` says the
     /// nurse has looked and it is another patient (see [`Desk::find_duplicates`]).
     pub fn create_request(&mut self, input: &NewRequestInput, keep_both: bool) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = input.checked()?;
         let offset = self.offset()?;
-        let user_id = self.user.id.clone();
         let since = crate::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let id = self.store.write(|tx| {
             if !keep_both {
@@ -320,15 +340,15 @@ impl Desk {
         expected_version: u32,
         input: &NewRequestInput,
     ) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = input.checked()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| requests::update_intake(tx, &user_id, id, expected_version, &checked, Utc::now()))?;
         self.request(id)
     }
 
     /// Takes a request (assigns it to the signed-in user), or releases it.
     pub fn assign_to_me(&mut self, id: &str, take: bool) -> Result<RequestDetail> {
-        let user_id = self.user.id.clone();
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let assignee = take.then_some(user_id.as_str());
         self.store.write(|tx| requests::assign(tx, &user_id, id, assignee, Utc::now()))?;
         self.request(id)
@@ -336,6 +356,7 @@ impl Desk {
 
     /// Requests already on the desk that may be the same patient as `input`, with the reasons.
     pub fn find_duplicates(&self, input: &NewRequestInput) -> Result<Vec<DuplicateCandidate>> {
+        self.allow(Permission::Read)?;
         let checked = input.checked()?;
         let since = crate::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let conn = self.store.read();
@@ -352,8 +373,8 @@ impl Desk {
     /// Merges a second referral of the same patient into `existing_id`: fills what the existing
     /// request lacks and appends new text; nothing already recorded is replaced.
     pub fn merge_into(&mut self, existing_id: &str, input: &NewRequestInput) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = input.checked()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| requests::merge_into(tx, &user_id, existing_id, &checked, Utc::now()))?;
         self.request(existing_id)
     }
@@ -367,7 +388,7 @@ impl Desk {
         expected_version: Option<u32>,
         note: &str,
     ) -> Result<RequestDetail> {
-        let user_id = self.user.id.clone();
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let note = crate::text::strip_controls(note.trim());
         let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
         self.store.write(|tx| requests::transition(tx, &user_id, &transition))?;
@@ -377,6 +398,7 @@ impl Desk {
     /// Time from registration to the placement that held, for placements made from `from` to
     /// `to` inclusive (dates in the desk's time zone). See `placement_time` for the definitions.
     pub fn placement_times(&self, from: NaiveDate, to: NaiveDate) -> Result<PlacementTimes> {
+        self.allow(Permission::Read)?;
         if from > to {
             let mut problem = crate::error::FieldProblem::new("from", crate::error::Problem::Invalid);
             problem.message = "開始日が終了日より後です".to_owned();
@@ -413,16 +435,16 @@ impl Desk {
 
     /// Logs an inquiry to a receiving hospital and returns the request with its updated log.
     pub fn log_inquiry(&mut self, input: &NewInquiryInput) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = input.checked(self.offset()?)?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| inquiries::insert(tx, &user_id, &checked, Utc::now()))?;
         self.request(&checked.request_id)
     }
 
     /// Records a hospital's answer to a waiting inquiry.
     pub fn answer_inquiry(&mut self, input: &InquiryAnswerInput) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let answer = input.checked()?;
-        let user_id = self.user.id.clone();
         let request_id = self.store.write(|tx| {
             inquiries::answer(tx, &user_id, &input.inquiry_id, input.expected_version, answer, Utc::now())
         })?;
@@ -431,17 +453,20 @@ impl Desk {
 
     /// The region pack's decline reasons (お断り理由), in its order.
     pub fn decline_reasons(&self) -> Result<Vec<Term>> {
+        self.allow(Permission::Read)?;
         Ok(reference::terms(self.store.read(), "decline_reason")?)
     }
 
     /// Walks the audit chain: every entry must hash to its hash and link to the one before.
     pub fn verify_audit(&self) -> Result<audit::ChainCheck> {
+        self.allow(Permission::Supervise)?;
         audit::verify(self.store.read())
     }
 
     /// The audit viewer: rows matching `filter`, newest first. Dates (`2026-11-21`) in the filter
     /// are read as the start of that day in the desk's time zone.
     pub fn audit_log(&self, filter: &audit::AuditFilter) -> Result<Vec<audit::AuditRow>> {
+        self.allow(Permission::Supervise)?;
         let offset = self.offset()?;
         let bound = |text: &Option<String>| -> Result<Option<String>> {
             let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
@@ -466,6 +491,7 @@ impl Desk {
 
     /// The entity kinds in the audit log, for the viewer's filter.
     pub fn audit_entities(&self) -> Result<Vec<String>> {
+        self.allow(Permission::Supervise)?;
         Ok(audit::entities(self.store.read())?)
     }
 
@@ -475,6 +501,7 @@ impl Desk {
         filter: &audit::AuditFilter,
         encoding: crate::csv_file::CsvEncoding,
     ) -> Result<crate::export_file::SavedExport> {
+        self.allow(Permission::Supervise)?;
         let mut rows =
             vec![["番号", "日時", "利用者", "操作", "対象", "対象ID", "変更前", "変更後"].map(str::to_owned).to_vec()];
         for r in self.audit_log(filter)? {
@@ -501,6 +528,7 @@ impl Desk {
 
     /// The audit rows of one entity, for tests and the (later) audit viewer.
     pub fn audit_of(&self, entity: &str, entity_id: &str) -> Result<Vec<audit::AuditEntry>> {
+        self.allow(Permission::Read)?;
         Ok(audit::for_entity(self.store.read(), entity, entity_id)?)
     }
 }

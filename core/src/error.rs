@@ -31,6 +31,16 @@ pub enum ErrorCode {
     /// Allowed, but only once the user confirms the warnings in `problems` (e.g. a transport provider
     /// that does not list the patient's area); the same call with the confirmation goes through.
     NeedsConfirmation,
+    /// Nobody is signed in: the app shows its sign-in screen (or, before the first administrator
+    /// exists, the set-up screen).
+    NotSignedIn,
+    /// The session was locked after the idle time: the same or another user signs in again.
+    Locked,
+    /// The signed-in user's role does not allow this action.
+    Forbidden,
+    /// Wrong login or password, or too many wrong passwords in a row (the message says how long
+    /// to wait).
+    SignInFailed,
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
@@ -108,10 +118,31 @@ pub enum Error {
     PossibleDuplicate(Vec<String>),
     #[error("確認が必要です（{}件）。内容を確認のうえ登録してください", .0.len())]
     NeedsConfirmation(Vec<FieldProblem>),
+    #[error("サインインしてください")]
+    NotSignedIn,
+    #[error("一定時間操作がなかったためロックしました。もう一度サインインしてください")]
+    Locked,
+    #[error("この操作には{}の権限が必要です（現在の役割: {}）", .needed.label_ja(), .role.label_ja())]
+    Forbidden { needed: crate::access::Permission, role: crate::access::Role },
+    #[error("{}", sign_in_refusal(*.wait_seconds))]
+    SignInFailed { wait_seconds: Option<u64> },
     #[error("データベースの操作に失敗しました: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("データの変換に失敗しました: {0}")]
     Json(#[from] serde_json::Error),
+}
+
+fn sign_in_refusal(wait_seconds: Option<u64>) -> String {
+    match wait_seconds {
+        // One message for an unknown login and a wrong password: which logins exist is not said.
+        None => "ログイン名またはパスワードが違います".to_owned(),
+        Some(seconds) if seconds >= 60 => format!(
+            "パスワードの誤りが続いたため、あと{}分{}秒はサインインできません",
+            seconds / 60,
+            seconds % 60
+        ),
+        Some(seconds) => format!("パスワードの誤りが続いたため、あと{seconds}秒はサインインできません"),
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -126,6 +157,10 @@ impl Error {
             Error::ReferenceData(_) => ErrorCode::ReferenceData,
             Error::PossibleDuplicate(_) => ErrorCode::PossibleDuplicate,
             Error::NeedsConfirmation(_) => ErrorCode::NeedsConfirmation,
+            Error::NotSignedIn => ErrorCode::NotSignedIn,
+            Error::Locked => ErrorCode::Locked,
+            Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::SignInFailed { .. } => ErrorCode::SignInFailed,
             Error::Database(_) | Error::Json(_) => ErrorCode::Storage,
         }
     }

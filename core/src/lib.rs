@@ -2,6 +2,7 @@
 //! coordination desk. No Tauri, no display, no network: the app (`src-tauri`) and the CLI (`cli`)
 //! are thin layers over [`Desk`].
 
+pub mod access;
 pub mod bundled;
 pub mod capacity;
 pub mod care;
@@ -21,6 +22,7 @@ pub mod ids;
 pub mod inquiry;
 pub mod json_input;
 pub mod matching;
+pub mod password;
 pub mod placement_time;
 pub mod quality;
 pub mod reference;

@@ -7,9 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Desk;
+use crate::access::Permission;
 use crate::error::{Problem, Problems, Result};
 use crate::ids::{now_rfc3339, parse_rfc3339};
-use crate::store::{audit, backup, meta};
+use crate::store::{audit, backup, meta, users};
 
 /// Where and how often backups are made, and how many are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,11 +48,17 @@ pub struct RestoreDone {
 
 impl Desk {
     pub fn backup_settings(&self) -> Result<BackupSettings> {
+        self.allow(Permission::Supervise)?;
+        self.stored_backup_settings()
+    }
+
+    fn stored_backup_settings(&self) -> Result<BackupSettings> {
         let stored = meta::get(self.store.read(), meta::BACKUP_SETTINGS)?;
         Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
     }
 
     pub fn set_backup_settings(&mut self, settings: &BackupSettings) -> Result<BackupSettings> {
+        let user_id = self.allow(Permission::Administer)?.id.clone();
         let mut problems = Problems::default();
         if !(1..=365).contains(&settings.keep) {
             problems.add("keep", Problem::OutOfRange { min: 1, max: 365 });
@@ -61,8 +68,7 @@ impl Desk {
         }
         problems.into_result()?;
         let settings = BackupSettings { dir: settings.dir.trim().to_owned(), ..settings.clone() };
-        let before = self.backup_settings()?;
-        let user_id = self.user.id.clone();
+        let before = self.stored_backup_settings()?;
         self.store.write(|tx| -> Result<()> {
             meta::set(tx, meta::BACKUP_SETTINGS, &serde_json::to_string(&settings)?)?;
             audit::record(
@@ -77,7 +83,7 @@ impl Desk {
                 },
             )
         })?;
-        self.backup_settings()
+        self.stored_backup_settings()
     }
 
     fn backup_dir(&self, settings: &BackupSettings) -> PathBuf {
@@ -86,7 +92,12 @@ impl Desk {
 
     /// Makes a backup now (checked before it is kept), then removes the oldest beyond the setting.
     pub fn backup_now(&mut self) -> Result<BackupDone> {
-        let settings = self.backup_settings()?;
+        self.allow(Permission::Supervise)?;
+        self.make_backup()
+    }
+
+    fn make_backup(&mut self) -> Result<BackupDone> {
+        let settings = self.stored_backup_settings()?;
         let dir = self.backup_dir(&settings);
         let now = Utc::now();
         let stamp = now.with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
@@ -98,30 +109,42 @@ impl Desk {
     }
 
     /// A backup if the schedule says one is due (none yet, or the last is older than the interval).
+    /// The desk does this by itself, signed in or not: the schedule also runs while the screen is
+    /// locked.
     pub fn backup_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<BackupDone>> {
-        let settings = self.backup_settings()?;
+        let settings = self.stored_backup_settings()?;
         if settings.every_hours == 0 {
             return Ok(None);
         }
         let last = meta::get(self.store.read(), meta::LAST_BACKUP_AT)?.and_then(|at| parse_rfc3339(&at).ok());
         let due = last.is_none_or(|last| now - last >= chrono::Duration::hours(settings.every_hours.into()));
-        if due { self.backup_now().map(Some) } else { Ok(None) }
+        if due { self.make_backup().map(Some) } else { Ok(None) }
     }
 
     /// Replaces the desk's data with a backup: checked first (a file that is not one is refused and
     /// nothing changes), the current database kept aside, older backups migrated. Close the app
     /// before restoring from the command line.
     pub fn restore_backup(&mut self, file: &std::path::Path) -> Result<RestoreDone> {
+        let user_id = self.allow(Permission::Administer)?.id.clone();
         let stamp = Utc::now().with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
         let aside = self.store.restore_from(file, &stamp)?;
         self.store.write(|tx| audit::seal_unchained(tx))?;
-        let user_id = self.user.id.clone();
         let note = serde_json::json!({"restored_from": file.display().to_string(), "kept_aside": aside.display().to_string(), "at": now_rfc3339()});
+        // The restored data has its own users: the one who restored is recorded if they are among
+        // them (else the desk's account, with their login in the note), and everyone signs in again.
+        let login = self.allow(Permission::Administer)?.login.clone();
+        let note = serde_json::json!({"restored_by": login, "detail": note});
+        self.system = self.store.write(|tx| users::ensure_system(tx))?;
+        self.session = None;
+        let actor = match users::by_id(self.store.read(), &user_id)? {
+            Some(user) => user.id,
+            None => self.system.id.clone(),
+        };
         self.store.write(|tx| {
             audit::record(
                 tx,
                 audit::Change::<(), _> {
-                    user_id: &user_id,
+                    user_id: &actor,
                     action: audit::Action::Load,
                     entity: "database",
                     entity_id: "restore",

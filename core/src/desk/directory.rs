@@ -4,6 +4,7 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::{Desk, indexed};
+use crate::access::Permission;
 use crate::capacity::{self, CapacityReportInput, DEFAULT_STALE_AFTER_HOURS};
 use crate::csv_file::{CsvEncoding, CsvFile};
 use crate::directory_sheet::{self, DirectorySheet};
@@ -63,6 +64,7 @@ impl Desk {
     }
 
     pub fn settings(&self) -> Result<DeskSettings> {
+        self.allow(Permission::Read)?;
         Ok(DeskSettings {
             capacity_stale_after_hours: self.stale_after_hours()?,
             matching_weights: self.matching_weights()?,
@@ -74,9 +76,9 @@ impl Desk {
 
     /// Sets how old capacity may be before it is shown as stale (1 hour to 30 days), audited.
     pub fn set_capacity_stale_after_hours(&mut self, hours: u32) -> Result<DeskSettings> {
+        let user_id = self.allow(Permission::Supervise)?.id.clone();
         let hours = capacity::checked_stale_after_hours(hours)?;
         let before = self.settings()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| -> Result<()> {
             meta::set(tx, meta::CAPACITY_STALE_AFTER_HOURS, &hours.to_string())?;
             let after = DeskSettings { capacity_stale_after_hours: hours, ..before.clone() };
@@ -97,6 +99,7 @@ impl Desk {
 
     /// Jurisdictions, regions of the plan in force, bed types and municipalities.
     pub fn directory_choices(&self) -> Result<DirectoryChoices> {
+        self.allow(Permission::Read)?;
         let plan = self.plan_today()?;
         let conn = self.store.read();
         Ok(DirectoryChoices {
@@ -112,27 +115,29 @@ impl Desk {
 
     /// The directory, narrowed by `filter`, in reading order.
     pub fn hospitals(&self, filter: &HospitalFilter) -> Result<Vec<HospitalSummary>> {
+        self.allow(Permission::Read)?;
         self.with_view(|conn, view| Ok(hospitals::list(conn, view, filter)?))
     }
 
     /// Adds a hospital to the directory.
     pub fn add_hospital(&mut self, hospital: &NewHospital) -> Result<HospitalSummary> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = hospital.checked()?;
-        let user_id = self.user.id.clone();
         let id = self.store.write(|tx| hospitals::insert(tx, &user_id, &checked))?;
         self.hospital(&id)
     }
 
     /// A hospital's values as its edit form starts from them.
     pub fn hospital_input(&self, id: &str) -> Result<NewHospital> {
+        self.allow(Permission::Read)?;
         hospitals::stored_input(self.store.read(), id)
     }
 
     /// Replaces the values of the hospital with `id` (contacts as a list), audited with the values
     /// before. Its capacity history is not touched: capacity is reported, not edited.
     pub fn update_hospital(&mut self, id: &str, hospital: &NewHospital) -> Result<HospitalSummary> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = hospital.checked()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| hospitals::update(tx, &user_id, id, &checked))?;
         self.hospital(id)
     }
@@ -141,11 +146,11 @@ impl Desk {
     /// is refused, none is saved, and the refusal names which one (`[n].field`). Returns each
     /// hospital as stored and whether it was new.
     pub fn upsert_hospitals(&mut self, list: &[NewHospital]) -> Result<Vec<(HospitalSummary, bool)>> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let mut checked = Vec::new();
         for (index, hospital) in list.iter().enumerate() {
             checked.push(hospital.checked().map_err(|e| indexed(e, index))?);
         }
-        let user_id = self.user.id.clone();
         let saved = self.store.write(|tx| -> Result<Vec<(String, bool)>> {
             let mut saved = Vec::new();
             for (index, hospital) in checked.iter().enumerate() {
@@ -165,6 +170,7 @@ impl Desk {
     /// with only `code` and `contacts` updates the contacts). All or nothing, as
     /// [`Desk::upsert_hospitals`].
     pub fn upsert_hospitals_json(&mut self, text: &str) -> Result<Vec<(HospitalSummary, bool)>> {
+        self.allow(Permission::Coordinate)?;
         let mut list = Vec::new();
         for (index, value) in json_input::read_values(text)?.into_iter().enumerate() {
             let code = value.get("code").and_then(|c| c.as_str()).map(crate::hospital::normalise_code);
@@ -187,6 +193,7 @@ impl Desk {
     /// Records capacity reports of one hospital (one per bed type, or several over time), all or
     /// nothing; refusals name the report (`[n].available`). Earlier reports are kept as history.
     pub fn report_capacity(&mut self, hospital_id: &str, reports: &[CapacityReportInput]) -> Result<HospitalRecord> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let offset = self.offset()?;
         let now = Utc::now();
         let mut problems = Problems::default();
@@ -196,7 +203,6 @@ impl Desk {
         let checked: Vec<_> =
             reports.iter().enumerate().map(|(i, r)| r.checked(&format!("[{i}]"), offset, now, &mut problems)).collect();
         problems.into_result()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| capacity_store::insert(tx, &user_id, hospital_id, &checked, |i| format!("[{i}].")))?;
         self.hospital_record(hospital_id)
     }
@@ -204,11 +210,13 @@ impl Desk {
     /// A hospital with its record at the desk: requests referred, inquiries, answers, declines by
     /// reason (own rules marked), the latest inquiries and its capacity history.
     pub fn hospital_record(&self, id: &str) -> Result<HospitalRecord> {
+        self.allow(Permission::Read)?;
         self.with_view(|conn, view| hospitals::record(conn, view, id))
     }
 
     /// A hospital by its medical-institution code.
     pub fn hospital_by_code(&self, code: &str) -> Result<HospitalSummary> {
+        self.allow(Permission::Read)?;
         let code = crate::hospital::normalise_code(code);
         let Some((id, _)) = hospitals::by_code(self.store.read(), &code)? else {
             return Err(Error::NotFound { entity: "医療機関", id: code });
@@ -217,6 +225,7 @@ impl Desk {
     }
 
     pub fn municipalities(&self) -> Result<Vec<MunicipalityInfo>> {
+        self.allow(Permission::Read)?;
         let plan = self.plan_today()?;
         Ok(reference::municipalities(self.store.read(), plan.as_deref())?)
     }
@@ -225,6 +234,7 @@ impl Desk {
 impl Desk {
     /// The directory sheet of the active receiving hospitals, by region of the plan in force.
     pub fn directory_sheet(&self) -> Result<DirectorySheet> {
+        self.allow(Permission::Read)?;
         let hospitals = self.hospitals(&HospitalFilter::default())?;
         let regions = match self.plan_today()? {
             Some(plan) => reference::regions_of_plan(self.store.read(), &plan)?,
@@ -235,11 +245,13 @@ impl Desk {
 
     /// The directory sheet as a printable A4 HTML page.
     pub fn directory_sheet_html(&self) -> Result<String> {
+        self.allow(Permission::Read)?;
         Ok(directory_sheet::to_html(&self.directory_sheet()?, self.offset()?))
     }
 
     /// The directory sheet as CSV.
     pub fn directory_sheet_csv(&self, encoding: CsvEncoding) -> Result<CsvFile> {
+        self.allow(Permission::Read)?;
         directory_sheet::to_csv(&self.directory_sheet()?, self.offset()?, encoding)
     }
 }
@@ -248,6 +260,7 @@ impl Desk {
     /// Saves the directory sheet as CSV in the export folder (see [`export_file::export_dir`]),
     /// named by today's date, never over an earlier file.
     pub fn save_directory_sheet_csv(&self, encoding: CsvEncoding) -> Result<SavedExport> {
+        self.allow(Permission::Read)?;
         let file = self.directory_sheet_csv(encoding)?;
         let stem = format!("受入医療機関一覧_{}", self.today()?.format("%Y%m%d"));
         let path = export_file::save_new(&export_file::export_dir(&self.data_dir), &stem, "csv", &file.bytes)?;

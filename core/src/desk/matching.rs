@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::Utc;
 
 use super::Desk;
+use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::hospital::HospitalFilter;
 use crate::matching::batch::{self, BatchBlocked, BatchSuggestion};
@@ -19,6 +20,7 @@ impl Desk {
     /// a later version start at their defaults). A stored value that cannot be read is an error, not
     /// a silent return to the defaults.
     pub fn matching_weights(&self) -> Result<MatchWeights> {
+        self.allow(Permission::Read)?;
         let Some(stored) = meta::get(self.store.read(), meta::MATCHING_WEIGHTS)? else {
             return Ok(MatchWeights::default());
         };
@@ -35,9 +37,9 @@ impl Desk {
 
     /// Changes the weights of the soft preferences (each 0–100, at least one above 0), audited.
     pub fn set_matching_weights(&mut self, weights: &MatchWeights) -> Result<MatchWeights> {
+        let user_id = self.allow(Permission::Supervise)?.id.clone();
         let weights = weights.checked()?;
         let before = self.matching_weights()?;
-        let user_id = self.user.id.clone();
         let json = serde_json::to_string(&weights).map_err(|e| Error::ReferenceData(e.to_string()))?;
         self.store.write(|tx| -> Result<()> {
             meta::set(tx, meta::MATCHING_WEIGHTS, &json)?;
@@ -59,6 +61,7 @@ impl Desk {
     /// A snapshot of everything the engine reads: every hospital (inactive ones too, so they are
     /// listed as excluded), the answer history, the vocabularies and the weights.
     pub fn match_directory(&self) -> Result<MatchDirectory> {
+        self.allow(Permission::Read)?;
         let plan = self.plan_today()?;
         let now = Utc::now();
         let stale_after_hours = self.stale_after_hours()?;
@@ -88,6 +91,7 @@ impl Desk {
     /// The candidates for one request, best first, and every other hospital with why it is out —
     /// or, if the request lacks what matching needs, what to fill in first.
     pub fn match_request(&self, id: &str) -> Result<MatchReport> {
+        self.allow(Permission::Read)?;
         let detail = self.request(id)?;
         let dir = self.match_directory()?;
         Ok(match MatchRequest::compile(&detail, &dir) {
@@ -98,6 +102,7 @@ impl Desk {
 
     /// The batch suggestion over every request awaiting placement.
     pub fn match_batch(&self) -> Result<BatchSuggestion> {
+        self.allow(Permission::Read)?;
         let dir = self.match_directory()?;
         let mut compiled = Vec::new();
         let mut blocked = Vec::new();

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{TimeZone, Utc};
 
 use super::Desk;
+use crate::access::Permission;
 use crate::csv_file::{CsvEncoding, CsvFile};
 use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::export_file::{self, SavedExport};
@@ -33,11 +34,13 @@ const OTHER_FALLBACK: &str = "その他（不明）";
 impl Desk {
     /// Whether the kept monthly counts agree with the status history (part of the integrity check).
     pub fn placement_counts_agree(&self) -> Result<bool> {
+        self.allow(Permission::Read)?;
         placement_counts::verify(self.store.read())
     }
 
     /// Placements by month and jurisdiction for `from`..=`to` (text as typed: 2026-04, R8.4, …).
     pub fn monthly_report(&self, from: &str, to: &str, basis: JurisdictionBasis) -> Result<MonthlyReport> {
+        self.allow(Permission::Read)?;
         let (from, to) = monthly::checked_range(from, to)?;
         let conn = self.store.read();
         let groups = reports::report_groups(conn)?;
@@ -60,6 +63,7 @@ impl Desk {
     }
 
     pub fn monthly_report_csv(&self, report: &MonthlyReport, encoding: CsvEncoding) -> Result<CsvFile> {
+        self.allow(Permission::Read)?;
         export::monthly_csv(report, encoding)
     }
 
@@ -71,6 +75,7 @@ impl Desk {
         basis: JurisdictionBasis,
         format: ReportFormat,
     ) -> Result<SavedExport> {
+        self.allow(Permission::Read)?;
         let report = self.monthly_report(from, to, basis)?;
         let stem = format!("保健所別月別_{}_{}", report.from.iso(), report.to.iso());
         let dir = export_file::export_dir(&self.data_dir);
@@ -91,6 +96,7 @@ impl Desk {
 
     /// The supervisors' stamp boxes on the daily log (確認印), in order.
     pub fn stamp_titles(&self) -> Result<Vec<String>> {
+        self.allow(Permission::Read)?;
         let stored = meta::get(self.store.read(), meta::STAMP_TITLES)?;
         match stored {
             None => Ok(daily_log::DEFAULT_STAMP_TITLES.iter().map(|t| (*t).to_owned()).collect()),
@@ -102,9 +108,9 @@ impl Desk {
 
     /// Sets the stamp boxes' titles (1–6, each 1–10 characters), audited.
     pub fn set_stamp_titles(&mut self, titles: &[String]) -> Result<Vec<String>> {
+        let user_id = self.allow(Permission::Supervise)?.id.clone();
         let titles = daily_log::checked_stamp_titles(titles)?;
         let before = self.stamp_titles()?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| -> Result<()> {
             meta::set(tx, meta::STAMP_TITLES, &serde_json::to_string(&titles)?)?;
             audit::record(
@@ -124,6 +130,7 @@ impl Desk {
 
     /// The daily transfer log of a desk date (typed as 2026-11-21, R8.11.21, 令和8年11月21日, …).
     pub fn daily_log(&self, date: &str) -> Result<DailyLog> {
+        self.allow(Permission::Read)?;
         let day = wareki::parse_date(date, None).map_err(|e| {
             let mut problem = FieldProblem::new("date", Problem::Invalid);
             problem.message = e.to_string();
@@ -151,6 +158,7 @@ impl Desk {
     }
 
     pub fn daily_log_html(&self, date: &str) -> Result<String> {
+        self.allow(Permission::Read)?;
         Ok(daily_log::html(&self.daily_log(date)?))
     }
 
@@ -162,6 +170,7 @@ impl Desk {
     /// The meeting tables for `from`..=`to` (months as typed): by region, by referring and receiving
     /// hospital, decline reasons, time to placement and staff hours saved.
     pub fn report_tables(&self, from: &str, to: &str, baseline: StaffHoursBaseline) -> Result<Vec<ReportTable>> {
+        self.allow(Permission::Read)?;
         let (from, to) = monthly::checked_range(from, to)?;
         let first = from.first_day().ok_or_else(|| Error::ReferenceData(from.iso()))?;
         let last = to.next().first_day().and_then(|d| d.pred_opt()).ok_or_else(|| Error::ReferenceData(to.iso()))?;
@@ -233,6 +242,7 @@ impl Desk {
         basis: JurisdictionBasis,
         baseline: StaffHoursBaseline,
     ) -> Result<SavedExport> {
+        self.allow(Permission::Read)?;
         let monthly = self.monthly_report(from, to, basis)?;
         let tables = self.report_tables(from, to, baseline)?;
         let bytes = export::meeting_xlsx(&monthly, &tables)?;
@@ -244,6 +254,7 @@ impl Desk {
     /// Saves a chart the UI drew as a PNG in the export folder, never overwriting. Refused unless it
     /// is a PNG of a sensible size, and the name cannot leave the folder.
     pub fn save_chart_png(&self, name: &str, png: &[u8]) -> Result<SavedExport> {
+        self.allow(Permission::Read)?;
         const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
         const PNG_MAX: usize = 20 * 1024 * 1024;
         if !png.starts_with(SIGNATURE) || png.len() > PNG_MAX {

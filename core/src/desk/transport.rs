@@ -4,6 +4,7 @@
 use chrono::Utc;
 
 use super::Desk;
+use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::request::RequestDetail;
 use crate::request_status::RequestStatus;
@@ -16,15 +17,18 @@ use crate::transport::{BookingInput, BookingStatus, TransportBooking, TransportP
 impl Desk {
     /// Every provider, inactive ones too, in reading order.
     pub fn transport_providers(&self) -> Result<Vec<TransportProvider>> {
+        self.allow(Permission::Read)?;
         Ok(transport_providers::list(self.store.read())?)
     }
 
     /// The region pack's transport modes (民間救急, 福祉タクシー, …), in its order.
     pub fn transport_modes(&self) -> Result<Vec<crate::reference::Term>> {
+        self.allow(Permission::Read)?;
         Ok(reference::terms(self.store.read(), "transport_mode")?)
     }
 
     pub fn transport_provider(&self, id: &str) -> Result<TransportProvider> {
+        self.allow(Permission::Read)?;
         transport_providers::get(self.store.read(), id)
     }
 
@@ -38,8 +42,8 @@ impl Desk {
     }
 
     pub fn add_transport_provider(&mut self, input: &TransportProviderInput) -> Result<TransportProvider> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = self.checked_provider(input)?;
-        let user_id = self.user.id.clone();
         let id = self.store.write(|tx| transport_providers::insert(tx, &user_id, &checked))?;
         self.transport_provider(&id)
     }
@@ -51,8 +55,8 @@ impl Desk {
         expected_version: u32,
         input: &TransportProviderInput,
     ) -> Result<TransportProvider> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = self.checked_provider(input)?;
-        let user_id = self.user.id.clone();
         self.store.write(|tx| transport_providers::update(tx, &user_id, id, expected_version, &checked))?;
         self.transport_provider(id)
     }
@@ -68,6 +72,7 @@ impl Desk {
 
     /// The vehicle the patient needs and the providers that can take the trip, suitable first.
     pub fn transport_proposal(&self, request_id: &str) -> Result<TransportProposal> {
+        self.allow(Permission::Read)?;
         let detail = self.request(request_id)?;
         let (origin, origin_name) = self.origin(&detail)?;
         Ok(proposal::propose(&detail.care, &origin, &origin_name, self.transport_providers()?))
@@ -77,6 +82,7 @@ impl Desk {
     /// doubtful ones need `accept_warnings` (else `NeedsConfirmation` lists the warnings). A placed
     /// request moves to 搬送調整中 in the same transaction.
     pub fn book_transport(&mut self, input: &BookingInput) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let mut booking = input.checked(self.offset()?)?;
         let detail = self.request(&booking.request_id)?;
         let provider = self.transport_provider(&booking.provider_id)?;
@@ -101,7 +107,6 @@ impl Desk {
         let Some(placement) = detail.placement.clone() else {
             return Err(Error::Conflict("受入先が記録されていません".into()));
         };
-        let user_id = self.user.id.clone();
         let request_id = booking.request_id.clone();
         let note = format!("搬送を手配（{}）", provider.name);
         self.store.write(|tx| -> Result<()> {
@@ -133,7 +138,7 @@ impl Desk {
         to: BookingStatus,
         note: &str,
     ) -> Result<RequestDetail> {
-        let user_id = self.user.id.clone();
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let now = Utc::now();
         let request_id = self.store.write(|tx| -> Result<String> {
             let moved = transport_bookings::transition(tx, &user_id, booking_id, expected_version, to, note, now)?;
@@ -154,11 +159,13 @@ impl Desk {
     }
 
     pub fn booking(&self, id: &str) -> Result<TransportBooking> {
+        self.allow(Permission::Read)?;
         transport_bookings::get(self.store.read(), id)
     }
 
     /// The transport request sheet (搬送依頼書) of a booking, as a printable A4 page.
     pub fn transport_sheet_html(&self, booking_id: &str) -> Result<String> {
+        self.allow(Permission::Read)?;
         let booking = self.booking(booking_id)?;
         let detail = self.request(&booking.request_id)?;
         let desk_name = format!("転院調整デスク（{}）", self.region_pack()?.name);

@@ -15,6 +15,8 @@ pub enum Action {
     Update,
     Transition,
     Load,
+    /// Signing in and out, and wrong passwords (entity `session`, entity id says which).
+    SignIn,
 }
 
 impl Action {
@@ -24,6 +26,7 @@ impl Action {
             Action::Update => "update",
             Action::Transition => "transition",
             Action::Load => "load",
+            Action::SignIn => "sign_in",
         }
     }
 }

@@ -21,6 +21,8 @@ pub const STAMP_TITLES: &str = "stamp_titles";
 pub const BACKUP_SETTINGS: &str = "backup_settings";
 /// When the last backup was made (RFC 3339).
 pub const LAST_BACKUP_AT: &str = "last_backup_at";
+/// Minutes without activity after which the session locks.
+pub const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
 /// The matching weights (JSON of `MatchWeights`); the defaults when absent.
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
 

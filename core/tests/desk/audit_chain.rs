@@ -38,7 +38,7 @@ fn entries_from_before_the_chain_are_sealed_when_the_desk_opens() {
     let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open");
     conn.execute_batch("UPDATE audit_log SET prev_hash = NULL, hash = NULL").expect("unchain");
     drop(conn);
-    let desk = tenin_core::Desk::open(dir.path()).expect("reopens");
+    let desk = crate::open_signed_in(dir.path());
     assert!(desk.verify_audit().expect("verify").broken_at.is_none(), "sealed in order, then intact");
 }
 
@@ -50,7 +50,7 @@ fn the_audit_viewer_filters_by_entity_time_and_text() {
     let settings =
         desk.audit_log(&AuditFilter { entity: Some("desk_settings".into()), ..Default::default() }).expect("rows");
     assert_eq!(settings.len(), 1);
-    assert_eq!(settings[0].user_name, "デスク担当", "who, by name");
+    assert_eq!(settings[0].user_name, "管理者 太郎", "who, by name");
     assert!(settings[0].after_json.as_deref().is_some_and(|a| a.contains("12")), "before and after values");
     let all = desk.audit_log(&AuditFilter::default()).expect("all");
     assert!(all.windows(2).all(|w| w[0].seq > w[1].seq), "newest first");

@@ -27,6 +27,9 @@ fn backup_then_restore_gives_back_exactly_the_data_of_the_backup() {
     desk.create_request(&valid_input(&desk), true).expect("a change after the backup");
     assert_ne!(snapshot(&desk), before);
     let restored = desk.restore_backup(std::path::Path::new(&done.path)).expect("restored");
+    let after_restore = desk.requests().expect_err("the restored users sign in again");
+    assert_eq!(after_restore.code(), tenin_core::ErrorCode::NotSignedIn);
+    crate::sign_in_admin(&mut desk);
     assert_eq!(snapshot(&desk), before, "identical data");
     assert!(std::path::Path::new(&restored.kept_aside).exists(), "the database before the restore was kept");
     assert!(desk.verify_audit().expect("verify").broken_at.is_none());

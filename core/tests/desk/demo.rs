@@ -63,6 +63,6 @@ fn dismissing_the_welcome_is_remembered() {
     let (dir, mut desk) = fresh_desk();
     desk.dismiss_welcome().expect("dismiss");
     drop(desk);
-    let desk = tenin_core::Desk::open(dir.path()).expect("reopen");
+    let desk = crate::open_signed_in(dir.path());
     assert!(!desk.status().expect("status").show_welcome);
 }

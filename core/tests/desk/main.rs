@@ -12,6 +12,7 @@ mod inquiries;
 mod matching;
 mod migrations;
 mod open;
+mod people;
 mod placement_time;
 mod quality;
 mod region_pack;
@@ -24,13 +25,42 @@ use std::path::Path;
 use tenin_core::hospital::HospitalFilter;
 
 use tenin_core::Desk;
+use tenin_core::desk::{AccessState, NewUserInput};
 use tenin_core::request::{NewRequestInput, PatientSex, Urgency};
 
-/// A desk in a fresh temporary data directory (kept alive by the returned guard).
+pub const ADMIN_LOGIN: &str = "admin";
+pub const ADMIN_PASSWORD: &str = "kanagawa-desk-2026";
+
+/// A desk in a fresh temporary data directory (kept alive by the returned guard), with its first
+/// administrator set up and signed in.
 pub fn fresh_desk() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let desk = Desk::open(dir.path()).expect("a fresh data directory opens");
+    let mut desk = Desk::open(dir.path()).expect("a fresh data directory opens");
+    sign_in_admin(&mut desk);
     (dir, desk)
+}
+
+/// Sets up the first administrator if the desk has none yet, else signs them in.
+pub fn sign_in_admin(desk: &mut Desk) {
+    let access = desk.access().expect("access");
+    if access.state == AccessState::SetUp {
+        let admin = NewUserInput {
+            login: ADMIN_LOGIN.into(),
+            display_name: "管理者 太郎".into(),
+            role: None,
+            password: ADMIN_PASSWORD.into(),
+        };
+        desk.set_up_administrator(&admin).expect("first administrator");
+    } else {
+        desk.sign_in(ADMIN_LOGIN, ADMIN_PASSWORD).expect("administrator signs in");
+    }
+}
+
+/// Opens the desk in `dir` and signs the administrator in.
+pub fn open_signed_in(dir: &Path) -> Desk {
+    let mut desk = Desk::open(dir).expect("desk opens");
+    sign_in_admin(&mut desk);
+    desk
 }
 
 pub fn demo_desk() -> (tempfile::TempDir, Desk) {

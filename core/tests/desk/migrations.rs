@@ -83,8 +83,13 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
         )
         .expect("release-1 data");
     }
-    let desk = tenin_core::Desk::open(dir.path()).expect("opens and migrates");
+    let mut desk = tenin_core::Desk::open(dir.path()).expect("opens and migrates");
+    // The old shared account has no password: the desk asks for its first administrator, and the
+    // old entries keep their author.
+    assert_eq!(desk.access().expect("access").state, tenin_core::desk::AccessState::SetUp);
+    crate::sign_in_admin(&mut desk);
     assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);
+    assert_eq!(desk.request("r1").expect("old request").created_by_name, "デスク担当");
     let kept = desk.request("r1").expect("the request survived every migration");
     assert_eq!((kept.summary.ref_no.as_str(), kept.clinical_summary.as_str()), ("260101-001", "経過"));
     assert_eq!((kept.care.adl, kept.inquiries.len(), kept.summary.assigned_to.clone()), (Default::default(), 0, None));

@@ -25,7 +25,7 @@ fn data_survives_closing_and_reopening() {
     let created = desk.create_request(&valid_input(&desk), true).expect("valid request");
     let desk_id = desk.status().expect("status").desk_id;
     drop(desk);
-    let reopened = Desk::open(dir.path()).expect("reopen");
+    let reopened = crate::open_signed_in(dir.path());
     let again = reopened.request(&created.summary.id).expect("the request is still there");
     assert_eq!(again, created, "same request after reopening");
     assert_eq!(reopened.status().expect("status").desk_id, desk_id, "desk id is stable");
@@ -93,6 +93,6 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
 fn an_empty_file_is_treated_as_a_new_database() {
     let dir = tempfile::tempdir().expect("temp dir");
     fs::write(dir.path().join(DATABASE_FILE), b"").expect("write");
-    let desk = Desk::open(dir.path()).expect("an empty file is a new database");
+    let desk = crate::open_signed_in(dir.path());
     assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);
 }

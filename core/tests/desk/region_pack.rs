@@ -27,6 +27,7 @@ fn a_fictional_pack_runs_the_whole_desk() {
     let pack = RegionPack::from_json(FICTIONAL).expect("fixture is valid");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut desk = Desk::open_with_pack(dir.path(), &pack).expect("open");
+    crate::sign_in_admin(&mut desk);
     assert_eq!(desk.status().expect("status").region_pack.name, "架空県");
     let municipalities = desk.municipalities().expect("municipalities");
     assert_eq!(municipalities.len(), 3);
@@ -46,6 +47,7 @@ fn a_fictional_pack_accepts_its_own_municipalities_only() {
     let pack = RegionPack::from_json(FICTIONAL).expect("fixture is valid");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut desk = Desk::open_with_pack(dir.path(), &pack).expect("open");
+    crate::sign_in_admin(&mut desk);
     // A valid code: the Luhn digit that completes 461011000.
     let code =
         (0..10).map(|d| format!("461011000{d}")).find(|c| tenin_core::codes::is_valid_medical_institution_code(c));

@@ -23,7 +23,7 @@ fn a_valid_request_is_registered_as_new_with_history_and_audit() {
     );
     assert_eq!(detail.history.len(), 1, "one history row: the registration");
     assert_eq!(detail.history[0].to, RequestStatus::New);
-    assert_eq!(detail.created_by_name, "デスク担当");
+    assert_eq!(detail.created_by_name, "管理者 太郎");
     let audit = desk.audit_of("transfer_request", &detail.summary.id).expect("audit");
     assert_eq!(audit.len(), 1, "creation audited once");
     assert!(audit[0].after_json.as_deref().is_some_and(|a| a.contains("Y.K.")), "audit keeps the values");
@@ -158,7 +158,7 @@ fn a_nurse_takes_and_releases_a_request() {
     let (_dir, mut desk) = demo_desk();
     let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
     let taken = desk.assign_to_me(&id, true).expect("taken");
-    assert_eq!(taken.summary.assigned_to_name.as_deref(), Some("デスク担当"));
+    assert_eq!(taken.summary.assigned_to_name.as_deref(), Some("管理者 太郎"));
     let listed = desk.requests().expect("queue").into_iter().find(|r| r.id == id).expect("listed");
     assert_eq!(listed.assigned_to.as_deref(), Some(desk.status().expect("status").user_id.as_str()));
     let released = desk.assign_to_me(&id, false).expect("released");
