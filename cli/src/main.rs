@@ -7,6 +7,7 @@ mod matching;
 mod pdf;
 mod report;
 mod transport;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use hospitals::HospitalsCommand;
 use serde::Serialize;
+use tenin_core::desk::{AccessState, NewUserInput};
 use tenin_core::region_pack::RegionPack;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{Desk, DeskStatus, ErrorReport, OpenError};
@@ -24,6 +26,10 @@ pub(crate) struct Cli {
     /// Data directory (default: $TENIN_DATA_DIR, else the per-user app data directory).
     #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Sign in as this user (default: $TENIN_USER); the password comes from $TENIN_PASSWORD or is
+    /// asked for.
+    #[arg(long, global = true, value_name = "LOGIN")]
+    user: Option<String>,
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
@@ -38,9 +44,19 @@ enum Command {
         /// A region pack JSON file (format: docs/region-pack.md).
         #[arg(long, value_name = "FILE")]
         region_pack: Option<PathBuf>,
+        /// On a new desk: create the first administrator with this login (password from
+        /// $TENIN_NEW_PASSWORD or asked for) and sign in as them.
+        #[arg(long, value_name = "LOGIN")]
+        admin: Option<String>,
+        /// The first administrator's name as shown in the app and the audit trail.
+        #[arg(long, value_name = "NAME", requires = "admin")]
+        name: Option<String>,
     },
     /// Load the demo data (fictional hospitals, providers and requests) into an empty desk.
     Demo,
+    /// Users and roles (administrator only).
+    #[command(subcommand)]
+    Users(users::UsersCommand),
     /// Schema version, record counts and the integrity check.
     Status,
     /// Transfer requests.
@@ -173,7 +189,14 @@ fn report(cli: &Cli, failure: Failure) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Opens the desk and signs the command's user in.
 pub(crate) fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
+    let mut desk = open_signed_out(cli, pack)?;
+    users::sign_in(cli, &mut desk)?;
+    Ok(desk)
+}
+
+fn open_signed_out(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
     let dir = tenin_core::data_dir::resolve(cli.data_dir.clone())
         .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))?;
     match pack {
@@ -185,7 +208,7 @@ pub(crate) fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Init { region_pack } => {
+        Command::Init { region_pack, admin, name } => {
             let pack = match region_pack {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
@@ -194,7 +217,27 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 None => None,
             };
-            let desk = open(cli, pack.as_ref())?;
+            let mut desk = open_signed_out(cli, pack.as_ref())?;
+            let setting_up = desk.access()?.state == AccessState::SetUp;
+            match admin {
+                Some(login) if setting_up => {
+                    let password = users::secret(users::NEW_PASSWORD_ENV, &format!("{login} のパスワード: "))?;
+                    let input = NewUserInput {
+                        login: login.clone(),
+                        display_name: name.clone().unwrap_or_else(|| login.clone()),
+                        role: None,
+                        password,
+                    };
+                    desk.set_up_administrator(&input)?;
+                }
+                Some(_) => return Err(Failure::Usage("管理者は作成済みです。--user でサインインしてください".into())),
+                None if setting_up => {
+                    return Err(Failure::Usage(
+                        "最初の管理者を作成してください: tenin init --admin ログイン名 --name 氏名".into(),
+                    ));
+                }
+                None => users::sign_in(cli, &mut desk)?,
+            }
             let status = desk.status()?;
             if let Some(pack) = &pack
                 && pack.id != status.region_pack.id
@@ -311,6 +354,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             Ok(())
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
+        Command::Users(command) => users::run(cli, command),
         Command::Transport(command) => transport::run(cli, command),
         Command::Backup { dir, keep, every_hours } => {
             let mut desk = open(cli, None)?;

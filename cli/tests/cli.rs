@@ -2,10 +2,26 @@
 
 use assert_cmd::Command;
 
+const ADMIN: &str = "admin";
+const ADMIN_PASSWORD: &str = "desk-admin-2026";
+
+/// `tenin` on `dir`, signed in as the administrator through the environment.
 fn tenin(dir: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("tenin").expect("binary built");
-    cmd.arg("--data-dir").arg(dir).env_remove("TENIN_DATA_DIR");
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .env_remove("TENIN_DATA_DIR")
+        .env("TENIN_USER", ADMIN)
+        .env("TENIN_PASSWORD", ADMIN_PASSWORD)
+        .env("TENIN_NEW_PASSWORD", ADMIN_PASSWORD);
     cmd
+}
+
+/// A new desk in a temp dir with its first administrator.
+fn new_desk() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    tenin(dir.path()).args(["init", "--admin", ADMIN, "--name", "管理者"]).assert().success();
+    dir
 }
 
 fn json(output: &[u8]) -> serde_json::Value {
@@ -15,7 +31,9 @@ fn json(output: &[u8]) -> serde_json::Value {
 #[test]
 fn init_demo_status_and_lists() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let init = tenin(dir.path()).args(["--json", "init"]).assert().success();
+    let refused = tenin(dir.path()).args(["init"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("最初の管理者"), "a new desk needs one");
+    let init = tenin(dir.path()).args(["--json", "init", "--admin", ADMIN, "--name", "管理者"]).assert().success();
     let status = json(&init.get_output().stdout);
     assert_eq!(status["requests"], 0, "a new desk is empty");
     assert_eq!(status["region_pack"]["id"], "jp-14-kanagawa");
@@ -53,7 +71,7 @@ fn init_demo_status_and_lists() {
 
 #[test]
 fn second_demo_load_fails_with_a_conflict_report() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let failed = tenin(dir.path()).args(["--json", "demo"]).assert().code(1);
     let report = json(&failed.get_output().stderr);
@@ -75,7 +93,7 @@ fn a_non_database_file_is_reported_and_kept() {
 fn init_with_another_region_pack() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pack = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/fictional-pack.json");
-    let init = tenin(dir.path()).args(["--json", "init", "--region-pack", pack]).assert().success();
+    let init = tenin(dir.path()).args(["--json", "init", "--region-pack", pack, "--admin", ADMIN]).assert().success();
     assert_eq!(json(&init.get_output().stdout)["region_pack"]["name"], "架空県");
     // The bundled demo belongs to another pack and is refused whole.
     tenin(dir.path()).arg("demo").assert().code(1);
@@ -85,13 +103,14 @@ fn init_with_another_region_pack() {
 fn data_dir_from_the_environment() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::cargo_bin("tenin").expect("binary");
-    cmd.env("TENIN_DATA_DIR", dir.path()).args(["--json", "init"]).assert().success();
+    cmd.env("TENIN_DATA_DIR", dir.path()).env("TENIN_NEW_PASSWORD", ADMIN_PASSWORD);
+    cmd.args(["--json", "init", "--admin", ADMIN]).assert().success();
     assert!(dir.path().join("tenin.db").exists(), "TENIN_DATA_DIR is used when --data-dir is absent");
 }
 
 #[test]
 fn transition_moves_a_request_and_refuses_what_the_workflow_forbids() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
     let list = json(&list.get_output().stdout);
@@ -116,7 +135,7 @@ fn transition_moves_a_request_and_refuses_what_the_workflow_forbids() {
 
 #[test]
 fn placement_time_accepts_japanese_era_dates() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let out = tenin(dir.path())
         .args(["--json", "requests", "placement-time", "--from", "R8.11.1", "--to", "令和8年11月30日"])
@@ -131,7 +150,7 @@ fn placement_time_accepts_japanese_era_dates() {
 
 #[test]
 fn hospitals_are_upserted_from_a_file_all_or_nothing() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let existing = tenin(dir.path()).args(["--json", "hospitals", "show", "1410110009"]).assert().success();
     let existing = json(&existing.get_output().stdout);
@@ -173,7 +192,7 @@ fn hospitals_are_upserted_from_a_file_all_or_nothing() {
 
 #[test]
 fn capacity_partial_updates_and_the_directory_sheet_from_the_command_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let file = dir.path().join("capacity.json");
     let reports = serde_json::json!([
@@ -223,7 +242,7 @@ fn capacity_partial_updates_and_the_directory_sheet_from_the_command_line() {
 
 #[test]
 fn match_one_request_by_reference_number_and_the_batch() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
     let list = json(&list.get_output().stdout);
@@ -268,7 +287,7 @@ fn match_one_request_by_reference_number_and_the_batch() {
 
 #[test]
 fn transport_from_the_command_line_proposal_booking_and_sheet() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let list = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
     let placed = list.as_array().expect("array").iter().find(|r| r["status"] == "placed").expect("a placed request");
@@ -306,7 +325,7 @@ fn transport_from_the_command_line_proposal_booking_and_sheet() {
 
 #[test]
 fn the_monthly_report_as_csv_xlsx_and_json() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     let json_out = tenin(dir.path())
@@ -358,9 +377,10 @@ fn pdf_pages(path: &std::path::Path) -> usize {
 
 #[test]
 fn a_busy_daily_log_as_pdf_has_the_pages_the_core_laid_out() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     let expected_pages = {
         let mut desk = tenin_core::Desk::open(dir.path()).expect("desk");
+        desk.sign_in(ADMIN, ADMIN_PASSWORD).expect("sign in");
         desk.load_demo().expect("demo");
         let referrer = desk
             .hospitals(&tenin_core::hospital::HospitalFilter::default())
@@ -397,7 +417,7 @@ fn a_busy_daily_log_as_pdf_has_the_pages_the_core_laid_out() {
 
 #[test]
 fn the_meeting_tables_as_json_csv_and_one_workbook() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let next = (chrono::Utc::now() + chrono::Duration::days(31)).format("%Y-%m").to_string();
     let out =
@@ -434,7 +454,7 @@ fn the_meeting_tables_as_json_csv_and_one_workbook() {
 
 #[test]
 fn audit_verify_passes_and_then_finds_a_tampered_entry() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let ok = tenin(dir.path()).args(["audit", "verify"]).assert().success();
     let listed =
@@ -452,7 +472,7 @@ fn audit_verify_passes_and_then_finds_a_tampered_entry() {
 
 #[test]
 fn backup_and_restore_from_the_command_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = new_desk();
     let backups = dir.path().join("backups-here");
     tenin(dir.path()).arg("demo").assert().success();
     let out = tenin(dir.path())
@@ -474,4 +494,87 @@ fn backup_and_restore_from_the_command_line() {
     std::fs::write(&junk, "junk").expect("write");
     let refused = tenin(dir.path()).args(["restore"]).arg(&junk).assert().code(1);
     assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("バックアップとして使えません"));
+}
+
+#[test]
+fn users_roles_and_sign_in_from_the_command_line() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    tenin(dir.path())
+        .args(["users", "add", "sato", "--name", "佐藤 看護師", "--role", "nurse"])
+        .env("TENIN_NEW_PASSWORD", "sato-password-1")
+        .assert()
+        .success();
+    let listed = json(&tenin(dir.path()).args(["--json", "users", "list"]).assert().success().get_output().stdout);
+    let logins: Vec<_> = listed.as_array().expect("users").iter().map(|u| u["login"].as_str().unwrap_or("")).collect();
+    assert_eq!(logins, ["admin", "sato"], "the desk's own account is not listed");
+
+    let as_nurse = |args: &[&str]| {
+        let mut cmd = tenin(dir.path());
+        cmd.env("TENIN_USER", "sato").env("TENIN_PASSWORD", "sato-password-1").args(args);
+        cmd
+    };
+    as_nurse(&["--json", "requests", "list"]).assert().success();
+    let refused = as_nurse(&["--json", "users", "list"]).assert().code(1);
+    assert_eq!(json(&refused.get_output().stderr)["error"]["code"], "forbidden");
+    let refused = as_nurse(&["--json", "restore", "whatever.db"]).assert().code(1);
+    assert_eq!(json(&refused.get_output().stderr)["error"]["code"], "forbidden");
+
+    let wrong = tenin(dir.path()).env("TENIN_PASSWORD", "nope-nope-1").args(["--json", "status"]).assert().code(1);
+    assert_eq!(json(&wrong.get_output().stderr)["error"]["code"], "sign_in_failed");
+    let nobody = tenin(dir.path()).env_remove("TENIN_USER").args(["status"]).assert().code(2);
+    assert!(String::from_utf8_lossy(&nobody.get_output().stderr).contains("サインインが必要です"));
+
+    tenin(dir.path()).args(["users", "update", "sato", "--active", "false"]).assert().success();
+    as_nurse(&["status"]).assert().code(1);
+    tenin(dir.path()).args(["users", "idle-lock", "30"]).assert().success();
+    tenin(dir.path()).args(["users", "idle-lock", "0"]).assert().code(1);
+}
+
+/// A backup onto a disk that fills up part-way: a real, small tmpfs mounted in a private mount
+/// namespace (`unshare`), holding an earlier backup. The backup fails with a clear message, leaves
+/// no partial file, keeps the earlier backup, and the desk's own database is untouched.
+#[test]
+fn a_backup_onto_a_disk_that_fills_up_fails_cleanly_and_loses_nothing() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let earlier = dir.path().join("earlier");
+    let out =
+        tenin(dir.path()).args(["--json", "backup", "--every-hours", "0", "--dir"]).arg(&earlier).assert().success();
+    let earlier_file = std::path::PathBuf::from(json(&out.get_output().stdout)["path"].as_str().expect("path"));
+    let size = std::fs::metadata(&earlier_file).expect("backup size").len();
+    let before = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+
+    // Room for the earlier backup and half of another: the new one runs out of space.
+    let small_disk = dir.path().join("small-disk");
+    std::fs::create_dir(&small_disk).expect("mount point");
+    let script = r#"mount -t tmpfs -o size="$1" tmpfs "$2" || exit 90
+cp "$3" "$2/" || exit 91
+TENIN_DATA_DIR= "$4" --data-dir "$5" backup --dir "$2"
+echo "exit=$?"
+ls -a "$2""#;
+    let run = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", script, "sh"])
+        .arg((size + size / 2).to_string())
+        .arg(&small_disk)
+        .arg(&earlier_file)
+        .arg(assert_cmd::cargo::cargo_bin("tenin"))
+        .arg(dir.path())
+        .env("TENIN_USER", ADMIN)
+        .env("TENIN_PASSWORD", ADMIN_PASSWORD)
+        .output()
+        .expect("unshare runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "mounting the small disk: {stdout} {stderr}");
+    assert!(stdout.contains("exit=1"), "the backup fails: {stdout} {stderr}");
+    assert!(stderr.contains("空き容量が足りません"), "a clear message: {stderr}");
+    let earlier_name = earlier_file.file_name().expect("name").to_string_lossy().into_owned();
+    let left: Vec<&str> = stdout.lines().filter(|l| l.starts_with("tenin-")).collect();
+    assert_eq!(left, [earlier_name.as_str()], "the earlier backup kept, no partial file: {stdout}");
+
+    let status = json(&tenin(dir.path()).args(["--json", "status"]).assert().success().get_output().stdout);
+    assert_eq!(status["integrity"], "ok");
+    let after = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+    assert_eq!(after, before, "the desk's data is untouched");
 }

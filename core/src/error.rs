@@ -136,11 +136,9 @@ fn sign_in_refusal(wait_seconds: Option<u64>) -> String {
     match wait_seconds {
         // One message for an unknown login and a wrong password: which logins exist is not said.
         None => "ログイン名またはパスワードが違います".to_owned(),
-        Some(seconds) if seconds >= 60 => format!(
-            "パスワードの誤りが続いたため、あと{}分{}秒はサインインできません",
-            seconds / 60,
-            seconds % 60
-        ),
+        Some(seconds) if seconds >= 60 => {
+            format!("パスワードの誤りが続いたため、あと{}分{}秒はサインインできません", seconds / 60, seconds % 60)
+        }
         Some(seconds) => format!("パスワードの誤りが続いたため、あと{seconds}秒はサインインできません"),
     }
 }

@@ -256,7 +256,8 @@ impl Desk {
             if users::count_signable_administrators(tx)? == 0 {
                 return Err(Error::Conflict("サインインできる管理者が一人もいなくなります".into()));
             }
-            let after = users::by_id(tx, id)?.ok_or_else(|| Error::NotFound { entity: "利用者", id: id.to_owned() })?;
+            let after =
+                users::by_id(tx, id)?.ok_or_else(|| Error::NotFound { entity: "利用者", id: id.to_owned() })?;
             audit::record(
                 tx,
                 audit::Change {
@@ -437,7 +438,14 @@ fn sign_in_change<'a>(
     what: &'a str,
     detail: &'a serde_json::Value,
 ) -> audit::Change<'a, (), serde_json::Value> {
-    audit::Change { user_id, action: audit::Action::SignIn, entity: "session", entity_id: what, before: None, after: Some(detail) }
+    audit::Change {
+        user_id,
+        action: audit::Action::SignIn,
+        entity: "session",
+        entity_id: what,
+        before: None,
+        after: Some(detail),
+    }
 }
 
 pub(crate) fn idle_lock_minutes(conn: &rusqlite::Connection) -> Result<u32> {

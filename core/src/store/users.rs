@@ -59,7 +59,9 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<User>> {
 }
 
 pub fn password_hash(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
-    conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |row| row.get(0)).optional().map(Option::flatten)
+    conn.query_row("SELECT password_hash FROM users WHERE id = ?1", [id], |row| row.get(0))
+        .optional()
+        .map(Option::flatten)
 }
 
 /// Active administrators who can sign in; none means the desk still needs its first one.
@@ -124,7 +126,12 @@ pub fn set_password(conn: &Connection, id: &str, hash: &str) -> rusqlite::Result
     Ok(())
 }
 
-pub fn record_failed_sign_in(conn: &Connection, id: &str, failures: u32, wait_until: Option<&str>) -> rusqlite::Result<()> {
+pub fn record_failed_sign_in(
+    conn: &Connection,
+    id: &str,
+    failures: u32,
+    wait_until: Option<&str>,
+) -> rusqlite::Result<()> {
     conn.execute(
         "UPDATE users SET failed_sign_ins = ?2, wait_until = ?3 WHERE id = ?1",
         params![id, failures, wait_until],

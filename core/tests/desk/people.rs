@@ -133,7 +133,10 @@ fn wrong_passwords_are_throttled_and_recorded() {
     assert!(right.to_string().contains("秒"), "{right}");
 
     // An unknown login is answered like a wrong password.
-    assert_eq!(desk.sign_in("nobody", "whatever-1").expect_err("unknown").to_string(), "ログイン名またはパスワードが違います");
+    assert_eq!(
+        desk.sign_in("nobody", "whatever-1").expect_err("unknown").to_string(),
+        "ログイン名またはパスワードが違います"
+    );
 
     // Once the wait is over (moved into the past in the file), the right password signs in and
     // the count starts again.
@@ -146,7 +149,8 @@ fn wrong_passwords_are_throttled_and_recorded() {
     let nurse = desk.users().expect("users").into_iter().find(|u| u.login == "nurse").expect("nurse");
     assert_eq!(nurse.failed_sign_ins, 0);
 
-    let rows = desk.audit_log(&tenin_core::store::audit::AuditFilter { entity: Some("session".into()), ..Default::default() });
+    let rows =
+        desk.audit_log(&tenin_core::store::audit::AuditFilter { entity: Some("session".into()), ..Default::default() });
     let rows = rows.expect("audit");
     assert_eq!(rows.iter().filter(|r| r.entity_id == "sign_in_failed").count(), 5, "each known-login failure recorded");
     let all = desk.audit_log(&Default::default()).expect("audit");
@@ -182,11 +186,17 @@ fn the_desk_keeps_an_administrator_and_inactive_users_cannot_sign_in() {
     sign_in_admin(&mut desk);
     let me = desk.access().expect("access").user.expect("admin");
     let mine = desk.users().expect("users").into_iter().find(|u| u.id == me.id).expect("me");
-    let demote = UserUpdate { display_name: mine.display_name.clone(), role: Role::Nurse, active: true, version: mine.version };
+    let demote =
+        UserUpdate { display_name: mine.display_name.clone(), role: Role::Nurse, active: true, version: mine.version };
     assert_eq!(code(desk.update_user(&me.id, &demote)), ErrorCode::Validation);
 
     let nurse = desk.users().expect("users").into_iter().find(|u| u.login == "nurse").expect("nurse");
-    let off = UserUpdate { display_name: nurse.display_name.clone(), role: Role::Nurse, active: false, version: nurse.version };
+    let off = UserUpdate {
+        display_name: nurse.display_name.clone(),
+        role: Role::Nurse,
+        active: false,
+        version: nurse.version,
+    };
     let updated = desk.update_user(&nurse.id, &off).expect("deactivated");
     assert!(!updated.active);
     assert_eq!(code(desk.update_user(&nurse.id, &off)), ErrorCode::Conflict, "stale version refused");
