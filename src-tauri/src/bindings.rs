@@ -67,6 +67,17 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::transport_sheet_html,
             commands::list_municipalities,
             commands::ui_ready,
+            commands::access,
+            commands::keep_alive,
+            commands::set_up_administrator,
+            commands::sign_in,
+            commands::sign_out,
+            commands::list_users,
+            commands::add_user,
+            commands::update_user,
+            commands::set_user_password,
+            commands::change_own_password,
+            commands::set_idle_lock_minutes,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

@@ -5,6 +5,7 @@ use tauri::State;
 use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
+use tenin_core::desk::{Access, NewUserInput, UserInfo, UserUpdate};
 use tenin_core::desk::{BackupDone, BackupSettings, DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
 use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
@@ -467,4 +468,76 @@ pub fn ui_ready(started: State<'_, StartedAt>) {
     if std::env::var_os(REPORT_READY_ENV).is_some() {
         println!("tenin-desk ready_ms={}", started.0.elapsed().as_millis());
     }
+}
+
+/// Where the desk is in signing in (also after the idle time: `locked`).
+#[tauri::command]
+#[specta::specta]
+pub fn access(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
+    state.with(|desk| desk.access())
+}
+
+/// The UI saw the user type or click: counts as activity for the idle lock.
+#[tauri::command]
+#[specta::specta]
+pub fn keep_alive(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
+    state.with(|desk| desk.touch())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_up_administrator(state: State<'_, DeskState>, input: NewUserInput) -> Result<Access, ErrorReport> {
+    state.with(|desk| desk.set_up_administrator(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn sign_in(state: State<'_, DeskState>, login: String, password: String) -> Result<Access, ErrorReport> {
+    state.with(|desk| desk.sign_in(&login, &password))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn sign_out(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
+    state.with(|desk| desk.sign_out())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn list_users(state: State<'_, DeskState>) -> Result<Vec<UserInfo>, ErrorReport> {
+    state.with(|desk| desk.users())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn add_user(state: State<'_, DeskState>, input: NewUserInput) -> Result<UserInfo, ErrorReport> {
+    state.with(|desk| desk.add_user(&input))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn update_user(state: State<'_, DeskState>, id: String, update: UserUpdate) -> Result<UserInfo, ErrorReport> {
+    state.with(|desk| desk.update_user(&id, &update))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_user_password(state: State<'_, DeskState>, id: String, password: String) -> Result<UserInfo, ErrorReport> {
+    state.with(|desk| desk.set_user_password(&id, &password))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn change_own_password(
+    state: State<'_, DeskState>,
+    current: String,
+    password: String,
+) -> Result<UserInfo, ErrorReport> {
+    state.with(|desk| desk.change_own_password(&current, &password))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_idle_lock_minutes(state: State<'_, DeskState>, minutes: u32) -> Result<Access, ErrorReport> {
+    state.with(|desk| desk.set_idle_lock_minutes(minutes))
 }

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use serde::Serialize;
-use tenin_core::{Desk, DeskStatus, ErrorCode, ErrorReport, OpenError};
+use tenin_core::desk::Access;
+use tenin_core::{Desk, ErrorCode, ErrorReport, OpenError};
 
 pub enum DeskState {
     Ready(Mutex<Desk>),
@@ -19,9 +20,14 @@ pub enum DeskState {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Startup {
-    // Boxed: the status is much larger than the failure, and this value is passed around once.
-    Ready { status: Box<DeskStatus> },
-    Failed { data_dir: String, error: OpenError },
+    /// Opened: who may go on (set up the first administrator, or sign in).
+    Ready {
+        access: Access,
+    },
+    Failed {
+        data_dir: String,
+        error: OpenError,
+    },
 }
 
 impl DeskState {
@@ -55,9 +61,7 @@ impl DeskState {
 
     pub fn startup(&self) -> Result<Startup, ErrorReport> {
         match self {
-            DeskState::Ready(_) => {
-                self.with(|desk| desk.status()).map(|status| Startup::Ready { status: Box::new(status) })
-            }
+            DeskState::Ready(_) => self.with(|desk| desk.access()).map(|access| Startup::Ready { access }),
             DeskState::Failed { data_dir, error } => {
                 Ok(Startup::Failed { data_dir: data_dir.clone(), error: error.clone() })
             }

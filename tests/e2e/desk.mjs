@@ -129,7 +129,50 @@ export async function choose(driver, testId, value) {
   );
 }
 
-/** Runs the `tenin` CLI on a data directory. */
+export const ADMIN = 'admin';
+export const ADMIN_PASSWORD = 'e2e-admin-pass';
+
+/** Runs the `tenin` CLI on a data directory, signed in as the administrator. */
 export function tenin(dataDir, ...args) {
-  return execFileSync(CLI(), ['--data-dir', dataDir, ...args], { encoding: 'utf8' });
+  const env = { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_NEW_PASSWORD: ADMIN_PASSWORD };
+  return execFileSync(CLI(), ['--data-dir', dataDir, ...args], { encoding: 'utf8', env });
+}
+
+/** A new desk on `dataDir` with its first administrator (made through the CLI). */
+export function newDesk(dataDir) {
+  return tenin(dataDir, 'init', '--admin', ADMIN, '--name', '管理者 花子');
+}
+
+/** Signs in on the sign-in screen, or creates the first administrator on a new desk's set-up screen. */
+export async function signIn(driver, login = ADMIN, password = ADMIN_PASSWORD) {
+  const screen = await driver.wait(async () => {
+    for (const id of ['set-up', 'sign-in', 'lock-screen']) {
+      if ((await driver.findElements(By.css(`[data-testid="${id}"]`))).length > 0) return id;
+    }
+    return null;
+  }, 20000);
+  if (screen === 'set-up') {
+    await typeInto(driver, 'setup-login', login);
+    await typeInto(driver, 'setup-name', '管理者 花子');
+    await typeInto(driver, 'setup-password', password);
+    await typeInto(driver, 'setup-again', password);
+    await (await find(driver, 'setup-submit')).click();
+  } else {
+    if (screen === 'sign-in') await typeInto(driver, 'sign-in-login', login);
+    await typeInto(driver, 'sign-in-password', password);
+    await (await find(driver, 'sign-in-submit')).click();
+  }
+  await driver.wait(async () => {
+    for (const id of ['who', 'welcome']) {
+      if ((await driver.findElements(By.css(`[data-testid="${id}"]`))).length > 0) return true;
+    }
+    return false;
+  }, 20000);
+}
+
+/** Launches the app on `dataDir` and signs the administrator in. */
+export async function launchSignedIn(dataDir) {
+  const driver = await launch(dataDir);
+  await signIn(driver);
+  return driver;
 }

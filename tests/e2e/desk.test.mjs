@@ -1,16 +1,23 @@
 // End-to-end: the real Tenin Desk window, driven as a nurse would use it.
 import assert from 'node:assert/strict';
 import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { By } from 'selenium-webdriver';
 
 import {
+  ADMIN,
+  ADMIN_PASSWORD,
+  CLI,
   choose,
   find,
   findAll,
   launch,
+  launchSignedIn,
+  newDesk,
+  signIn,
   quit,
   screenshot,
   startDriver,
@@ -49,9 +56,12 @@ describe('a nurse on a new desk', () => {
   let createdRefNo;
   let shownPlacements;
 
-  test('empty data dir → demo data → queue → detail → new request', async () => {
+  test('empty data dir → first administrator → demo data → queue → detail → new request', async () => {
     const driver = await launch(dataDir);
     try {
+      await find(driver, 'set-up');
+      await screenshot(driver, 'set-up');
+      await signIn(driver);
       await find(driver, 'welcome');
       await screenshot(driver, 'welcome');
 
@@ -127,7 +137,7 @@ describe('a nurse on a new desk', () => {
 
   test('quit and start again: the new request is still there', async () => {
     assert.ok(createdRefNo, 'the previous step created a request');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       await find(driver, 'queue');
       const row = await findInQueue(driver, createdRefNo);
@@ -155,7 +165,7 @@ describe('a nurse on a new desk', () => {
 
   test('the request is corrected, taken, moved through the workflow and re-opened when a placement falls through', async () => {
     assert.ok(createdRefNo, 'the first step created a request');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       const row = await findInQueue(driver, createdRefNo);
       await (await row.findElement(By.css('a'))).click();
@@ -201,8 +211,9 @@ describe('a nurse on a new desk', () => {
 describe('the inquiry log', () => {
   test('log a decline and a waiting call, see the overdue call-back in the queue, record the answer', async () => {
     const dataDir = tempDir('inquiries');
+    newDesk(dataDir);
     tenin(dataDir, 'demo');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       const link = await driver.wait(async () => {
         const rows = await driver.findElements(By.css('[data-testid="queue-row"]'));
@@ -294,8 +305,9 @@ describe('the inquiry log', () => {
 describe('the hospital directory', () => {
   test('filter, report capacity, correct a contact, and print and export the sheet', async () => {
     const dataDir = tempDir('directory');
+    newDesk(dataDir);
     tenin(dataDir, 'demo');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       await (await find(driver, 'nav-hospitals')).click();
       const count = async () => Number((await (await find(driver, 'hospital-count')).getText()).replace(/[^0-9]/g, ''));
@@ -394,6 +406,7 @@ describe('the hospital directory', () => {
 describe('the matching engine', () => {
   test('candidates with reasons, an inquiry logged from the list, exclusions, the batch board and the weights', async () => {
     const dataDir = tempDir('matching');
+    newDesk(dataDir);
     tenin(dataDir, 'demo');
     // Reference numbers follow the day the demo is loaded: pick requests by what the engine says of them.
     const open = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).filter((r) => r.status === 'coordinating');
@@ -401,7 +414,7 @@ describe('the matching engine', () => {
     const matchable = reports.find((m) => m.blockers.length === 0 && m.candidates.length > 2);
     const blocked = reports.find((m) => m.blockers.length > 0);
     assert.ok(matchable && blocked, 'the demo has a matchable request and one lacking what matching needs');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       await (await findInQueue(driver, matchable.ref_no).then((row) => row.findElement(By.css('a')))).click();
       await waitForCount(driver, 'candidate-row', (n) => n > 0);
@@ -496,6 +509,7 @@ describe('the matching engine', () => {
 describe('transport', () => {
   test('from a placement to a completed trip: proposal, an unsafe vehicle refused, booking, sheet, done', async () => {
     const dataDir = tempDir('transport');
+    newDesk(dataDir);
     tenin(dataDir, 'demo');
     const placed = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).filter((r) => r.status === 'placed');
     const target = placed.find((r) => JSON.parse(tenin(dataDir, '--json', 'transport', 'propose', r.id)).vehicle_type === 'stretcher');
@@ -511,7 +525,7 @@ describe('transport', () => {
     })
       .format(new Date(Date.now() + 5 * 60_000))
       .replace(' ', 'T');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       await (await findInQueue(driver, target.ref_no).then((row) => row.findElement(By.css('a')))).click();
       assert.match(await (await find(driver, 'placement')).getText(), /受入先/);
@@ -593,8 +607,9 @@ describe('transport', () => {
 describe('reports', () => {
   test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV; the daily log', async () => {
     const dataDir = tempDir('reports');
+    newDesk(dataDir);
     tenin(dataDir, 'demo');
-    const driver = await launch(dataDir);
+    const driver = await launchSignedIn(dataDir);
     try {
       await (await find(driver, 'nav-statistics')).click();
       const totals = await find(driver, 'monthly-totals');
@@ -663,6 +678,73 @@ describe('reports', () => {
   });
 });
 
+describe('people and roles', () => {
+  test('sign-in refuses a wrong password, a nurse sees no administration, the administrator adds a user, the idle lock keeps the form', async () => {
+    const dataDir = path.join(tempDir('people'), 'desk');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    execFileSync(CLI(), ['--data-dir', dataDir, 'users', 'add', 'sato', '--name', '佐藤 看護師', '--role', 'nurse'], {
+      env: { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_NEW_PASSWORD: 'sato-pass-1' },
+    });
+    const driver = await launch(dataDir);
+    try {
+      await find(driver, 'sign-in');
+      await typeInto(driver, 'sign-in-login', 'ｓａｔｏ');
+      await typeInto(driver, 'sign-in-password', 'wrong-password');
+      await (await find(driver, 'sign-in-submit')).click();
+      assert.equal(await (await find(driver, 'sign-in-error')).getText(), 'ログイン名またはパスワードが違います');
+      await screenshot(driver, 'sign-in-refused');
+      await typeInto(driver, 'sign-in-password', 'sato-pass-1');
+      await (await find(driver, 'sign-in-submit')).click();
+      assert.match(await (await find(driver, 'who')).getText(), /佐藤 看護師[\s\S]*看護師/);
+      await (await find(driver, 'nav-settings')).click();
+      await find(driver, 'own-password');
+      assert.equal((await driver.findElements(By.css('[data-testid="user-admin"]'))).length, 0, 'no user list for a nurse');
+      assert.equal((await driver.findElements(By.css('[data-testid="open-audit"]'))).length, 0, 'no audit for a nurse');
+      await screenshot(driver, 'settings-as-nurse');
+
+      await (await find(driver, 'sign-out')).click();
+      await signIn(driver);
+      await (await find(driver, 'nav-settings')).click();
+      await find(driver, 'user-admin');
+      await typeInto(driver, 'new-user-login', 'yamada');
+      await typeInto(driver, 'new-user-name', '山田 主任');
+      await choose(driver, 'new-user-role', 'supervisor');
+      await typeInto(driver, 'new-user-password', 'short');
+      await (await find(driver, 'new-user-submit')).click();
+      await driver.wait(async () => (await driver.findElements(By.css('#new-user-password-error'))).length > 0, 5000);
+      await typeInto(driver, 'new-user-password', 'yamada-pass-1');
+      await (await find(driver, 'new-user-submit')).click();
+      await driver.wait(async () => (await findAll(driver, 'user-row')).length === 3, 5000);
+      await screenshot(driver, 'user-admin');
+      const users = JSON.parse(tenin(dataDir, '--json', 'users', 'list'));
+      assert.deepEqual(
+        users.map((u) => [u.login, u.role]),
+        [
+          ['admin', 'administrator'],
+          ['sato', 'nurse'],
+          ['yamada', 'supervisor'],
+        ],
+      );
+
+      // The idle lock: one minute, then a half-typed intake form survives the lock.
+      await typeInto(driver, 'idle-minutes', '１');
+      await (await find(driver, 'idle-save')).click();
+      await driver.wait(async () => /1 分/.test(await (await find(driver, 'toast')).getText()), 5000);
+      await (await find(driver, 'nav-new-request')).click();
+      await typeInto(driver, 'field-initials', 'K.S.');
+      await find(driver, 'lock-screen', 120000);
+      await screenshot(driver, 'locked');
+      await typeInto(driver, 'sign-in-password', ADMIN_PASSWORD);
+      await (await find(driver, 'sign-in-submit')).click();
+      await driver.wait(async () => (await driver.findElements(By.css('[data-testid="lock-screen"]'))).length === 0, 10000);
+      assert.equal(await (await find(driver, 'field-initials')).getAttribute('value'), 'K.S.', 'the form kept its text');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);
@@ -689,7 +771,7 @@ describe('a data directory the desk must not touch', () => {
 
   test('a database from a newer version of the app', async () => {
     const dataDir = tempDir('newer');
-    tenin(dataDir, 'init');
+    newDesk(dataDir);
     const file = path.join(dataDir, 'tenin.db');
     // user_version lives at byte 60 of the SQLite header (big-endian).
     const fd = openSync(file, 'r+');
@@ -705,6 +787,7 @@ describe('a data directory the desk must not touch', () => {
 
   test('a corrupt database', async () => {
     const dataDir = tempDir('corrupt');
+    newDesk(dataDir);
     tenin(dataDir, 'demo');
     const file = path.join(dataDir, 'tenin.db');
     const bytes = readFileSync(file);

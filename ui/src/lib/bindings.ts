@@ -81,6 +81,19 @@ export const commands = {
 	 *  `TENIN_REPORT_READY` is set (scripts/bench-start).
 	 */
 	uiReady: () => __TAURI_INVOKE<void>("ui_ready"),
+	/**  Where the desk is in signing in (also after the idle time: `locked`). */
+	access: () => typedError<Access, ErrorReport>(__TAURI_INVOKE("access")),
+	/**  The UI saw the user type or click: counts as activity for the idle lock. */
+	keepAlive: () => typedError<Access, ErrorReport>(__TAURI_INVOKE("keep_alive")),
+	setUpAdministrator: (input: NewUserInput) => typedError<Access, ErrorReport>(__TAURI_INVOKE("set_up_administrator", { input })),
+	signIn: (login: string, password: string) => typedError<Access, ErrorReport>(__TAURI_INVOKE("sign_in", { login, password })),
+	signOut: () => typedError<Access, ErrorReport>(__TAURI_INVOKE("sign_out")),
+	listUsers: () => typedError<UserInfo[], ErrorReport>(__TAURI_INVOKE("list_users")),
+	addUser: (input: NewUserInput) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("add_user", { input })),
+	updateUser: (id: string, update: UserUpdate) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("update_user", { id, update })),
+	setUserPassword: (id: string, password: string) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("set_user_password", { id, password })),
+	changeOwnPassword: (current: string, password: string) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("change_own_password", { current, password })),
+	setIdleLockMinutes: (minutes: number) => typedError<Access, ErrorReport>(__TAURI_INVOKE("set_idle_lock_minutes", { minutes })),
 };
 
 /* Types */
@@ -118,6 +131,20 @@ export type AcceptanceRequirements = {
 	/**  Anything that does not fit the fields above, as the hospital put it. */
 	notes?: string,
 };
+
+export type Access = {
+	state: AccessState,
+	/**  The signed-in (or locked-out) user. */
+	user: SessionUser | null,
+	idle_lock_minutes: number,
+};
+
+/**  Where the desk is in signing in, for the app's first screen. */
+export type AccessState = 
+/**  No administrator can sign in yet: the set-up screen creates the first one. */
+"set_up" | "signed_out" | 
+/**  Signed in, but idle past the lock time. */
+"locked" | "signed_in";
 
 /**  Activities of daily living, as the desk and hospitals grade them. */
 export type Adl = 
@@ -512,7 +539,21 @@ export type ErrorCode =
  *  Allowed, but only once the user confirms the warnings in `problems` (e.g. a transport provider
  *  that does not list the patient's area); the same call with the confirmation goes through.
  */
-"needs_confirmation";
+"needs_confirmation" | 
+/**
+ *  Nobody is signed in: the app shows its sign-in screen (or, before the first administrator
+ *  exists, the set-up screen).
+ */
+"not_signed_in" | 
+/**  The session was locked after the idle time: the same or another user signs in again. */
+"locked" | 
+/**  The signed-in user's role does not allow this action. */
+"forbidden" | 
+/**
+ *  Wrong login or password, or too many wrong passwords in a row (the message says how long
+ *  to wait).
+ */
+"sign_in_failed";
 
 /**  The serialised form of an error: what crosses to the UI and what `--json` prints. */
 export type ErrorReport = {
@@ -848,6 +889,14 @@ export type NewRequestInput = {
 	clinical_summary?: string,
 };
 
+/**  A new user (or the first administrator, whose role is fixed). */
+export type NewUserInput = {
+	login: string,
+	display_name: string,
+	role: Role | null,
+	password: string,
+};
+
 /**
  *  A value the core changed while reading it (full-width digits, 和暦, spacing), shown to the nurse
  *  beside the original so nothing is changed silently.
@@ -862,6 +911,17 @@ export type Normalized = {
 export type OpenError = { kind: "not_writable"; path: string; detail: string } | { kind: "not_a_database"; path: string } | { kind: "corrupt"; path: string; detail: string } | { kind: "too_new"; path: string; found: number; supported: number } | { kind: "other"; path: string; detail: string };
 
 export type PatientSex = "male" | "female" | "other" | "unknown";
+
+/**  What an action needs. Ordered from least to most trusted, but held by role, not by rank. */
+export type Permission = 
+/**  See the queue, requests, the directory, reports; export statistics. */
+"read" | 
+/**  Take and work requests: intake, inquiries, transport, capacity reports, directory edits. */
+"coordinate" | 
+/**  Desk settings (matching weights, stale hours, stamp titles), the audit trail, backups on demand. */
+"supervise" | 
+/**  Users, backup settings, restore, demo data, the passphrase, the idle lock. */
+"administer";
 
 /**  Where a request was placed: the hospital that last said yes (its accepted inquiry). */
 export type Placement = {
@@ -1067,6 +1127,9 @@ export type RequestSummary = {
 	next_pickup_at: string | null,
 };
 
+/**  A user's role (stored as its snake_case name). */
+export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
+
 /**  A saved export: where it is, and any characters its encoding could not hold. */
 export type SavedExport = {
 	path: string,
@@ -1093,6 +1156,14 @@ export type ScorePart = {
 	points: number | null,
 } & ScoreBasis;
 
+export type SessionUser = {
+	id: string,
+	login: string,
+	display_name: string,
+	role: Role,
+	permissions: Permission[],
+};
+
 /**  The staff-hours estimate's assumptions (documented defaults; the user may change them per report). */
 export type StaffHoursBaseline = {
 	/**
@@ -1105,7 +1176,9 @@ export type StaffHoursBaseline = {
 };
 
 /**  What the UI learns first: whether the desk opened, and if not, why. */
-export type Startup = { state: "ready"; status: DeskStatus } | { state: "failed"; data_dir: string; error: OpenError };
+export type Startup = 
+/**  Opened: who may go on (set up the first administrator, or sign in). */
+{ state: "ready"; access: Access } | { state: "failed"; data_dir: string; error: OpenError };
 
 /**  One row of a request's status history. */
 export type StatusChange = {
@@ -1239,6 +1312,26 @@ export type TubeFeeding = "none" |
 "peg";
 
 export type Urgency = "routine" | "soon" | "urgent";
+
+/**  A user as the administrator's list shows them. */
+export type UserInfo = {
+	id: string,
+	login: string,
+	display_name: string,
+	role: Role,
+	active: boolean,
+	has_password: boolean,
+	/**  Wrong passwords in a row since the last sign-in. */
+	failed_sign_ins: number,
+	version: number,
+};
+
+export type UserUpdate = {
+	display_name: string,
+	role: Role,
+	active: boolean,
+	version: number,
+};
 
 /**
  *  What a patient travels in. A stretcher vehicle also carries wheelchair and seated patients; a
