@@ -22,12 +22,14 @@ use crate::reference::{RegionPackInfo, Term};
 use crate::region_pack::RegionPack;
 use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
 use crate::request_status::RequestStatus;
+use crate::store::cipher::Passphrase;
 use crate::store::users::User;
 use crate::store::{
     OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
 };
 
 mod backups;
+mod encryption;
 mod directory;
 mod matching;
 mod people;
@@ -36,6 +38,7 @@ mod transport;
 
 pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
+pub use encryption::Encryption;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use reports::ReportFormat;
 
@@ -100,7 +103,21 @@ impl Desk {
     /// Opens the desk in `data_dir`; a new database is set up with `pack`. An existing database
     /// keeps the pack it was set up with.
     pub fn open_with_pack(data_dir: &Path, pack: &RegionPack) -> std::result::Result<Desk, OpenError> {
-        let mut store = Store::open(data_dir)?;
+        Desk::open_with(data_dir, pack, None)
+    }
+
+    /// Opens an encrypted desk with its passphrase (a desk in the clear opens as with [`Desk::open`]).
+    pub fn open_with_passphrase(data_dir: &Path, passphrase: &str) -> std::result::Result<Desk, OpenError> {
+        let pack = bundled::default_region_pack().map_err(|e| other(data_dir, e))?;
+        Desk::open_with(data_dir, &pack, Some(&Passphrase::new(passphrase)))
+    }
+
+    fn open_with(
+        data_dir: &Path,
+        pack: &RegionPack,
+        key: Option<&Passphrase>,
+    ) -> std::result::Result<Desk, OpenError> {
+        let mut store = Store::open(data_dir, key)?;
         let (system, idle_minutes) = store
             .write(|tx| -> Result<(User, u32)> {
                 let user = users::ensure_system(tx)?;

@@ -9,6 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 use crate::store::migrations::{self, LATEST_VERSION};
+use crate::store::cipher::{self, Passphrase};
 use crate::store::{DATABASE_FILE, SQLITE_HEADER};
 
 /// Backup files are named `tenin-YYYYMMDD-HHMMSS.db`, so their names sort by time.
@@ -30,7 +31,7 @@ fn sqlite(what: &str, path: &Path, e: rusqlite::Error) -> Error {
 
 /// Copies the live database to `dir/tenin-<stamp>.db` through a `.partial` file that becomes the
 /// backup only once it is complete and passes SQLite's integrity check. Never overwrites.
-pub fn backup_to(conn: &Connection, dir: &Path, stamp: &str) -> Result<PathBuf> {
+pub fn backup_to(conn: &Connection, key: Option<&Passphrase>, dir: &Path, stamp: &str) -> Result<PathBuf> {
     fs::create_dir_all(dir).map_err(|e| io("バックアップ先に書けません", dir, e))?;
     let mut target = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
     for n in 2..100 {
@@ -40,16 +41,11 @@ pub fn backup_to(conn: &Connection, dir: &Path, stamp: &str) -> Result<PathBuf> 
         target = dir.join(format!("{PREFIX}{stamp}-{n}{SUFFIX}"));
     }
     let partial = target.with_extension("db.partial");
-    let written = conn
-        .backup(rusqlite::MAIN_DB, &partial, None)
-        .and_then(|()| {
-            // A backup is one self-contained file: out of WAL mode, so opening it later (to check
-            // or restore it) leaves no -wal / -shm files beside it.
-            Connection::open(&partial)?
-                .pragma_update_and_check(None, "journal_mode", "DELETE", |row| row.get::<_, String>(0))
-        })
+    // A backup is one self-contained file, out of WAL mode (opening it later to check or restore
+    // it leaves no -wal / -shm files beside it), encrypted under the desk's key if it has one.
+    let written = cipher::copy_to(conn, &partial, key)
         .map_err(|e| sqlite("バックアップを書けませんでした", &partial, e))
-        .and_then(|_| check(&partial).map(|_| ()));
+        .and_then(|()| check(&partial, key).map(|_| ()));
     if let Err(e) = written {
         let _ = fs::remove_file(&partial);
         return Err(e);
@@ -77,16 +73,21 @@ pub fn prune(dir: &Path, keep: usize) -> Result<u32> {
 
 /// Checks that `path` is a whole, readable Tenin Desk database this program can use, without
 /// changing it. Returns its schema version.
-pub fn check(path: &Path) -> Result<u32> {
+pub fn check(path: &Path, key: Option<&Passphrase>) -> Result<u32> {
     let refuse = |why: &str| Error::Conflict(format!("バックアップとして使えません: {}（{why}）", path.display()));
     let mut header = [0u8; 16];
     let mut file = fs::File::open(path).map_err(|e| io("ファイルを開けません", path, e))?;
     std::io::Read::read_exact(&mut file, &mut header).map_err(|_| refuse("SQLite のファイルではありません"))?;
-    if header.as_slice() != SQLITE_HEADER {
+    if key.is_none() && header.as_slice() != SQLITE_HEADER {
         return Err(refuse("SQLite のファイルではありません"));
     }
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let conn = cipher::open(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| sqlite("バックアップを開けません", path, e))?;
+    if key.is_some() && cipher::opens(&conn).is_err() {
+        return Err(refuse(
+            "このデスクの合言葉で開けません。暗号化する前のバックアップか、別の合言葉のもの、またはデータベースではないファイルです",
+        ));
+    }
     let integrity: String =
         conn.pragma_query_value(None, "integrity_check", |row| row.get(0)).map_err(|_| refuse("壊れています"))?;
     if integrity != "ok" {
@@ -106,13 +107,17 @@ pub fn check(path: &Path) -> Result<u32> {
 /// Replaces the live database with `candidate` after checking it, having first copied the current
 /// one aside (`tenin.db.before-restore-<stamp>`); migrates an older backup. If anything fails after
 /// the copy, the current database is put back. Returns the copy's path.
-pub fn restore(conn: &mut Connection, live: &Path, candidate: &Path, stamp: &str) -> Result<PathBuf> {
-    check(candidate)?;
+pub fn restore(
+    conn: &mut Connection,
+    key: Option<&Passphrase>,
+    live: &Path,
+    candidate: &Path,
+    stamp: &str,
+) -> Result<PathBuf> {
+    check(candidate, key)?;
     let aside = live.with_file_name(format!("{DATABASE_FILE}.before-restore-{stamp}"));
-    conn.backup(rusqlite::MAIN_DB, &aside, None)
-        .map_err(|e| sqlite("現在のデータベースを退避できません", &aside, e))?;
-    let restored = conn
-        .restore(rusqlite::MAIN_DB, candidate, None::<fn(rusqlite::backup::Progress)>)
+    cipher::copy_to(conn, &aside, key).map_err(|e| sqlite("現在のデータベースを退避できません", &aside, e))?;
+    let restored = cipher::copy_from(conn, candidate, key)
         .map_err(|e| sqlite("復元できませんでした", candidate, e))
         .and_then(|()| {
             migrations::migrate(conn).map_err(|e| sqlite("復元したデータベースを更新できません", candidate, e))
@@ -126,7 +131,7 @@ pub fn restore(conn: &mut Connection, live: &Path, candidate: &Path, stamp: &str
             }
         });
     if let Err(e) = restored {
-        conn.restore(rusqlite::MAIN_DB, &aside, None::<fn(rusqlite::backup::Progress)>).map_err(|put_back| {
+        cipher::copy_from(conn, &aside, key).map_err(|put_back| {
             sqlite(&format!("{e}。元に戻せませんでした（退避先を確認してください）"), &aside, put_back)
         })?;
         return Err(e);

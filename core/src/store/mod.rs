@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod backup;
 pub mod capacity;
+pub mod cipher;
 pub mod contacts;
 pub mod hospitals;
 pub mod inquiries;
@@ -53,6 +54,12 @@ pub enum OpenError {
         "新しいバージョンのアプリで作成されたデータベースです（スキーマ {found}、このアプリは {supported} まで）: {path}"
     )]
     TooNew { path: String, found: u32, supported: u32 },
+    /// The database is encrypted: the desk's passphrase is needed to open it.
+    #[error("データベースは暗号化されています。デスクの合言葉を入力してください: {path}")]
+    NeedsPassphrase { path: String },
+    /// The passphrase does not open the database (the file was not touched).
+    #[error("合言葉が違います。データベースは変更していません: {path}")]
+    WrongPassphrase { path: String },
     #[error("データベースを開けません: {path}（{detail}）")]
     Other { path: String, detail: String },
 }
@@ -60,18 +67,47 @@ pub enum OpenError {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// The passphrase of an encrypted database (backups are encrypted under it too).
+    key: Option<cipher::Passphrase>,
+}
+
+/// What the first bytes of the database file say.
+enum FileKind {
+    /// No file yet, or an empty one: a new database.
+    New,
+    /// An SQLite database in the clear.
+    Plain,
+    /// Not readable as SQLite: encrypted, or not a database at all.
+    Opaque,
 }
 
 impl Store {
     /// Opens (creating if needed) the database in `data_dir`, checked and migrated.
-    pub fn open(data_dir: &Path) -> Result<Store, OpenError> {
+    /// Opens (or creates) the database in `data_dir`. An encrypted database needs `key`; a wrong
+    /// key is refused before anything is written. A key given for a database in the clear is
+    /// not used.
+    pub fn open(data_dir: &Path, key: Option<&cipher::Passphrase>) -> Result<Store, OpenError> {
         let path = data_dir.join(DATABASE_FILE);
         let shown = path.display().to_string();
         ensure_writable_dir(data_dir)?;
-        check_header(&path)?;
+        let key = match (file_kind(&path)?, key) {
+            (FileKind::New | FileKind::Plain, _) => None,
+            (FileKind::Opaque, Some(key)) => Some(key.clone()),
+            (FileKind::Opaque, None) if cipher::is_marked(&path) => {
+                return Err(OpenError::NeedsPassphrase { path: shown });
+            }
+            (FileKind::Opaque, None) => return Err(OpenError::NotADatabase { path: shown }),
+        };
         let other = |e: rusqlite::Error| classify(&shown, e);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(&path, flags).map_err(other)?;
+        if key.is_some() {
+            cipher::apply(&conn, key.as_ref()).map_err(other)?;
+            cipher::opens(&conn).map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => OpenError::WrongPassphrase { path: shown.clone() },
+                _ => classify(&shown, e),
+            })?;
+        }
         conn.busy_timeout(Duration::from_secs(5)).map_err(other)?;
         let found = migrations::current_version(&conn).map_err(other)?;
         if found > LATEST_VERSION {
@@ -85,10 +121,10 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL").map_err(other)?;
         conn.pragma_update(None, "foreign_keys", true).map_err(other)?;
         if found > 0 && found < LATEST_VERSION {
-            backup_before_migration(&conn, &path, found).map_err(other)?;
+            backup_before_migration(&conn, &path, found, key.as_ref()).map_err(other)?;
         }
         migrations::migrate(&mut conn).map_err(other)?;
-        let mut store = Store { conn, path };
+        let mut store = Store { conn, path, key };
         // Entries from before the audit chain (schema 10) are sealed once, in order.
         store
             .write(|tx| audit::seal_unchained(tx))
@@ -119,15 +155,68 @@ impl Store {
 
     /// Writes a checked backup of the live database into `dir` (see `backup::backup_to`).
     pub fn backup_to(&self, dir: &Path, stamp: &str) -> crate::Result<PathBuf> {
-        backup::backup_to(&self.conn, dir, stamp)
+        backup::backup_to(&self.conn, self.key.as_ref(), dir, stamp)
     }
 
     /// Replaces the live database with a checked backup, keeping the current one aside.
     pub fn restore_from(&mut self, candidate: &Path, stamp: &str) -> crate::Result<PathBuf> {
-        backup::restore(&mut self.conn, &self.path, candidate, stamp)
+        backup::restore(&mut self.conn, self.key.as_ref(), &self.path, candidate, stamp)
     }
 
     /// `PRAGMA integrity_check` (the full one), for `tenin status`.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    /// Whether `candidate` is the passphrase the database was opened with.
+    pub fn key_matches(&self, candidate: &cipher::Passphrase) -> bool {
+        self.key.as_ref() == Some(candidate)
+    }
+
+    /// Encrypts the database under `new` (or re-encrypts it, for a change of passphrase): the
+    /// data is written to a new file with `sqlcipher_export` and checked, and only then does it
+    /// replace the database, in one rename. A failure at any point leaves the old file as it was.
+    pub fn rekey(&mut self, new: &cipher::Passphrase) -> crate::Result<()> {
+        let fresh = self.path.with_file_name(format!("{DATABASE_FILE}.rekey"));
+        let version = self.schema_version()?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        cipher::export(&self.conn, &fresh, new, version)?;
+        // CREATE too: attached files (the next change of passphrase) inherit these flags.
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Close the live connection, so its write-ahead log is folded in and removed; a log left
+        // behind (another program has the database open) would not belong to the new file.
+        let old = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        old.close().map_err(|(_, e)| e)?;
+        let wal = self.path.with_file_name(format!("{DATABASE_FILE}-wal"));
+        if fs::metadata(&wal).is_ok_and(|m| m.len() > 0) {
+            let _ = fs::remove_file(&fresh);
+            self.conn = self.reconnect(flags, self.key.clone())?;
+            return Err(crate::Error::Conflict(
+                "ほかのプログラム（tenin コマンドなど）がデータベースを開いています。閉じてからやり直してください".into(),
+            ));
+        }
+        // The mark first: a mark beside a file in the clear is ignored, a missing mark beside an
+        // encrypted file would make it look like "not a database".
+        cipher::mark(&self.path).map_err(|e| crate::Error::Conflict(format!("暗号化の記録を書けません: {e}")))?;
+        if let Err(e) = fs::rename(&fresh, &self.path) {
+            let _ = fs::remove_file(&fresh);
+            self.conn = self.reconnect(flags, self.key.clone())?;
+            return Err(crate::Error::Conflict(format!("暗号化したデータベースに置き換えられません: {e}")));
+        }
+        self.conn = self.reconnect(flags, Some(new.clone()))?;
+        self.key = Some(new.clone());
+        Ok(())
+    }
+
+    fn reconnect(&self, flags: OpenFlags, key: Option<cipher::Passphrase>) -> rusqlite::Result<Connection> {
+        let conn = cipher::open(&self.path, key.as_ref(), flags)?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        Ok(conn)
+    }
+
     pub fn integrity_check(&self) -> rusqlite::Result<String> {
         self.conn.pragma_query_value(None, "integrity_check", |row| row.get(0))
     }
@@ -144,11 +233,11 @@ fn ensure_writable_dir(dir: &Path) -> Result<(), OpenError> {
 }
 
 /// Refuses a non-empty file that does not start with SQLite's header, before SQLite touches it.
-fn check_header(path: &Path) -> Result<(), OpenError> {
+fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
     let shown = || path.display().to_string();
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::New),
         Err(e) => return Err(OpenError::NotWritable { path: shown(), detail: e.to_string() }),
     };
     let mut header = Vec::with_capacity(16);
@@ -156,11 +245,13 @@ fn check_header(path: &Path) -> Result<(), OpenError> {
         .take(16)
         .read_to_end(&mut header)
         .map_err(|e| OpenError::Other { path: shown(), detail: e.to_string() })?;
-    if header.is_empty() || header.as_slice() == SQLITE_HEADER {
-        Ok(())
+    Ok(if header.is_empty() {
+        FileKind::New
+    } else if header.as_slice() == SQLITE_HEADER {
+        FileKind::Plain
     } else {
-        Err(OpenError::NotADatabase { path: shown() })
-    }
+        FileKind::Opaque
+    })
 }
 
 fn classify(path: &str, error: rusqlite::Error) -> OpenError {
@@ -177,10 +268,15 @@ fn classify(path: &str, error: rusqlite::Error) -> OpenError {
 
 /// Copies the database aside (SQLite's online backup) before migrating it, so a migration that
 /// goes wrong never costs the desk its data.
-fn backup_before_migration(conn: &Connection, path: &Path, version: u32) -> rusqlite::Result<()> {
+fn backup_before_migration(
+    conn: &Connection,
+    path: &Path,
+    version: u32,
+    key: Option<&cipher::Passphrase>,
+) -> rusqlite::Result<()> {
     let target = path.with_file_name(format!("{DATABASE_FILE}.before-schema-{version}.bak"));
     if target.exists() {
         return Ok(());
     }
-    conn.backup(rusqlite::MAIN_DB, &target, None)
+    cipher::copy_to(conn, &target, key)
 }

@@ -7,6 +7,7 @@ mod codes;
 mod demo;
 mod directory;
 mod duplicates;
+mod encryption;
 mod hostile;
 mod inquiries;
 mod matching;

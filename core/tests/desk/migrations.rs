@@ -13,7 +13,7 @@ fn tables(conn: &rusqlite::Connection) -> Vec<String> {
 #[test]
 fn the_first_schema_has_the_tables_later_features_extend() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).expect("open");
+    let store = Store::open(dir.path(), None).expect("open");
     assert_eq!(store.schema_version().expect("version"), LATEST_VERSION);
     let names = tables(store.read());
     for expected in ["hospitals", "transfer_requests", "request_status_history", "users", "audit_log", "municipalities"]
@@ -25,11 +25,11 @@ fn the_first_schema_has_the_tables_later_features_extend() {
 #[test]
 fn reopening_applies_nothing_and_takes_no_backup() {
     let dir = tempfile::tempdir().expect("temp dir");
-    drop(Store::open(dir.path()).expect("first open"));
+    drop(Store::open(dir.path(), None).expect("first open"));
     let mut conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open");
     assert_eq!(tenin_core::store::migrations::migrate(&mut conn).expect("migrate"), Vec::<u32>::new());
     drop(conn);
-    drop(Store::open(dir.path()).expect("second open"));
+    drop(Store::open(dir.path(), None).expect("second open"));
     let backups = std::fs::read_dir(dir.path())
         .expect("list")
         .filter_map(Result::ok)
