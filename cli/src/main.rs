@@ -54,6 +54,9 @@ enum Command {
     },
     /// Load the demo data (fictional hospitals, providers and requests) into an empty desk.
     Demo,
+    /// Encrypt the database under the desk's passphrase, or change it (administrator only):
+    /// the new one from $TENIN_NEW_PASSPHRASE, the current one from $TENIN_PASSPHRASE.
+    Encrypt,
     /// Users and roles (administrator only).
     #[command(subcommand)]
     Users(users::UsersCommand),
@@ -199,11 +202,17 @@ pub(crate) fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure
 fn open_signed_out(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
     let dir = tenin_core::data_dir::resolve(cli.data_dir.clone())
         .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))?;
-    match pack {
+    let opened = match pack {
         Some(pack) => Desk::open_with_pack(&dir, pack),
         None => Desk::open(&dir),
+    };
+    match opened {
+        Err(OpenError::NeedsPassphrase { .. }) => {
+            let passphrase = users::secret(users::PASSPHRASE_ENV, "デスクの合言葉: ")?;
+            Desk::open_with_passphrase(&dir, &passphrase).map_err(Failure::Open)
+        }
+        other => other.map_err(Failure::Open),
     }
-    .map_err(Failure::Open)
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
@@ -355,6 +364,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         }
         Command::Hospitals(command) => hospitals::run(cli, command),
         Command::Users(command) => users::run(cli, command),
+        Command::Encrypt => users::encrypt(cli),
         Command::Transport(command) => transport::run(cli, command),
         Command::Backup { dir, keep, every_hours } => {
             let mut desk = open(cli, None)?;

@@ -14,6 +14,10 @@ pub const USER_ENV: &str = "TENIN_USER";
 pub const PASSWORD_ENV: &str = "TENIN_PASSWORD";
 /// A new password (for `users add`, `users password`, `init --admin`) when not typed in.
 pub const NEW_PASSWORD_ENV: &str = "TENIN_NEW_PASSWORD";
+/// The passphrase of an encrypted desk, when not typed in.
+pub const PASSPHRASE_ENV: &str = "TENIN_PASSPHRASE";
+/// The new passphrase for `users encrypt`, when not typed in.
+pub const NEW_PASSPHRASE_ENV: &str = "TENIN_NEW_PASSPHRASE";
 
 #[derive(Subcommand)]
 pub enum UsersCommand {
@@ -144,5 +148,20 @@ fn print_user(cli: &Cli, user: &UserInfo) -> Result<(), Failure> {
         user.role.label_ja(),
         if user.active { "" } else { "（無効）" }
     );
+    Ok(())
+}
+
+/// `tenin encrypt`: encrypts the database under a passphrase, or changes it. The new one comes
+/// from $TENIN_NEW_PASSPHRASE (or is asked for), the current one from $TENIN_PASSPHRASE.
+pub fn encrypt(cli: &Cli) -> Result<(), Failure> {
+    let mut desk = crate::open(cli, None)?;
+    let current =
+        if desk.encryption()?.encrypted { Some(secret(PASSPHRASE_ENV, "現在の合言葉: ")?) } else { None };
+    let new = secret(NEW_PASSPHRASE_ENV, "新しい合言葉: ")?;
+    let done = desk.set_passphrase(current.as_deref(), &new)?;
+    if cli.json {
+        return print_json(&done);
+    }
+    println!("暗号化しました: {}", done.method);
     Ok(())
 }

@@ -578,3 +578,21 @@ ls -a "$2""#;
     let after = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
     assert_eq!(after, before, "the desk's data is untouched");
 }
+
+#[test]
+fn an_encrypted_desk_from_the_command_line() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let before = json(&tenin(dir.path()).args(["--json", "requests", "list"]).assert().success().get_output().stdout);
+    tenin(dir.path()).arg("encrypt").env("TENIN_NEW_PASSPHRASE", "相模原の桜-2026").assert().success();
+    let bytes = std::fs::read(dir.path().join("tenin.db")).expect("read");
+    assert!(!bytes.starts_with(b"SQLite format 3"), "encrypted on disk");
+
+    let wrong =
+        tenin(dir.path()).env("TENIN_PASSPHRASE", "違う合言葉-0000").args(["--json", "status"]).assert().code(2);
+    assert_eq!(json(&wrong.get_output().stderr)["open_error"]["kind"], "wrong_passphrase");
+    assert!(String::from_utf8_lossy(&wrong.get_output().stderr).lines().count() == 1, "no library noise on stderr");
+    let mut after = tenin(dir.path());
+    after.env("TENIN_PASSPHRASE", "相模原の桜-2026").args(["--json", "requests", "list"]);
+    assert_eq!(json(&after.assert().success().get_output().stdout), before, "the same data");
+}

@@ -29,8 +29,8 @@ use crate::store::{
 };
 
 mod backups;
-mod encryption;
 mod directory;
+mod encryption;
 mod matching;
 mod people;
 mod reports;
@@ -112,11 +112,7 @@ impl Desk {
         Desk::open_with(data_dir, &pack, Some(&Passphrase::new(passphrase)))
     }
 
-    fn open_with(
-        data_dir: &Path,
-        pack: &RegionPack,
-        key: Option<&Passphrase>,
-    ) -> std::result::Result<Desk, OpenError> {
+    fn open_with(data_dir: &Path, pack: &RegionPack, key: Option<&Passphrase>) -> std::result::Result<Desk, OpenError> {
         let mut store = Store::open(data_dir, key)?;
         let (system, idle_minutes) = store
             .write(|tx| -> Result<(User, u32)> {

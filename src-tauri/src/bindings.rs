@@ -78,6 +78,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::set_user_password,
             commands::change_own_password,
             commands::set_idle_lock_minutes,
+            commands::unlock_desk,
+            commands::encryption,
+            commands::set_passphrase,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

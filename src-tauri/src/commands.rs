@@ -5,7 +5,7 @@ use tauri::State;
 use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
-use tenin_core::desk::{Access, NewUserInput, UserInfo, UserUpdate};
+use tenin_core::desk::{Access, Encryption, NewUserInput, UserInfo, UserUpdate};
 use tenin_core::desk::{BackupDone, BackupSettings, DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
 use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
@@ -540,4 +540,28 @@ pub fn change_own_password(
 #[specta::specta]
 pub fn set_idle_lock_minutes(state: State<'_, DeskState>, minutes: u32) -> Result<Access, ErrorReport> {
     state.with(|desk| desk.set_idle_lock_minutes(minutes))
+}
+
+/// Opens an encrypted desk with its passphrase (the start-up screen asks for it).
+#[tauri::command]
+#[specta::specta]
+pub fn unlock_desk(state: State<'_, DeskState>, passphrase: String) -> Result<Startup, ErrorReport> {
+    state.unlock(&passphrase)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn encryption(state: State<'_, DeskState>) -> Result<Encryption, ErrorReport> {
+    state.with(|desk| desk.encryption())
+}
+
+/// Encrypts the database, or changes the passphrase (`current` needed once encrypted).
+#[tauri::command]
+#[specta::specta]
+pub fn set_passphrase(
+    state: State<'_, DeskState>,
+    current: Option<String>,
+    passphrase: String,
+) -> Result<Encryption, ErrorReport> {
+    state.with(|desk| desk.set_passphrase(current.as_deref(), &passphrase))
 }

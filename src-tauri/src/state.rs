@@ -1,4 +1,5 @@
-//! The app's state: an open desk, or the reason it could not be opened.
+//! The app's state: an open desk, or the reason it could not be opened (an encrypted desk waits
+//! for its passphrase here, and opens when it is given).
 
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -7,13 +8,16 @@ use serde::Serialize;
 use tenin_core::desk::Access;
 use tenin_core::{Desk, ErrorCode, ErrorReport, OpenError};
 
-pub enum DeskState {
-    Ready(Mutex<Desk>),
-    /// The start-up error screen shows this; the file in question is never touched.
-    Failed {
-        data_dir: String,
-        error: OpenError,
-    },
+pub struct DeskState {
+    data_dir: Option<PathBuf>,
+    slot: Mutex<Slot>,
+}
+
+enum Slot {
+    Ready(Box<Desk>),
+    /// The start-up screen shows this; the file in question is never touched. An encrypted desk
+    /// stays here (`NeedsPassphrase`, `WrongPassphrase`) until its passphrase is given.
+    Failed(OpenError),
 }
 
 /// What the UI learns first: whether the desk opened, and if not, why.
@@ -32,39 +36,58 @@ pub enum Startup {
 
 impl DeskState {
     pub fn open(data_dir: Option<PathBuf>) -> DeskState {
-        let Some(dir) = data_dir else {
-            return DeskState::Failed {
-                data_dir: String::new(),
-                error: OpenError::Other { path: String::new(), detail: "no data directory".into() },
-            };
+        let slot = match &data_dir {
+            None => Slot::Failed(OpenError::Other { path: String::new(), detail: "no data directory".into() }),
+            Some(dir) => match Desk::open(dir) {
+                Ok(desk) => Slot::Ready(Box::new(desk)),
+                Err(error) => Slot::Failed(error),
+            },
         };
-        match Desk::open(&dir) {
-            Ok(desk) => DeskState::Ready(Mutex::new(desk)),
-            Err(error) => DeskState::Failed { data_dir: dir.display().to_string(), error },
-        }
+        DeskState { data_dir, slot: Mutex::new(slot) }
     }
 
-    /// Runs `f` on the open desk. A desk that failed to open answers with a storage error.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
+        // A panic while holding the lock cannot leave a half-written transaction behind (SQLite
+        // rolls it back), so a poisoned lock is safe to reuse.
+        self.slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Runs `f` on the open desk. A desk that is not open answers with a storage error.
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
-        match self {
-            DeskState::Ready(desk) => {
-                // A panic while holding the lock cannot leave a half-written transaction behind
-                // (SQLite rolls it back), so a poisoned lock is safe to reuse.
-                let mut desk = desk.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                f(&mut desk).map_err(ErrorReport::from)
-            }
-            DeskState::Failed { error, .. } => {
+        match &mut *self.lock() {
+            Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
+            Slot::Failed(error) => {
                 Err(ErrorReport { code: ErrorCode::Storage, message: error.to_string(), problems: Vec::new() })
             }
         }
     }
 
     pub fn startup(&self) -> Result<Startup, ErrorReport> {
-        match self {
-            DeskState::Ready(_) => self.with(|desk| desk.access()).map(|access| Startup::Ready { access }),
-            DeskState::Failed { data_dir, error } => {
-                Ok(Startup::Failed { data_dir: data_dir.clone(), error: error.clone() })
+        let slot = self.lock();
+        match &*slot {
+            Slot::Ready(desk) => desk.access().map(|access| Startup::Ready { access }).map_err(ErrorReport::from),
+            Slot::Failed(error) => Ok(Startup::Failed { data_dir: self.shown_dir(), error: error.clone() }),
+        }
+    }
+
+    /// Opens an encrypted desk with its passphrase; answers as `startup` does (a wrong passphrase
+    /// comes back as `WrongPassphrase`, the file untouched).
+    pub fn unlock(&self, passphrase: &str) -> Result<Startup, ErrorReport> {
+        {
+            let mut slot = self.lock();
+            let waiting =
+                matches!(&*slot, Slot::Failed(OpenError::NeedsPassphrase { .. } | OpenError::WrongPassphrase { .. }));
+            if let (true, Some(dir)) = (waiting, &self.data_dir) {
+                *slot = match Desk::open_with_passphrase(dir, passphrase) {
+                    Ok(desk) => Slot::Ready(Box::new(desk)),
+                    Err(error) => Slot::Failed(error),
+                };
             }
         }
+        self.startup()
+    }
+
+    fn shown_dir(&self) -> String {
+        self.data_dir.as_ref().map(|d| d.display().to_string()).unwrap_or_default()
     }
 }

@@ -745,6 +745,46 @@ describe('people and roles', () => {
   });
 });
 
+describe('encryption at rest', () => {
+  test('the administrator encrypts the desk; the next start asks for the passphrase and refuses a wrong one', async () => {
+    const dataDir = path.join(tempDir('cipher'), 'desk');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const passphrase = '相模湾の朝焼け-2026';
+    let driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-settings')).click();
+      assert.match(await (await find(driver, 'encryption-state')).getText(), /暗号化されていません/);
+      await typeInto(driver, 'passphrase-new', passphrase);
+      await typeInto(driver, 'passphrase-again', passphrase);
+      await (await find(driver, 'passphrase-submit')).click();
+      await driver.wait(async () => /暗号化されています/.test(await (await find(driver, 'encryption-state')).getText()), 15000);
+      await screenshot(driver, 'encrypted');
+    } finally {
+      await quit(driver);
+    }
+    assert.ok(!readFileSync(path.join(dataDir, 'tenin.db')).subarray(0, 15).equals(Buffer.from('SQLite format 3')));
+
+    driver = await launch(dataDir);
+    try {
+      await find(driver, 'unlock-desk');
+      await typeInto(driver, 'unlock-passphrase', '違う合言葉-0000');
+      await (await find(driver, 'unlock-submit')).click();
+      assert.match(await (await find(driver, 'unlock-error')).getText(), /合言葉が違います/);
+      await screenshot(driver, 'unlock-refused');
+      await typeInto(driver, 'unlock-passphrase', passphrase);
+      await (await find(driver, 'unlock-submit')).click();
+      await signIn(driver);
+      await waitForCount(driver, 'queue-row', (n) => n > 0);
+    } finally {
+      await quit(driver);
+    }
+    const env = { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_PASSPHRASE: passphrase };
+    const list = JSON.parse(execFileSync(CLI(), ['--data-dir', dataDir, '--json', 'requests', 'list'], { env, encoding: 'utf8' }));
+    assert.equal(list.length, 30, 'the command line opens it with the passphrase');
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
-use crate::store::migrations::{self, LATEST_VERSION};
 use crate::store::cipher::{self, Passphrase};
+use crate::store::migrations::{self, LATEST_VERSION};
 use crate::store::{DATABASE_FILE, SQLITE_HEADER};
 
 /// Backup files are named `tenin-YYYYMMDD-HHMMSS.db`, so their names sort by time.

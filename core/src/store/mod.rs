@@ -192,7 +192,8 @@ impl Store {
             let _ = fs::remove_file(&fresh);
             self.conn = self.reconnect(flags, self.key.clone())?;
             return Err(crate::Error::Conflict(
-                "ほかのプログラム（tenin コマンドなど）がデータベースを開いています。閉じてからやり直してください".into(),
+                "ほかのプログラム（tenin コマンドなど）がデータベースを開いています。閉じてからやり直してください"
+                    .into(),
             ));
         }
         // The mark first: a mark beside a file in the clear is ignored, a missing mark beside an

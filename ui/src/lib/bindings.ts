@@ -94,6 +94,11 @@ export const commands = {
 	setUserPassword: (id: string, password: string) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("set_user_password", { id, password })),
 	changeOwnPassword: (current: string, password: string) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("change_own_password", { current, password })),
 	setIdleLockMinutes: (minutes: number) => typedError<Access, ErrorReport>(__TAURI_INVOKE("set_idle_lock_minutes", { minutes })),
+	/**  Opens an encrypted desk with its passphrase (the start-up screen asks for it). */
+	unlockDesk: (passphrase: string) => typedError<Startup, ErrorReport>(__TAURI_INVOKE("unlock_desk", { passphrase })),
+	encryption: () => typedError<Encryption, ErrorReport>(__TAURI_INVOKE("encryption")),
+	/**  Encrypts the database, or changes the passphrase (`current` needed once encrypted). */
+	setPassphrase: (current: string | null, passphrase: string) => typedError<Encryption, ErrorReport>(__TAURI_INVOKE("set_passphrase", { current, passphrase })),
 };
 
 /* Types */
@@ -519,6 +524,12 @@ export type DurationStats = {
 	within_target: number | null,
 };
 
+export type Encryption = {
+	encrypted: boolean,
+	/**  How the key is made from the passphrase, for the settings screen and the documentation. */
+	method: string,
+};
+
 /**  What the UI can tell apart. Only add a variant when a consumer branches on it. */
 export type ErrorCode = 
 /**  Input was refused; `problems` says which field and why. */
@@ -908,7 +919,11 @@ export type Normalized = {
 };
 
 /**  Why a database could not be opened. Each variant maps to a start-up screen in the app. */
-export type OpenError = { kind: "not_writable"; path: string; detail: string } | { kind: "not_a_database"; path: string } | { kind: "corrupt"; path: string; detail: string } | { kind: "too_new"; path: string; found: number; supported: number } | { kind: "other"; path: string; detail: string };
+export type OpenError = { kind: "not_writable"; path: string; detail: string } | { kind: "not_a_database"; path: string } | { kind: "corrupt"; path: string; detail: string } | { kind: "too_new"; path: string; found: number; supported: number } | 
+/**  The database is encrypted: the desk's passphrase is needed to open it. */
+{ kind: "needs_passphrase"; path: string } | 
+/**  The passphrase does not open the database (the file was not touched). */
+{ kind: "wrong_passphrase"; path: string } | { kind: "other"; path: string; detail: string };
 
 export type PatientSex = "male" | "female" | "other" | "unknown";
 
