@@ -176,7 +176,7 @@ describe('a nurse on a new desk', () => {
       await (await find(driver, 'submit-request')).click();
       await driver.wait(async () => (await (await find(driver, 'detail-patient')).getText()).startsWith('M.T. 88歳'), 10000);
       await (await find(driver, 'assign-toggle')).click();
-      await driver.wait(async () => (await (await find(driver, 'detail-assignee')).getText()).includes('デスク担当'), 5000);
+      await driver.wait(async () => (await (await find(driver, 'detail-assignee')).getText()).includes('管理者 花子'), 5000);
 
       const steps = [
         ['checking', 'ADLと酸素量を依頼元に確認'],
