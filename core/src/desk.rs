@@ -166,6 +166,33 @@ impl Desk {
         Ok(Utc::now().with_timezone(&self.offset()?).date_naive())
     }
 
+    /// Stores one desk setting (`value` under `key` in the desk's meta table) and audits the change
+    /// as `desk_settings`/`name`, in one transaction.
+    pub(crate) fn save_setting<B: Serialize, A: Serialize>(
+        &mut self,
+        actor: &str,
+        key: &str,
+        value: &str,
+        name: &str,
+        before: &B,
+        after: &A,
+    ) -> Result<()> {
+        self.store.write(|tx| -> Result<()> {
+            meta::set(tx, key, value)?;
+            audit::record(
+                tx,
+                audit::Change {
+                    user_id: actor,
+                    action: audit::Action::Update,
+                    entity: "desk_settings",
+                    entity_id: name,
+                    before: Some(before),
+                    after: Some(after),
+                },
+            )
+        })
+    }
+
     pub(crate) fn plan_today(&self) -> Result<Option<String>> {
         Ok(reference::plan_on(self.store.read(), self.today()?)?)
     }

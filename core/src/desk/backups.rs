@@ -69,20 +69,8 @@ impl Desk {
         problems.into_result()?;
         let settings = BackupSettings { dir: settings.dir.trim().to_owned(), ..settings.clone() };
         let before = self.stored_backup_settings()?;
-        self.store.write(|tx| -> Result<()> {
-            meta::set(tx, meta::BACKUP_SETTINGS, &serde_json::to_string(&settings)?)?;
-            audit::record(
-                tx,
-                audit::Change {
-                    user_id: &user_id,
-                    action: audit::Action::Update,
-                    entity: "desk_settings",
-                    entity_id: "backup",
-                    before: Some(&before),
-                    after: Some(&settings),
-                },
-            )
-        })?;
+        let json = serde_json::to_string(&settings)?;
+        self.save_setting(&user_id, meta::BACKUP_SETTINGS, &json, "backup", &before, &settings)?;
         self.stored_backup_settings()
     }
 

@@ -15,7 +15,7 @@ use crate::json_input;
 use crate::matching::MatchWeights;
 use crate::reference::{MunicipalityInfo, Term};
 use crate::store::hospitals::View;
-use crate::store::{audit, capacity as capacity_store, hospitals, meta, reference};
+use crate::store::{capacity as capacity_store, hospitals, meta, reference};
 
 /// The lists the directory filters and the hospital form choose from, from the region pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -79,21 +79,8 @@ impl Desk {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
         let hours = capacity::checked_stale_after_hours(hours)?;
         let before = self.settings()?;
-        self.store.write(|tx| -> Result<()> {
-            meta::set(tx, meta::CAPACITY_STALE_AFTER_HOURS, &hours.to_string())?;
-            let after = DeskSettings { capacity_stale_after_hours: hours, ..before.clone() };
-            audit::record(
-                tx,
-                audit::Change {
-                    user_id: &user_id,
-                    action: audit::Action::Update,
-                    entity: "desk_settings",
-                    entity_id: "desk",
-                    before: Some(&before),
-                    after: Some(&after),
-                },
-            )
-        })?;
+        let after = DeskSettings { capacity_stale_after_hours: hours, ..before.clone() };
+        self.save_setting(&user_id, meta::CAPACITY_STALE_AFTER_HOURS, &hours.to_string(), "desk", &before, &after)?;
         self.settings()
     }
 

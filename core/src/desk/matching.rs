@@ -13,7 +13,7 @@ use crate::matching::batch::{self, BatchBlocked, BatchSuggestion};
 use crate::matching::request::awaits_placement;
 use crate::matching::{DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, explain, rank, report};
 use crate::store::hospitals::{self, View};
-use crate::store::{audit, inquiries, meta, reference, requests};
+use crate::store::{inquiries, meta, reference, requests};
 
 impl Desk {
     /// The weights set for this desk; the documented defaults for any not set (so weights added by
@@ -41,20 +41,7 @@ impl Desk {
         let weights = weights.checked()?;
         let before = self.matching_weights()?;
         let json = serde_json::to_string(&weights).map_err(|e| Error::ReferenceData(e.to_string()))?;
-        self.store.write(|tx| -> Result<()> {
-            meta::set(tx, meta::MATCHING_WEIGHTS, &json)?;
-            audit::record(
-                tx,
-                audit::Change {
-                    user_id: &user_id,
-                    action: audit::Action::Update,
-                    entity: "desk_settings",
-                    entity_id: "matching_weights",
-                    before: Some(&before),
-                    after: Some(&weights),
-                },
-            )
-        })?;
+        self.save_setting(&user_id, meta::MATCHING_WEIGHTS, &json, "matching_weights", &before, &weights)?;
         self.matching_weights()
     }
 

@@ -253,17 +253,14 @@ impl Desk {
         }
         problems.into_result()?;
         self.store.write(|tx| {
-            let before = users::by_id(tx, id)?
-                .filter(|u| u.login != SYSTEM_LOGIN)
-                .ok_or_else(|| Error::NotFound { entity: "利用者", id: id.to_owned() })?;
+            let before = users::by_id(tx, id)?.filter(|u| u.login != SYSTEM_LOGIN).ok_or_else(|| not_found(id))?;
             if !users::update(tx, id, update.version, &display_name, update.role, update.active)? {
                 return Err(Error::Conflict("ほかの操作で利用者が更新されています。開き直してください".into()));
             }
             if users::count_signable_administrators(tx)? == 0 {
                 return Err(Error::Conflict("サインインできる管理者が一人もいなくなります".into()));
             }
-            let after =
-                users::by_id(tx, id)?.ok_or_else(|| Error::NotFound { entity: "利用者", id: id.to_owned() })?;
+            let after = users::by_id(tx, id)?.ok_or_else(|| not_found(id))?;
             audit::record(
                 tx,
                 audit::Change {
@@ -298,9 +295,8 @@ impl Desk {
     }
 
     fn replace_password(&mut self, actor: &str, id: &str, new_password: &str) -> Result<UserInfo> {
-        let target = users::by_id(self.store.read(), id)?
-            .filter(|u| u.login != SYSTEM_LOGIN)
-            .ok_or_else(|| Error::NotFound { entity: "利用者", id: id.to_owned() })?;
+        let target =
+            users::by_id(self.store.read(), id)?.filter(|u| u.login != SYSTEM_LOGIN).ok_or_else(|| not_found(id))?;
         let mut problems = Problems::default();
         password::check_new(new_password, &target.login, "password", &mut problems);
         problems.into_result()?;
@@ -320,7 +316,7 @@ impl Desk {
                     after: Some(&after),
                 },
             )?;
-            Ok(users::by_id(tx, id)?.ok_or_else(|| Error::NotFound { entity: "利用者", id: id.to_owned() })?.into())
+            Ok(users::by_id(tx, id)?.ok_or_else(|| not_found(id))?.into())
         })
     }
 
@@ -334,21 +330,15 @@ impl Desk {
             );
             problems.into_result()?;
         }
-        self.store.write(|tx| {
-            let before = idle_lock_minutes(tx)?;
-            meta::set(tx, meta::IDLE_LOCK_MINUTES, &minutes.to_string())?;
-            audit::record(
-                tx,
-                audit::Change {
-                    user_id: &actor,
-                    action: audit::Action::Update,
-                    entity: "desk_meta",
-                    entity_id: meta::IDLE_LOCK_MINUTES,
-                    before: Some(&before),
-                    after: Some(&minutes),
-                },
-            )
-        })?;
+        let before = idle_lock_minutes(self.store.read())?;
+        self.save_setting(
+            &actor,
+            meta::IDLE_LOCK_MINUTES,
+            &minutes.to_string(),
+            "idle_lock_minutes",
+            &before,
+            &minutes,
+        )?;
         self.idle_limit = idle_limit(minutes);
         self.access()
     }
@@ -427,6 +417,10 @@ fn insert_user(tx: &rusqlite::Connection, actor: &str, user: &CheckedUser) -> Re
         },
     )?;
     Ok(created)
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound { entity: "利用者", id: id.to_owned() }
 }
 
 /// What the audit trail keeps of a user: never the password hash.

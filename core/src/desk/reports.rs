@@ -14,7 +14,7 @@ use crate::reports::daily_log::{self, DailyLog};
 use crate::reports::export;
 use crate::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
 use crate::reports::tables::{self, ReportTable, StaffHoursBaseline};
-use crate::store::{audit, meta, placement_counts, reports};
+use crate::store::{meta, placement_counts, reports};
 use crate::wareki;
 
 /// How a report leaves the desk.
@@ -111,20 +111,8 @@ impl Desk {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
         let titles = daily_log::checked_stamp_titles(titles)?;
         let before = self.stamp_titles()?;
-        self.store.write(|tx| -> Result<()> {
-            meta::set(tx, meta::STAMP_TITLES, &serde_json::to_string(&titles)?)?;
-            audit::record(
-                tx,
-                audit::Change {
-                    user_id: &user_id,
-                    action: audit::Action::Update,
-                    entity: "desk_settings",
-                    entity_id: "stamp_titles",
-                    before: Some(&before),
-                    after: Some(&titles),
-                },
-            )
-        })?;
+        let json = serde_json::to_string(&titles)?;
+        self.save_setting(&user_id, meta::STAMP_TITLES, &json, "stamp_titles", &before, &titles)?;
         self.stamp_titles()
     }
 

@@ -117,9 +117,7 @@ impl Store {
         if check != "ok" {
             return Err(OpenError::Corrupt { path: shown, detail: check });
         }
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0)).map_err(other)?;
-        conn.pragma_update(None, "synchronous", "FULL").map_err(other)?;
-        conn.pragma_update(None, "foreign_keys", true).map_err(other)?;
+        configure(&conn).map_err(other)?;
         if found > 0 && found < LATEST_VERSION {
             backup_before_migration(&conn, &path, found, key.as_ref()).map_err(other)?;
         }
@@ -212,15 +210,20 @@ impl Store {
     fn reconnect(&self, flags: OpenFlags, key: Option<cipher::Passphrase>) -> rusqlite::Result<Connection> {
         let conn = cipher::open(&self.path, key.as_ref(), flags)?;
         conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
+        configure(&conn)?;
         Ok(conn)
     }
 
     pub fn integrity_check(&self) -> rusqlite::Result<String> {
         self.conn.pragma_query_value(None, "integrity_check", |row| row.get(0))
     }
+}
+
+/// How every connection to the live database works: WAL, full sync, foreign keys enforced.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", true)
 }
 
 fn ensure_writable_dir(dir: &Path) -> Result<(), OpenError> {
