@@ -23,6 +23,7 @@ use crate::region_pack::RegionPack;
 use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
 use crate::request_status::RequestStatus;
 use crate::store::cipher::Passphrase;
+use crate::store::exchange as exchange_store;
 use crate::store::users::User;
 use crate::store::{
     OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
@@ -31,6 +32,9 @@ use crate::store::{
 mod backups;
 mod directory;
 mod encryption;
+mod exchange;
+mod exchange_apply;
+mod exchange_resolve;
 mod matching;
 mod people;
 mod reports;
@@ -39,6 +43,8 @@ mod transport;
 pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
 pub use encryption::Encryption;
+pub use exchange::{ConflictDecision, ImportReport, PackageInfo, Progress};
+pub use exchange_apply::conflict_reason_ja;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use reports::ReportFormat;
 
@@ -120,6 +126,11 @@ impl Desk {
                 if meta::get(tx, meta::DESK_ID)?.is_none() {
                     meta::set(tx, meta::DESK_ID, &new_id())?;
                     meta::set(tx, meta::CREATED_AT, &now_rfc3339())?;
+                }
+                if exchange_store::desk_keys(tx)?.is_none() {
+                    let keys = crate::exchange::keys::KeyPair::generate();
+                    meta::set(tx, exchange_store::DESK_KEYS, &keys.to_secret_text())?;
+                    audit::created(tx, &user.id, "exchange_keys", "desk", &keys.public())?;
                 }
                 if !reference::is_loaded(tx)? {
                     reference::load_pack(tx, pack)?;

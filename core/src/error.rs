@@ -41,6 +41,11 @@ pub enum ErrorCode {
     /// Wrong login or password, or too many wrong passwords in a row (the message says how long
     /// to wait).
     SignInFailed,
+    /// A package or file was refused as a whole (forged, damaged, not for this desk, replayed);
+    /// the one problem's `field` is the refusal's code (`hash_mismatch`, `bad_signature`, …).
+    PackageRefused,
+    /// Long work was cancelled by the user; nothing was changed.
+    Cancelled,
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
@@ -126,6 +131,10 @@ pub enum Error {
     Forbidden { needed: crate::access::Permission, role: crate::access::Role },
     #[error("{}", sign_in_refusal(*.wait_seconds))]
     SignInFailed { wait_seconds: Option<u64> },
+    #[error("取り込めません: {0}")]
+    PackageRefused(crate::exchange::refusal::Refusal),
+    #[error("中止しました。データは変更されていません")]
+    Cancelled,
     #[error("データベースの操作に失敗しました: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("データの変換に失敗しました: {0}")]
@@ -159,6 +168,8 @@ impl Error {
             Error::Locked => ErrorCode::Locked,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
             Error::SignInFailed { .. } => ErrorCode::SignInFailed,
+            Error::PackageRefused(_) => ErrorCode::PackageRefused,
+            Error::Cancelled => ErrorCode::Cancelled,
             Error::Database(_) | Error::Json(_) => ErrorCode::Storage,
         }
     }
@@ -179,6 +190,11 @@ impl From<Error> for ErrorReport {
         let code = error.code();
         let problems = match error {
             Error::Validation(problems) | Error::NeedsConfirmation(problems) => problems,
+            Error::PackageRefused(refusal) => vec![FieldProblem {
+                field: refusal.code().to_owned(),
+                problem: Problem::Invalid,
+                message: refusal.to_string(),
+            }],
             _ => Vec::new(),
         };
         ErrorReport { code, message, problems }

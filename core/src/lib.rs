@@ -15,6 +15,7 @@ pub mod desk;
 pub mod directory_sheet;
 pub mod duplicates;
 pub mod error;
+pub mod exchange;
 pub mod export_file;
 pub mod hospital;
 pub mod html;

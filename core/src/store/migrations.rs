@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0009_placement_counts.sql"),
     include_str!("migrations/0010_audit_chain.sql"),
     include_str!("migrations/0011_sign_in.sql"),
+    include_str!("migrations/0012_exchange.sql"),
 ];
 
 /// The schema version this binary writes.

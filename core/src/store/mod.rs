@@ -12,6 +12,7 @@ pub mod backup;
 pub mod capacity;
 pub mod cipher;
 pub mod contacts;
+pub mod exchange;
 pub mod hospitals;
 pub mod inquiries;
 pub mod meta;
@@ -144,6 +145,18 @@ impl Store {
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+
+    /// Runs `f` in a write transaction and always rolls it back: a dry run of exactly the code that
+    /// would write (an import's preview), so the preview cannot drift from the real thing.
+    pub fn rehearse<T, E: From<rusqlite::Error>>(
+        &mut self,
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let value = f(&tx);
+        tx.rollback()?;
+        value
     }
 
     /// Read access; reads never change anything.

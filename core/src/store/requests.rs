@@ -761,3 +761,22 @@ pub fn merge_into(
     placement_counts::reconcile(conn, existing_id)?;
     Ok(())
 }
+
+/// A digest of a request's intake as stored (not its status or version): it changes exactly when
+/// the intake is corrected or merged into, which is what makes a sender's next update a conflict.
+pub fn intake_fingerprint(conn: &Connection, id: &str) -> Result<String> {
+    let columns: Vec<&str> = INTAKE_COLUMNS.iter().copied().filter(|c| *c != "normalized").collect();
+    let sql = format!("SELECT json_array({}) FROM transfer_requests WHERE id = ?1", columns.join(", "));
+    let json: Option<String> = conn.query_row(&sql, [id], |row| row.get(0)).optional()?;
+    let json = json.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
+    Ok(crate::exchange::package::sha256_hex(json.as_bytes()))
+}
+
+/// A request's reference number and version.
+pub fn ref_no_and_version(conn: &Connection, id: &str) -> Result<(String, u32)> {
+    conn.query_row("SELECT ref_no, version FROM transfer_requests WHERE id = ?1", [id], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })
+    .optional()?
+    .ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })
+}

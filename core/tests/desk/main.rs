@@ -8,6 +8,7 @@ mod demo;
 mod directory;
 mod duplicates;
 mod encryption;
+mod exchange;
 mod hostile;
 mod inquiries;
 mod matching;

@@ -1,0 +1,583 @@
+//! The desk's side of the exchange: its keys, hospitals' keys, importing a package or a filled-in
+//! template (preview = the same code rolled back; apply = one transaction), the import/export log,
+//! the conflicts queue and quarantine. Outbound packages are in `exchange_export.rs`.
+
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+use super::Desk;
+use super::exchange_apply::{Applied, Context};
+use crate::access::Permission;
+use crate::error::{Error, Result};
+use crate::exchange::keys::{self, KeyPair, PublicKeys};
+use crate::exchange::manifest::{Manifest, PackageKind};
+use crate::exchange::package::{self, Limits, sha256_hex};
+use crate::exchange::records::{AnswerRecord, CapacityRecord, Outcome, RecordResult, RequestRecord};
+use crate::exchange::refusal::Refusal;
+use crate::ids::{new_id, to_rfc3339};
+use crate::store::exchange::{
+    self as exchange_store, Counts, ExchangeRecord, ImportConflict, QuarantinedRecord, Reason,
+};
+use crate::store::{hospitals, meta};
+
+/// Called with (records done, records in all) as an import goes; returning `false` cancels it
+/// (nothing is written).
+pub type Progress<'a> = &'a dyn Fn(u32, u32) -> bool;
+
+/// What an import did, or would do (`dry_run`): the preview and the result report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportReport {
+    /// The log entry (also for a preview, where nothing was kept: then it is empty).
+    pub exchange_id: String,
+    pub dry_run: bool,
+    /// `package`, `template` or `history`.
+    pub source: String,
+    pub kind: String,
+    pub sender: String,
+    pub sender_name: String,
+    pub package_id: Option<String>,
+    pub sequence: Option<u32>,
+    pub file_name: String,
+    pub file_sha256: String,
+    /// When the same package or file was applied before: then nothing changes now.
+    pub already_imported_at: Option<String>,
+    /// E.g. sequence numbers that never arrived.
+    pub warnings: Vec<String>,
+    pub counts: Counts,
+    pub records: Vec<RecordResult>,
+    /// One sentence for the log.
+    pub message: String,
+}
+
+/// A package as read, before importing: what it says, and whether the desk can trust it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PackageInfo {
+    pub manifest: Manifest,
+    pub file_sha256: String,
+    pub encrypted: bool,
+    pub sender_name: Option<String>,
+    /// `valid`, or the refusal's code (`bad_signature`, `missing_signature`, `no_sender_key`, …).
+    pub signature: String,
+    pub for_this_desk: bool,
+    /// Empty when the package could be imported; otherwise why not.
+    pub problem: String,
+}
+
+/// A nurse's decision on a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictDecision {
+    /// Take the hospital's record (over the desk's edit; or register a possible duplicate as its own request).
+    TakeHospital,
+    /// Fill what the desk's record lacks from the hospital's and append its text; replace nothing.
+    Merge,
+    /// Keep the desk's record as it is.
+    KeepDesk,
+}
+
+/// A parsed inbound record, or why it could not be read.
+pub(super) enum Parsed {
+    Request(Box<RequestRecord>),
+    Capacity(CapacityRecord),
+    Answer(AnswerRecord),
+}
+
+/// One record of an inbound file: its place, its raw JSON, and what it parsed into.
+pub(super) struct InboundRecord {
+    pub position: u32,
+    pub record_id: String,
+    pub raw: String,
+    pub parsed: std::result::Result<Parsed, Vec<Reason>>,
+}
+
+/// Everything an import needs to know about the file, whatever route it came by.
+pub(super) struct Inbound<'a> {
+    pub source: &'static str,
+    pub kind: PackageKind,
+    pub package_id: Option<String>,
+    pub sender: String,
+    pub hospital_id: String,
+    pub sender_name: String,
+    pub recipient: String,
+    pub sequence: Option<u32>,
+    pub file_name: &'a str,
+    pub file_sha256: String,
+    pub records: Vec<InboundRecord>,
+    pub warnings: Vec<String>,
+}
+
+pub(super) fn reasons_of(error: &Error) -> Vec<Reason> {
+    match error {
+        Error::Validation(problems) | Error::NeedsConfirmation(problems) => {
+            problems.iter().map(|p| Reason { field: p.field.clone(), message: p.message.clone() }).collect()
+        }
+        other => vec![Reason { field: String::new(), message: other.to_string() }],
+    }
+}
+
+/// Parses a records file into records of `kind`; a record that does not parse is kept with why.
+pub(super) fn parse_records(kind: PackageKind, bytes: &[u8]) -> std::result::Result<Vec<InboundRecord>, Refusal> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Refusal::BadRecords("UTF-8 ではありません".into()))?;
+    let values: Vec<serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| Refusal::BadRecords(format!("JSON の配列として読めません: {e}")))?;
+    Ok(values
+        .into_iter()
+        .enumerate()
+        .map(|(i, value)| {
+            let raw = value.to_string();
+            let record_id = value
+                .get("record_id")
+                .or_else(|| value.get("inquiry_id"))
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            let parsed = parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }]);
+            InboundRecord { position: i as u32 + 1, record_id, raw, parsed }
+        })
+        .collect())
+}
+
+fn parse_one(kind: PackageKind, value: serde_json::Value) -> std::result::Result<Parsed, String> {
+    fn typed<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> std::result::Result<T, String> {
+        serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            format!("{}: {}", if path == "." { "記録" } else { path.as_str() }, e.inner())
+        })
+    }
+    match kind {
+        PackageKind::Requests => typed(value).map(|r| Parsed::Request(Box::new(r))),
+        PackageKind::Capacity => typed(value).map(Parsed::Capacity),
+        PackageKind::Answers => typed(value).map(Parsed::Answer),
+        other => Err(format!("{} は取り込めません", other.label_ja())),
+    }
+}
+
+impl Desk {
+    /// The desk's own key pair (made at set-up).
+    pub(super) fn key_pair(&self) -> Result<KeyPair> {
+        let text = exchange_store::desk_keys(self.store.read())?
+            .ok_or_else(|| Error::ReferenceData("デスクの鍵がありません".into()))?;
+        KeyPair::from_secret_text(&text).map_err(|e| Error::ReferenceData(e.to_string()))
+    }
+
+    /// The desk's id and public keys, to give to hospitals (they check the desk's packages with
+    /// the first and encrypt to the desk with the second).
+    pub fn exchange_identity(&self) -> Result<(String, PublicKeys)> {
+        self.allow(Permission::Read)?;
+        Ok((self.desk_id()?, self.key_pair()?.public()))
+    }
+
+    pub(super) fn desk_id(&self) -> Result<String> {
+        meta::get(self.store.read(), meta::DESK_ID)?.ok_or_else(|| Error::ReferenceData("desk_id".into()))
+    }
+
+    /// A hospital's public keys, if registered.
+    pub fn hospital_keys(&self, hospital_id: &str) -> Result<Option<PublicKeys>> {
+        self.allow(Permission::Read)?;
+        Ok(exchange_store::hospital_keys(self.store.read(), hospital_id)?)
+    }
+
+    /// Registers (or replaces) a hospital's public keys, as it gave them to the desk. A supervisor's
+    /// decision: with them the desk trusts that hospital's packages.
+    pub fn set_hospital_keys(&mut self, hospital_id: &str, signing: &str, encryption: &str) -> Result<PublicKeys> {
+        let user_id = self.allow(Permission::Supervise)?.id.clone();
+        let bad = |field: &str, e: keys::BadKey| super::exchange_apply::refused(field, &e.to_string());
+        let signing = keys::normalize_public(signing).map_err(|e| bad("signing", e))?;
+        let encryption = match crate::text::fold_width(encryption).trim() {
+            "" => String::new(),
+            text => keys::parse_recipient(text).map_err(|e| bad("encryption", e))?.to_string(),
+        };
+        let keys = PublicKeys { signing, encryption };
+        let at = to_rfc3339(Utc::now());
+        self.store.write(|tx| {
+            let known: bool =
+                tx.query_row("SELECT count(*) FROM hospitals WHERE id = ?1", [hospital_id], |r| r.get(0))?;
+            if !known {
+                return Err(Error::NotFound { entity: "医療機関", id: hospital_id.to_owned() });
+            }
+            exchange_store::set_hospital_keys(tx, &user_id, hospital_id, &keys, &at)
+        })?;
+        Ok(keys)
+    }
+
+    /// Reads a package and says what it is and whether it could be imported, changing nothing.
+    pub fn inspect_package(&self, bytes: &[u8]) -> Result<PackageInfo> {
+        self.allow(Permission::Read)?;
+        let keys = self.key_pair()?;
+        let opened =
+            package::open(bytes, Some(keys.age_identity()), &Limits::default()).map_err(Error::PackageRefused)?;
+        let sender = hospitals::by_code(self.store.read(), &opened.manifest.sender)?;
+        let desk_id = self.desk_id()?;
+        let (signature, problem) = match self.trust(&opened) {
+            Ok(_) => ("valid".to_owned(), String::new()),
+            // Those are checked after the signature: it was good.
+            Err(Error::PackageRefused(r @ (Refusal::WrongRecipient { .. } | Refusal::NotInbound(_)))) => {
+                ("valid".to_owned(), r.to_string())
+            }
+            Err(Error::PackageRefused(r)) => (r.code().to_owned(), r.to_string()),
+            Err(other) => return Err(other),
+        };
+        Ok(PackageInfo {
+            file_sha256: sha256_hex(bytes),
+            encrypted: opened.was_encrypted,
+            sender_name: sender.map(|(_, name)| name),
+            signature,
+            for_this_desk: opened.manifest.recipient == desk_id,
+            problem,
+            manifest: opened.manifest,
+        })
+    }
+
+    /// Whether an opened package is one the desk may import: an inbound kind, from a hospital in
+    /// the directory whose registered key signed it, to this desk. Returns the hospital's id and name.
+    fn trust(&self, opened: &package::Opened) -> Result<(String, String)> {
+        let conn = self.store.read();
+        let m = &opened.manifest;
+        let desk_id = self.desk_id()?;
+        let (hospital_id, name, signing) = if m.sender == desk_id {
+            // The desk's own package (an export checked before sending): its own key.
+            (String::new(), "転院調整デスク".to_owned(), self.key_pair()?.public().signing)
+        } else {
+            let (hospital_id, name) = hospitals::by_code(conn, &m.sender)?
+                .ok_or_else(|| Error::PackageRefused(Refusal::UnknownSender(m.sender.clone())))?;
+            let registered = exchange_store::hospital_keys(conn, &hospital_id)?
+                .ok_or_else(|| Error::PackageRefused(Refusal::NoSenderKey(m.sender.clone())))?;
+            (hospital_id, name, registered.signing)
+        };
+        let key = keys::parse_public(&signing).map_err(|e| Error::ReferenceData(e.to_string()))?;
+        opened.check_signature(&key).map_err(Error::PackageRefused)?;
+        if m.recipient != desk_id {
+            return Err(Error::PackageRefused(Refusal::WrongRecipient { recipient: m.recipient.clone() }));
+        }
+        if !m.kind.is_inbound() {
+            return Err(Error::PackageRefused(Refusal::NotInbound(m.kind.label_ja().to_owned())));
+        }
+        Ok((hospital_id, name))
+    }
+
+    /// Imports a package from a hospital. With `dry_run` nothing is kept (the preview). A refused
+    /// package changes no data; the file is kept in the quarantine folder and the refusal logged.
+    pub fn import_package(
+        &mut self,
+        file_name: &str,
+        bytes: &[u8],
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<ImportReport> {
+        self.allow(Permission::Coordinate)?;
+        let sha = sha256_hex(bytes);
+        match self.read_package(file_name, bytes, &sha) {
+            Ok(inbound) => self.run_import(inbound, dry_run, progress),
+            Err(Error::PackageRefused(refusal)) if !dry_run => {
+                self.log_refusal("package", file_name, bytes, &sha, &refusal)?;
+                Err(Error::PackageRefused(refusal))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn read_package<'f>(&self, file_name: &'f str, bytes: &[u8], sha: &str) -> Result<Inbound<'f>> {
+        let keys = self.key_pair()?;
+        let opened =
+            package::open(bytes, Some(keys.age_identity()), &Limits::default()).map_err(Error::PackageRefused)?;
+        let (hospital_id, sender_name) = self.trust(&opened)?;
+        let m = &opened.manifest;
+        let records = parse_records(m.kind, opened.records()).map_err(Error::PackageRefused)?;
+        if records.len() as u32 != m.records {
+            return Err(Error::PackageRefused(Refusal::CountMismatch {
+                declared: m.records,
+                found: records.len() as u32,
+            }));
+        }
+        let mut warnings = Vec::new();
+        let last = exchange_store::last_sequence(self.store.read(), &m.sender, "in")?;
+        let already = exchange_store::applied_before(self.store.read(), Some(&m.package_id), sha)?;
+        if already.is_none() {
+            match last {
+                Some(last) if m.sequence <= last => {
+                    return Err(Error::PackageRefused(Refusal::StaleSequence { sequence: m.sequence, last }));
+                }
+                Some(last) if m.sequence > last + 1 => warnings.push(format!(
+                    "通し番号 {}〜{} のパッケージが届いていません。依頼元に確認してください",
+                    last + 1,
+                    m.sequence - 1
+                )),
+                _ => {}
+            }
+        }
+        Ok(Inbound {
+            source: "package",
+            kind: m.kind,
+            package_id: Some(m.package_id.clone()),
+            sender: m.sender.clone(),
+            hospital_id,
+            sender_name,
+            recipient: m.recipient.clone(),
+            sequence: Some(m.sequence),
+            file_name,
+            file_sha256: sha.to_owned(),
+            records,
+            warnings,
+        })
+    }
+
+    /// Keeps a refused file in the quarantine folder and logs the refusal.
+    pub(super) fn log_refusal(
+        &mut self,
+        source: &str,
+        file_name: &str,
+        bytes: &[u8],
+        sha: &str,
+        refusal: &Refusal,
+    ) -> Result<()> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let dir = self.data_dir.join("quarantine");
+        let safe_name: String =
+            file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+        let kept = crate::export_file::save_new(&dir, &format!("{}-{}", &sha[..12], safe_name), "bin", bytes)?;
+        let now = to_rfc3339(Utc::now());
+        let message = refusal.to_string();
+        let record = ExchangeRecord {
+            id: new_id(),
+            direction: "in".into(),
+            source: source.into(),
+            kind: String::new(),
+            package_id: None,
+            sender: String::new(),
+            recipient: String::new(),
+            sequence: None,
+            file_name: file_name.to_owned(),
+            file_sha256: sha.to_owned(),
+            user_id: user_id.clone(),
+            user_name: String::new(),
+            at: now,
+            result: "refused".into(),
+            counts: Counts::default(),
+            message: message.clone(),
+        };
+        let report =
+            serde_json::json!({"message": message, "code": refusal.code(), "kept_as": kept.display().to_string()});
+        self.store.write(|tx| exchange_store::insert(tx, &record, &report.to_string()))
+    }
+
+    /// Applies (or previews) the records of an inbound file in one transaction.
+    pub(super) fn run_import(&mut self, inbound: Inbound, dry_run: bool, progress: Progress) -> Result<ImportReport> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let offset = self.offset()?;
+        let now = Utc::now();
+        let since = to_rfc3339(now - chrono::Duration::days(crate::duplicates::RECENT_DAYS));
+        let mut report = ImportReport {
+            exchange_id: if dry_run { String::new() } else { new_id() },
+            dry_run,
+            source: inbound.source.to_owned(),
+            kind: inbound.kind.as_str().to_owned(),
+            sender: inbound.sender.clone(),
+            sender_name: inbound.sender_name.clone(),
+            package_id: inbound.package_id.clone(),
+            sequence: inbound.sequence,
+            file_name: inbound.file_name.to_owned(),
+            file_sha256: inbound.file_sha256.clone(),
+            already_imported_at: None,
+            warnings: inbound.warnings.clone(),
+            counts: Counts::default(),
+            records: Vec::new(),
+            message: String::new(),
+        };
+        let exchange_id = if dry_run { new_id() } else { report.exchange_id.clone() };
+        if let Some((_, at)) =
+            exchange_store::applied_before(self.store.read(), inbound.package_id.as_deref(), &inbound.file_sha256)?
+        {
+            report.already_imported_at = Some(at);
+            report.counts.unchanged = inbound.records.len() as u32;
+            report.message = "このファイルは取込済みです。何も変更していません".to_owned();
+            if !dry_run {
+                let record = log_record(&report, &inbound, &user_id, "unchanged");
+                self.store.write(|tx| exchange_store::insert(tx, &record, &serde_json::to_string(&report)?))?;
+            }
+            return Ok(report);
+        }
+        let total = inbound.records.len() as u32;
+        let body = |tx: &rusqlite::Transaction| -> Result<ImportReport> {
+            let mut report = report;
+            let pending = log_record(&report, &inbound, &user_id, "applied");
+            exchange_store::insert_pending(tx, &ExchangeRecord { id: exchange_id.clone(), ..pending })?;
+            let context = Context {
+                tx,
+                user_id: &user_id,
+                exchange_id: &exchange_id,
+                sender: &inbound.sender,
+                hospital_id: &inbound.hospital_id,
+                offset,
+                now,
+                duplicates_since: &since,
+            };
+            for (done, record) in inbound.records.iter().enumerate() {
+                if done % 64 == 0 && !progress(done as u32, total) {
+                    return Err(Error::Cancelled);
+                }
+                let result = apply_one(&context, record)?;
+                if result.outcome == Outcome::Error {
+                    let at = to_rfc3339(now);
+                    exchange_store::quarantine(
+                        tx,
+                        &exchange_id,
+                        record.position,
+                        &record.record_id,
+                        &record.raw,
+                        &result.reasons,
+                        &at,
+                    )?;
+                }
+                tally(&mut report.counts, result.outcome);
+                report.records.push(result);
+            }
+            progress(total, total);
+            if let (Some(sequence), "package") = (inbound.sequence, inbound.source) {
+                exchange_store::set_last_sequence(tx, &inbound.sender, "in", sequence)?;
+            }
+            report.message = summary_ja(&report.counts);
+            let c = report.counts;
+            let result = if c.new + c.changed + c.conflicts + c.errors == 0 { "unchanged" } else { "applied" };
+            exchange_store::finish(tx, &exchange_id, result, &report.counts, &serde_json::to_string(&report)?)?;
+            Ok(report)
+        };
+        if dry_run { self.store.rehearse(body) } else { self.store.write(body) }
+    }
+
+    /// The import/export log, newest first.
+    pub fn exchanges(&self, limit: u32) -> Result<Vec<ExchangeRecord>> {
+        self.allow(Permission::Read)?;
+        Ok(exchange_store::list(self.store.read(), limit)?)
+    }
+
+    /// The full report of one logged import.
+    pub fn exchange_report(&self, exchange_id: &str) -> Result<ImportReport> {
+        self.allow(Permission::Read)?;
+        let (_, report) = exchange_store::get(self.store.read(), exchange_id)?
+            .ok_or_else(|| Error::NotFound { entity: "取込記録", id: exchange_id.to_owned() })?;
+        serde_json::from_str(&report)
+            .map_err(|_| Error::NotFound { entity: "取込結果", id: exchange_id.to_owned() })
+    }
+
+    /// Records waiting for a nurse's decision, oldest first.
+    pub fn import_conflicts(&self) -> Result<Vec<ImportConflict>> {
+        self.allow(Permission::Read)?;
+        Ok(exchange_store::open_conflicts(self.store.read())?)
+    }
+
+    /// Rejected records kept for review (of one import, or all).
+    pub fn quarantined(&self, exchange_id: Option<&str>) -> Result<Vec<QuarantinedRecord>> {
+        self.allow(Permission::Read)?;
+        Ok(exchange_store::quarantined(self.store.read(), exchange_id)?)
+    }
+
+    /// Decides a conflict, in one transaction with its audit.
+    pub fn resolve_conflict(&mut self, conflict_id: &str, decision: ConflictDecision) -> Result<ImportConflict> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let offset = self.offset()?;
+        let now = Utc::now();
+        let since = to_rfc3339(now - chrono::Duration::days(crate::duplicates::RECENT_DAYS));
+        self.store.write(|tx| {
+            let conflict = exchange_store::conflict(tx, conflict_id)?
+                .ok_or_else(|| Error::NotFound { entity: "競合", id: conflict_id.to_owned() })?;
+            let hospital_id = hospitals::by_code(tx, &conflict.sender)?
+                .ok_or_else(|| Error::NotFound { entity: "医療機関", id: conflict.sender.clone() })?
+                .0;
+            let context = Context {
+                tx,
+                user_id: &user_id,
+                exchange_id: &conflict.exchange_id,
+                sender: &conflict.sender,
+                hospital_id: &hospital_id,
+                offset,
+                now,
+                duplicates_since: &since,
+            };
+            let status = super::exchange_resolve::resolve(&context, &conflict, decision)?;
+            exchange_store::close_conflict(tx, &user_id, conflict_id, status, &to_rfc3339(now))?;
+            Ok::<_, Error>(())
+        })?;
+        exchange_store::conflict(self.store.read(), conflict_id)?
+            .ok_or_else(|| Error::NotFound { entity: "競合", id: conflict_id.to_owned() })
+    }
+}
+
+fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> {
+    let mut result = RecordResult {
+        position: record.position,
+        record_id: record.record_id.clone(),
+        outcome: Outcome::Error,
+        ref_no: String::new(),
+        reasons: Vec::new(),
+    };
+    let parsed = match &record.parsed {
+        Ok(parsed) => parsed,
+        Err(reasons) => {
+            result.reasons = reasons.clone();
+            return Ok(result);
+        }
+    };
+    let sha = sha256_hex(record.raw.as_bytes());
+    context.tx.execute_batch("SAVEPOINT record")?;
+    let applied = match parsed {
+        Parsed::Request(r) => context.request(r, &record.raw, &sha),
+        Parsed::Capacity(r) => context.capacity(r, &record.raw, &sha),
+        Parsed::Answer(r) => context.answer(r, &record.raw),
+    };
+    match applied {
+        Ok(Applied { outcome, ref_no, note }) => {
+            context.tx.execute_batch("RELEASE record")?;
+            result.outcome = outcome;
+            result.ref_no = ref_no;
+            result.reasons = note.map(|message| vec![Reason { field: String::new(), message }]).unwrap_or_default();
+        }
+        // The storage failing is not the record's fault: the whole import stops, nothing kept.
+        Err(error @ (Error::Database(_) | Error::Json(_))) => return Err(error),
+        Err(error) => {
+            context.tx.execute_batch("ROLLBACK TO record; RELEASE record")?;
+            result.reasons = reasons_of(&error);
+        }
+    }
+    Ok(result)
+}
+
+fn tally(counts: &mut Counts, outcome: Outcome) {
+    match outcome {
+        Outcome::New => counts.new += 1,
+        Outcome::Changed => counts.changed += 1,
+        Outcome::Unchanged => counts.unchanged += 1,
+        Outcome::Conflict => counts.conflicts += 1,
+        Outcome::Error => counts.errors += 1,
+    }
+}
+
+pub(super) fn summary_ja(c: &Counts) -> String {
+    format!(
+        "新規 {}件、更新 {}件、変更なし {}件、要確認 {}件、エラー {}件",
+        c.new, c.changed, c.unchanged, c.conflicts, c.errors
+    )
+}
+
+fn log_record(report: &ImportReport, inbound: &Inbound, user_id: &str, result: &str) -> ExchangeRecord {
+    ExchangeRecord {
+        id: if report.exchange_id.is_empty() { new_id() } else { report.exchange_id.clone() },
+        direction: "in".into(),
+        source: inbound.source.into(),
+        kind: inbound.kind.as_str().into(),
+        package_id: inbound.package_id.clone(),
+        sender: inbound.sender.clone(),
+        recipient: inbound.recipient.clone(),
+        sequence: inbound.sequence,
+        file_name: inbound.file_name.to_owned(),
+        file_sha256: inbound.file_sha256.clone(),
+        user_id: user_id.to_owned(),
+        user_name: String::new(),
+        at: to_rfc3339(Utc::now()),
+        result: result.into(),
+        counts: report.counts,
+        message: report.message.clone(),
+    }
+}

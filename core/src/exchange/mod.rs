@@ -1,0 +1,13 @@
+//! Exchange with hospitals (docs/exchange.md): signed, optionally encrypted zip packages, the
+//! records they carry, the spreadsheet templates a hospital without the app fills in, the error
+//! report sent back, and the history import from a previous system. Pure: bytes in, values out;
+//! `desk/exchange.rs` applies them to the store.
+
+// pub mod history;
+pub mod keys;
+pub mod manifest;
+pub mod package;
+pub mod records;
+pub mod refusal;
+// pub mod sheet;
+// pub mod template;

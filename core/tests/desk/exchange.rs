@@ -1,0 +1,492 @@
+//! Exchange packages: signed requests, capacity and answers from hospitals; preview, apply,
+//! idempotency, sequence numbers, conflicts, quarantine, and every kind of bad package.
+
+use serde_json::json;
+use tenin_core::Desk;
+use tenin_core::desk::ConflictDecision;
+use tenin_core::error::{ErrorCode, ErrorReport};
+use tenin_core::exchange::keys::KeyPair;
+use tenin_core::exchange::manifest::PackageKind;
+use tenin_core::exchange::package::{self, Envelope};
+use tenin_core::exchange::records::Outcome;
+use tenin_core::hospital::HospitalFilter;
+use tenin_core::request_status::RequestStatus;
+
+use super::demo_desk;
+
+/// A hospital with its own key pair, registered at the desk, sending numbered packages.
+pub struct Sender {
+    pub code: String,
+    pub hospital_id: String,
+    pub keys: KeyPair,
+    pub desk_id: String,
+    pub sequence: u32,
+}
+
+impl Sender {
+    /// The first referring hospital of the demo, with a fresh key pair registered at the desk.
+    pub fn registered(desk: &mut Desk) -> Sender {
+        let hospital = desk
+            .hospitals(&HospitalFilter::default())
+            .expect("hospitals")
+            .into_iter()
+            .find(|h| h.is_referring && h.active)
+            .expect("a referring hospital");
+        let keys = KeyPair::generate();
+        let public = keys.public();
+        desk.set_hospital_keys(&hospital.id, &public.signing, &public.encryption).expect("keys registered");
+        let desk_id = desk.exchange_identity().expect("identity").0;
+        Sender { code: hospital.code, hospital_id: hospital.id, keys, desk_id, sequence: 0 }
+    }
+
+    /// The next package of `kind` with `records`.
+    pub fn package(&mut self, kind: PackageKind, records: &serde_json::Value) -> Vec<u8> {
+        self.sequence += 1;
+        self.package_numbered(kind, records, self.sequence)
+    }
+
+    pub fn package_numbered(&self, kind: PackageKind, records: &serde_json::Value, sequence: u32) -> Vec<u8> {
+        let count = records.as_array().map_or(0, Vec::len) as u32;
+        let envelope = Envelope {
+            package_id: uuid(),
+            kind,
+            sender: &self.code,
+            recipient: &self.desk_id,
+            sequence,
+            created_at: "2026-11-22T01:00:00Z".into(),
+            records: count,
+        };
+        let bytes = serde_json::to_vec(records).expect("json");
+        package::seal(envelope, &bytes, &self.keys, None).expect("sealed").0
+    }
+}
+
+fn uuid() -> String {
+    tenin_core::ids::new_id()
+}
+
+pub fn intake(initials: &str, age: &str) -> serde_json::Value {
+    json!({
+        "patient_initials": initials,
+        "patient_age": age,
+        "patient_sex": "female",
+        "residence_municipality_code": "141003",
+        "urgency": "soon",
+        "clinical_summary": "誤嚥性肺炎後。リハビリ目的。",
+        "criteria_met_date": "R8.11.20"
+    })
+}
+
+fn no_progress(_: u32, _: u32) -> bool {
+    true
+}
+
+fn import(desk: &mut Desk, bytes: &[u8]) -> tenin_core::desk::ImportReport {
+    desk.import_package("package.zip", bytes, false, &no_progress).expect("imported")
+}
+
+fn refusal(desk: &mut Desk, bytes: &[u8]) -> ErrorReport {
+    let error = ErrorReport::from(desk.import_package("bad.zip", bytes, false, &no_progress).expect_err("refused"));
+    assert_eq!(error.code, ErrorCode::PackageRefused, "{error:?}");
+    error
+}
+
+fn request_count(desk: &Desk) -> usize {
+    desk.requests().expect("requests").len()
+}
+
+#[test]
+fn a_signed_package_is_previewed_applied_once_and_the_same_file_again_changes_nothing() {
+    let (dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let before = request_count(&desk);
+    let bytes = sender.package(
+        PackageKind::Requests,
+        &json!([
+            {"record_id": "A-001", "action": "new", "request": intake("M.T.", "84")},
+            {"record_id": "A-002", "action": "new", "request": intake("S.K.", "７９歳")},
+        ]),
+    );
+    let preview = desk.import_package("package.zip", &bytes, true, &no_progress).expect("preview");
+    assert!(preview.dry_run);
+    assert_eq!((preview.counts.new, preview.counts.errors), (2, 0));
+    assert_eq!(request_count(&desk), before, "a preview keeps nothing");
+    assert!(desk.exchanges(10).expect("log").is_empty(), "a preview is not logged");
+
+    let applied = import(&mut desk, &bytes);
+    assert_eq!(applied.counts.new, 2);
+    assert_eq!(request_count(&desk), before + 2);
+    assert!(applied.records.iter().all(|r| !r.ref_no.is_empty()), "each new request has its reference number");
+    let request =
+        desk.requests().expect("requests").into_iter().find(|r| r.ref_no == applied.records[1].ref_no).expect("listed");
+    assert_eq!((request.patient_age, request.status), (79, RequestStatus::New), "full-width age read");
+
+    let again = import(&mut desk, &bytes);
+    assert!(again.already_imported_at.is_some(), "says it was imported before");
+    assert_eq!((again.counts.new, again.counts.unchanged), (0, 2));
+    assert_eq!(request_count(&desk), before + 2, "nothing changed the second time");
+    let log = desk.exchanges(10).expect("log");
+    assert_eq!(log.iter().map(|e| e.result.as_str()).collect::<Vec<_>>(), ["unchanged", "applied"]);
+    assert_eq!(log[1].file_sha256, applied.file_sha256);
+    assert_eq!(log[1].counts.new, 2);
+    assert_eq!(log[1].user_name, "管理者 太郎");
+    assert!(desk.verify_audit().expect("chain").broken_at.is_none());
+    drop(dir);
+}
+
+#[test]
+fn updates_and_withdrawals_follow_the_hospitals_record_id() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let first = import(
+        &mut desk,
+        &sender.package(
+            PackageKind::Requests,
+            &json!([
+                {"record_id": "A-1", "action": "new", "request": intake("M.T.", "84")},
+                {"record_id": "A-2", "action": "new", "request": intake("S.K.", "79")},
+            ]),
+        ),
+    );
+    let second_records = json!([
+        {"record_id": "A-1", "action": "update", "request": intake("M.T.", "85")},
+        {"record_id": "A-2", "action": "withdraw", "note": "自宅退院となった"},
+        {"record_id": "A-9", "action": "update", "request": intake("X.X.", "70")},
+    ]);
+    let second = import(&mut desk, &sender.package(PackageKind::Requests, &second_records));
+    let outcomes: Vec<Outcome> = second.records.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes, [Outcome::Changed, Outcome::Changed, Outcome::Error]);
+    assert!(second.records[2].reasons[0].message.contains("デスクにありません"));
+    let by_ref =
+        |ref_no: &str| desk.requests().expect("requests").into_iter().find(|r| r.ref_no == ref_no).expect("request");
+    assert_eq!(by_ref(&first.records[0].ref_no).patient_age, 85);
+    assert_eq!(by_ref(&first.records[1].ref_no).status, RequestStatus::Withdrawn);
+    let kept = desk.quarantined(Some(&second.exchange_id)).expect("quarantine");
+    assert_eq!(kept.len(), 1, "the unknown record is kept with its reason");
+    assert!(kept[0].raw.contains("X.X."));
+
+    // The same records in a new package: nothing to do.
+    let third = import(&mut desk, &sender.package(PackageKind::Requests, &second_records));
+    assert_eq!((third.counts.unchanged, third.counts.errors), (2, 1));
+}
+
+#[test]
+fn a_record_the_desk_edited_is_a_conflict_for_a_nurse_never_an_overwrite() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let first = import(
+        &mut desk,
+        &sender.package(
+            PackageKind::Requests,
+            &json!([{"record_id": "C-1", "action": "new", "request": intake("M.T.", "84")}]),
+        ),
+    );
+    let id = desk.requests().expect("list").into_iter().find(|r| r.ref_no == first.records[0].ref_no).expect("r").id;
+    let detail = desk.request(&id).expect("detail");
+    let mut corrected = tenin_core::request::NewRequestInput {
+        referring_hospital_id: detail.summary.referring_hospital_id.clone(),
+        patient_initials: "M.T.".into(),
+        patient_age: "84".into(),
+        patient_sex: Some(tenin_core::request::PatientSex::Female),
+        clinical_summary: "デスクが電話で確認: 酸素 1L".into(),
+        ..Default::default()
+    };
+    corrected.residence_municipality_code = "141003".into();
+    desk.update_request(&id, detail.version, &corrected).expect("nurse corrects");
+
+    let update = json!([{"record_id": "C-1", "action": "update", "request": intake("M.T.", "86")}]);
+    let report = import(&mut desk, &sender.package(PackageKind::Requests, &update));
+    assert_eq!(report.records[0].outcome, Outcome::Conflict);
+    let after = desk.request(&id).expect("detail");
+    assert_eq!(after.summary.patient_age, 84, "the desk's edit is not overwritten");
+    assert_eq!(after.clinical_summary, "デスクが電話で確認: 酸素 1L");
+    let conflicts = desk.import_conflicts().expect("queue");
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].reason, "desk_edited");
+
+    let decided = desk.resolve_conflict(&conflicts[0].id, ConflictDecision::TakeHospital).expect("decided");
+    assert_eq!(decided.status, "applied");
+    assert_eq!(desk.request(&id).expect("detail").summary.patient_age, 86);
+    assert!(desk.import_conflicts().expect("queue").is_empty());
+    let again =
+        ErrorReport::from(desk.resolve_conflict(&conflicts[0].id, ConflictDecision::KeepDesk).expect_err("done"));
+    assert_eq!(again.code, ErrorCode::Conflict);
+}
+
+#[test]
+fn a_replayed_or_earlier_sequence_number_is_refused_and_a_gap_is_reported() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let records = json!([{"record_id": "S-1", "action": "new", "request": intake("M.T.", "84")}]);
+    import(&mut desk, &sender.package(PackageKind::Requests, &records));
+    let before = request_count(&desk);
+    // Same number, another package id: a replay.
+    let replay = sender.package_numbered(PackageKind::Requests, &records, 1);
+    let error = refusal(&mut desk, &replay);
+    assert_eq!(error.problems[0].field, "stale_sequence");
+    // Number 4 after 1: 2 and 3 never arrived.
+    let later = sender.package_numbered(
+        PackageKind::Requests,
+        &json!([{"record_id": "S-4", "action": "new", "request": intake("K.K.", "90")}]),
+        4,
+    );
+    let report = import(&mut desk, &later);
+    assert!(report.warnings[0].contains("2〜3"), "{:?}", report.warnings);
+    // Now 3 arrives late: out of order.
+    let late = sender.package_numbered(PackageKind::Requests, &records, 3);
+    assert_eq!(refusal(&mut desk, &late).problems[0].field, "stale_sequence");
+    assert_eq!(request_count(&desk), before + 1);
+}
+
+/// Builds a zip by hand (for packages the writer would never make).
+fn zip(files: &[(&str, &[u8])]) -> Vec<u8> {
+    package::zip_files(files).expect("zip")
+}
+
+/// The parts of a valid package, to be tampered with.
+fn parts(desk: &mut Desk) -> (Sender, Vec<u8>, Vec<u8>, String) {
+    let sender = Sender::registered(desk);
+    let records = serde_json::to_vec(&json!([{"record_id": "B-1", "action": "new", "request": intake("M.T.", "84")}]))
+        .expect("json");
+    let envelope = Envelope {
+        package_id: uuid(),
+        kind: PackageKind::Requests,
+        sender: &sender.code,
+        recipient: &sender.desk_id,
+        sequence: 1,
+        created_at: "2026-11-22T01:00:00Z".into(),
+        records: 1,
+    };
+    let (bytes, _) = package::seal(envelope, &records, &sender.keys, None).expect("sealed");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+    let mut read = |name: &str| {
+        let mut out = Vec::new();
+        std::io::copy(&mut archive.by_name(name).expect("entry"), &mut out).expect("read");
+        out
+    };
+    let manifest = read("manifest.json");
+    let signature = String::from_utf8(read("manifest.sig")).expect("utf8");
+    (sender, manifest, records, signature)
+}
+
+#[test]
+fn forged_damaged_and_foreign_packages_are_refused_whole_and_kept() {
+    let (dir, mut desk) = demo_desk();
+    let (sender, manifest, records, signature) = parts(&mut desk);
+    let before = request_count(&desk);
+    let sig = signature.as_bytes();
+    let mut tampered = records.clone();
+    tampered.extend_from_slice(b" ");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "hash_mismatch",
+            zip(&[("manifest.json", &manifest), ("manifest.sig", sig), ("data/records.json", &tampered)]),
+        ),
+        ("missing_signature", zip(&[("manifest.json", &manifest), ("data/records.json", &records)])),
+        ("bad_signature", {
+            let other = KeyPair::generate().sign(&manifest);
+            zip(&[("manifest.json", &manifest), ("manifest.sig", other.as_bytes()), ("data/records.json", &records)])
+        }),
+        ("bad_signature", {
+            let mut edited = String::from_utf8(manifest.clone()).expect("utf8");
+            edited = edited.replace("\"sequence\": 1", "\"sequence\": 2");
+            zip(&[("manifest.json", edited.as_bytes()), ("manifest.sig", sig), ("data/records.json", &records)])
+        }),
+        ("unreadable", {
+            let whole = zip(&[("manifest.json", &manifest), ("manifest.sig", sig), ("data/records.json", &records)]);
+            whole[..whole.len() / 2].to_vec()
+        }),
+        ("unsafe_path", zip(&[("manifest.json", &manifest), ("manifest.sig", sig), ("../records.json", &records)])),
+        ("unsafe_path", zip(&[("manifest.json", &manifest), ("manifest.sig", sig), ("/etc/records.json", &records)])),
+        (
+            "unexpected_file",
+            zip(&[
+                ("manifest.json", &manifest),
+                ("manifest.sig", sig),
+                ("data/records.json", &records),
+                ("data/x.exe", b"MZ"),
+            ]),
+        ),
+        ("unknown_version", {
+            let edited = String::from_utf8(manifest.clone())
+                .expect("utf8")
+                .replace("\"format_version\": 1", "\"format_version\": 2");
+            zip(&[("manifest.json", edited.as_bytes()), ("manifest.sig", sig), ("data/records.json", &records)])
+        }),
+        ("unknown_format", zip(&[("manifest.json", b"{\"format\": \"other\"}"), ("data/records.json", &records)])),
+        ("zip_bomb", {
+            // 100 MB of one letter deflates to about 100 KB: over the ratio (and the size) limit.
+            let huge = vec![b'A'; 100 << 20];
+            zip(&[("manifest.json", &manifest), ("manifest.sig", sig), ("data/records.json", &huge)])
+        }),
+        ("too_many_files", {
+            let names: Vec<String> = (0..20).map(|i| format!("data/{i}.json")).collect();
+            let mut files: Vec<(&str, &[u8])> = vec![("manifest.json", &manifest)];
+            files.extend(names.iter().map(|n| (n.as_str(), b"[]".as_slice())));
+            zip(&files)
+        }),
+        ("cannot_decrypt", {
+            let stranger = KeyPair::generate();
+            let whole = zip(&[("manifest.json", &manifest), ("manifest.sig", sig), ("data/records.json", &records)]);
+            age::encrypt(&stranger.age_identity().to_public(), &whole).expect("encrypted")
+        }),
+    ];
+    for (code, bytes) in &cases {
+        let error = refusal(&mut desk, bytes);
+        assert_eq!(&error.problems[0].field, code, "{}", error.message);
+        assert!(!error.message.is_empty());
+    }
+    assert_eq!(request_count(&desk), before, "nothing was half-applied");
+    let refused = desk.exchanges(100).expect("log");
+    assert_eq!(refused.len(), cases.len(), "every refusal is logged");
+    assert!(refused.iter().all(|e| e.result == "refused" && !e.message.is_empty()));
+    let kept = std::fs::read_dir(dir.path().join("quarantine")).expect("quarantine folder").count();
+    assert_eq!(kept, cases.len(), "every refused file is kept for review");
+
+    // To another desk: signed correctly, but not ours.
+    let envelope = Envelope {
+        package_id: uuid(),
+        kind: PackageKind::Requests,
+        sender: &sender.code,
+        recipient: "another-desk",
+        sequence: 1,
+        created_at: "2026-11-22T01:00:00Z".into(),
+        records: 1,
+    };
+    let (other_desk, _) = package::seal(envelope, &records, &sender.keys, None).expect("sealed");
+    assert_eq!(refusal(&mut desk, &other_desk).problems[0].field, "wrong_recipient");
+}
+
+#[test]
+fn a_hospital_without_a_registered_key_cannot_send() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let stranger_keys = KeyPair::generate();
+    sender.keys = stranger_keys;
+    let bytes = sender.package(PackageKind::Requests, &json!([]));
+    assert_eq!(refusal(&mut desk, &bytes).problems[0].field, "bad_signature");
+    let mut unknown = Sender::registered(&mut desk);
+    unknown.code = "1419999999".into();
+    let bytes = unknown.package(PackageKind::Requests, &json!([]));
+    assert_eq!(refusal(&mut desk, &bytes).problems[0].field, "unknown_sender");
+}
+
+#[test]
+fn bad_records_are_quarantined_with_reasons_and_the_good_ones_applied() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let mut bad_date = intake("D.D.", "80");
+    bad_date["criteria_met_date"] = json!("令和8年13月40日");
+    let mut bad_bed = intake("B.B.", "80");
+    bad_bed["bed_type_id"] = json!("space_station");
+    let mut bad_sex = intake("S.S.", "80");
+    bad_sex["patient_sex"] = json!("alien");
+    let mut long = intake("L.L.", "80");
+    long["clinical_summary"] = json!("あ".repeat(5000));
+    let report = import(
+        &mut desk,
+        &sender.package(
+            PackageKind::Requests,
+            &json!([
+                {"record_id": "Q-1", "action": "new", "request": intake("O.K.", "81")},
+                {"record_id": "Q-2", "action": "new", "request": bad_date},
+                {"record_id": "Q-3", "action": "new", "request": bad_bed},
+                {"record_id": "Q-4", "action": "new", "request": bad_sex},
+                {"record_id": "Q-5", "action": "new", "request": long},
+                {"record_id": "Q-6", "action": "explode"},
+            ]),
+        ),
+    );
+    let outcomes: Vec<Outcome> = report.records.iter().map(|r| r.outcome).collect();
+    assert_eq!(outcomes[0], Outcome::New);
+    assert!(outcomes[1..].iter().all(|o| *o == Outcome::Error), "{outcomes:?}");
+    assert_eq!(report.records[1].reasons[0].field, "criteria_met_date");
+    assert_eq!(report.records[2].reasons[0].field, "bed_type_id");
+    assert!(report.records[3].reasons[0].message.contains("patient_sex"), "{:?}", report.records[3].reasons);
+    assert_eq!(report.records[4].reasons[0].field, "clinical_summary");
+    assert!(report.records[5].reasons[0].message.contains("action"));
+    assert_eq!(desk.quarantined(Some(&report.exchange_id)).expect("kept").len(), 5);
+}
+
+#[test]
+fn capacity_and_answers_from_hospitals_are_applied() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let capacity = json!([
+        {"beds": {"bed_type": "community_care", "available": 3, "reported_at": "2026-11-22T09:00", "reported_by": "病床管理 山田"}},
+        {"beds": {"bed_type": "community_care", "available": -1}},
+    ]);
+    let report = import(&mut desk, &sender.package(PackageKind::Capacity, &capacity));
+    assert_eq!((report.counts.new, report.counts.errors), (1, 1));
+    let record = desk.hospital_record(&sender.hospital_id).expect("record");
+    assert!(record.capacity_history.iter().any(|c| c.available == 3 && c.reported_by == "病床管理 山田"));
+    let again = import(&mut desk, &sender.package(PackageKind::Capacity, &json!([capacity[0].clone()])));
+    assert_eq!(again.counts.unchanged, 1);
+
+    // An inquiry to this hospital, answered by package.
+    let request = desk.requests().expect("list").into_iter().find(|r| r.status.is_open()).expect("open request");
+    let asked = desk.log_inquiry(&tenin_core::inquiry::NewInquiryInput {
+        request_id: request.id.clone(),
+        hospital_id: sender.hospital_id.clone(),
+        contact: "地域連携室".into(),
+        channel: tenin_core::inquiry::InquiryChannel::Phone,
+        outcome: tenin_core::inquiry::InquiryOutcome::Waiting,
+        decline_reason: None,
+        note: String::new(),
+        call_back_at: String::new(),
+    });
+    let asked = asked.expect("the sender also receives patients");
+    let inquiry_id = asked.inquiries.last().expect("inquiry").id.clone();
+    let answers = json!([{"inquiry_id": inquiry_id, "outcome": "accepted", "note": "明日受入可"}]);
+    let answered = import(&mut desk, &sender.package(PackageKind::Answers, &answers));
+    assert_eq!(answered.counts.changed, 1, "{:?}", answered.records);
+    let inquiry =
+        desk.request(&request.id).expect("detail").inquiries.into_iter().find(|i| i.id == inquiry_id).expect("i");
+    assert_eq!(inquiry.outcome, tenin_core::inquiry::InquiryOutcome::Accepted);
+    let declined = json!([{"inquiry_id": inquiry_id, "outcome": "declined", "decline_reason": "full"}]);
+    let differs = import(&mut desk, &sender.package(PackageKind::Answers, &declined));
+    assert_eq!(differs.records[0].outcome, Outcome::Conflict, "{:?}", differs.records);
+}
+
+#[test]
+fn a_package_encrypted_to_the_desk_is_opened_and_inspected() {
+    let (_dir, mut desk) = demo_desk();
+    let sender = Sender::registered(&mut desk);
+    let (desk_id, public) = desk.exchange_identity().expect("identity");
+    let recipient = tenin_core::exchange::keys::parse_recipient(&public.encryption).expect("age recipient");
+    let records = serde_json::to_vec(&json!([{"record_id": "E-1", "action": "new", "request": intake("E.N.", "77")}]))
+        .expect("json");
+    let envelope = Envelope {
+        package_id: uuid(),
+        kind: PackageKind::Requests,
+        sender: &sender.code,
+        recipient: &desk_id,
+        sequence: 1,
+        created_at: "2026-11-22T01:00:00Z".into(),
+        records: 1,
+    };
+    let (bytes, _) = package::seal(envelope, &records, &sender.keys, Some(&recipient)).expect("sealed");
+    assert!(package::is_encrypted(&bytes));
+    assert!(!String::from_utf8_lossy(&bytes).contains("E.N."), "the content is not readable in the file");
+    let info = desk.inspect_package(&bytes).expect("inspected");
+    assert!(info.encrypted && info.for_this_desk);
+    assert_eq!(info.signature, "valid");
+    assert_eq!(info.manifest.records, 1);
+    assert_eq!(import(&mut desk, &bytes).counts.new, 1);
+}
+
+#[test]
+fn cancelling_an_import_keeps_nothing() {
+    let (_dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let records: Vec<serde_json::Value> = (0..200)
+        .map(|i| json!({"record_id": format!("X-{i}"), "action": "new", "request": intake("C.C.", &format!("{}", 60 + i % 30))}))
+        .collect();
+    let bytes = sender.package(PackageKind::Requests, &serde_json::Value::Array(records));
+    let before = request_count(&desk);
+    let stop_half_way = |done: u32, _total: u32| done < 100;
+    let error = ErrorReport::from(desk.import_package("p.zip", &bytes, false, &stop_half_way).expect_err("cancelled"));
+    assert_eq!(error.code, ErrorCode::Cancelled);
+    assert_eq!(request_count(&desk), before);
+    assert!(desk.exchanges(10).expect("log").is_empty());
+}
