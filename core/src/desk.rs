@@ -34,6 +34,7 @@ mod directory;
 mod encryption;
 mod exchange;
 mod exchange_apply;
+mod exchange_export;
 mod exchange_resolve;
 mod matching;
 mod people;
@@ -45,6 +46,7 @@ pub use directory::{DeskSettings, DirectoryChoices};
 pub use encryption::Encryption;
 pub use exchange::{ConflictDecision, ImportReport, PackageInfo, Progress};
 pub use exchange_apply::conflict_reason_ja;
+pub use exchange_export::{ExportRequest, ExportedPackage};
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use reports::ReportFormat;
 

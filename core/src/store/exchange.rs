@@ -469,3 +469,48 @@ pub fn mappings(conn: &Connection) -> rusqlite::Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare("SELECT name, mapping FROM history_mappings ORDER BY name")?;
     stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect()
 }
+
+/// An inquiry to a hospital, as its status package lists it (so it can answer by package).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InquiryToHospital {
+    pub inquiry_id: String,
+    pub ref_no: String,
+    pub request_status: String,
+    pub patient_initials: String,
+    pub patient_age: u32,
+    pub patient_sex: String,
+    pub bed_type: Option<String>,
+    pub asked_at: String,
+    pub outcome: String,
+    pub decline_reason: Option<String>,
+    pub answered_at: Option<String>,
+    /// Whether the request was placed at this hospital (and is still).
+    pub placed_here: bool,
+}
+
+pub fn inquiries_to(conn: &Connection, hospital_id: &str) -> rusqlite::Result<Vec<InquiryToHospital>> {
+    let mut stmt = conn.prepare(
+        "SELECT i.id, r.ref_no, r.status, r.patient_initials, r.patient_age, r.patient_sex, r.bed_type_id,
+                i.asked_at, i.outcome, i.decline_reason, i.answered_at,
+                i.outcome = 'accepted' AND r.status IN ('placed', 'arranging_transport', 'transferred')
+         FROM inquiries i JOIN transfer_requests r ON r.id = i.request_id
+         WHERE i.hospital_id = ?1 ORDER BY i.asked_at",
+    )?;
+    stmt.query_map([hospital_id], |row| {
+        Ok(InquiryToHospital {
+            inquiry_id: row.get(0)?,
+            ref_no: row.get(1)?,
+            request_status: row.get(2)?,
+            patient_initials: row.get(3)?,
+            patient_age: row.get(4)?,
+            patient_sex: row.get(5)?,
+            bed_type: row.get(6)?,
+            asked_at: row.get(7)?,
+            outcome: row.get(8)?,
+            decline_reason: row.get(9)?,
+            answered_at: row.get(10)?,
+            placed_here: row.get(11)?,
+        })
+    })?
+    .collect()
+}

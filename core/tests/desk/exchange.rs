@@ -3,7 +3,7 @@
 
 use serde_json::json;
 use tenin_core::Desk;
-use tenin_core::desk::ConflictDecision;
+use tenin_core::desk::{ConflictDecision, ExportRequest};
 use tenin_core::error::{ErrorCode, ErrorReport};
 use tenin_core::exchange::keys::KeyPair;
 use tenin_core::exchange::manifest::PackageKind;
@@ -489,4 +489,61 @@ fn cancelling_an_import_keeps_nothing() {
     assert_eq!(error.code, ErrorCode::Cancelled);
     assert_eq!(request_count(&desk), before);
     assert!(desk.exchanges(10).expect("log").is_empty());
+}
+
+#[test]
+fn the_desk_sends_signed_directory_status_and_acknowledgement_packages() {
+    let (dir, mut desk) = demo_desk();
+    let mut sender = Sender::registered(&mut desk);
+    let imported = import(
+        &mut desk,
+        &sender.package(
+            PackageKind::Requests,
+            &json!([{"record_id": "K-1", "action": "new", "request": intake("M.T.", "84")}]),
+        ),
+    );
+    let out = dir.path().join("out");
+    let directory = desk.export_package(&ExportRequest::Directory, Some(&out)).expect("directory");
+    let status = desk
+        .export_package(&ExportRequest::Status { hospital_id: sender.hospital_id.clone() }, Some(&out))
+        .expect("status");
+    let ack = desk
+        .export_package(&ExportRequest::Acknowledgement { exchange_id: imported.exchange_id.clone() }, Some(&out))
+        .expect("ack");
+    assert_eq!(
+        (directory.manifest.sequence, status.manifest.sequence, ack.manifest.sequence),
+        (1, 2, 3),
+        "the desk's own running numbers"
+    );
+    assert_eq!(directory.manifest.recipient, "*");
+    assert_eq!(status.manifest.recipient, sender.code);
+    assert!(status.encrypted, "the hospital registered an age key: its status is encrypted to it");
+    let desk_public = desk.exchange_identity().expect("identity").1;
+    let verifying = tenin_core::exchange::keys::parse_public(&desk_public.signing).expect("key");
+    let limits = package::Limits::default();
+
+    let opened = package::open(&std::fs::read(&directory.path).expect("file"), None, &limits).expect("opens");
+    opened.check_signature(&verifying).expect("signed by the desk");
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(opened.records()).expect("records");
+    assert_eq!(entries.len() as u32, directory.manifest.records);
+    assert!(entries.iter().any(|e| e["code"] == sender.code.as_str() && e["contacts"].is_array()));
+
+    let bytes = std::fs::read(&status.path).expect("file");
+    assert!(package::open(&bytes, None, &limits).is_err(), "only the hospital can open its status");
+    let opened = package::open(&bytes, Some(sender.keys.age_identity()), &limits).expect("the hospital opens it");
+    opened.check_signature(&verifying).expect("signed by the desk");
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(opened.records()).expect("records");
+    let mine = entries.iter().find(|e| e["record_id"] == "K-1").expect("its request by its own id");
+    assert_eq!(mine["ref_no"], imported.records[0].ref_no.as_str());
+    assert_eq!(mine["status_label"], "新規受付");
+
+    let opened = package::open(&std::fs::read(&ack.path).expect("file"), Some(sender.keys.age_identity()), &limits)
+        .expect("ack opens");
+    let entries: Vec<serde_json::Value> = serde_json::from_slice(opened.records()).expect("records");
+    assert_eq!(entries[0]["records"][0]["outcome"], "new");
+    assert_eq!(entries[0]["package_id"], imported.package_id.clone().expect("id").as_str());
+    let log = desk.exchanges(10).expect("log");
+    assert_eq!(log.iter().filter(|e| e.direction == "out" && e.result == "exported").count(), 3);
+    let info = desk.inspect_package(&std::fs::read(&directory.path).expect("file")).expect("inspect");
+    assert_eq!(info.signature, "valid", "the desk can check its own package");
 }
