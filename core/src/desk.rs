@@ -36,6 +36,7 @@ mod exchange;
 mod exchange_apply;
 mod exchange_export;
 mod exchange_resolve;
+mod exchange_template;
 mod matching;
 mod people;
 mod reports;
@@ -47,6 +48,7 @@ pub use encryption::Encryption;
 pub use exchange::{ConflictDecision, ImportReport, PackageInfo, Progress};
 pub use exchange_apply::conflict_reason_ja;
 pub use exchange_export::{ExportRequest, ExportedPackage};
+pub use exchange_template::TemplateFormat;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use reports::ReportFormat;
 

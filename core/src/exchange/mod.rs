@@ -9,5 +9,4 @@ pub mod manifest;
 pub mod package;
 pub mod records;
 pub mod refusal;
-// pub mod sheet;
-// pub mod template;
+pub mod template;

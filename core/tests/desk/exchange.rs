@@ -547,3 +547,135 @@ fn the_desk_sends_signed_directory_status_and_acknowledgement_packages() {
     let info = desk.inspect_package(&std::fs::read(&directory.path).expect("file")).expect("inspect");
     assert_eq!(info.signature, "valid", "the desk can check its own package");
 }
+
+mod templates {
+    use super::*;
+    use rust_xlsxwriter::Workbook;
+    use tenin_core::desk::TemplateFormat;
+
+    /// Fills the desk's own template the way a hospital clerk would: opens it, types rows, saves.
+    fn filled_xlsx(code: &str, rows: &[[&str; 8]]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("依頼").expect("sheet");
+        sheet.write_string(0, 0, "医療機関コード").expect("w");
+        sheet.write_string(0, 1, code).expect("w");
+        let headers = ["管理番号", "区分", "イニシャル", "年齢", "性別", "住所地", "緊急度", "退院基準を満たした日"];
+        for (col, header) in headers.iter().enumerate() {
+            sheet.write_string(3, col as u16, *header).expect("w");
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (col, value) in row.iter().enumerate() {
+                sheet.write_string(4 + r as u32, col as u16, *value).expect("w");
+            }
+        }
+        book.save_to_buffer().expect("xlsx")
+    }
+
+    #[test]
+    fn the_template_has_the_code_lists_and_instructions() {
+        let (dir, mut desk) = demo_desk();
+        let sender = Sender::registered(&mut desk);
+        let saved = desk.save_template(&sender.hospital_id, TemplateFormat::Xlsx, Some(dir.path())).expect("saved");
+        let bytes = std::fs::read(&saved.path).expect("file");
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).expect("xlsx");
+        use calamine::Reader;
+        assert_eq!(book.sheet_names(), ["依頼", "記入方法", "選択肢"]);
+        let sheet = book.worksheet_range("依頼").expect("sheet");
+        assert_eq!(sheet.get_value((0, 1)).expect("code").to_string(), sender.code);
+        assert_eq!(sheet.get_value((3, 0)).expect("header").to_string(), "管理番号");
+        let lists = book.worksheet_range("選択肢").expect("lists");
+        let values: Vec<String> =
+            lists.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+        assert!(values.iter().any(|v| v.contains("横浜市鶴見区")), "municipalities from the region pack");
+        assert!(values.iter().any(|v| v.contains("地域包括ケア")), "bed types from the region pack: {values:?}");
+        // The workbook carries drop-downs (data validations) on the request sheet.
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml").expect("sheet1"), &mut xml)
+            .expect("xml");
+        assert!(xml.contains("<dataValidation type=\"list\""), "drop-down lists");
+
+        let csv = desk.save_template(&sender.hospital_id, TemplateFormat::CsvCp932, Some(dir.path())).expect("csv");
+        let bytes = std::fs::read(&csv.path).expect("csv file");
+        let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+        assert!(!errors && text.contains("管理番号") && text.contains(&sender.code));
+    }
+
+    #[test]
+    fn a_filled_in_xlsx_is_imported_and_refused_cells_come_back_in_the_error_report() {
+        let (_dir, mut desk) = demo_desk();
+        let sender = Sender::registered(&mut desk);
+        let before = request_count(&desk);
+        let bytes = filled_xlsx(
+            &sender.code,
+            &[
+                ["T-1", "新規", "Ｍ．Ｔ．", "８４", "女性", "横浜市鶴見区", "至急", "R8.11.20"],
+                ["T-2", "新規", "S.K.", "二十", "男性", "月面市", "通常", "2026-11-31"],
+                ["T-3", "新規", "K.K.", "70", "男性", "141003", "早め", "令和8年11月19日"],
+            ],
+        );
+        let preview = desk.import_template("from-hospital.xlsx", &bytes, true, &no_progress).expect("preview");
+        assert_eq!((preview.counts.new, preview.counts.errors), (2, 1));
+        assert_eq!(request_count(&desk), before);
+        let report = desk.import_template("from-hospital.xlsx", &bytes, false, &no_progress).expect("import");
+        assert_eq!(report.source, "template");
+        assert_eq!((report.counts.new, report.counts.errors), (2, 1));
+        assert_eq!(report.records[1].position, 6, "the sheet's row number");
+        assert_eq!(request_count(&desk), before + 2);
+        let again = desk.import_template("same.xlsx", &bytes, false, &no_progress).expect("again");
+        assert!(again.already_imported_at.is_some());
+        assert_eq!(request_count(&desk), before + 2);
+
+        let errors = desk.template_error_report(&bytes, &report).expect("error report");
+        let mut book: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(errors.clone())).expect("xlsx");
+        use calamine::Reader;
+        let list = book.worksheet_range("メッセージ一覧").expect("messages");
+        let rows: Vec<String> =
+            list.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+        assert!(rows.iter().any(|r| r.starts_with("6|住所地|") && r.contains("月面市")), "{rows:?}");
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(errors)).expect("zip");
+        assert!(archive.by_name("xl/comments1.xml").is_ok(), "the refused cell carries a note");
+    }
+
+    #[test]
+    fn csv_in_utf8_or_cp932_goes_through_the_same_checks_and_bad_bytes_are_refused() {
+        let (_dir, mut desk) = demo_desk();
+        let sender = Sender::registered(&mut desk);
+        let text = format!(
+            "医療機関コード,{}\r\n\r\n管理番号,区分,イニシャル,年齢,性別,住所地,病状の要約\r\nV-1,新規,A.B.,88,女性,横浜市鶴見区,髙橋医師より～経過良好\r\n",
+            sender.code
+        );
+        let (cp932, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+        assert!(!unmappable);
+        let report = desk.import_template("cp932.csv", &cp932, false, &no_progress).expect("cp932");
+        assert_eq!(report.counts.new, 1, "{:?}", report.records);
+        let request =
+            desk.requests().expect("list").into_iter().find(|r| r.ref_no == report.records[0].ref_no).expect("r");
+        assert_eq!(desk.request(&request.id).expect("detail").clinical_summary, "髙橋医師より～経過良好");
+
+        let mut utf8 = vec![0xEF, 0xBB, 0xBF];
+        utf8.extend_from_slice(text.replace("V-1,新規,A.B.,88", "V-2,新規,C.D.,77").as_bytes());
+        assert_eq!(desk.import_template("utf8.csv", &utf8, false, &no_progress).expect("utf8").counts.new, 1);
+        // The same patient again under another number: a possible duplicate, for a nurse to decide.
+        let mut twin = vec![0xEF, 0xBB, 0xBF];
+        twin.extend_from_slice(text.replace("V-1", "V-3").as_bytes());
+        let twin = desk.import_template("twin.csv", &twin, false, &no_progress).expect("twin");
+        assert_eq!(twin.counts.conflicts, 1);
+        assert_eq!(desk.import_conflicts().expect("queue")[0].reason, "possible_duplicate");
+
+        // Neither UTF-8 nor CP932 (a lone lead byte at the end): refused, not guessed.
+        let mut broken = cp932.to_vec();
+        broken.extend_from_slice(&[0x81]);
+        let error =
+            ErrorReport::from(desk.import_template("bad.csv", &broken, false, &no_progress).expect_err("refused"));
+        assert!(error.message.contains("文字コード"), "{}", error.message);
+        // A 100 MB cell: refused whole before any row is read.
+        let mut huge = text.clone().into_bytes();
+        huge.extend(std::iter::repeat_n(b'x', 100 << 20));
+        let error =
+            ErrorReport::from(desk.import_template("huge.csv", &huge, false, &no_progress).expect_err("refused"));
+        assert_eq!(error.problems[0].field, "too_large");
+    }
+}

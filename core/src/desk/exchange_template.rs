@@ -1,0 +1,126 @@
+//! Templates for hospitals without the app: making one for a hospital, importing a filled-in one
+//! through the same validation as packages, and the error report to send back.
+
+use super::Desk;
+use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress};
+use crate::access::Permission;
+use crate::csv_file::CsvEncoding;
+use crate::error::{Error, Result};
+use crate::exchange::manifest::PackageKind;
+use crate::exchange::package::sha256_hex;
+use crate::exchange::refusal::Refusal;
+use crate::exchange::template::{self, Vocabulary};
+use crate::export_file::SavedExport;
+use crate::store::{hospitals, reference};
+
+/// The template's file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TemplateFormat {
+    Xlsx,
+    CsvUtf8,
+    CsvCp932,
+}
+
+impl Desk {
+    fn vocabulary(&self) -> Result<Vocabulary> {
+        let conn = self.store.read();
+        let plan = self.plan_today()?;
+        Ok(Vocabulary {
+            municipalities: reference::municipalities(conn, plan.as_deref())?
+                .into_iter()
+                .map(|m| (m.code, m.name))
+                .collect(),
+            bed_types: reference::terms(conn, "bed_type")?,
+        })
+    }
+
+    /// Saves the request template for one hospital (its code filled in) into `dir` (default: the
+    /// exports folder). A CP932 file names the characters of the hospital's name it could not hold.
+    pub fn save_template(
+        &self,
+        hospital_id: &str,
+        format: TemplateFormat,
+        dir: Option<&std::path::Path>,
+    ) -> Result<SavedExport> {
+        self.allow(Permission::Read)?;
+        let hospital = self.hospital(hospital_id)?;
+        let (bytes, ext, substituted) = match format {
+            TemplateFormat::Xlsx => {
+                (template::xlsx(&hospital.code, &hospital.name, &self.vocabulary()?)?, "xlsx", Vec::new())
+            }
+            TemplateFormat::CsvUtf8 | TemplateFormat::CsvCp932 => {
+                let encoding =
+                    if format == TemplateFormat::CsvCp932 { CsvEncoding::Cp932 } else { CsvEncoding::Utf8Bom };
+                let file = template::csv(&hospital.code, &hospital.name, encoding)?;
+                (file.bytes, "csv", file.substituted.iter().map(char::to_string).collect())
+            }
+        };
+        let dir = dir.map(ToOwned::to_owned).unwrap_or_else(|| crate::export_file::export_dir(&self.data_dir));
+        let path = crate::export_file::save_new(&dir, &format!("転院依頼テンプレート-{}", hospital.code), ext, &bytes)?;
+        Ok(SavedExport { path: path.display().to_string(), substituted })
+    }
+
+    /// Imports a filled-in template (xlsx or CSV) of requests. Idempotent by the file's hash.
+    pub fn import_template(
+        &mut self,
+        file_name: &str,
+        bytes: &[u8],
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<ImportReport> {
+        self.allow(Permission::Coordinate)?;
+        let sha = sha256_hex(bytes);
+        match self.read_template(file_name, bytes, &sha) {
+            Ok(inbound) => self.run_import(inbound, dry_run, progress),
+            Err(Error::PackageRefused(refusal)) if !dry_run => {
+                self.log_refusal("template", file_name, bytes, &sha, &refusal)?;
+                Err(Error::PackageRefused(refusal))
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    fn read_template<'f>(&self, file_name: &'f str, bytes: &[u8], sha: &str) -> Result<Inbound<'f>> {
+        let sheet = template::read(bytes).map_err(Error::PackageRefused)?;
+        let (hospital_id, sender_name) = hospitals::by_code(self.store.read(), &sheet.hospital_code)?
+            .ok_or_else(|| Error::PackageRefused(Refusal::UnknownSender(sheet.hospital_code.clone())))?;
+        let vocabulary = self.vocabulary()?;
+        let records = sheet
+            .rows
+            .iter()
+            .map(|(row_no, cells)| {
+                let (raw, parsed) = template::record_of(&sheet, cells, &vocabulary);
+                InboundRecord {
+                    position: *row_no,
+                    record_id: parsed.as_ref().map(|r| r.record_id.clone()).unwrap_or_default(),
+                    raw,
+                    parsed: parsed.map(|r| Parsed::Request(Box::new(r))),
+                }
+            })
+            .collect();
+        Ok(Inbound {
+            source: "template",
+            kind: PackageKind::Requests,
+            package_id: None,
+            sender: sheet.hospital_code.clone(),
+            hospital_id,
+            sender_name,
+            recipient: self.desk_id()?,
+            sequence: None,
+            file_name,
+            file_sha256: sha.to_owned(),
+            records,
+            warnings: Vec::new(),
+        })
+    }
+
+    /// The error report for a template import: the file's rows with every refused cell marked and
+    /// explained, to send back to the hospital.
+    pub fn template_error_report(&self, bytes: &[u8], report: &ImportReport) -> Result<Vec<u8>> {
+        self.allow(Permission::Read)?;
+        let sheet = template::read(bytes).map_err(Error::PackageRefused)?;
+        template::error_report(&sheet, &report.records)
+    }
+}
