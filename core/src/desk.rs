@@ -35,6 +35,7 @@ mod encryption;
 mod exchange;
 mod exchange_apply;
 mod exchange_export;
+mod exchange_history;
 mod exchange_resolve;
 mod exchange_template;
 mod matching;

@@ -83,6 +83,7 @@ pub(super) enum Parsed {
     Request(Box<RequestRecord>),
     Capacity(CapacityRecord),
     Answer(AnswerRecord),
+    Past(Box<crate::exchange::history::PastCase>),
 }
 
 /// One record of an inbound file: its place, its raw JSON, and what it parsed into.
@@ -365,6 +366,17 @@ impl Desk {
 
     /// Applies (or previews) the records of an inbound file in one transaction.
     pub(super) fn run_import(&mut self, inbound: Inbound, dry_run: bool, progress: Progress) -> Result<ImportReport> {
+        self.run_import_with(inbound, dry_run, progress, None)
+    }
+
+    /// [`Desk::run_import`] with the history import's lookups.
+    pub(super) fn run_import_with(
+        &mut self,
+        inbound: Inbound,
+        dry_run: bool,
+        progress: Progress,
+        lookups: Option<&super::exchange_history::Lookups>,
+    ) -> Result<ImportReport> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let offset = self.offset()?;
         let now = Utc::now();
@@ -418,7 +430,7 @@ impl Desk {
                 if done % 64 == 0 && !progress(done as u32, total) {
                     return Err(Error::Cancelled);
                 }
-                let result = apply_one(&context, record)?;
+                let result = apply_one(&context, record, lookups)?;
                 if result.outcome == Outcome::Error {
                     let at = to_rfc3339(now);
                     exchange_store::quarantine(
@@ -505,7 +517,11 @@ impl Desk {
     }
 }
 
-fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> {
+fn apply_one(
+    context: &Context,
+    record: &InboundRecord,
+    lookups: Option<&super::exchange_history::Lookups>,
+) -> Result<RecordResult> {
     let mut result = RecordResult {
         position: record.position,
         record_id: record.record_id.clone(),
@@ -526,6 +542,10 @@ fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> 
         Parsed::Request(r) => context.request(r, &record.raw, &sha),
         Parsed::Capacity(r) => context.capacity(r, &record.raw, &sha),
         Parsed::Answer(r) => context.answer(r, &record.raw),
+        Parsed::Past(case) => match lookups {
+            Some(lookups) => context.past(lookups, case, &sha),
+            None => Err(Error::ReferenceData("履歴の取込には列の対応が必要です".into())),
+        },
     };
     match applied {
         Ok(Applied { outcome, ref_no, note }) => {

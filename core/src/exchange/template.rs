@@ -217,16 +217,23 @@ pub fn read(bytes: &[u8]) -> std::result::Result<Sheet, Refusal> {
     if bytes.len() > MAX_TEMPLATE_BYTES {
         return Err(Refusal::TooLarge { bytes: bytes.len() as u64, max: MAX_TEMPLATE_BYTES as u64 });
     }
-    let grid = if bytes.starts_with(b"PK") { read_xlsx(bytes)? } else { read_csv(bytes)? };
-    sheet_of(grid)
+    sheet_of(grid(bytes, Some(SHEET))?)
 }
 
-fn read_xlsx(bytes: &[u8]) -> std::result::Result<Vec<Vec<String>>, Refusal> {
-    // The zip reader's limits apply to the workbook as to packages (calamine inflates entries).
+/// The cells of an xlsx sheet (`sheet`, or the first) or of a CSV file, as text.
+pub fn grid(bytes: &[u8], sheet: Option<&str>) -> std::result::Result<Vec<Vec<String>>, Refusal> {
+    if bytes.starts_with(b"PK") { read_xlsx(bytes, sheet) } else { read_csv(bytes) }
+}
+
+fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> std::result::Result<Vec<Vec<String>>, Refusal> {
     let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| Refusal::Unreadable(e.to_string()))?;
+    let name = match sheet {
+        Some(name) => name.to_owned(),
+        None => book.sheet_names().first().cloned().ok_or_else(|| Refusal::BadRecords("シートがありません".into()))?,
+    };
     let range =
-        book.worksheet_range(SHEET).map_err(|_| Refusal::BadRecords(format!("「{SHEET}」シートがありません")))?;
+        book.worksheet_range(&name).map_err(|_| Refusal::BadRecords(format!("「{name}」シートがありません")))?;
     Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
 }
 

@@ -79,10 +79,12 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
 /// running number for that day (e.g. 261121-003).
 fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
     let day = at.with_timezone(&offset).format("%y%m%d").to_string();
-    let taken: u32 =
-        conn.query_row("SELECT count(*) FROM transfer_requests WHERE ref_no LIKE ?1 || '-%'", [&day], |row| {
-            row.get(0)
-        })?;
+    // A range on the unique index ('.' sorts right after '-'), not LIKE, which would scan the table.
+    let taken: u32 = conn.query_row(
+        "SELECT count(*) FROM transfer_requests WHERE ref_no > ?1 || '-' AND ref_no < ?1 || '.'",
+        [&day],
+        |row| row.get(0),
+    )?;
     Ok(format!("{day}-{:03}", taken + 1))
 }
 
@@ -779,4 +781,102 @@ pub fn ref_no_and_version(conn: &Connection, id: &str) -> Result<(String, u32)> 
     })
     .optional()?
     .ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })
+}
+
+/// A case from the previous system: registered, coordinated and closed before the desk existed.
+pub struct PastCase<'a> {
+    pub request: &'a CheckedRequest,
+    pub registered_at: DateTime<Utc>,
+    /// placed, transferred, not_placed or withdrawn.
+    pub outcome: RequestStatus,
+    pub outcome_at: DateTime<Utc>,
+    pub receiving_hospital_id: Option<&'a str>,
+    /// Kept on the closing history row (e.g. the transport mode).
+    pub note: &'a str,
+    pub imported_from: &'a str,
+}
+
+/// Writes a past case in its final state with the history that led there (each step a move the
+/// workflow allows), the receiving hospital's acceptance, one audit entry, and its monthly count.
+pub fn insert_past_case(conn: &Connection, user_id: &str, case: &PastCase, offset: FixedOffset) -> Result<String> {
+    use RequestStatus::*;
+    check_references(conn, case.request)?;
+    let path: &[RequestStatus] = match case.outcome {
+        Placed => &[Coordinating, Placed],
+        Transferred => &[Coordinating, Placed, ArrangingTransport, Transferred],
+        NotPlaced => &[Coordinating, NotPlaced],
+        Withdrawn => &[Withdrawn],
+        other => return Err(one_problem_message("outcome", &format!("「{}」は結果にできません", other.label_ja()))),
+    };
+    let id = new_id();
+    let ref_no = next_ref_no(conn, case.registered_at, offset)?;
+    let registered = to_rfc3339(case.registered_at);
+    let closed = to_rfc3339(case.outcome_at);
+    let intake = IntakeParams::of(case.request)?;
+    let status = case.outcome.as_str();
+    let identity: [(&str, &dyn ToSql); 7] = [
+        (":id", &id),
+        (":ref_no", &ref_no),
+        (":at", &registered),
+        (":closed", &closed),
+        (":user_id", &user_id),
+        (":status", &status),
+        (":imported_from", &case.imported_from),
+    ];
+    conn.execute(
+        &format!(
+            "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, imported_from, {})
+             VALUES (:id, :ref_no, :status, :at, :user_id, :closed, :imported_from, {})",
+            INTAKE_COLUMNS.join(", "),
+            INTAKE_COLUMNS.map(|c| format!(":{c}")).join(", "),
+        ),
+        &intake.with(&identity)[..],
+    )?;
+    insert_history(conn, &id, None, New, &registered, user_id, "履歴取込")?;
+    let mut from = New;
+    for (n, to) in path.iter().enumerate() {
+        let at = if n == 0 && *to == Coordinating { &registered } else { &closed };
+        let note = if *to == case.outcome { case.note } else { "" };
+        insert_history(conn, &id, Some(from), *to, at, user_id, note)?;
+        from = *to;
+    }
+    if let (Some(hospital_id), Placed | Transferred) = (case.receiving_hospital_id, case.outcome) {
+        conn.execute(
+            "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome,
+                                    note, answered_at, updated_at)
+             VALUES (?1, ?2, ?3, '', 'package', ?4, ?5, 'accepted', '履歴取込', ?4, ?4)",
+            params![new_id(), id, hospital_id, closed, user_id],
+        )?;
+    }
+    #[derive(Serialize)]
+    struct Past<'a> {
+        ref_no: &'a str,
+        status: RequestStatus,
+        registered_at: &'a str,
+        outcome_at: &'a str,
+        receiving_hospital_id: Option<&'a str>,
+        note: &'a str,
+        imported_from: &'a str,
+        #[serde(flatten)]
+        request: &'a CheckedRequest,
+    }
+    let past = Past {
+        ref_no: &ref_no,
+        status: case.outcome,
+        registered_at: &registered,
+        outcome_at: &closed,
+        receiving_hospital_id: case.receiving_hospital_id,
+        note: case.note,
+        imported_from: case.imported_from,
+        request: case.request,
+    };
+    audit::created(conn, user_id, "transfer_request", &id, &past)?;
+    placement_counts::reconcile(conn, &id)?;
+    Ok(id)
+}
+
+fn one_problem_message(field: &str, message: &str) -> Error {
+    let mut problem = FieldProblem::new(field, Problem::Invalid);
+    problem.message = message.to_owned();
+    Error::Validation(vec![problem])
 }

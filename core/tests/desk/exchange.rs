@@ -679,3 +679,98 @@ mod templates {
         assert_eq!(error.problems[0].field, "too_large");
     }
 }
+
+mod history {
+    use super::*;
+    use tenin_core::exchange::history::HistoryMapping;
+
+    const FILE: &str = "旧番号,依頼日時,依頼元,患者住所,結果,決定日時,受入先,搬送,年齢,性別\r\n\
+        H-1,2024/05/01 10:00,桜総合病院,横浜市鶴見区,転院済,2024/05/01 13:00,緑風療養病院,民間救急,84,女\r\n\
+        H-2,R6.5.2 09:30,1410110009,141003,受入決定,R6.5.2 11:00,白鷺病院,,79,男\r\n\
+        H-3,2024-05-03 08:00,若葉記念病院,不明,調整不成立,2024-05-06 17:00,,,90,女\r\n\
+        H-4,2024-05-04 08:00,若葉記念病院,横浜市鶴見区,取下げ,2024-05-04 12:00,,,88,\r\n\
+        H-5,2024-05-05 08:00,架空病院,横浜市鶴見区,転院済,2024-05-05 12:00,白鷺病院,民間救急,70,男\r\n\
+        H-6,2024-05-35 08:00,桜総合病院,横浜市鶴見区,転院済,2024-05-06 12:00,白鷺病院,民間救急,70,男\r\n\
+        H-7,2024-05-07 08:00,桜総合病院,横浜市鶴見区,転院済,2024-05-07 12:00,白鷺病院,,70,男\r\n";
+
+    fn mapping() -> HistoryMapping {
+        let mut mapping = HistoryMapping::default();
+        for (field, column) in [
+            ("source_id", "旧番号"),
+            ("registered_at", "依頼日時"),
+            ("referring_hospital", "依頼元"),
+            ("residence", "患者住所"),
+            ("outcome", "結果"),
+            ("outcome_at", "決定日時"),
+            ("receiving_hospital", "受入先"),
+            ("transport_mode", "搬送"),
+            ("patient_age", "年齢"),
+            ("patient_sex", "性別"),
+        ] {
+            mapping.columns.insert(field.into(), column.into());
+        }
+        mapping
+    }
+
+    #[test]
+    fn past_cases_come_in_through_a_mapping_and_count_in_the_statistics() {
+        let (_dir, mut desk) = demo_desk();
+        let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(FILE);
+        assert!(!unmappable);
+        let columns = desk.history_columns(&bytes).expect("columns");
+        assert_eq!(columns.rows, 7);
+        assert_eq!(columns.suggested.columns.get("outcome").map(String::as_str), Some("結果"), "recognised by name");
+        assert_eq!(columns.suggested.columns.get("registered_at").map(String::as_str), Some("依頼日時"), "an alias");
+        assert_eq!(columns.unmapped_required, ["住所地"], "患者住所 needs the nurse's mapping");
+        desk.save_history_mapping("旧システム", &mapping()).expect("saved");
+        let saved = desk.history_mappings().expect("mappings");
+        assert_eq!(saved, vec![("旧システム".to_owned(), mapping())]);
+
+        let before = request_count(&desk);
+        let preview = desk.import_history("old.csv", &bytes, &mapping(), true, &no_progress).expect("preview");
+        assert_eq!((preview.counts.new, preview.counts.errors), (4, 3), "{:?}", preview.records);
+        assert_eq!(request_count(&desk), before);
+        let report = desk.import_history("old.csv", &bytes, &mapping(), false, &no_progress).expect("import");
+        assert_eq!((report.counts.new, report.counts.errors), (4, 3));
+        let reasons: Vec<&str> = report.records[4..].iter().map(|r| r.reasons[0].field.as_str()).collect();
+        assert_eq!(reasons, ["依頼元", "依頼日時", "搬送"], "each refusal names the file's column");
+        let requests = desk.requests().expect("list");
+        assert_eq!(requests.len(), before + 4);
+        let statuses: Vec<RequestStatus> = report.records[..4]
+            .iter()
+            .map(|r| requests.iter().find(|q| q.ref_no == r.ref_no).expect("r").status)
+            .collect();
+        assert_eq!(
+            statuses,
+            [RequestStatus::Transferred, RequestStatus::Placed, RequestStatus::NotPlaced, RequestStatus::Withdrawn]
+        );
+        let first = requests.iter().find(|q| q.ref_no == report.records[0].ref_no).expect("first");
+        assert!(first.ref_no.starts_with("240501-"), "numbered by its own day: {}", first.ref_no);
+        let detail = desk.request(&first.id).expect("detail");
+        assert_eq!(detail.placement.as_ref().map(|p| p.hospital_name.as_str()), Some("緑風療養病院"));
+        assert!(detail.history.iter().any(|h| h.note.contains("搬送手段: private_ambulance")), "{:?}", detail.history);
+
+        // Statistics cover the imported history: May 2024 has the two placements, 3 hours and 1.5 hours.
+        let may = chrono::NaiveDate::from_ymd_opt(2024, 5, 1).expect("date");
+        let times = desk.placement_times(may, may + chrono::Duration::days(30)).expect("times");
+        assert_eq!(times.overall.count, 2);
+        assert_eq!(desk.integrity_check().expect("check"), "ok", "the kept monthly counts agree");
+
+        let again = desk.import_history("old-again.csv", &bytes, &mapping(), false, &no_progress).expect("again");
+        assert!(again.already_imported_at.is_some());
+        // The same cases in another file (one row fixed): by the old numbers, nothing is doubled.
+        let fixed = FILE.replace("2024-05-35", "2024-05-06").replace(
+            "H-7,2024-05-07 08:00,桜総合病院,横浜市鶴見区,転院済,2024-05-07 12:00,白鷺病院,,",
+            "H-7,2024-05-07 08:00,桜総合病院,横浜市鶴見区,転院済,2024-05-07 12:00,白鷺病院,民間救急,",
+        );
+        let second =
+            desk.import_history("fixed.csv", fixed.as_bytes(), &mapping(), false, &no_progress).expect("fixed");
+        assert_eq!(
+            (second.counts.new, second.counts.unchanged, second.counts.errors),
+            (2, 4, 1),
+            "{:?}",
+            second.records
+        );
+        assert!(desk.verify_audit().expect("chain").broken_at.is_none());
+    }
+}

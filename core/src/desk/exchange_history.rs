@@ -1,0 +1,287 @@
+//! The history import on the desk: the mapping step (columns, a suggestion, saved mappings) and
+//! bringing the cases in through the import runner (preview, one transaction, idempotent by file,
+//! and by the previous system's number when mapped; refused rows quarantined).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
+
+use super::Desk;
+use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress};
+use super::exchange_apply::{Applied, Context, refused};
+use crate::access::Permission;
+use crate::error::{Error, Result};
+use crate::exchange::history::{self, HistoryColumns, HistoryMapping, PastCase};
+use crate::exchange::manifest::PackageKind;
+use crate::exchange::package::sha256_hex;
+use crate::exchange::records::Outcome;
+use crate::ids::to_rfc3339;
+use crate::request::{NewRequestInput, PatientSex};
+use crate::request_status::RequestStatus;
+use crate::store::exchange::{self as exchange_store, Source, SourceKey};
+use crate::store::{reference, requests};
+use crate::text::fold_width;
+
+/// What the history rows name, looked up once per import (by code, id or name, width-folded).
+pub(super) struct Lookups {
+    pub mapping: HistoryMapping,
+    hospitals: HashMap<String, String>,
+    municipalities: HashMap<String, String>,
+    transport_modes: HashMap<String, String>,
+    bed_types: HashMap<String, String>,
+}
+
+impl Lookups {
+    fn load(conn: &rusqlite::Connection, plan: Option<&str>, mapping: HistoryMapping) -> Result<Lookups> {
+        let mut hospitals = HashMap::new();
+        let mut stmt = conn.prepare("SELECT id, code, name, short_name FROM hospitals")?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        for row in rows {
+            let (id, code, name, short): (String, String, String, String) = row?;
+            for key in [code, name, short].into_iter().filter(|k| !k.is_empty()) {
+                hospitals.insert(fold_width(&key), id.clone());
+            }
+        }
+        let mut municipalities = HashMap::new();
+        for m in reference::municipalities(conn, plan)? {
+            municipalities.insert(fold_width(&m.name), m.code.clone());
+            municipalities.insert(m.code.clone(), m.code);
+        }
+        let terms = |list: &str| -> Result<HashMap<String, String>> {
+            let mut map = HashMap::new();
+            for t in reference::terms(conn, list)? {
+                map.insert(fold_width(&t.name), t.id.clone());
+                map.insert(t.id.clone(), t.id);
+            }
+            Ok(map)
+        };
+        Ok(Lookups {
+            mapping,
+            hospitals,
+            municipalities,
+            transport_modes: terms("transport_mode")?,
+            bed_types: terms("bed_type")?,
+        })
+    }
+}
+
+fn outcome_of(text: &str) -> Option<RequestStatus> {
+    match fold_width(text).as_str() {
+        "転院済" | "転院済み" | "転院" | "transferred" => Some(RequestStatus::Transferred),
+        "受入決定" | "決定" | "placed" => Some(RequestStatus::Placed),
+        "調整不成立" | "不成立" | "not_placed" => Some(RequestStatus::NotPlaced),
+        "取下げ" | "取り下げ" | "取下" | "withdrawn" => Some(RequestStatus::Withdrawn),
+        _ => None,
+    }
+}
+
+/// A date and time as old systems write them: 2024-05-01 10:30, 2024/5/1 10:30, R6.5.1 10:30,
+/// ISO/RFC 3339; a date alone is midnight, desk time.
+fn date_time(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
+    let folded = fold_width(text).replace('/', "-");
+    if let Ok(Some(at)) = crate::inquiry::parse_local_time(&folded, offset) {
+        return Some(at);
+    }
+    let (date, time) = match folded.split_once([' ', 'T']) {
+        Some((date, time)) => (date, Some(time.trim())),
+        None => (folded.as_str(), None),
+    };
+    let date = crate::wareki::parse_date(date, None).ok()?;
+    let time = match time {
+        None | Some("") => NaiveTime::MIN,
+        Some(t) => NaiveTime::parse_from_str(t, "%H:%M").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S")).ok()?,
+    };
+    date.and_time(time).and_local_timezone(offset).single().map(|t| t.with_timezone(&Utc))
+}
+
+impl Context<'_> {
+    pub fn past(&self, lookups: &Lookups, case: &PastCase, sha: &str) -> Result<Applied> {
+        let column = |field: &str| history::column_of(&lookups.mapping, field).to_owned();
+        let bad = |field: &str, message: String| refused(&column(field), &message);
+        let key = SourceKey { sender: "history", kind: "history", record_id: &case.source_id };
+        if !case.source_id.is_empty()
+            && let Some(source) = exchange_store::source(self.tx, "history", "history", &case.source_id)?
+        {
+            let (ref_no, _) = requests::ref_no_and_version(self.tx, &source.entity_id)?;
+            return Ok(Applied { outcome: Outcome::Unchanged, ref_no, note: None });
+        }
+        let registered_at = date_time(&case.registered_at, self.offset)
+            .ok_or_else(|| bad("registered_at", format!("「{}」を日時として読めません", case.registered_at)))?;
+        let outcome_at = date_time(&case.outcome_at, self.offset)
+            .ok_or_else(|| bad("outcome_at", format!("「{}」を日時として読めません", case.outcome_at)))?;
+        if outcome_at < registered_at {
+            return Err(bad("outcome_at", "結果日時が受付日時より前です".to_owned()));
+        }
+        if outcome_at > self.now {
+            return Err(bad("outcome_at", "結果日時が未来です".to_owned()));
+        }
+        let outcome = outcome_of(&case.outcome).ok_or_else(|| {
+            bad(
+                "outcome",
+                format!("「{}」は結果として読めません（転院済・受入決定・調整不成立・取下げ）", case.outcome),
+            )
+        })?;
+        let referrer = lookups.hospitals.get(&fold_width(&case.referring_hospital)).ok_or_else(|| {
+            bad("referring_hospital", format!("「{}」は医療機関一覧にありません", case.referring_hospital))
+        })?;
+        let residence = match fold_width(&case.residence).as_str() {
+            "不明" | "県外" => String::new(),
+            text => lookups
+                .municipalities
+                .get(text)
+                .cloned()
+                .ok_or_else(|| bad("residence", format!("「{}」は市区町村の一覧にありません", case.residence)))?,
+        };
+        let placed = matches!(outcome, RequestStatus::Placed | RequestStatus::Transferred);
+        let receiving = match (placed, fold_width(&case.receiving_hospital).as_str()) {
+            (false, _) => None,
+            (true, "") => {
+                return Err(bad("receiving_hospital", "受入決定・転院済には受入医療機関が必要です".to_owned()));
+            }
+            (true, text) => Some(lookups.hospitals.get(text).ok_or_else(|| {
+                bad("receiving_hospital", format!("「{}」は医療機関一覧にありません", case.receiving_hospital))
+            })?),
+        };
+        let mode = match fold_width(&case.transport_mode).as_str() {
+            "" if outcome == RequestStatus::Transferred => {
+                return Err(bad("transport_mode", "転院済には搬送手段が必要です".to_owned()));
+            }
+            "" => None,
+            text => Some(lookups.transport_modes.get(text).ok_or_else(|| {
+                bad("transport_mode", format!("「{}」は搬送手段の一覧にありません", case.transport_mode))
+            })?),
+        };
+        let bed_type = match fold_width(&case.bed_type).as_str() {
+            "" => String::new(),
+            text => lookups
+                .bed_types
+                .get(text)
+                .cloned()
+                .ok_or_else(|| bad("bed_type", format!("「{}」は病床種別の一覧にありません", case.bed_type)))?,
+        };
+        let sex = match fold_width(&case.patient_sex).as_str() {
+            "男" | "男性" | "M" | "male" => PatientSex::Male,
+            "女" | "女性" | "F" | "female" => PatientSex::Female,
+            _ => PatientSex::Unknown,
+        };
+        let age_known = !case.patient_age.trim().is_empty();
+        let input = NewRequestInput {
+            referring_hospital_id: referrer.clone(),
+            patient_initials: if case.patient_initials.trim().is_empty() {
+                "不明".into()
+            } else {
+                case.patient_initials.clone()
+            },
+            patient_age: if age_known { case.patient_age.clone() } else { "0".into() },
+            patient_sex: Some(sex),
+            residence_municipality_code: residence,
+            bed_type_id: bed_type,
+            clinical_summary: if age_known { "履歴取込".into() } else { "履歴取込（年齢不明）".into() },
+            ..Default::default()
+        };
+        let checked = input.checked()?;
+        let note = mode.map(|m| format!("搬送手段: {m}")).unwrap_or_default();
+        let past = requests::PastCase {
+            request: &checked,
+            registered_at,
+            outcome,
+            outcome_at,
+            receiving_hospital_id: receiving.map(String::as_str),
+            note: &note,
+            imported_from: self.exchange_id,
+        };
+        let id = requests::insert_past_case(self.tx, self.user_id, &past, self.offset)?;
+        if !case.source_id.is_empty() {
+            let source =
+                Source { entity_id: id.clone(), record_sha256: sha.to_owned(), desk_fingerprint: String::new() };
+            exchange_store::set_source(self.tx, &key, &source, self.exchange_id)?;
+        }
+        let (ref_no, _) = requests::ref_no_and_version(self.tx, &id)?;
+        Ok(Applied { outcome: Outcome::New, ref_no, note: None })
+    }
+}
+
+impl Desk {
+    /// The mapping step: the file's columns, a few rows, and the suggested mapping.
+    pub fn history_columns(&self, bytes: &[u8]) -> Result<HistoryColumns> {
+        self.allow(Permission::Read)?;
+        let table = history::read(bytes).map_err(Error::PackageRefused)?;
+        Ok(history::columns(&table))
+    }
+
+    /// Saved column mappings, by name.
+    pub fn history_mappings(&self) -> Result<Vec<(String, HistoryMapping)>> {
+        self.allow(Permission::Read)?;
+        Ok(exchange_store::mappings(self.store.read())?
+            .into_iter()
+            .filter_map(|(name, json)| serde_json::from_str(&json).ok().map(|m| (name, m)))
+            .collect())
+    }
+
+    pub fn save_history_mapping(&mut self, name: &str, mapping: &HistoryMapping) -> Result<()> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let name = crate::text::strip_controls(name.trim());
+        if name.is_empty() {
+            return Err(refused("name", "名前を入力してください"));
+        }
+        let json = serde_json::to_string(mapping)?;
+        let at = to_rfc3339(Utc::now());
+        self.store.write(|tx| exchange_store::save_mapping(tx, &user_id, &name, &json, &at))
+    }
+
+    /// Imports historical cases with `mapping` (preview with `dry_run`).
+    pub fn import_history(
+        &mut self,
+        file_name: &str,
+        bytes: &[u8],
+        mapping: &HistoryMapping,
+        dry_run: bool,
+        progress: Progress,
+    ) -> Result<ImportReport> {
+        self.allow(Permission::Coordinate)?;
+        let missing = history::missing_required(mapping);
+        if !missing.is_empty() {
+            return Err(refused("mapping", &format!("列の対応が決まっていません: {}", missing.join("、"))));
+        }
+        let sha = sha256_hex(bytes);
+        let table = match history::read(bytes) {
+            Ok(table) => table,
+            Err(refusal) => {
+                if !dry_run {
+                    self.log_refusal("history", file_name, bytes, &sha, &refusal)?;
+                }
+                return Err(Error::PackageRefused(refusal));
+            }
+        };
+        let plan = self.plan_today()?;
+        let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
+        let records = table
+            .rows
+            .iter()
+            .map(|(row_no, cells)| {
+                let (raw, case) = history::case_of(&table, cells, mapping);
+                InboundRecord {
+                    position: *row_no,
+                    record_id: case.as_ref().map(|c| c.source_id.clone()).unwrap_or_default(),
+                    raw,
+                    parsed: case.map(|c| Parsed::Past(Box::new(c))),
+                }
+            })
+            .collect();
+        let inbound = Inbound {
+            source: "history",
+            kind: PackageKind::Requests,
+            package_id: None,
+            sender: "history".to_owned(),
+            hospital_id: String::new(),
+            sender_name: "履歴取込".to_owned(),
+            recipient: self.desk_id()?,
+            sequence: None,
+            file_name,
+            file_sha256: sha,
+            records,
+            warnings: Vec::new(),
+        };
+        self.run_import_with(inbound, dry_run, progress, Some(&lookups))
+    }
+}
