@@ -2,6 +2,7 @@
 //! Every command is a thin call into `tenin_core::Desk`; `--json` prints the same transfer types
 //! the app's UI receives, and errors as `{code, message, problems}`.
 
+mod exchange;
 mod hospitals;
 mod matching;
 mod pdf;
@@ -94,6 +95,15 @@ enum Command {
     /// Transport: providers, the proposal for a request, bookings and the transport request sheet.
     #[command(subcommand)]
     Transport(transport::TransportCommand),
+    /// Exchange packages with hospitals: keys, inspect, verify, import (with --dry-run), export, the
+    /// log, conflicts and quarantine.
+    #[command(subcommand)]
+    Package(exchange::PackageCommand),
+    /// Request templates for hospitals without the app (xlsx, CSV), and importing them.
+    #[command(subcommand)]
+    Template(exchange::TemplateCommand),
+    /// Import historical transfer cases (CSV or xlsx) through a column mapping.
+    Import(exchange::HistoryArgs),
     /// The matching engine: candidates for one request (id or reference number), best first, with
     /// score parts and why every other hospital is out; or, with --batch, a suggestion placing the
     /// most patients awaiting placement.
@@ -429,6 +439,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
         }
         Command::Report(command) => report::run(cli, command),
+        Command::Package(command) => exchange::run_package(cli, command),
+        Command::Template(command) => exchange::run_template(cli, command),
+        Command::Import(args) => exchange::run_history(cli, args),
         Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
     }
 }

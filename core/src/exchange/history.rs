@@ -51,7 +51,7 @@ pub const FIELDS: [HistoryField; 12] = [
         required: false,
         aliases: &["受入先", "転院先", "受入先コード"],
     },
-    HistoryField { id: "transport_mode", label: "搬送手段", required: false, aliases: &["搬送方法"] },
+    HistoryField { id: "transport_mode", label: "搬送手段", required: false, aliases: &["搬送方法", "搬送"] },
     HistoryField { id: "patient_initials", label: "イニシャル", required: false, aliases: &[] },
     HistoryField { id: "patient_age", label: "年齢", required: false, aliases: &[] },
     HistoryField { id: "patient_sex", label: "性別", required: false, aliases: &[] },

@@ -1,0 +1,417 @@
+//! `tenin package …`, `tenin template …` and `tenin import`: exchange packages with hospitals,
+//! the templates for hospitals without the app, and the history import (docs/exchange.md).
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use tenin_core::desk::{ConflictDecision, ExportRequest, ImportReport, TemplateFormat};
+use tenin_core::exchange::keys::KeyPair;
+use tenin_core::exchange::manifest::PackageKind;
+use tenin_core::exchange::package::{self, Envelope};
+
+use crate::hospitals::core_term;
+use crate::{Cli, Failure, open, print_json};
+
+#[derive(Subcommand)]
+pub enum PackageCommand {
+    /// The desk's id and public keys, to give to hospitals.
+    Keys,
+    /// Register a hospital's public keys (supervisor): its signing key, and optionally its age key
+    /// (packages to it are then encrypted).
+    Trust {
+        #[arg(long)]
+        hospital: String,
+        #[arg(long)]
+        signing: String,
+        #[arg(long, default_value = "")]
+        encryption: String,
+    },
+    /// What a package says, and whether the desk would accept it (nothing is changed).
+    Inspect { file: PathBuf },
+    /// Exit 0 when the package is intact, signed by its sender's registered key and for this desk.
+    Verify { file: PathBuf },
+    /// Import a hospital's package: with --dry-run, only the preview.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write an outbound package: `directory`, `status --hospital CODE`, `ack --import ID`.
+    Export {
+        #[arg(value_parser = ["directory", "status", "ack"])]
+        kind: String,
+        #[arg(long)]
+        hospital: Option<String>,
+        #[arg(long = "import")]
+        import_id: Option<String>,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// The import/export log, newest first.
+    Log {
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Records waiting for a nurse's decision.
+    Conflicts,
+    /// Decide a conflict: take-hospital, merge or keep-desk.
+    Resolve {
+        id: String,
+        #[arg(value_parser = core_term::<ConflictDecision>)]
+        decision: ConflictDecision,
+    },
+    /// Rejected records kept for review (of one import, or all).
+    Quarantine {
+        #[arg(long = "import")]
+        import_id: Option<String>,
+    },
+    /// For a hospital's own use (no desk needed): make a key pair into FILE (secret) and print the public keys.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// For a hospital's own use (no desk needed): seal a records file (a JSON array) into a signed package.
+    Seal {
+        #[arg(long, value_parser = core_term::<PackageKind>)]
+        kind: PackageKind,
+        #[arg(long)]
+        sender: String,
+        #[arg(long)]
+        recipient: String,
+        #[arg(long)]
+        sequence: u32,
+        /// The sender's secret key file (from `keygen`).
+        #[arg(long)]
+        key: PathBuf,
+        /// Encrypt to this age key (the desk's, from `tenin package keys`).
+        #[arg(long)]
+        encrypt_to: Option<String>,
+        records: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TemplateCommand {
+    /// Write the request template for a hospital (its code filled in).
+    Make {
+        #[arg(long)]
+        hospital: String,
+        /// xlsx, csv (UTF-8 with BOM) or cp932.
+        #[arg(long, default_value = "xlsx", value_parser = ["xlsx", "csv", "cp932"])]
+        format: String,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import a filled-in template (xlsx or CSV); --errors writes the error report for the hospital.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        errors: Option<PathBuf>,
+    },
+}
+
+/// `tenin import`: the history import's options.
+#[derive(clap::Args)]
+pub struct HistoryArgs {
+    file: PathBuf,
+    /// Only show the file's columns and the suggested mapping.
+    #[arg(long)]
+    columns: bool,
+    /// Use a saved mapping.
+    #[arg(long)]
+    mapping: Option<String>,
+    /// One field's column, e.g. --map registered_at=依頼日時 (over the saved or suggested mapping).
+    #[arg(long = "map", value_name = "FIELD=COLUMN")]
+    map: Vec<String>,
+    /// Save the mapping used under this name.
+    #[arg(long)]
+    save_mapping: Option<String>,
+    #[arg(long)]
+    dry_run: bool,
+}
+
+fn read(file: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(file).map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))
+}
+
+fn file_name(file: &Path) -> String {
+    file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
+
+/// Prints progress on standard error when it is a terminal-friendly amount of work.
+fn progress(done: u32, total: u32) -> bool {
+    if total >= 1000 && done % 10_000 < 64 {
+        eprintln!("{done}/{total}");
+    }
+    true
+}
+
+fn print_report(cli: &Cli, report: &ImportReport) -> Result<(), Failure> {
+    if cli.json {
+        return print_json(report);
+    }
+    let head = if report.dry_run { "プレビュー（まだ取り込んでいません）" } else { "取込結果" };
+    println!("{head}: {} {}", report.sender_name, report.file_name);
+    if let Some(at) = &report.already_imported_at {
+        println!("取込済みです（{at}）。何も変更していません");
+    }
+    for warning in &report.warnings {
+        println!("注意: {warning}");
+    }
+    let c = report.counts;
+    println!(
+        "新規 {}件 / 更新 {}件 / 変更なし {}件 / 要確認 {}件 / エラー {}件",
+        c.new, c.changed, c.unchanged, c.conflicts, c.errors
+    );
+    for r in report.records.iter().filter(|r| !r.reasons.is_empty()) {
+        for reason in &r.reasons {
+            let field = if reason.field.is_empty() { String::new() } else { format!("{}: ", reason.field) };
+            println!("  {}件目 {} {} {field}{}", r.position, r.record_id, r.outcome.label_ja(), reason.message);
+        }
+    }
+    Ok(())
+}
+
+pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
+    match command {
+        PackageCommand::Keys => {
+            let (desk_id, keys) = open(cli, None)?.exchange_identity()?;
+            if cli.json {
+                return print_json(&serde_json::json!({"desk_id": desk_id, "keys": keys}));
+            }
+            println!("デスクID\t{desk_id}\n署名の公開鍵\t{}\n暗号化の公開鍵\t{}", keys.signing, keys.encryption);
+        }
+        PackageCommand::Trust { hospital, signing, encryption } => {
+            let mut desk = open(cli, None)?;
+            let id = desk.hospital_by_code(hospital)?.id;
+            let keys = desk.set_hospital_keys(&id, signing, encryption)?;
+            if cli.json {
+                return print_json(&keys);
+            }
+            println!("{hospital} の鍵を登録しました");
+        }
+        PackageCommand::Inspect { file } | PackageCommand::Verify { file } => {
+            let info = open(cli, None)?.inspect_package(&read(file)?)?;
+            let valid = info.problem.is_empty();
+            if cli.json {
+                print_json(&info)?;
+            } else {
+                let m = &info.manifest;
+                println!("種類\t{}（{}）", m.kind.label_ja(), m.kind.as_str());
+                println!("送信元\t{} {}", m.sender, info.sender_name.as_deref().unwrap_or(""));
+                println!("宛先\t{}{}", m.recipient, if info.for_this_desk { "（このデスク）" } else { "" });
+                println!("通し番号\t{}\n作成\t{}\n件数\t{}", m.sequence, m.created_at, m.records);
+                println!("暗号化\t{}\n署名\t{}", if info.encrypted { "あり" } else { "なし" }, info.signature);
+                println!("SHA-256\t{}", info.file_sha256);
+                if !valid {
+                    println!("取り込めません: {}", info.problem);
+                }
+            }
+            if matches!(command, PackageCommand::Verify { .. }) && info.signature != "valid" {
+                return Err(Failure::Refused(tenin_core::ErrorReport {
+                    code: tenin_core::error::ErrorCode::PackageRefused,
+                    message: info.problem,
+                    problems: Vec::new(),
+                }));
+            }
+        }
+        PackageCommand::Import { file, dry_run } => {
+            let report = open(cli, None)?.import_package(&file_name(file), &read(file)?, *dry_run, &progress)?;
+            print_report(cli, &report)?;
+        }
+        PackageCommand::Export { kind, hospital, import_id, out } => {
+            let mut desk = open(cli, None)?;
+            let what = match (kind.as_str(), hospital, import_id) {
+                ("directory", _, _) => ExportRequest::Directory,
+                ("status", Some(code), _) => ExportRequest::Status { hospital_id: desk.hospital_by_code(code)?.id },
+                ("ack", _, Some(id)) => ExportRequest::Acknowledgement { exchange_id: id.clone() },
+                ("status", None, _) => return Err(Failure::Usage("--hospital CODE を指定してください".into())),
+                _ => return Err(Failure::Usage("--import ID（取込記録のID）を指定してください".into())),
+            };
+            let exported = desk.export_package(&what, out.as_deref())?;
+            if cli.json {
+                return print_json(&exported);
+            }
+            println!("{}（{}件、通し番号 {}）", exported.path, exported.manifest.records, exported.manifest.sequence);
+        }
+        PackageCommand::Log { limit } => {
+            let log = open(cli, None)?.exchanges(*limit)?;
+            if cli.json {
+                return print_json(&log);
+            }
+            for e in &log {
+                let c = e.counts;
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}\t新{} 更{} 同{} 競{} 誤{}\t{}\t{}",
+                    e.at,
+                    e.id,
+                    e.direction,
+                    e.source,
+                    e.kind,
+                    e.result,
+                    e.file_name,
+                    c.new,
+                    c.changed,
+                    c.unchanged,
+                    c.conflicts,
+                    c.errors,
+                    e.user_name,
+                    e.message
+                );
+            }
+        }
+        PackageCommand::Conflicts => {
+            let conflicts = open(cli, None)?.import_conflicts()?;
+            if cli.json {
+                return print_json(&conflicts);
+            }
+            for c in &conflicts {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    c.id,
+                    c.sender_name,
+                    c.record_id,
+                    tenin_core::desk::conflict_reason_ja(&c.reason)
+                );
+            }
+        }
+        PackageCommand::Resolve { id, decision } => {
+            let decided = open(cli, None)?.resolve_conflict(id, *decision)?;
+            if cli.json {
+                return print_json(&decided);
+            }
+            println!("{}: {}", decided.id, decided.status);
+        }
+        PackageCommand::Quarantine { import_id } => {
+            let kept = open(cli, None)?.quarantined(import_id.as_deref())?;
+            if cli.json {
+                return print_json(&kept);
+            }
+            for q in &kept {
+                let reasons: Vec<String> = q.reasons.iter().map(|r| format!("{} {}", r.field, r.message)).collect();
+                println!("{}\t{}件目\t{}\t{}", q.exchange_id, q.position, q.record_id, reasons.join(" / "));
+            }
+        }
+        PackageCommand::Keygen { out } => {
+            let keys = KeyPair::generate();
+            write_new(out, keys.to_secret_text().as_bytes())?;
+            let public = keys.public();
+            if cli.json {
+                return print_json(&public);
+            }
+            println!("署名の公開鍵\t{}\n暗号化の公開鍵\t{}", public.signing, public.encryption);
+        }
+        PackageCommand::Seal { kind, sender, recipient, sequence, key, encrypt_to, records, out } => {
+            let text = std::fs::read_to_string(key).map_err(|e| Failure::Usage(format!("鍵を読めません: {e}")))?;
+            let keys = KeyPair::from_secret_text(&text).map_err(|e| Failure::Usage(e.to_string()))?;
+            let data = read(records)?;
+            let list: Vec<serde_json::Value> =
+                serde_json::from_slice(&data).map_err(|e| Failure::Usage(format!("JSON の配列ではありません: {e}")))?;
+            let recipient_key = match encrypt_to {
+                Some(text) => {
+                    Some(tenin_core::exchange::keys::parse_recipient(text).map_err(|e| Failure::Usage(e.to_string()))?)
+                }
+                None => None,
+            };
+            let envelope = Envelope {
+                package_id: tenin_core::ids::new_id(),
+                kind: *kind,
+                sender,
+                recipient,
+                sequence: *sequence,
+                created_at: tenin_core::ids::now_rfc3339(),
+                records: list.len() as u32,
+            };
+            let (bytes, manifest) = package::seal(envelope, &data, &keys, recipient_key.as_ref())
+                .map_err(|e| Failure::Usage(format!("パッケージを作れません: {e}")))?;
+            write_new(out, &bytes)?;
+            if cli.json {
+                return print_json(&manifest);
+            }
+            println!("{}（{}件）", out.display(), manifest.records);
+        }
+    }
+    Ok(())
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
+        Failure::Usage(format!("{} に書けません（既にあるファイルは上書きしません）: {e}", path.display()))
+    })?;
+    file.write_all(bytes).map_err(|e| Failure::Usage(format!("{} に書けません: {e}", path.display())))
+}
+
+pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure> {
+    match command {
+        TemplateCommand::Make { hospital, format, out } => {
+            let desk = open(cli, None)?;
+            let id = desk.hospital_by_code(hospital)?.id;
+            let format = match format.as_str() {
+                "csv" => TemplateFormat::CsvUtf8,
+                "cp932" => TemplateFormat::CsvCp932,
+                _ => TemplateFormat::Xlsx,
+            };
+            let saved = desk.save_template(&id, format, out.as_deref())?;
+            if cli.json {
+                return print_json(&saved);
+            }
+            println!("{}", saved.path);
+            if !saved.substituted.is_empty() {
+                println!("CP932 で書けない文字を〓にしました: {}", saved.substituted.join(" "));
+            }
+        }
+        TemplateCommand::Import { file, dry_run, errors } => {
+            let bytes = read(file)?;
+            let mut desk = open(cli, None)?;
+            let report = desk.import_template(&file_name(file), &bytes, *dry_run, &progress)?;
+            if let Some(path) = errors {
+                write_new(path, &desk.template_error_report(&bytes, &report)?)?;
+            }
+            print_report(cli, &report)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
+    let bytes = read(&args.file)?;
+    let mut desk = open(cli, None)?;
+    let columns = desk.history_columns(&bytes)?;
+    if args.columns {
+        if cli.json {
+            return print_json(&columns);
+        }
+        println!("列: {}", columns.headers.join(" | "));
+        for (field, column) in &columns.suggested.columns {
+            println!("  {field} ← {column}");
+        }
+        if !columns.unmapped_required.is_empty() {
+            println!("対応する列が決まっていない必須項目: {}", columns.unmapped_required.join("、"));
+        }
+        return Ok(());
+    }
+    let mut mapping = match &args.mapping {
+        Some(name) => desk
+            .history_mappings()?
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m)
+            .ok_or_else(|| Failure::Usage(format!("保存された対応「{name}」はありません")))?,
+        None => columns.suggested.clone(),
+    };
+    for pair in &args.map {
+        let (field, column) =
+            pair.split_once('=').ok_or_else(|| Failure::Usage(format!("--map は 項目=列名 の形です: {pair}")))?;
+        mapping.columns.insert(field.trim().to_owned(), column.trim().to_owned());
+    }
+    if let Some(name) = &args.save_mapping {
+        desk.save_history_mapping(name, &mapping)?;
+    }
+    let report = desk.import_history(&file_name(&args.file), &bytes, &mapping, args.dry_run, &progress)?;
+    print_report(cli, &report)
+}
