@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
 
-use crate::commands;
+use crate::{commands, exchange_commands};
 
 /// Where the bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
@@ -81,6 +81,21 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::unlock_desk,
             commands::encryption,
             commands::set_passphrase,
+            exchange_commands::import_file,
+            exchange_commands::cancel_import,
+            exchange_commands::inspect_package,
+            exchange_commands::history_columns,
+            exchange_commands::history_mappings,
+            exchange_commands::save_history_mapping,
+            exchange_commands::exchange_log,
+            exchange_commands::import_conflicts,
+            exchange_commands::resolve_conflict,
+            exchange_commands::quarantined,
+            exchange_commands::export_package,
+            exchange_commands::save_template,
+            exchange_commands::save_template_error_report,
+            exchange_commands::exchange_identity,
+            exchange_commands::set_hospital_keys,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

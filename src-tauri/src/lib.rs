@@ -6,6 +6,7 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod exchange_commands;
 pub mod launch;
 pub mod state;
 

@@ -11,6 +11,8 @@ use tenin_core::{Desk, ErrorCode, ErrorReport, OpenError};
 pub struct DeskState {
     data_dir: Option<PathBuf>,
     slot: Mutex<Slot>,
+    /// Set by `cancel_import` while an import holds the desk; read by the import's progress.
+    cancel: std::sync::atomic::AtomicBool,
 }
 
 enum Slot {
@@ -43,7 +45,7 @@ impl DeskState {
                 Err(error) => Slot::Failed(error),
             },
         };
-        DeskState { data_dir, slot: Mutex::new(slot) }
+        DeskState { data_dir, slot: Mutex::new(slot), cancel: Default::default() }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
@@ -85,6 +87,18 @@ impl DeskState {
             }
         }
         self.startup()
+    }
+
+    pub fn cancel(&self) {
+        self.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn reset_cancel(&self) {
+        self.cancel.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancel.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     fn shown_dir(&self) -> String {

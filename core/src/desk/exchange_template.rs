@@ -116,6 +116,19 @@ impl Desk {
         })
     }
 
+    /// Saves the error report (see [`Desk::template_error_report`]) into `dir` (default: exports).
+    pub fn save_template_error_report(
+        &self,
+        bytes: &[u8],
+        report: &ImportReport,
+        dir: Option<&std::path::Path>,
+    ) -> Result<SavedExport> {
+        let xlsx = self.template_error_report(bytes, report)?;
+        let dir = dir.map(ToOwned::to_owned).unwrap_or_else(|| crate::export_file::export_dir(&self.data_dir));
+        let path = crate::export_file::save_new(&dir, &format!("取込エラー報告-{}", report.sender), "xlsx", &xlsx)?;
+        Ok(SavedExport { path: path.display().to_string(), substituted: Vec::new() })
+    }
+
     /// The error report for a template import: the file's rows with every refused cell marked and
     /// explained, to send back to the hospital.
     pub fn template_error_report(&self, bytes: &[u8], report: &ImportReport) -> Result<Vec<u8>> {

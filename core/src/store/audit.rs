@@ -55,7 +55,7 @@ pub fn record<B: Serialize, A: Serialize>(conn: &Connection, change: Change<'_, 
     };
     let prev = last_hash(conn)?;
     let hash = entry.hash(prev.as_deref());
-    conn.execute(
+    crate::store::execute_cached(conn, 
         "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -158,7 +158,7 @@ pub fn seal_unchained(conn: &Connection) -> crate::Result<u32> {
                 .flatten();
         }
         let hash = entry.hash(prev.as_deref());
-        conn.execute("UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", params![seq, prev, hash])?;
+        crate::store::execute_cached(conn, "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", params![seq, prev, hash])?;
         prev = Some(hash);
         sealed += 1;
     }
@@ -254,7 +254,7 @@ pub fn for_entity(conn: &Connection, entity: &str, entity_id: &str) -> rusqlite:
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
-    conn.query_row("SELECT count(*) FROM audit_log", [], |row| row.get(0))
+    crate::store::query_row_cached(conn, "SELECT count(*) FROM audit_log", [], |row| row.get(0))
 }
 
 /// What the audit viewer narrows by; every part optional, combined with AND.

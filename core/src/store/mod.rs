@@ -236,6 +236,8 @@ impl Store {
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
+    // Room for the statements an import runs per record (see `execute_cached`).
+    conn.set_prepared_statement_cache_capacity(128);
     conn.pragma_update(None, "foreign_keys", true)
 }
 
@@ -296,4 +298,20 @@ fn backup_before_migration(
         return Ok(());
     }
     cipher::copy_to(conn, &target, key)
+}
+
+/// `conn.execute` through the connection's statement cache: for statements run once per record
+/// in bulk work (imports), where preparing the statement each time would be most of the cost.
+pub(crate) fn execute_cached<P: rusqlite::Params>(conn: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// `conn.query_row` through the statement cache (see [`execute_cached`]).
+pub(crate) fn query_row_cached<T, P: rusqlite::Params, F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>>(
+    conn: &Connection,
+    sql: &str,
+    params: P,
+    f: F,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, f)
 }

@@ -80,7 +80,7 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
 fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
     let day = at.with_timezone(&offset).format("%y%m%d").to_string();
     // A range on the unique index ('.' sorts right after '-'), not LIKE, which would scan the table.
-    let taken: u32 = conn.query_row(
+    let taken: u32 = crate::store::query_row_cached(conn, 
         "SELECT count(*) FROM transfer_requests WHERE ref_no > ?1 || '-' AND ref_no < ?1 || '.'",
         [&day],
         |row| row.get(0),
@@ -112,7 +112,7 @@ pub fn insert(
     let at = to_rfc3339(registered_at);
     let intake = IntakeParams::of(request)?;
     let identity: [(&str, &dyn ToSql); 4] = [(":id", &id), (":ref_no", &ref_no), (":at", &at), (":user_id", &user_id)];
-    conn.execute(
+    crate::store::execute_cached(conn, 
         &format!(
             "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, {})
              VALUES (:id, :ref_no, 'new', :at, :user_id, :at, {})",
@@ -282,7 +282,7 @@ pub fn update_intake(
     let intake = IntakeParams::of(request)?;
     let now = to_rfc3339(at);
     let identity: [(&str, &dyn ToSql); 3] = [(":id", &id), (":now", &now), (":version", &expected_version)];
-    conn.execute(
+    crate::store::execute_cached(conn, 
         &format!(
             "UPDATE transfer_requests SET {}, updated_at = :now, version = version + 1
              WHERE id = :id AND version = :version",
@@ -307,7 +307,7 @@ pub fn update_intake(
 }
 
 fn intake_audit(conn: &Connection, id: &str) -> rusqlite::Result<Option<IntakeAudit>> {
-    conn.query_row(
+    crate::store::query_row_cached(conn, 
         "SELECT referring_hospital_id, patient_initials, patient_age, patient_sex, urgency, version,
                 referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
                 onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
@@ -347,7 +347,7 @@ fn intake_audit(conn: &Connection, id: &str) -> rusqlite::Result<Option<IntakeAu
 /// Assigns a request to a user (or to nobody), audited.
 pub fn assign(conn: &Connection, user_id: &str, id: &str, assignee: Option<&str>, at: DateTime<Utc>) -> Result<()> {
     let before: Option<Option<String>> =
-        conn.query_row("SELECT assigned_to FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+        crate::store::query_row_cached(conn, "SELECT assigned_to FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
     let Some(before) = before else {
         return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
     };
@@ -356,7 +356,7 @@ pub fn assign(conn: &Connection, user_id: &str, id: &str, assignee: Option<&str>
     {
         return Err(one_problem("assigned_to", Problem::UnknownReference));
     }
-    conn.execute(
+    crate::store::execute_cached(conn, 
         "UPDATE transfer_requests SET assigned_to = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
         params![assignee, to_rfc3339(at), id],
     )?;
@@ -387,7 +387,7 @@ fn insert_history(
     user_id: &str,
     note: &str,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    crate::store::execute_cached(conn, 
         "INSERT INTO request_status_history (id, request_id, from_status, to_status, at, user_id, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![new_id(), request_id, from.map(RequestStatus::as_str), to.as_str(), at, user_id, note],
@@ -413,7 +413,7 @@ struct StatusAudit {
 
 pub fn status_of(conn: &Connection, id: &str) -> Result<RequestStatus> {
     let status: Option<String> =
-        conn.query_row("SELECT status FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+        crate::store::query_row_cached(conn, "SELECT status FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
     let status = status.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
     Ok(RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?)
 }
@@ -447,7 +447,7 @@ pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()
         return Err(Error::Validation(vec![problem]));
     }
     let at = to_rfc3339(t.at);
-    conn.execute(
+    crate::store::execute_cached(conn, 
         "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
         params![t.to.as_str(), at, t.request_id, version],
     )?;
@@ -482,7 +482,7 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<RequestSummary>> {
 
 pub fn get(conn: &Connection, id: &str) -> Result<RequestDetail> {
     let sql = format!("{SUMMARY_SELECT} WHERE r.id = ?1");
-    let Some(summary) = conn.query_row(&sql, [id], summary).optional()? else {
+    let Some(summary) = crate::store::query_row_cached(conn, &sql, [id], summary).optional()? else {
         return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
     };
     let mut stmt = conn.prepare(
@@ -554,7 +554,7 @@ fn history(conn: &Connection, id: &str) -> rusqlite::Result<Vec<StatusChange>> {
 }
 
 pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
-    conn.query_row("SELECT count(*) FROM transfer_requests", [], |row| row.get(0))
+    crate::store::query_row_cached(conn, "SELECT count(*) FROM transfer_requests", [], |row| row.get(0))
 }
 
 /// How many requests are in each state, in workflow order (states with none are left out).
@@ -562,7 +562,7 @@ pub fn count_by_status(conn: &Connection) -> rusqlite::Result<Vec<(RequestStatus
     let mut counts = Vec::new();
     for status in RequestStatus::ALL {
         let n: u32 =
-            conn.query_row("SELECT count(*) FROM transfer_requests WHERE status = ?1", [status.as_str()], |row| {
+            crate::store::query_row_cached(conn, "SELECT count(*) FROM transfer_requests WHERE status = ?1", [status.as_str()], |row| {
                 row.get(0)
             })?;
         if n > 0 {
@@ -724,7 +724,7 @@ pub fn merge_into(
         clinical_summary: append(&before.clinical_summary, &new.clinical_summary),
     };
     let now = to_rfc3339(at);
-    conn.execute(
+    crate::store::execute_cached(conn, 
         "UPDATE transfer_requests SET referrer_ward = ?1, referrer_person = ?2, referrer_phone = ?3,
              hospital_patient_no = ?4, residence_municipality_code = ?5, onset_date = ?6, positive_test_date = ?7,
              criteria_met_date = ?8, desired_date = ?9, care_needs = ?10, bed_type_id = ?11, preferred_regions = ?12,
@@ -769,14 +769,14 @@ pub fn merge_into(
 pub fn intake_fingerprint(conn: &Connection, id: &str) -> Result<String> {
     let columns: Vec<&str> = INTAKE_COLUMNS.iter().copied().filter(|c| *c != "normalized").collect();
     let sql = format!("SELECT json_array({}) FROM transfer_requests WHERE id = ?1", columns.join(", "));
-    let json: Option<String> = conn.query_row(&sql, [id], |row| row.get(0)).optional()?;
+    let json: Option<String> = crate::store::query_row_cached(conn, &sql, [id], |row| row.get(0)).optional()?;
     let json = json.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
     Ok(crate::exchange::package::sha256_hex(json.as_bytes()))
 }
 
 /// A request's reference number and version.
 pub fn ref_no_and_version(conn: &Connection, id: &str) -> Result<(String, u32)> {
-    conn.query_row("SELECT ref_no, version FROM transfer_requests WHERE id = ?1", [id], |row| {
+    crate::store::query_row_cached(conn, "SELECT ref_no, version FROM transfer_requests WHERE id = ?1", [id], |row| {
         Ok((row.get(0)?, row.get(1)?))
     })
     .optional()?
@@ -823,7 +823,7 @@ pub fn insert_past_case(conn: &Connection, user_id: &str, case: &PastCase, offse
         (":status", &status),
         (":imported_from", &case.imported_from),
     ];
-    conn.execute(
+    crate::store::execute_cached(conn, 
         &format!(
             "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, imported_from, {})
              VALUES (:id, :ref_no, :status, :at, :user_id, :closed, :imported_from, {})",
@@ -841,7 +841,7 @@ pub fn insert_past_case(conn: &Connection, user_id: &str, case: &PastCase, offse
         from = *to;
     }
     if let (Some(hospital_id), Placed | Transferred) = (case.receiving_hospital_id, case.outcome) {
-        conn.execute(
+        crate::store::execute_cached(conn, 
             "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome,
                                     note, answered_at, updated_at)
              VALUES (?1, ?2, ?3, '', 'package', ?4, ?5, 'accepted', '履歴取込', ?4, ?4)",

@@ -9,6 +9,7 @@ mod directory;
 mod duplicates;
 mod encryption;
 mod exchange;
+mod exchange_fuzz;
 mod hostile;
 mod inquiries;
 mod matching;

@@ -1,0 +1,149 @@
+//! Importing 100,000 historical cases (target: ≥ 50 % of the baseline's throughput), beside its
+//! baseline in the same run: a raw SQLite bulk insert of the same rows — every row the import wrote
+//! (requests, their history, acceptances, audit entries, the log), read back and inserted again with
+//! prepared statements in one transaction into a fresh desk's schema, with the live pragmas.
+//!
+//! Run: `cargo bench -p tenin-core --bench import` (one import and one baseline; a few minutes).
+
+use std::time::Instant;
+
+use rusqlite::Connection;
+use rusqlite::types::Value;
+use tenin_core::Desk;
+use tenin_core::desk::NewUserInput;
+use tenin_core::exchange::history::HistoryMapping;
+
+const CASES: usize = 100_000;
+const TARGET: f64 = 0.5;
+
+fn desk(dir: &std::path::Path) -> Desk {
+    let mut desk = Desk::open(dir).expect("desk");
+    let admin = NewUserInput {
+        login: "bench".into(),
+        display_name: "ベンチ".into(),
+        role: None,
+        password: "bench-password-1".into(),
+    };
+    desk.set_up_administrator(&admin).expect("administrator");
+    desk
+}
+
+/// 100,000 cases over five years, in the form of the history import's documented columns.
+fn history_csv(hospitals: &[(String, bool)], municipalities: &[String]) -> String {
+    let referrers: Vec<&String> = hospitals.iter().filter(|(_, r)| *r).map(|(c, _)| c).collect();
+    let receivers: Vec<&String> = hospitals.iter().filter(|(_, r)| !*r).map(|(c, _)| c).collect();
+    let outcomes = ["転院済", "転院済", "転院済", "受入決定", "調整不成立", "取下げ"];
+    let mut out = String::from("元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関,搬送手段,年齢,性別\n");
+    for i in 0..CASES {
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date") + chrono::Duration::days((i % 1800) as i64);
+        let outcome = outcomes[i % outcomes.len()];
+        let placed = matches!(outcome, "転院済" | "受入決定");
+        out.push_str(&format!(
+            "OLD-{i},{day} 09:{:02},{outcome},{day} 15:{:02},{},{},{},{},{},{}\n",
+            i % 60,
+            i % 60,
+            referrers[i % referrers.len()],
+            municipalities[i % municipalities.len()],
+            if placed { receivers[i % receivers.len()].as_str() } else { "" },
+            if outcome == "転院済" { "民間救急" } else { "" },
+            60 + i % 40,
+            if i % 2 == 0 { "女" } else { "男" },
+        ));
+    }
+    out
+}
+
+const TABLES: [&str; 5] = ["transfer_requests", "request_status_history", "inquiries", "audit_log", "exchange_sources"];
+
+/// Every row the import added, table by table.
+fn rows_added(conn: &Connection, since: &[(String, i64)]) -> Vec<(String, Vec<String>, Vec<Vec<Value>>)> {
+    TABLES
+        .iter()
+        .map(|table| {
+            let from = since.iter().find(|(t, _)| t == table).map_or(0, |(_, r)| *r);
+            let mut stmt = conn.prepare(&format!("SELECT * FROM {table} WHERE rowid > ?1")).expect("select");
+            let columns: Vec<String> = stmt.column_names().iter().map(|c| (*c).to_owned()).collect();
+            let n = columns.len();
+            let rows = stmt
+                .query_map([from], |row| (0..n).map(|i| row.get::<_, Value>(i)).collect::<rusqlite::Result<Vec<_>>>())
+                .expect("query")
+                .map(|r| r.expect("row"))
+                .collect();
+            ((*table).to_owned(), columns, rows)
+        })
+        .collect()
+}
+
+fn max_rowids(conn: &Connection) -> Vec<(String, i64)> {
+    TABLES
+        .iter()
+        .map(|t| {
+            let max: Option<i64> = conn.query_row(&format!("SELECT max(rowid) FROM {t}"), [], |r| r.get(0)).expect("max");
+            ((*t).to_owned(), max.unwrap_or(0))
+        })
+        .collect()
+}
+
+fn main() {
+    let work = tempfile::tempdir().expect("tmp");
+    let mut desk = desk(work.path());
+    desk.load_demo().expect("demo");
+    let db = work.path().join(tenin_core::store::DATABASE_FILE);
+    let (hospitals, municipalities) = {
+        let conn = Connection::open(&db).expect("open");
+        let mut stmt = conn.prepare("SELECT code, is_referring FROM hospitals WHERE active = 1").expect("prepare");
+        let hospitals: Vec<(String, bool)> =
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").map(|r| r.expect("row")).collect();
+        let mut stmt = conn.prepare("SELECT code FROM municipalities").expect("prepare");
+        let municipalities: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("query").map(|r| r.expect("row")).collect();
+        (hospitals, municipalities)
+    };
+    let csv = history_csv(&hospitals, &municipalities);
+    let mut mapping = HistoryMapping::default();
+    for field in tenin_core::exchange::history::FIELDS.iter() {
+        mapping.columns.insert(field.id.to_owned(), field.label.to_owned());
+    }
+    let before = max_rowids(&Connection::open(&db).expect("open"));
+
+    let started = Instant::now();
+    let report = desk.import_history("bench.csv", csv.as_bytes(), &mapping, false, &|_, _| true).expect("import");
+    let import_seconds = started.elapsed().as_secs_f64();
+    assert_eq!(report.counts.new as usize, CASES, "every case imported: {:?}", report.records.iter().find(|r| !r.reasons.is_empty()));
+    drop(desk);
+
+    let added = rows_added(&Connection::open(&db).expect("open"), &before);
+    let total_rows: usize = added.iter().map(|(_, _, rows)| rows.len()).sum();
+
+    let fresh = tempfile::tempdir().expect("tmp");
+    drop(Desk::open(fresh.path()).expect("fresh schema"));
+    let mut conn = Connection::open(fresh.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;").expect("pragmas");
+    let started = Instant::now();
+    let tx = conn.transaction().expect("tx");
+    for (table, columns, rows) in &added {
+        let sql = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            (1..=columns.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+        );
+        let mut stmt = tx.prepare(&sql).expect("prepare");
+        for row in rows {
+            stmt.execute(rusqlite::params_from_iter(row.iter())).expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    let raw_seconds = started.elapsed().as_secs_f64();
+
+    let ratio = raw_seconds / import_seconds;
+    println!("history import of {CASES} cases: {import_seconds:.2} s ({:.0} cases/s)", CASES as f64 / import_seconds);
+    println!("raw bulk insert of the same {total_rows} rows: {raw_seconds:.2} s ({:.0} cases/s)", CASES as f64 / raw_seconds);
+    for (table, _, rows) in &added {
+        println!("  {table}: {} rows", rows.len());
+    }
+    println!(
+        "import throughput / raw throughput = {:.0} % (target ≥ {:.0} %): {}",
+        ratio * 100.0,
+        TARGET * 100.0,
+        if ratio >= TARGET { "met" } else { "NOT MET" }
+    );
+}

@@ -1,0 +1,186 @@
+//! The exchange's commands: imports (run off the UI thread, reporting progress on a channel and
+//! cancellable), their preview, the mapping step, the log, conflicts, quarantine, exports and keys.
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+use tenin_core::ErrorReport;
+use tenin_core::desk::{ConflictDecision, ExportRequest, ExportedPackage, ImportReport, PackageInfo, TemplateFormat};
+use tenin_core::exchange::history::{HistoryColumns, HistoryMapping};
+use tenin_core::exchange::keys::PublicKeys;
+use tenin_core::export_file::SavedExport;
+use tenin_core::store::exchange::{ExchangeRecord, ImportConflict, QuarantinedRecord};
+
+use crate::state::DeskState;
+
+/// What an import file is.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportSource {
+    Package,
+    Template,
+    History,
+}
+
+/// How far an import has got.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Imports (or previews) a file off the UI thread. Progress arrives on `on_progress`;
+/// `cancel_import` stops it with nothing written.
+#[tauri::command]
+#[specta::specta]
+#[allow(clippy::too_many_arguments)]
+pub async fn import_file(
+    app: AppHandle,
+    source: ImportSource,
+    file_name: String,
+    bytes: Vec<u8>,
+    mapping: Option<HistoryMapping>,
+    dry_run: bool,
+    on_progress: Channel<ImportProgress>,
+) -> Result<ImportReport, ErrorReport> {
+    let work = move || {
+        let state = app.state::<DeskState>();
+        state.reset_cancel();
+        let progress = |done: u32, total: u32| {
+            let _ = on_progress.send(ImportProgress { done, total });
+            !state.cancelled()
+        };
+        state.with(|desk| match source {
+            ImportSource::Package => desk.import_package(&file_name, &bytes, dry_run, &progress),
+            ImportSource::Template => desk.import_template(&file_name, &bytes, dry_run, &progress),
+            ImportSource::History => {
+                desk.import_history(&file_name, &bytes, &mapping.clone().unwrap_or_default(), dry_run, &progress)
+            }
+        })
+    };
+    tauri::async_runtime::spawn_blocking(work).await.unwrap_or_else(|e| {
+        Err(ErrorReport { code: tenin_core::ErrorCode::Storage, message: e.to_string(), problems: Vec::new() })
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_import(state: State<'_, DeskState>) {
+    state.cancel();
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn inspect_package(state: State<'_, DeskState>, bytes: Vec<u8>) -> Result<PackageInfo, ErrorReport> {
+    state.with(|desk| desk.inspect_package(&bytes))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn history_columns(state: State<'_, DeskState>, bytes: Vec<u8>) -> Result<HistoryColumns, ErrorReport> {
+    state.with(|desk| desk.history_columns(&bytes))
+}
+
+/// A saved mapping and its name.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct NamedMapping {
+    pub name: String,
+    pub mapping: HistoryMapping,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn history_mappings(state: State<'_, DeskState>) -> Result<Vec<NamedMapping>, ErrorReport> {
+    state.with(|desk| {
+        Ok(desk.history_mappings()?.into_iter().map(|(name, mapping)| NamedMapping { name, mapping }).collect())
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_history_mapping(
+    state: State<'_, DeskState>,
+    name: String,
+    mapping: HistoryMapping,
+) -> Result<(), ErrorReport> {
+    state.with(|desk| desk.save_history_mapping(&name, &mapping))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn exchange_log(state: State<'_, DeskState>, limit: u32) -> Result<Vec<ExchangeRecord>, ErrorReport> {
+    state.with(|desk| desk.exchanges(limit))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn import_conflicts(state: State<'_, DeskState>) -> Result<Vec<ImportConflict>, ErrorReport> {
+    state.with(|desk| desk.import_conflicts())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn resolve_conflict(
+    state: State<'_, DeskState>,
+    id: String,
+    decision: ConflictDecision,
+) -> Result<ImportConflict, ErrorReport> {
+    state.with(|desk| desk.resolve_conflict(&id, decision))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn quarantined(state: State<'_, DeskState>, exchange_id: Option<String>) -> Result<Vec<QuarantinedRecord>, ErrorReport> {
+    state.with(|desk| desk.quarantined(exchange_id.as_deref()))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn export_package(state: State<'_, DeskState>, what: ExportRequest) -> Result<ExportedPackage, ErrorReport> {
+    state.with(|desk| desk.export_package(&what, None))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn save_template(
+    state: State<'_, DeskState>,
+    hospital_id: String,
+    format: TemplateFormat,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_template(&hospital_id, format, None))
+}
+
+/// Saves the error report of a template import (from the same file) into the exports folder.
+#[tauri::command]
+#[specta::specta]
+pub fn save_template_error_report(
+    state: State<'_, DeskState>,
+    bytes: Vec<u8>,
+    report: ImportReport,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_template_error_report(&bytes, &report, None))
+}
+
+/// The desk's id and public keys, for hospitals.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct DeskIdentity {
+    pub desk_id: String,
+    pub keys: PublicKeys,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn exchange_identity(state: State<'_, DeskState>) -> Result<DeskIdentity, ErrorReport> {
+    state.with(|desk| desk.exchange_identity().map(|(desk_id, keys)| DeskIdentity { desk_id, keys }))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn set_hospital_keys(
+    state: State<'_, DeskState>,
+    hospital_id: String,
+    signing: String,
+    encryption: String,
+) -> Result<PublicKeys, ErrorReport> {
+    state.with(|desk| desk.set_hospital_keys(&hospital_id, &signing, &encryption))
+}
