@@ -155,7 +155,7 @@ fn templates_and_the_history_import_from_the_command_line() {
         tenin(dir.path()).args(["--json", "template", "import", "--errors"]).arg(&errors).arg(&file).assert().success();
     let report = json(&done.get_output().stdout);
     assert_eq!((report["counts"]["new"].as_u64(), report["counts"]["errors"].as_u64()), (Some(1), Some(1)));
-    assert_eq!(report["records"][1]["reasons"][0]["field"], "patient_age");
+    assert_eq!(report["records"][1]["reasons"][0]["field"], "年齢", "named by the template's column");
     assert!(std::fs::read(&errors).expect("error report").starts_with(b"PK"));
 
     let history = "番号,受付日時,結果,結果日時,依頼元,住所,受入先,搬送\n\

@@ -33,9 +33,11 @@ fn history_csv(hospitals: &[(String, bool)], municipalities: &[String]) -> Strin
     let referrers: Vec<&String> = hospitals.iter().filter(|(_, r)| *r).map(|(c, _)| c).collect();
     let receivers: Vec<&String> = hospitals.iter().filter(|(_, r)| !*r).map(|(c, _)| c).collect();
     let outcomes = ["転院済", "転院済", "転院済", "受入決定", "調整不成立", "取下げ"];
-    let mut out = String::from("元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関,搬送手段,年齢,性別\n");
+    let mut out =
+        String::from("元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関,搬送手段,年齢,性別\n");
     for i in 0..CASES {
-        let day = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date") + chrono::Duration::days((i % 1800) as i64);
+        let day =
+            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date") + chrono::Duration::days((i % 1800) as i64);
         let outcome = outcomes[i % outcomes.len()];
         let placed = matches!(outcome, "転院済" | "受入決定");
         out.push_str(&format!(
@@ -78,7 +80,8 @@ fn max_rowids(conn: &Connection) -> Vec<(String, i64)> {
     TABLES
         .iter()
         .map(|t| {
-            let max: Option<i64> = conn.query_row(&format!("SELECT max(rowid) FROM {t}"), [], |r| r.get(0)).expect("max");
+            let max: Option<i64> =
+                conn.query_row(&format!("SELECT max(rowid) FROM {t}"), [], |r| r.get(0)).expect("max");
             ((*t).to_owned(), max.unwrap_or(0))
         })
         .collect()
@@ -95,7 +98,8 @@ fn main() {
         let hospitals: Vec<(String, bool)> =
             stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).expect("query").map(|r| r.expect("row")).collect();
         let mut stmt = conn.prepare("SELECT code FROM municipalities").expect("prepare");
-        let municipalities: Vec<String> = stmt.query_map([], |r| r.get(0)).expect("query").map(|r| r.expect("row")).collect();
+        let municipalities: Vec<String> =
+            stmt.query_map([], |r| r.get(0)).expect("query").map(|r| r.expect("row")).collect();
         (hospitals, municipalities)
     };
     let csv = history_csv(&hospitals, &municipalities);
@@ -108,7 +112,12 @@ fn main() {
     let started = Instant::now();
     let report = desk.import_history("bench.csv", csv.as_bytes(), &mapping, false, &|_, _| true).expect("import");
     let import_seconds = started.elapsed().as_secs_f64();
-    assert_eq!(report.counts.new as usize, CASES, "every case imported: {:?}", report.records.iter().find(|r| !r.reasons.is_empty()));
+    assert_eq!(
+        report.counts.new as usize,
+        CASES,
+        "every case imported: {:?}",
+        report.records.iter().find(|r| !r.reasons.is_empty())
+    );
     drop(desk);
 
     let added = rows_added(&Connection::open(&db).expect("open"), &before);
@@ -117,7 +126,8 @@ fn main() {
     let fresh = tempfile::tempdir().expect("tmp");
     drop(Desk::open(fresh.path()).expect("fresh schema"));
     let mut conn = Connection::open(fresh.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
-    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;").expect("pragmas");
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
+        .expect("pragmas");
     let started = Instant::now();
     let tx = conn.transaction().expect("tx");
     for (table, columns, rows) in &added {
@@ -136,7 +146,10 @@ fn main() {
 
     let ratio = raw_seconds / import_seconds;
     println!("history import of {CASES} cases: {import_seconds:.2} s ({:.0} cases/s)", CASES as f64 / import_seconds);
-    println!("raw bulk insert of the same {total_rows} rows: {raw_seconds:.2} s ({:.0} cases/s)", CASES as f64 / raw_seconds);
+    println!(
+        "raw bulk insert of the same {total_rows} rows: {raw_seconds:.2} s ({:.0} cases/s)",
+        CASES as f64 / raw_seconds
+    );
     for (table, _, rows) in &added {
         println!("  {table}: {} rows", rows.len());
     }

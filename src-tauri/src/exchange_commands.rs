@@ -130,7 +130,10 @@ pub fn resolve_conflict(
 
 #[tauri::command]
 #[specta::specta]
-pub fn quarantined(state: State<'_, DeskState>, exchange_id: Option<String>) -> Result<Vec<QuarantinedRecord>, ErrorReport> {
+pub fn quarantined(
+    state: State<'_, DeskState>,
+    exchange_id: Option<String>,
+) -> Result<Vec<QuarantinedRecord>, ErrorReport> {
     state.with(|desk| desk.quarantined(exchange_id.as_deref()))
 }
 

@@ -1,6 +1,6 @@
 // End-to-end: the real Tenin Desk window, driven as a nurse would use it.
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -33,6 +33,11 @@ let driverProcess;
 // Exports (CSV) land here: the app inherits it through tauri-driver and WebKitWebDriver.
 const exportDir = tempDir('exports');
 process.env.TENIN_EXPORT_DIR = exportDir;
+
+/** The files in a folder (none yet: empty). */
+function awaitFiles(dir) {
+  return existsSync(dir) ? readdirSync(dir) : [];
+}
 
 /** The number of requests the queue's current filters show (its rows are rendered only in view). */
 async function queueCount(driver) {
@@ -672,6 +677,105 @@ describe('reports', () => {
       assert.match(log, /1 \/ \d+ 頁/);
       assert.match(log, /新規受付/);
       await screenshot(driver, 'daily-log');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
+describe('exchange with hospitals', () => {
+  test('a filled-in template is previewed, imported, its errors saved; a signed package from a hospital; files for hospitals', async () => {
+    const dataDir = tempDir('exchange');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const work = tempDir('exchange-files');
+    // A hospital's key pair and its registration, as the desk's supervisor would do it.
+    const keyFile = path.join(work, 'sakura.key');
+    const publicKeys = JSON.parse(tenin(dataDir, '--json', 'package', 'keygen', '--out', keyFile));
+    tenin(dataDir, 'package', 'trust', '--hospital', '1410110009', '--signing', publicKeys.signing);
+    const deskId = JSON.parse(tenin(dataDir, '--json', 'package', 'keys')).desk_id;
+    const before = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length;
+
+    // A template filled in at the hospital (CSV): one good row, one with an impossible age.
+    const csv = '医療機関コード,1410110009\r\n\r\n管理番号,区分,イニシャル,年齢,性別,住所地\r\nE2E-1,新規,T.E.,81,女性,横浜市鶴見区\r\nE2E-2,新規,U.E.,300,男性,横浜市鶴見区\r\n';
+    const csvFile = path.join(work, 'sakura.csv');
+    writeFileSync(csvFile, Buffer.from(new TextEncoder().encode(csv)));
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-exchange')).click();
+      await (await find(driver, 'import-source-template')).click();
+      await (await find(driver, 'import-file')).sendKeys(csvFile);
+      await find(driver, 'import-chosen');
+      await (await find(driver, 'import-preview')).click();
+      const report = await find(driver, 'import-report');
+      await driver.wait(async () => (await report.getAttribute('data-dry-run')) === 'true', 10000);
+      assert.match(await (await find(driver, 'count-new')).getText(), /1/);
+      assert.match(await (await find(driver, 'count-errors')).getText(), /1/);
+      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length, before, 'the preview keeps nothing');
+      await screenshot(driver, 'exchange-preview');
+      await (await find(driver, 'import-apply')).click();
+      await driver.wait(
+        async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'false',
+        10000,
+      );
+      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length, before + 1);
+      const rows = await findAll(driver, 'import-row');
+      assert.equal(rows.length, 1);
+      assert.match(await rows[0].getText(), /年齢: 0〜120/);
+      await (await find(driver, 'import-save-errors')).click();
+      await driver.wait(
+        () => (awaitFiles(exportDir).some((f) => f.startsWith('取込エラー報告-'))),
+        10000,
+        'error report saved',
+      );
+      await waitForCount(driver, 'log-row', (n) => n === 1);
+
+      // A signed package from the same hospital: an update of E2E-1 after the desk corrected it is a conflict.
+      const id = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).find((r) => r.patient_initials === 'T.E.').id;
+      const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', id));
+      const records = [
+        {
+          record_id: 'E2E-1',
+          action: 'update',
+          request: { patient_initials: 'T.E.', patient_age: '82', patient_sex: 'female', residence_municipality_code: '141003' },
+        },
+      ];
+      const recordsFile = path.join(work, 'records.json');
+      writeFileSync(recordsFile, JSON.stringify(records));
+      const packageFile = path.join(work, 'sakura-1.zip');
+      tenin(dataDir, 'package', 'seal', '--kind', 'requests', '--sender', '1410110009', '--recipient', deskId,
+        '--sequence', '1', '--key', keyFile, '--out', packageFile, recordsFile);
+      // The nurse corrects the request at the desk first.
+      tenin(dataDir, 'requests', 'transition', id, 'checking');
+      assert.equal(detail.summary.patient_age, 81);
+      await (await find(driver, 'import-source-package')).click();
+      await (await find(driver, 'import-file')).sendKeys(packageFile);
+      const info = await find(driver, 'package-info');
+      await driver.wait(async () => /1410110009/.test(await info.getText()), 10000);
+      assert.match(await info.getText(), /正しい署名/);
+      await (await find(driver, 'import-preview')).click();
+      await driver.wait(async () => /1/.test(await (await find(driver, 'count-changed')).getText()), 10000);
+      await (await find(driver, 'import-apply')).click();
+      await driver.wait(
+        async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'false',
+        10000,
+      );
+      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'show', id)).summary.patient_age, 82);
+
+      // Files for the hospital: its status package and a template.
+      await choose(driver, 'export-hospital', (await driver.executeScript(
+        `return [...document.querySelectorAll('[data-testid="export-hospital"] option')].find(o => o.textContent.includes('1410110009')).value`,
+      )));
+      await (await find(driver, 'export-status')).click();
+      await (await find(driver, 'template-xlsx')).click();
+      await driver.wait(
+        () => awaitFiles(exportDir).some((f) => f.startsWith('tenin-status-1410110009')) &&
+          awaitFiles(exportDir).some((f) => f.startsWith('転院依頼テンプレート-1410110009')),
+        10000,
+        'status package and template saved',
+      );
+      await waitForCount(driver, 'log-row', (n) => n >= 3);
+      await screenshot(driver, 'exchange');
     } finally {
       await quit(driver);
     }

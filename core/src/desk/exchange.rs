@@ -108,6 +108,13 @@ pub(super) struct Inbound<'a> {
     pub file_sha256: String,
     pub records: Vec<InboundRecord>,
     pub warnings: Vec<String>,
+    /// How a refused field is named in the report: the template's column label, or as is.
+    pub field_name: fn(&str) -> String,
+}
+
+/// Fields named as the core names them (packages, where the sender wrote the JSON).
+pub(super) fn field_as_is(field: &str) -> String {
+    field.to_owned()
 }
 
 pub(super) fn reasons_of(error: &Error) -> Vec<Reason> {
@@ -322,6 +329,7 @@ impl Desk {
             file_sha256: sha.to_owned(),
             records,
             warnings,
+            field_name: field_as_is,
         })
     }
 
@@ -430,7 +438,10 @@ impl Desk {
                 if done % 64 == 0 && !progress(done as u32, total) {
                     return Err(Error::Cancelled);
                 }
-                let result = apply_one(&context, record, lookups)?;
+                let mut result = apply_one(&context, record, lookups)?;
+                for reason in &mut result.reasons {
+                    reason.field = (inbound.field_name)(&reason.field);
+                }
                 if result.outcome == Outcome::Error {
                     let at = to_rfc3339(now);
                     exchange_store::quarantine(

@@ -281,6 +281,7 @@ impl Desk {
             file_sha256: sha,
             records,
             warnings: Vec::new(),
+            field_name: super::exchange::field_as_is,
         };
         self.run_import_with(inbound, dry_run, progress, Some(&lookups))
     }

@@ -113,6 +113,7 @@ impl Desk {
             file_sha256: sha.to_owned(),
             records,
             warnings: Vec::new(),
+            field_name: |field| template::label_of(field).map_or_else(|| field.to_owned(), str::to_owned),
         })
     }
 

@@ -55,7 +55,8 @@ pub fn record<B: Serialize, A: Serialize>(conn: &Connection, change: Change<'_, 
     };
     let prev = last_hash(conn)?;
     let hash = entry.hash(prev.as_deref());
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -158,7 +159,11 @@ pub fn seal_unchained(conn: &Connection) -> crate::Result<u32> {
                 .flatten();
         }
         let hash = entry.hash(prev.as_deref());
-        crate::store::execute_cached(conn, "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1", params![seq, prev, hash])?;
+        crate::store::execute_cached(
+            conn,
+            "UPDATE audit_log SET prev_hash = ?2, hash = ?3 WHERE seq = ?1",
+            params![seq, prev, hash],
+        )?;
         prev = Some(hash);
         sealed += 1;
     }

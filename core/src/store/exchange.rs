@@ -16,7 +16,8 @@ pub fn desk_keys(conn: &Connection) -> rusqlite::Result<Option<String>> {
 }
 
 pub fn hospital_keys(conn: &Connection, hospital_id: &str) -> rusqlite::Result<Option<PublicKeys>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT signing_key, encryption_key FROM hospital_keys WHERE hospital_id = ?1",
         [hospital_id],
         |row| Ok(PublicKeys { signing: row.get(0)?, encryption: row.get(1)? }),
@@ -32,7 +33,8 @@ pub fn set_hospital_keys(
     at: &str,
 ) -> Result<()> {
     let before = hospital_keys(conn, hospital_id)?;
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO hospital_keys (hospital_id, signing_key, encryption_key, updated_at, updated_by)
          VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (hospital_id) DO UPDATE SET signing_key = excluded.signing_key,
@@ -54,7 +56,8 @@ pub fn set_hospital_keys(
 }
 
 pub fn last_sequence(conn: &Connection, party: &str, direction: &str) -> rusqlite::Result<Option<u32>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT last_sequence FROM exchange_sequences WHERE party = ?1 AND direction = ?2",
         params![party, direction],
         |row| row.get(0),
@@ -63,7 +66,8 @@ pub fn last_sequence(conn: &Connection, party: &str, direction: &str) -> rusqlit
 }
 
 pub fn set_last_sequence(conn: &Connection, party: &str, direction: &str, sequence: u32) -> rusqlite::Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO exchange_sequences (party, direction, last_sequence) VALUES (?1, ?2, ?3)
          ON CONFLICT (party, direction) DO UPDATE SET last_sequence = excluded.last_sequence",
         params![party, direction, sequence],
@@ -117,7 +121,8 @@ pub fn insert(conn: &Connection, record: &ExchangeRecord, report_json: &str) -> 
 /// Logs an import as it starts, so its conflicts and quarantined records can refer to it;
 /// [`finish`] gives it its result and audits it.
 pub fn insert_pending(conn: &Connection, record: &ExchangeRecord) -> Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO exchanges (id, direction, source, kind, package_id, sender, recipient, sequence, file_name,
                                 file_sha256, user_id, at, result, counts, report)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, '{}')",
@@ -143,7 +148,8 @@ pub fn insert_pending(conn: &Connection, record: &ExchangeRecord) -> Result<()> 
 
 /// Gives a logged import or export its result, counts and report, and audits it.
 pub fn finish(conn: &Connection, id: &str, result: &str, counts: &Counts, report_json: &str) -> Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "UPDATE exchanges SET result = ?1, counts = ?2, report = ?3 WHERE id = ?4",
         params![result, serde_json::to_string(counts)?, report_json, id],
     )?;
@@ -166,7 +172,8 @@ pub fn finish(conn: &Connection, id: &str, result: &str, counts: &Counts, report
                 ))
             },
         )?;
-    let user_id: String = crate::store::query_row_cached(conn, "SELECT user_id FROM exchanges WHERE id = ?1", [id], |row| row.get(0))?;
+    let user_id: String =
+        crate::store::query_row_cached(conn, "SELECT user_id FROM exchanges WHERE id = ?1", [id], |row| row.get(0))?;
     let (direction, source, kind, package_id, sender, recipient, sequence, file_name, file_sha256) = logged;
     let after = serde_json::json!({
         "direction": direction, "source": source, "kind": kind, "package_id": package_id, "sender": sender,
@@ -213,7 +220,8 @@ pub fn list(conn: &Connection, limit: u32) -> rusqlite::Result<Vec<ExchangeRecor
 
 /// One log row with its full report (JSON).
 pub fn get(conn: &Connection, id: &str) -> rusqlite::Result<Option<(ExchangeRecord, String)>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         &format!(
             "SELECT {EXCHANGE_COLUMNS}, e.report FROM exchanges e JOIN users u ON u.id = e.user_id WHERE e.id = ?1"
         ),
@@ -229,7 +237,8 @@ pub fn applied_before(
     package_id: Option<&str>,
     file_sha256: &str,
 ) -> rusqlite::Result<Option<(String, String)>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT id, at FROM exchanges
          WHERE direction = 'in' AND result = 'applied' AND ((?1 IS NOT NULL AND package_id = ?1) OR file_sha256 = ?2)
          ORDER BY at LIMIT 1",
@@ -248,7 +257,8 @@ pub struct Source {
 }
 
 pub fn source(conn: &Connection, sender: &str, kind: &str, record_id: &str) -> rusqlite::Result<Option<Source>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT entity_id, record_sha256, desk_fingerprint FROM exchange_sources
          WHERE sender = ?1 AND kind = ?2 AND record_id = ?3",
         params![sender, kind, record_id],
@@ -277,8 +287,13 @@ pub fn set_source(conn: &Connection, key: &SourceKey, source: &Source, exchange_
 
 /// The sender's record id for a desk record (the request a hospital sent), if it came by package.
 pub fn record_id_of(conn: &Connection, entity_id: &str) -> rusqlite::Result<Option<String>> {
-    crate::store::query_row_cached(conn, "SELECT record_id FROM exchange_sources WHERE entity_id = ?1 LIMIT 1", [entity_id], |row| row.get(0))
-        .optional()
+    crate::store::query_row_cached(
+        conn,
+        "SELECT record_id FROM exchange_sources WHERE entity_id = ?1 LIMIT 1",
+        [entity_id],
+        |row| row.get(0),
+    )
+    .optional()
 }
 
 /// A record waiting for a nurse's decision.
@@ -324,7 +339,8 @@ pub fn insert_conflict(conn: &Connection, user_id: &str, c: &NewConflict) -> Res
         return Ok(id);
     }
     let id = crate::ids::new_id();
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO import_conflicts (id, exchange_id, sender, kind, record_id, entity_id, reason, record, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![id, c.exchange_id, c.key.sender, c.key.kind, c.key.record_id, c.entity_id, c.reason, c.record, c.at],
@@ -366,7 +382,8 @@ pub fn conflict(conn: &Connection, id: &str) -> rusqlite::Result<Option<ImportCo
 }
 
 pub fn close_conflict(conn: &Connection, user_id: &str, id: &str, status: &str, at: &str) -> Result<()> {
-    let changed = crate::store::execute_cached(conn, 
+    let changed = crate::store::execute_cached(
+        conn,
         "UPDATE import_conflicts SET status = ?1, decided_by = ?2, decided_at = ?3 WHERE id = ?4 AND status = 'open'",
         params![status, user_id, at, id],
     )?;
@@ -416,7 +433,8 @@ pub fn quarantine(
     reasons: &[Reason],
     at: &str,
 ) -> Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO quarantine (id, exchange_id, position, record_id, raw, reasons, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![crate::ids::new_id(), exchange_id, position, record_id, raw, serde_json::to_string(reasons)?, at],
@@ -445,7 +463,8 @@ pub fn quarantined(conn: &Connection, exchange_id: Option<&str>) -> rusqlite::Re
 }
 
 pub fn save_mapping(conn: &Connection, user_id: &str, name: &str, mapping_json: &str, at: &str) -> Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO history_mappings (name, mapping, updated_at, updated_by) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping, updated_at = excluded.updated_at,
              updated_by = excluded.updated_by",

@@ -17,9 +17,12 @@ fn refused(field: &str, problem: Problem) -> Error {
 }
 
 fn reason_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
-    crate::store::query_row_cached(conn, "SELECT EXISTS (SELECT 1 FROM vocabulary WHERE list = 'decline_reason' AND id = ?1)", [id], |row| {
-        row.get(0)
-    })
+    crate::store::query_row_cached(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM vocabulary WHERE list = 'decline_reason' AND id = ?1)",
+        [id],
+        |row| row.get(0),
+    )
 }
 
 /// Logs an inquiry. The request must still be open, the hospital an active receiving hospital,
@@ -56,7 +59,8 @@ pub fn insert(conn: &Connection, user_id: &str, inquiry: &CheckedInquiry, at: Da
     let id = new_id();
     let at = to_rfc3339(at);
     let answered_at = (inquiry.outcome != InquiryOutcome::Waiting).then_some(&at);
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome,
                                 decline_reason, note, call_back_at, answered_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?6)",
@@ -121,7 +125,8 @@ pub fn answer(
         (false, false) => format!("{old_note}\n{note}"),
     };
     let at = to_rfc3339(at);
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "UPDATE inquiries SET outcome = ?1, decline_reason = ?2, note = ?3, answered_at = ?4, updated_at = ?4,
                               version = version + 1
          WHERE id = ?5 AND version = ?6",
@@ -215,7 +220,8 @@ pub fn answer_history(conn: &Connection) -> rusqlite::Result<Vec<AnswerRecord>> 
 
 /// Where a request was placed: its latest accepted inquiry.
 pub fn placement(conn: &Connection, request_id: &str) -> rusqlite::Result<Option<Placement>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT i.id, i.hospital_id, h.name, coalesce(i.answered_at, i.asked_at) AS at
          FROM inquiries i JOIN hospitals h ON h.id = i.hospital_id
          WHERE i.request_id = ?1 AND i.outcome = 'accepted'

@@ -27,11 +27,13 @@ pub const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
-    crate::store::query_row_cached(conn, "SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0)).optional()
+    crate::store::query_row_cached(conn, "SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0))
+        .optional()
 }
 
 pub fn set(conn: &Connection, key: &str, value: &str) -> rusqlite::Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO desk_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         params![key, value],
     )?;

@@ -47,7 +47,8 @@ fn wanted(conn: &Connection, request_id: &str, offset: FixedOffset) -> Result<Op
 /// Brings the count of one request in line with its current state.
 pub fn reconcile(conn: &Connection, request_id: &str) -> Result<()> {
     let wanted = wanted(conn, request_id, offset(conn)?)?;
-    let current: Option<Key> = crate::store::query_row_cached(conn, 
+    let current: Option<Key> = crate::store::query_row_cached(
+        conn,
         "SELECT counted_month, counted_referrer, counted_residence FROM transfer_requests WHERE id = ?1",
         [request_id],
         |row| {
@@ -82,7 +83,8 @@ pub fn reconcile(conn: &Connection, request_id: &str) -> Result<()> {
         crate::store::execute_cached(conn, sql, key)?;
     }
     if let Some((month, referrer, residence)) = &wanted {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO placement_counts (month, referrer_municipality, residence_municipality, count)
              VALUES (?1, ?2, ?3, 1)
              ON CONFLICT (month, referrer_municipality, residence_municipality) DO UPDATE SET count = count + 1",
@@ -93,7 +95,8 @@ pub fn reconcile(conn: &Connection, request_id: &str) -> Result<()> {
         Some((m, f, r)) => (Some(m.as_str()), Some(f.as_str()), Some(r.as_str())),
         None => (None, None, None),
     };
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "UPDATE transfer_requests SET counted_month = ?2, counted_referrer = ?3, counted_residence = ?4 WHERE id = ?1",
         params![request_id, m, f, r],
     )?;

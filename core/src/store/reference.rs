@@ -18,7 +18,8 @@ pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
         return Err(Error::Conflict(format!("地域パック「{loaded}」が既に読み込まれています")));
     }
     for (i, group) in pack.report_groups.iter().enumerate().map(|(i, x)| (i as i64, x)) {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO report_groups (id, name, sort_order) VALUES (?1, ?2, ?3)",
             params![group.id, group.name, i],
         )?;
@@ -27,20 +28,23 @@ pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
     let mut jurisdictions: Vec<_> = pack.jurisdictions.iter().enumerate().map(|(i, x)| (i as i64, x)).collect();
     jurisdictions.sort_by_key(|(i, j)| (j.kind == JurisdictionKind::PrefecturalCentre, *i));
     for (i, j) in jurisdictions {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO jurisdictions (id, name, kana, kind, parent_id, report_group, sort_order)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![j.id, j.name, j.kana, j.kind.as_str(), j.parent, j.report_group, i],
         )?;
     }
     for plan in &pack.plans {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO plans (id, name, valid_from, valid_to) VALUES (?1, ?2, ?3, ?4)",
             params![plan.id, plan.name, plan.from.to_string(), plan.to.map(|d| d.to_string())],
         )?;
     }
     for (i, region) in pack.medical_regions.iter().enumerate().map(|(i, x)| (i as i64, x)) {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO medical_regions (id, plan_id, name, kana, sort_order) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![region.id, region.plan, region.name, region.kana, i],
         )?;
@@ -48,13 +52,15 @@ pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
     let mut municipalities: Vec<_> = pack.municipalities.iter().enumerate().map(|(i, x)| (i as i64, x)).collect();
     municipalities.sort_by_key(|(i, m)| (m.parent.is_some(), *i));
     for (i, m) in municipalities {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO municipalities (code, name, kana, parent_code, jurisdiction_id, sort_order)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![m.code, m.name, m.kana, m.parent, m.jurisdiction, i],
         )?;
         for region in &m.regions {
-            crate::store::execute_cached(conn, 
+            crate::store::execute_cached(
+                conn,
                 "INSERT INTO municipality_regions (municipality_code, region_id) VALUES (?1, ?2)",
                 params![m.code, region],
             )?;
@@ -73,7 +79,8 @@ pub fn load_pack(conn: &Connection, pack: &RegionPack) -> Result<()> {
     ];
     for (list, terms) in lists {
         for (i, (id, name, own_rule, lapses)) in terms.into_iter().enumerate().map(|(i, x)| (i as i64, x)) {
-            crate::store::execute_cached(conn, 
+            crate::store::execute_cached(
+                conn,
                 "INSERT INTO vocabulary (list, id, name, own_rule, lapses, sort_order) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![list, id, name, own_rule, lapses.as_str(), i],
             )?;
@@ -103,7 +110,8 @@ pub fn pack_info(conn: &Connection) -> rusqlite::Result<Option<RegionPackInfo>> 
 /// The id of the plan in force on `date` (the latest that has started), if any.
 pub fn plan_on(conn: &Connection, date: NaiveDate) -> rusqlite::Result<Option<String>> {
     let date = date.to_string();
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT id FROM plans WHERE valid_from <= ?1 AND (valid_to IS NULL OR ?1 <= valid_to)
          ORDER BY valid_from DESC LIMIT 1",
         [date],
@@ -138,15 +146,23 @@ pub fn municipalities(conn: &Connection, plan_id: Option<&str>) -> rusqlite::Res
 }
 
 pub fn municipality_exists(conn: &Connection, code: &str) -> rusqlite::Result<bool> {
-    crate::store::query_row_cached(conn, "SELECT EXISTS (SELECT 1 FROM municipalities WHERE code = ?1)", [code], |row| row.get(0))
+    crate::store::query_row_cached(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM municipalities WHERE code = ?1)",
+        [code],
+        |row| row.get(0),
+    )
 }
 
 pub fn region_exists(conn: &Connection, id: &str) -> rusqlite::Result<bool> {
-    crate::store::query_row_cached(conn, "SELECT EXISTS (SELECT 1 FROM medical_regions WHERE id = ?1)", [id], |row| row.get(0))
+    crate::store::query_row_cached(conn, "SELECT EXISTS (SELECT 1 FROM medical_regions WHERE id = ?1)", [id], |row| {
+        row.get(0)
+    })
 }
 
 pub fn region_name(conn: &Connection, id: &str) -> rusqlite::Result<Option<String>> {
-    crate::store::query_row_cached(conn, "SELECT name FROM medical_regions WHERE id = ?1", [id], |row| row.get(0)).optional()
+    crate::store::query_row_cached(conn, "SELECT name FROM medical_regions WHERE id = ?1", [id], |row| row.get(0))
+        .optional()
 }
 
 /// The medical regions of a plan, in the pack's order.
@@ -157,7 +173,12 @@ pub fn regions_of_plan(conn: &Connection, plan_id: &str) -> rusqlite::Result<Vec
 }
 
 pub fn term_exists(conn: &Connection, list: &str, id: &str) -> rusqlite::Result<bool> {
-    crate::store::query_row_cached(conn, "SELECT EXISTS (SELECT 1 FROM vocabulary WHERE list = ?1 AND id = ?2)", [list, id], |row| row.get(0))
+    crate::store::query_row_cached(
+        conn,
+        "SELECT EXISTS (SELECT 1 FROM vocabulary WHERE list = ?1 AND id = ?2)",
+        [list, id],
+        |row| row.get(0),
+    )
 }
 
 /// The health-centre jurisdictions, in the pack's order.
@@ -212,12 +233,16 @@ pub fn municipality_regions(conn: &Connection, plan_id: &str) -> rusqlite::Resul
 
 /// The name of a vocabulary entry, if it exists.
 pub fn term_name(conn: &Connection, list: &str, id: &str) -> rusqlite::Result<Option<String>> {
-    crate::store::query_row_cached(conn, "SELECT name FROM vocabulary WHERE list = ?1 AND id = ?2", [list, id], |row| row.get(0)).optional()
+    crate::store::query_row_cached(conn, "SELECT name FROM vocabulary WHERE list = ?1 AND id = ?2", [list, id], |row| {
+        row.get(0)
+    })
+    .optional()
 }
 
 /// The name of a municipality code or a medical region id, if it is either.
 pub fn place_name(conn: &Connection, place: &str) -> rusqlite::Result<Option<String>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT name FROM municipalities WHERE code = ?1 UNION ALL SELECT name FROM medical_regions WHERE id = ?1",
         [place],
         |row| row.get(0),

@@ -80,7 +80,8 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
 fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
     let day = at.with_timezone(&offset).format("%y%m%d").to_string();
     // A range on the unique index ('.' sorts right after '-'), not LIKE, which would scan the table.
-    let taken: u32 = crate::store::query_row_cached(conn, 
+    let taken: u32 = crate::store::query_row_cached(
+        conn,
         "SELECT count(*) FROM transfer_requests WHERE ref_no > ?1 || '-' AND ref_no < ?1 || '.'",
         [&day],
         |row| row.get(0),
@@ -112,7 +113,8 @@ pub fn insert(
     let at = to_rfc3339(registered_at);
     let intake = IntakeParams::of(request)?;
     let identity: [(&str, &dyn ToSql); 4] = [(":id", &id), (":ref_no", &ref_no), (":at", &at), (":user_id", &user_id)];
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         &format!(
             "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, {})
              VALUES (:id, :ref_no, 'new', :at, :user_id, :at, {})",
@@ -282,7 +284,8 @@ pub fn update_intake(
     let intake = IntakeParams::of(request)?;
     let now = to_rfc3339(at);
     let identity: [(&str, &dyn ToSql); 3] = [(":id", &id), (":now", &now), (":version", &expected_version)];
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         &format!(
             "UPDATE transfer_requests SET {}, updated_at = :now, version = version + 1
              WHERE id = :id AND version = :version",
@@ -307,7 +310,8 @@ pub fn update_intake(
 }
 
 fn intake_audit(conn: &Connection, id: &str) -> rusqlite::Result<Option<IntakeAudit>> {
-    crate::store::query_row_cached(conn, 
+    crate::store::query_row_cached(
+        conn,
         "SELECT referring_hospital_id, patient_initials, patient_age, patient_sex, urgency, version,
                 referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
                 onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
@@ -347,7 +351,10 @@ fn intake_audit(conn: &Connection, id: &str) -> rusqlite::Result<Option<IntakeAu
 /// Assigns a request to a user (or to nobody), audited.
 pub fn assign(conn: &Connection, user_id: &str, id: &str, assignee: Option<&str>, at: DateTime<Utc>) -> Result<()> {
     let before: Option<Option<String>> =
-        crate::store::query_row_cached(conn, "SELECT assigned_to FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+        crate::store::query_row_cached(conn, "SELECT assigned_to FROM transfer_requests WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
     let Some(before) = before else {
         return Err(Error::NotFound { entity: "依頼", id: id.to_owned() });
     };
@@ -356,7 +363,8 @@ pub fn assign(conn: &Connection, user_id: &str, id: &str, assignee: Option<&str>
     {
         return Err(one_problem("assigned_to", Problem::UnknownReference));
     }
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "UPDATE transfer_requests SET assigned_to = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
         params![assignee, to_rfc3339(at), id],
     )?;
@@ -387,7 +395,8 @@ fn insert_history(
     user_id: &str,
     note: &str,
 ) -> rusqlite::Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "INSERT INTO request_status_history (id, request_id, from_status, to_status, at, user_id, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![new_id(), request_id, from.map(RequestStatus::as_str), to.as_str(), at, user_id, note],
@@ -413,7 +422,10 @@ struct StatusAudit {
 
 pub fn status_of(conn: &Connection, id: &str) -> Result<RequestStatus> {
     let status: Option<String> =
-        crate::store::query_row_cached(conn, "SELECT status FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0)).optional()?;
+        crate::store::query_row_cached(conn, "SELECT status FROM transfer_requests WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
     let status = status.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
     Ok(RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?)
 }
@@ -447,7 +459,8 @@ pub fn transition(conn: &Connection, user_id: &str, t: &Transition) -> Result<()
         return Err(Error::Validation(vec![problem]));
     }
     let at = to_rfc3339(t.at);
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
         params![t.to.as_str(), at, t.request_id, version],
     )?;
@@ -561,10 +574,12 @@ pub fn count(conn: &Connection) -> rusqlite::Result<u32> {
 pub fn count_by_status(conn: &Connection) -> rusqlite::Result<Vec<(RequestStatus, u32)>> {
     let mut counts = Vec::new();
     for status in RequestStatus::ALL {
-        let n: u32 =
-            crate::store::query_row_cached(conn, "SELECT count(*) FROM transfer_requests WHERE status = ?1", [status.as_str()], |row| {
-                row.get(0)
-            })?;
+        let n: u32 = crate::store::query_row_cached(
+            conn,
+            "SELECT count(*) FROM transfer_requests WHERE status = ?1",
+            [status.as_str()],
+            |row| row.get(0),
+        )?;
         if n > 0 {
             counts.push((status, n));
         }
@@ -724,7 +739,8 @@ pub fn merge_into(
         clinical_summary: append(&before.clinical_summary, &new.clinical_summary),
     };
     let now = to_rfc3339(at);
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(
+        conn,
         "UPDATE transfer_requests SET referrer_ward = ?1, referrer_person = ?2, referrer_phone = ?3,
              hospital_patient_no = ?4, residence_municipality_code = ?5, onset_date = ?6, positive_test_date = ?7,
              criteria_met_date = ?8, desired_date = ?9, care_needs = ?10, bed_type_id = ?11, preferred_regions = ?12,
@@ -841,7 +857,8 @@ pub fn insert_past_case(conn: &Connection, user_id: &str, case: &PastCase, offse
         from = *to;
     }
     if let (Some(hospital_id), Placed | Transferred) = (case.receiving_hospital_id, case.outcome) {
-        crate::store::execute_cached(conn, 
+        crate::store::execute_cached(
+            conn,
             "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome,
                                     note, answered_at, updated_at)
              VALUES (?1, ?2, ?3, '', 'package', ?4, ?5, 'accepted', '履歴取込', ?4, ?4)",

@@ -38,7 +38,8 @@ fn damage() -> impl Strategy<Value = Damage> {
     prop_oneof![
         (any::<usize>(), 1u8..=255).prop_map(|(at, mask)| Damage::Flip { at, mask }),
         any::<usize>().prop_map(|to| Damage::Truncate { to }),
-        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..64)).prop_map(|(at, bytes)| Damage::Insert { at, bytes }),
+        (any::<usize>(), proptest::collection::vec(any::<u8>(), 1..64))
+            .prop_map(|(at, bytes)| Damage::Insert { at, bytes }),
         (any::<usize>(), 1usize..256).prop_map(|(at, len)| Damage::Splice { at, len }),
     ]
 }

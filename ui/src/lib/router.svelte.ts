@@ -15,7 +15,8 @@ export type Route =
   | { name: 'statistics' }
   | { name: 'daily-log' }
   | { name: 'settings' }
-  | { name: 'audit' };
+  | { name: 'audit' }
+  | { name: 'exchange' };
 
 let current = $state<Route>({ name: 'queue' });
 
