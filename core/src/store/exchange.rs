@@ -274,7 +274,7 @@ pub struct SourceKey<'a> {
 }
 
 pub fn set_source(conn: &Connection, key: &SourceKey, source: &Source, exchange_id: &str) -> rusqlite::Result<()> {
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(conn,
         "INSERT INTO exchange_sources (sender, kind, record_id, entity_id, record_sha256, desk_fingerprint, exchange_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (sender, kind, record_id) DO UPDATE SET entity_id = excluded.entity_id,

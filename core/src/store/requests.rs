@@ -839,7 +839,7 @@ pub fn insert_past_case(conn: &Connection, user_id: &str, case: &PastCase, offse
         (":status", &status),
         (":imported_from", &case.imported_from),
     ];
-    crate::store::execute_cached(conn, 
+    crate::store::execute_cached(conn,
         &format!(
             "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, imported_from, {})
              VALUES (:id, :ref_no, :status, :at, :user_id, :closed, :imported_from, {})",
