@@ -110,6 +110,8 @@ pub(super) struct Inbound<'a> {
     pub warnings: Vec<String>,
     /// How a refused field is named in the report: the template's column label, or as is.
     pub field_name: fn(&str) -> String,
+    /// What the history import looks its rows' names up in.
+    pub lookups: Option<super::exchange_history::Lookups>,
 }
 
 /// Fields named as the core names them (packages, where the sender wrote the JSON).
@@ -275,12 +277,26 @@ impl Desk {
         dry_run: bool,
         progress: Progress,
     ) -> Result<ImportReport> {
+        self.read_and_import("package", file_name, bytes, dry_run, progress, Desk::read_package)
+    }
+
+    /// Reads a file with `read` and imports (or previews) what it gives. A refused file changes no
+    /// data; unless this is a preview, it is kept in the quarantine folder and the refusal logged.
+    pub(super) fn read_and_import<'f>(
+        &mut self,
+        source: &str,
+        file_name: &'f str,
+        bytes: &[u8],
+        dry_run: bool,
+        progress: Progress,
+        read: impl FnOnce(&Desk, &'f str, &[u8], &str) -> Result<Inbound<'f>>,
+    ) -> Result<ImportReport> {
         self.allow(Permission::Coordinate)?;
         let sha = sha256_hex(bytes);
-        match self.read_package(file_name, bytes, &sha) {
+        match read(self, file_name, bytes, &sha) {
             Ok(inbound) => self.run_import(inbound, dry_run, progress),
             Err(Error::PackageRefused(refusal)) if !dry_run => {
-                self.log_refusal("package", file_name, bytes, &sha, &refusal)?;
+                self.log_refusal(source, file_name, bytes, &sha, &refusal)?;
                 Err(Error::PackageRefused(refusal))
             }
             Err(other) => Err(other),
@@ -330,6 +346,7 @@ impl Desk {
             records,
             warnings,
             field_name: field_as_is,
+            lookups: None,
         })
     }
 
@@ -374,17 +391,6 @@ impl Desk {
 
     /// Applies (or previews) the records of an inbound file in one transaction.
     pub(super) fn run_import(&mut self, inbound: Inbound, dry_run: bool, progress: Progress) -> Result<ImportReport> {
-        self.run_import_with(inbound, dry_run, progress, None)
-    }
-
-    /// [`Desk::run_import`] with the history import's lookups.
-    pub(super) fn run_import_with(
-        &mut self,
-        inbound: Inbound,
-        dry_run: bool,
-        progress: Progress,
-        lookups: Option<&super::exchange_history::Lookups>,
-    ) -> Result<ImportReport> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let offset = self.offset()?;
         let now = Utc::now();
@@ -438,7 +444,7 @@ impl Desk {
                 if done % 64 == 0 && !progress(done as u32, total) {
                     return Err(Error::Cancelled);
                 }
-                let mut result = apply_one(&context, record, lookups)?;
+                let mut result = apply_one(&context, record, inbound.lookups.as_ref())?;
                 for reason in &mut result.reasons {
                     reason.field = (inbound.field_name)(&reason.field);
                 }

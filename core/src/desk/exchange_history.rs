@@ -13,7 +13,6 @@ use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::exchange::history::{self, HistoryColumns, HistoryMapping, PastCase};
 use crate::exchange::manifest::PackageKind;
-use crate::exchange::package::sha256_hex;
 use crate::exchange::records::Outcome;
 use crate::ids::to_rfc3339;
 use crate::request::{NewRequestInput, PatientSex};
@@ -243,16 +242,19 @@ impl Desk {
         if !missing.is_empty() {
             return Err(refused("mapping", &format!("列の対応が決まっていません: {}", missing.join("、"))));
         }
-        let sha = sha256_hex(bytes);
-        let table = match history::read(bytes) {
-            Ok(table) => table,
-            Err(refusal) => {
-                if !dry_run {
-                    self.log_refusal("history", file_name, bytes, &sha, &refusal)?;
-                }
-                return Err(Error::PackageRefused(refusal));
-            }
-        };
+        self.read_and_import("history", file_name, bytes, dry_run, progress, |desk, file_name, bytes, sha| {
+            desk.read_history(file_name, bytes, sha, mapping)
+        })
+    }
+
+    fn read_history<'f>(
+        &self,
+        file_name: &'f str,
+        bytes: &[u8],
+        sha: &str,
+        mapping: &HistoryMapping,
+    ) -> Result<Inbound<'f>> {
+        let table = history::read(bytes).map_err(Error::PackageRefused)?;
         let plan = self.plan_today()?;
         let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
         let records = table
@@ -268,7 +270,7 @@ impl Desk {
                 }
             })
             .collect();
-        let inbound = Inbound {
+        Ok(Inbound {
             source: "history",
             kind: PackageKind::Requests,
             package_id: None,
@@ -278,11 +280,11 @@ impl Desk {
             recipient: self.desk_id()?,
             sequence: None,
             file_name,
-            file_sha256: sha,
+            file_sha256: sha.to_owned(),
             records,
             warnings: Vec::new(),
             field_name: super::exchange::field_as_is,
-        };
-        self.run_import_with(inbound, dry_run, progress, Some(&lookups))
+            lookups: Some(lookups),
+        })
     }
 }

@@ -7,7 +7,6 @@ use crate::access::Permission;
 use crate::csv_file::CsvEncoding;
 use crate::error::{Error, Result};
 use crate::exchange::manifest::PackageKind;
-use crate::exchange::package::sha256_hex;
 use crate::exchange::refusal::Refusal;
 use crate::exchange::template::{self, Vocabulary};
 use crate::export_file::SavedExport;
@@ -70,16 +69,7 @@ impl Desk {
         dry_run: bool,
         progress: Progress,
     ) -> Result<ImportReport> {
-        self.allow(Permission::Coordinate)?;
-        let sha = sha256_hex(bytes);
-        match self.read_template(file_name, bytes, &sha) {
-            Ok(inbound) => self.run_import(inbound, dry_run, progress),
-            Err(Error::PackageRefused(refusal)) if !dry_run => {
-                self.log_refusal("template", file_name, bytes, &sha, &refusal)?;
-                Err(Error::PackageRefused(refusal))
-            }
-            Err(other) => Err(other),
-        }
+        self.read_and_import("template", file_name, bytes, dry_run, progress, Desk::read_template)
     }
 
     fn read_template<'f>(&self, file_name: &'f str, bytes: &[u8], sha: &str) -> Result<Inbound<'f>> {
@@ -114,6 +104,7 @@ impl Desk {
             records,
             warnings: Vec::new(),
             field_name: |field| template::label_of(field).map_or_else(|| field.to_owned(), str::to_owned),
+            lookups: None,
         })
     }
 

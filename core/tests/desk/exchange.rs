@@ -65,6 +65,19 @@ fn uuid() -> String {
     tenin_core::ids::new_id()
 }
 
+/// A new package's envelope from `sender` to `recipient`: number 1, one record.
+fn envelope<'a>(sender: &'a Sender, recipient: &'a str) -> Envelope<'a> {
+    Envelope {
+        package_id: uuid(),
+        kind: PackageKind::Requests,
+        sender: &sender.code,
+        recipient,
+        sequence: 1,
+        created_at: "2026-11-22T01:00:00Z".into(),
+        records: 1,
+    }
+}
+
 pub fn intake(initials: &str, age: &str) -> serde_json::Value {
     json!({
         "patient_initials": initials,
@@ -248,15 +261,7 @@ fn parts(desk: &mut Desk) -> (Sender, Vec<u8>, Vec<u8>, String) {
     let sender = Sender::registered(desk);
     let records = serde_json::to_vec(&json!([{"record_id": "B-1", "action": "new", "request": intake("M.T.", "84")}]))
         .expect("json");
-    let envelope = Envelope {
-        package_id: uuid(),
-        kind: PackageKind::Requests,
-        sender: &sender.code,
-        recipient: &sender.desk_id,
-        sequence: 1,
-        created_at: "2026-11-22T01:00:00Z".into(),
-        records: 1,
-    };
+    let envelope = envelope(&sender, &sender.desk_id);
     let (bytes, _) = package::seal(envelope, &records, &sender.keys, None).expect("sealed");
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
     let mut read = |name: &str| {
@@ -344,15 +349,7 @@ fn forged_damaged_and_foreign_packages_are_refused_whole_and_kept() {
     assert_eq!(kept, cases.len(), "every refused file is kept for review");
 
     // To another desk: signed correctly, but not ours.
-    let envelope = Envelope {
-        package_id: uuid(),
-        kind: PackageKind::Requests,
-        sender: &sender.code,
-        recipient: "another-desk",
-        sequence: 1,
-        created_at: "2026-11-22T01:00:00Z".into(),
-        records: 1,
-    };
+    let envelope = envelope(&sender, "another-desk");
     let (other_desk, _) = package::seal(envelope, &records, &sender.keys, None).expect("sealed");
     assert_eq!(refusal(&mut desk, &other_desk).problems[0].field, "wrong_recipient");
 }
@@ -456,15 +453,7 @@ fn a_package_encrypted_to_the_desk_is_opened_and_inspected() {
     let recipient = tenin_core::exchange::keys::parse_recipient(&public.encryption).expect("age recipient");
     let records = serde_json::to_vec(&json!([{"record_id": "E-1", "action": "new", "request": intake("E.N.", "77")}]))
         .expect("json");
-    let envelope = Envelope {
-        package_id: uuid(),
-        kind: PackageKind::Requests,
-        sender: &sender.code,
-        recipient: &desk_id,
-        sequence: 1,
-        created_at: "2026-11-22T01:00:00Z".into(),
-        records: 1,
-    };
+    let envelope = envelope(&sender, &desk_id);
     let (bytes, _) = package::seal(envelope, &records, &sender.keys, Some(&recipient)).expect("sealed");
     assert!(package::is_encrypted(&bytes));
     assert!(!String::from_utf8_lossy(&bytes).contains("E.N."), "the content is not readable in the file");
