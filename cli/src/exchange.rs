@@ -28,7 +28,7 @@ pub enum PackageCommand {
     },
     /// What a package says, and whether the desk would accept it (nothing is changed).
     Inspect { file: PathBuf },
-    /// Exit 0 when the package is intact, signed by its sender's registered key and for this desk.
+    /// Exit 0 when the package is intact and signed by its sender's registered key (or is the desk's own).
     Verify { file: PathBuf },
     /// Import a hospital's package: with --dry-run, only the preview.
     Import {

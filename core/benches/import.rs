@@ -13,7 +13,10 @@ use tenin_core::Desk;
 use tenin_core::desk::NewUserInput;
 use tenin_core::exchange::history::HistoryMapping;
 
-const CASES: usize = 100_000;
+/// 100,000 unless `TENIN_BENCH_CASES` says otherwise (for profiling a smaller run).
+fn cases() -> usize {
+    std::env::var("TENIN_BENCH_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000)
+}
 const TARGET: f64 = 0.5;
 
 fn desk(dir: &std::path::Path) -> Desk {
@@ -35,7 +38,7 @@ fn history_csv(hospitals: &[(String, bool)], municipalities: &[String]) -> Strin
     let outcomes = ["転院済", "転院済", "転院済", "受入決定", "調整不成立", "取下げ"];
     let mut out =
         String::from("元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関,搬送手段,年齢,性別\n");
-    for i in 0..CASES {
+    for i in 0..cases() {
         let day =
             chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date") + chrono::Duration::days((i % 1800) as i64);
         let outcome = outcomes[i % outcomes.len()];
@@ -114,7 +117,7 @@ fn main() {
     let import_seconds = started.elapsed().as_secs_f64();
     assert_eq!(
         report.counts.new as usize,
-        CASES,
+        cases(),
         "every case imported: {:?}",
         report.records.iter().find(|r| !r.reasons.is_empty())
     );
@@ -145,10 +148,11 @@ fn main() {
     let raw_seconds = started.elapsed().as_secs_f64();
 
     let ratio = raw_seconds / import_seconds;
-    println!("history import of {CASES} cases: {import_seconds:.2} s ({:.0} cases/s)", CASES as f64 / import_seconds);
+    let cases = cases();
+    println!("history import of {cases} cases: {import_seconds:.2} s ({:.0} cases/s)", cases as f64 / import_seconds);
     println!(
         "raw bulk insert of the same {total_rows} rows: {raw_seconds:.2} s ({:.0} cases/s)",
-        CASES as f64 / raw_seconds
+        cases as f64 / raw_seconds
     );
     for (table, _, rows) in &added {
         println!("  {table}: {} rows", rows.len());
