@@ -654,6 +654,13 @@ mod templates {
         assert_eq!(twin.counts.conflicts, 1);
         assert_eq!(desk.import_conflicts().expect("queue")[0].reason, "possible_duplicate");
 
+        // A hospital name CP932 cannot hold: written as 〓 and named, never dropped silently.
+        let file =
+            tenin_core::exchange::template::csv("1410110009", "𠮷野記念病院", tenin_core::csv_file::CsvEncoding::Cp932)
+                .expect("csv");
+        assert_eq!(file.substituted, ['𠮷']);
+        assert!(encoding_rs::SHIFT_JIS.decode(&file.bytes).0.contains("〓野記念病院"));
+
         // Neither UTF-8 nor CP932 (a lone lead byte at the end): refused, not guessed.
         let mut broken = cp932.to_vec();
         broken.extend_from_slice(&[0x81]);
