@@ -202,14 +202,7 @@ impl Desk {
         };
         let keys = PublicKeys { signing, encryption };
         let at = to_rfc3339(Utc::now());
-        self.store.write(|tx| {
-            let known: bool =
-                tx.query_row("SELECT count(*) FROM hospitals WHERE id = ?1", [hospital_id], |r| r.get(0))?;
-            if !known {
-                return Err(Error::NotFound { entity: "医療機関", id: hospital_id.to_owned() });
-            }
-            exchange_store::set_hospital_keys(tx, &user_id, hospital_id, &keys, &at)
-        })?;
+        self.store.write(|tx| exchange_store::set_hospital_keys(tx, &user_id, hospital_id, &keys, &at))?;
         Ok(keys)
     }
 

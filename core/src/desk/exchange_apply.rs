@@ -3,7 +3,7 @@
 //! is the record's refusal (the caller rolls back to the record's savepoint and quarantines it).
 
 use chrono::{DateTime, FixedOffset, Utc};
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 
 use crate::capacity::CapacityReportInput;
 use crate::error::{Error, FieldProblem, Problem, Problems, Result};
@@ -222,15 +222,9 @@ impl Context<'_> {
     }
 
     pub fn answer(&self, record: &AnswerRecord, raw: &str) -> Result<Applied> {
-        let found: Option<(String, String, Option<String>, u32, String)> = self
-            .tx
-            .query_row(
-                "SELECT hospital_id, outcome, decline_reason, version, request_id FROM inquiries WHERE id = ?1",
-                [record.inquiry_id.trim()],
-                |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)),
-            )
-            .optional()?;
-        let Some((hospital_id, outcome, reason, version, request_id)) = found else {
+        let Some(inquiries::AnswerState { hospital_id, outcome, decline_reason: reason, version, request_id }) =
+            inquiries::answer_state(self.tx, record.inquiry_id.trim())?
+        else {
             return Err(refused("inquiry_id", "この打診はデスクにありません"));
         };
         if hospital_id != self.hospital_id {

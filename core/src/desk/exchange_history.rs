@@ -33,12 +33,9 @@ pub(super) struct Lookups {
 impl Lookups {
     fn load(conn: &rusqlite::Connection, plan: Option<&str>, mapping: HistoryMapping) -> Result<Lookups> {
         let mut hospitals = HashMap::new();
-        let mut stmt = conn.prepare("SELECT id, code, name, short_name FROM hospitals")?;
-        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
-        for row in rows {
-            let (id, code, name, short): (String, String, String, String) = row?;
-            for key in [code, name, short].into_iter().filter(|k| !k.is_empty()) {
-                hospitals.insert(fold_width(&key), id.clone());
+        for (id, names) in crate::store::hospitals::names_and_codes(conn)? {
+            for key in names.iter().filter(|k| !k.is_empty()) {
+                hospitals.insert(fold_width(key), id.clone());
             }
         }
         let mut municipalities = HashMap::new();

@@ -65,10 +65,20 @@ pub struct HistoryMapping {
     pub columns: BTreeMap<String, String>,
 }
 
+/// A field of the mapping step: its id (the UI's label key) and whether it must be mapped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct FieldInfo {
+    pub id: String,
+    pub required: bool,
+}
+
 /// A file's columns, a few rows, and the mapping the desk suggests: the mapping step's screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryColumns {
+    /// The fields to map, in order ([`FIELDS`]).
+    pub fields: Vec<FieldInfo>,
     pub headers: Vec<String>,
     pub sample: Vec<Vec<String>>,
     pub rows: u32,
@@ -116,6 +126,7 @@ pub fn columns(table: &Table) -> HistoryColumns {
         }
     }
     HistoryColumns {
+        fields: FIELDS.iter().map(|f| FieldInfo { id: f.id.to_owned(), required: f.required }).collect(),
         headers: table.headers.clone(),
         sample: table.rows.iter().take(5).map(|(_, r)| r.clone()).collect(),
         rows: table.rows.len() as u32,

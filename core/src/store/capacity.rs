@@ -80,10 +80,7 @@ pub fn insert(
     reports: &[CheckedCapacityReport],
     field_prefix: impl Fn(usize) -> String,
 ) -> Result<()> {
-    let known: bool = conn.query_row("SELECT count(*) FROM hospitals WHERE id = ?1", [hospital_id], |r| r.get(0))?;
-    if !known {
-        return Err(Error::NotFound { entity: "医療機関", id: hospital_id.to_owned() });
-    }
+    crate::store::hospitals::require(conn, hospital_id)?;
     let mut unknown = Vec::new();
     for (i, report) in reports.iter().enumerate() {
         if !reference::term_exists(conn, "bed_type", &report.bed_type)? {

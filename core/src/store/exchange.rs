@@ -32,6 +32,7 @@ pub fn set_hospital_keys(
     keys: &PublicKeys,
     at: &str,
 ) -> Result<()> {
+    crate::store::hospitals::require(conn, hospital_id)?;
     let before = hospital_keys(conn, hospital_id)?;
     crate::store::execute_cached(
         conn,
@@ -153,33 +154,17 @@ pub fn finish(conn: &Connection, id: &str, result: &str, counts: &Counts, report
         "UPDATE exchanges SET result = ?1, counts = ?2, report = ?3 WHERE id = ?4",
         params![result, serde_json::to_string(counts)?, report_json, id],
     )?;
-    let logged: (String, String, String, Option<String>, String, String, Option<u32>, String, String) = conn
-        .query_row(
-            "SELECT direction, source, kind, package_id, sender, recipient, sequence, file_name, file_sha256
+    // What the audit keeps of the log entry, built by SQLite from the row just written.
+    let (user_id, after): (String, String) = crate::store::query_row_cached(
+        conn,
+        "SELECT user_id, json_object('direction', direction, 'source', source, 'kind', kind, 'package_id', package_id,
+                'sender', sender, 'recipient', recipient, 'sequence', sequence, 'file_name', file_name,
+                'file_sha256', file_sha256, 'result', result, 'counts', json(counts))
          FROM exchanges WHERE id = ?1",
-            [id],
-            |row| {
-                Ok((
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                    row.get(5)?,
-                    row.get(6)?,
-                    row.get(7)?,
-                    row.get(8)?,
-                ))
-            },
-        )?;
-    let user_id: String =
-        crate::store::query_row_cached(conn, "SELECT user_id FROM exchanges WHERE id = ?1", [id], |row| row.get(0))?;
-    let (direction, source, kind, package_id, sender, recipient, sequence, file_name, file_sha256) = logged;
-    let after = serde_json::json!({
-        "direction": direction, "source": source, "kind": kind, "package_id": package_id, "sender": sender,
-        "recipient": recipient, "sequence": sequence, "file_name": file_name, "file_sha256": file_sha256,
-        "result": result, "counts": counts,
-    });
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let after: serde_json::Value = serde_json::from_str(&after)?;
     audit::created(conn, &user_id, "exchange", id, &after)
 }
 

@@ -377,3 +377,16 @@ pub fn municipality_codes(conn: &Connection) -> rusqlite::Result<Vec<(String, St
     let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
     rows.collect()
 }
+
+/// Refuses a hospital id that is not in the directory.
+pub fn require(conn: &Connection, id: &str) -> Result<()> {
+    let known: bool =
+        crate::store::query_row_cached(conn, "SELECT count(*) FROM hospitals WHERE id = ?1", [id], |r| r.get(0))?;
+    if known { Ok(()) } else { Err(Error::NotFound { entity: "医療機関", id: id.to_owned() }) }
+}
+
+/// Every hospital's id with the names it may be written by in a file: code, name and short name.
+pub fn names_and_codes(conn: &Connection) -> rusqlite::Result<Vec<(String, [String; 3])>> {
+    let mut stmt = conn.prepare("SELECT id, code, name, short_name FROM hospitals")?;
+    stmt.query_map([], |row| Ok((row.get(0)?, [row.get(1)?, row.get(2)?, row.get(3)?])))?.collect()
+}

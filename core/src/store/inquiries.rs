@@ -238,3 +238,30 @@ pub fn placement(conn: &Connection, request_id: &str) -> rusqlite::Result<Option
     )
     .optional()
 }
+
+/// Where an inquiry stands, for an answer arriving by package.
+pub struct AnswerState {
+    pub hospital_id: String,
+    pub outcome: String,
+    pub decline_reason: Option<String>,
+    pub version: u32,
+    pub request_id: String,
+}
+
+pub fn answer_state(conn: &Connection, inquiry_id: &str) -> rusqlite::Result<Option<AnswerState>> {
+    crate::store::query_row_cached(
+        conn,
+        "SELECT hospital_id, outcome, decline_reason, version, request_id FROM inquiries WHERE id = ?1",
+        [inquiry_id],
+        |row| {
+            Ok(AnswerState {
+                hospital_id: row.get(0)?,
+                outcome: row.get(1)?,
+                decline_reason: row.get(2)?,
+                version: row.get(3)?,
+                request_id: row.get(4)?,
+            })
+        },
+    )
+    .optional()
+}

@@ -677,6 +677,12 @@ export type ExportedPackage = {
 	encrypted: boolean,
 };
 
+/**  A field of the mapping step: its id (the UI's label key) and whether it must be mapped. */
+export type FieldInfo = {
+	id: string,
+	required: boolean,
+};
+
 /**  One refused field: its name in the transfer type, the problem, and a Japanese sentence. */
 export type FieldProblem = {
 	field: string,
@@ -700,6 +706,8 @@ export type GroupStats = {
 
 /**  A file's columns, a few rows, and the mapping the desk suggests: the mapping step's screen. */
 export type HistoryColumns = {
+	/**  The fields to map, in order ([`FIELDS`]). */
+	fields: FieldInfo[],
 	headers: string[],
 	sample: string[][],
 	rows: number,
