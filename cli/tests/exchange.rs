@@ -215,33 +215,30 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[test]
-fn an_import_killed_at_random_points_leaves_the_package_all_in_or_all_out() {
-    const RECORDS: usize = 1000;
-    const RUNS: usize = 16;
-    let (dir, key, desk_id, _) = desk_trusting_a_hospital();
-    let package = dir.path().join("big.zip");
-    seal(dir.path(), &key, &desk_id, 1, &records(RECORDS, "K"), &package, None);
-    let before = request_count(dir.path());
+/// Runs `tenin <import>` on copies of the desk in `dir`, SIGKILLed at random points over the
+/// time a whole import takes: each time the database must be intact, the audit chain whole, and
+/// the file either all in (`added` requests and its log entry) or all out — and then go in whole.
+fn kill_at_random_points(dir: &Path, import: &[&std::ffi::OsStr], added: usize, runs: usize) {
+    let before = request_count(dir);
     // How long a whole import takes here: the kills are spread over it (and a little past it).
     let timing = tempfile::tempdir().expect("tmp");
-    copy_dir(dir.path(), timing.path());
+    copy_dir(dir, timing.path());
     let started = Instant::now();
-    tenin(timing.path()).args(["package", "import"]).arg(&package).assert().success();
+    tenin(timing.path()).args(import).assert().success();
     let whole = started.elapsed().as_millis() as u64;
+    assert_eq!(request_count(timing.path()), before + added, "the whole import adds {added}");
 
     let seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(7, |d| d.as_nanos() as u64);
     let mut random = Lcg(seed);
     let (mut applied, mut not_applied) = (0, 0);
-    for run in 0..RUNS {
+    for run in 0..runs {
         let copy = tempfile::tempdir().expect("tmp");
-        copy_dir(dir.path(), copy.path());
+        copy_dir(dir, copy.path());
         let kill_after = Duration::from_millis(random.next(whole + whole / 4));
         let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("tenin"))
             .arg("--data-dir")
             .arg(copy.path())
-            .args(["package", "import"])
-            .arg(&package)
+            .args(import)
             .env_remove("TENIN_DATA_DIR")
             .env("TENIN_USER", common::ADMIN)
             .env("TENIN_PASSWORD", common::ADMIN_PASSWORD)
@@ -259,18 +256,46 @@ fn an_import_killed_at_random_points_leaves_the_package_all_in_or_all_out() {
         let count = request_count(copy.path());
         let log = tenin(copy.path()).args(["--json", "package", "log"]).assert().success();
         let logged = json(&log.get_output().stdout).as_array().map_or(0, |l| l.len());
-        if count == before + RECORDS {
+        if count == before + added {
             assert_eq!(logged, 1, "applied and logged together (run {run}, seed {seed})");
             applied += 1;
         } else {
             assert_eq!(count, before, "nothing half-applied (run {run}, seed {seed}, killed at {kill_after:?})");
             assert_eq!(logged, 0);
             not_applied += 1;
-            // And the package still goes in whole afterwards.
-            tenin(copy.path()).args(["package", "import"]).arg(&package).assert().success();
-            assert_eq!(request_count(copy.path()), before + RECORDS);
+            // And the file still goes in whole afterwards.
+            tenin(copy.path()).args(import).assert().success();
+            assert_eq!(request_count(copy.path()), before + added);
         }
     }
-    eprintln!("crash test: {RUNS} kills over {whole} ms (seed {seed}): {applied} applied, {not_applied} not applied");
+    eprintln!("crash test: {runs} kills over {whole} ms (seed {seed}): {applied} applied, {not_applied} not applied");
     assert!(not_applied > 0, "some kills landed during the import (seed {seed})");
+}
+
+#[test]
+fn an_import_killed_at_random_points_leaves_the_package_all_in_or_all_out() {
+    const RECORDS: usize = 1000;
+    let (dir, key, desk_id, _) = desk_trusting_a_hospital();
+    let package = dir.path().join("big.zip");
+    seal(dir.path(), &key, &desk_id, 1, &records(RECORDS, "K"), &package, None);
+    kill_at_random_points(dir.path(), &["package".as_ref(), "import".as_ref(), package.as_os_str()], RECORDS, 16);
+}
+
+#[test]
+fn a_history_import_killed_at_random_points_leaves_the_file_all_in_or_all_out() {
+    const ROWS: usize = 3000;
+    let (dir, _, _, _) = desk_trusting_a_hospital();
+    // Several of the import's chunks, written one after another in the one transaction.
+    let mut history = String::from("元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関,搬送手段\n");
+    for i in 0..ROWS {
+        let day = 1 + i % 28;
+        history.push_str(&if i % 2 == 0 {
+            format!("K-{i},2023-02-{day:02} 09:00,転院済,2023-02-{day:02} 12:00,1410110009,141003,白鷺病院,民間救急\n")
+        } else {
+            format!("K-{i},2023-02-{day:02} 09:00,調整不成立,2023-02-{day:02} 18:00,1410110009,141003,,\n")
+        });
+    }
+    let file = dir.path().join("history.csv");
+    std::fs::write(&file, history).expect("history");
+    kill_at_random_points(dir.path(), &["import".as_ref(), file.as_os_str()], ROWS, 12);
 }

@@ -433,11 +433,20 @@ impl Desk {
                 now,
                 duplicates_since: &since,
             };
-            for (done, record) in inbound.records.iter().enumerate() {
-                if done % 64 == 0 && !progress(done as u32, total) {
-                    return Err(Error::Cancelled);
+            let results = match inbound.lookups.as_ref() {
+                Some(lookups) => context.apply_history(&inbound.records, lookups, &|done| progress(done, total))?,
+                None => {
+                    let mut results = Vec::with_capacity(inbound.records.len());
+                    for (done, record) in inbound.records.iter().enumerate() {
+                        if done % 64 == 0 && !progress(done as u32, total) {
+                            return Err(Error::Cancelled);
+                        }
+                        results.push(apply_one(&context, record)?);
+                    }
+                    results
                 }
-                let mut result = apply_one(&context, record, inbound.lookups.as_ref())?;
+            };
+            for (record, mut result) in inbound.records.iter().zip(results) {
                 for reason in &mut result.reasons {
                     reason.field = (inbound.field_name)(&reason.field);
                 }
@@ -527,11 +536,9 @@ impl Desk {
     }
 }
 
-fn apply_one(
-    context: &Context,
-    record: &InboundRecord,
-    lookups: Option<&super::exchange_history::Lookups>,
-) -> Result<RecordResult> {
+/// Applies one record of a hospital's file inside its own savepoint: a record refused after a
+/// write (a conflict found on the way) is undone alone.
+fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> {
     let mut result = RecordResult {
         position: record.position,
         record_id: record.record_id.clone(),
@@ -547,29 +554,21 @@ fn apply_one(
         }
     };
     let sha = sha256_hex(record.raw.as_bytes());
-    context.tx.execute_batch("SAVEPOINT record")?;
-    let applied = match parsed {
+    let applied = crate::store::within_savepoint(context.tx, || match parsed {
         Parsed::Request(r) => context.request(r, &record.raw, &sha),
         Parsed::Capacity(r) => context.capacity(r, &record.raw, &sha),
         Parsed::Answer(r) => context.answer(r, &record.raw),
-        Parsed::Past(case) => match lookups {
-            Some(lookups) => context.past(lookups, case, &sha),
-            None => Err(Error::ReferenceData("履歴の取込には列の対応が必要です".into())),
-        },
-    };
+        Parsed::Past(_) => Err(Error::ReferenceData("履歴の取込には列の対応が必要です".into())),
+    });
     match applied {
         Ok(Applied { outcome, ref_no, note }) => {
-            context.tx.execute_batch("RELEASE record")?;
             result.outcome = outcome;
             result.ref_no = ref_no;
             result.reasons = note.map(|message| vec![Reason { field: String::new(), message }]).unwrap_or_default();
         }
         // The storage failing is not the record's fault: the whole import stops, nothing kept.
         Err(error @ (Error::Database(_) | Error::Json(_))) => return Err(error),
-        Err(error) => {
-            context.tx.execute_batch("ROLLBACK TO record; RELEASE record")?;
-            result.reasons = reasons_of(&error);
-        }
+        Err(error) => result.reasons = reasons_of(&error),
     }
     Ok(result)
 }

@@ -7,18 +7,19 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 
 use super::Desk;
-use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress};
-use super::exchange_apply::{Applied, Context, refused};
+use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, reasons_of};
+use super::exchange_apply::{Context, refused};
 use crate::access::Permission;
 use crate::error::{Error, Result};
 use crate::exchange::history::{self, HistoryColumns, HistoryMapping, PastCase};
 use crate::exchange::manifest::PackageKind;
-use crate::exchange::records::Outcome;
+use crate::exchange::package::sha256_hex;
+use crate::exchange::records::{Outcome, RecordResult};
 use crate::ids::to_rfc3339;
 use crate::request::{NewRequestInput, PatientSex};
 use crate::request_status::RequestStatus;
 use crate::store::exchange::{self as exchange_store, Source, SourceKey};
-use crate::store::{reference, requests};
+use crate::store::{past_cases, reference, requests};
 use crate::text::fold_width;
 
 /// What the history rows name, looked up once per import (by code, id or name, width-folded).
@@ -90,16 +91,114 @@ fn date_time(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
     date.and_time(time).and_local_timezone(offset).single().map(|t| t.with_timezone(&Utc))
 }
 
+/// What a history row comes to once checked, before anything is written.
+enum PastPlan {
+    /// Imported before, by the previous system's number: the request's reference number.
+    Known(String),
+    New(Box<past_cases::CheckedPastCase>),
+}
+
+/// A checked row waiting for its chunk to be written.
+struct ReadyRow<'r> {
+    /// Its place among the results.
+    index: usize,
+    case: past_cases::CheckedPastCase,
+    /// Its number in the previous system and its hash, when it has one.
+    source: Option<(&'r str, String)>,
+}
+
+/// History rows checked, then written together (see `store::past_cases::insert`).
+const CHUNK: usize = 512;
+
 impl Context<'_> {
-    pub fn past(&self, lookups: &Lookups, case: &PastCase, sha: &str) -> Result<Applied> {
+    /// Applies history rows, a chunk at a time: each row is checked alone (a refused row is
+    /// reported with why, nothing of it written), then the chunk's new cases are written
+    /// together. The results come in the rows' order. `progress(done)` returning `false` cancels.
+    pub fn apply_history(
+        &self,
+        records: &[InboundRecord],
+        lookups: &Lookups,
+        progress: &dyn Fn(u32) -> bool,
+    ) -> Result<Vec<RecordResult>> {
+        let mut results: Vec<RecordResult> = Vec::with_capacity(records.len());
+        let mut numbers = past_cases::DayNumbers::default();
+        for chunk in records.chunks(CHUNK) {
+            if !progress(results.len() as u32) {
+                return Err(Error::Cancelled);
+            }
+            let mut ready: Vec<ReadyRow> = Vec::new();
+            // A number seen earlier in this chunk (not written yet): the index of its first row.
+            let mut first_row: HashMap<&str, usize> = HashMap::new();
+            let mut repeated: Vec<(usize, usize)> = Vec::new();
+            for record in chunk {
+                let index = results.len();
+                let mut result = RecordResult {
+                    position: record.position,
+                    record_id: record.record_id.clone(),
+                    outcome: Outcome::Error,
+                    ref_no: String::new(),
+                    reasons: Vec::new(),
+                };
+                match &record.parsed {
+                    Err(reasons) => result.reasons = reasons.clone(),
+                    Ok(Parsed::Past(case)) => {
+                        let source_id = case.source_id.as_str();
+                        if let Some(first) = first_row.get(source_id).filter(|_| !source_id.is_empty()) {
+                            result.outcome = Outcome::Unchanged;
+                            repeated.push((index, *first));
+                        } else {
+                            match self.check_past(lookups, case) {
+                                Ok(PastPlan::Known(ref_no)) => {
+                                    result.outcome = Outcome::Unchanged;
+                                    result.ref_no = ref_no;
+                                }
+                                Ok(PastPlan::New(checked)) => {
+                                    result.outcome = Outcome::New;
+                                    let source =
+                                        (!source_id.is_empty()).then(|| (source_id, sha256_hex(record.raw.as_bytes())));
+                                    if source.is_some() {
+                                        first_row.insert(source_id, index);
+                                    }
+                                    ready.push(ReadyRow { index, case: *checked, source });
+                                }
+                                // The storage failing is not the row's fault: the import stops.
+                                Err(error @ (Error::Database(_) | Error::Json(_))) => return Err(error),
+                                Err(error) => result.reasons = reasons_of(&error),
+                            }
+                        }
+                    }
+                    Ok(_) => result.reasons = reasons_of(&Error::ReferenceData("履歴の行ではありません".into())),
+                }
+                results.push(result);
+            }
+            let (places, (cases, sources)): (Vec<usize>, (Vec<_>, Vec<_>)) =
+                ready.into_iter().map(|row| (row.index, (row.case, row.source))).unzip();
+            let written =
+                past_cases::insert(self.tx, self.user_id, self.exchange_id, &cases, self.offset, &mut numbers)?;
+            for ((index, case), source) in places.into_iter().zip(written).zip(sources) {
+                if let Some((record_id, sha)) = source {
+                    let key = SourceKey { sender: "history", kind: "history", record_id };
+                    let source = Source { entity_id: case.id, record_sha256: sha, desk_fingerprint: String::new() };
+                    exchange_store::set_source(self.tx, &key, &source, self.exchange_id)?;
+                }
+                results[index].ref_no = case.ref_no;
+            }
+            for (index, first) in repeated {
+                results[index].ref_no = results[first].ref_no.clone();
+            }
+        }
+        Ok(results)
+    }
+
+    /// Every check of one history row, reading but writing nothing.
+    fn check_past(&self, lookups: &Lookups, case: &PastCase) -> Result<PastPlan> {
         let column = |field: &str| history::column_of(&lookups.mapping, field).to_owned();
         let bad = |field: &str, message: String| refused(&column(field), &message);
-        let key = SourceKey { sender: "history", kind: "history", record_id: &case.source_id };
         if !case.source_id.is_empty()
             && let Some(source) = exchange_store::source(self.tx, "history", "history", &case.source_id)?
         {
             let (ref_no, _) = requests::ref_no_and_version(self.tx, &source.entity_id)?;
-            return Ok(Applied { outcome: Outcome::Unchanged, ref_no, note: None });
+            return Ok(PastPlan::Known(ref_no));
         }
         let registered_at = date_time(&case.registered_at, self.offset)
             .ok_or_else(|| bad("registered_at", format!("「{}」を日時として読めません", case.registered_at)))?;
@@ -177,23 +276,15 @@ impl Context<'_> {
         };
         let checked = input.checked()?;
         let note = mode.map(|m| format!("搬送手段: {m}")).unwrap_or_default();
-        let past = requests::PastCase {
-            request: &checked,
+        let past = past_cases::PastCase {
+            request: checked,
             registered_at,
             outcome,
             outcome_at,
-            receiving_hospital_id: receiving.map(String::as_str),
-            note: &note,
-            imported_from: self.exchange_id,
+            receiving_hospital_id: receiving.cloned(),
+            note,
         };
-        let id = requests::insert_past_case(self.tx, self.user_id, &past, self.offset)?;
-        if !case.source_id.is_empty() {
-            let source =
-                Source { entity_id: id.clone(), record_sha256: sha.to_owned(), desk_fingerprint: String::new() };
-            exchange_store::set_source(self.tx, &key, &source, self.exchange_id)?;
-        }
-        let (ref_no, _) = requests::ref_no_and_version(self.tx, &id)?;
-        Ok(Applied { outcome: Outcome::New, ref_no, note: None })
+        Ok(PastPlan::New(Box::new(past_cases::check(self.tx, past)?)))
     }
 }
 

@@ -42,36 +42,71 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
 }
 
 pub fn record<B: Serialize, A: Serialize>(conn: &Connection, change: Change<'_, B, A>) -> crate::Result<()> {
-    let before = change.before.map(serde_json::to_string).transpose()?;
-    let after = change.after.map(serde_json::to_string).transpose()?;
-    let entry = Content {
-        at: now_rfc3339(),
-        user_id: change.user_id.to_owned(),
-        action: change.action.as_str().to_owned(),
-        entity: change.entity.to_owned(),
-        entity_id: change.entity_id.to_owned(),
-        before_json: before,
-        after_json: after,
-    };
-    let prev = last_hash(conn)?;
-    let hash = entry.hash(prev.as_deref());
-    crate::store::execute_cached(
-        conn,
-        "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        params![
-            entry.at,
-            entry.user_id,
-            entry.action,
-            entry.entity,
-            entry.entity_id,
-            entry.before_json,
-            entry.after_json,
-            prev,
-            hash
-        ],
-    )?;
-    Ok(())
+    Chain::continued(conn)?.record(conn, change)
+}
+
+/// The end of the chain, read once for many entries written in a row (a bulk import): each
+/// entry appended moves it on. Only valid while nothing else writes to the log in between
+/// (inside one transaction).
+pub struct Chain {
+    last_hash: Option<String>,
+}
+
+impl Chain {
+    pub fn continued(conn: &Connection) -> rusqlite::Result<Chain> {
+        Ok(Chain { last_hash: last_hash(conn)? })
+    }
+
+    pub fn record<B: Serialize, A: Serialize>(
+        &mut self,
+        conn: &Connection,
+        change: Change<'_, B, A>,
+    ) -> crate::Result<()> {
+        let before = change.before.map(serde_json::to_string).transpose()?;
+        let after = change.after.map(serde_json::to_string).transpose()?;
+        let entry = Content {
+            at: now_rfc3339(),
+            user_id: change.user_id.to_owned(),
+            action: change.action.as_str().to_owned(),
+            entity: change.entity.to_owned(),
+            entity_id: change.entity_id.to_owned(),
+            before_json: before,
+            after_json: after,
+        };
+        let hash = entry.hash(self.last_hash.as_deref());
+        crate::store::execute_cached(
+            conn,
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                entry.at,
+                entry.user_id,
+                entry.action,
+                entry.entity,
+                entry.entity_id,
+                entry.before_json,
+                entry.after_json,
+                self.last_hash,
+                hash
+            ],
+        )?;
+        self.last_hash = Some(hash);
+        Ok(())
+    }
+
+    pub fn created<A: Serialize>(
+        &mut self,
+        conn: &Connection,
+        user_id: &str,
+        entity: &str,
+        entity_id: &str,
+        after: &A,
+    ) -> crate::Result<()> {
+        self.record(
+            conn,
+            Change::<(), A> { user_id, action: Action::Create, entity, entity_id, before: None, after: Some(after) },
+        )
+    }
 }
 
 /// What an entry's hash covers.
@@ -109,15 +144,19 @@ impl Content {
                 None => digest.update(u64::MAX.to_be_bytes()),
             }
         }
-        digest.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(digest.finalize())
     }
 }
 
 fn last_hash(conn: &Connection) -> rusqlite::Result<Option<String>> {
-    Ok(conn
-        .query_row("SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1", [], |row| row.get(0))
-        .optional()?
-        .flatten())
+    Ok(crate::store::query_row_cached(
+        conn,
+        "SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1",
+        [],
+        |row| row.get(0),
+    )
+    .optional()?
+    .flatten())
 }
 
 fn content(row: &rusqlite::Row) -> rusqlite::Result<(i64, Content, Option<String>, Option<String>)> {
@@ -218,10 +257,7 @@ pub fn created<A: Serialize>(
     entity_id: &str,
     after: &A,
 ) -> crate::Result<()> {
-    record(
-        conn,
-        Change::<(), A> { user_id, action: Action::Create, entity, entity_id, before: None, after: Some(after) },
-    )
+    Chain::continued(conn)?.created(conn, user_id, entity, entity_id, after)
 }
 
 /// A row of the audit log as read back.

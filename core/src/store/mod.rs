@@ -17,6 +17,7 @@ pub mod hospitals;
 pub mod inquiries;
 pub mod meta;
 pub mod migrations;
+pub mod past_cases;
 pub mod placement_counts;
 pub mod reference;
 pub mod reports;
@@ -314,4 +315,21 @@ pub(crate) fn query_row_cached<T, P: rusqlite::Params, F: FnOnce(&rusqlite::Row<
     f: F,
 ) -> rusqlite::Result<T> {
     conn.prepare_cached(sql)?.query_row(params, f)
+}
+
+/// Runs `f` inside a savepoint of the open transaction on `conn`: when `f` fails, its writes alone
+/// are undone and the error returned; the rest of the transaction goes on (one record of an import).
+pub(crate) fn within_savepoint<T>(conn: &Connection, f: impl FnOnce() -> crate::Result<T>) -> crate::Result<T> {
+    execute_cached(conn, "SAVEPOINT record", [])?;
+    match f() {
+        Ok(value) => {
+            execute_cached(conn, "RELEASE record", [])?;
+            Ok(value)
+        }
+        Err(error) => {
+            execute_cached(conn, "ROLLBACK TO record", [])?;
+            execute_cached(conn, "RELEASE record", [])?;
+            Err(error)
+        }
+    }
 }

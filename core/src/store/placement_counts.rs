@@ -10,7 +10,8 @@ use crate::error::{Error, Result};
 use crate::ids::parse_rfc3339;
 use crate::store::meta;
 
-type Key = (String, String, String);
+/// Month (YYYY-MM, desk time), the referring hospital's municipality, the residence ('' unknown).
+pub type Key = (String, String, String);
 
 fn offset(conn: &Connection) -> Result<FixedOffset> {
     let minutes: i32 = meta::get(conn, meta::UTC_OFFSET_MINUTES)?.and_then(|m| m.parse().ok()).unwrap_or(0);
@@ -23,8 +24,8 @@ fn local_month(at: &str, offset: FixedOffset) -> Option<String> {
 
 /// The key `request_id` should be counted under now, if any.
 fn wanted(conn: &Connection, request_id: &str, offset: FixedOffset) -> Result<Option<Key>> {
-    let row: Option<(String, String, Option<String>, Option<String>)> = conn
-        .query_row(
+    let row: Option<(String, String, Option<String>, Option<String>)> = crate::store::query_row_cached(
+            conn,
             "SELECT r.status, h.municipality_code, r.residence_municipality_code,
                     (SELECT max(s.at) FROM request_status_history s WHERE s.request_id = r.id AND s.to_status = 'placed')
              FROM transfer_requests r JOIN hospitals h ON h.id = r.referring_hospital_id WHERE r.id = ?1",
@@ -38,10 +39,24 @@ fn wanted(conn: &Connection, request_id: &str, offset: FixedOffset) -> Result<Op
     if !matches!(status.as_str(), "placed" | "arranging_transport" | "transferred") {
         return Ok(None);
     }
-    Ok(placed_at
-        .as_deref()
-        .and_then(|at| local_month(at, offset))
-        .map(|month| (month, referrer, residence.unwrap_or_default())))
+    Ok(placed_at.and_then(|at| key_of(&at, referrer, residence.unwrap_or_default(), offset)))
+}
+
+/// The key of a request placed at `placed_at` (RFC 3339).
+pub fn key_of(placed_at: &str, referrer: String, residence: String, offset: FixedOffset) -> Option<Key> {
+    local_month(placed_at, offset).map(|month| (month, referrer, residence))
+}
+
+/// Counts `n` more placements under `key` (each request counted records the key itself).
+pub fn add(conn: &Connection, (month, referrer, residence): &Key, n: u32) -> rusqlite::Result<()> {
+    crate::store::execute_cached(
+        conn,
+        "INSERT INTO placement_counts (month, referrer_municipality, residence_municipality, count)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (month, referrer_municipality, residence_municipality) DO UPDATE SET count = count + ?4",
+        params![month, referrer, residence, n],
+    )?;
+    Ok(())
 }
 
 /// Brings the count of one request in line with its current state.
@@ -61,14 +76,14 @@ pub fn reconcile(conn: &Connection, request_id: &str) -> Result<()> {
     }
     if let Some((month, referrer, residence)) = &current {
         let key = params![month, referrer, residence];
-        let count: Option<u32> = conn
-            .query_row(
-                "SELECT count FROM placement_counts
+        let count: Option<u32> = crate::store::query_row_cached(
+            conn,
+            "SELECT count FROM placement_counts
                  WHERE month = ?1 AND referrer_municipality = ?2 AND residence_municipality = ?3",
-                key,
-                |row| row.get(0),
-            )
-            .optional()?;
+            key,
+            |row| row.get(0),
+        )
+        .optional()?;
         let sql = match count {
             Some(n) if n > 1 => {
                 "UPDATE placement_counts SET count = count - 1
@@ -82,14 +97,8 @@ pub fn reconcile(conn: &Connection, request_id: &str) -> Result<()> {
         };
         crate::store::execute_cached(conn, sql, key)?;
     }
-    if let Some((month, referrer, residence)) = &wanted {
-        crate::store::execute_cached(
-            conn,
-            "INSERT INTO placement_counts (month, referrer_municipality, residence_municipality, count)
-             VALUES (?1, ?2, ?3, 1)
-             ON CONFLICT (month, referrer_municipality, residence_municipality) DO UPDATE SET count = count + 1",
-            params![month, referrer, residence],
-        )?;
+    if let Some(key) = &wanted {
+        add(conn, key, 1)?;
     }
     let (m, f, r) = match &wanted {
         Some((m, f, r)) => (Some(m.as_str()), Some(f.as_str()), Some(r.as_str())),

@@ -78,15 +78,28 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
 /// The next reference number for a request registered at `at`: the desk's local date and a
 /// running number for that day (e.g. 261121-003).
 fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
-    let day = at.with_timezone(&offset).format("%y%m%d").to_string();
+    let day = ref_no_day(at, offset);
+    Ok(ref_no(&day, numbers_taken_on(conn, &day)? + 1))
+}
+
+/// The day part of a reference number (YYMMDD, desk time).
+pub(super) fn ref_no_day(at: DateTime<Utc>, offset: FixedOffset) -> String {
+    at.with_timezone(&offset).format("%y%m%d").to_string()
+}
+
+pub(super) fn ref_no(day: &str, number: u32) -> String {
+    format!("{day}-{number:03}")
+}
+
+/// How many reference numbers `day` (YYMMDD) has given out.
+pub(super) fn numbers_taken_on(conn: &Connection, day: &str) -> rusqlite::Result<u32> {
     // A range on the unique index ('.' sorts right after '-'), not LIKE, which would scan the table.
-    let taken: u32 = crate::store::query_row_cached(
+    crate::store::query_row_cached(
         conn,
         "SELECT count(*) FROM transfer_requests WHERE ref_no > ?1 || '-' AND ref_no < ?1 || '.'",
-        [&day],
+        [day],
         |row| row.get(0),
-    )?;
-    Ok(format!("{day}-{:03}", taken + 1))
+    )
 }
 
 /// What the audit log keeps of a new request.
@@ -131,7 +144,7 @@ pub fn insert(
 
 /// The columns a request's intake is stored in, written by both [`insert`] and [`update_intake`]
 /// from one set of named parameters (`:column`), so the two can never drift apart.
-const INTAKE_COLUMNS: [&str; 20] = [
+pub(super) const INTAKE_COLUMNS: [&str; 20] = [
     "referring_hospital_id",
     "patient_initials",
     "patient_age",
@@ -155,7 +168,7 @@ const INTAKE_COLUMNS: [&str; 20] = [
 ];
 
 /// The values of [`INTAKE_COLUMNS`] for one request, owned so they can be borrowed as parameters.
-struct IntakeParams<'a> {
+pub(super) struct IntakeParams<'a> {
     request: &'a CheckedRequest,
     sex: &'static str,
     urgency: &'static str,
@@ -166,7 +179,7 @@ struct IntakeParams<'a> {
 }
 
 impl<'a> IntakeParams<'a> {
-    fn of(request: &'a CheckedRequest) -> Result<Self> {
+    pub(super) fn of(request: &'a CheckedRequest) -> Result<Self> {
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
         Ok(IntakeParams {
             request,
@@ -184,60 +197,67 @@ impl<'a> IntakeParams<'a> {
         })
     }
 
-    /// The intake parameters followed by a statement's own.
-    fn with<'p>(&'p self, extra: &[(&'p str, &'p dyn ToSql)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+    /// The values of [`INTAKE_COLUMNS`], in their order.
+    pub(super) fn values(&self) -> [&dyn ToSql; 20] {
         let r = self.request;
-        let mut params: Vec<(&str, &dyn ToSql)> = vec![
-            (":referring_hospital_id", &r.referring_hospital_id),
-            (":patient_initials", &r.patient_initials),
-            (":patient_age", &r.patient_age),
-            (":patient_sex", &self.sex),
-            (":residence_municipality_code", &r.residence_municipality_code),
-            (":urgency", &self.urgency),
-            (":clinical_summary", &r.clinical_summary),
-            (":referrer_ward", &r.referrer_ward),
-            (":referrer_person", &r.referrer_person),
-            (":referrer_phone", &r.referrer_phone),
-            (":hospital_patient_no", &r.hospital_patient_no),
-            (":onset_date", &self.dates[0]),
-            (":positive_test_date", &self.dates[1]),
-            (":criteria_met_date", &self.dates[2]),
-            (":desired_date", &self.dates[3]),
-            (":care_needs", &self.care),
-            (":bed_type_id", &r.bed_type_id),
-            (":preferred_regions", &self.regions),
-            (":family_notes", &r.family_notes),
-            (":normalized", &self.normalized),
-        ];
+        [
+            &r.referring_hospital_id,
+            &r.patient_initials,
+            &r.patient_age,
+            &self.sex,
+            &r.residence_municipality_code,
+            &self.urgency,
+            &r.clinical_summary,
+            &r.referrer_ward,
+            &r.referrer_person,
+            &r.referrer_phone,
+            &r.hospital_patient_no,
+            &self.dates[0],
+            &self.dates[1],
+            &self.dates[2],
+            &self.dates[3],
+            &self.care,
+            &r.bed_type_id,
+            &self.regions,
+            &r.family_notes,
+            &self.normalized,
+        ]
+    }
+
+    /// The intake parameters, named `:column`, followed by a statement's own.
+    fn with<'p>(&'p self, extra: &[(&'p str, &'p dyn ToSql)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+        static NAMES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| INTAKE_COLUMNS.iter().map(|c| format!(":{c}")).collect());
+        let mut params: Vec<(&str, &dyn ToSql)> = NAMES.iter().map(String::as_str).zip(self.values()).collect();
         params.extend_from_slice(extra);
         params
     }
 }
 
 /// What a request names must exist: an active referring hospital, a municipality, a bed type and
-/// regions of the region pack.
-fn check_references(conn: &Connection, request: &CheckedRequest) -> Result<()> {
-    let referrer: Option<(bool, bool)> = conn
-        .query_row(
-            "SELECT active, is_referring FROM hospitals WHERE id = ?1",
-            [&request.referring_hospital_id],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .optional()?;
-    match referrer {
+/// regions of the region pack. Returns the referring hospital's municipality.
+pub(super) fn check_references(conn: &Connection, request: &CheckedRequest) -> Result<String> {
+    let referrer: Option<(bool, bool, String)> = crate::store::query_row_cached(
+        conn,
+        "SELECT active, is_referring, municipality_code FROM hospitals WHERE id = ?1",
+        [&request.referring_hospital_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()?;
+    let referrer_municipality = match referrer {
         None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference)),
-        Some((active, referring)) if !active || !referring => {
+        Some((active, referring, _)) if !active || !referring => {
             return Err(one_problem("referring_hospital_id", Problem::NotAllowed));
         }
-        Some(_) => {}
-    }
+        Some((_, _, municipality)) => municipality,
+    };
     if let Some(code) = &request.residence_municipality_code
         && !reference::municipality_exists(conn, code)?
     {
         return Err(one_problem("residence_municipality_code", Problem::UnknownReference));
     }
     if let Some(bed_type) = &request.bed_type_id
-        && !reference::terms(conn, "bed_type")?.iter().any(|t| &t.id == bed_type)
+        && !reference::term_exists(conn, "bed_type", bed_type)?
     {
         return Err(one_problem("bed_type_id", Problem::UnknownReference));
     }
@@ -246,7 +266,7 @@ fn check_references(conn: &Connection, request: &CheckedRequest) -> Result<()> {
             return Err(one_problem("preferred_regions", Problem::UnknownReference));
         }
     }
-    Ok(())
+    Ok(referrer_municipality)
 }
 
 /// The intake as stored, for the audit of a correction.
@@ -386,7 +406,7 @@ fn one_problem(field: &str, problem: Problem) -> Error {
     Error::Validation(vec![FieldProblem::new(field, problem)])
 }
 
-fn insert_history(
+pub(super) fn insert_history(
     conn: &Connection,
     request_id: &str,
     from: Option<RequestStatus>,
@@ -797,103 +817,4 @@ pub fn ref_no_and_version(conn: &Connection, id: &str) -> Result<(String, u32)> 
     })
     .optional()?
     .ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })
-}
-
-/// A case from the previous system: registered, coordinated and closed before the desk existed.
-pub struct PastCase<'a> {
-    pub request: &'a CheckedRequest,
-    pub registered_at: DateTime<Utc>,
-    /// placed, transferred, not_placed or withdrawn.
-    pub outcome: RequestStatus,
-    pub outcome_at: DateTime<Utc>,
-    pub receiving_hospital_id: Option<&'a str>,
-    /// Kept on the closing history row (e.g. the transport mode).
-    pub note: &'a str,
-    pub imported_from: &'a str,
-}
-
-/// Writes a past case in its final state with the history that led there (each step a move the
-/// workflow allows), the receiving hospital's acceptance, one audit entry, and its monthly count.
-pub fn insert_past_case(conn: &Connection, user_id: &str, case: &PastCase, offset: FixedOffset) -> Result<String> {
-    use RequestStatus::*;
-    check_references(conn, case.request)?;
-    let path: &[RequestStatus] = match case.outcome {
-        Placed => &[Coordinating, Placed],
-        Transferred => &[Coordinating, Placed, ArrangingTransport, Transferred],
-        NotPlaced => &[Coordinating, NotPlaced],
-        Withdrawn => &[Withdrawn],
-        other => return Err(one_problem_message("outcome", &format!("「{}」は結果にできません", other.label_ja()))),
-    };
-    let id = new_id();
-    let ref_no = next_ref_no(conn, case.registered_at, offset)?;
-    let registered = to_rfc3339(case.registered_at);
-    let closed = to_rfc3339(case.outcome_at);
-    let intake = IntakeParams::of(case.request)?;
-    let status = case.outcome.as_str();
-    let identity: [(&str, &dyn ToSql); 7] = [
-        (":id", &id),
-        (":ref_no", &ref_no),
-        (":at", &registered),
-        (":closed", &closed),
-        (":user_id", &user_id),
-        (":status", &status),
-        (":imported_from", &case.imported_from),
-    ];
-    crate::store::execute_cached(conn,
-        &format!(
-            "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, imported_from, {})
-             VALUES (:id, :ref_no, :status, :at, :user_id, :closed, :imported_from, {})",
-            INTAKE_COLUMNS.join(", "),
-            INTAKE_COLUMNS.map(|c| format!(":{c}")).join(", "),
-        ),
-        &intake.with(&identity)[..],
-    )?;
-    insert_history(conn, &id, None, New, &registered, user_id, "履歴取込")?;
-    let mut from = New;
-    for (n, to) in path.iter().enumerate() {
-        let at = if n == 0 && *to == Coordinating { &registered } else { &closed };
-        let note = if *to == case.outcome { case.note } else { "" };
-        insert_history(conn, &id, Some(from), *to, at, user_id, note)?;
-        from = *to;
-    }
-    if let (Some(hospital_id), Placed | Transferred) = (case.receiving_hospital_id, case.outcome) {
-        crate::store::execute_cached(
-            conn,
-            "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome,
-                                    note, answered_at, updated_at)
-             VALUES (?1, ?2, ?3, '', 'package', ?4, ?5, 'accepted', '履歴取込', ?4, ?4)",
-            params![new_id(), id, hospital_id, closed, user_id],
-        )?;
-    }
-    #[derive(Serialize)]
-    struct Past<'a> {
-        ref_no: &'a str,
-        status: RequestStatus,
-        registered_at: &'a str,
-        outcome_at: &'a str,
-        receiving_hospital_id: Option<&'a str>,
-        note: &'a str,
-        imported_from: &'a str,
-        #[serde(flatten)]
-        request: &'a CheckedRequest,
-    }
-    let past = Past {
-        ref_no: &ref_no,
-        status: case.outcome,
-        registered_at: &registered,
-        outcome_at: &closed,
-        receiving_hospital_id: case.receiving_hospital_id,
-        note: case.note,
-        imported_from: case.imported_from,
-        request: case.request,
-    };
-    audit::created(conn, user_id, "transfer_request", &id, &past)?;
-    placement_counts::reconcile(conn, &id)?;
-    Ok(id)
-}
-
-fn one_problem_message(field: &str, message: &str) -> Error {
-    let mut problem = FieldProblem::new(field, Problem::Invalid);
-    problem.message = message.to_owned();
-    Error::Validation(vec![problem])
 }

@@ -769,4 +769,95 @@ mod history {
         );
         assert!(desk.verify_audit().expect("chain").broken_at.is_none());
     }
+
+    /// `rows` cases over three days of April 2023; every hundredth names an unknown hospital.
+    fn many(rows: usize) -> String {
+        let outcomes = ["転院済", "受入決定", "調整不成立", "取下げ"];
+        let mut file = String::from("旧番号,依頼日時,依頼元,患者住所,結果,決定日時,受入先,搬送,年齢,性別\n");
+        for i in 0..rows {
+            let day = 1 + i % 3;
+            let outcome = outcomes[i % 4];
+            let referrer = if i % 100 == 99 { "架空病院" } else { "桜総合病院" };
+            let receiver = if i % 4 < 2 { "白鷺病院" } else { "" };
+            let mode = if i % 4 == 0 { "民間救急" } else { "" };
+            file.push_str(&format!(
+                "B-{i},2023-04-0{day} 09:00,{referrer},横浜市鶴見区,{outcome},2023-04-0{day} 15:00,{receiver},{mode},{},女\n",
+                60 + i % 40
+            ));
+        }
+        file
+    }
+
+    #[test]
+    fn a_large_history_is_written_in_chunks_numbered_in_order_with_repeats_and_refusals_kept() {
+        let (_dir, mut desk) = demo_desk();
+        // 1,300 rows: three chunks of the import. B-5 again in its own chunk, B-650 again in its
+        // own chunk and again after it was written.
+        let mut file = many(1300);
+        for (row, repeated) in [(10, 5), (700, 650), (1200, 650)] {
+            file = file.replacen(&format!("\nB-{row},"), &format!("\nB-{repeated},"), 1);
+        }
+        let before = request_count(&desk);
+        let report = desk.import_history("many.csv", file.as_bytes(), &mapping(), false, &no_progress).expect("import");
+        assert_eq!((report.counts.new, report.counts.unchanged, report.counts.errors), (1284, 3, 13));
+        assert_eq!(request_count(&desk), before + 1284);
+        assert_eq!(report.records.len(), 1300, "a result for every row, in the file's order");
+        assert!(
+            report.records.iter().enumerate().all(|(i, r)| r.position as usize == i + 2),
+            "rows keep their numbers"
+        );
+        for (row, first) in [(10, 5), (700, 650), (1200, 650)] {
+            assert_eq!(report.records[row].outcome, Outcome::Unchanged);
+            assert_eq!(report.records[row].ref_no, report.records[first].ref_no, "row {row} is B-{first}");
+        }
+        assert_eq!(report.records[99].outcome, Outcome::Error);
+        assert_eq!(report.records[99].reasons[0].field, "依頼元");
+        assert_eq!(desk.quarantined(Some(&report.exchange_id)).expect("kept").len(), 13);
+        // Each day's numbers run 001, 002, … in the file's order, across the chunks.
+        for day in 1..=3 {
+            let numbers: Vec<u32> = report
+                .records
+                .iter()
+                .filter(|r| r.outcome == Outcome::New && r.ref_no.starts_with(&format!("23040{day}-")))
+                .map(|r| r.ref_no[7..].parse().expect("number"))
+                .collect();
+            assert_eq!(numbers, (1..=numbers.len() as u32).collect::<Vec<_>>(), "day {day}");
+        }
+        let request = desk
+            .requests()
+            .expect("list")
+            .into_iter()
+            .find(|q| q.ref_no == report.records[1000].ref_no)
+            .expect("row 1000");
+        assert_eq!(request.status, RequestStatus::Transferred);
+        let detail = desk.request(&request.id).expect("detail");
+        let moves: Vec<RequestStatus> = detail.history.iter().map(|h| h.to).collect();
+        assert_eq!(
+            moves,
+            [
+                RequestStatus::New,
+                RequestStatus::Coordinating,
+                RequestStatus::Placed,
+                RequestStatus::ArrangingTransport,
+                RequestStatus::Transferred
+            ]
+        );
+        assert_eq!(detail.placement.as_ref().map(|p| p.hospital_name.as_str()), Some("白鷺病院"));
+        assert_eq!(desk.integrity_check().expect("check"), "ok", "the kept monthly counts agree");
+        assert!(desk.verify_audit().expect("chain").broken_at.is_none(), "one audit entry per case, chained");
+        let april = chrono::NaiveDate::from_ymd_opt(2023, 4, 1).expect("date");
+        let placed = report.records.iter().enumerate().filter(|(i, r)| r.outcome == Outcome::New && i % 4 < 2).count();
+        let times = desk.placement_times(april, april + chrono::Duration::days(29)).expect("times");
+        assert_eq!(times.overall.count as usize, placed, "every placement counted");
+
+        // Cancelled after the first chunk was written: nothing of it stays.
+        let other = many(1100).replace("B-", "C-").replace("2023-04-0", "2023-05-0");
+        let stop_after_first_chunk = |done: u32, _total: u32| done == 0;
+        let error = ErrorReport::from(
+            desk.import_history("cancel.csv", other.as_bytes(), &mapping(), false, &stop_after_first_chunk)
+                .expect_err("cancelled"),
+        );
+        assert_eq!(error.code, ErrorCode::Cancelled);
+        assert_eq!(request_count(&desk), before + 1284);
+    }
 }
