@@ -46,6 +46,8 @@ pub async fn import_file(
     let work = move || {
         let state = app.state::<DeskState>();
         state.reset_cancel();
+        // Tells the UI the run has started: a cancel from now on is seen.
+        let _ = on_progress.send(ImportProgress { done: 0, total: 0 });
         let progress = |done: u32, total: u32| {
             let _ = on_progress.send(ImportProgress { done, total });
             !state.cancelled()

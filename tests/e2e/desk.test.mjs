@@ -782,6 +782,97 @@ describe('exchange with hospitals', () => {
   });
 });
 
+describe('history and conflicts', () => {
+  test('a history file is mapped, a long preview cancelled, then imported; possible duplicates are decided in the queue', async () => {
+    const dataDir = tempDir('history');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const work = tempDir('history-files');
+    const header = '番号,受付日時,結果,結果日時,依頼元,住所,受入先,搬送\n';
+    const small = path.join(work, 'old-system.csv');
+    writeFileSync(
+      small,
+      header +
+        '1,2023-04-01 09:00,転院済,2023-04-01 12:00,1410110009,141003,白鷺病院,民間救急\n' +
+        '2,2023-04-02 09:00,調整不成立,2023-04-03 12:00,1410110009,141003,,\n',
+    );
+    const rows = [];
+    for (let i = 0; i < 40000; i++) rows.push(`L-${i},2022-06-01 09:00,調整不成立,2022-06-02 09:00,1410110009,141003,,`);
+    const large = path.join(work, 'old-system-large.csv');
+    writeFileSync(large, header + rows.join('\n') + '\n');
+    const count = () => JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length;
+    const before = count();
+
+    // Two template files from a hospital naming the same patient under two numbers: the second is a
+    // possible duplicate, and a third likewise — two conflicts for the queue.
+    const template = (number) =>
+      `医療機関コード,1410110009\r\n\r\n管理番号,区分,イニシャル,年齢,性別,住所地\r\n${number},新規,D.D.,86,女性,横浜市鶴見区\r\n`;
+    for (const number of ['D-1', 'D-2', 'D-3']) {
+      const file = path.join(work, `${number}.csv`);
+      writeFileSync(file, template(number));
+      tenin(dataDir, 'template', 'import', file);
+    }
+    assert.equal(count(), before + 1);
+
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-exchange')).click();
+      await (await find(driver, 'import-source-history')).click();
+
+      // A long preview, cancelled half-way: nothing is kept and the panel says so.
+      await (await find(driver, 'import-file')).sendKeys(large);
+      await find(driver, 'mapping');
+      await choose(driver, 'map-residence', '住所');
+      await choose(driver, 'map-source_id', '番号');
+      await (await find(driver, 'import-preview')).click();
+      await find(driver, 'import-progress', 30000);
+      await (await find(driver, 'import-cancel')).click();
+      await driver.wait(async () => (await findAll(driver, 'import-progress')).length === 0, 60000, 'the run stops');
+      assert.equal((await findAll(driver, 'import-report')).length, 0, 'no report for a cancelled run');
+      assert.match(await (await find(driver, 'toast')).getText(), /中止/);
+
+      // The small file: 住所 is not recognised, so the nurse maps it; preview, import, save the mapping.
+      await (await find(driver, 'import-file')).sendKeys(small);
+      await find(driver, 'mapping');
+      assert.equal(await (await find(driver, 'map-outcome')).getAttribute('value'), '結果', 'suggested from the header');
+      assert.equal(await (await find(driver, 'map-residence')).getAttribute('value'), '', 'not guessed');
+      await choose(driver, 'map-residence', '住所');
+      await choose(driver, 'map-source_id', '番号');
+      await (await find(driver, 'import-preview')).click();
+      await driver.wait(async () => /2/.test(await (await find(driver, 'count-new')).getText()), 20000);
+      assert.equal(count(), before + 1, 'the preview keeps nothing');
+      await screenshot(driver, 'history-mapping');
+      await (await find(driver, 'import-apply')).click();
+      await driver.wait(
+        async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'false',
+        20000,
+      );
+      assert.equal(count(), before + 3);
+      await typeInto(driver, 'mapping-name', '旧システム');
+      await (await find(driver, 'mapping-save')).click();
+      const saved = await find(driver, 'mapping-saved');
+      assert.match(await saved.getText(), /旧システム/, 'the mapping is offered next time');
+
+      // The conflicts queue: take the hospital's record for one, keep the desk's for the other.
+      await waitForCount(driver, 'conflict', (n) => n === 2);
+      const first = (await findAll(driver, 'conflict'))[0];
+      assert.match(await first.getText(), /同じ患者の可能性/);
+      assert.match(await first.getText(), /D\.D\. \/ 86/, 'the row as the nurse reads it');
+      await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', first);
+      await screenshot(driver, 'conflicts');
+      await (await findAll(driver, 'conflict-take'))[0].click();
+      await waitForCount(driver, 'conflict', (n) => n === 1);
+      assert.equal(count(), before + 4, 'taken: registered as its own request');
+      await (await find(driver, 'conflict-keep')).click();
+      await waitForCount(driver, 'conflict', (n) => n === 0);
+      assert.equal(count(), before + 4, 'kept: nothing added');
+      assert.deepEqual(JSON.parse(tenin(dataDir, '--json', 'package', 'conflicts')), []);
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('people and roles', () => {
   test('sign-in refuses a wrong password, a nurse sees no administration, the administrator adds a user, the idle lock keeps the form', async () => {
     const dataDir = path.join(tempDir('people'), 'desk');

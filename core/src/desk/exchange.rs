@@ -90,7 +90,11 @@ pub(super) enum Parsed {
 pub(super) struct InboundRecord {
     pub position: u32,
     pub record_id: String,
+    /// The record as received (quarantine and the error report show it).
     pub raw: String,
+    /// The record as the desk keeps it for a nurse's decision and hashes it: a package's JSON as
+    /// sent; a template row as the package record it reads as.
+    pub kept: String,
     pub parsed: std::result::Result<Parsed, Vec<Reason>>,
 }
 
@@ -145,7 +149,7 @@ pub(super) fn parse_records(kind: PackageKind, bytes: &[u8]) -> std::result::Res
                 .unwrap_or_default()
                 .to_owned();
             let parsed = parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }]);
-            InboundRecord { position: i as u32 + 1, record_id, raw, parsed }
+            InboundRecord { position: i as u32 + 1, record_id, kept: raw.clone(), raw, parsed }
         })
         .collect())
 }
@@ -553,11 +557,11 @@ fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> 
             return Ok(result);
         }
     };
-    let sha = sha256_hex(record.raw.as_bytes());
+    let sha = sha256_hex(record.kept.as_bytes());
     let applied = crate::store::within_savepoint(context.tx, || match parsed {
-        Parsed::Request(r) => context.request(r, &record.raw, &sha),
-        Parsed::Capacity(r) => context.capacity(r, &record.raw, &sha),
-        Parsed::Answer(r) => context.answer(r, &record.raw),
+        Parsed::Request(r) => context.request(r, &record.kept, &sha),
+        Parsed::Capacity(r) => context.capacity(r, &record.kept, &sha),
+        Parsed::Answer(r) => context.answer(r, &record.kept),
         Parsed::Past(_) => Err(Error::ReferenceData("履歴の取込には列の対応が必要です".into())),
     });
     match applied {

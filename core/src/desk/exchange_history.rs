@@ -353,6 +353,7 @@ impl Desk {
                 InboundRecord {
                     position: *row_no,
                     record_id: case.as_ref().map(|c| c.source_id.clone()).unwrap_or_default(),
+                    kept: raw.clone(),
                     raw,
                     parsed: case.map(|c| Parsed::Past(Box::new(c))),
                 }

@@ -85,6 +85,11 @@ impl Desk {
                 InboundRecord {
                     position: *row_no,
                     record_id: parsed.as_ref().map(|r| r.record_id.clone()).unwrap_or_default(),
+                    kept: parsed
+                        .as_ref()
+                        .ok()
+                        .and_then(|r| serde_json::to_string(r).ok())
+                        .unwrap_or_else(|| raw.clone()),
                     raw,
                     parsed: parsed.map(|r| Parsed::Request(Box::new(r))),
                 }

@@ -652,7 +652,15 @@ mod templates {
         twin.extend_from_slice(text.replace("V-1", "V-3").as_bytes());
         let twin = desk.import_template("twin.csv", &twin, false, &no_progress).expect("twin");
         assert_eq!(twin.counts.conflicts, 1);
-        assert_eq!(desk.import_conflicts().expect("queue")[0].reason, "possible_duplicate");
+        let conflict = desk.import_conflicts().expect("queue").remove(0);
+        assert_eq!(conflict.reason, "possible_duplicate");
+        // The queue keeps the row as the record it reads as, so the nurse's decision can apply it.
+        let kept: serde_json::Value = serde_json::from_str(&conflict.record).expect("json");
+        assert_eq!(kept["request"]["patient_initials"], "A.B.", "{kept}");
+        let before = request_count(&desk);
+        let decided = desk.resolve_conflict(&conflict.id, ConflictDecision::TakeHospital).expect("taken");
+        assert_eq!(decided.status, "applied");
+        assert_eq!(request_count(&desk), before + 1, "registered as its own request");
 
         // A hospital name CP932 cannot hold: written as 〓 and named, never dropped silently.
         let file =

@@ -671,6 +671,7 @@ export const en: Messages = {
       status: 'Request status',
       acknowledgement: 'Acknowledgement',
     },
+    actions: { new: 'new', update: 'update', withdraw: 'withdraw' },
     reasons: {
       desk_edited: 'edited at the desk (not overwritten)',
       possible_duplicate: 'possibly the same patient',
@@ -721,6 +722,7 @@ export const en: Messages = {
     cancel: 'Cancel',
     discard: 'Discard',
     progress: '{{done}} / {{total}}',
+    reading: 'Reading the file…',
     previewTitle: 'Preview (nothing imported yet)',
     resultTitle: 'Result',
     alreadyImported: 'This file was imported before ({{at}}). Nothing changes.',

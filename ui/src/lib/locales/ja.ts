@@ -663,6 +663,7 @@ export const ja = {
       status: '依頼の状況',
       acknowledgement: '取込結果',
     },
+    actions: { new: '新規', update: '更新', withdraw: '取下げ' },
     reasons: {
       desk_edited: 'デスクが修正済み（上書きしません）',
       possible_duplicate: '同じ患者の可能性',
@@ -713,6 +714,7 @@ export const ja = {
     cancel: '中止',
     discard: 'やめる',
     progress: '{{done}} / {{total}} 件',
+    reading: 'ファイルを読み込んでいます…',
     previewTitle: 'プレビュー（まだ取り込んでいません）',
     resultTitle: '取込結果',
     alreadyImported: 'このファイルは取込済みです（{{at}}）。何も変更しません。',
