@@ -783,7 +783,7 @@ describe('exchange with hospitals', () => {
 });
 
 describe('history and conflicts', () => {
-  test('a history file is mapped, a long preview cancelled, then imported; possible duplicates are decided in the queue', async () => {
+  test('a history file is mapped, a long preview cancelled, then dropped in and imported; possible duplicates are decided in the queue', async () => {
     const dataDir = tempDir('history');
     newDesk(dataDir);
     tenin(dataDir, 'demo');
@@ -831,8 +831,16 @@ describe('history and conflicts', () => {
       assert.equal((await findAll(driver, 'import-report')).length, 0, 'no report for a cancelled run');
       assert.match(await (await find(driver, 'toast')).getText(), /中止/);
 
-      // The small file: 住所 is not recognised, so the nurse maps it; preview, import, save the mapping.
-      await (await find(driver, 'import-file')).sendKeys(small);
+      // The small file, dropped on the panel (a drop event carrying the file, as the window passes
+      // it to the page): 住所 is not recognised, so the nurse maps it; preview, import, save the mapping.
+      await driver.executeScript(
+        `const transfer = new DataTransfer();
+         transfer.items.add(new File([arguments[1]], 'old-system.csv', { type: 'text/csv' }));
+         arguments[0].dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));`,
+        await find(driver, 'import-drop'),
+        readFileSync(small, 'utf8'),
+      );
+      await driver.wait(async () => /old-system\.csv/.test(await (await find(driver, 'import-chosen')).getText()), 10000);
       await find(driver, 'mapping');
       assert.equal(await (await find(driver, 'map-outcome')).getAttribute('value'), '結果', 'suggested from the header');
       assert.equal(await (await find(driver, 'map-residence')).getAttribute('value'), '', 'not guessed');
