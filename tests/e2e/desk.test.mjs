@@ -500,8 +500,9 @@ describe('the matching engine', () => {
       await choose(driver, 'audit-entity', 'desk_settings');
       await driver.wait(async () => {
         const rows = await findAll(driver, 'audit-row');
-        return rows.length > 0 && (await rows[0].getText()).includes('desk_settings');
+        return rows.length > 0 && /デスクの設定/.test(await rows[0].getText());
       }, 5000);
+      assert.match(await (await findAll(driver, 'audit-row'))[0].getText(), /修正/, 'the action by name, not its id');
       await (await find(driver, 'audit-verify')).click();
       assert.match(await (await find(driver, 'audit-chain')).getText(), /保たれています/);
       await screenshot(driver, 'audit-trail');
