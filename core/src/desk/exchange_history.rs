@@ -154,8 +154,8 @@ impl Context<'_> {
                                 }
                                 Ok(PastPlan::New(checked)) => {
                                     result.outcome = Outcome::New;
-                                    let source =
-                                        (!source_id.is_empty()).then(|| (source_id, sha256_hex(record.kept.as_bytes())));
+                                    let source = (!source_id.is_empty())
+                                        .then(|| (source_id, sha256_hex(record.kept.as_bytes())));
                                     if source.is_some() {
                                         first_row.insert(source_id, index);
                                     }
