@@ -8,6 +8,7 @@ use tenin_core::ErrorReport;
 use tenin_core::desk::{ConflictDecision, ExportRequest, ExportedPackage, ImportReport, PackageInfo, TemplateFormat};
 use tenin_core::exchange::history::{HistoryColumns, HistoryMapping};
 use tenin_core::exchange::keys::PublicKeys;
+use tenin_core::exchange::upload::Upload;
 use tenin_core::export_file::SavedExport;
 use tenin_core::store::exchange::{ExchangeRecord, ImportConflict, QuarantinedRecord};
 
@@ -38,7 +39,7 @@ pub async fn import_file(
     app: AppHandle,
     source: ImportSource,
     file_name: String,
-    bytes: Vec<u8>,
+    file: Upload,
     mapping: Option<HistoryMapping>,
     dry_run: bool,
     on_progress: Channel<ImportProgress>,
@@ -52,10 +53,10 @@ pub async fn import_file(
             let _ = on_progress.send(ImportProgress { done, total });
             !state.cancelled()
         };
-        state.with(|desk| match source {
-            ImportSource::Package => desk.import_package(&file_name, &bytes, dry_run, &progress),
-            ImportSource::Template => desk.import_template(&file_name, &bytes, dry_run, &progress),
-            ImportSource::History => {
+        state.with(|desk| match (source, file.bytes()?) {
+            (ImportSource::Package, bytes) => desk.import_package(&file_name, &bytes, dry_run, &progress),
+            (ImportSource::Template, bytes) => desk.import_template(&file_name, &bytes, dry_run, &progress),
+            (ImportSource::History, bytes) => {
                 desk.import_history(&file_name, &bytes, &mapping.clone().unwrap_or_default(), dry_run, &progress)
             }
         })
@@ -73,14 +74,14 @@ pub fn cancel_import(state: State<'_, DeskState>) {
 
 #[tauri::command]
 #[specta::specta]
-pub fn inspect_package(state: State<'_, DeskState>, bytes: Vec<u8>) -> Result<PackageInfo, ErrorReport> {
-    state.with(|desk| desk.inspect_package(&bytes))
+pub fn inspect_package(state: State<'_, DeskState>, file: Upload) -> Result<PackageInfo, ErrorReport> {
+    state.with(|desk| desk.inspect_package(&file.bytes()?))
 }
 
 #[tauri::command]
 #[specta::specta]
-pub fn history_columns(state: State<'_, DeskState>, bytes: Vec<u8>) -> Result<HistoryColumns, ErrorReport> {
-    state.with(|desk| desk.history_columns(&bytes))
+pub fn history_columns(state: State<'_, DeskState>, file: Upload) -> Result<HistoryColumns, ErrorReport> {
+    state.with(|desk| desk.history_columns(&file.bytes()?))
 }
 
 /// A saved mapping and its name.
@@ -160,10 +161,10 @@ pub fn save_template(
 #[specta::specta]
 pub fn save_template_error_report(
     state: State<'_, DeskState>,
-    bytes: Vec<u8>,
+    file: Upload,
     report: ImportReport,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_template_error_report(&bytes, &report, None))
+    state.with(|desk| desk.save_template_error_report(&file.bytes()?, &report, None))
 }
 
 /// The desk's id and public keys, for hospitals.

@@ -10,3 +10,4 @@ pub mod package;
 pub mod records;
 pub mod refusal;
 pub mod template;
+pub mod upload;

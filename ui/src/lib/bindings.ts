@@ -103,10 +103,10 @@ export const commands = {
 	 *  Imports (or previews) a file off the UI thread. Progress arrives on `on_progress`;
 	 *  `cancel_import` stops it with nothing written.
 	 */
-	importFile: (source: ImportSource, fileName: string, bytes: number[], mapping: HistoryMapping | null, dryRun: boolean, onProgress: Channel<ImportProgress>) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_file", { source, fileName, bytes, mapping, dryRun, onProgress })),
+	importFile: (source: ImportSource, fileName: string, file: Upload, mapping: HistoryMapping | null, dryRun: boolean, onProgress: Channel<ImportProgress>) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_file", { source, fileName, file, mapping, dryRun, onProgress })),
 	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
-	inspectPackage: (bytes: number[]) => typedError<PackageInfo, ErrorReport>(__TAURI_INVOKE("inspect_package", { bytes })),
-	historyColumns: (bytes: number[]) => typedError<HistoryColumns, ErrorReport>(__TAURI_INVOKE("history_columns", { bytes })),
+	inspectPackage: (file: Upload) => typedError<PackageInfo, ErrorReport>(__TAURI_INVOKE("inspect_package", { file })),
+	historyColumns: (file: Upload) => typedError<HistoryColumns, ErrorReport>(__TAURI_INVOKE("history_columns", { file })),
 	historyMappings: () => typedError<NamedMapping[], ErrorReport>(__TAURI_INVOKE("history_mappings")),
 	saveHistoryMapping: (name: string, mapping: HistoryMapping) => typedError<null, ErrorReport>(__TAURI_INVOKE("save_history_mapping", { name, mapping })),
 	exchangeLog: (limit: number) => typedError<ExchangeRecord[], ErrorReport>(__TAURI_INVOKE("exchange_log", { limit })),
@@ -116,7 +116,7 @@ export const commands = {
 	exportPackage: (what: ExportRequest) => typedError<ExportedPackage, ErrorReport>(__TAURI_INVOKE("export_package", { what })),
 	saveTemplate: (hospitalId: string, format: TemplateFormat) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_template", { hospitalId, format })),
 	/**  Saves the error report of a template import (from the same file) into the exports folder. */
-	saveTemplateErrorReport: (bytes: number[], report: ImportReport) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_template_error_report", { bytes, report })),
+	saveTemplateErrorReport: (file: Upload, report: ImportReport) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_template_error_report", { file, report })),
 	exchangeIdentity: () => typedError<DeskIdentity, ErrorReport>(__TAURI_INVOKE("exchange_identity")),
 	setHospitalKeys: (hospitalId: string, signing: string, encryption: string) => typedError<PublicKeys, ErrorReport>(__TAURI_INVOKE("set_hospital_keys", { hospitalId, signing, encryption })),
 };
@@ -1592,6 +1592,9 @@ export type TubeFeeding = "none" |
 "ng" | 
 /**  Gastrostomy (PEG) */
 "peg";
+
+/**  A file's bytes, base64 (standard alphabet, padded), as `FileReader.readAsDataURL` gives them. */
+export type Upload = string;
 
 export type Urgency = "routine" | "soon" | "urgent";
 
