@@ -6,12 +6,13 @@
 //! Run: `cargo bench -p tenin-core --bench import` (three rounds of one import and its baseline,
 //! the median ratio counts; a few minutes). `TENIN_BENCH_ROUNDS` and `TENIN_BENCH_CASES` change them.
 
+mod common;
+
 use std::time::Instant;
 
 use rusqlite::Connection;
 use rusqlite::types::Value;
 use tenin_core::Desk;
-use tenin_core::desk::NewUserInput;
 use tenin_core::exchange::history::HistoryMapping;
 
 /// 100,000 unless `TENIN_BENCH_CASES` says otherwise (for profiling a smaller run).
@@ -19,18 +20,6 @@ fn cases() -> usize {
     std::env::var("TENIN_BENCH_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(100_000)
 }
 const TARGET: f64 = 0.5;
-
-fn desk(dir: &std::path::Path) -> Desk {
-    let mut desk = Desk::open(dir).expect("desk");
-    let admin = NewUserInput {
-        login: "bench".into(),
-        display_name: "ベンチ".into(),
-        role: None,
-        password: "bench-password-1".into(),
-    };
-    desk.set_up_administrator(&admin).expect("administrator");
-    desk
-}
 
 /// 100,000 cases over five years, in the form of the history import's documented columns.
 fn history_csv(hospitals: &[(String, bool)], municipalities: &[String]) -> String {
@@ -95,8 +84,7 @@ fn max_rowids(conn: &Connection) -> Vec<(String, i64)> {
 /// raw into a fresh schema (timed). Returns both times and the rows, table by table.
 fn round() -> (f64, f64, Vec<(String, usize)>) {
     let work = tempfile::tempdir().expect("tmp");
-    let mut desk = desk(work.path());
-    desk.load_demo().expect("demo");
+    let mut desk = common::demo_desk(work.path());
     let db = work.path().join(tenin_core::store::DATABASE_FILE);
     let (hospitals, municipalities) = {
         let conn = Connection::open(&db).expect("open");

@@ -4,26 +4,19 @@
 //! Setup: a desk with the demo's hospitals, and 1,000,000 transferred cases over ten years written
 //! straight into the store (as the history import of issue 6 will), with their kept counts.
 
+mod common;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rusqlite::{Connection, params};
 use tenin_core::Desk;
-use tenin_core::desk::NewUserInput;
 use tenin_core::reports::JurisdictionBasis;
 
 const CASES: u32 = 1_000_000;
 
 fn setup(dir: &std::path::Path) -> Desk {
-    let mut desk = Desk::open(dir).expect("desk");
-    let admin = NewUserInput {
-        login: "bench".into(),
-        display_name: "ベンチ".into(),
-        role: None,
-        password: "bench-password-1".into(),
-    };
-    desk.set_up_administrator(&admin).expect("administrator");
-    desk.load_demo().expect("demo");
+    let desk = common::demo_desk(dir);
     let mut conn = Connection::open(dir.join(tenin_core::store::DATABASE_FILE)).expect("open");
     let tx = conn.transaction().expect("tx");
     let hospitals: Vec<(String, String)> = {

@@ -93,6 +93,10 @@ fn date_time(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
 
 /// What a history row comes to once checked, before anything is written.
 enum PastPlan {
+    /// Refused, with why: nothing of it is written.
+    Refused(Vec<crate::store::exchange::Reason>),
+    /// Its number in the previous system came earlier in the same chunk: the index of that row.
+    Repeat(usize),
     /// Imported before, by the previous system's number: the request's reference number.
     Known(String),
     New(Box<past_cases::CheckedPastCase>),
@@ -139,35 +143,25 @@ impl Context<'_> {
                     ref_no: String::new(),
                     reasons: Vec::new(),
                 };
-                match &record.parsed {
-                    Err(reasons) => result.reasons = reasons.clone(),
-                    Ok(Parsed::Past(case)) => {
-                        let source_id = case.source_id.as_str();
-                        if let Some(first) = first_row.get(source_id).filter(|_| !source_id.is_empty()) {
-                            result.outcome = Outcome::Unchanged;
-                            repeated.push((index, *first));
-                        } else {
-                            match self.check_past(lookups, case) {
-                                Ok(PastPlan::Known(ref_no)) => {
-                                    result.outcome = Outcome::Unchanged;
-                                    result.ref_no = ref_no;
-                                }
-                                Ok(PastPlan::New(checked)) => {
-                                    result.outcome = Outcome::New;
-                                    let source = (!source_id.is_empty())
-                                        .then(|| (source_id, sha256_hex(record.kept.as_bytes())));
-                                    if source.is_some() {
-                                        first_row.insert(source_id, index);
-                                    }
-                                    ready.push(ReadyRow { index, case: *checked, source });
-                                }
-                                // The storage failing is not the row's fault: the import stops.
-                                Err(error @ (Error::Database(_) | Error::Json(_))) => return Err(error),
-                                Err(error) => result.reasons = reasons_of(&error),
-                            }
-                        }
+                match self.plan_row(record, lookups, &first_row)? {
+                    PastPlan::Refused(reasons) => result.reasons = reasons,
+                    PastPlan::Repeat(first) => {
+                        result.outcome = Outcome::Unchanged;
+                        repeated.push((index, first));
                     }
-                    Ok(_) => result.reasons = reasons_of(&Error::ReferenceData("履歴の行ではありません".into())),
+                    PastPlan::Known(ref_no) => {
+                        result.outcome = Outcome::Unchanged;
+                        result.ref_no = ref_no;
+                    }
+                    PastPlan::New(checked) => {
+                        result.outcome = Outcome::New;
+                        let source_id = record.record_id.as_str();
+                        let source = (!source_id.is_empty()).then(|| (source_id, sha256_hex(record.kept.as_bytes())));
+                        if source.is_some() {
+                            first_row.insert(source_id, index);
+                        }
+                        ready.push(ReadyRow { index, case: *checked, source });
+                    }
                 }
                 results.push(result);
             }
@@ -188,6 +182,28 @@ impl Context<'_> {
             }
         }
         Ok(results)
+    }
+
+    /// What one row of a chunk comes to; an `Err` only when the storage fails (the import stops).
+    fn plan_row(
+        &self,
+        record: &InboundRecord,
+        lookups: &Lookups,
+        first_row: &HashMap<&str, usize>,
+    ) -> Result<PastPlan> {
+        let case = match &record.parsed {
+            Err(reasons) => return Ok(PastPlan::Refused(reasons.clone())),
+            Ok(Parsed::Past(case)) => case,
+            Ok(_) => return Ok(PastPlan::Refused(reasons_of(&Error::ReferenceData("履歴の行ではありません".into())))),
+        };
+        if let Some(first) = first_row.get(case.source_id.as_str()).filter(|_| !case.source_id.is_empty()) {
+            return Ok(PastPlan::Repeat(*first));
+        }
+        match self.check_past(lookups, case) {
+            Err(error @ (Error::Database(_) | Error::Json(_))) => Err(error),
+            Err(error) => Ok(PastPlan::Refused(reasons_of(&error))),
+            plan => plan,
+        }
     }
 
     /// Every check of one history row, reading but writing nothing.
