@@ -610,11 +610,8 @@ fn duplicate_ids(
     new: &crate::request::CheckedRequest,
     since: &str,
 ) -> Result<Vec<String>> {
-    Ok(requests::duplicate_facts(conn, since)?
-        .into_iter()
-        .filter(|(_, facts)| !duplicates::reasons(new, facts).is_empty())
-        .map(|(id, _)| id)
-        .collect())
+    let index = duplicates::DuplicateIndex::new(requests::duplicate_facts(conn, since)?);
+    Ok(index.matching(new).into_iter().map(str::to_owned).collect())
 }
 
 fn other(data_dir: &Path, error: Error) -> OpenError {

@@ -5,6 +5,8 @@
 //! year, and the COVID dates (where both have them) agree. Only requests still open, or closed
 //! within [`RECENT_DAYS`], are compared: an old transfer of the same initials is not a duplicate.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -22,6 +24,65 @@ pub struct ExistingFacts {
     pub patient_sex: PatientSex,
     pub onset_date: Option<NaiveDate>,
     pub criteria_met_date: Option<NaiveDate>,
+}
+
+impl ExistingFacts {
+    /// The facts a new request will be compared on once it is registered.
+    pub fn of(request: &CheckedRequest) -> ExistingFacts {
+        ExistingFacts {
+            referring_hospital_id: request.referring_hospital_id.clone(),
+            hospital_patient_no: request.hospital_patient_no.clone(),
+            patient_initials: request.patient_initials.clone(),
+            patient_age: request.patient_age,
+            patient_sex: request.patient_sex,
+            onset_date: request.onset_date,
+            criteria_met_date: request.criteria_met_date,
+        }
+    }
+}
+
+/// Existing requests indexed for comparing many new ones (an import of thousands of rows): only
+/// requests that share the referrer and patient number, or the initials and sex, can be duplicates
+/// ([`reasons`]), so only those are compared — one pass over the import, not one per row.
+#[derive(Debug, Default)]
+pub struct DuplicateIndex {
+    facts: Vec<(String, ExistingFacts)>,
+    by_patient_no: HashMap<(String, String), Vec<usize>>,
+    by_person: HashMap<(String, PatientSex), Vec<usize>>,
+}
+
+impl DuplicateIndex {
+    pub fn new(existing: Vec<(String, ExistingFacts)>) -> DuplicateIndex {
+        let mut index = DuplicateIndex::default();
+        for (id, facts) in existing {
+            index.add(id, facts);
+        }
+        index
+    }
+
+    pub fn add(&mut self, id: String, facts: ExistingFacts) {
+        let at = self.facts.len();
+        if !facts.hospital_patient_no.is_empty() {
+            let key = (facts.referring_hospital_id.clone(), facts.hospital_patient_no.clone());
+            self.by_patient_no.entry(key).or_default().push(at);
+        }
+        self.by_person.entry((facts.patient_initials.clone(), facts.patient_sex)).or_default().push(at);
+        self.facts.push((id, facts));
+    }
+
+    /// The requests `new` may be a duplicate of, in the order they were added.
+    pub fn matching(&self, new: &CheckedRequest) -> Vec<&str> {
+        let mut at: Vec<usize> = Vec::new();
+        let by_no = self.by_patient_no.get(&(new.referring_hospital_id.clone(), new.hospital_patient_no.clone()));
+        let by_person = self.by_person.get(&(new.patient_initials.clone(), new.patient_sex));
+        for i in by_no.into_iter().chain(by_person).flatten() {
+            if !at.contains(i) && !reasons(new, &self.facts[*i].1).is_empty() {
+                at.push(*i);
+            }
+        }
+        at.sort_unstable();
+        at.into_iter().map(|i| self.facts[i].0.as_str()).collect()
+    }
 }
 
 /// An existing request that may be the same patient, and why.

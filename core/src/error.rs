@@ -141,6 +141,12 @@ pub enum Error {
     Json(#[from] serde_json::Error),
 }
 
+impl From<crate::exchange::refusal::Refusal> for Error {
+    fn from(refusal: crate::exchange::refusal::Refusal) -> Self {
+        Error::PackageRefused(refusal)
+    }
+}
+
 fn sign_in_refusal(wait_seconds: Option<u64>) -> String {
     match wait_seconds {
         // One message for an unknown login and a wrong password: which logins exist is not said.

@@ -16,7 +16,7 @@ use crate::text::{char_len, fold_width, strip_controls};
 use crate::transport::TransportBooking;
 use crate::wareki::{Era, parse_date};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum PatientSex {

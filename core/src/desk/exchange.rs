@@ -45,7 +45,11 @@ pub struct ImportReport {
     /// E.g. sequence numbers that never arrived.
     pub warnings: Vec<String>,
     pub counts: Counts,
+    /// Each record's result, in file order, up to [`REPORTED_RECORDS`]; every refused record is
+    /// also kept in quarantine, however many there are.
     pub records: Vec<RecordResult>,
+    /// Records whose results are past [`REPORTED_RECORDS`] and not listed (counted in `counts`).
+    pub records_left_out: u32,
     /// One sentence for the log.
     pub message: String,
 }
@@ -64,6 +68,10 @@ pub struct PackageInfo {
     /// Empty when the package could be imported; otherwise why not.
     pub problem: String,
 }
+
+/// How many records' results a report lists: enough for any hospital's file; a history of a
+/// million rows is reported by its counts, with every refused row in quarantine.
+pub const REPORTED_RECORDS: usize = 20_000;
 
 /// A nurse's decision on a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,12 +118,26 @@ pub(super) struct Inbound<'a> {
     pub sequence: Option<u32>,
     pub file_name: &'a str,
     pub file_sha256: String,
-    pub records: Vec<InboundRecord>,
+    pub records: Records<'a>,
     pub warnings: Vec<String>,
     /// How a refused field is named in the report: the template's column label, or as is.
     pub field_name: fn(&str) -> String,
-    /// What the history import looks its rows' names up in.
-    pub lookups: Option<super::exchange_history::Lookups>,
+}
+
+/// The records of an inbound file: read whole (a package, a template, within their size limits),
+/// or a history file read again row by row inside the import (it may hold a million rows).
+pub(super) enum Records<'a> {
+    Listed(Vec<InboundRecord>),
+    History { bytes: &'a [u8], rows: u32, lookups: Box<super::exchange_history::Lookups> },
+}
+
+impl Records<'_> {
+    fn count(&self) -> u32 {
+        match self {
+            Records::Listed(records) => records.len() as u32,
+            Records::History { rows, .. } => *rows,
+        }
+    }
 }
 
 /// Fields named as the core names them (packages, where the sender wrote the JSON).
@@ -283,10 +305,10 @@ impl Desk {
         &mut self,
         source: &str,
         file_name: &'f str,
-        bytes: &[u8],
+        bytes: &'f [u8],
         dry_run: bool,
         progress: Progress,
-        read: impl FnOnce(&Desk, &'f str, &[u8], &str) -> Result<Inbound<'f>>,
+        read: impl FnOnce(&Desk, &'f str, &'f [u8], &str) -> Result<Inbound<'f>>,
     ) -> Result<ImportReport> {
         self.allow(Permission::Coordinate)?;
         let sha = sha256_hex(bytes);
@@ -300,7 +322,7 @@ impl Desk {
         }
     }
 
-    fn read_package<'f>(&self, file_name: &'f str, bytes: &[u8], sha: &str) -> Result<Inbound<'f>> {
+    fn read_package<'f>(&self, file_name: &'f str, bytes: &'f [u8], sha: &str) -> Result<Inbound<'f>> {
         let keys = self.key_pair()?;
         let opened =
             package::open(bytes, Some(keys.age_identity()), &Limits::default()).map_err(Error::PackageRefused)?;
@@ -340,10 +362,9 @@ impl Desk {
             sequence: Some(m.sequence),
             file_name,
             file_sha256: sha.to_owned(),
-            records,
+            records: Records::Listed(records),
             warnings,
             field_name: field_as_is,
-            lookups: None,
         })
     }
 
@@ -391,7 +412,6 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let offset = self.offset()?;
         let now = Utc::now();
-        let since = to_rfc3339(now - chrono::Duration::days(crate::duplicates::RECENT_DAYS));
         let mut report = ImportReport {
             exchange_id: if dry_run { String::new() } else { new_id() },
             dry_run,
@@ -407,6 +427,7 @@ impl Desk {
             warnings: inbound.warnings.clone(),
             counts: Counts::default(),
             records: Vec::new(),
+            records_left_out: 0,
             message: String::new(),
         };
         let exchange_id = if dry_run { new_id() } else { report.exchange_id.clone() };
@@ -414,7 +435,7 @@ impl Desk {
             exchange_store::applied_before(self.store.read(), inbound.package_id.as_deref(), &inbound.file_sha256)?
         {
             report.already_imported_at = Some(at);
-            report.counts.unchanged = inbound.records.len() as u32;
+            report.counts.unchanged = inbound.records.count();
             report.message = "このファイルは取込済みです。何も変更していません".to_owned();
             if !dry_run {
                 let record = log_record(&report, &inbound, &user_id, "unchanged");
@@ -422,53 +443,29 @@ impl Desk {
             }
             return Ok(report);
         }
-        let total = inbound.records.len() as u32;
+        let total = inbound.records.count();
         let body = |tx: &rusqlite::Transaction| -> Result<ImportReport> {
-            let mut report = report;
             let pending = log_record(&report, &inbound, &user_id, "applied");
             exchange_store::insert_pending(tx, &ExchangeRecord { id: exchange_id.clone(), ..pending })?;
-            let context = Context {
-                tx,
-                user_id: &user_id,
-                exchange_id: &exchange_id,
-                sender: &inbound.sender,
-                hospital_id: &inbound.hospital_id,
-                offset,
-                now,
-                duplicates_since: &since,
-            };
-            let results = match inbound.lookups.as_ref() {
-                Some(lookups) => context.apply_history(&inbound.records, lookups, &|done| progress(done, total))?,
-                None => {
-                    let mut results = Vec::with_capacity(inbound.records.len());
-                    for (done, record) in inbound.records.iter().enumerate() {
+            let context = Context::new(tx, &user_id, &exchange_id, &inbound.sender, &inbound.hospital_id, offset, now);
+            let mut tally = Tally { report, field_name: inbound.field_name, at: to_rfc3339(now) };
+            match &inbound.records {
+                Records::History { bytes, lookups, .. } => {
+                    context.apply_history(bytes, lookups, &|done| progress(done, total), &mut |record, result| {
+                        tally.add(tx, &exchange_id, record, result)
+                    })?;
+                }
+                Records::Listed(records) => {
+                    for (done, record) in records.iter().enumerate() {
                         if done % 64 == 0 && !progress(done as u32, total) {
                             return Err(Error::Cancelled);
                         }
-                        results.push(apply_one(&context, record)?);
+                        let result = apply_one(&context, record)?;
+                        tally.add(tx, &exchange_id, record, result)?;
                     }
-                    results
                 }
-            };
-            for (record, mut result) in inbound.records.iter().zip(results) {
-                for reason in &mut result.reasons {
-                    reason.field = (inbound.field_name)(&reason.field);
-                }
-                if result.outcome == Outcome::Error {
-                    let at = to_rfc3339(now);
-                    exchange_store::quarantine(
-                        tx,
-                        &exchange_id,
-                        record.position,
-                        &record.record_id,
-                        &record.raw,
-                        &result.reasons,
-                        &at,
-                    )?;
-                }
-                tally(&mut report.counts, result.outcome);
-                report.records.push(result);
             }
+            let mut report = tally.report;
             progress(total, total);
             if let (Some(sequence), "package") = (inbound.sequence, inbound.source) {
                 exchange_store::set_last_sequence(tx, &inbound.sender, "in", sequence)?;
@@ -514,29 +511,54 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let offset = self.offset()?;
         let now = Utc::now();
-        let since = to_rfc3339(now - chrono::Duration::days(crate::duplicates::RECENT_DAYS));
         self.store.write(|tx| {
             let conflict = exchange_store::conflict(tx, conflict_id)?
                 .ok_or_else(|| Error::NotFound { entity: "競合", id: conflict_id.to_owned() })?;
             let hospital_id = hospitals::by_code(tx, &conflict.sender)?
                 .ok_or_else(|| Error::NotFound { entity: "医療機関", id: conflict.sender.clone() })?
                 .0;
-            let context = Context {
-                tx,
-                user_id: &user_id,
-                exchange_id: &conflict.exchange_id,
-                sender: &conflict.sender,
-                hospital_id: &hospital_id,
-                offset,
-                now,
-                duplicates_since: &since,
-            };
+            let context =
+                Context::new(tx, &user_id, &conflict.exchange_id, &conflict.sender, &hospital_id, offset, now);
             let status = super::exchange_resolve::resolve(&context, &conflict, decision)?;
             exchange_store::close_conflict(tx, &user_id, conflict_id, status, &to_rfc3339(now))?;
             Ok::<_, Error>(())
         })?;
         exchange_store::conflict(self.store.read(), conflict_id)?
             .ok_or_else(|| Error::NotFound { entity: "競合", id: conflict_id.to_owned() })
+    }
+}
+
+/// Each record's result as it comes: named for the sender, a refused record quarantined, counted,
+/// and listed while the report has room.
+struct Tally {
+    report: ImportReport,
+    field_name: fn(&str) -> String,
+    at: String,
+}
+
+impl Tally {
+    fn add(&mut self, tx: &rusqlite::Connection, exchange_id: &str, record: &InboundRecord, mut result: RecordResult) -> Result<()> {
+        for reason in &mut result.reasons {
+            reason.field = (self.field_name)(&reason.field);
+        }
+        if result.outcome == Outcome::Error {
+            exchange_store::quarantine(
+                tx,
+                exchange_id,
+                record.position,
+                &record.record_id,
+                &record.raw,
+                &result.reasons,
+                &self.at,
+            )?;
+        }
+        tally(&mut self.report.counts, result.outcome);
+        if self.report.records.len() < REPORTED_RECORDS {
+            self.report.records.push(result);
+        } else {
+            self.report.records_left_out += 1;
+        }
+        Ok(())
     }
 }
 

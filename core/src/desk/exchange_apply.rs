@@ -2,10 +2,13 @@
 //! what became of the record: new, changed, unchanged, or a conflict queued for a nurse. An `Err`
 //! is the record's refusal (the caller rolls back to the record's savepoint and quarantines it).
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::Connection;
 
 use crate::capacity::CapacityReportInput;
+use crate::duplicates::{DuplicateIndex, ExistingFacts};
 use crate::error::{Error, FieldProblem, Problem, Problems, Result};
 use crate::exchange::package::sha256_hex;
 use crate::exchange::records::{AnswerRecord, CapacityRecord, Outcome, RequestAction, RequestRecord};
@@ -27,8 +30,9 @@ pub(super) struct Context<'a> {
     pub hospital_id: &'a str,
     pub offset: FixedOffset,
     pub now: DateTime<Utc>,
-    /// Requests registered since then are compared for possible duplicates.
-    pub duplicates_since: &'a str,
+    /// The requests a new one is compared with for possible duplicates: read once, at the first
+    /// request record, and kept up to date as the import registers requests.
+    duplicates: RefCell<Option<DuplicateIndex>>,
 }
 
 /// What became of a record that was not refused.
@@ -62,7 +66,37 @@ pub fn conflict_reason_ja(reason: &str) -> &'static str {
     }
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(
+        tx: &'a Connection,
+        user_id: &'a str,
+        exchange_id: &'a str,
+        sender: &'a str,
+        hospital_id: &'a str,
+        offset: FixedOffset,
+        now: DateTime<Utc>,
+    ) -> Context<'a> {
+        Context { tx, user_id, exchange_id, sender, hospital_id, offset, now, duplicates: RefCell::new(None) }
+    }
+
+    /// The first request already on the desk that `new` may be the patient of.
+    fn possible_duplicate(&self, new: &CheckedRequest) -> Result<Option<String>> {
+        let mut index = self.duplicates.borrow_mut();
+        if index.is_none() {
+            let since = to_rfc3339(self.now - chrono::Duration::days(crate::duplicates::RECENT_DAYS));
+            *index = Some(DuplicateIndex::new(requests::duplicate_facts(self.tx, &since)?));
+        }
+        Ok(index.as_ref().and_then(|index| index.matching(new).first().map(|id| (*id).to_owned())))
+    }
+
+    /// A request this import registered: later records are compared with it too. (Only a storage
+    /// failure, which ends the import, can undo its registration.)
+    fn registered(&self, id: &str, request: &CheckedRequest) {
+        if let Some(index) = self.duplicates.borrow_mut().as_mut() {
+            index.add(id.to_owned(), ExistingFacts::of(request));
+        }
+    }
+
     fn key<'k>(&'k self, kind: &'k str, record_id: &'k str) -> SourceKey<'k> {
         SourceKey { sender: self.sender, kind, record_id }
     }
@@ -153,11 +187,12 @@ impl Context<'_> {
                 Err(refused("record_id", "更新の対象がデスクにありません。先に new（新規）として送ってください"))
             }
             None => {
-                if let Some(existing) = super::duplicate_ids(self.tx, &checked, self.duplicates_since)?.first() {
-                    let (ref_no, _) = requests::ref_no_and_version(self.tx, existing)?;
-                    return self.conflict(key, Some(existing), "possible_duplicate", raw, ref_no);
+                if let Some(existing) = self.possible_duplicate(&checked)? {
+                    let (ref_no, _) = requests::ref_no_and_version(self.tx, &existing)?;
+                    return self.conflict(key, Some(&existing), "possible_duplicate", raw, ref_no);
                 }
                 let id = requests::insert(self.tx, self.user_id, &checked, self.now, self.offset)?;
+                self.registered(&id, &checked);
                 let fingerprint = requests::intake_fingerprint(self.tx, &id)?;
                 self.remember(&key, &id, sha, fingerprint)?;
                 Ok(Applied::new(Outcome::New, requests::ref_no_and_version(self.tx, &id)?.0))

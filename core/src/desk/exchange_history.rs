@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 
 use super::Desk;
-use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, reasons_of};
+use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records, reasons_of};
 use super::exchange_apply::{Context, refused};
 use crate::access::Permission;
 use crate::error::{Error, Result};
@@ -115,71 +115,111 @@ struct ReadyRow<'r> {
 const CHUNK: usize = 512;
 
 impl Context<'_> {
-    /// Applies history rows, a chunk at a time: each row is checked alone (a refused row is
-    /// reported with why, nothing of it written), then the chunk's new cases are written
-    /// together. The results come in the rows' order. `progress(done)` returning `false` cancels.
+    /// Applies a history file's rows as they are read, a chunk at a time: each row is checked alone
+    /// (a refused row is reported with why, nothing of it written), then the chunk's new cases are
+    /// written together. `each` gets every row's result in the file's order. `progress(done)`
+    /// returning `false` cancels.
     pub fn apply_history(
         &self,
-        records: &[InboundRecord],
+        bytes: &[u8],
         lookups: &Lookups,
         progress: &dyn Fn(u32) -> bool,
-    ) -> Result<Vec<RecordResult>> {
-        let mut results: Vec<RecordResult> = Vec::with_capacity(records.len());
+        each: &mut dyn FnMut(&InboundRecord, RecordResult) -> Result<()>,
+    ) -> Result<()> {
         let mut numbers = past_cases::DayNumbers::default();
-        for chunk in records.chunks(CHUNK) {
-            if !progress(results.len() as u32) {
+        let mut chunk: Vec<InboundRecord> = Vec::with_capacity(CHUNK);
+        let mut placement: Option<history::Placement> = None;
+        let mut done = 0u32;
+        let mut flush = |chunk: &mut Vec<InboundRecord>, numbers: &mut past_cases::DayNumbers| -> Result<()> {
+            if !progress(done) {
                 return Err(Error::Cancelled);
             }
-            let mut ready: Vec<ReadyRow> = Vec::new();
-            // A number seen earlier in this chunk (not written yet): the index of its first row.
-            let mut first_row: HashMap<&str, usize> = HashMap::new();
-            let mut repeated: Vec<(usize, usize)> = Vec::new();
-            for record in chunk {
-                let index = results.len();
-                let mut result = RecordResult {
-                    position: record.position,
-                    record_id: record.record_id.clone(),
-                    outcome: Outcome::Error,
-                    ref_no: String::new(),
-                    reasons: Vec::new(),
-                };
-                match self.plan_row(record, lookups, &first_row)? {
-                    PastPlan::Refused(reasons) => result.reasons = reasons,
-                    PastPlan::Repeat(first) => {
-                        result.outcome = Outcome::Unchanged;
-                        repeated.push((index, first));
-                    }
-                    PastPlan::Known(ref_no) => {
-                        result.outcome = Outcome::Unchanged;
-                        result.ref_no = ref_no;
-                    }
-                    PastPlan::New(checked) => {
-                        result.outcome = Outcome::New;
-                        let source_id = record.record_id.as_str();
-                        let source = (!source_id.is_empty()).then(|| (source_id, sha256_hex(record.kept.as_bytes())));
-                        if source.is_some() {
-                            first_row.insert(source_id, index);
-                        }
-                        ready.push(ReadyRow { index, case: *checked, source });
-                    }
+            let results = self.apply_chunk(chunk, lookups, numbers)?;
+            for (record, result) in chunk.iter().zip(results) {
+                each(record, result)?;
+            }
+            done += chunk.len() as u32;
+            chunk.clear();
+            Ok(())
+        };
+        history::for_each_row(bytes, |headers, row| -> Result<()> {
+            let placement = placement.get_or_insert_with(|| history::Placement::new(headers, &lookups.mapping));
+            let (raw, case) = history::case_of(headers, placement, &row.cells, &lookups.mapping);
+            chunk.push(InboundRecord {
+                position: row.line,
+                record_id: case.as_ref().map(|c| c.source_id.clone()).unwrap_or_default(),
+                kept: String::new(),
+                raw,
+                parsed: case.map(|c| Parsed::Past(Box::new(c))),
+            });
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut numbers)?;
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
+            flush(&mut chunk, &mut numbers)?;
+        }
+        Ok(())
+    }
+
+    /// One chunk of history rows: checked alone, the new cases written together (see
+    /// `store::past_cases::insert`). The results come in the rows' order.
+    fn apply_chunk(
+        &self,
+        chunk: &[InboundRecord],
+        lookups: &Lookups,
+        numbers: &mut past_cases::DayNumbers,
+    ) -> Result<Vec<RecordResult>> {
+        let mut results: Vec<RecordResult> = Vec::with_capacity(chunk.len());
+        let mut ready: Vec<ReadyRow> = Vec::new();
+        // A number seen earlier in this chunk (not written yet): the index of its first row.
+        let mut first_row: HashMap<&str, usize> = HashMap::new();
+        let mut repeated: Vec<(usize, usize)> = Vec::new();
+        for record in chunk {
+            let index = results.len();
+            let mut result = RecordResult {
+                position: record.position,
+                record_id: record.record_id.clone(),
+                outcome: Outcome::Error,
+                ref_no: String::new(),
+                reasons: Vec::new(),
+            };
+            match self.plan_row(record, lookups, &first_row)? {
+                PastPlan::Refused(reasons) => result.reasons = reasons,
+                PastPlan::Repeat(first) => {
+                    result.outcome = Outcome::Unchanged;
+                    repeated.push((index, first));
                 }
-                results.push(result);
-            }
-            let (places, (cases, sources)): (Vec<usize>, (Vec<_>, Vec<_>)) =
-                ready.into_iter().map(|row| (row.index, (row.case, row.source))).unzip();
-            let written =
-                past_cases::insert(self.tx, self.user_id, self.exchange_id, &cases, self.offset, &mut numbers)?;
-            for ((index, case), source) in places.into_iter().zip(written).zip(sources) {
-                if let Some((record_id, sha)) = source {
-                    let key = SourceKey { sender: "history", kind: "history", record_id };
-                    let source = Source { entity_id: case.id, record_sha256: sha, desk_fingerprint: String::new() };
-                    exchange_store::set_source(self.tx, &key, &source, self.exchange_id)?;
+                PastPlan::Known(ref_no) => {
+                    result.outcome = Outcome::Unchanged;
+                    result.ref_no = ref_no;
                 }
-                results[index].ref_no = case.ref_no;
+                PastPlan::New(checked) => {
+                    result.outcome = Outcome::New;
+                    let source_id = record.record_id.as_str();
+                    let source = (!source_id.is_empty()).then(|| (source_id, sha256_hex(record.raw.as_bytes())));
+                    if source.is_some() {
+                        first_row.insert(source_id, index);
+                    }
+                    ready.push(ReadyRow { index, case: *checked, source });
+                }
             }
-            for (index, first) in repeated {
-                results[index].ref_no = results[first].ref_no.clone();
+            results.push(result);
+        }
+        let (places, (cases, sources)): (Vec<usize>, (Vec<_>, Vec<_>)) =
+            ready.into_iter().map(|row| (row.index, (row.case, row.source))).unzip();
+        let written = past_cases::insert(self.tx, self.user_id, self.exchange_id, &cases, self.offset, numbers)?;
+        for ((index, case), source) in places.into_iter().zip(written).zip(sources) {
+            if let Some((record_id, sha)) = source {
+                let key = SourceKey { sender: "history", kind: "history", record_id };
+                let source = Source { entity_id: case.id, record_sha256: sha, desk_fingerprint: String::new() };
+                exchange_store::set_source(self.tx, &key, &source, self.exchange_id)?;
             }
+            results[index].ref_no = case.ref_no;
+        }
+        for (index, first) in repeated {
+            results[index].ref_no = results[first].ref_no.clone();
         }
         Ok(results)
     }
@@ -308,8 +348,7 @@ impl Desk {
     /// The mapping step: the file's columns, a few rows, and the suggested mapping.
     pub fn history_columns(&self, bytes: &[u8]) -> Result<HistoryColumns> {
         self.allow(Permission::Read)?;
-        let table = history::read(bytes).map_err(Error::PackageRefused)?;
-        Ok(history::columns(&table))
+        history::columns(bytes).map_err(Error::PackageRefused)
     }
 
     /// Saved column mappings, by name.
@@ -354,27 +393,15 @@ impl Desk {
     fn read_history<'f>(
         &self,
         file_name: &'f str,
-        bytes: &[u8],
+        bytes: &'f [u8],
         sha: &str,
         mapping: &HistoryMapping,
     ) -> Result<Inbound<'f>> {
-        let table = history::read(bytes).map_err(Error::PackageRefused)?;
+        // The whole file is read once here, so one that cannot be imported is refused (and kept)
+        // before the import begins; the import reads it again, row by row.
+        let columns = history::columns(bytes).map_err(Error::PackageRefused)?;
         let plan = self.plan_today()?;
         let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
-        let records = table
-            .rows
-            .iter()
-            .map(|(row_no, cells)| {
-                let (raw, case) = history::case_of(&table, cells, mapping);
-                InboundRecord {
-                    position: *row_no,
-                    record_id: case.as_ref().map(|c| c.source_id.clone()).unwrap_or_default(),
-                    kept: raw.clone(),
-                    raw,
-                    parsed: case.map(|c| Parsed::Past(Box::new(c))),
-                }
-            })
-            .collect();
         Ok(Inbound {
             source: "history",
             kind: PackageKind::Requests,
@@ -386,10 +413,9 @@ impl Desk {
             sequence: None,
             file_name,
             file_sha256: sha.to_owned(),
-            records,
+            records: Records::History { bytes, rows: columns.rows, lookups: Box::new(lookups) },
             warnings: Vec::new(),
             field_name: super::exchange::field_as_is,
-            lookups: Some(lookups),
         })
     }
 }

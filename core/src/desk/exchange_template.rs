@@ -2,7 +2,7 @@
 //! through the same validation as packages, and the error report to send back.
 
 use super::Desk;
-use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress};
+use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records};
 use crate::access::Permission;
 use crate::csv_file::CsvEncoding;
 use crate::error::{Error, Result};
@@ -72,7 +72,7 @@ impl Desk {
         self.read_and_import("template", file_name, bytes, dry_run, progress, Desk::read_template)
     }
 
-    fn read_template<'f>(&self, file_name: &'f str, bytes: &[u8], sha: &str) -> Result<Inbound<'f>> {
+    fn read_template<'f>(&self, file_name: &'f str, bytes: &'f [u8], sha: &str) -> Result<Inbound<'f>> {
         let sheet = template::read(bytes).map_err(Error::PackageRefused)?;
         let (hospital_id, sender_name) = hospitals::by_code(self.store.read(), &sheet.hospital_code)?
             .ok_or_else(|| Error::PackageRefused(Refusal::UnknownSender(sheet.hospital_code.clone())))?;
@@ -106,10 +106,9 @@ impl Desk {
             sequence: None,
             file_name,
             file_sha256: sha.to_owned(),
-            records,
+            records: Records::Listed(records),
             warnings: Vec::new(),
             field_name: |field| template::label_of(field).map_or_else(|| field.to_owned(), str::to_owned),
-            lookups: None,
         })
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::refusal::Refusal;
-use super::template;
+use super::rows::{Row, RowLimits};
 use crate::store::exchange::Reason;
 use crate::text::fold_width;
 
@@ -87,37 +87,73 @@ pub struct HistoryColumns {
     pub unmapped_required: Vec<String>,
 }
 
-/// The table of a history file: headers in the first non-empty row.
-pub struct Table {
-    pub headers: Vec<String>,
-    /// (1-based row number, cells)
-    pub rows: Vec<(u32, Vec<String>)>,
-}
+/// What a history file may be: years of a desk's cases (a million rows is about 100 MB), columns
+/// as many as an export of another system has, cells as long as Excel's.
+pub const LIMITS: RowLimits = RowLimits {
+    max_bytes: 256 << 20,
+    max_rows: 2_000_000,
+    max_columns: 1_024,
+    max_cell_chars: super::rows::EXCEL_CELL_CHARS,
+    max_inflated_bytes: 1 << 30,
+};
 
-/// Reads a history file: CSV (UTF-8 or CP932) or the first sheet of an xlsx.
-pub fn read(bytes: &[u8]) -> Result<Table, Refusal> {
-    if bytes.len() > 256 << 20 {
-        return Err(Refusal::TooLarge { bytes: bytes.len() as u64, max: 256 << 20 });
+/// Rows shown in the mapping step.
+const SAMPLE_ROWS: usize = 5;
+
+/// Calls `each` with the headers (the first non-empty row, width-folded) and every data row after
+/// them, one at a time: a file of a million rows is never held as rows.
+pub fn for_each_row<E: From<Refusal>>(
+    bytes: &[u8],
+    mut each: impl FnMut(&[String], Row) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut headers: Option<Vec<String>> = None;
+    super::rows::for_each_row(bytes, None, &LIMITS, |row| match &headers {
+        None => {
+            headers = Some(row.cells.iter().map(|h| fold_width(h.trim())).collect());
+            Ok(())
+        }
+        Some(headers) => each(headers, row),
+    })?;
+    if headers.is_none() {
+        return Err(Refusal::BadRecords("見出し行がありません".into()).into());
     }
-    let grid = template::grid(bytes, None)?;
-    let Some(header_at) = grid.iter().position(|row| row.iter().any(|c| !c.trim().is_empty())) else {
-        return Err(Refusal::BadRecords("見出し行がありません".into()));
-    };
-    let headers: Vec<String> = grid[header_at].iter().map(|h| fold_width(h.trim())).collect();
-    let rows = grid
-        .into_iter()
-        .enumerate()
-        .skip(header_at + 1)
-        .filter(|(_, row)| row.iter().any(|c| !c.trim().is_empty()))
-        .map(|(i, row)| (i as u32 + 1, row))
-        .collect();
-    Ok(Table { headers, rows })
+    Ok(())
 }
 
-pub fn columns(table: &Table) -> HistoryColumns {
+/// The mapping step: the file's headers, a few rows, how many rows, the suggested mapping. Reads
+/// the whole file (so a file that cannot be imported is refused here) but keeps only the sample.
+pub fn columns(bytes: &[u8]) -> Result<HistoryColumns, Refusal> {
+    let mut headers: Option<Vec<String>> = None;
+    let mut sample = Vec::new();
+    let mut rows = 0u32;
+    super::rows::for_each_row(bytes, None, &LIMITS, |row| {
+        if headers.is_none() {
+            headers = Some(row.cells.iter().map(|h| fold_width(h.trim())).collect());
+            return Ok::<(), Refusal>(());
+        }
+        if sample.len() < SAMPLE_ROWS {
+            sample.push(row.cells);
+        }
+        rows += 1;
+        Ok(())
+    })?;
+    let headers = headers.ok_or_else(|| Refusal::BadRecords("見出し行がありません".into()))?;
+    let suggested = suggest(&headers);
+    Ok(HistoryColumns {
+        fields: FIELDS.iter().map(|f| FieldInfo { id: f.id.to_owned(), required: f.required }).collect(),
+        headers,
+        sample,
+        rows,
+        unmapped_required: missing_required(&suggested),
+        suggested,
+    })
+}
+
+/// The mapping the desk suggests for these headers: a field's label, id or a known alias.
+pub fn suggest(headers: &[String]) -> HistoryMapping {
     let mut suggested = HistoryMapping::default();
     for field in &FIELDS {
-        let found = table.headers.iter().find(|h| {
+        let found = headers.iter().find(|h| {
             let h = h.as_str();
             h == field.label || h == field.id || field.aliases.contains(&h)
         });
@@ -125,14 +161,7 @@ pub fn columns(table: &Table) -> HistoryColumns {
             suggested.columns.insert(field.id.to_owned(), header.clone());
         }
     }
-    HistoryColumns {
-        fields: FIELDS.iter().map(|f| FieldInfo { id: f.id.to_owned(), required: f.required }).collect(),
-        headers: table.headers.clone(),
-        sample: table.rows.iter().take(5).map(|(_, r)| r.clone()).collect(),
-        rows: table.rows.len() as u32,
-        unmapped_required: missing_required(&suggested),
-        suggested,
-    }
+    suggested
 }
 
 /// The labels of required fields a mapping leaves out.
@@ -161,18 +190,42 @@ pub struct PastCase {
     pub bed_type: String,
 }
 
-/// A row through the mapping: the case, and its raw JSON (by the file's own headers).
-pub fn case_of(table: &Table, cells: &[String], mapping: &HistoryMapping) -> (String, Result<PastCase, Vec<Reason>>) {
+/// Where each field is in a file's rows, under a mapping.
+pub struct Placement {
+    /// Per field of [`FIELDS`], the column index (none when unmapped or not in the file).
+    at: Vec<Option<usize>>,
+}
+
+impl Placement {
+    pub fn new(headers: &[String], mapping: &HistoryMapping) -> Placement {
+        let at = FIELDS
+            .iter()
+            .map(|f| mapping.columns.get(f.id).and_then(|header| headers.iter().position(|h| h == header)))
+            .collect();
+        Placement { at }
+    }
+}
+
+/// A row through the mapping: the case, and the row as received — its non-empty cells by the
+/// file's own headers, so a refused row is kept at its own size, not at the size of every header.
+pub fn case_of(
+    headers: &[String],
+    placement: &Placement,
+    cells: &[String],
+    mapping: &HistoryMapping,
+) -> (String, Result<PastCase, Vec<Reason>>) {
     let mut raw = serde_json::Map::new();
-    for (i, header) in table.headers.iter().enumerate() {
-        raw.insert(header.clone(), serde_json::Value::String(cells.get(i).cloned().unwrap_or_default()));
+    for (header, cell) in headers.iter().zip(cells) {
+        if !cell.trim().is_empty() {
+            raw.insert(header.clone(), serde_json::Value::String(cell.clone()));
+        }
     }
     let raw_text = serde_json::Value::Object(raw).to_string();
     let get = |id: &str| -> String {
-        mapping
-            .columns
-            .get(id)
-            .and_then(|header| table.headers.iter().position(|h| h == header))
+        FIELDS
+            .iter()
+            .position(|f| f.id == id)
+            .and_then(|i| placement.at[i])
             .and_then(|i| cells.get(i))
             .map(|v| v.trim().to_owned())
             .unwrap_or_default()
@@ -184,11 +237,19 @@ pub fn case_of(table: &Table, cells: &[String], mapping: &HistoryMapping) -> (St
             reasons.push(Reason { field: column, message: format!("{}が空です", field.label) });
         }
     }
+    let source_id = get("source_id");
+    if source_id.chars().count() > MAX_SOURCE_ID_CHARS {
+        let column = mapping.columns.get("source_id").cloned().unwrap_or_default();
+        reasons.push(Reason {
+            field: column,
+            message: format!("元の管理番号が長すぎます（{MAX_SOURCE_ID_CHARS}文字まで）"),
+        });
+    }
     if !reasons.is_empty() {
         return (raw_text, Err(reasons));
     }
     let case = PastCase {
-        source_id: get("source_id"),
+        source_id,
         registered_at: get("registered_at"),
         outcome: get("outcome"),
         outcome_at: get("outcome_at"),
@@ -203,6 +264,9 @@ pub fn case_of(table: &Table, cells: &[String], mapping: &HistoryMapping) -> (St
     };
     (raw_text, Ok(case))
 }
+
+/// The longest number of the previous system kept (an identifier, not a note).
+pub const MAX_SOURCE_ID_CHARS: usize = 64;
 
 /// The column a case field was read from (for messages).
 pub fn column_of<'m>(mapping: &'m HistoryMapping, field: &str) -> &'m str {

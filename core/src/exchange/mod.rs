@@ -9,5 +9,6 @@ pub mod manifest;
 pub mod package;
 pub mod records;
 pub mod refusal;
+pub mod rows;
 pub mod template;
 pub mod upload;

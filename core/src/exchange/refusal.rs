@@ -5,7 +5,11 @@
 pub enum Refusal {
     #[error("ファイルが大きすぎます（{bytes}バイト、上限{max}バイト）")]
     TooLarge { bytes: u64, max: u64 },
-    #[error("zip ファイルとして読めません（壊れているか、途中で切れています）: {0}")]
+    /// A file within the byte limit whose content goes over another (rows, columns, a cell, the
+    /// extent an xlsx declares).
+    #[error("ファイルが大きすぎます: {0}")]
+    OverLimit(String),
+    #[error("ファイルとして読めません（壊れているか、途中で切れています）: {0}")]
     Unreadable(String),
     #[error("zip の中のファイル名が安全ではありません: {0}")]
     UnsafePath(String),
@@ -54,6 +58,7 @@ impl Refusal {
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::TooLarge { .. } => "too_large",
+            Refusal::OverLimit(_) => "too_large",
             Refusal::Unreadable(_) => "unreadable",
             Refusal::UnsafePath(_) => "unsafe_path",
             Refusal::UnexpectedFile(_) => "unexpected_file",

@@ -3,14 +3,13 @@
 //! variant; reading a filled-in file back into request records; and the error report (xlsx, a
 //! message on every refused cell) that goes back to the hospital.
 
-use std::io::Cursor;
 
-use calamine::{Reader, Xlsx};
 use rust_xlsxwriter::{Color, DataValidation, Format, Formula, Note, Workbook, XlsxError};
 use serde_json::{Map, Value};
 
 use super::records::{Outcome, RecordResult, RequestAction, RequestRecord};
 use super::refusal::Refusal;
+use super::rows::{Row, RowLimits};
 use crate::csv_file::{self, CsvEncoding, CsvFile};
 use crate::error::{Error, Result};
 use crate::reference::Term;
@@ -203,114 +202,40 @@ pub fn csv(hospital_code: &str, hospital_name: &str, encoding: CsvEncoding) -> R
 pub struct Sheet {
     pub hospital_code: String,
     pub headers: Vec<String>,
-    /// (1-based row number in the file, cells)
+    /// (the row's number in the file — the xlsx row, the CSV line —, cells)
     pub rows: Vec<(u32, Vec<String>)>,
 }
 
-/// Largest file a template may be (a sheet of a few hundred patients is far below).
-pub const MAX_TEMPLATE_BYTES: usize = 16 << 20;
-/// Longest cell read; longer ones are refused whole (a row's longest field is 4,000 characters).
-pub const MAX_CELL_CHARS: usize = 10_000;
+/// What a filled-in template may be: a sheet of a few hundred patients is far below every limit;
+/// a cell over 10,000 characters (a row's longest field is 4,000) is refused whole.
+pub const LIMITS: RowLimits = RowLimits {
+    max_bytes: 16 << 20,
+    max_rows: super::rows::EXCEL_ROWS,
+    max_columns: 64,
+    max_cell_chars: 10_000,
+    max_inflated_bytes: 320 << 20,
+};
 
 /// Reads a filled-in xlsx or CSV (UTF-8 with or without BOM, or CP932).
 pub fn read(bytes: &[u8]) -> std::result::Result<Sheet, Refusal> {
-    if bytes.len() > MAX_TEMPLATE_BYTES {
-        return Err(Refusal::TooLarge { bytes: bytes.len() as u64, max: MAX_TEMPLATE_BYTES as u64 });
-    }
-    sheet_of(grid(bytes, Some(SHEET))?)
+    sheet_of(super::rows::all_rows(bytes, Some(SHEET), &LIMITS)?)
 }
 
-/// The cells of an xlsx sheet (`sheet`, or the first) or of a CSV file, as text.
-pub fn grid(bytes: &[u8], sheet: Option<&str>) -> std::result::Result<Vec<Vec<String>>, Refusal> {
-    if bytes.starts_with(b"PK") { read_xlsx(bytes, sheet) } else { read_csv(bytes) }
-}
-
-fn read_xlsx(bytes: &[u8], sheet: Option<&str>) -> std::result::Result<Vec<Vec<String>>, Refusal> {
-    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e: calamine::XlsxError| Refusal::Unreadable(e.to_string()))?;
-    let name = match sheet {
-        Some(name) => name.to_owned(),
-        None => book.sheet_names().first().cloned().ok_or_else(|| Refusal::BadRecords("シートがありません".into()))?,
-    };
-    let range =
-        book.worksheet_range(&name).map_err(|_| Refusal::BadRecords(format!("「{name}」シートがありません")))?;
-    Ok(range.rows().map(|row| row.iter().map(cell_text).collect()).collect())
-}
-
-fn cell_text(cell: &calamine::Data) -> String {
-    use calamine::Data;
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 => format!("{f:.0}"),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        // A date cell: days since 1899-12-30 (Excel's serial dates).
-        Data::DateTime(d) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|epoch| epoch.checked_add_signed(chrono::Duration::days(d.as_f64().floor() as i64)))
-            .map(|day| day.to_string())
-            .unwrap_or_else(|| d.to_string()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-fn read_csv(bytes: &[u8]) -> std::result::Result<Vec<Vec<String>>, Refusal> {
-    let text = decode(bytes)?;
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    let mut grid = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| Refusal::Unreadable(format!("CSV: {e}")))?;
-        grid.push(record.iter().map(str::to_owned).collect());
-    }
-    Ok(grid)
-}
-
-/// UTF-8 (a BOM is dropped) or CP932; bytes that are neither are refused, not guessed.
-pub fn decode(bytes: &[u8]) -> std::result::Result<String, Refusal> {
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(text.to_owned());
-    }
-    let (text, _, had_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
-    if had_errors {
-        return Err(Refusal::BadRecords(
-            "文字コードを読み取れません（UTF-8 でも CP932 でもない文字があります）".to_owned(),
-        ));
-    }
-    Ok(text.into_owned())
-}
-
-fn sheet_of(grid: Vec<Vec<String>>) -> std::result::Result<Sheet, Refusal> {
-    let cell = |row: &Vec<String>, i: usize| row.get(i).map(|s| fold_width(s)).unwrap_or_default();
-    let code = grid
+fn sheet_of(rows: Vec<Row>) -> std::result::Result<Sheet, Refusal> {
+    let cell = |row: &Row, i: usize| row.cells.get(i).map(|s| fold_width(s)).unwrap_or_default();
+    let code = rows
         .iter()
         .find(|row| cell(row, 0) == CODE_LABEL)
         .map(|row| cell(row, 1))
         .filter(|c| !c.is_empty())
         .ok_or_else(|| Refusal::BadRecords(format!("{CODE_LABEL}がありません")))?;
-    let header_at = grid
+    let header_at = rows
         .iter()
         .position(|row| cell(row, 0) == COLUMNS[0].label)
         .ok_or_else(|| Refusal::BadRecords(format!("見出し行（{}…）がありません", COLUMNS[0].label)))?;
-    let headers: Vec<String> = grid[header_at].iter().map(|h| h.trim().to_owned()).collect();
-    let mut rows = Vec::new();
-    for (i, row) in grid.iter().enumerate().skip(header_at + 1) {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        if let Some(long) = row.iter().position(|c| c.chars().count() > MAX_CELL_CHARS) {
-            return Err(Refusal::BadRecords(format!(
-                "{}行目の{}が長すぎます（{}文字まで）",
-                i + 1,
-                headers.get(long).map_or("セル", String::as_str),
-                MAX_CELL_CHARS
-            )));
-        }
-        rows.push((i as u32 + 1, row.clone()));
-    }
-    Ok(Sheet { hospital_code: code, headers, rows })
+    let headers: Vec<String> = rows[header_at].cells.iter().map(|h| h.trim().to_owned()).collect();
+    let data = rows.into_iter().skip(header_at + 1).map(|row| (row.line, row.cells)).collect();
+    Ok(Sheet { hospital_code: code, headers, rows: data })
 }
 
 /// One data row as a request record, or the cells that could not be read (by column label).
