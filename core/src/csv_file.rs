@@ -4,6 +4,12 @@
 //! CP932 cannot hold every character. The few that differ only in code point between JIS and
 //! CP932 (〜 U+301C and friends) are written as the CP932 character that looks the same; anything
 //! else is written as 〓 (the customary substitute) and reported, never dropped silently.
+//!
+//! Every CSV the desk writes is safe to open in Excel: a cell that Excel would run as a formula
+//! (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return — OWASP's CSV-injection rule)
+//! gets a leading apostrophe, so a hospital name such as `=HYPERLINK(…)` stays text. A cell that is
+//! just a number (the counts and differences the desk computes, `-3`, `12.5%`) is not a formula
+//! and stays a number.
 
 use serde::{Deserialize, Serialize};
 
@@ -44,14 +50,34 @@ fn cp932_look_alike(c: char) -> char {
     }
 }
 
+/// The cell as written: with a leading apostrophe when Excel would read it as a formula.
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(cell) => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
+}
+
+/// `-3`, `+12`, `12.5`, `-0.5%`: a number, which Excel reads as one and never runs.
+fn is_plain_number(cell: &str) -> bool {
+    let body = cell.strip_prefix(['+', '-']).unwrap_or(cell);
+    let body = body.strip_suffix('%').unwrap_or(body);
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, "0"));
+    !whole.is_empty()
+        && !fraction.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Writes `rows` (the first being the header) as CSV in `encoding`, lines ending CRLF for Excel.
 pub fn write(rows: &[Vec<String>], encoding: CsvEncoding) -> Result<CsvFile> {
+    let failed = |e: &dyn std::fmt::Display| Error::Io(format!("CSVを書けません: {e}"));
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     for row in rows {
-        writer.write_record(row).map_err(|e| Error::Conflict(format!("CSVを書けません: {e}")))?;
+        writer.write_record(row.iter().map(|cell| neutralised(cell).into_owned())).map_err(|e| failed(&e))?;
     }
-    let utf8 = writer.into_inner().map_err(|e| Error::Conflict(format!("CSVを書けません: {e}")))?;
-    let text = String::from_utf8(utf8).map_err(|e| Error::Conflict(format!("CSVを書けません: {e}")))?;
+    let utf8 = writer.into_inner().map_err(|e| failed(&e))?;
+    let text = String::from_utf8(utf8).map_err(|e| failed(&e))?;
     match encoding {
         CsvEncoding::Utf8Bom => {
             let mut bytes = vec![0xEF, 0xBB, 0xBF];
@@ -95,6 +121,26 @@ mod tests {
         assert_eq!(&file.bytes[..3], [0xEF, 0xBB, 0xBF]);
         let text = std::str::from_utf8(&file.bytes[3..]).expect("test value");
         assert_eq!(text, "病院名,受付時間\r\n\"𠮷野病院, 本院\",8:30〜17:00\r\n");
+    }
+
+    #[test]
+    fn formulas_are_written_as_text_and_numbers_stay_numbers() {
+        let rows = vec![vec![
+            "=HYPERLINK(\"http://x\",\"開く\")".into(),
+            "+cmd|' /C calc'!A0".into(),
+            "@SUM(A1:A2)".into(),
+            "-2+3".into(),
+            "\tx".into(),
+            "-3".into(),
+            "12.5%".into(),
+            "桜病院".into(),
+        ]];
+        let file = write(&rows, CsvEncoding::Utf8Bom).expect("written");
+        let text = std::str::from_utf8(&file.bytes[3..]).expect("utf-8");
+        assert_eq!(
+            text,
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"開く\"\")\",'+cmd|' /C calc'!A0,'@SUM(A1:A2),'-2+3,'\tx,-3,12.5%,桜病院\r\n"
+        );
     }
 
     #[test]

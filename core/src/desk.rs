@@ -38,6 +38,7 @@ mod exchange_export;
 mod exchange_history;
 mod exchange_resolve;
 mod exchange_template;
+mod quarantine_folder;
 mod matching;
 mod people;
 mod reports;
@@ -46,7 +47,8 @@ mod transport;
 pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
 pub use encryption::Encryption;
-pub use exchange::{ConflictDecision, ImportReport, PackageInfo, Progress};
+pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Progress, REPORTED_RECORDS};
+pub use quarantine_folder::QuarantineUsage;
 pub use exchange_apply::conflict_reason_ja;
 pub use exchange_export::{ExportRequest, ExportedPackage};
 pub use exchange_template::TemplateFormat;
@@ -551,12 +553,12 @@ impl Desk {
         Ok(audit::entities(self.store.read())?)
     }
 
-    /// The viewer's rows as CSV in the export folder (never overwriting).
-    pub fn save_audit_csv(
+    /// The viewer's rows as CSV.
+    pub fn audit_csv(
         &self,
         filter: &audit::AuditFilter,
         encoding: crate::csv_file::CsvEncoding,
-    ) -> Result<crate::export_file::SavedExport> {
+    ) -> Result<crate::csv_file::CsvFile> {
         self.allow(Permission::Supervise)?;
         let mut rows =
             vec![["番号", "日時", "利用者", "操作", "対象", "対象ID", "変更前", "変更後"].map(str::to_owned).to_vec()];
@@ -572,7 +574,16 @@ impl Desk {
                 r.after_json.unwrap_or_default(),
             ]);
         }
-        let file = crate::csv_file::write(&rows, encoding)?;
+        crate::csv_file::write(&rows, encoding)
+    }
+
+    /// The viewer's rows as CSV in the export folder (never overwriting).
+    pub fn save_audit_csv(
+        &self,
+        filter: &audit::AuditFilter,
+        encoding: crate::csv_file::CsvEncoding,
+    ) -> Result<crate::export_file::SavedExport> {
+        let file = self.audit_csv(filter, encoding)?;
         let stem = format!("監査記録_{}", self.today()?.format("%Y%m%d"));
         let path =
             crate::export_file::save_new(&crate::export_file::export_dir(&self.data_dir), &stem, "csv", &file.bytes)?;

@@ -46,6 +46,8 @@ pub enum ErrorCode {
     PackageRefused,
     /// Long work was cancelled by the user; nothing was changed.
     Cancelled,
+    /// A file or folder could not be read or written (full disk, no permission, not there).
+    Io,
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
@@ -135,6 +137,9 @@ pub enum Error {
     PackageRefused(crate::exchange::refusal::Refusal),
     #[error("中止しました。データは変更されていません")]
     Cancelled,
+    /// A file or folder could not be read or written; the message names it and says why.
+    #[error("{0}")]
+    Io(String),
     #[error("データベースの操作に失敗しました: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("データの変換に失敗しました: {0}")]
@@ -176,6 +181,7 @@ impl Error {
             Error::SignInFailed { .. } => ErrorCode::SignInFailed,
             Error::PackageRefused(_) => ErrorCode::PackageRefused,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::Io(_) => ErrorCode::Io,
             Error::Database(_) | Error::Json(_) => ErrorCode::Storage,
         }
     }

@@ -29,22 +29,33 @@ pub fn export_dir(data_dir: &Path) -> PathBuf {
 /// Writes `bytes` to `dir/stem.ext`, or `stem (2).ext`, … when that exists: an export never
 /// replaces a file someone may still need.
 pub fn save_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf> {
-    let failed = |e: std::io::Error| Error::Conflict(format!("{} に保存できません: {e}", dir.display()));
+    let failed = |e: std::io::Error| Error::Io(format!("{} に保存できません: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(failed)?;
-    for n in 1..1000 {
-        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
+    // After 999 copies of one name, a name no earlier export can have taken.
+    let names = (1..1000)
+        .map(|n| if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") })
+        .chain(std::iter::once(format!("{stem} ({}).{ext}", crate::ids::new_id())));
+    for name in names {
         let path = dir.join(name);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
-            Ok(mut file) => {
-                use std::io::Write;
-                file.write_all(bytes).and_then(|()| file.sync_all()).map_err(failed)?;
-                return Ok(path);
-            }
+        match write_new(&path, bytes) {
+            Ok(()) => return Ok(path),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(failed(e)),
         }
     }
-    Err(Error::Conflict(format!("{} に同じ名前のファイルが多すぎます", dir.display())))
+    Err(Error::Io(format!("{} に同じ名前のファイルが多すぎます", dir.display())))
+}
+
+/// Writes `bytes` to a file that must not exist yet (created owner-only where the system has
+/// permissions), flushed to disk before returning.
+pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 #[cfg(test)]

@@ -73,6 +73,15 @@ pub struct PackageInfo {
 /// million rows is reported by its counts, with every refused row in quarantine.
 pub const REPORTED_RECORDS: usize = 20_000;
 
+/// The largest file each import route reads, in bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ImportLimits {
+    pub package_bytes: u32,
+    pub template_bytes: u32,
+    pub history_bytes: u32,
+}
+
 /// A nurse's decision on a conflict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -368,7 +377,8 @@ impl Desk {
         })
     }
 
-    /// Keeps a refused file in the quarantine folder and logs the refusal.
+    /// Keeps a refused file in the quarantine folder (once, within the quota) and logs the refusal
+    /// — always, whatever became of the copy.
     pub(super) fn log_refusal(
         &mut self,
         source: &str,
@@ -377,13 +387,56 @@ impl Desk {
         sha: &str,
         refusal: &Refusal,
     ) -> Result<()> {
+        let quota = self.quarantine_quota_bytes()?;
+        let kept = super::quarantine_folder::keep(&self.quarantine_dir(), sha, file_name, bytes, quota);
+        self.log_refused_file(source, file_name, sha, refusal, kept)
+    }
+
+    /// The largest file each route reads; a bigger one is refused before it is read (the CLI and
+    /// the window check the size first and call [`Desk::refuse_oversized`]).
+    pub fn import_limits(&self) -> ImportLimits {
+        let bytes = |max: u64| u32::try_from(max).unwrap_or(u32::MAX);
+        ImportLimits {
+            package_bytes: bytes(Limits::default().file_bytes),
+            template_bytes: bytes(crate::exchange::template::LIMITS.max_bytes),
+            history_bytes: bytes(crate::exchange::history::LIMITS.max_bytes),
+        }
+    }
+
+    /// Refuses a file by its size alone, without reading it: the refusal is logged, the file not
+    /// kept. Returns the refusal as the error the import would have given.
+    pub fn refuse_oversized(&mut self, source: &str, file_name: &str, size: u64) -> Result<()> {
+        self.allow(Permission::Coordinate)?;
+        let max = match source {
+            "package" => Limits::default().file_bytes,
+            "template" => crate::exchange::template::LIMITS.max_bytes,
+            _ => crate::exchange::history::LIMITS.max_bytes,
+        };
+        if size <= max {
+            return Ok(());
+        }
+        let refusal = Refusal::TooLarge { bytes: size, max };
+        let not_kept = super::quarantine_folder::Kept::NotKept("上限を超える大きさのため読み込まず、保存していません".into());
+        self.log_refused_file(source, file_name, "", &refusal, not_kept)?;
+        Err(Error::PackageRefused(refusal))
+    }
+
+    fn log_refused_file(
+        &mut self,
+        source: &str,
+        file_name: &str,
+        sha: &str,
+        refusal: &Refusal,
+        kept: super::quarantine_folder::Kept,
+    ) -> Result<()> {
+        use super::quarantine_folder::Kept;
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let dir = self.data_dir.join("quarantine");
-        let safe_name: String =
-            file_name.chars().map(|c| if c.is_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-        let kept = crate::export_file::save_new(&dir, &format!("{}-{}", &sha[..12], safe_name), "bin", bytes)?;
         let now = to_rfc3339(Utc::now());
         let message = refusal.to_string();
+        let (kept_as, not_kept) = match kept {
+            Kept::Saved(path) | Kept::AlreadyKept(path) => (Some(path.display().to_string()), None),
+            Kept::NotKept(why) => (None, Some(why)),
+        };
         let record = ExchangeRecord {
             id: new_id(),
             direction: "in".into(),
@@ -402,8 +455,9 @@ impl Desk {
             counts: Counts::default(),
             message: message.clone(),
         };
-        let report =
-            serde_json::json!({"message": message, "code": refusal.code(), "kept_as": kept.display().to_string()});
+        let report = serde_json::json!({
+            "message": message, "code": refusal.code(), "kept_as": kept_as, "not_kept": not_kept,
+        });
         self.store.write(|tx| exchange_store::insert(tx, &record, &report.to_string()))
     }
 

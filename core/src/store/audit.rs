@@ -17,6 +17,8 @@ pub enum Action {
     Load,
     /// Signing in and out, and wrong passwords (entity `session`, entity id says which).
     SignIn,
+    /// Files removed on purpose (the quarantine folder emptied).
+    Delete,
 }
 
 impl Action {
@@ -27,6 +29,7 @@ impl Action {
             Action::Transition => "transition",
             Action::Load => "load",
             Action::SignIn => "sign_in",
+            Action::Delete => "delete",
         }
     }
 }

@@ -25,6 +25,8 @@ pub const LAST_BACKUP_AT: &str = "last_backup_at";
 pub const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
 /// The matching weights (JSON of `MatchWeights`); the defaults when absent.
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
+/// The quarantine folder's quota in MB; the default when absent.
+pub const QUARANTINE_QUOTA_MB: &str = "quarantine_quota_mb";
 
 pub fn get(conn: &Connection, key: &str) -> rusqlite::Result<Option<String>> {
     crate::store::query_row_cached(conn, "SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0))

@@ -4,6 +4,7 @@
 mod audit_chain;
 mod backups;
 mod codes;
+mod csv_safety;
 mod demo;
 mod directory;
 mod duplicates;
