@@ -155,13 +155,15 @@ impl Desk {
                 Ok((user, people::idle_lock_minutes(tx)?))
             })
             .map_err(|e| other(data_dir, e))?;
-        Ok(Desk {
+        let desk = Desk {
             store,
             system,
             session: None,
             idle_limit: people::idle_limit(idle_minutes),
             data_dir: data_dir.to_owned(),
-        })
+        };
+        desk.remove_backup_leftovers().map_err(|e| other(data_dir, e))?;
+        Ok(desk)
     }
 
     pub fn data_dir(&self) -> &Path {

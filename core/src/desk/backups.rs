@@ -74,6 +74,13 @@ impl Desk {
         self.stored_backup_settings()
     }
 
+    /// Removes what a backup killed half-way left in the backup folder (a `.partial` nobody has
+    /// written to for a while); called when the desk opens, and before each backup.
+    pub(super) fn remove_backup_leftovers(&self) -> Result<u32> {
+        let dir = self.backup_dir(&self.stored_backup_settings()?);
+        Ok(backup::remove_stale(&dir, backup::PARTIAL_SUFFIX))
+    }
+
     fn backup_dir(&self, settings: &BackupSettings) -> PathBuf {
         if settings.dir.is_empty() { self.data_dir.join("backups") } else { PathBuf::from(&settings.dir) }
     }

@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::exchange::keys::{self, KeyPair, PublicKeys};
 use crate::exchange::manifest::{Manifest, PackageKind};
 use crate::exchange::package::{self, Limits, sha256_hex};
-use crate::exchange::records::{AnswerRecord, CapacityRecord, Outcome, RecordResult, RequestRecord};
+use crate::exchange::records::{
+    AnswerRecord, CapacityRecord, MAX_RECORD_ID_CHARS, Outcome, RecordResult, RequestRecord, shown_id,
+};
 use crate::exchange::refusal::Refusal;
 use crate::ids::{new_id, to_rfc3339};
 use crate::store::exchange::{
@@ -173,14 +175,19 @@ pub(super) fn parse_records(kind: PackageKind, bytes: &[u8]) -> std::result::Res
         .enumerate()
         .map(|(i, value)| {
             let raw = value.to_string();
-            let record_id = value
-                .get("record_id")
-                .or_else(|| value.get("inquiry_id"))
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned();
-            let parsed = parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }]);
-            InboundRecord { position: i as u32 + 1, record_id, kept: raw.clone(), raw, parsed }
+            let (id_field, id) = ["record_id", "inquiry_id"]
+                .into_iter()
+                .find_map(|field| value.get(field).and_then(|v| v.as_str()).map(|id| (field, id.to_owned())))
+                .unwrap_or_default();
+            let parsed = if id.chars().count() > MAX_RECORD_ID_CHARS {
+                Err(vec![Reason {
+                    field: id_field.to_owned(),
+                    message: format!("長すぎます（{MAX_RECORD_ID_CHARS}文字まで）"),
+                }])
+            } else {
+                parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }])
+            };
+            InboundRecord { position: i as u32 + 1, record_id: shown_id(&id), kept: raw.clone(), raw, parsed }
         })
         .collect())
 }
@@ -432,10 +439,13 @@ impl Desk {
         use super::quarantine_folder::Kept;
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let now = to_rfc3339(Utc::now());
-        let message = refusal.to_string();
         let (kept_as, not_kept) = match kept {
             Kept::Saved(path) | Kept::AlreadyKept(path) => (Some(path.display().to_string()), None),
             Kept::NotKept(why) => (None, Some(why)),
+        };
+        let message = match &not_kept {
+            None => refusal.to_string(),
+            Some(why) => format!("{refusal}（ファイル: {why}）"),
         };
         let record = ExchangeRecord {
             id: new_id(),

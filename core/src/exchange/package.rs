@@ -128,6 +128,16 @@ fn read_manifest(bytes: &[u8]) -> Result<Manifest, Refusal> {
         None => return Err(Refusal::BadManifest("format_version がありません".into())),
     }
     let manifest: Manifest = serde_json::from_value(loose).map_err(|e| Refusal::BadManifest(e.to_string()))?;
+    for (field, value) in
+        [("package_id", &manifest.package_id), ("sender", &manifest.sender), ("recipient", &manifest.recipient)]
+    {
+        if value.chars().count() > super::records::MAX_RECORD_ID_CHARS {
+            return Err(Refusal::BadManifest(format!(
+                "{field} が長すぎます（{}文字まで）",
+                super::records::MAX_RECORD_ID_CHARS
+            )));
+        }
+    }
     if crate::ids::parse_rfc3339(&manifest.created_at).is_err() {
         return Err(Refusal::BadManifest(format!("created_at を日時として読めません: {}", manifest.created_at)));
     }

@@ -18,6 +18,19 @@ pub enum RequestAction {
     Withdraw,
 }
 
+/// The longest identifier a sender may give a record (its own record number, an inquiry's id).
+/// Identifiers are compared and shown; they are not notes.
+pub const MAX_RECORD_ID_CHARS: usize = 64;
+
+/// An identifier cut to what a report shows (the whole record stays in quarantine).
+pub fn shown_id(id: &str) -> String {
+    if id.chars().count() <= MAX_RECORD_ID_CHARS {
+        id.to_owned()
+    } else {
+        id.chars().take(MAX_RECORD_ID_CHARS).chain(std::iter::once('…')).collect()
+    }
+}
+
 /// One transfer request as a referring hospital sends it. `record_id` is the hospital's own key
 /// for the request (its case number): a later update or withdrawal names the same key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

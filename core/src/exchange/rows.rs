@@ -131,14 +131,25 @@ fn csv_rows<E: From<Refusal>>(
         csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut gate = Gate { limits, rows: 0 };
+    // The line a record starts on, counted from its byte offset: the CSV reader skips blank lines
+    // without counting them, and the sender's "line 7" must be line 7.
+    let (mut line, mut counted_to) = (1u32, 0usize);
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => return Err(Refusal::Unreadable(format!("CSV: {e}")).into()),
         }
-        let line = record.position().map_or(0, |p| p.line());
-        let row = Row { line: u32::try_from(line).unwrap_or(u32::MAX), cells: record.iter().map(str::to_owned).collect() };
+        // The position is where the reader began, before the blank lines it skipped.
+        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize).min(text.len());
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start > counted_to {
+            line += text.as_bytes()[counted_to..start].iter().filter(|b| **b == b'\n').count() as u32;
+            counted_to = start;
+        }
+        let row = Row { line, cells: record.iter().map(str::to_owned).collect() };
         if row.is_blank() {
             continue;
         }

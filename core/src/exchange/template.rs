@@ -316,6 +316,8 @@ pub fn record_of(
     let record_id = fold_width(&get("管理番号"));
     if record_id.is_empty() {
         refuse("管理番号", "管理番号は必須です".to_owned());
+    } else if record_id.chars().count() > super::records::MAX_RECORD_ID_CHARS {
+        refuse("管理番号", format!("管理番号が長すぎます（{}文字まで）", super::records::MAX_RECORD_ID_CHARS));
     }
     if !reasons.is_empty() {
         return (raw, Err(reasons));

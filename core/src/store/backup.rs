@@ -15,10 +15,12 @@ use crate::store::{DATABASE_FILE, SQLITE_HEADER};
 /// Backup files are named `tenin-YYYYMMDD-HHMMSS.db`, so their names sort by time.
 pub const PREFIX: &str = "tenin-";
 pub const SUFFIX: &str = ".db";
+/// A backup being written, before it is checked and renamed.
+pub const PARTIAL_SUFFIX: &str = ".db.partial";
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> Error {
     let reason = if e.raw_os_error() == Some(28) { "空き容量が足りません".to_owned() } else { e.to_string() };
-    Error::Conflict(format!("{what}: {}（{reason}）", path.display()))
+    Error::Io(format!("{what}: {}（{reason}）", path.display()))
 }
 
 fn sqlite(what: &str, path: &Path, e: rusqlite::Error) -> Error {
@@ -26,13 +28,35 @@ fn sqlite(what: &str, path: &Path, e: rusqlite::Error) -> Error {
         Some(rusqlite::ErrorCode::DiskFull) => "空き容量が足りません".to_owned(),
         _ => e.to_string(),
     };
-    Error::Conflict(format!("{what}: {}（{reason}）", path.display()))
+    Error::Io(format!("{what}: {}（{reason}）", path.display()))
+}
+
+/// A leftover of work that was killed half-way (a backup's `.partial`, an encryption's `.rekey`)
+/// once nothing has written to it for this long: work in progress touches its file continuously.
+pub const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Removes leftovers in `dir` whose names end with `suffix` and that have not been written to for
+/// [`STALE_AFTER`]. Returns how many were removed; a file that cannot be removed is left alone.
+pub fn remove_stale(dir: &Path, suffix: &str) -> u32 {
+    let Ok(entries) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let stale = entry.file_name().to_str().is_some_and(|n| n.ends_with(suffix))
+            && entry.metadata().is_ok_and(|m| {
+                m.is_file() && m.modified().ok().and_then(|t| t.elapsed().ok()).is_some_and(|age| age >= STALE_AFTER)
+            });
+        if stale && fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
 }
 
 /// Copies the live database to `dir/tenin-<stamp>.db` through a `.partial` file that becomes the
 /// backup only once it is complete and passes SQLite's integrity check. Never overwrites.
 pub fn backup_to(conn: &Connection, key: Option<&Passphrase>, dir: &Path, stamp: &str) -> Result<PathBuf> {
     fs::create_dir_all(dir).map_err(|e| io("バックアップ先に書けません", dir, e))?;
+    remove_stale(dir, PARTIAL_SUFFIX);
     let mut target = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
     for n in 2..100 {
         if !target.exists() {
@@ -40,7 +64,7 @@ pub fn backup_to(conn: &Connection, key: Option<&Passphrase>, dir: &Path, stamp:
         }
         target = dir.join(format!("{PREFIX}{stamp}-{n}{SUFFIX}"));
     }
-    let partial = target.with_extension("db.partial");
+    let partial = target.with_extension(PARTIAL_SUFFIX.trim_start_matches('.'));
     // A backup is one self-contained file, out of WAL mode (opening it later to check or restore
     // it leaves no -wal / -shm files beside it), encrypted under the desk's key if it has one.
     let written = cipher::copy_to(conn, &partial, key)
@@ -75,6 +99,11 @@ pub fn prune(dir: &Path, keep: usize) -> Result<u32> {
 /// changing it. Returns its schema version.
 pub fn check(path: &Path, key: Option<&Passphrase>) -> Result<u32> {
     let refuse = |why: &str| Error::Conflict(format!("バックアップとして使えません: {}（{why}）", path.display()));
+    // Before opening it: a FIFO or a device would make the open wait forever or read without end.
+    let metadata = fs::metadata(path).map_err(|e| io("ファイルを開けません", path, e))?;
+    if !metadata.is_file() {
+        return Err(refuse("通常のファイルではありません"));
+    }
     let mut header = [0u8; 16];
     let mut file = fs::File::open(path).map_err(|e| io("ファイルを開けません", path, e))?;
     std::io::Read::read_exact(&mut file, &mut header).map_err(|_| refuse("SQLite のファイルではありません"))?;
@@ -127,7 +156,7 @@ pub fn restore(
             if ok == "ok" {
                 Ok(())
             } else {
-                Err(Error::Conflict(format!("復元後の検査に失敗しました: {ok}")))
+                Err(Error::Io(format!("復元後の検査に失敗しました: {ok}")))
             }
         });
     if let Err(e) = restored {

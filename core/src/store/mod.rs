@@ -41,6 +41,9 @@ pub const DATABASE_FILE: &str = "tenin.db";
 
 pub(crate) const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
 
+/// The database re-encrypted under a new passphrase, before it replaces the old file.
+pub const REKEY_SUFFIX: &str = ".rekey";
+
 /// Why a database could not be opened. Each variant maps to a start-up screen in the app.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -100,6 +103,8 @@ impl Store {
             }
             (FileKind::Opaque, None) => return Err(OpenError::NotADatabase { path: shown }),
         };
+        // Leftovers of an encryption killed half-way (never the database itself).
+        backup::remove_stale(data_dir, REKEY_SUFFIX);
         let other = |e: rusqlite::Error| classify(&shown, e);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let mut conn = Connection::open_with_flags(&path, flags).map_err(other)?;
@@ -189,7 +194,7 @@ impl Store {
     /// data is written to a new file with `sqlcipher_export` and checked, and only then does it
     /// replace the database, in one rename. A failure at any point leaves the old file as it was.
     pub fn rekey(&mut self, new: &cipher::Passphrase) -> crate::Result<()> {
-        let fresh = self.path.with_file_name(format!("{DATABASE_FILE}.rekey"));
+        let fresh = self.path.with_file_name(format!("{DATABASE_FILE}{REKEY_SUFFIX}"));
         let version = self.schema_version()?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         cipher::export(&self.conn, &fresh, new, version)?;

@@ -3,6 +3,7 @@
 
 mod audit_chain;
 mod backups;
+mod bounded_readers;
 mod codes;
 mod csv_safety;
 mod demo;
