@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use tenin_core::Desk;
 use tenin_core::desk::{ConflictDecision, ExportRequest, ImportReport, TemplateFormat};
 use tenin_core::exchange::keys::KeyPair;
 use tenin_core::exchange::manifest::PackageKind;
@@ -60,10 +61,17 @@ pub enum PackageCommand {
         #[arg(value_parser = core_term::<ConflictDecision>)]
         decision: ConflictDecision,
     },
-    /// Rejected records kept for review (of one import, or all).
+    /// Rejected records kept for review (of one import, or all); --files shows how full the
+    /// quarantine folder is, --clear-files empties it (supervisor), --quota-mb sets its quota.
     Quarantine {
         #[arg(long = "import")]
         import_id: Option<String>,
+        #[arg(long)]
+        files: bool,
+        #[arg(long)]
+        clear_files: bool,
+        #[arg(long)]
+        quota_mb: Option<u32>,
     },
     /// For a hospital's own use (no desk needed): make a key pair into FILE (secret) and print the public keys.
     Keygen {
@@ -138,6 +146,45 @@ fn read(file: &Path) -> Result<Vec<u8>, Failure> {
     std::fs::read(file).map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))
 }
 
+/// The largest file a route reads (`package`, `template`, `history`).
+fn limit_of(desk: &Desk, source: &str) -> u64 {
+    let limits = desk.import_limits();
+    u64::from(match source {
+        "package" => limits.package_bytes,
+        "template" => limits.template_bytes,
+        _ => limits.history_bytes,
+    })
+}
+
+/// Reads a file a route imports, looking at its size first: a file over the route's limit is
+/// never read (an import logs the refusal; a look at the file just refuses).
+fn read_input(desk: &mut Desk, source: &str, file: &Path, importing: bool) -> Result<Vec<u8>, Failure> {
+    let metadata =
+        std::fs::metadata(file).map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?;
+    if !metadata.is_file() {
+        return Err(Failure::Usage(format!("{} は通常のファイルではありません", file.display())));
+    }
+    let max = limit_of(desk, source);
+    if metadata.len() > max {
+        if importing {
+            desk.refuse_oversized(source, &file_name(file), metadata.len())?;
+        }
+        let refusal = tenin_core::exchange::refusal::Refusal::TooLarge { bytes: metadata.len(), max };
+        return Err(Failure::Refused(tenin_core::Error::PackageRefused(refusal).into()));
+    }
+    // At most one byte past the limit, should the file grow while it is read.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(
+            std::fs::File::open(file).map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?,
+            max + 1,
+        ),
+        &mut bytes,
+    )
+    .map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?;
+    Ok(bytes)
+}
+
 fn file_name(file: &Path) -> String {
     file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
 }
@@ -167,6 +214,12 @@ fn print_report(cli: &Cli, report: &ImportReport) -> Result<(), Failure> {
         "新規 {}件 / 更新 {}件 / 変更なし {}件 / 要確認 {}件 / エラー {}件",
         c.new, c.changed, c.unchanged, c.conflicts, c.errors
     );
+    if report.records_left_out > 0 {
+        println!(
+            "ほかの {}件は一覧を省略しました（取り込めなかった行はすべて隔離に保存されています）",
+            report.records_left_out
+        );
+    }
     for r in report.records.iter().filter(|r| !r.reasons.is_empty()) {
         for reason in &r.reasons {
             let field = if reason.field.is_empty() { String::new() } else { format!("{}: ", reason.field) };
@@ -195,7 +248,9 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             println!("{hospital} の鍵を登録しました");
         }
         PackageCommand::Inspect { file } | PackageCommand::Verify { file } => {
-            let info = open(cli, None)?.inspect_package(&read(file)?)?;
+            let mut desk = open(cli, None)?;
+            let bytes = read_input(&mut desk, "package", file, false)?;
+            let info = desk.inspect_package(&bytes)?;
             let valid = info.problem.is_empty();
             if cli.json {
                 print_json(&info)?;
@@ -220,7 +275,9 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             }
         }
         PackageCommand::Import { file, dry_run } => {
-            let report = open(cli, None)?.import_package(&file_name(file), &read(file)?, *dry_run, &progress)?;
+            let mut desk = open(cli, None)?;
+            let bytes = read_input(&mut desk, "package", file, !dry_run)?;
+            let report = desk.import_package(&file_name(file), &bytes, *dry_run, &progress)?;
             print_report(cli, &report)?;
         }
         PackageCommand::Export { kind, hospital, import_id, out } => {
@@ -286,8 +343,23 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             }
             println!("{}: {}", decided.id, decided.status);
         }
-        PackageCommand::Quarantine { import_id } => {
-            let kept = open(cli, None)?.quarantined(import_id.as_deref())?;
+        PackageCommand::Quarantine { import_id, files, clear_files, quota_mb } => {
+            let mut desk = open(cli, None)?;
+            if *files || *clear_files || quota_mb.is_some() {
+                if let Some(mb) = quota_mb {
+                    desk.set_quarantine_quota(*mb)?;
+                }
+                let usage = if *clear_files { desk.clear_quarantine_files()? } else { desk.quarantine_usage()? };
+                if cli.json {
+                    return print_json(&usage);
+                }
+                println!(
+                    "隔離フォルダ\t{}\nファイル\t{}件\n大きさ\t{} KB（上限 {} MB）",
+                    usage.folder, usage.files, usage.kilobytes, usage.quota_megabytes
+                );
+                return Ok(());
+            }
+            let kept = desk.quarantined(import_id.as_deref())?;
             if cli.json {
                 return print_json(&kept);
             }
@@ -366,8 +438,8 @@ pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure>
             }
         }
         TemplateCommand::Import { file, dry_run, errors } => {
-            let bytes = read(file)?;
             let mut desk = open(cli, None)?;
+            let bytes = read_input(&mut desk, "template", file, !dry_run)?;
             let report = desk.import_template(&file_name(file), &bytes, *dry_run, &progress)?;
             if let Some(path) = errors {
                 write_new(path, &desk.template_error_report(&bytes, &report)?)?;
@@ -379,10 +451,11 @@ pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure>
 }
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
-    let bytes = read(&args.file)?;
     let mut desk = open(cli, None)?;
-    let columns = desk.history_columns(&bytes)?;
+    let importing = !args.columns && !args.dry_run;
+    let bytes = read_input(&mut desk, "history", &args.file, importing)?;
     if args.columns {
+        let columns = desk.history_columns(&bytes)?;
         if cli.json {
             return print_json(&columns);
         }
@@ -402,7 +475,7 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
             .find(|(n, _)| n == name)
             .map(|(_, m)| m)
             .ok_or_else(|| Failure::Usage(format!("保存された対応「{name}」はありません")))?,
-        None => columns.suggested.clone(),
+        None => desk.history_suggestion(&bytes)?,
     };
     for pair in &args.map {
         let (field, column) =

@@ -38,9 +38,9 @@ mod exchange_export;
 mod exchange_history;
 mod exchange_resolve;
 mod exchange_template;
-mod quarantine_folder;
 mod matching;
 mod people;
+mod quarantine_folder;
 mod reports;
 mod transport;
 
@@ -48,11 +48,11 @@ pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
 pub use encryption::Encryption;
 pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Progress, REPORTED_RECORDS};
-pub use quarantine_folder::QuarantineUsage;
 pub use exchange_apply::conflict_reason_ja;
 pub use exchange_export::{ExportRequest, ExportedPackage};
 pub use exchange_template::TemplateFormat;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
+pub use quarantine_folder::QuarantineUsage;
 pub use reports::ReportFormat;
 
 /// The program's version, as shown in the About panel and `tenin status`.

@@ -5,7 +5,10 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 use tenin_core::ErrorReport;
-use tenin_core::desk::{ConflictDecision, ExportRequest, ExportedPackage, ImportReport, PackageInfo, TemplateFormat};
+use tenin_core::desk::{
+    ConflictDecision, ExportRequest, ExportedPackage, ImportLimits, ImportReport, PackageInfo, QuarantineUsage,
+    TemplateFormat,
+};
 use tenin_core::exchange::history::{HistoryColumns, HistoryMapping};
 use tenin_core::exchange::keys::PublicKeys;
 use tenin_core::exchange::upload::Upload;
@@ -21,6 +24,16 @@ pub enum ImportSource {
     Package,
     Template,
     History,
+}
+
+impl ImportSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            ImportSource::Package => "package",
+            ImportSource::Template => "template",
+            ImportSource::History => "history",
+        }
+    }
 }
 
 /// How far an import has got.
@@ -70,6 +83,37 @@ pub async fn import_file(
 #[specta::specta]
 pub fn cancel_import(state: State<'_, DeskState>) {
     state.cancel();
+}
+
+/// The largest file each route reads, so the window can refuse a bigger one before reading it.
+#[tauri::command]
+#[specta::specta]
+pub fn import_limits(state: State<'_, DeskState>) -> Result<ImportLimits, ErrorReport> {
+    state.with(|desk| Ok(desk.import_limits()))
+}
+
+/// Logs the refusal of a file too large to read (the window did not read it).
+#[tauri::command]
+#[specta::specta]
+pub fn refuse_oversized_file(
+    state: State<'_, DeskState>,
+    source: ImportSource,
+    file_name: String,
+    size: f64,
+) -> Result<(), ErrorReport> {
+    state.with(|desk| desk.refuse_oversized(source.as_str(), &file_name, size.max(0.0) as u64))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn quarantine_usage(state: State<'_, DeskState>) -> Result<QuarantineUsage, ErrorReport> {
+    state.with(|desk| desk.quarantine_usage())
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn clear_quarantine_files(state: State<'_, DeskState>) -> Result<QuarantineUsage, ErrorReport> {
+    state.with(|desk| desk.clear_quarantine_files())
 }
 
 #[tauri::command]

@@ -423,7 +423,8 @@ impl Desk {
             return Ok(());
         }
         let refusal = Refusal::TooLarge { bytes: size, max };
-        let not_kept = super::quarantine_folder::Kept::NotKept("上限を超える大きさのため読み込まず、保存していません".into());
+        let not_kept =
+            super::quarantine_folder::FileCopy::Skipped("上限を超える大きさのため読み込まず、保存していません".into());
         self.log_refused_file(source, file_name, "", &refusal, not_kept)?;
         Err(Error::PackageRefused(refusal))
     }
@@ -434,14 +435,14 @@ impl Desk {
         file_name: &str,
         sha: &str,
         refusal: &Refusal,
-        kept: super::quarantine_folder::Kept,
+        kept: super::quarantine_folder::FileCopy,
     ) -> Result<()> {
-        use super::quarantine_folder::Kept;
+        use super::quarantine_folder::FileCopy;
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let now = to_rfc3339(Utc::now());
         let (kept_as, not_kept) = match kept {
-            Kept::Saved(path) | Kept::AlreadyKept(path) => (Some(path.display().to_string()), None),
-            Kept::NotKept(why) => (None, Some(why)),
+            FileCopy::Saved(path) | FileCopy::Existing(path) => (Some(path.display().to_string()), None),
+            FileCopy::Skipped(why) => (None, Some(why)),
         };
         let message = match &not_kept {
             None => refusal.to_string(),
@@ -601,7 +602,13 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, tx: &rusqlite::Connection, exchange_id: &str, record: &InboundRecord, mut result: RecordResult) -> Result<()> {
+    fn add(
+        &mut self,
+        tx: &rusqlite::Connection,
+        exchange_id: &str,
+        record: &InboundRecord,
+        mut result: RecordResult,
+    ) -> Result<()> {
         for reason in &mut result.reasons {
             reason.field = (self.field_name)(&reason.field);
         }

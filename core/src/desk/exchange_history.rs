@@ -351,6 +351,12 @@ impl Desk {
         history::columns(bytes).map_err(Error::PackageRefused)
     }
 
+    /// The mapping the desk suggests for a file, from its header row alone.
+    pub fn history_suggestion(&self, bytes: &[u8]) -> Result<HistoryMapping> {
+        self.allow(Permission::Read)?;
+        Ok(history::suggest(&history::headers(bytes)?))
+    }
+
     /// Saved column mappings, by name.
     pub fn history_mappings(&self) -> Result<Vec<(String, HistoryMapping)>> {
         self.allow(Permission::Read)?;

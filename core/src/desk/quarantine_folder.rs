@@ -23,13 +23,13 @@ const NAME_BYTES: usize = 80;
 
 /// What became of a refused file's copy.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Kept {
+pub enum FileCopy {
     /// Copied into the folder now.
     Saved(PathBuf),
     /// The same bytes were kept before: that copy stands.
-    AlreadyKept(PathBuf),
+    Existing(PathBuf),
     /// Not kept, and why (over the quota, over the route's size, the folder not writable).
-    NotKept(String),
+    Skipped(String),
 }
 
 /// The folder as the desk shows it: how full it is.
@@ -73,21 +73,21 @@ fn measure(dir: &Path) -> (u32, u64) {
 }
 
 /// Keeps `bytes` in `dir` unless the same file is there already or the quota would be passed.
-pub fn keep(dir: &Path, sha256: &str, file_name: &str, bytes: &[u8], quota_bytes: u64) -> Kept {
+pub fn keep(dir: &Path, sha256: &str, file_name: &str, bytes: &[u8], quota_bytes: u64) -> FileCopy {
     if let Some(path) = kept_before(dir, sha256) {
-        return Kept::AlreadyKept(path);
+        return FileCopy::Existing(path);
     }
     let (_, used) = measure(dir);
     if used + bytes.len() as u64 > quota_bytes {
-        return Kept::NotKept(format!(
+        return FileCopy::Skipped(format!(
             "隔離フォルダが上限（{} MB）に達するため保存していません",
             quota_bytes >> 20
         ));
     }
     let path = dir.join(kept_name(sha256, file_name));
     match crate::export_file::write_new(&path, bytes) {
-        Ok(()) => Kept::Saved(path),
-        Err(e) => Kept::NotKept(format!("隔離フォルダに保存できません: {e}")),
+        Ok(()) => FileCopy::Saved(path),
+        Err(e) => FileCopy::Skipped(format!("隔離フォルダに保存できません: {e}")),
     }
 }
 
@@ -176,11 +176,11 @@ mod tests {
     fn the_same_file_is_kept_once_and_the_quota_holds() {
         let dir = tempfile::tempdir().expect("temp dir");
         let first = keep(dir.path(), &"b".repeat(64), "one.zip", b"12345", 10);
-        assert!(matches!(first, Kept::Saved(_)), "{first:?}");
+        assert!(matches!(first, FileCopy::Saved(_)), "{first:?}");
         let again = keep(dir.path(), &"b".repeat(64), "renamed.zip", b"12345", 10);
-        assert!(matches!(again, Kept::AlreadyKept(_)), "same bytes, other name: {again:?}");
+        assert!(matches!(again, FileCopy::Existing(_)), "same bytes, other name: {again:?}");
         let over = keep(dir.path(), &"c".repeat(64), "two.zip", b"123456", 10);
-        assert!(matches!(over, Kept::NotKept(_)), "5 + 6 bytes is over a 10-byte quota: {over:?}");
+        assert!(matches!(over, FileCopy::Skipped(_)), "5 + 6 bytes is over a 10-byte quota: {over:?}");
         assert_eq!(measure(dir.path()), (1, 5));
     }
 }

@@ -149,6 +149,27 @@ pub fn columns(bytes: &[u8]) -> Result<HistoryColumns, Refusal> {
     })
 }
 
+/// The headers alone: the first non-empty row, read without going further into the file.
+pub fn headers(bytes: &[u8]) -> Result<Vec<String>, Refusal> {
+    enum Stop {
+        Found(Vec<String>),
+        Refused(Refusal),
+    }
+    impl From<Refusal> for Stop {
+        fn from(refusal: Refusal) -> Stop {
+            Stop::Refused(refusal)
+        }
+    }
+    let read = super::rows::for_each_row(bytes, None, &LIMITS, |row| {
+        Err::<(), Stop>(Stop::Found(row.cells.iter().map(|h| fold_width(h.trim())).collect()))
+    });
+    match read {
+        Err(Stop::Found(headers)) => Ok(headers),
+        Err(Stop::Refused(refusal)) => Err(refusal),
+        Ok(()) => Err(Refusal::BadRecords("見出し行がありません".into())),
+    }
+}
+
 /// The mapping the desk suggests for these headers: a field's label, id or a known alias.
 pub fn suggest(headers: &[String]) -> HistoryMapping {
     let mut suggested = HistoryMapping::default();

@@ -127,8 +127,7 @@ fn csv_rows<E: From<Refusal>>(
     mut each: impl FnMut(Row) -> Result<(), E>,
 ) -> Result<(), E> {
     let text = decode(bytes)?;
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut record = csv::StringRecord::new();
     let mut gate = Gate { limits, rows: 0 };
     // The line a record starts on, counted from its byte offset: the CSV reader skips blank lines
@@ -307,7 +306,11 @@ fn check_parts(bytes: &[u8], limits: &RowLimits) -> Result<(), Refusal> {
 }
 
 /// The `uniqueCount` the shared-strings table claims (0 when it claims none).
-fn shared_strings_claimed(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, index: usize, inflated: u64) -> Result<u64, Refusal> {
+fn shared_strings_claimed(
+    archive: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    inflated: u64,
+) -> Result<u64, Refusal> {
     let part = archive.by_index(index).map_err(|e| Refusal::Unreadable(e.to_string()))?;
     let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part.take(inflated)));
     let mut buf = Vec::new();

@@ -3,7 +3,6 @@
 //! variant; reading a filled-in file back into request records; and the error report (xlsx, a
 //! message on every refused cell) that goes back to the hospital.
 
-
 use rust_xlsxwriter::{Color, DataValidation, Format, Formula, Note, Workbook, XlsxError};
 use serde_json::{Map, Value};
 

@@ -153,11 +153,7 @@ pub fn restore(
         })
         .and_then(|_| {
             let ok: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0))?;
-            if ok == "ok" {
-                Ok(())
-            } else {
-                Err(Error::Io(format!("復元後の検査に失敗しました: {ok}")))
-            }
+            if ok == "ok" { Ok(()) } else { Err(Error::Io(format!("復元後の検査に失敗しました: {ok}"))) }
         });
     if let Err(e) = restored {
         cipher::copy_from(conn, &aside, key).map_err(|put_back| {

@@ -28,8 +28,7 @@ fn refusal_code(error: tenin_core::Error) -> String {
 fn edit_part(zip_bytes: &[u8], part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
     let mut archive = zip::ZipArchive::new(Cursor::new(zip_bytes)).expect("zip");
     let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options =
-        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).expect("entry");
         let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
@@ -185,7 +184,9 @@ fn cells_columns_and_identifiers_have_limits() {
     assert_eq!(refusal_code(desk.history_columns(long_history.as_bytes()).expect_err("refused")), "too_large");
     let wide_template = format!("医療機関コード,{}\r\n{}\r\n", sender.code, vec!["列"; 65].join(","));
     assert_eq!(
-        refusal_code(desk.import_template("wide.csv", wide_template.as_bytes(), false, &no_progress).expect_err("refused")),
+        refusal_code(
+            desk.import_template("wide.csv", wide_template.as_bytes(), false, &no_progress).expect_err("refused")
+        ),
         "too_large"
     );
 

@@ -24,7 +24,10 @@ fn cells(bytes: &[u8]) -> Vec<String> {
         Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
     };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    reader.records().flat_map(|r| r.expect("the desk writes valid CSV").iter().map(str::to_owned).collect::<Vec<_>>()).collect()
+    reader
+        .records()
+        .flat_map(|r| r.expect("the desk writes valid CSV").iter().map(str::to_owned).collect::<Vec<_>>())
+        .collect()
 }
 
 /// No cell starts as a formula unless it is a plain number; returns the cells for further checks.
@@ -32,7 +35,12 @@ fn assert_safe(what: &str, bytes: &[u8]) -> Vec<String> {
     let cells = cells(bytes);
     for cell in &cells {
         let starts_like_formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
-        let number = cell.trim_start_matches(['+', '-']).trim_end_matches('%').replace('.', "").bytes().all(|b| b.is_ascii_digit());
+        let number = cell
+            .trim_start_matches(['+', '-'])
+            .trim_end_matches('%')
+            .replace('.', "")
+            .bytes()
+            .all(|b| b.is_ascii_digit());
         assert!(!starts_like_formula || number, "{what}: a cell Excel would run: {cell:?}");
     }
     cells

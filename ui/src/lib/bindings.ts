@@ -105,6 +105,12 @@ export const commands = {
 	 */
 	importFile: (source: ImportSource, fileName: string, file: Upload, mapping: HistoryMapping | null, dryRun: boolean, onProgress: Channel<ImportProgress>) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_file", { source, fileName, file, mapping, dryRun, onProgress })),
 	cancelImport: () => __TAURI_INVOKE<void>("cancel_import"),
+	/**  The largest file each route reads, so the window can refuse a bigger one before reading it. */
+	importLimits: () => typedError<ImportLimits, ErrorReport>(__TAURI_INVOKE("import_limits")),
+	/**  Logs the refusal of a file too large to read (the window did not read it). */
+	refuseOversizedFile: (source: ImportSource, fileName: string, size: number | null) => typedError<null, ErrorReport>(__TAURI_INVOKE("refuse_oversized_file", { source, fileName, size })),
+	quarantineUsage: () => typedError<QuarantineUsage, ErrorReport>(__TAURI_INVOKE("quarantine_usage")),
+	clearQuarantineFiles: () => typedError<QuarantineUsage, ErrorReport>(__TAURI_INVOKE("clear_quarantine_files")),
 	inspectPackage: (file: Upload) => typedError<PackageInfo, ErrorReport>(__TAURI_INVOKE("inspect_package", { file })),
 	historyColumns: (file: Upload) => typedError<HistoryColumns, ErrorReport>(__TAURI_INVOKE("history_columns", { file })),
 	historyMappings: () => typedError<NamedMapping[], ErrorReport>(__TAURI_INVOKE("history_mappings")),
@@ -615,7 +621,9 @@ export type ErrorCode =
  */
 "package_refused" | 
 /**  Long work was cancelled by the user; nothing was changed. */
-"cancelled";
+"cancelled" | 
+/**  A file or folder could not be read or written (full disk, no permission, not there). */
+"io";
 
 /**  The serialised form of an error: what crosses to the UI and what `--json` prints. */
 export type ErrorReport = {
@@ -824,6 +832,13 @@ export type ImportConflict = {
 	created_at: string,
 };
 
+/**  The largest file each import route reads, in bytes. */
+export type ImportLimits = {
+	package_bytes: number,
+	template_bytes: number,
+	history_bytes: number,
+};
+
 /**  How far an import has got. */
 export type ImportProgress = {
 	done: number,
@@ -849,7 +864,13 @@ export type ImportReport = {
 	/**  E.g. sequence numbers that never arrived. */
 	warnings: string[],
 	counts: Counts,
+	/**
+	 *  Each record's result, in file order, up to [`REPORTED_RECORDS`]; every refused record is
+	 *  also kept in quarantine, however many there are.
+	 */
 	records: RecordResult[],
+	/**  Records whose results are past [`REPORTED_RECORDS`] and not listed (counted in `counts`). */
+	records_left_out: number,
 	/**  One sentence for the log. */
 	message: string,
 };
@@ -1257,6 +1278,14 @@ export type QualityReport = {
 	score: number,
 	can_match: boolean,
 	items: QualityItem[],
+};
+
+/**  The folder as the desk shows it: how full it is. */
+export type QuarantineUsage = {
+	folder: string,
+	files: number,
+	kilobytes: number,
+	quota_megabytes: number,
 };
 
 export type QuarantinedRecord = {

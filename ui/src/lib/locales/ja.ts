@@ -724,6 +724,8 @@ export const ja = {
     recordId: '管理番号',
     refNo: '受付番号',
     reason: '理由',
+    leftOut:
+      'ほかの {{count}} 件は一覧を省略しました（件数には含まれます。取り込めなかった行はすべて隔離に保存されています）。',
     noProblems: '問題のある行はありません。',
     saveErrors: 'エラー報告（xlsx）を保存',
     errorsSaved: 'エラー報告を保存しました: {{path}}',
@@ -746,6 +748,13 @@ export const ja = {
     ack: '取込結果を送る',
     logTitle: '取込・送付の記録',
     logEmpty: 'まだ記録はありません。',
+    quarantineTitle: '隔離フォルダ',
+    quarantineHelp:
+      '取り込めなかったファイルは、確認のためにここへ1つずつ保存されます（同じファイルは1回だけ）。上限を超えるファイルは保存せず、記録だけ残します。',
+    quarantineUsage: '{{files}}件・{{size}} MB（上限 {{quota}} MB）',
+    quarantineClear: '隔離フォルダを空にする',
+    quarantineClearConfirm: '隔離フォルダのファイルを削除します。取込の記録と隔離した行は残ります。よろしいですか？',
+    quarantineCleared: '隔離フォルダを空にしました',
     at: '日時',
     direction: { in: '取込', out: '送付' },
     result: { applied: '取込済', unchanged: '変更なし', refused: '拒否', exported: '送付' },
