@@ -48,7 +48,8 @@ impl ExistingFacts {
 pub struct DuplicateIndex {
     facts: Vec<(String, ExistingFacts)>,
     by_patient_no: HashMap<(String, String), Vec<usize>>,
-    by_person: HashMap<(String, PatientSex), Vec<usize>>,
+    /// By initials, sex and age: a duplicate is within a year of age, so three keys are looked at.
+    by_person: HashMap<(String, PatientSex, u8), Vec<usize>>,
 }
 
 impl DuplicateIndex {
@@ -66,7 +67,8 @@ impl DuplicateIndex {
             let key = (facts.referring_hospital_id.clone(), facts.hospital_patient_no.clone());
             self.by_patient_no.entry(key).or_default().push(at);
         }
-        self.by_person.entry((facts.patient_initials.clone(), facts.patient_sex)).or_default().push(at);
+        let key = (facts.patient_initials.clone(), facts.patient_sex, facts.patient_age);
+        self.by_person.entry(key).or_default().push(at);
         self.facts.push((id, facts));
     }
 
@@ -74,7 +76,11 @@ impl DuplicateIndex {
     pub fn matching(&self, new: &CheckedRequest) -> Vec<&str> {
         let mut at: Vec<usize> = Vec::new();
         let by_no = self.by_patient_no.get(&(new.referring_hospital_id.clone(), new.hospital_patient_no.clone()));
-        let by_person = self.by_person.get(&(new.patient_initials.clone(), new.patient_sex));
+        let ages = [new.patient_age.checked_sub(1), Some(new.patient_age), new.patient_age.checked_add(1)];
+        let by_person = ages
+            .into_iter()
+            .flatten()
+            .filter_map(|age| self.by_person.get(&(new.patient_initials.clone(), new.patient_sex, age)));
         for i in by_no.into_iter().chain(by_person).flatten() {
             if !at.contains(i) && !reasons(new, &self.facts[*i].1).is_empty() {
                 at.push(*i);

@@ -33,6 +33,8 @@ pub(super) struct Context<'a> {
     /// The requests a new one is compared with for possible duplicates: read once, at the first
     /// request record, and kept up to date as the import registers requests.
     duplicates: RefCell<Option<DuplicateIndex>>,
+    /// Reference numbers given out by this import, per day.
+    numbers: RefCell<requests::DayNumbers>,
 }
 
 /// What became of a record that was not refused.
@@ -76,7 +78,17 @@ impl<'a> Context<'a> {
         offset: FixedOffset,
         now: DateTime<Utc>,
     ) -> Context<'a> {
-        Context { tx, user_id, exchange_id, sender, hospital_id, offset, now, duplicates: RefCell::new(None) }
+        Context {
+            tx,
+            user_id,
+            exchange_id,
+            sender,
+            hospital_id,
+            offset,
+            now,
+            duplicates: RefCell::new(None),
+            numbers: RefCell::default(),
+        }
     }
 
     /// The first request already on the desk that `new` may be the patient of.
@@ -191,7 +203,9 @@ impl<'a> Context<'a> {
                     let (ref_no, _) = requests::ref_no_and_version(self.tx, &existing)?;
                     return self.conflict(key, Some(&existing), "possible_duplicate", raw, ref_no);
                 }
-                let id = requests::insert(self.tx, self.user_id, &checked, self.now, self.offset)?;
+                let mut numbers = self.numbers.borrow_mut();
+                let id =
+                    requests::insert_numbered(self.tx, self.user_id, &checked, self.now, self.offset, &mut numbers)?;
                 self.registered(&id, &checked);
                 let fingerprint = requests::intake_fingerprint(self.tx, &id)?;
                 self.remember(&key, &id, sha, fingerprint)?;

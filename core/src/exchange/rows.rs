@@ -176,8 +176,10 @@ fn xlsx_rows<E: From<Refusal>>(
         Some(name) => name.to_owned(),
         None => book.sheet_names().first().cloned().ok_or_else(|| Refusal::BadRecords("シートがありません".into()))?,
     };
-    let mut cells =
-        book.worksheet_cells_reader(&name).map_err(|_| Refusal::BadRecords(format!("「{name}」シートがありません")))?;
+    let mut cells = book.worksheet_cells_reader(&name).map_err(|e| match e {
+        calamine::XlsxError::WorksheetNotFound(_) => Refusal::BadRecords(format!("「{name}」シートがありません")),
+        other => Refusal::Unreadable(other.to_string()),
+    })?;
     let declared = cells.dimensions();
     if declared.end.0 >= limits.max_rows || declared.end.1 >= limits.max_columns {
         return Err(over(format!(

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0010_audit_chain.sql"),
     include_str!("migrations/0011_sign_in.sql"),
     include_str!("migrations/0012_exchange.sql"),
+    include_str!("migrations/0013_linear_imports.sql"),
 ];
 
 /// The schema version this binary writes.

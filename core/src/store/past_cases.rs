@@ -3,7 +3,7 @@
 //! through the desk's workflow has: a reference number, a status history each step of which the
 //! workflow allows, the receiving hospital's acceptance, a chained audit entry and its monthly count.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use rusqlite::{Connection, ToSql, params};
@@ -43,22 +43,7 @@ pub struct Written {
     pub ref_no: String,
 }
 
-/// Reference numbers given so far per day (YYMMDD), for cases written in several calls within one
-/// transaction: each day's count is read once.
-#[derive(Default)]
-pub struct DayNumbers(HashMap<String, u32>);
-
-impl DayNumbers {
-    fn next(&mut self, conn: &Connection, day: String) -> rusqlite::Result<String> {
-        let number = match self.0.get(&day) {
-            Some(taken) => taken + 1,
-            None => requests::numbers_taken_on(conn, &day)? + 1,
-        };
-        let ref_no = requests::ref_no(&day, number);
-        self.0.insert(day, number);
-        Ok(ref_no)
-    }
-}
+pub use requests::DayNumbers;
 
 /// Every check of a past case, before anything is written: what it names exists and may be
 /// used, and its outcome is one a case can end in.

@@ -1,5 +1,7 @@
 //! The transfer_requests table and its status history.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, ToSql, params};
 use serde::Serialize;
@@ -77,9 +79,22 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
 
 /// The next reference number for a request registered at `at`: the desk's local date and a
 /// running number for that day (e.g. 261121-003).
-fn next_ref_no(conn: &Connection, at: DateTime<Utc>, offset: FixedOffset) -> rusqlite::Result<String> {
-    let day = ref_no_day(at, offset);
-    Ok(ref_no(&day, numbers_taken_on(conn, &day)? + 1))
+/// Reference numbers given so far per day (YYMMDD), for requests registered in several calls
+/// within one transaction (an import): each day's count is read once, not once per request (which
+/// counts every number of the day, and a day of 200,000 imported rows made that quadratic).
+#[derive(Default)]
+pub struct DayNumbers(HashMap<String, u32>);
+
+impl DayNumbers {
+    pub(super) fn next(&mut self, conn: &Connection, day: String) -> rusqlite::Result<String> {
+        let number = match self.0.get(&day) {
+            Some(taken) => taken + 1,
+            None => numbers_taken_on(conn, &day)? + 1,
+        };
+        let ref_no = ref_no(&day, number);
+        self.0.insert(day, number);
+        Ok(ref_no)
+    }
 }
 
 /// The day part of a reference number (YYMMDD, desk time).
@@ -120,9 +135,21 @@ pub fn insert(
     registered_at: DateTime<Utc>,
     offset: FixedOffset,
 ) -> Result<String> {
+    insert_numbered(conn, user_id, request, registered_at, offset, &mut DayNumbers::default())
+}
+
+/// [`insert`] for many requests in one transaction, numbered through `numbers`.
+pub fn insert_numbered(
+    conn: &Connection,
+    user_id: &str,
+    request: &CheckedRequest,
+    registered_at: DateTime<Utc>,
+    offset: FixedOffset,
+    numbers: &mut DayNumbers,
+) -> Result<String> {
     check_references(conn, request)?;
     let id = new_id();
-    let ref_no = next_ref_no(conn, registered_at, offset)?;
+    let ref_no = numbers.next(conn, ref_no_day(registered_at, offset))?;
     let at = to_rfc3339(registered_at);
     let intake = IntakeParams::of(request)?;
     let identity: [(&str, &dyn ToSql); 4] = [(":id", &id), (":ref_no", &ref_no), (":at", &at), (":user_id", &user_id)];

@@ -1,12 +1,17 @@
-//! Fuzzing the readers of untrusted files with proptest: random bytes, and every kind of damage to
-//! a valid package. The readers must never panic, and a damaged package must never be accepted
-//! with content other than what its sender signed. Case counts are in docs/exchange.md.
+//! Fuzzing the readers of untrusted files with proptest: random bytes, every kind of damage to a
+//! valid package, and structure-aware hostile files (xlsx, CSV, packages, region packs, from
+//! `tests/generators`); then every input the long runs ever found crashing (the corpus). The
+//! readers must never panic, and a damaged package must never be accepted with content other than
+//! what its sender signed. Case counts are in docs/exchange.md; the long runs in docs/security.md.
 
 use proptest::prelude::*;
 use tenin_core::exchange::keys::KeyPair;
 use tenin_core::exchange::manifest::PackageKind;
 use tenin_core::exchange::package::{self, Envelope, Limits};
 use tenin_core::exchange::{history, template};
+use tenin_core::region_pack::RegionPack;
+
+use crate::generators::{self, Gen};
 
 const CASES: u32 = 20_000;
 
@@ -63,6 +68,49 @@ fn apply(bytes: &[u8], damage: &Damage) -> Vec<u8> {
     out
 }
 
+/// Everything a spreadsheet reader does with a file: the template, the history's columns, every row.
+fn read_spreadsheet(bytes: &[u8]) {
+    let _ = template::read(bytes);
+    if let Ok(columns) = history::columns(bytes) {
+        let mapping = columns.suggested;
+        let _ = history::for_each_row(bytes, |headers, row| {
+            let placement = history::Placement::new(headers, &mapping);
+            let _ = history::case_of(headers, &placement, &row.cells, &mapping);
+            Ok::<(), tenin_core::exchange::refusal::Refusal>(())
+        });
+    }
+}
+
+fn read_package(bytes: &[u8], keys: &KeyPair) {
+    if let Ok(opened) = package::open(bytes, Some(keys.age_identity()), &Limits::default()) {
+        let key = tenin_core::exchange::keys::parse_public(&keys.public().signing).expect("key");
+        let _ = opened.check_signature(&key);
+    }
+}
+
+/// Every file the long runs (`scripts/fuzz-readers`) ever found crashing or slow, and the inputs
+/// of the hostile-file trial, through its reader: none may panic.
+#[test]
+fn the_corpus_of_past_findings_never_panics_a_reader() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-corpus");
+    let mut read = 0;
+    for reader in ["xlsx", "csv", "package", "region-pack"] {
+        let Ok(entries) = std::fs::read_dir(root.join(reader)) else { continue };
+        for entry in entries.flatten() {
+            let bytes = std::fs::read(entry.path()).expect("corpus file");
+            match reader {
+                "xlsx" | "csv" => read_spreadsheet(&bytes),
+                "package" => KEYS.with(|keys| read_package(&bytes, keys)),
+                _ => {
+                    let _ = RegionPack::from_json(&String::from_utf8_lossy(&bytes));
+                }
+            }
+            read += 1;
+        }
+    }
+    assert!(read > 0, "the corpus holds the trial's inputs at least");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -92,7 +140,26 @@ proptest! {
     }
 }
 
+/// Structured files are larger than random bytes: fewer cases in CI, a million per reader in the long runs.
+const STRUCTURED_CASES: u32 = 1_500;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: STRUCTURED_CASES, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn structured_hostile_files_never_panic_the_readers(seed in any::<u64>()) {
+        let mut g = Gen::new(seed);
+        read_spreadsheet(&generators::xlsx(&mut g));
+        read_spreadsheet(&generators::csv(&mut g));
+        KEYS.with(|keys| read_package(&generators::package(&mut g, keys), keys));
+        PACK.with(|pack| { let _ = RegionPack::from_json(&generators::region_pack(&mut g, pack)); });
+    }
+}
+
 thread_local! {
+    static KEYS: KeyPair = KeyPair::generate();
+    static PACK: serde_json::Value =
+        serde_json::from_str(include_str!("../../../assets/region-packs/kanagawa.json")).expect("bundled pack");
     static PACKAGE: (String, Vec<u8>, Vec<u8>) = {
         let (keys, bytes, records) = signed_package();
         (keys.public().signing, bytes, records)

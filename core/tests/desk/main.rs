@@ -12,6 +12,8 @@ mod duplicates;
 mod encryption;
 mod exchange;
 mod exchange_fuzz;
+#[path = "../generators/mod.rs"]
+mod generators;
 mod hostile;
 mod inquiries;
 mod matching;
