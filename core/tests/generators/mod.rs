@@ -81,7 +81,7 @@ impl Gen {
         let n = self.size(max, max * 50);
         let mut out = String::new();
         for _ in 0..n {
-            let piece: &str = self.pick(PIECES);
+            let piece: &&str = self.pick(PIECES);
             out.push_str(piece);
         }
         out
@@ -246,7 +246,7 @@ pub fn csv(g: &mut Gen) -> Vec<u8> {
             })
             .collect();
         text.push_str(&cells.join(","));
-        let line_break: &str = g.pick(&breaks);
+        let line_break: &&str = g.pick(&breaks);
         text.push_str(line_break);
     }
     let bytes = match g.below(5) {
