@@ -138,14 +138,30 @@ pub(super) struct Inbound<'a> {
 /// The records of an inbound file: read whole (a package, a template, within their size limits),
 /// or a history file read again row by row inside the import (it may hold a million rows).
 pub(super) enum Records<'a> {
-    Listed(Vec<InboundRecord>),
-    History { bytes: &'a [u8], rows: u32, lookups: Box<super::exchange_history::Lookups> },
+    /// A package's records file, read a record at a time inside the import.
+    Package {
+        kind: PackageKind,
+        data: Vec<u8>,
+        count: u32,
+    },
+    /// A filled-in template, read again row by row inside the import.
+    Template {
+        bytes: &'a [u8],
+        head: crate::exchange::template::SheetHead,
+        vocabulary: crate::exchange::template::Vocabulary,
+    },
+    History {
+        bytes: &'a [u8],
+        rows: u32,
+        lookups: Box<super::exchange_history::Lookups>,
+    },
 }
 
 impl Records<'_> {
     fn count(&self) -> u32 {
         match self {
-            Records::Listed(records) => records.len() as u32,
+            Records::Package { count, .. } => *count,
+            Records::Template { head, .. } => head.data_rows,
             Records::History { rows, .. } => *rows,
         }
     }
@@ -165,31 +181,34 @@ pub(super) fn reasons_of(error: &Error) -> Vec<Reason> {
     }
 }
 
-/// Parses a records file into records of `kind`; a record that does not parse is kept with why.
-pub(super) fn parse_records(kind: PackageKind, bytes: &[u8]) -> std::result::Result<Vec<InboundRecord>, Refusal> {
+/// A records file split into its records, each still its own JSON text (so the whole file is never
+/// held as parsed values). Refused when it is not UTF-8 or not a JSON array.
+pub(super) fn split_records(bytes: &[u8]) -> std::result::Result<Vec<&serde_json::value::RawValue>, Refusal> {
     let text = std::str::from_utf8(bytes).map_err(|_| Refusal::BadRecords("UTF-8 ではありません".into()))?;
-    let values: Vec<serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| Refusal::BadRecords(format!("JSON の配列として読めません: {e}")))?;
-    Ok(values
+    serde_json::from_str(text).map_err(|e| Refusal::BadRecords(format!("JSON の配列として読めません: {e}")))
+}
+
+/// Record `position` (1-based) of a package, parsed as `kind`; a record that does not parse is kept
+/// with why.
+pub(super) fn record_of(kind: PackageKind, position: u32, raw: &serde_json::value::RawValue) -> InboundRecord {
+    let value: serde_json::Value = match serde_json::from_str(raw.get()) {
+        Ok(value) => value,
+        Err(e) => serde_json::Value::String(format!("読めない記録: {e}")),
+    };
+    let text = value.to_string();
+    let (id_field, id) = ["record_id", "inquiry_id"]
         .into_iter()
-        .enumerate()
-        .map(|(i, value)| {
-            let raw = value.to_string();
-            let (id_field, id) = ["record_id", "inquiry_id"]
-                .into_iter()
-                .find_map(|field| value.get(field).and_then(|v| v.as_str()).map(|id| (field, id.to_owned())))
-                .unwrap_or_default();
-            let parsed = if id.chars().count() > MAX_RECORD_ID_CHARS {
-                Err(vec![Reason {
-                    field: id_field.to_owned(),
-                    message: format!("長すぎます（{MAX_RECORD_ID_CHARS}文字まで）"),
-                }])
-            } else {
-                parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }])
-            };
-            InboundRecord { position: i as u32 + 1, record_id: shown_id(&id), kept: raw.clone(), raw, parsed }
-        })
-        .collect())
+        .find_map(|field| value.get(field).and_then(|v| v.as_str()).map(|id| (field, id.to_owned())))
+        .unwrap_or_default();
+    let parsed = if id.chars().count() > MAX_RECORD_ID_CHARS {
+        Err(vec![Reason {
+            field: id_field.to_owned(),
+            message: format!("長すぎます（{MAX_RECORD_ID_CHARS}文字まで）"),
+        }])
+    } else {
+        parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }])
+    };
+    InboundRecord { position, record_id: shown_id(&id), kept: text.clone(), raw: text, parsed }
 }
 
 fn parse_one(kind: PackageKind, value: serde_json::Value) -> std::result::Result<Parsed, String> {
@@ -344,12 +363,9 @@ impl Desk {
             package::open(bytes, Some(keys.age_identity()), &Limits::default()).map_err(Error::PackageRefused)?;
         let (hospital_id, sender_name) = self.trust(&opened)?;
         let m = &opened.manifest;
-        let records = parse_records(m.kind, opened.records()).map_err(Error::PackageRefused)?;
-        if records.len() as u32 != m.records {
-            return Err(Error::PackageRefused(Refusal::CountMismatch {
-                declared: m.records,
-                found: records.len() as u32,
-            }));
+        let count = split_records(opened.records())?.len() as u32;
+        if count != m.records {
+            return Err(Error::PackageRefused(Refusal::CountMismatch { declared: m.records, found: count }));
         }
         let mut warnings = Vec::new();
         let last = exchange_store::last_sequence(self.store.read(), &m.sender, "in")?;
@@ -378,7 +394,7 @@ impl Desk {
             sequence: Some(m.sequence),
             file_name,
             file_sha256: sha.to_owned(),
-            records: Records::Listed(records),
+            records: Records::Package { kind: m.kind, data: opened.into_records(), count },
             warnings,
             field_name: field_as_is,
         })
@@ -520,14 +536,27 @@ impl Desk {
                         tally.add(tx, &exchange_id, record, result)
                     })?;
                 }
-                Records::Listed(records) => {
-                    for (done, record) in records.iter().enumerate() {
+                Records::Package { kind, data, .. } => {
+                    for (done, raw) in split_records(data)?.into_iter().enumerate() {
                         if done % 64 == 0 && !progress(done as u32, total) {
                             return Err(Error::Cancelled);
                         }
-                        let result = apply_one(&context, record)?;
-                        tally.add(tx, &exchange_id, record, result)?;
+                        let record = record_of(*kind, done as u32 + 1, raw);
+                        let result = apply_one(&context, &record)?;
+                        tally.add(tx, &exchange_id, &record, result)?;
                     }
+                }
+                Records::Template { bytes, head, vocabulary } => {
+                    let mut done = 0u32;
+                    crate::exchange::template::for_each_data_row(bytes, head, |line, cells| -> Result<()> {
+                        if done % 64 == 0 && !progress(done, total) {
+                            return Err(Error::Cancelled);
+                        }
+                        let record = super::exchange_template::record_of_row(head, line, &cells, vocabulary);
+                        let result = apply_one(&context, &record)?;
+                        done += 1;
+                        tally.add(tx, &exchange_id, &record, result)
+                    })?;
                 }
             }
             let mut report = tally.report;

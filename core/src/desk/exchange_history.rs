@@ -248,7 +248,7 @@ impl Context<'_> {
 
     /// Every check of one history row, reading but writing nothing.
     fn check_past(&self, lookups: &Lookups, case: &PastCase) -> Result<PastPlan> {
-        let column = |field: &str| history::column_of(&lookups.mapping, field).to_owned();
+        let column = |field: &str| history::column_of(&lookups.mapping, field);
         let bad = |field: &str, message: String| refused(&column(field), &message);
         if !case.source_id.is_empty()
             && let Some(source) = exchange_store::source(self.tx, "history", "history", &case.source_id)?

@@ -73,40 +73,22 @@ impl Desk {
     }
 
     fn read_template<'f>(&self, file_name: &'f str, bytes: &'f [u8], sha: &str) -> Result<Inbound<'f>> {
-        let sheet = template::read(bytes).map_err(Error::PackageRefused)?;
-        let (hospital_id, sender_name) = hospitals::by_code(self.store.read(), &sheet.hospital_code)?
-            .ok_or_else(|| Error::PackageRefused(Refusal::UnknownSender(sheet.hospital_code.clone())))?;
+        let head = template::head(bytes)?;
+        let (hospital_id, sender_name) = hospitals::by_code(self.store.read(), &head.hospital_code)?
+            .ok_or_else(|| Error::PackageRefused(Refusal::UnknownSender(head.hospital_code.clone())))?;
         let vocabulary = self.vocabulary()?;
-        let records = sheet
-            .rows
-            .iter()
-            .map(|(row_no, cells)| {
-                let (raw, parsed) = template::record_of(&sheet, cells, &vocabulary);
-                InboundRecord {
-                    position: *row_no,
-                    record_id: parsed.as_ref().map(|r| r.record_id.clone()).unwrap_or_default(),
-                    kept: parsed
-                        .as_ref()
-                        .ok()
-                        .and_then(|r| serde_json::to_string(r).ok())
-                        .unwrap_or_else(|| raw.clone()),
-                    raw,
-                    parsed: parsed.map(|r| Parsed::Request(Box::new(r))),
-                }
-            })
-            .collect();
         Ok(Inbound {
             source: "template",
             kind: PackageKind::Requests,
             package_id: None,
-            sender: sheet.hospital_code.clone(),
+            sender: head.hospital_code.clone(),
             hospital_id,
             sender_name,
             recipient: self.desk_id()?,
             sequence: None,
             file_name,
             file_sha256: sha.to_owned(),
-            records: Records::Listed(records),
+            records: Records::Template { bytes, head, vocabulary },
             warnings: Vec::new(),
             field_name: |field| template::label_of(field).map_or_else(|| field.to_owned(), str::to_owned),
         })
@@ -131,5 +113,23 @@ impl Desk {
         self.allow(Permission::Read)?;
         let sheet = template::read(bytes).map_err(Error::PackageRefused)?;
         template::error_report(&sheet, &report.records)
+    }
+}
+
+/// One data row of a template as an inbound record: kept as the package record it reads as, so a
+/// nurse's decision on a conflict can apply it; the row as received goes to quarantine.
+pub(super) fn record_of_row(
+    head: &template::SheetHead,
+    line: u32,
+    cells: &[String],
+    vocabulary: &Vocabulary,
+) -> InboundRecord {
+    let (raw, parsed) = template::record_of(&head.headers, cells, vocabulary);
+    InboundRecord {
+        position: line,
+        record_id: parsed.as_ref().map(|r| r.record_id.clone()).unwrap_or_default(),
+        kept: parsed.as_ref().ok().and_then(|r| serde_json::to_string(r).ok()).unwrap_or_else(|| raw.clone()),
+        raw,
+        parsed: parsed.map(|r| Parsed::Request(Box::new(r))),
     }
 }

@@ -254,15 +254,14 @@ pub fn case_of(
     let mut reasons = Vec::new();
     for field in FIELDS.iter().filter(|f| f.required) {
         if get(field.id).is_empty() {
-            let column = mapping.columns.get(field.id).cloned().unwrap_or_else(|| field.label.to_owned());
-            reasons.push(Reason { field: column, message: format!("{}が空です", field.label) });
+            let column = mapping.columns.get(field.id).map_or(field.label, String::as_str);
+            reasons.push(Reason { field: column_shown(column), message: format!("{}が空です", field.label) });
         }
     }
     let source_id = get("source_id");
     if source_id.chars().count() > MAX_SOURCE_ID_CHARS {
-        let column = mapping.columns.get("source_id").cloned().unwrap_or_default();
         reasons.push(Reason {
-            field: column,
+            field: column_of(mapping, "source_id"),
             message: format!("元の管理番号が長すぎます（{MAX_SOURCE_ID_CHARS}文字まで）"),
         });
     }
@@ -289,7 +288,19 @@ pub fn case_of(
 /// The longest number of the previous system kept (an identifier, not a note).
 pub const MAX_SOURCE_ID_CHARS: usize = 64;
 
-/// The column a case field was read from (for messages).
-pub fn column_of<'m>(mapping: &'m HistoryMapping, field: &str) -> &'m str {
-    mapping.columns.get(field).map_or("", String::as_str)
+/// The column a case field was read from (for messages), cut to [`COLUMN_SHOWN_CHARS`].
+pub fn column_of(mapping: &HistoryMapping, field: &str) -> String {
+    column_shown(mapping.columns.get(field).map_or("", String::as_str))
+}
+
+/// How much of a column's header a refusal repeats: every refused row names its column, and a
+/// file of long headers must not make its refusals larger than itself.
+pub const COLUMN_SHOWN_CHARS: usize = 40;
+
+fn column_shown(header: &str) -> String {
+    if header.chars().count() <= COLUMN_SHOWN_CHARS {
+        header.to_owned()
+    } else {
+        header.chars().take(COLUMN_SHOWN_CHARS).chain(std::iter::once('…')).collect()
+    }
 }

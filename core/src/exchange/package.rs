@@ -67,6 +67,11 @@ impl Opened {
     pub fn records(&self) -> &[u8] {
         self.files.get(super::manifest::RECORDS_FILE).map(Vec::as_slice).unwrap_or_default()
     }
+
+    /// The records file, taken out of the package.
+    pub fn into_records(mut self) -> Vec<u8> {
+        self.files.remove(super::manifest::RECORDS_FILE).unwrap_or_default()
+    }
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -92,22 +97,21 @@ pub fn open(bytes: &[u8], identity: Option<&age::x25519::Identity>, limits: &Lim
     } else {
         bytes
     };
-    let files = unzip(zip_bytes, limits)?;
-    let manifest_bytes = files.get(MANIFEST_FILE).cloned().ok_or(Refusal::MissingManifest)?;
+    let mut files = unzip(zip_bytes, limits)?;
+    let manifest_bytes = files.remove(MANIFEST_FILE).ok_or(Refusal::MissingManifest)?;
     let manifest = read_manifest(&manifest_bytes)?;
-    let signature = files.get(SIGNATURE_FILE).map(|s| String::from_utf8_lossy(s).into_owned());
+    let signature = files.remove(SIGNATURE_FILE).map(|s| String::from_utf8_lossy(&s).into_owned());
     let mut data = BTreeMap::new();
     for listed in &manifest.files {
-        let content = files.get(&listed.name).ok_or_else(|| Refusal::MissingFile(listed.name.clone()))?;
-        if sha256_hex(content) != listed.sha256.to_ascii_lowercase() {
+        // Moved out, not copied: a records file may be tens of megabytes.
+        let content = files.remove(&listed.name).ok_or_else(|| Refusal::MissingFile(listed.name.clone()))?;
+        if sha256_hex(&content) != listed.sha256.to_ascii_lowercase() {
             return Err(Refusal::HashMismatch { file: listed.name.clone() });
         }
-        data.insert(listed.name.clone(), content.clone());
+        data.insert(listed.name.clone(), content);
     }
-    for name in files.keys() {
-        if name != MANIFEST_FILE && name != SIGNATURE_FILE && !data.contains_key(name) {
-            return Err(Refusal::UnexpectedFile(name.clone()));
-        }
+    if let Some(name) = files.into_keys().next() {
+        return Err(Refusal::UnexpectedFile(name));
     }
     if !data.contains_key(super::manifest::RECORDS_FILE) {
         return Err(Refusal::MissingFile(super::manifest::RECORDS_FILE.to_owned()));

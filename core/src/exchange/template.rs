@@ -215,36 +215,71 @@ pub const LIMITS: RowLimits = RowLimits {
     max_inflated_bytes: 320 << 20,
 };
 
-/// Reads a filled-in xlsx or CSV (UTF-8 with or without BOM, or CP932).
-pub fn read(bytes: &[u8]) -> std::result::Result<Sheet, Refusal> {
-    sheet_of(super::rows::all_rows(bytes, Some(SHEET), &LIMITS)?)
+/// What a template says about itself, read without keeping its rows: whose it is, its headers,
+/// where its data starts and how many data rows it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetHead {
+    pub hospital_code: String,
+    pub headers: Vec<String>,
+    /// The file line (CSV) or row (xlsx) of the header row; data rows come after it.
+    pub header_line: u32,
+    pub data_rows: u32,
 }
 
-fn sheet_of(rows: Vec<Row>) -> std::result::Result<Sheet, Refusal> {
-    let cell = |row: &Row, i: usize| row.cells.get(i).map(|s| fold_width(s)).unwrap_or_default();
-    let code = rows
-        .iter()
-        .find(|row| cell(row, 0) == CODE_LABEL)
-        .map(|row| cell(row, 1))
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| Refusal::BadRecords(format!("{CODE_LABEL}がありません")))?;
-    let header_at = rows
-        .iter()
-        .position(|row| cell(row, 0) == COLUMNS[0].label)
-        .ok_or_else(|| Refusal::BadRecords(format!("見出し行（{}…）がありません", COLUMNS[0].label)))?;
-    let headers: Vec<String> = rows[header_at].cells.iter().map(|h| h.trim().to_owned()).collect();
-    let data = rows.into_iter().skip(header_at + 1).map(|row| (row.line, row.cells)).collect();
-    Ok(Sheet { hospital_code: code, headers, rows: data })
+/// Reads a filled-in xlsx or CSV (UTF-8 with or without BOM, or CP932) whole: for the error report.
+pub fn read(bytes: &[u8]) -> std::result::Result<Sheet, Refusal> {
+    let head = head(bytes)?;
+    let mut rows = Vec::new();
+    for_each_data_row(bytes, &head, |line, cells| {
+        rows.push((line, cells));
+        Ok::<(), Refusal>(())
+    })?;
+    Ok(Sheet { hospital_code: head.hospital_code, headers: head.headers, rows })
+}
+
+/// Reads the whole file once (so a file that cannot be imported is refused before the import)
+/// keeping only what the template says about itself.
+pub fn head(bytes: &[u8]) -> std::result::Result<SheetHead, Refusal> {
+    let first = |row: &Row, i: usize| row.cells.get(i).map(|s| fold_width(s)).unwrap_or_default();
+    let mut code: Option<String> = None;
+    let mut header: Option<(u32, Vec<String>)> = None;
+    let mut data_rows = 0u32;
+    super::rows::for_each_row(bytes, Some(SHEET), &LIMITS, |row| {
+        if code.is_none() && first(&row, 0) == CODE_LABEL {
+            code = Some(first(&row, 1)).filter(|c| !c.is_empty());
+        }
+        if header.is_some() {
+            data_rows += 1;
+        } else if first(&row, 0) == COLUMNS[0].label {
+            header = Some((row.line, row.cells.iter().map(|h| h.trim().to_owned()).collect()));
+        }
+        Ok::<(), Refusal>(())
+    })?;
+    let code = code.ok_or_else(|| Refusal::BadRecords(format!("{CODE_LABEL}がありません")))?;
+    let (header_line, headers) =
+        header.ok_or_else(|| Refusal::BadRecords(format!("見出し行（{}…）がありません", COLUMNS[0].label)))?;
+    Ok(SheetHead { hospital_code: code, headers, header_line, data_rows })
+}
+
+/// Calls `each` with every data row (its line and cells), one at a time.
+pub fn for_each_data_row<E: From<Refusal>>(
+    bytes: &[u8],
+    head: &SheetHead,
+    mut each: impl FnMut(u32, Vec<String>) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    super::rows::for_each_row(bytes, Some(SHEET), &LIMITS, |row| {
+        if row.line > head.header_line { each(row.line, row.cells) } else { Ok(()) }
+    })
 }
 
 /// One data row as a request record, or the cells that could not be read (by column label).
 pub fn record_of(
-    sheet: &Sheet,
+    headers: &[String],
     cells: &[String],
     vocabulary: &Vocabulary,
 ) -> (String, std::result::Result<RequestRecord, Vec<Reason>>) {
     let mut by_label = Map::new();
-    for (i, header) in sheet.headers.iter().enumerate() {
+    for (i, header) in headers.iter().enumerate() {
         if !header.is_empty() {
             by_label.insert(header.clone(), Value::String(cells.get(i).cloned().unwrap_or_default()));
         }
