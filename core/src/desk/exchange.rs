@@ -549,7 +549,7 @@ impl Desk {
                 Records::Template { bytes, head, vocabulary } => {
                     let mut done = 0u32;
                     crate::exchange::template::for_each_data_row(bytes, head, |line, cells| -> Result<()> {
-                        if done % 64 == 0 && !progress(done, total) {
+                        if done.is_multiple_of(64) && !progress(done, total) {
                             return Err(Error::Cancelled);
                         }
                         let record = super::exchange_template::record_of_row(head, line, &cells, vocabulary);
