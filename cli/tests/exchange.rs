@@ -299,3 +299,55 @@ fn a_history_import_killed_at_random_points_leaves_the_file_all_in_or_all_out() 
     std::fs::write(&file, history).expect("history");
     kill_at_random_points(dir.path(), &["import".as_ref(), file.as_os_str()], ROWS, 12);
 }
+
+/// A file over the route's limit is refused from its size alone: a sparse 65 MB "package" costs no
+/// disk, and the import answers at once, logs the refusal and keeps no copy.
+#[test]
+fn a_file_over_the_limit_is_refused_without_being_read() {
+    let dir = new_desk();
+    let big = dir.path().join("big.zip");
+    std::fs::File::create(&big).expect("file").set_len(65 << 20).expect("sparse file");
+    let started = Instant::now();
+    let refused = tenin(dir.path()).args(["--json", "package", "import"]).arg(&big).assert().code(1);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let report = json(&refused.get_output().stderr);
+    assert_eq!(report["error"]["problems"][0]["field"], "too_large", "{report}");
+    let log = tenin(dir.path()).args(["--json", "package", "log"]).assert().success();
+    let log = json(&log.get_output().stdout);
+    assert_eq!(log[0]["result"], "refused");
+    assert!(log[0]["message"].as_str().expect("message").contains("保存していません"), "{log}");
+    let usage = tenin(dir.path()).args(["--json", "package", "quarantine", "--files"]).assert().success();
+    assert_eq!(json(&usage.get_output().stdout)["files"], 0, "never read, never kept");
+    // Not a regular file: refused before it is opened.
+    tenin(dir.path()).args(["package", "import"]).arg(dir.path()).assert().code(2);
+}
+
+/// 200,000 template rows (the trial's file did not finish in 600 s): imported in one linear pass.
+#[test]
+fn a_200k_row_template_imports_in_one_linear_pass() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let letters = b"ABCDEFGHJKMNPRSTY";
+    let letter = |n: usize| letters[n % letters.len()] as char;
+    let mut text = String::from("医療機関コード,1410110009\r\n管理番号,区分,イニシャル,年齢,性別,住所地\r\n");
+    for i in 0..200_000 {
+        let age = 40 + 3 * ((i / 4913) % 20);
+        let sex = if (i / 98_260) % 2 == 0 { "女性" } else { "男性" };
+        text.push_str(&format!(
+            "T-{i},新規,{}.{}.{}.,{age},{sex},横浜市鶴見区\r\n",
+            letter(i),
+            letter(i / 17),
+            letter(i / 289)
+        ));
+    }
+    let file = dir.path().join("template.csv");
+    std::fs::write(&file, text).expect("write");
+    assert!(std::fs::metadata(&file).expect("size").len() < 16 << 20, "under the template's 16 MB limit");
+    let imported = tenin(dir.path()).args(["--json", "template", "import"]).arg(&file).assert().success();
+    let report = json(&imported.get_output().stdout);
+    let counts = &report["counts"];
+    let total = counts["new"].as_u64().expect("new") + counts["conflicts"].as_u64().expect("conflicts");
+    assert_eq!(total, 200_000, "every row is a new request or a possible duplicate: {counts}");
+    assert_eq!(report["records"].as_array().expect("records").len(), 20_000, "the report lists 20,000");
+    assert_eq!(report["records_left_out"], 180_000);
+}

@@ -876,6 +876,23 @@ describe('history and conflicts', () => {
       await waitForCount(driver, 'conflict', (n) => n === 0);
       assert.equal(count(), before + 4, 'kept: nothing added');
       assert.deepEqual(JSON.parse(tenin(dataDir, '--json', 'package', 'conflicts')), []);
+
+      // A 70 MB "package" dropped on the panel: refused from its size before the window reads it,
+      // the refusal logged, nothing kept in the quarantine folder.
+      await (await find(driver, 'import-source-package')).click();
+      await driver.executeScript(
+        `const transfer = new DataTransfer();
+         transfer.items.add(new File([new ArrayBuffer(70 * 1024 * 1024)], 'huge.zip'));
+         arguments[0].dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));`,
+        await find(driver, 'import-drop'),
+      );
+      await driver.wait(async () => /大きすぎます/.test(await (await find(driver, 'import-problem')).getText()), 10000);
+      const log = JSON.parse(tenin(dataDir, '--json', 'package', 'log'));
+      assert.equal(log[0].file_name, 'huge.zip');
+      assert.equal(log[0].result, 'refused');
+      const usage = JSON.parse(tenin(dataDir, '--json', 'package', 'quarantine', '--files'));
+      assert.equal(usage.files, 0, 'a file never read is never kept');
+      assert.match(await (await find(driver, 'quarantine-usage')).getText(), /MB/);
     } finally {
       await quit(driver);
     }
