@@ -267,11 +267,10 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
                 }
             }
             if matches!(command, PackageCommand::Verify { .. }) && info.signature != "valid" {
-                return Err(Failure::Refused(tenin_core::ErrorReport {
-                    code: tenin_core::error::ErrorCode::PackageRefused,
-                    message: info.problem,
-                    problems: Vec::new(),
-                }));
+                let mut report =
+                    tenin_core::ErrorReport::new(tenin_core::error::ErrorCode::PackageRefused, info.problem);
+                report.refusal = tenin_core::refusal::RefusalCode::parse(&info.signature);
+                return Err(Failure::Refused(report));
             }
         }
         PackageCommand::Import { file, dry_run } => {

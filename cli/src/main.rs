@@ -404,7 +404,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
         }
         Command::Audit(AuditCommand::List { entity, from, to, text, limit }) => {
-            let filter = tenin_core::store::audit::AuditFilter {
+            let filter = tenin_core::desk::AuditFilter {
                 entity: entity.clone(),
                 from: from.clone(),
                 to: to.clone(),
@@ -430,11 +430,10 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 println!("監査記録 {} 件: ハッシュの連鎖は保たれています", check.entries);
             }
             match check.broken_at {
-                Some(_) => Err(Failure::Refused(tenin_core::ErrorReport {
-                    code: tenin_core::ErrorCode::Conflict,
-                    message: "監査記録の連鎖が壊れています".into(),
-                    problems: Vec::new(),
-                })),
+                Some(_) => Err(Failure::Refused(tenin_core::ErrorReport::new(
+                    tenin_core::ErrorCode::ChainBroken,
+                    "監査記録の連鎖が壊れています",
+                ))),
                 None => Ok(()),
             }
         }

@@ -25,7 +25,7 @@ fn init_demo_status_and_lists() {
     let status = tenin(dir.path()).args(["--json", "status"]).assert().success();
     let status = json(&status.get_output().stdout);
     assert_eq!(status["integrity"], "ok");
-    assert_eq!(status["schema_version"], tenin_core::store::LATEST_VERSION);
+    assert_eq!(status["schema_version"], tenin_core::desk::SCHEMA_VERSION);
 
     let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
     let list = json(&list.get_output().stdout);
@@ -48,12 +48,13 @@ fn init_demo_status_and_lists() {
 }
 
 #[test]
-fn second_demo_load_fails_with_a_conflict_report() {
+fn second_demo_load_fails_naming_the_rule() {
     let dir = new_desk();
     tenin(dir.path()).arg("demo").assert().success();
     let failed = tenin(dir.path()).args(["--json", "demo"]).assert().code(1);
     let report = json(&failed.get_output().stderr);
-    assert_eq!(report["error"]["code"], "conflict");
+    assert_eq!(report["error"]["code"], "rule");
+    assert_eq!(report["error"]["rule"]["rule"], "demo_needs_empty_desk");
 }
 
 #[test]
@@ -296,7 +297,7 @@ fn transport_from_the_command_line_proposal_booking_and_sheet() {
         .args(["--json", "transport", "move", booking_id, "done", "--version", &version])
         .assert()
         .code(1);
-    assert!(String::from_utf8_lossy(&stale.get_output().stderr).contains("conflict"));
+    assert_eq!(json(&stale.get_output().stderr)["error"]["code"], "stale_version");
     let providers = tenin(dir.path()).args(["transport", "providers"]).assert().success();
     assert!(String::from_utf8_lossy(&providers.get_output().stdout).contains("かもめ民間救急サービス"));
 }
@@ -441,7 +442,7 @@ fn audit_verify_passes_and_then_finds_a_tampered_entry() {
     assert_eq!(rows.as_array().map(Vec::len), Some(5));
     assert!(rows.as_array().expect("rows").iter().all(|r| r["entity"] == "hospital"));
     assert!(String::from_utf8_lossy(&ok.get_output().stdout).contains("保たれています"));
-    let conn = rusqlite::Connection::open(dir.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
+    let conn = rusqlite::Connection::open(dir.path().join(tenin_core::desk::DATABASE_FILE)).expect("open");
     conn.execute("UPDATE audit_log SET entity_id = 'someone-else' WHERE seq = 5", []).expect("tamper");
     let broken = tenin(dir.path()).args(["--json", "audit", "verify"]).assert().code(1);
     let report = json(&broken.get_output().stdout);

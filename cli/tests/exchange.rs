@@ -311,7 +311,7 @@ fn a_file_over_the_limit_is_refused_without_being_read() {
     let refused = tenin(dir.path()).args(["--json", "package", "import"]).arg(&big).assert().code(1);
     assert!(started.elapsed() < Duration::from_secs(10));
     let report = json(&refused.get_output().stderr);
-    assert_eq!(report["error"]["problems"][0]["field"], "too_large", "{report}");
+    assert_eq!(report["error"]["refusal"], "too_large", "{report}");
     let log = tenin(dir.path()).args(["--json", "package", "log"]).assert().success();
     let log = json(&log.get_output().stdout);
     assert_eq!(log[0]["result"], "refused");

@@ -85,7 +85,7 @@ fn max_rowids(conn: &Connection) -> Vec<(String, i64)> {
 fn round() -> (f64, f64, Vec<(String, usize)>) {
     let work = tempfile::tempdir().expect("tmp");
     let mut desk = common::demo_desk(work.path());
-    let db = work.path().join(tenin_core::store::DATABASE_FILE);
+    let db = work.path().join(tenin_store::DATABASE_FILE);
     let (hospitals, municipalities) = {
         let conn = Connection::open(&db).expect("open");
         let mut stmt = conn.prepare("SELECT code, is_referring FROM hospitals WHERE active = 1").expect("prepare");
@@ -117,7 +117,7 @@ fn round() -> (f64, f64, Vec<(String, usize)>) {
     let added = rows_added(&Connection::open(&db).expect("open"), &before);
     let fresh = tempfile::tempdir().expect("tmp");
     drop(Desk::open(fresh.path()).expect("fresh schema"));
-    let mut conn = Connection::open(fresh.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
+    let mut conn = Connection::open(fresh.path().join(tenin_store::DATABASE_FILE)).expect("open");
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
         .expect("pragmas");
     let started = Instant::now();

@@ -23,7 +23,7 @@ use tenin_core::reference::Term;
 use tenin_core::region_pack::DeclineLapse;
 use tenin_core::request::{RequestDetail, RequestSummary};
 use tenin_core::requirements::AcceptanceRequirements;
-use tenin_core::store::reference::DeclineReasonRule;
+use tenin_store::reference::DeclineReasonRule;
 
 const HOSPITALS: usize = 10_000;
 const REQUESTS: usize = 2_000;

@@ -17,7 +17,7 @@ const CASES: u32 = 1_000_000;
 
 fn setup(dir: &std::path::Path) -> Desk {
     let desk = common::demo_desk(dir);
-    let mut conn = Connection::open(dir.join(tenin_core::store::DATABASE_FILE)).expect("open");
+    let mut conn = Connection::open(dir.join(tenin_store::DATABASE_FILE)).expect("open");
     let tx = conn.transaction().expect("tx");
     let hospitals: Vec<(String, String)> = {
         let mut stmt = tx.prepare("SELECT id, municipality_code FROM hospitals").expect("prepare");
@@ -67,7 +67,7 @@ fn setup(dir: &std::path::Path) -> Desk {
 fn benches(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("dir");
     let desk = setup(dir.path());
-    let conn = Connection::open(dir.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
+    let conn = Connection::open(dir.path().join(tenin_store::DATABASE_FILE)).expect("open");
     let report = desk.monthly_report("2016-01", "2025-12", JurisdictionBasis::Referrer).expect("report");
     assert!(report.total >= CASES, "every case counted: {}", report.total);
     let mut group = c.benchmark_group("monthly_report_1m_cases");

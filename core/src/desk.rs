@@ -5,31 +5,33 @@
 //! workflow) are enforced here and below, never only in a UI.
 
 use std::path::{Path, PathBuf};
+use tenin_store::Db;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::access::Permission;
-use crate::bundled;
-use crate::demo::{DemoData, DemoSummary};
-use crate::duplicates::{self, DuplicateCandidate};
-use crate::error::{Error, Result};
-use crate::ids::{new_id, now_rfc3339, parse_rfc3339};
-use crate::inquiry::{InquiryAnswerInput, NewInquiryInput};
-use crate::placement_time::{self, PlacementTimes};
-use crate::quality::{self, ReferrerQuality};
-use crate::reference::{RegionPackInfo, Term};
-use crate::region_pack::RegionPack;
-use crate::request::{NewRequestInput, RequestDetail, RequestSummary};
-use crate::request_status::RequestStatus;
-use crate::store::cipher::Passphrase;
-use crate::store::exchange as exchange_store;
-use crate::store::users::User;
-use crate::store::{
+use tenin_domain::access::Permission;
+use tenin_domain::bundled;
+use tenin_domain::demo::{DemoData, DemoSummary};
+use tenin_domain::duplicates::{self, DuplicateCandidate};
+use tenin_domain::error::{Error, Result};
+use tenin_domain::inquiry::{InquiryAnswerInput, NewInquiryInput};
+use tenin_domain::placement_time::{self, PlacementTimes};
+use tenin_domain::quality::{self, ReferrerQuality};
+use tenin_domain::reference::{RegionPackInfo, Term};
+use tenin_domain::region_pack::RegionPack;
+use tenin_domain::request::{NewRequestInput, RequestDetail, RequestSummary};
+use tenin_domain::request_status::RequestStatus;
+use tenin_store::cipher::Passphrase;
+use tenin_store::exchange as exchange_store;
+use tenin_store::ids::{new_id, now_rfc3339, parse_rfc3339};
+use tenin_store::users::User;
+use tenin_store::{
     OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
 };
 
 mod backups;
+mod demo_data;
 mod directory;
 mod encryption;
 mod exchange;
@@ -54,6 +56,11 @@ pub use exchange_template::TemplateFormat;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use quarantine_folder::QuarantineUsage;
 pub use reports::ReportFormat;
+/// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
+/// hands them over.
+pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck};
+pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, QuarantinedRecord};
+pub use tenin_store::{DATABASE_FILE, LATEST_VERSION as SCHEMA_VERSION};
 
 /// The program's version, as shown in the About panel and `tenin status`.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -135,7 +142,7 @@ impl Desk {
                     meta::set(tx, meta::CREATED_AT, &now_rfc3339())?;
                 }
                 if exchange_store::desk_keys(tx)?.is_none() {
-                    let keys = crate::exchange::keys::KeyPair::generate();
+                    let keys = tenin_domain::exchange::keys::KeyPair::generate();
                     meta::set(tx, exchange_store::DESK_KEYS, &keys.to_secret_text())?;
                     audit::created(tx, &user.id, "exchange_keys", "desk", &keys.public())?;
                 }
@@ -199,7 +206,7 @@ impl Desk {
     ) -> Result<()> {
         self.store.write(|tx| -> Result<()> {
             meta::set(tx, key, value)?;
-            audit::record(
+            Ok(audit::record(
                 tx,
                 audit::Change {
                     user_id: actor,
@@ -209,7 +216,7 @@ impl Desk {
                     before: Some(before),
                     after: Some(after),
                 },
-            )
+            )?)
         })
     }
 
@@ -273,24 +280,25 @@ impl Desk {
         let user_id = self.allow(Permission::Administer)?.id.clone();
         let pack = self.region_pack()?;
         if data.region_pack != pack.id {
-            return Err(Error::Conflict(format!(
-                "デモデータは地域パック「{}」用です（このデスクは「{}」）",
-                data.region_pack, pack.id
-            )));
+            return Err(tenin_domain::error::Rule::DemoForAnotherPack {
+                data: data.region_pack.clone(),
+                desk: pack.id,
+            }
+            .into());
         }
         let offset = self.offset()?;
         self.store.write(|tx| {
             if hospitals::count(tx)? > 0 || requests::count(tx)? > 0 {
-                return Err(Error::Conflict("デモデータは空のデータベースにのみ読み込めます".to_owned()));
+                return Err(tenin_domain::error::Rule::DemoNeedsEmptyDesk.into());
             }
-            data.load(tx, &user_id, now, offset)
+            demo_data::load(data, tx, &user_id, now, offset)
         })
     }
 
     /// Remembers that the nurse chose to start without demo data.
     pub fn dismiss_welcome(&mut self) -> Result<()> {
         let user_id = self.allow(Permission::Administer)?.id.clone();
-        self.store.write(|tx| {
+        Ok(self.store.write(|tx| {
             meta::set(tx, meta::WELCOME_DISMISSED, &now_rfc3339())?;
             let change = audit::Change::<(), ()> {
                 user_id: &user_id,
@@ -301,7 +309,7 @@ impl Desk {
                 after: None,
             };
             audit::record(tx, change)
-        })
+        })?)
     }
 
     pub fn requests(&self) -> Result<Vec<RequestSummary>> {
@@ -375,7 +383,7 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let checked = input.checked()?;
         let offset = self.offset()?;
-        let since = crate::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
+        let since = tenin_store::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let id = self.store.write(|tx| {
             if !keep_both {
                 let found = duplicate_ids(tx, &checked, &since)?;
@@ -387,7 +395,7 @@ impl Desk {
                     return Err(Error::PossibleDuplicate(ref_nos));
                 }
             }
-            requests::insert(tx, &user_id, &checked, Utc::now(), offset)
+            Ok(requests::insert(tx, &user_id, &checked, Utc::now(), offset)?)
         })?;
         self.request(&id)
     }
@@ -418,7 +426,7 @@ impl Desk {
     pub fn find_duplicates(&self, input: &NewRequestInput) -> Result<Vec<DuplicateCandidate>> {
         self.allow(Permission::Read)?;
         let checked = input.checked()?;
-        let since = crate::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
+        let since = tenin_store::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let conn = self.store.read();
         let mut candidates = Vec::new();
         for (id, facts) in requests::duplicate_facts(conn, &since)? {
@@ -449,7 +457,7 @@ impl Desk {
         note: &str,
     ) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let note = crate::text::strip_controls(note.trim());
+        let note = tenin_domain::text::strip_controls(note.trim());
         let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
         self.store.write(|tx| requests::transition(tx, &user_id, &transition))?;
         self.request(id)
@@ -460,7 +468,7 @@ impl Desk {
     pub fn placement_times(&self, from: NaiveDate, to: NaiveDate) -> Result<PlacementTimes> {
         self.allow(Permission::Read)?;
         if from > to {
-            let mut problem = crate::error::FieldProblem::new("from", crate::error::Problem::Invalid);
+            let mut problem = tenin_domain::error::FieldProblem::new("from", tenin_domain::error::Problem::Invalid);
             problem.message = "開始日が終了日より後です".to_owned();
             return Err(Error::Validation(vec![problem]));
         }
@@ -520,7 +528,7 @@ impl Desk {
     /// Walks the audit chain: every entry must hash to its hash and link to the one before.
     pub fn verify_audit(&self) -> Result<audit::ChainCheck> {
         self.allow(Permission::Supervise)?;
-        audit::verify(self.store.read())
+        Ok(audit::verify(self.store.read())?)
     }
 
     /// The audit viewer: rows matching `filter`, newest first. Dates (`2026-11-21`) in the filter
@@ -531,10 +539,10 @@ impl Desk {
         let bound = |text: &Option<String>| -> Result<Option<String>> {
             let Some(text) = text.as_deref().map(str::trim).filter(|t| !t.is_empty()) else { return Ok(None) };
             if let Ok(at) = parse_rfc3339(text) {
-                return Ok(Some(crate::ids::to_rfc3339(at)));
+                return Ok(Some(tenin_store::ids::to_rfc3339(at)));
             }
-            let day = crate::wareki::parse_date(text, None).map_err(|e| {
-                let mut problem = crate::error::FieldProblem::new("from", crate::error::Problem::Invalid);
+            let day = tenin_domain::wareki::parse_date(text, None).map_err(|e| {
+                let mut problem = tenin_domain::error::FieldProblem::new("from", tenin_domain::error::Problem::Invalid);
                 problem.message = e.to_string();
                 Error::Validation(vec![problem])
             })?;
@@ -543,7 +551,7 @@ impl Desk {
                 .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
                 .single()
                 .ok_or_else(|| Error::ReferenceData(day.to_string()))?;
-            Ok(Some(crate::ids::to_rfc3339(start.with_timezone(&Utc))))
+            Ok(Some(tenin_store::ids::to_rfc3339(start.with_timezone(&Utc))))
         };
         let filter = audit::AuditFilter { from: bound(&filter.from)?, to: bound(&filter.to)?, ..filter.clone() };
         Ok(audit::search(self.store.read(), &filter)?)
@@ -559,8 +567,8 @@ impl Desk {
     pub fn audit_csv(
         &self,
         filter: &audit::AuditFilter,
-        encoding: crate::csv_file::CsvEncoding,
-    ) -> Result<crate::csv_file::CsvFile> {
+        encoding: tenin_domain::csv_file::CsvEncoding,
+    ) -> Result<tenin_domain::csv_file::CsvFile> {
         self.allow(Permission::Supervise)?;
         let mut rows =
             vec![["番号", "日時", "利用者", "操作", "対象", "対象ID", "変更前", "変更後"].map(str::to_owned).to_vec()];
@@ -576,14 +584,14 @@ impl Desk {
                 r.after_json.unwrap_or_default(),
             ]);
         }
-        crate::csv_file::write(&rows, encoding)
+        tenin_domain::csv_file::write(&rows, encoding)
     }
 
     /// The viewer's rows as CSV in the export folder (never overwriting).
     pub fn save_audit_csv(
         &self,
         filter: &audit::AuditFilter,
-        encoding: crate::csv_file::CsvEncoding,
+        encoding: tenin_domain::csv_file::CsvEncoding,
     ) -> Result<crate::export_file::SavedExport> {
         let file = self.audit_csv(filter, encoding)?;
         let stem = format!("監査記録_{}", self.today()?.format("%Y%m%d"));
@@ -618,11 +626,7 @@ pub(crate) fn indexed(error: Error, index: usize) -> Error {
     }
 }
 
-fn duplicate_ids(
-    conn: &rusqlite::Connection,
-    new: &crate::request::CheckedRequest,
-    since: &str,
-) -> Result<Vec<String>> {
+fn duplicate_ids(conn: Db<'_>, new: &tenin_domain::request::CheckedRequest, since: &str) -> Result<Vec<String>> {
     let index = duplicates::DuplicateIndex::new(requests::duplicate_facts(conn, since)?);
     Ok(index.matching(new).into_iter().map(str::to_owned).collect())
 }

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use tenin_domain::error::{Error, Result};
 
 /// Overrides where exports are saved (tests, shared desks).
 pub const EXPORT_DIR_ENV: &str = "TENIN_EXPORT_DIR";
@@ -34,7 +34,7 @@ pub fn save_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathB
     // After 999 copies of one name, a name no earlier export can have taken.
     let names = (1..1000)
         .map(|n| if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") })
-        .chain(std::iter::once(format!("{stem} ({}).{ext}", crate::ids::new_id())));
+        .chain(std::iter::once(format!("{stem} ({}).{ext}", tenin_store::ids::new_id())));
     for name in names {
         let path = dir.join(name);
         match write_new(&path, bytes) {

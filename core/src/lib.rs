@@ -1,42 +1,19 @@
-//! Tenin Desk core: the domain, the store and the reference data of a hospital-transfer
-//! coordination desk. No Tauri, no display, no network: the app (`src-tauri`) and the CLI (`cli`)
-//! are thin layers over [`Desk`].
+//! Tenin Desk's desk: [`Desk`], the one API the app (`src-tauri`) and the CLI (`cli`) call —
+//! opening the store, who is signed in and what they may do, every change in one transaction with
+//! its audit entry, and the transfer types the UI sees. No Tauri, no display, no network. Below it:
+//! `tenin-store` (SQLite, the only place SQL lives) and `tenin-domain` (rules and formats); the
+//! domain's modules are re-exported here so the shell and the CLI need this crate alone.
 
-pub mod access;
-pub mod bundled;
-pub mod capacity;
-pub mod care;
-pub mod codes;
-pub mod contact;
-pub mod csv_file;
 pub mod data_dir;
-pub mod demo;
 pub mod desk;
-pub mod directory_sheet;
-pub mod duplicates;
-pub mod error;
-pub mod exchange;
 pub mod export_file;
-pub mod hospital;
-pub mod html;
-pub mod ids;
-pub mod inquiry;
-pub mod json_input;
-pub mod matching;
-pub mod password;
-pub mod placement_time;
-pub mod quality;
-pub mod reference;
-pub mod region_pack;
-pub mod reports;
-pub mod request;
-pub mod request_status;
-pub mod requirements;
-pub mod store;
-pub mod text;
-pub mod transport;
-pub mod wareki;
+
+pub use tenin_domain::{
+    access, bundled, capacity, care, codes, contact, csv_file, demo, directory_sheet, duplicates, error, exchange,
+    hospital, html, inquiry, json_input, matching, password, placement_time, quality, reference, refusal, region_pack,
+    reports, request, request_status, requirements, text, timestamps, transport, wareki,
+};
 
 pub use desk::{APP_VERSION, Desk, DeskStatus};
 pub use error::{Error, ErrorCode, ErrorReport, Result};
-pub use store::OpenError;
+pub use tenin_store::{OpenError, ids};

@@ -9,11 +9,11 @@ use tenin_core::desk::{
     ConflictDecision, ExportRequest, ExportedPackage, ImportLimits, ImportReport, PackageInfo, QuarantineUsage,
     TemplateFormat,
 };
+use tenin_core::desk::{ExchangeRecord, ImportConflict, QuarantinedRecord};
 use tenin_core::exchange::history::{HistoryColumns, HistoryMapping};
 use tenin_core::exchange::keys::PublicKeys;
 use tenin_core::exchange::upload::Upload;
 use tenin_core::export_file::SavedExport;
-use tenin_core::store::exchange::{ExchangeRecord, ImportConflict, QuarantinedRecord};
 
 use crate::state::DeskState;
 
@@ -75,7 +75,7 @@ pub async fn import_file(
         })
     };
     tauri::async_runtime::spawn_blocking(work).await.unwrap_or_else(|e| {
-        Err(ErrorReport { code: tenin_core::ErrorCode::Storage, message: e.to_string(), problems: Vec::new() })
+        Err(ErrorReport::new(tenin_core::ErrorCode::Internal, format!("取込の処理が途中で止まりました: {e}")))
     })
 }
 

@@ -54,13 +54,11 @@ impl DeskState {
         self.slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Runs `f` on the open desk. A desk that is not open answers with a storage error.
+    /// Runs `f` on the open desk. A desk that is not open answers `not_open`.
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
         match &mut *self.lock() {
             Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
-            Slot::Failed(error) => {
-                Err(ErrorReport { code: ErrorCode::Storage, message: error.to_string(), problems: Vec::new() })
-            }
+            Slot::Failed(error) => Err(ErrorReport::new(ErrorCode::NotOpen, error.to_string())),
         }
     }
 

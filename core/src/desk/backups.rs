@@ -7,10 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Desk;
-use crate::access::Permission;
-use crate::error::{Problem, Problems, Result};
-use crate::ids::{now_rfc3339, parse_rfc3339};
-use crate::store::{audit, backup, meta, users};
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Problem, Problems, Result};
+use tenin_store::ids::{now_rfc3339, parse_rfc3339};
+use tenin_store::{audit, backup, meta, users};
 
 /// Where and how often backups are made, and how many are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -98,7 +98,7 @@ impl Desk {
         let stamp = now.with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
         let path = self.store.backup_to(&dir, &stamp)?;
         let removed = backup::prune(&dir, settings.keep as usize)?;
-        let at = crate::ids::to_rfc3339(now);
+        let at = tenin_store::ids::to_rfc3339(now);
         self.store.write(|tx| meta::set(tx, meta::LAST_BACKUP_AT, &at))?;
         Ok(BackupDone { path: path.display().to_string(), removed, at })
     }
@@ -123,13 +123,13 @@ impl Desk {
         let user_id = self.allow(Permission::Administer)?.id.clone();
         let stamp = Utc::now().with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
         let aside = self.store.restore_from(file, &stamp)?;
-        self.store.write(|tx| audit::seal_unchained(tx))?;
+        self.store.write(audit::seal_unchained)?;
         let note = serde_json::json!({"restored_from": file.display().to_string(), "kept_aside": aside.display().to_string(), "at": now_rfc3339()});
         // The restored data has its own users: the one who restored is recorded if they are among
         // them (else the desk's account, with their login in the note), and everyone signs in again.
         let login = self.allow(Permission::Administer)?.login.clone();
         let note = serde_json::json!({"restored_by": login, "detail": note});
-        self.system = self.store.write(|tx| users::ensure_system(tx))?;
+        self.system = self.store.write(users::ensure_system)?;
         self.session = None;
         let actor = match users::by_id(self.store.read(), &user_id)? {
             Some(user) => user.id,

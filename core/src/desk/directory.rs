@@ -2,20 +2,21 @@
 
 use chrono::Utc;
 use serde::Serialize;
+use tenin_store::Db;
 
 use super::{Desk, indexed};
-use crate::access::Permission;
-use crate::capacity::{self, CapacityReportInput, DEFAULT_STALE_AFTER_HOURS};
-use crate::csv_file::{CsvEncoding, CsvFile};
-use crate::directory_sheet::{self, DirectorySheet};
-use crate::error::{Error, Problems, Result};
 use crate::export_file::{self, SavedExport};
-use crate::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
-use crate::json_input;
-use crate::matching::MatchWeights;
-use crate::reference::{MunicipalityInfo, Term};
-use crate::store::hospitals::View;
-use crate::store::{capacity as capacity_store, hospitals, meta, reference};
+use tenin_domain::access::Permission;
+use tenin_domain::capacity::{self, CapacityReportInput, DEFAULT_STALE_AFTER_HOURS};
+use tenin_domain::csv_file::{CsvEncoding, CsvFile};
+use tenin_domain::directory_sheet::{self, DirectorySheet};
+use tenin_domain::error::{Error, Problems, Result};
+use tenin_domain::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
+use tenin_domain::json_input;
+use tenin_domain::matching::MatchWeights;
+use tenin_domain::reference::{MunicipalityInfo, Term};
+use tenin_store::hospitals::View;
+use tenin_store::{capacity as capacity_store, hospitals, meta, reference};
 
 /// The lists the directory filters and the hospital form choose from, from the region pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -41,7 +42,7 @@ pub struct DeskSettings {
     /// The documented defaults, for "back to defaults" and the staff-hours estimate's starting
     /// assumptions (so no screen keeps its own copy).
     pub default_matching_weights: MatchWeights,
-    pub default_staff_hours: crate::reports::tables::StaffHoursBaseline,
+    pub default_staff_hours: tenin_domain::reports::tables::StaffHoursBaseline,
 }
 
 impl Desk {
@@ -51,7 +52,7 @@ impl Desk {
     }
 
     /// Reads `f` against the plan in force, now, and the desk's stale age.
-    fn with_view<T>(&self, f: impl FnOnce(&rusqlite::Connection, View) -> Result<T>) -> Result<T> {
+    fn with_view<T>(&self, f: impl FnOnce(Db<'_>, View) -> Result<T>) -> Result<T> {
         let plan = self.plan_today()?;
         let view = View { plan_id: plan.as_deref(), now: Utc::now(), stale_after_hours: self.stale_after_hours()? };
         f(self.store.read(), view)
@@ -117,7 +118,7 @@ impl Desk {
     /// A hospital's values as its edit form starts from them.
     pub fn hospital_input(&self, id: &str) -> Result<NewHospital> {
         self.allow(Permission::Read)?;
-        hospitals::stored_input(self.store.read(), id)
+        Ok(hospitals::stored_input(self.store.read(), id)?)
     }
 
     /// Replaces the values of the hospital with `id` (contacts as a list), audited with the values
@@ -145,7 +146,7 @@ impl Desk {
                     Some((id, _)) => hospitals::update(tx, &user_id, &id, hospital).map(|()| (id, false)),
                     None => hospitals::insert(tx, &user_id, hospital).map(|id| (id, true)),
                 };
-                saved.push(result.map_err(|e| indexed(e, index))?);
+                saved.push(result.map_err(|e| indexed(e.into(), index))?);
             }
             Ok(saved)
         })?;
@@ -160,7 +161,7 @@ impl Desk {
         self.allow(Permission::Coordinate)?;
         let mut list = Vec::new();
         for (index, value) in json_input::read_values(text)?.into_iter().enumerate() {
-            let code = value.get("code").and_then(|c| c.as_str()).map(crate::hospital::normalise_code);
+            let code = value.get("code").and_then(|c| c.as_str()).map(tenin_domain::hospital::normalise_code);
             let stored = match code {
                 Some(code) => hospitals::by_code(self.store.read(), &code)?,
                 None => None,
@@ -185,7 +186,7 @@ impl Desk {
         let now = Utc::now();
         let mut problems = Problems::default();
         if reports.is_empty() {
-            problems.add("bed_type", crate::error::Problem::Required);
+            problems.add("bed_type", tenin_domain::error::Problem::Required);
         }
         let checked: Vec<_> =
             reports.iter().enumerate().map(|(i, r)| r.checked(&format!("[{i}]"), offset, now, &mut problems)).collect();
@@ -198,13 +199,13 @@ impl Desk {
     /// reason (own rules marked), the latest inquiries and its capacity history.
     pub fn hospital_record(&self, id: &str) -> Result<HospitalRecord> {
         self.allow(Permission::Read)?;
-        self.with_view(|conn, view| hospitals::record(conn, view, id))
+        self.with_view(|conn, view| Ok(hospitals::record(conn, view, id)?))
     }
 
     /// A hospital by its medical-institution code.
     pub fn hospital_by_code(&self, code: &str) -> Result<HospitalSummary> {
         self.allow(Permission::Read)?;
-        let code = crate::hospital::normalise_code(code);
+        let code = tenin_domain::hospital::normalise_code(code);
         let Some((id, _)) = hospitals::by_code(self.store.read(), &code)? else {
             return Err(Error::NotFound { entity: "医療機関", id: code });
         };

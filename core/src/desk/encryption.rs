@@ -4,10 +4,10 @@
 use serde::Serialize;
 
 use super::Desk;
-use crate::access::Permission;
-use crate::error::{Problem, Problems, Result};
-use crate::store::audit;
-use crate::store::cipher::Passphrase;
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Problem, Problems, Result};
+use tenin_store::audit;
+use tenin_store::cipher::Passphrase;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -4,23 +4,24 @@
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
+use tenin_store::Db;
 
 use super::Desk;
 use super::exchange_apply::{Applied, Context};
-use crate::access::Permission;
-use crate::error::{Error, Result};
-use crate::exchange::keys::{self, KeyPair, PublicKeys};
-use crate::exchange::manifest::{Manifest, PackageKind};
-use crate::exchange::package::{self, Limits, sha256_hex};
-use crate::exchange::records::{
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Error, Result};
+use tenin_domain::exchange::keys::{self, KeyPair, PublicKeys};
+use tenin_domain::exchange::manifest::{Manifest, PackageKind};
+use tenin_domain::exchange::package::{self, Limits, sha256_hex};
+use tenin_domain::exchange::records::{
     AnswerRecord, CapacityRecord, MAX_RECORD_ID_CHARS, Outcome, RecordResult, RequestRecord, shown_id,
 };
-use crate::exchange::refusal::Refusal;
-use crate::ids::{new_id, to_rfc3339};
-use crate::store::exchange::{
+use tenin_domain::refusal::Refusal;
+use tenin_store::exchange::{
     self as exchange_store, Counts, ExchangeRecord, ImportConflict, QuarantinedRecord, Reason,
 };
-use crate::store::{hospitals, meta};
+use tenin_store::ids::{new_id, to_rfc3339};
+use tenin_store::{hospitals, meta};
 
 /// Called with (records done, records in all) as an import goes; returning `false` cancels it
 /// (nothing is written).
@@ -102,7 +103,7 @@ pub(super) enum Parsed {
     Request(Box<RequestRecord>),
     Capacity(CapacityRecord),
     Answer(AnswerRecord),
-    Past(Box<crate::exchange::history::PastCase>),
+    Past(Box<tenin_domain::exchange::history::PastCase>),
 }
 
 /// One record of an inbound file: its place, its raw JSON, and what it parsed into.
@@ -147,8 +148,8 @@ pub(super) enum Records<'a> {
     /// A filled-in template, read again row by row inside the import.
     Template {
         bytes: &'a [u8],
-        head: crate::exchange::template::SheetHead,
-        vocabulary: crate::exchange::template::Vocabulary,
+        head: tenin_domain::exchange::template::SheetHead,
+        vocabulary: tenin_domain::exchange::template::Vocabulary,
     },
     History {
         bytes: &'a [u8],
@@ -257,7 +258,7 @@ impl Desk {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
         let bad = |field: &str, e: keys::BadKey| super::exchange_apply::refused(field, &e.to_string());
         let signing = keys::normalize_public(signing).map_err(|e| bad("signing", e))?;
-        let encryption = match crate::text::fold_width(encryption).trim() {
+        let encryption = match tenin_domain::text::fold_width(encryption).trim() {
             "" => String::new(),
             text => keys::parse_recipient(text).map_err(|e| bad("encryption", e))?.to_string(),
         };
@@ -281,7 +282,7 @@ impl Desk {
             Err(Error::PackageRefused(r @ (Refusal::WrongRecipient { .. } | Refusal::NotInbound(_)))) => {
                 ("valid".to_owned(), r.to_string())
             }
-            Err(Error::PackageRefused(r)) => (r.code().to_owned(), r.to_string()),
+            Err(Error::PackageRefused(r)) => (r.code().as_str().to_owned(), r.to_string()),
             Err(other) => return Err(other),
         };
         Ok(PackageInfo {
@@ -421,8 +422,8 @@ impl Desk {
         let bytes = |max: u64| u32::try_from(max).unwrap_or(u32::MAX);
         ImportLimits {
             package_bytes: bytes(Limits::default().file_bytes),
-            template_bytes: bytes(crate::exchange::template::LIMITS.max_bytes),
-            history_bytes: bytes(crate::exchange::history::LIMITS.max_bytes),
+            template_bytes: bytes(tenin_domain::exchange::template::LIMITS.max_bytes),
+            history_bytes: bytes(tenin_domain::exchange::history::LIMITS.max_bytes),
         }
     }
 
@@ -432,8 +433,8 @@ impl Desk {
         self.allow(Permission::Coordinate)?;
         let max = match source {
             "package" => Limits::default().file_bytes,
-            "template" => crate::exchange::template::LIMITS.max_bytes,
-            _ => crate::exchange::history::LIMITS.max_bytes,
+            "template" => tenin_domain::exchange::template::LIMITS.max_bytes,
+            _ => tenin_domain::exchange::history::LIMITS.max_bytes,
         };
         if size <= max {
             return Ok(());
@@ -485,7 +486,7 @@ impl Desk {
         let report = serde_json::json!({
             "message": message, "code": refusal.code(), "kept_as": kept_as, "not_kept": not_kept,
         });
-        self.store.write(|tx| exchange_store::insert(tx, &record, &report.to_string()))
+        Ok(self.store.write(|tx| exchange_store::insert(tx, &record, &report.to_string()))?)
     }
 
     /// Applies (or previews) the records of an inbound file in one transaction.
@@ -525,7 +526,7 @@ impl Desk {
             return Ok(report);
         }
         let total = inbound.records.count();
-        let body = |tx: &rusqlite::Transaction| -> Result<ImportReport> {
+        let body = |tx: Db<'_>| -> Result<ImportReport> {
             let pending = log_record(&report, &inbound, &user_id, "applied");
             exchange_store::insert_pending(tx, &ExchangeRecord { id: exchange_id.clone(), ..pending })?;
             let context = Context::new(tx, &user_id, &exchange_id, &inbound.sender, &inbound.hospital_id, offset, now);
@@ -548,7 +549,7 @@ impl Desk {
                 }
                 Records::Template { bytes, head, vocabulary } => {
                     let mut done = 0u32;
-                    crate::exchange::template::for_each_data_row(bytes, head, |line, cells| -> Result<()> {
+                    tenin_domain::exchange::template::for_each_data_row(bytes, head, |line, cells| -> Result<()> {
                         if done.is_multiple_of(64) && !progress(done, total) {
                             return Err(Error::Cancelled);
                         }
@@ -631,13 +632,7 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(
-        &mut self,
-        tx: &rusqlite::Connection,
-        exchange_id: &str,
-        record: &InboundRecord,
-        mut result: RecordResult,
-    ) -> Result<()> {
+    fn add(&mut self, tx: Db<'_>, exchange_id: &str, record: &InboundRecord, mut result: RecordResult) -> Result<()> {
         for reason in &mut result.reasons {
             reason.field = (self.field_name)(&reason.field);
         }
@@ -680,7 +675,7 @@ fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> 
         }
     };
     let sha = sha256_hex(record.kept.as_bytes());
-    let applied = crate::store::within_savepoint(context.tx, || match parsed {
+    let applied = tenin_store::within_savepoint(context.tx, || match parsed {
         Parsed::Request(r) => context.request(r, &record.kept, &sha),
         Parsed::Capacity(r) => context.capacity(r, &record.kept, &sha),
         Parsed::Answer(r) => context.answer(r, &record.kept),
@@ -693,7 +688,7 @@ fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> 
             result.reasons = note.map(|message| vec![Reason { field: String::new(), message }]).unwrap_or_default();
         }
         // The storage failing is not the record's fault: the whole import stops, nothing kept.
-        Err(error @ (Error::Database(_) | Error::Json(_))) => return Err(error),
+        Err(error) if error.is_storage() => return Err(error),
         Err(error) => result.reasons = reasons_of(&error),
     }
     Ok(result)

@@ -5,24 +5,24 @@
 use std::cell::RefCell;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use rusqlite::Connection;
+use tenin_store::Db;
 
-use crate::capacity::CapacityReportInput;
-use crate::duplicates::{DuplicateIndex, ExistingFacts};
-use crate::error::{Error, FieldProblem, Problem, Problems, Result};
-use crate::exchange::package::sha256_hex;
-use crate::exchange::records::{AnswerRecord, CapacityRecord, Outcome, RequestAction, RequestRecord};
-use crate::ids::to_rfc3339;
-use crate::inquiry::{InquiryAnswerInput, InquiryOutcome};
-use crate::request::{CheckedRequest, NewRequestInput};
-use crate::request_status::RequestStatus;
-use crate::requirements::AcceptanceRequirements;
-use crate::store::exchange::{self as exchange_store, NewConflict, Source, SourceKey};
-use crate::store::{capacity, hospitals, inquiries, requests};
+use tenin_domain::capacity::CapacityReportInput;
+use tenin_domain::duplicates::{DuplicateIndex, ExistingFacts};
+use tenin_domain::error::{Error, FieldProblem, Problem, Problems, Result};
+use tenin_domain::exchange::package::sha256_hex;
+use tenin_domain::exchange::records::{AnswerRecord, CapacityRecord, Outcome, RequestAction, RequestRecord};
+use tenin_domain::inquiry::{InquiryAnswerInput, InquiryOutcome};
+use tenin_domain::request::{CheckedRequest, NewRequestInput};
+use tenin_domain::request_status::RequestStatus;
+use tenin_domain::requirements::AcceptanceRequirements;
+use tenin_store::exchange::{self as exchange_store, NewConflict, Source, SourceKey};
+use tenin_store::ids::to_rfc3339;
+use tenin_store::{capacity, hospitals, inquiries, requests};
 
 /// Where a record came from and who is importing it.
 pub(super) struct Context<'a> {
-    pub tx: &'a Connection,
+    pub tx: Db<'a>,
     pub user_id: &'a str,
     pub exchange_id: &'a str,
     /// The sending hospital's code and id.
@@ -70,7 +70,7 @@ pub fn conflict_reason_ja(reason: &str) -> &'static str {
 
 impl<'a> Context<'a> {
     pub fn new(
-        tx: &'a Connection,
+        tx: Db<'a>,
         user_id: &'a str,
         exchange_id: &'a str,
         sender: &'a str,
@@ -95,7 +95,7 @@ impl<'a> Context<'a> {
     fn possible_duplicate(&self, new: &CheckedRequest) -> Result<Option<String>> {
         let mut index = self.duplicates.borrow_mut();
         if index.is_none() {
-            let since = to_rfc3339(self.now - chrono::Duration::days(crate::duplicates::RECENT_DAYS));
+            let since = to_rfc3339(self.now - chrono::Duration::days(tenin_domain::duplicates::RECENT_DAYS));
             *index = Some(DuplicateIndex::new(requests::duplicate_facts(self.tx, &since)?));
         }
         Ok(index.as_ref().and_then(|index| index.matching(new).first().map(|id| (*id).to_owned())))
@@ -141,7 +141,7 @@ impl<'a> Context<'a> {
     }
 
     pub fn request(&self, record: &RequestRecord, raw: &str, sha: &str) -> Result<Applied> {
-        let record_id = crate::text::fold_width(&record.record_id);
+        let record_id = tenin_domain::text::fold_width(&record.record_id);
         if record_id.is_empty() {
             return Err(Error::Validation(vec![FieldProblem::new("record_id", Problem::Required)]));
         }
@@ -159,7 +159,7 @@ impl<'a> Context<'a> {
             if !status.can_move_to(RequestStatus::Withdrawn) {
                 return self.conflict(key, Some(&source.entity_id), "cannot_withdraw", raw, ref_no);
             }
-            let note = crate::text::strip_controls(record.note.trim());
+            let note = tenin_domain::text::strip_controls(record.note.trim());
             let note = if note.is_empty() {
                 "依頼元から取下げ".to_owned()
             } else {
@@ -223,7 +223,7 @@ impl<'a> Context<'a> {
     }
 
     fn beds(&self, record: &CapacityRecord, beds: &CapacityReportInput, sha: &str) -> Result<Applied> {
-        let record_id = match crate::text::fold_width(&record.record_id) {
+        let record_id = match tenin_domain::text::fold_width(&record.record_id) {
             id if id.is_empty() => format!("beds:{}:{}", beds.bed_type, beds.reported_at),
             id => id,
         };
@@ -262,12 +262,12 @@ impl<'a> Context<'a> {
 
     pub fn apply_requirements(
         &self,
-        hospital: &mut crate::hospital::NewHospital,
+        hospital: &mut tenin_domain::hospital::NewHospital,
         requirements: &AcceptanceRequirements,
     ) -> Result<()> {
         hospital.requirements = requirements.clone();
         let checked = hospital.checked()?;
-        hospitals::update(self.tx, self.user_id, self.hospital_id, &checked)
+        Ok(hospitals::update(self.tx, self.user_id, self.hospital_id, &checked)?)
     }
 
     pub fn answer(&self, record: &AnswerRecord, raw: &str) -> Result<Applied> {

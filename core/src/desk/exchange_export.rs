@@ -7,15 +7,15 @@ use chrono::Utc;
 use serde::Serialize;
 
 use super::Desk;
-use crate::access::Permission;
-use crate::error::{Error, Result};
-use crate::exchange::keys;
-use crate::exchange::manifest::{EVERYONE, Manifest, PackageKind};
-use crate::exchange::package::{self, Envelope, sha256_hex};
-use crate::hospital::HospitalFilter;
-use crate::ids::{new_id, to_rfc3339};
-use crate::store::exchange::{self as exchange_store, Counts, ExchangeRecord};
-use crate::store::{inquiries, requests};
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Error, Result};
+use tenin_domain::exchange::keys;
+use tenin_domain::exchange::manifest::{EVERYONE, Manifest, PackageKind};
+use tenin_domain::exchange::package::{self, Envelope, sha256_hex};
+use tenin_domain::hospital::HospitalFilter;
+use tenin_store::exchange::{self as exchange_store, Counts, ExchangeRecord};
+use tenin_store::ids::{new_id, to_rfc3339};
+use tenin_store::{inquiries, requests};
 
 /// A package the desk wrote.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -47,9 +47,9 @@ struct DirectoryRecord<'a> {
     address: &'a str,
     is_referring: bool,
     is_receiving: bool,
-    contacts: &'a [crate::contact::Contact],
-    capacity: &'a [crate::capacity::CapacityReport],
-    requirements: &'a crate::requirements::AcceptanceRequirements,
+    contacts: &'a [tenin_domain::contact::Contact],
+    capacity: &'a [tenin_domain::capacity::CapacityReport],
+    requirements: &'a tenin_domain::requirements::AcceptanceRequirements,
 }
 
 #[derive(Serialize)]
@@ -80,7 +80,7 @@ impl Desk {
             }
             ExportRequest::Acknowledgement { exchange_id } => {
                 let report = self.exchange_report(exchange_id)?;
-                let hospital_id = crate::store::hospitals::by_code(self.store.read(), &report.sender)?
+                let hospital_id = tenin_store::hospitals::by_code(self.store.read(), &report.sender)?
                     .ok_or_else(|| Error::NotFound { entity: "医療機関", id: report.sender.clone() })?
                     .0;
                 let (code, key) = self.recipient(&hospital_id)?;
@@ -109,7 +109,7 @@ impl Desk {
                 records: records.len() as u32,
             };
             let (bytes, manifest) = package::seal(envelope, &json, &keys, encrypt_to.as_ref())
-                .map_err(|e| Error::Conflict(format!("パッケージを作れません: {e}")))?;
+                .map_err(|e| Error::Io(format!("パッケージを作れません: {e}")))?;
             let stem = format!("tenin-{}-{}-{:05}", kind.as_str(), recipient.replace('*', "all"), sequence);
             let path = crate::export_file::save_new(&dir, &stem, "zip", &bytes)?;
             let record = ExchangeRecord {
@@ -137,7 +137,7 @@ impl Desk {
     }
 
     /// A hospital's code and, if registered, the age key to encrypt to.
-    fn recipient(&self, hospital_id: &str) -> Result<(String, Option<age::x25519::Recipient>)> {
+    fn recipient(&self, hospital_id: &str) -> Result<(String, Option<keys::Recipient>)> {
         let hospital = self.hospital(hospital_id)?;
         let key = match exchange_store::hospital_keys(self.store.read(), hospital_id)? {
             Some(k) if !k.encryption.is_empty() => {

@@ -3,24 +3,25 @@
 //! and by the previous system's number when mapped; refused rows quarantined).
 
 use std::collections::HashMap;
+use tenin_store::Db;
 
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 
 use super::Desk;
 use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records, reasons_of};
 use super::exchange_apply::{Context, refused};
-use crate::access::Permission;
-use crate::error::{Error, Result};
-use crate::exchange::history::{self, HistoryColumns, HistoryMapping, PastCase};
-use crate::exchange::manifest::PackageKind;
-use crate::exchange::package::sha256_hex;
-use crate::exchange::records::{Outcome, RecordResult};
-use crate::ids::to_rfc3339;
-use crate::request::{NewRequestInput, PatientSex};
-use crate::request_status::RequestStatus;
-use crate::store::exchange::{self as exchange_store, Source, SourceKey};
-use crate::store::{past_cases, reference, requests};
-use crate::text::fold_width;
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Error, Result};
+use tenin_domain::exchange::history::{self, HistoryColumns, HistoryMapping, PastCase};
+use tenin_domain::exchange::manifest::PackageKind;
+use tenin_domain::exchange::package::sha256_hex;
+use tenin_domain::exchange::records::{Outcome, RecordResult};
+use tenin_domain::request::{NewRequestInput, PatientSex};
+use tenin_domain::request_status::RequestStatus;
+use tenin_domain::text::fold_width;
+use tenin_store::exchange::{self as exchange_store, Source, SourceKey};
+use tenin_store::ids::to_rfc3339;
+use tenin_store::{past_cases, reference, requests};
 
 /// What the history rows name, looked up once per import (by code, id or name, width-folded).
 pub(super) struct Lookups {
@@ -32,9 +33,9 @@ pub(super) struct Lookups {
 }
 
 impl Lookups {
-    fn load(conn: &rusqlite::Connection, plan: Option<&str>, mapping: HistoryMapping) -> Result<Lookups> {
+    fn load(conn: Db<'_>, plan: Option<&str>, mapping: HistoryMapping) -> Result<Lookups> {
         let mut hospitals = HashMap::new();
-        for (id, names) in crate::store::hospitals::names_and_codes(conn)? {
+        for (id, names) in tenin_store::hospitals::names_and_codes(conn)? {
             for key in names.iter().filter(|k| !k.is_empty()) {
                 hospitals.insert(fold_width(key), id.clone());
             }
@@ -76,14 +77,14 @@ fn outcome_of(text: &str) -> Option<RequestStatus> {
 /// ISO/RFC 3339; a date alone is midnight, desk time.
 fn date_time(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
     let folded = fold_width(text).replace('/', "-");
-    if let Ok(Some(at)) = crate::inquiry::parse_local_time(&folded, offset) {
+    if let Ok(Some(at)) = tenin_domain::inquiry::parse_local_time(&folded, offset) {
         return Some(at);
     }
     let (date, time) = match folded.split_once([' ', 'T']) {
         Some((date, time)) => (date, Some(time.trim())),
         None => (folded.as_str(), None),
     };
-    let date = crate::wareki::parse_date(date, None).ok()?;
+    let date = tenin_domain::wareki::parse_date(date, None).ok()?;
     let time = match time {
         None | Some("") => NaiveTime::MIN,
         Some(t) => NaiveTime::parse_from_str(t, "%H:%M").or_else(|_| NaiveTime::parse_from_str(t, "%H:%M:%S")).ok()?,
@@ -94,7 +95,7 @@ fn date_time(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
 /// What a history row comes to once checked, before anything is written.
 enum PastPlan {
     /// Refused, with why: nothing of it is written.
-    Refused(Vec<crate::store::exchange::Reason>),
+    Refused(Vec<tenin_store::exchange::Reason>),
     /// Its number in the previous system came earlier in the same chunk: the index of that row.
     Repeat(usize),
     /// Imported before, by the previous system's number: the request's reference number.
@@ -240,7 +241,7 @@ impl Context<'_> {
             return Ok(PastPlan::Repeat(*first));
         }
         match self.check_past(lookups, case) {
-            Err(error @ (Error::Database(_) | Error::Json(_))) => Err(error),
+            Err(error) if error.is_storage() => Err(error),
             Err(error) => Ok(PastPlan::Refused(reasons_of(&error))),
             plan => plan,
         }
@@ -368,13 +369,13 @@ impl Desk {
 
     pub fn save_history_mapping(&mut self, name: &str, mapping: &HistoryMapping) -> Result<()> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let name = crate::text::strip_controls(name.trim());
+        let name = tenin_domain::text::strip_controls(name.trim());
         if name.is_empty() {
             return Err(refused("name", "名前を入力してください"));
         }
         let json = serde_json::to_string(mapping)?;
         let at = to_rfc3339(Utc::now());
-        self.store.write(|tx| exchange_store::save_mapping(tx, &user_id, &name, &json, &at))
+        Ok(self.store.write(|tx| exchange_store::save_mapping(tx, &user_id, &name, &json, &at))?)
     }
 
     /// Imports historical cases with `mapping` (preview with `dry_run`).

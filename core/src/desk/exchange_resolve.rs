@@ -2,11 +2,11 @@
 
 use super::exchange::ConflictDecision;
 use super::exchange_apply::{Context, refused, requirements_fingerprint};
-use crate::error::{Error, Result};
-use crate::exchange::package::sha256_hex;
-use crate::exchange::records::{CapacityRecord, RequestRecord};
-use crate::store::exchange::{self as exchange_store, ImportConflict, Source, SourceKey};
-use crate::store::{hospitals, requests};
+use tenin_domain::error::Result;
+use tenin_domain::exchange::package::sha256_hex;
+use tenin_domain::exchange::records::{CapacityRecord, RequestRecord};
+use tenin_store::exchange::{self as exchange_store, ImportConflict, Source, SourceKey};
+use tenin_store::{hospitals, requests};
 
 /// Applies `decision` and returns the conflict's new status (`applied` or `kept_desk`).
 pub(super) fn resolve(
@@ -62,6 +62,6 @@ pub(super) fn resolve(
             remember(context.hospital_id, requirements_fingerprint(&requirements)?)?;
             Ok("applied")
         }
-        _ => Err(Error::Conflict("この競合では「デスクの記録を残す」だけを選べます".to_owned())),
+        _ => Err(tenin_domain::error::Rule::OnlyKeepDesk.into()),
     }
 }

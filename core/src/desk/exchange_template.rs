@@ -3,14 +3,14 @@
 
 use super::Desk;
 use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records};
-use crate::access::Permission;
-use crate::csv_file::CsvEncoding;
-use crate::error::{Error, Result};
-use crate::exchange::manifest::PackageKind;
-use crate::exchange::refusal::Refusal;
-use crate::exchange::template::{self, Vocabulary};
 use crate::export_file::SavedExport;
-use crate::store::{hospitals, reference};
+use tenin_domain::access::Permission;
+use tenin_domain::csv_file::CsvEncoding;
+use tenin_domain::error::{Error, Result};
+use tenin_domain::exchange::manifest::PackageKind;
+use tenin_domain::exchange::template::{self, Vocabulary};
+use tenin_domain::refusal::Refusal;
+use tenin_store::{hospitals, reference};
 
 /// The template's file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

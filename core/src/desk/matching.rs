@@ -1,4 +1,4 @@
-//! The matching part of [`Desk`]: feeds the engine (`crate::matching`) a snapshot of the store and
+//! The matching part of [`Desk`]: feeds the engine (`tenin_domain::matching`) a snapshot of the store and
 //! keeps its weights as a desk setting.
 
 use std::collections::HashMap;
@@ -6,14 +6,16 @@ use std::collections::HashMap;
 use chrono::Utc;
 
 use super::Desk;
-use crate::access::Permission;
-use crate::error::{Error, Result};
-use crate::hospital::HospitalFilter;
-use crate::matching::batch::{self, BatchBlocked, BatchSuggestion};
-use crate::matching::request::awaits_placement;
-use crate::matching::{DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, explain, rank, report};
-use crate::store::hospitals::{self, View};
-use crate::store::{inquiries, meta, reference, requests};
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Error, Result};
+use tenin_domain::hospital::HospitalFilter;
+use tenin_domain::matching::batch::{self, BatchBlocked, BatchSuggestion};
+use tenin_domain::matching::request::awaits_placement;
+use tenin_domain::matching::{
+    DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, explain, rank, report,
+};
+use tenin_store::hospitals::{self, View};
+use tenin_store::{inquiries, meta, reference, requests};
 
 impl Desk {
     /// The weights set for this desk; the documented defaults for any not set (so weights added by

@@ -3,18 +3,19 @@
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
+use tenin_store::Db;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use super::Desk;
-use crate::access::{Permission, Role};
-use crate::error::{Error, Problem, Problems, Result};
-use crate::ids::{parse_rfc3339, to_rfc3339};
-use crate::password;
-use crate::store::users::{self, SYSTEM_LOGIN, User};
-use crate::store::{audit, meta};
-use crate::text;
+use tenin_domain::access::{Permission, Role};
+use tenin_domain::error::{Error, Problem, Problems, Result};
+use tenin_domain::password;
+use tenin_domain::text;
+use tenin_store::ids::{parse_rfc3339, to_rfc3339};
+use tenin_store::users::{self, SYSTEM_LOGIN, User};
+use tenin_store::{audit, meta};
 
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 const IDLE_LOCK_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
@@ -158,7 +159,7 @@ impl Desk {
         let system_id = self.system.id.clone();
         let user = self.store.write(|tx| {
             if users::count_signable_administrators(tx)? > 0 {
-                return Err(Error::Conflict("管理者は作成済みです。サインインしてください".into()));
+                return Err(tenin_domain::error::Rule::AdministratorExists.into());
             }
             insert_user(tx, &system_id, &checked)
         })?;
@@ -255,10 +256,10 @@ impl Desk {
         self.store.write(|tx| {
             let before = users::by_id(tx, id)?.filter(|u| u.login != SYSTEM_LOGIN).ok_or_else(|| not_found(id))?;
             if !users::update(tx, id, update.version, &display_name, update.role, update.active)? {
-                return Err(Error::Conflict("ほかの操作で利用者が更新されています。開き直してください".into()));
+                return Err(Error::StaleVersion { entity: "利用者" });
             }
             if users::count_signable_administrators(tx)? == 0 {
-                return Err(Error::Conflict("サインインできる管理者が一人もいなくなります".into()));
+                return Err(tenin_domain::error::Rule::LastAdministrator.into());
             }
             let after = users::by_id(tx, id)?.ok_or_else(|| not_found(id))?;
             audit::record(
@@ -347,7 +348,7 @@ impl Desk {
 /// A hash of a random string, so checking an unknown login costs as much as a known one.
 fn dummy_hash() -> &'static str {
     static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| password::hash(&crate::ids::new_id()).unwrap_or_default())
+    HASH.get_or_init(|| password::hash(&tenin_store::ids::new_id()).unwrap_or_default())
 }
 
 struct CheckedUser {
@@ -398,7 +399,7 @@ fn normalised_login(login: &str) -> String {
     text::fold_width(login).trim().to_lowercase()
 }
 
-fn insert_user(tx: &rusqlite::Connection, actor: &str, user: &CheckedUser) -> Result<User> {
+fn insert_user(tx: Db<'_>, actor: &str, user: &CheckedUser) -> Result<User> {
     if users::by_login(tx, &user.login)?.is_some() {
         let mut problems = Problems::default();
         problems.add_with_message("login", Problem::NotAllowed, "このログイン名は使われています".into());
@@ -448,7 +449,7 @@ fn sign_in_change<'a>(
     }
 }
 
-pub(crate) fn idle_lock_minutes(conn: &rusqlite::Connection) -> Result<u32> {
+pub(crate) fn idle_lock_minutes(conn: Db<'_>) -> Result<u32> {
     Ok(meta::get(conn, meta::IDLE_LOCK_MINUTES)?
         .and_then(|m| m.parse().ok())
         .filter(|m| IDLE_LOCK_RANGE.contains(m))

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::Desk;
-use crate::access::Permission;
-use crate::error::{Error, Result};
-use crate::store::meta;
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Error, Result};
+use tenin_store::meta;
 
 /// The folder's name inside the data directory.
 pub const FOLDER: &str = "quarantine";
@@ -143,11 +143,11 @@ impl Desk {
         }
         let after = self.quarantine_usage()?;
         self.store.write(|tx| {
-            crate::store::audit::record(
+            tenin_store::audit::record(
                 tx,
-                crate::store::audit::Change {
+                tenin_store::audit::Change {
                     user_id: &user_id,
-                    action: crate::store::audit::Action::Delete,
+                    action: tenin_store::audit::Action::Delete,
                     entity: "quarantine_files",
                     entity_id: FOLDER,
                     before: Some(&before),

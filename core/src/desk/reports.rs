@@ -5,17 +5,17 @@ use std::collections::HashMap;
 use chrono::{TimeZone, Utc};
 
 use super::Desk;
-use crate::access::Permission;
-use crate::csv_file::{CsvEncoding, CsvFile};
-use crate::error::{Error, FieldProblem, Problem, Result};
 use crate::export_file::{self, SavedExport};
-use crate::ids::parse_rfc3339;
-use crate::reports::daily_log::{self, DailyLog};
-use crate::reports::export;
-use crate::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
-use crate::reports::tables::{self, ReportTable, StaffHoursBaseline};
-use crate::store::{meta, placement_counts, reports};
-use crate::wareki;
+use tenin_domain::access::Permission;
+use tenin_domain::csv_file::{CsvEncoding, CsvFile};
+use tenin_domain::error::{Error, FieldProblem, Problem, Result};
+use tenin_domain::reports::daily_log::{self, DailyLog};
+use tenin_domain::reports::export;
+use tenin_domain::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
+use tenin_domain::reports::tables::{self, ReportTable, StaffHoursBaseline};
+use tenin_domain::wareki;
+use tenin_store::ids::parse_rfc3339;
+use tenin_store::{meta, placement_counts, reports};
 
 /// How a report leaves the desk.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -35,7 +35,7 @@ impl Desk {
     /// Whether the kept monthly counts agree with the status history (part of the integrity check).
     pub fn placement_counts_agree(&self) -> Result<bool> {
         self.allow(Permission::Read)?;
-        placement_counts::verify(self.store.read())
+        Ok(placement_counts::verify(self.store.read())?)
     }
 
     /// Placements by month and jurisdiction for `from`..=`to` (text as typed: 2026-04, R8.4, …).
@@ -151,7 +151,7 @@ impl Desk {
     }
 
     /// Every request's detail that can matter to a report (all of them: reports cover any period).
-    fn report_details(&self) -> Result<Vec<crate::request::RequestDetail>> {
+    fn report_details(&self) -> Result<Vec<tenin_domain::request::RequestDetail>> {
         self.requests()?.iter().map(|r| self.request(&r.id)).collect()
     }
 
@@ -166,7 +166,7 @@ impl Desk {
         let details = self.report_details()?;
         let conn = self.store.read();
         let hospitals: HashMap<String, String> =
-            crate::store::hospitals::municipality_codes(conn)?.into_iter().collect();
+            tenin_store::hospitals::municipality_codes(conn)?.into_iter().collect();
         let mut plan_regions: HashMap<String, HashMap<String, String>> = HashMap::new();
         let mut plan_of_day: HashMap<chrono::NaiveDate, Option<String>> = HashMap::new();
         let mut region_names: HashMap<String, String> = HashMap::new();
@@ -175,7 +175,7 @@ impl Desk {
         }
         let mut regions_by_day: HashMap<(String, chrono::NaiveDate), Option<String>> = HashMap::new();
         for d in &details {
-            for h in d.history.iter().filter(|h| h.to == crate::request_status::RequestStatus::Placed) {
+            for h in d.history.iter().filter(|h| h.to == tenin_domain::request_status::RequestStatus::Placed) {
                 let Some(day) = parse_rfc3339(&h.at).ok().map(|t| t.with_timezone(&offset).date_naive()) else {
                     continue;
                 };
@@ -183,7 +183,7 @@ impl Desk {
                 let plan = match plan_of_day.get(&day) {
                     Some(plan) => plan.clone(),
                     None => {
-                        let plan = crate::store::reference::plan_on(conn, day)?;
+                        let plan = tenin_store::reference::plan_on(conn, day)?;
                         plan_of_day.insert(day, plan.clone());
                         plan
                     }
@@ -191,7 +191,7 @@ impl Desk {
                 let region = match &plan {
                     Some(plan) => {
                         if !plan_regions.contains_key(plan) {
-                            let map = crate::store::reference::municipality_regions(conn, plan)?.into_iter().collect();
+                            let map = tenin_store::reference::municipality_regions(conn, plan)?.into_iter().collect();
                             plan_regions.insert(plan.clone(), map);
                         }
                         plan_regions[plan].get(municipality).and_then(|r| region_names.get(r)).cloned()
@@ -201,7 +201,7 @@ impl Desk {
                 regions_by_day.insert((municipality.clone(), day), region);
             }
         }
-        let reasons: Vec<(String, String, bool)> = crate::store::reference::decline_reason_rules(conn)?
+        let reasons: Vec<(String, String, bool)> = tenin_store::reference::decline_reason_rules(conn)?
             .into_iter()
             .map(|r| (r.id, r.name, r.own_rule))
             .collect();

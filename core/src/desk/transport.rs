@@ -4,15 +4,17 @@
 use chrono::Utc;
 
 use super::Desk;
-use crate::access::Permission;
-use crate::error::{Error, Result};
-use crate::request::RequestDetail;
-use crate::request_status::RequestStatus;
-use crate::store::{reference, requests, transport_bookings, transport_providers};
-use crate::transport::booking::{BookingContext, review};
-use crate::transport::proposal::{self, TransportProposal};
-use crate::transport::sheet;
-use crate::transport::{BookingInput, BookingStatus, TransportBooking, TransportProvider, TransportProviderInput};
+use tenin_domain::access::Permission;
+use tenin_domain::error::{Error, Result};
+use tenin_domain::request::RequestDetail;
+use tenin_domain::request_status::RequestStatus;
+use tenin_domain::transport::booking::{BookingContext, review};
+use tenin_domain::transport::proposal::{self, TransportProposal};
+use tenin_domain::transport::sheet;
+use tenin_domain::transport::{
+    BookingInput, BookingStatus, TransportBooking, TransportProvider, TransportProviderInput,
+};
+use tenin_store::{reference, requests, transport_bookings, transport_providers};
 
 impl Desk {
     /// Every provider, inactive ones too, in reading order.
@@ -22,14 +24,14 @@ impl Desk {
     }
 
     /// The region pack's transport modes (民間救急, 福祉タクシー, …), in its order.
-    pub fn transport_modes(&self) -> Result<Vec<crate::reference::Term>> {
+    pub fn transport_modes(&self) -> Result<Vec<tenin_domain::reference::Term>> {
         self.allow(Permission::Read)?;
         Ok(reference::terms(self.store.read(), "transport_mode")?)
     }
 
     pub fn transport_provider(&self, id: &str) -> Result<TransportProvider> {
         self.allow(Permission::Read)?;
-        transport_providers::get(self.store.read(), id)
+        Ok(transport_providers::get(self.store.read(), id)?)
     }
 
     fn checked_provider(&self, input: &TransportProviderInput) -> Result<TransportProviderInput> {
@@ -105,7 +107,7 @@ impl Desk {
         }
         booking.warnings = warnings.into_iter().map(|w| w.message).collect();
         let Some(placement) = detail.placement.clone() else {
-            return Err(Error::Conflict("受入先が記録されていません".into()));
+            return Err(tenin_domain::error::Rule::NoAcceptance.into());
         };
         let request_id = booking.request_id.clone();
         let note = format!("搬送を手配（{}）", provider.name);
@@ -160,7 +162,7 @@ impl Desk {
 
     pub fn booking(&self, id: &str) -> Result<TransportBooking> {
         self.allow(Permission::Read)?;
-        transport_bookings::get(self.store.read(), id)
+        Ok(transport_bookings::get(self.store.read(), id)?)
     }
 
     /// The transport request sheet (搬送依頼書) of a booking, as a printable A4 page.

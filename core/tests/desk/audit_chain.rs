@@ -1,7 +1,7 @@
 //! The audit trail as a hash chain, on a real SQLite file: intact after ordinary work, and an edited
 //! or removed entry is found by `verify`, naming where the chain breaks.
 
-use tenin_core::store::DATABASE_FILE;
+use tenin_store::DATABASE_FILE;
 
 use crate::demo_desk;
 
@@ -44,7 +44,7 @@ fn entries_from_before_the_chain_are_sealed_when_the_desk_opens() {
 
 #[test]
 fn the_audit_viewer_filters_by_entity_time_and_text() {
-    use tenin_core::store::audit::AuditFilter;
+    use tenin_store::audit::AuditFilter;
     let (_dir, mut desk) = demo_desk();
     desk.set_capacity_stale_after_hours(12).expect("setting");
     let settings =

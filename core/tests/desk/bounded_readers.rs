@@ -21,7 +21,7 @@ fn no_progress(_: u32, _: u32) -> bool {
 fn refusal_code(error: tenin_core::Error) -> String {
     let report = ErrorReport::from(error);
     assert_eq!(report.code, ErrorCode::PackageRefused, "{report:?}");
-    report.problems[0].field.clone()
+    report.refusal.expect("a refusal names its code").as_str().to_owned()
 }
 
 /// Rewrites one part of a zip (an xlsx) with `edit`.

@@ -8,7 +8,7 @@ use tenin_core::hospital::HospitalFilter;
 use tenin_core::region_pack::RegionPack;
 use tenin_core::reports::JurisdictionBasis;
 use tenin_core::reports::tables::StaffHoursBaseline;
-use tenin_core::store::audit::AuditFilter;
+use tenin_store::audit::AuditFilter;
 
 use crate::{demo_desk, valid_input};
 

@@ -53,7 +53,8 @@ fn demo_is_refused_once_the_desk_has_data() {
     desk.load_demo().expect("first load");
     let before = desk.status().expect("status");
     let err = ErrorReport::from(desk.load_demo().expect_err("second load must fail"));
-    assert_eq!(err.code, ErrorCode::Conflict);
+    assert_eq!(err.code, ErrorCode::Rule);
+    assert_eq!(err.rule, Some(tenin_core::error::Rule::DemoNeedsEmptyDesk), "the rule is named for the UI");
     assert_eq!(desk.status().expect("status").hospitals, before.hospitals, "nothing added");
     let _ = valid_input(&desk);
 }

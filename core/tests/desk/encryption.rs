@@ -7,8 +7,8 @@ use std::path::Path;
 use sha2::{Digest, Sha256};
 use tenin_core::access::Role;
 use tenin_core::desk::{BackupSettings, NewUserInput};
-use tenin_core::store::DATABASE_FILE;
 use tenin_core::{Desk, ErrorCode, OpenError};
+use tenin_store::DATABASE_FILE;
 
 use crate::{ADMIN_LOGIN, ADMIN_PASSWORD, demo_desk, sign_in_admin};
 

@@ -223,7 +223,8 @@ fn a_record_the_desk_edited_is_a_conflict_for_a_nurse_never_an_overwrite() {
     assert!(desk.import_conflicts().expect("queue").is_empty());
     let again =
         ErrorReport::from(desk.resolve_conflict(&conflicts[0].id, ConflictDecision::KeepDesk).expect_err("done"));
-    assert_eq!(again.code, ErrorCode::Conflict);
+    assert_eq!(again.code, ErrorCode::Rule);
+    assert_eq!(again.rule, Some(tenin_core::error::Rule::ConflictDecided));
 }
 
 #[test]
@@ -236,7 +237,7 @@ fn a_replayed_or_earlier_sequence_number_is_refused_and_a_gap_is_reported() {
     // Same number, another package id: a replay.
     let replay = sender.package_numbered(PackageKind::Requests, &records, 1);
     let error = refusal(&mut desk, &replay);
-    assert_eq!(error.problems[0].field, "stale_sequence");
+    assert_eq!(error.refusal.map(|c| c.as_str()), Some("stale_sequence"));
     // Number 4 after 1: 2 and 3 never arrived.
     let later = sender.package_numbered(
         PackageKind::Requests,
@@ -247,7 +248,7 @@ fn a_replayed_or_earlier_sequence_number_is_refused_and_a_gap_is_reported() {
     assert!(report.warnings[0].contains("2〜3"), "{:?}", report.warnings);
     // Now 3 arrives late: out of order.
     let late = sender.package_numbered(PackageKind::Requests, &records, 3);
-    assert_eq!(refusal(&mut desk, &late).problems[0].field, "stale_sequence");
+    assert_eq!(refusal(&mut desk, &late).refusal.map(|c| c.as_str()), Some("stale_sequence"));
     assert_eq!(request_count(&desk), before + 1);
 }
 
@@ -338,7 +339,7 @@ fn forged_damaged_and_foreign_packages_are_refused_whole_and_kept() {
     ];
     for (code, bytes) in &cases {
         let error = refusal(&mut desk, bytes);
-        assert_eq!(&error.problems[0].field, code, "{}", error.message);
+        assert_eq!(error.refusal.map(|c| c.as_str()), Some(*code), "{}", error.message);
         assert!(!error.message.is_empty());
     }
     assert_eq!(request_count(&desk), before, "nothing was half-applied");
@@ -351,7 +352,7 @@ fn forged_damaged_and_foreign_packages_are_refused_whole_and_kept() {
     // To another desk: signed correctly, but not ours.
     let envelope = envelope(&sender, "another-desk");
     let (other_desk, _) = package::seal(envelope, &records, &sender.keys, None).expect("sealed");
-    assert_eq!(refusal(&mut desk, &other_desk).problems[0].field, "wrong_recipient");
+    assert_eq!(refusal(&mut desk, &other_desk).refusal.map(|c| c.as_str()), Some("wrong_recipient"));
 }
 
 #[test]
@@ -361,11 +362,11 @@ fn a_hospital_without_a_registered_key_cannot_send() {
     let stranger_keys = KeyPair::generate();
     sender.keys = stranger_keys;
     let bytes = sender.package(PackageKind::Requests, &json!([]));
-    assert_eq!(refusal(&mut desk, &bytes).problems[0].field, "bad_signature");
+    assert_eq!(refusal(&mut desk, &bytes).refusal.map(|c| c.as_str()), Some("bad_signature"));
     let mut unknown = Sender::registered(&mut desk);
     unknown.code = "1419999999".into();
     let bytes = unknown.package(PackageKind::Requests, &json!([]));
-    assert_eq!(refusal(&mut desk, &bytes).problems[0].field, "unknown_sender");
+    assert_eq!(refusal(&mut desk, &bytes).refusal.map(|c| c.as_str()), Some("unknown_sender"));
 }
 
 #[test]
@@ -680,7 +681,7 @@ mod templates {
         huge.extend(std::iter::repeat_n(b'x', 100 << 20));
         let error =
             ErrorReport::from(desk.import_template("huge.csv", &huge, false, &no_progress).expect_err("refused"));
-        assert_eq!(error.problems[0].field, "too_large");
+        assert_eq!(error.refusal.map(|c| c.as_str()), Some("too_large"));
     }
 }
 

@@ -88,7 +88,8 @@ fn a_waiting_inquiry_with_an_overdue_call_back_shows_in_the_queue_until_answered
     assert_eq!((summary.waiting_answers, summary.next_call_back_at), (0, None));
 
     let again = ErrorReport::from(desk.answer_inquiry(&answer).expect_err("answered already"));
-    assert_eq!(again.code, ErrorCode::Conflict, "a second answer never overwrites the first");
+    assert_eq!(again.code, ErrorCode::Rule, "a second answer never overwrites the first");
+    assert_eq!(again.rule, Some(tenin_core::error::Rule::AlreadyAnswered));
 }
 
 #[test]
@@ -117,7 +118,8 @@ fn inquiries_are_refused_where_they_make_no_sense() {
         desk.transition(&id, to, None, "").expect("move");
     }
     let report = ErrorReport::from(desk.log_inquiry(&ask(&desk, &id, InquiryOutcome::Waiting)).expect_err("closed"));
-    assert_eq!(report.code, ErrorCode::Conflict);
+    assert_eq!(report.code, ErrorCode::Rule);
+    assert!(matches!(report.rule, Some(tenin_core::error::Rule::NoInquiryInState { .. })), "{report:?}");
     assert!(desk.request(&id).expect("detail").inquiries.is_empty(), "nothing was logged");
 }
 

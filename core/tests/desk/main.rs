@@ -11,9 +11,6 @@ mod directory;
 mod duplicates;
 mod encryption;
 mod exchange;
-mod exchange_fuzz;
-#[path = "../generators/mod.rs"]
-mod generators;
 mod hostile;
 mod inquiries;
 mod matching;

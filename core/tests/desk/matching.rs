@@ -149,7 +149,7 @@ fn weights_are_a_checked_audited_setting_that_changes_the_order() {
 #[test]
 fn stored_weights_missing_a_part_take_its_default_and_unreadable_ones_are_an_error() {
     let (dir, desk) = demo_desk();
-    let conn = rusqlite::Connection::open(dir.path().join(tenin_core::store::DATABASE_FILE)).expect("open");
+    let conn = rusqlite::Connection::open(dir.path().join(tenin_store::DATABASE_FILE)).expect("open");
     let store = |json: &str| {
         conn.execute("INSERT OR REPLACE INTO desk_meta (key, value) VALUES ('matching_weights', ?1)", [json])
             .expect("write")

@@ -3,8 +3,8 @@
 
 use std::fs;
 
-use tenin_core::store::{DATABASE_FILE, LATEST_VERSION};
 use tenin_core::{Desk, OpenError};
+use tenin_store::{DATABASE_FILE, LATEST_VERSION};
 
 use crate::{file_bytes, fresh_desk, valid_input};
 

@@ -8,8 +8,8 @@ use rusqlite::Connection;
 use tenin_core::access::Role;
 use tenin_core::desk::{AccessState, BackupSettings, NewUserInput, UserUpdate};
 use tenin_core::matching::MatchWeights;
-use tenin_core::store::DATABASE_FILE;
 use tenin_core::{Desk, ErrorCode};
+use tenin_store::DATABASE_FILE;
 
 use crate::{ADMIN_LOGIN, ADMIN_PASSWORD, demo_desk, sign_in_admin, valid_input};
 
@@ -59,7 +59,7 @@ fn a_new_desk_needs_its_first_administrator_and_shows_nothing_before() {
     assert_eq!(access.state, AccessState::SignedIn);
     let me = access.user.expect("signed in");
     assert_eq!((me.login.as_str(), me.role), (ADMIN_LOGIN, Role::Administrator));
-    assert_eq!(code(desk.set_up_administrator(&person("second", Role::Administrator))), ErrorCode::Conflict);
+    assert_eq!(code(desk.set_up_administrator(&person("second", Role::Administrator))), ErrorCode::Rule);
     drop(desk);
 
     // Reopened: signed out, not set-up again; the administrator signs in with the password.
@@ -150,7 +150,7 @@ fn wrong_passwords_are_throttled_and_recorded() {
     assert_eq!(nurse.failed_sign_ins, 0);
 
     let rows =
-        desk.audit_log(&tenin_core::store::audit::AuditFilter { entity: Some("session".into()), ..Default::default() });
+        desk.audit_log(&tenin_store::audit::AuditFilter { entity: Some("session".into()), ..Default::default() });
     let rows = rows.expect("audit");
     assert_eq!(rows.iter().filter(|r| r.entity_id == "sign_in_failed").count(), 5, "each known-login failure recorded");
     let all = desk.audit_log(&Default::default()).expect("audit");
@@ -199,7 +199,7 @@ fn the_desk_keeps_an_administrator_and_inactive_users_cannot_sign_in() {
     };
     let updated = desk.update_user(&nurse.id, &off).expect("deactivated");
     assert!(!updated.active);
-    assert_eq!(code(desk.update_user(&nurse.id, &off)), ErrorCode::Conflict, "stale version refused");
+    assert_eq!(code(desk.update_user(&nurse.id, &off)), ErrorCode::StaleVersion, "stale version refused");
     desk.sign_out().expect("out");
     assert_eq!(code(desk.sign_in("nurse", "nurse-password-1")), ErrorCode::SignInFailed);
 

@@ -93,7 +93,7 @@ fn transitions_follow_the_workflow_and_are_recorded() {
     let err = ErrorReport::from(desk.transition(&id, RequestStatus::Transferred, None, "").expect_err("skip"));
     assert_eq!(err.code, ErrorCode::InvalidTransition, "checking → transferred is not a move");
     let stale = ErrorReport::from(desk.transition(&id, RequestStatus::Coordinating, Some(1), "").expect_err("stale"));
-    assert_eq!(stale.code, ErrorCode::Conflict, "a move based on an old version loses the race");
+    assert_eq!(stale.code, ErrorCode::StaleVersion, "a move based on an old version loses the race");
     assert_eq!(desk.request(&id).expect("detail").history.len(), 2, "refused moves leave no history");
 }
 
@@ -146,7 +146,7 @@ fn a_nurse_corrects_the_intake_and_the_old_values_stay_in_the_audit() {
 
     let stale =
         ErrorReport::from(desk.update_request(&created.summary.id, created.version, &corrected).expect_err("stale"));
-    assert_eq!(stale.code, ErrorCode::Conflict, "a correction based on an old screen is refused, not lost");
+    assert_eq!(stale.code, ErrorCode::StaleVersion, "a correction based on an old screen is refused, not lost");
     let bad = NewRequestInput { patient_age: "200".into(), ..valid_input(&desk) };
     let refused = ErrorReport::from(desk.update_request(&created.summary.id, detail.version, &bad).expect_err("bad"));
     assert_eq!(refused.code, ErrorCode::Validation);

@@ -147,7 +147,7 @@ fn unsafe_bookings_are_refused_doubtful_ones_confirmed_and_the_request_follows_t
     let booking = &detail.bookings[0];
     let stale =
         desk.move_booking(&booking.id, booking.version - 1, BookingStatus::Done, "").expect_err("stale version");
-    assert!(matches!(stale, Error::Conflict(_)));
+    assert!(matches!(stale, Error::StaleVersion { .. }));
     let detail = desk.move_booking(&booking.id, booking.version, BookingStatus::Done, "").expect("done");
     assert_eq!(detail.summary.status, RequestStatus::Transferred, "the trip done transfers the request");
     assert_eq!(detail.bookings[0].history.len(), 3, "requested, confirmed, done");

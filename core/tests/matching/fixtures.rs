@@ -15,7 +15,7 @@ use tenin_core::reference::Term;
 use tenin_core::region_pack::DeclineLapse;
 use tenin_core::request::{RequestDetail, RequestSummary};
 use tenin_core::requirements::AcceptanceRequirements;
-use tenin_core::store::reference::DeclineReasonRule;
+use tenin_store::reference::DeclineReasonRule;
 
 pub const BED_TYPES: [&str; 3] = ["general", "community_care", "recovery_rehab"];
 pub const REGIONS: [&str; 3] = ["north", "centre", "south"];

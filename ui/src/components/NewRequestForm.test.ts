@@ -56,6 +56,8 @@ function refusal(): ErrorReport {
       },
       { field: 'patient_sex', problem: { kind: 'required' }, message: '必須項目です' },
     ],
+    rule: null,
+    refusal: null,
   };
 }
 

@@ -586,12 +586,19 @@ export type ErrorCode =
 "validation" | 
 /**  The record asked for does not exist. */
 "not_found" | 
-/**  The action conflicts with the current data (e.g. demo data into a non-empty database). */
-"conflict" | 
+/**
+ *  The record changed since the screen read it (another nurse, another window): reload it and
+ *  try again.
+ */
+"stale_version" | 
+/**  A rule of the desk does not allow this now; `rule` names which, with its parameters. */
+"rule" | 
 /**  A request's state cannot move that way. */
 "invalid_transition" | 
 /**  The database could not be opened or used; the app shows its start-up error screen. */
 "storage" | 
+/**  A file or folder could not be read or written (full disk, no permission, not there). */
+"io" | 
 /**  A reference-data or demo file is malformed. */
 "reference_data" | 
 /**  The new request may be a patient already referred: the nurse chooses to merge or keep both. */
@@ -617,19 +624,27 @@ export type ErrorCode =
 "sign_in_failed" | 
 /**
  *  A package or file was refused as a whole (forged, damaged, not for this desk, replayed);
- *  the one problem's `field` is the refusal's code (`hash_mismatch`, `bad_signature`, …).
+ *  `refusal` is its code (`hash_mismatch`, `bad_signature`, …).
  */
 "package_refused" | 
 /**  Long work was cancelled by the user; nothing was changed. */
 "cancelled" | 
-/**  A file or folder could not be read or written (full disk, no permission, not there). */
-"io";
+/**  The desk could not be opened (the app shows its start-up screen, which says why). */
+"not_open" | 
+/**  The audit trail's hash chain is broken: an entry was edited, removed or slipped in. */
+"chain_broken" | 
+/**  A fault of the program itself (a worker lost); the message says what failed. */
+"internal";
 
 /**  The serialised form of an error: what crosses to the UI and what `--json` prints. */
 export type ErrorReport = {
 	code: ErrorCode,
 	message: string,
 	problems: FieldProblem[],
+	/**  For `rule`: which rule, with its parameters. */
+	rule: Rule | null,
+	/**  For `package_refused`: why the file was refused. */
+	refusal: RefusalCode | null,
 };
 
 export type EscortNeed = "oxygen" | "tracheostomy" | "frequent_suctioning" | "dementia_bpsd" | "psychiatric";
@@ -1298,7 +1313,7 @@ export type QuarantinedRecord = {
 	created_at: string,
 };
 
-/**  A rejected record or row as kept. */
+/**  Why a record or row was refused, as kept in quarantine and reported. */
 export type Reason = {
 	/**  The field or column (empty for the whole record). */
 	field: string,
@@ -1335,6 +1350,9 @@ export type ReferrerQuality = {
 	/**  How many of its requests could not be matched as sent. */
 	blocked: number,
 };
+
+/**  The stable code of a refusal, as the UI and tests branch on it. */
+export type RefusalCode = "too_large" | "unreadable" | "unsafe_path" | "unexpected_file" | "too_many_files" | "zip_bomb" | "missing_manifest" | "bad_manifest" | "unknown_format" | "unknown_version" | "missing_signature" | "bad_signature" | "unknown_sender" | "no_sender_key" | "wrong_recipient" | "hash_mismatch" | "missing_file" | "cannot_decrypt" | "not_inbound" | "count_mismatch" | "bad_records" | "stale_sequence";
 
 /**  The region pack a desk was set up with. */
 export type RegionPackInfo = {
@@ -1437,6 +1455,9 @@ export type RequestSummary = {
 
 /**  A user's role (stored as its snake_case name). */
 export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
+
+/**  A rule of the desk that does not allow an action now, with what the UI needs to word it. */
+export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" };
 
 /**  A saved export: where it is, and any characters its encoding could not hold. */
 export type SavedExport = {

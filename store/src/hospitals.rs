@@ -1,0 +1,397 @@
+//! The hospitals table.
+
+use crate::Db;
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension, Row, ToSql, named_params, params};
+
+use crate::Result;
+use crate::ids::{new_id, now_rfc3339};
+use crate::{audit, capacity, contacts, reference};
+use tenin_domain::error::{Error, FieldProblem, Problem};
+use tenin_domain::hospital::{
+    CAPACITY_HISTORY, CheckedHospital, HospitalFilter, HospitalInquiry, HospitalRecord, HospitalSummary, NewHospital,
+    RECENT_INQUIRIES, ReasonCount,
+};
+use tenin_domain::inquiry::InquiryOutcome;
+use tenin_domain::requirements::AcceptanceRequirements;
+use tenin_domain::text::{search_key, search_query};
+
+const SUMMARY_SELECT: &str = "
+    SELECT h.id, h.code, h.name, h.name_kana, h.short_name, h.municipality_code, m.name, j.id, j.name,
+           r.id, r.name, h.address, h.latitude, h.longitude,
+           h.is_referring, h.is_receiving, h.is_priority, h.is_cooperating, h.active, h.requirements,
+           (SELECT count(*) FROM inquiries i
+            JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
+            WHERE i.hospital_id = h.id AND i.outcome = 'declined' AND v.own_rule = 1)
+    FROM hospitals h
+    JOIN municipalities m ON m.code = h.municipality_code
+    JOIN jurisdictions j ON j.id = m.jurisdiction_id
+    LEFT JOIN municipality_regions mr ON mr.municipality_code = h.municipality_code
+         AND mr.region_id IN (SELECT id FROM medical_regions WHERE plan_id = :plan)
+    LEFT JOIN medical_regions r ON r.id = mr.region_id";
+
+/// The requirements column (JSON) at `index` of `row`.
+fn requirements_at(row: &Row, index: usize) -> rusqlite::Result<AcceptanceRequirements> {
+    let json: String = row.get(index)?;
+    serde_json::from_str(&json)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, e.into()))
+}
+
+fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
+    let requirements = requirements_at(row, 19)?;
+    Ok(HospitalSummary {
+        id: row.get(0)?,
+        code: row.get(1)?,
+        name: row.get(2)?,
+        name_kana: row.get(3)?,
+        short_name: row.get(4)?,
+        municipality_code: row.get(5)?,
+        municipality_name: row.get(6)?,
+        jurisdiction_id: row.get(7)?,
+        jurisdiction_name: row.get(8)?,
+        region_id: row.get(9)?,
+        region_name: row.get(10)?,
+        address: row.get(11)?,
+        latitude: row.get(12)?,
+        longitude: row.get(13)?,
+        is_referring: row.get(14)?,
+        is_receiving: row.get(15)?,
+        is_priority: row.get(16)?,
+        is_cooperating: row.get(17)?,
+        active: row.get(18)?,
+        beyond_criteria: requirements.beyond_national_criteria(),
+        requirements,
+        own_rule_declines: row.get(20)?,
+        contacts: Vec::new(),
+        capacity: Vec::new(),
+    })
+}
+
+/// What the directory is read against: the medical plan in force, and the time and age limit
+/// that decide whether capacity is stale.
+#[derive(Debug, Clone, Copy)]
+pub struct View<'a> {
+    pub plan_id: Option<&'a str>,
+    pub now: DateTime<Utc>,
+    pub stale_after_hours: u32,
+}
+
+/// Fills in contacts and current capacity of `list` (one query each, not one per hospital).
+fn complete(conn: Db<'_>, view: View, one: Option<&str>, list: &mut [HospitalSummary]) -> crate::Result<()> {
+    let mut contacts = contacts::of_hospitals(conn, one)?;
+    let mut capacity = capacity::current(conn, view, one)?;
+    for hospital in list {
+        hospital.contacts = contacts.remove(&hospital.id).unwrap_or_default();
+        hospital.capacity = capacity.remove(&hospital.id).unwrap_or_default();
+    }
+    Ok(())
+}
+
+/// The columns a hospital's own values are stored in, written by both [`insert`] and [`update`]
+/// from one set of named parameters.
+const HOSPITAL_COLUMNS: [&str; 16] = [
+    "code",
+    "name",
+    "name_kana",
+    "short_name",
+    "municipality_code",
+    "address",
+    "latitude",
+    "longitude",
+    "is_referring",
+    "is_receiving",
+    "is_priority",
+    "is_cooperating",
+    "active",
+    "requirements",
+    "beyond_criteria",
+    "search_key",
+];
+
+/// The values of [`HOSPITAL_COLUMNS`] for one hospital, with its search key (what the directory
+/// search matches: name, reading in kana and romaji, and code).
+struct HospitalParams<'a> {
+    hospital: &'a NewHospital,
+    requirements: String,
+    beyond_criteria: u32,
+    search_key: String,
+}
+
+impl<'a> HospitalParams<'a> {
+    fn of(hospital: &'a NewHospital) -> Result<Self> {
+        let key = format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code);
+        Ok(HospitalParams {
+            hospital,
+            requirements: serde_json::to_string(&hospital.requirements)?,
+            beyond_criteria: hospital.requirements.beyond_national_criteria().len() as u32,
+            search_key: key,
+        })
+    }
+
+    /// The hospital's parameters followed by a statement's own.
+    fn with<'p>(&'p self, extra: &[(&'p str, &'p dyn ToSql)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+        let h = self.hospital;
+        let mut params: Vec<(&str, &dyn ToSql)> = vec![
+            (":code", &h.code),
+            (":name", &h.name),
+            (":name_kana", &h.name_kana),
+            (":short_name", &h.short_name),
+            (":municipality_code", &h.municipality_code),
+            (":address", &h.address),
+            (":latitude", &h.latitude),
+            (":longitude", &h.longitude),
+            (":is_referring", &h.is_referring),
+            (":is_receiving", &h.is_receiving),
+            (":is_priority", &h.is_priority),
+            (":is_cooperating", &h.is_cooperating),
+            (":active", &h.active),
+            (":requirements", &self.requirements),
+            (":beyond_criteria", &self.beyond_criteria),
+            (":search_key", &self.search_key),
+        ];
+        params.extend_from_slice(extra);
+        params
+    }
+}
+
+fn check_municipality(conn: Db<'_>, hospital: &NewHospital) -> Result<()> {
+    if reference::municipality_exists(conn, &hospital.municipality_code)? {
+        Ok(())
+    } else {
+        Err(Error::Validation(vec![FieldProblem::new("municipality_code", Problem::UnknownReference)]).into())
+    }
+}
+
+fn check_code_free(conn: Db<'_>, code: &str, own_id: Option<&str>) -> Result<()> {
+    match by_code(conn, code)? {
+        Some((other, name)) if Some(other.as_str()) != own_id => {
+            let mut problem = FieldProblem::new("code", Problem::NotAllowed);
+            problem.message = format!("この医療機関コードは既に登録されています（{name}）");
+            Err(Error::Validation(vec![problem]).into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Adds a hospital (already [`NewHospital::checked`]) with its contacts. Refuses an unknown
+/// municipality and a code that another record already has, naming that record.
+pub fn insert(conn: Db<'_>, user_id: &str, checked: &CheckedHospital) -> Result<String> {
+    let hospital = &checked.values;
+    check_municipality(conn, hospital)?;
+    check_code_free(conn, &hospital.code, None)?;
+    let id = new_id();
+    let now = now_rfc3339();
+    let values = HospitalParams::of(hospital)?;
+    conn.execute(
+        &format!(
+            "INSERT INTO hospitals (id, created_at, updated_at, {}) VALUES (:id, :now, :now, {})",
+            HOSPITAL_COLUMNS.join(", "),
+            HOSPITAL_COLUMNS.map(|c| format!(":{c}")).join(", "),
+        ),
+        &values.with(&[(":id", &id), (":now", &now)])[..],
+    )?;
+    contacts::replace(conn, &id, &checked.contacts)?;
+    audit::created(conn, user_id, "hospital", &id, hospital)?;
+    Ok(id)
+}
+
+/// The id and name of the hospital with `code`, if any.
+pub fn by_code(conn: Db<'_>, code: &str) -> crate::Result<Option<(String, String)>> {
+    conn.query_row("SELECT id, name FROM hospitals WHERE code = ?1", [code], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()
+        .map_err(Into::into)
+}
+
+pub fn get(conn: Db<'_>, view: View, id: &str) -> crate::Result<Option<HospitalSummary>> {
+    let sql = format!("{SUMMARY_SELECT} WHERE h.id = :id");
+    let Some(hospital) = conn.query_row(&sql, named_params! {":plan": view.plan_id, ":id": id}, summary).optional()?
+    else {
+        return Ok(None);
+    };
+    let mut one = [hospital];
+    complete(conn, view, Some(id), &mut one)?;
+    let [hospital] = one;
+    Ok(Some(hospital))
+}
+
+/// The hospitals `filter` admits, by reading order. The text query matches name, reading (kana or
+/// romaji) or code.
+pub fn list(conn: Db<'_>, view: View, filter: &HospitalFilter) -> crate::Result<Vec<HospitalSummary>> {
+    let query = search_query(&filter.query);
+    let pattern = (!query.is_empty()).then(|| format!("%{}%", escape_like(&query)));
+    let sql = format!(
+        "{SUMMARY_SELECT} WHERE (:pattern IS NULL OR h.search_key LIKE :pattern ESCAPE '\\') ORDER BY h.name_kana, h.code"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let mut hospitals = stmt
+        .query_map(named_params! {":plan": view.plan_id, ":pattern": pattern}, summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    complete(conn, view, None, &mut hospitals)?;
+    hospitals.retain(|h| filter.admits(h));
+    Ok(hospitals)
+}
+
+pub fn count(conn: Db<'_>) -> crate::Result<u32> {
+    Ok(conn.query_row("SELECT count(*) FROM hospitals", [], |row| row.get(0))?)
+}
+
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+/// The values of the hospital with `id` as they would be typed: what an edit starts from, and
+/// what the audit log keeps as "before".
+pub fn stored_input(conn: Db<'_>, id: &str) -> Result<NewHospital> {
+    let mut hospital = conn
+        .query_row(
+            "SELECT code, name, name_kana, short_name, municipality_code, address, latitude, longitude,
+                is_referring, is_receiving, is_priority, is_cooperating, active, requirements
+         FROM hospitals WHERE id = ?1",
+            [id],
+            |row| {
+                Ok(NewHospital {
+                    code: row.get(0)?,
+                    name: row.get(1)?,
+                    name_kana: row.get(2)?,
+                    short_name: row.get(3)?,
+                    municipality_code: row.get(4)?,
+                    address: row.get(5)?,
+                    latitude: row.get(6)?,
+                    longitude: row.get(7)?,
+                    is_referring: row.get(8)?,
+                    is_receiving: row.get(9)?,
+                    is_priority: row.get(10)?,
+                    is_cooperating: row.get(11)?,
+                    active: row.get(12)?,
+                    contacts: Vec::new(),
+                    requirements: requirements_at(row, 13)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound { entity: "医療機関", id: id.to_owned() })?;
+    hospital.contacts =
+        contacts::of_hospitals(conn, Some(id))?.remove(id).unwrap_or_default().into_iter().map(|c| c.input).collect();
+    Ok(hospital)
+}
+
+/// Updates the hospital with `id` to `checked` (contacts replaced as a list), audited with the
+/// values before. A code may change, but not to one another record has.
+pub fn update(conn: Db<'_>, user_id: &str, id: &str, checked: &CheckedHospital) -> Result<()> {
+    let hospital = &checked.values;
+    check_municipality(conn, hospital)?;
+    let before = stored_input(conn, id)?;
+    check_code_free(conn, &hospital.code, Some(id))?;
+    let now = now_rfc3339();
+    let values = HospitalParams::of(hospital)?;
+    conn.execute(
+        &format!(
+            "UPDATE hospitals SET {}, updated_at = :now WHERE id = :id",
+            HOSPITAL_COLUMNS.map(|c| format!("{c} = :{c}")).join(", "),
+        ),
+        &values.with(&[(":id", &id), (":now", &now)])[..],
+    )?;
+    contacts::replace(conn, id, &checked.contacts)?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "hospital",
+            entity_id: id,
+            before: Some(&before),
+            after: Some(hospital),
+        },
+    )
+}
+
+/// A hospital's record at the desk (see [`HospitalRecord`]).
+pub fn record(conn: Db<'_>, view: View, id: &str) -> Result<HospitalRecord> {
+    let Some(hospital) = get(conn, view, id)? else {
+        return Err(Error::NotFound { entity: "医療機関", id: id.to_owned() }.into());
+    };
+    let (requests_referred, requests_referred_open): (u32, u32) = conn.query_row(
+        "SELECT count(*), coalesce(sum(status NOT IN ('transferred', 'withdrawn', 'not_placed')), 0)
+         FROM transfer_requests WHERE referring_hospital_id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    let (inquiries, accepted, declined, waiting): (u32, u32, u32, u32) = conn.query_row(
+        "SELECT count(*), coalesce(sum(outcome = 'accepted'), 0), coalesce(sum(outcome = 'declined'), 0),
+                coalesce(sum(outcome = 'waiting'), 0)
+         FROM inquiries WHERE hospital_id = ?1",
+        [id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )?;
+    let mut stmt = conn.prepare(
+        "SELECT i.decline_reason, coalesce(v.name, i.decline_reason), coalesce(v.own_rule, 0), count(*)
+         FROM inquiries i LEFT JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
+         WHERE i.hospital_id = ?1 AND i.outcome = 'declined'
+         GROUP BY i.decline_reason ORDER BY count(*) DESC, i.decline_reason",
+    )?;
+    let declines_by_reason = stmt
+        .query_map([id], |row| {
+            Ok(ReasonCount {
+                reason_id: row.get(0)?,
+                reason_name: row.get(1)?,
+                own_rule: row.get(2)?,
+                count: row.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT r.id, r.ref_no, i.asked_at, i.outcome, v.name
+         FROM inquiries i
+         JOIN transfer_requests r ON r.id = i.request_id
+         LEFT JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
+         WHERE i.hospital_id = ?1 ORDER BY i.asked_at DESC, i.id DESC LIMIT ?2",
+    )?;
+    let recent_inquiries = stmt
+        .query_map(params![id, RECENT_INQUIRIES], |row| {
+            let outcome: String = row.get(3)?;
+            Ok(HospitalInquiry {
+                request_id: row.get(0)?,
+                ref_no: row.get(1)?,
+                asked_at: row.get(2)?,
+                outcome: InquiryOutcome::parse(&outcome).ok_or_else(|| {
+                    rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, "unknown outcome".into())
+                })?,
+                decline_reason_name: row.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(HospitalRecord {
+        hospital,
+        requests_referred,
+        requests_referred_open,
+        inquiries,
+        accepted,
+        declined,
+        waiting,
+        declines_by_reason,
+        recent_inquiries,
+        capacity_history: capacity::history(conn, view, id, CAPACITY_HISTORY)?,
+    })
+}
+
+/// Every hospital's municipality code, by hospital id.
+pub fn municipality_codes(conn: Db<'_>) -> crate::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT id, municipality_code FROM hospitals")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+}
+
+/// Refuses a hospital id that is not in the directory.
+pub fn require(conn: Db<'_>, id: &str) -> Result<()> {
+    let known: bool =
+        crate::query_row_cached(conn, "SELECT count(*) FROM hospitals WHERE id = ?1", [id], |r| r.get(0))?;
+    if known { Ok(()) } else { Err(Error::NotFound { entity: "医療機関", id: id.to_owned() }.into()) }
+}
+
+/// Every hospital's id with the names it may be written by in a file: code, name and short name.
+pub fn names_and_codes(conn: Db<'_>) -> crate::Result<Vec<(String, [String; 3])>> {
+    let mut stmt = conn.prepare("SELECT id, code, name, short_name FROM hospitals")?;
+    stmt.query_map([], |row| Ok((row.get(0)?, [row.get(1)?, row.get(2)?, row.get(3)?])))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(Into::into)
+}

@@ -1,0 +1,853 @@
+//! The transfer_requests table and its status history.
+
+use std::collections::HashMap;
+
+use crate::Db;
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use rusqlite::{OptionalExtension, Row, ToSql, params};
+use serde::Serialize;
+
+use crate::Result;
+use crate::ids::{new_id, to_rfc3339};
+use crate::{audit, inquiries, placement_counts, reference, transport_bookings, users};
+use tenin_domain::care::CareNeeds;
+use tenin_domain::duplicates::ExistingFacts;
+use tenin_domain::error::{Error, FieldProblem, Problem};
+use tenin_domain::quality::QualityReport;
+use tenin_domain::reference::Term;
+use tenin_domain::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
+use tenin_domain::request_status::RequestStatus;
+
+const SUMMARY_SELECT: &str = "
+    SELECT r.id, r.ref_no, r.status, r.registered_at,
+           (SELECT max(at) FROM request_status_history WHERE request_id = r.id),
+           r.referring_hospital_id, h.name, r.patient_initials, r.patient_age, r.patient_sex,
+           r.residence_municipality_code, m.name, j.name, r.urgency,
+           (SELECT count(*) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
+           (SELECT min(i.call_back_at) FROM inquiries i WHERE i.request_id = r.id AND i.outcome = 'waiting'),
+           r.assigned_to, (SELECT display_name FROM users WHERE id = r.assigned_to),
+           (SELECT mr2.name FROM municipality_regions x JOIN medical_regions mr2 ON mr2.id = x.region_id
+                JOIN plans p ON p.id = mr2.plan_id
+            WHERE x.municipality_code = r.residence_municipality_code
+              AND p.valid_from <= (SELECT today FROM desk_today)
+              AND (p.valid_to IS NULL OR (SELECT today FROM desk_today) <= p.valid_to)
+            ORDER BY p.valid_from DESC LIMIT 1),
+           (SELECT min(b.pickup_at) FROM transport_bookings b
+            WHERE b.request_id = r.id AND b.status IN ('requested', 'confirmed'))
+    FROM transfer_requests r
+    JOIN hospitals h ON h.id = r.referring_hospital_id
+    LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
+    LEFT JOIN jurisdictions j ON j.id = m.jurisdiction_id";
+
+fn bad_value(column: usize, value: &str) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        column,
+        rusqlite::types::Type::Text,
+        format!("unknown value {value:?}").into(),
+    )
+}
+
+fn status_at(row: &Row, column: usize) -> rusqlite::Result<RequestStatus> {
+    let text: String = row.get(column)?;
+    RequestStatus::parse(&text).ok_or_else(|| bad_value(column, &text))
+}
+
+fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
+    let sex: String = row.get(9)?;
+    let urgency: String = row.get(13)?;
+    Ok(RequestSummary {
+        id: row.get(0)?,
+        ref_no: row.get(1)?,
+        status: status_at(row, 2)?,
+        registered_at: row.get(3)?,
+        status_since: row.get(4)?,
+        referring_hospital_id: row.get(5)?,
+        referring_hospital_name: row.get(6)?,
+        patient_initials: row.get(7)?,
+        patient_age: row.get(8)?,
+        patient_sex: PatientSex::parse(&sex).ok_or_else(|| bad_value(9, &sex))?,
+        residence_municipality_code: row.get(10)?,
+        residence_name: row.get(11)?,
+        jurisdiction_name: row.get(12)?,
+        urgency: Urgency::parse(&urgency).ok_or_else(|| bad_value(13, &urgency))?,
+        waiting_answers: row.get(14)?,
+        next_call_back_at: row.get(15)?,
+        assigned_to: row.get(16)?,
+        assigned_to_name: row.get(17)?,
+        region_name: row.get(18)?,
+        next_pickup_at: row.get(19)?,
+    })
+}
+
+/// The next reference number for a request registered at `at`: the desk's local date and a
+/// running number for that day (e.g. 261121-003).
+/// Reference numbers given so far per day (YYMMDD), for requests registered in several calls
+/// within one transaction (an import): each day's count is read once, not once per request (which
+/// counts every number of the day, and a day of 200,000 imported rows made that quadratic).
+#[derive(Default)]
+pub struct DayNumbers(HashMap<String, u32>);
+
+impl DayNumbers {
+    pub(super) fn next(&mut self, conn: Db<'_>, day: String) -> rusqlite::Result<String> {
+        let number = match self.0.get(&day) {
+            Some(taken) => taken + 1,
+            None => numbers_taken_on(conn, &day)? + 1,
+        };
+        let ref_no = ref_no(&day, number);
+        self.0.insert(day, number);
+        Ok(ref_no)
+    }
+}
+
+/// The referring hospital of a request.
+pub fn referring_hospital_of(conn: Db<'_>, request_id: &str) -> crate::Result<String> {
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT referring_hospital_id FROM transfer_requests WHERE id = ?1",
+        [request_id],
+        |row| row.get(0),
+    )?)
+}
+
+/// The day part of a reference number (YYMMDD, desk time).
+pub(super) fn ref_no_day(at: DateTime<Utc>, offset: FixedOffset) -> String {
+    at.with_timezone(&offset).format("%y%m%d").to_string()
+}
+
+pub(super) fn ref_no(day: &str, number: u32) -> String {
+    format!("{day}-{number:03}")
+}
+
+/// How many reference numbers `day` (YYMMDD) has given out.
+pub(super) fn numbers_taken_on(conn: Db<'_>, day: &str) -> rusqlite::Result<u32> {
+    // A range on the unique index ('.' sorts right after '-'), not LIKE, which would scan the table.
+    crate::query_row_cached(
+        conn,
+        "SELECT count(*) FROM transfer_requests WHERE ref_no > ?1 || '-' AND ref_no < ?1 || '.'",
+        [day],
+        |row| row.get(0),
+    )
+}
+
+/// What the audit log keeps of a new request.
+#[derive(Serialize)]
+struct Created<'a> {
+    ref_no: &'a str,
+    status: RequestStatus,
+    registered_at: &'a str,
+    #[serde(flatten)]
+    request: &'a CheckedRequest,
+}
+
+/// Registers a checked request in state `new`, with its first history row.
+pub fn insert(
+    conn: Db<'_>,
+    user_id: &str,
+    request: &CheckedRequest,
+    registered_at: DateTime<Utc>,
+    offset: FixedOffset,
+) -> Result<String> {
+    insert_numbered(conn, user_id, request, registered_at, offset, &mut DayNumbers::default())
+}
+
+/// [`insert`] for many requests in one transaction, numbered through `numbers`.
+pub fn insert_numbered(
+    conn: Db<'_>,
+    user_id: &str,
+    request: &CheckedRequest,
+    registered_at: DateTime<Utc>,
+    offset: FixedOffset,
+    numbers: &mut DayNumbers,
+) -> Result<String> {
+    check_references(conn, request)?;
+    let id = new_id();
+    let ref_no = numbers.next(conn, ref_no_day(registered_at, offset))?;
+    let at = to_rfc3339(registered_at);
+    let intake = IntakeParams::of(request)?;
+    let identity: [(&str, &dyn ToSql); 4] = [(":id", &id), (":ref_no", &ref_no), (":at", &at), (":user_id", &user_id)];
+    crate::execute_cached(
+        conn,
+        &format!(
+            "INSERT INTO transfer_requests (id, ref_no, status, registered_at, created_by, updated_at, {})
+             VALUES (:id, :ref_no, 'new', :at, :user_id, :at, {})",
+            INTAKE_COLUMNS.join(", "),
+            INTAKE_COLUMNS.map(|c| format!(":{c}")).join(", "),
+        ),
+        &intake.with(&identity)[..],
+    )?;
+    insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
+    let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
+    audit::created(conn, user_id, "transfer_request", &id, &created)?;
+    Ok(id)
+}
+
+/// The columns a request's intake is stored in, written by both [`insert`] and [`update_intake`]
+/// from one set of named parameters (`:column`), so the two can never drift apart.
+pub(super) const INTAKE_COLUMNS: [&str; 20] = [
+    "referring_hospital_id",
+    "patient_initials",
+    "patient_age",
+    "patient_sex",
+    "residence_municipality_code",
+    "urgency",
+    "clinical_summary",
+    "referrer_ward",
+    "referrer_person",
+    "referrer_phone",
+    "hospital_patient_no",
+    "onset_date",
+    "positive_test_date",
+    "criteria_met_date",
+    "desired_date",
+    "care_needs",
+    "bed_type_id",
+    "preferred_regions",
+    "family_notes",
+    "normalized",
+];
+
+/// The values of [`INTAKE_COLUMNS`] for one request, owned so they can be borrowed as parameters.
+pub(super) struct IntakeParams<'a> {
+    request: &'a CheckedRequest,
+    sex: &'static str,
+    urgency: &'static str,
+    dates: [Option<String>; 4],
+    care: String,
+    regions: String,
+    normalized: String,
+}
+
+impl<'a> IntakeParams<'a> {
+    pub(super) fn of(request: &'a CheckedRequest) -> Result<Self> {
+        let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+        Ok(IntakeParams {
+            request,
+            sex: request.patient_sex.as_str(),
+            urgency: request.urgency.as_str(),
+            dates: [
+                date(request.onset_date),
+                date(request.positive_test_date),
+                date(request.criteria_met_date),
+                date(request.desired_date),
+            ],
+            care: serde_json::to_string(&request.care)?,
+            regions: serde_json::to_string(&request.preferred_regions)?,
+            normalized: serde_json::to_string(&request.normalized)?,
+        })
+    }
+
+    /// The values of [`INTAKE_COLUMNS`], in their order.
+    pub(super) fn values(&self) -> [&dyn ToSql; 20] {
+        let r = self.request;
+        [
+            &r.referring_hospital_id,
+            &r.patient_initials,
+            &r.patient_age,
+            &self.sex,
+            &r.residence_municipality_code,
+            &self.urgency,
+            &r.clinical_summary,
+            &r.referrer_ward,
+            &r.referrer_person,
+            &r.referrer_phone,
+            &r.hospital_patient_no,
+            &self.dates[0],
+            &self.dates[1],
+            &self.dates[2],
+            &self.dates[3],
+            &self.care,
+            &r.bed_type_id,
+            &self.regions,
+            &r.family_notes,
+            &self.normalized,
+        ]
+    }
+
+    /// The intake parameters, named `:column`, followed by a statement's own.
+    fn with<'p>(&'p self, extra: &[(&'p str, &'p dyn ToSql)]) -> Vec<(&'p str, &'p dyn ToSql)> {
+        static NAMES: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| INTAKE_COLUMNS.iter().map(|c| format!(":{c}")).collect());
+        let mut params: Vec<(&str, &dyn ToSql)> = NAMES.iter().map(String::as_str).zip(self.values()).collect();
+        params.extend_from_slice(extra);
+        params
+    }
+}
+
+/// What a request names must exist: an active referring hospital, a municipality, a bed type and
+/// regions of the region pack. Returns the referring hospital's municipality.
+pub(super) fn check_references(conn: Db<'_>, request: &CheckedRequest) -> Result<String> {
+    let referrer: Option<(bool, bool, String)> = crate::query_row_cached(
+        conn,
+        "SELECT active, is_referring, municipality_code FROM hospitals WHERE id = ?1",
+        [&request.referring_hospital_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()?;
+    let referrer_municipality = match referrer {
+        None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference).into()),
+        Some((active, referring, _)) if !active || !referring => {
+            return Err(one_problem("referring_hospital_id", Problem::NotAllowed).into());
+        }
+        Some((_, _, municipality)) => municipality,
+    };
+    if let Some(code) = &request.residence_municipality_code
+        && !reference::municipality_exists(conn, code)?
+    {
+        return Err(one_problem("residence_municipality_code", Problem::UnknownReference).into());
+    }
+    if let Some(bed_type) = &request.bed_type_id
+        && !reference::term_exists(conn, "bed_type", bed_type)?
+    {
+        return Err(one_problem("bed_type_id", Problem::UnknownReference).into());
+    }
+    for region in &request.preferred_regions {
+        if !reference::region_exists(conn, region)? {
+            return Err(one_problem("preferred_regions", Problem::UnknownReference).into());
+        }
+    }
+    Ok(referrer_municipality)
+}
+
+/// The intake as stored, for the audit of a correction.
+#[derive(Serialize)]
+struct IntakeAudit {
+    referring_hospital_id: String,
+    patient_initials: String,
+    patient_age: u8,
+    patient_sex: String,
+    urgency: String,
+    #[serde(flatten)]
+    rest: Mergeable,
+    version: u32,
+}
+
+/// Replaces a request's intake with a corrected one (the nurse followed up and fixed the data).
+/// Refused if the request changed since `expected_version`; the old values stay in the audit log.
+pub fn update_intake(
+    conn: Db<'_>,
+    user_id: &str,
+    id: &str,
+    expected_version: u32,
+    request: &CheckedRequest,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    check_references(conn, request)?;
+    let Some(before) = intake_audit(conn, id)? else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() }.into());
+    };
+    if before.version != expected_version {
+        return Err(Error::StaleVersion { entity: "依頼" }.into());
+    }
+    let intake = IntakeParams::of(request)?;
+    let now = to_rfc3339(at);
+    let identity: [(&str, &dyn ToSql); 3] = [(":id", &id), (":now", &now), (":version", &expected_version)];
+    crate::execute_cached(
+        conn,
+        &format!(
+            "UPDATE transfer_requests SET {}, updated_at = :now, version = version + 1
+             WHERE id = :id AND version = :version",
+            INTAKE_COLUMNS.map(|c| format!("{c} = :{c}")).join(", "),
+        ),
+        &intake.with(&identity)[..],
+    )?;
+    let after = intake_audit(conn, id)?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transfer_request",
+            entity_id: id,
+            before: Some(&before),
+            after: after.as_ref(),
+        },
+    )?;
+    placement_counts::reconcile(conn, id)?;
+    Ok(())
+}
+
+fn intake_audit(conn: Db<'_>, id: &str) -> rusqlite::Result<Option<IntakeAudit>> {
+    crate::query_row_cached(
+        conn,
+        "SELECT referring_hospital_id, patient_initials, patient_age, patient_sex, urgency, version,
+                referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
+                onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
+                preferred_regions, family_notes, clinical_summary
+         FROM transfer_requests WHERE id = ?1",
+        [id],
+        |row| {
+            Ok(IntakeAudit {
+                referring_hospital_id: row.get(0)?,
+                patient_initials: row.get(1)?,
+                patient_age: row.get(2)?,
+                patient_sex: row.get(3)?,
+                urgency: row.get(4)?,
+                version: row.get(5)?,
+                rest: Mergeable {
+                    referrer_ward: row.get(6)?,
+                    referrer_person: row.get(7)?,
+                    referrer_phone: row.get(8)?,
+                    hospital_patient_no: row.get(9)?,
+                    residence_municipality_code: row.get(10)?,
+                    onset_date: row.get(11)?,
+                    positive_test_date: row.get(12)?,
+                    criteria_met_date: row.get(13)?,
+                    desired_date: row.get(14)?,
+                    care_needs: row.get(15)?,
+                    bed_type_id: row.get(16)?,
+                    preferred_regions: row.get(17)?,
+                    family_notes: row.get(18)?,
+                    clinical_summary: row.get(19)?,
+                },
+            })
+        },
+    )
+    .optional()
+}
+
+/// Assigns a request to a user (or to nobody), audited.
+pub fn assign(conn: Db<'_>, user_id: &str, id: &str, assignee: Option<&str>, at: DateTime<Utc>) -> Result<()> {
+    let before: Option<Option<String>> =
+        crate::query_row_cached(conn, "SELECT assigned_to FROM transfer_requests WHERE id = ?1", [id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let Some(before) = before else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() }.into());
+    };
+    if let Some(assignee) = assignee
+        && users::by_id(conn, assignee)?.is_none()
+    {
+        return Err(one_problem("assigned_to", Problem::UnknownReference).into());
+    }
+    crate::execute_cached(
+        conn,
+        "UPDATE transfer_requests SET assigned_to = ?1, updated_at = ?2, version = version + 1 WHERE id = ?3",
+        params![assignee, to_rfc3339(at), id],
+    )?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transfer_request",
+            entity_id: id,
+            before: Some(&serde_json::json!({ "assigned_to": before })),
+            after: Some(&serde_json::json!({ "assigned_to": assignee })),
+        },
+    )?;
+    Ok(())
+}
+
+fn one_problem(field: &str, problem: Problem) -> Error {
+    Error::Validation(vec![FieldProblem::new(field, problem)])
+}
+
+pub(super) fn insert_history(
+    conn: Db<'_>,
+    request_id: &str,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    at: &str,
+    user_id: &str,
+    note: &str,
+) -> rusqlite::Result<()> {
+    crate::execute_cached(
+        conn,
+        "INSERT INTO request_status_history (id, request_id, from_status, to_status, at, user_id, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![new_id(), request_id, from.map(RequestStatus::as_str), to.as_str(), at, user_id, note],
+    )?;
+    Ok(())
+}
+
+/// A state change asked for by a user.
+pub struct Transition<'a> {
+    pub request_id: &'a str,
+    pub to: RequestStatus,
+    /// The version the user saw; if the request changed since, the move is refused.
+    pub expected_version: Option<u32>,
+    pub at: DateTime<Utc>,
+    pub note: &'a str,
+}
+
+#[derive(Serialize)]
+struct StatusAudit {
+    status: RequestStatus,
+    version: u32,
+}
+
+pub fn status_of(conn: Db<'_>, id: &str) -> Result<RequestStatus> {
+    let status: Option<String> =
+        crate::query_row_cached(conn, "SELECT status FROM transfer_requests WHERE id = ?1", [id], |row| row.get(0))
+            .optional()?;
+    let status = status.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
+    Ok(RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?)
+}
+
+/// Moves a request to another state if the workflow allows it, recording history and audit.
+pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
+    let current: Option<(String, u32)> = conn
+        .query_row("SELECT status, version FROM transfer_requests WHERE id = ?1", [t.request_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((status, version)) = current else {
+        return Err(Error::NotFound { entity: "依頼", id: t.request_id.to_owned() }.into());
+    };
+    let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
+    if t.expected_version.is_some_and(|expected| expected != version) {
+        return Err(Error::StaleVersion { entity: "依頼" }.into());
+    }
+    if !from.can_move_to(t.to) {
+        return Err(Error::InvalidTransition { from, to: t.to }.into());
+    }
+    if tenin_domain::text::char_len(t.note) > tenin_domain::request::NOTES_MAX {
+        let problem = FieldProblem::new("note", Problem::TooLong { max: tenin_domain::request::NOTES_MAX as u32 });
+        return Err(Error::Validation(vec![problem]).into());
+    }
+    if t.to.needs_reason() && t.note.trim().is_empty() {
+        let mut problem = FieldProblem::new("note", Problem::Required);
+        problem.message = format!("「{}」にする理由をメモに入力してください", t.to.label_ja());
+        return Err(Error::Validation(vec![problem]).into());
+    }
+    let at = to_rfc3339(t.at);
+    crate::execute_cached(
+        conn,
+        "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
+        params![t.to.as_str(), at, t.request_id, version],
+    )?;
+    insert_history(conn, t.request_id, Some(from), t.to, &at, user_id, t.note)?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Transition,
+            entity: "transfer_request",
+            entity_id: t.request_id,
+            before: Some(&StatusAudit { status: from, version }),
+            after: Some(&StatusAudit { status: t.to, version: version + 1 }),
+        },
+    )?;
+    placement_counts::reconcile(conn, t.request_id)?;
+    Ok(())
+}
+
+/// The queue's order: open requests first, longest waiting first; then closed ones, newest first.
+pub fn list(conn: Db<'_>) -> crate::Result<Vec<RequestSummary>> {
+    let sql = format!(
+        "{SUMMARY_SELECT}
+         ORDER BY r.status IN ('transferred', 'withdrawn', 'not_placed'),
+                  CASE WHEN r.status IN ('transferred', 'withdrawn', 'not_placed') THEN NULL ELSE r.registered_at END,
+                  r.registered_at DESC"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([], summary)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+}
+
+pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
+    let sql = format!("{SUMMARY_SELECT} WHERE r.id = ?1");
+    let Some(summary) = crate::query_row_cached(conn, &sql, [id], summary).optional()? else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() }.into());
+    };
+    let mut stmt = conn.prepare(
+        "SELECT h.code, r.clinical_summary, u.display_name, r.version, r.referrer_ward, r.referrer_person,
+                r.referrer_phone, r.hospital_patient_no, r.onset_date, r.positive_test_date, r.criteria_met_date,
+                r.desired_date, r.care_needs, r.bed_type_id, v.name, r.preferred_regions, r.family_notes, r.normalized
+         FROM transfer_requests r
+         JOIN hospitals h ON h.id = r.referring_hospital_id
+         JOIN users u ON u.id = r.created_by
+         LEFT JOIN vocabulary v ON v.list = 'bed_type' AND v.id = r.bed_type_id
+         WHERE r.id = ?1",
+    )?;
+    let mut rows = stmt.query([id])?;
+    let Some(row) = rows.next()? else {
+        return Err(Error::NotFound { entity: "依頼", id: id.to_owned() }.into());
+    };
+    let region_ids: Vec<String> = serde_json::from_str(&row.get::<_, String>(15)?)?;
+    let mut preferred_regions = Vec::new();
+    for region in region_ids {
+        let name = reference::region_name(conn, &region)?.unwrap_or_else(|| region.clone());
+        preferred_regions.push(Term { id: region, name });
+    }
+    Ok(RequestDetail {
+        next_statuses: summary.status.next().to_vec(),
+        summary,
+        referring_hospital_code: row.get(0)?,
+        clinical_summary: row.get(1)?,
+        created_by_name: row.get(2)?,
+        version: row.get(3)?,
+        referrer_ward: row.get(4)?,
+        referrer_person: row.get(5)?,
+        referrer_phone: row.get(6)?,
+        hospital_patient_no: row.get(7)?,
+        onset_date: row.get(8)?,
+        positive_test_date: row.get(9)?,
+        criteria_met_date: row.get(10)?,
+        desired_date: row.get(11)?,
+        care: serde_json::from_str(&row.get::<_, String>(12)?)?,
+        bed_type_id: row.get(13)?,
+        bed_type_name: row.get(14)?,
+        preferred_regions,
+        family_notes: row.get(16)?,
+        normalized: serde_json::from_str(&row.get::<_, String>(17)?)?,
+        history: history(conn, id)?,
+        inquiries: inquiries::for_request(conn, id)?,
+        placement: inquiries::placement(conn, id)?,
+        bookings: transport_bookings::for_request(conn, id)?,
+        quality: QualityReport::default(),
+    })
+}
+
+fn history(conn: Db<'_>, id: &str) -> rusqlite::Result<Vec<StatusChange>> {
+    let mut stmt = conn.prepare(
+        "SELECT s.from_status, s.to_status, s.at, u.display_name, s.note
+         FROM request_status_history s JOIN users u ON u.id = s.user_id
+         WHERE s.request_id = ?1 ORDER BY s.at, s.id",
+    )?;
+    let rows = stmt.query_map([id], |row| {
+        let from: Option<String> = row.get(0)?;
+        Ok(StatusChange {
+            from: from.map(|f| RequestStatus::parse(&f).ok_or_else(|| bad_value(0, &f))).transpose()?,
+            to: status_at(row, 1)?,
+            at: row.get(2)?,
+            user_name: row.get(3)?,
+            note: row.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+pub fn count(conn: Db<'_>) -> crate::Result<u32> {
+    Ok(crate::query_row_cached(conn, "SELECT count(*) FROM transfer_requests", [], |row| row.get(0))?)
+}
+
+/// How many requests are in each state, in workflow order (states with none are left out).
+pub fn count_by_status(conn: Db<'_>) -> crate::Result<Vec<(RequestStatus, u32)>> {
+    let mut counts = Vec::new();
+    for status in RequestStatus::ALL {
+        let n: u32 = crate::query_row_cached(
+            conn,
+            "SELECT count(*) FROM transfer_requests WHERE status = ?1",
+            [status.as_str()],
+            |row| row.get(0),
+        )?;
+        if n > 0 {
+            counts.push((status, n));
+        }
+    }
+    Ok(counts)
+}
+
+/// A request whose placement held, with the times needed for time-to-placement figures.
+pub struct PlacedRequest {
+    pub registered_at: String,
+    /// The last move into `placed`.
+    pub placed_at: String,
+    pub jurisdiction_name: Option<String>,
+    pub referring_hospital_name: String,
+}
+
+/// Requests now placed, arranging transport or transferred, with their last placement time.
+pub fn placed(conn: Db<'_>) -> crate::Result<Vec<PlacedRequest>> {
+    let mut stmt = conn.prepare(
+        "SELECT r.registered_at,
+                (SELECT max(s.at) FROM request_status_history s WHERE s.request_id = r.id AND s.to_status = 'placed'),
+                j.name, h.name
+         FROM transfer_requests r
+         JOIN hospitals h ON h.id = r.referring_hospital_id
+         LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
+         LEFT JOIN jurisdictions j ON j.id = m.jurisdiction_id
+         WHERE r.status IN ('placed', 'arranging_transport', 'transferred')",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(PlacedRequest {
+            registered_at: row.get(0)?,
+            placed_at: row.get(1)?,
+            jurisdiction_name: row.get(2)?,
+            referring_hospital_name: row.get(3)?,
+        })
+    })?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+}
+
+/// Open requests, and those changed since `recent_since`, with what duplicate detection compares.
+pub fn duplicate_facts(conn: Db<'_>, recent_since: &str) -> Result<Vec<(String, ExistingFacts)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, referring_hospital_id, hospital_patient_no, patient_initials, patient_age, patient_sex,
+                onset_date, criteria_met_date
+         FROM transfer_requests
+         WHERE status NOT IN ('transferred', 'withdrawn', 'not_placed') OR updated_at >= ?1",
+    )?;
+    let rows = stmt.query_map([recent_since], |row| {
+        let sex: String = row.get(5)?;
+        let date = |text: Option<String>| text.and_then(|t| t.parse::<NaiveDate>().ok());
+        Ok((
+            row.get(0)?,
+            ExistingFacts {
+                referring_hospital_id: row.get(1)?,
+                hospital_patient_no: row.get(2)?,
+                patient_initials: row.get(3)?,
+                patient_age: row.get(4)?,
+                patient_sex: PatientSex::parse(&sex).ok_or_else(|| bad_value(5, &sex))?,
+                onset_date: date(row.get(6)?),
+                criteria_met_date: date(row.get(7)?),
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The fields a merge may fill, as stored.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+struct Mergeable {
+    referrer_ward: String,
+    referrer_person: String,
+    referrer_phone: String,
+    hospital_patient_no: String,
+    residence_municipality_code: Option<String>,
+    onset_date: Option<String>,
+    positive_test_date: Option<String>,
+    criteria_met_date: Option<String>,
+    desired_date: Option<String>,
+    care_needs: String,
+    bed_type_id: Option<String>,
+    preferred_regions: String,
+    family_notes: String,
+    clinical_summary: String,
+}
+
+/// Merges a second referral of the same patient into an existing request: fills what the existing
+/// request lacks and appends new text, never replacing anything already recorded.
+pub fn merge_into(
+    conn: Db<'_>,
+    user_id: &str,
+    existing_id: &str,
+    new: &CheckedRequest,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let before = conn
+        .query_row(
+            "SELECT referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
+                    onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
+                    preferred_regions, family_notes, clinical_summary
+             FROM transfer_requests WHERE id = ?1",
+            [existing_id],
+            |row| {
+                Ok(Mergeable {
+                    referrer_ward: row.get(0)?,
+                    referrer_person: row.get(1)?,
+                    referrer_phone: row.get(2)?,
+                    hospital_patient_no: row.get(3)?,
+                    residence_municipality_code: row.get(4)?,
+                    onset_date: row.get(5)?,
+                    positive_test_date: row.get(6)?,
+                    criteria_met_date: row.get(7)?,
+                    desired_date: row.get(8)?,
+                    care_needs: row.get(9)?,
+                    bed_type_id: row.get(10)?,
+                    preferred_regions: row.get(11)?,
+                    family_notes: row.get(12)?,
+                    clinical_summary: row.get(13)?,
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound { entity: "依頼", id: existing_id.to_owned() })?;
+    let fill = |old: &str, new: &str| if old.is_empty() { new.to_owned() } else { old.to_owned() };
+    let fill_opt = |old: &Option<String>, new: Option<String>| old.clone().or(new);
+    let append = |old: &str, new: &str| match (old.is_empty(), new.is_empty() || old.contains(new)) {
+        (_, true) => old.to_owned(),
+        (true, false) => new.to_owned(),
+        (false, false) => format!("{old}\n――（再依頼 {}）\n{new}", at.format("%Y-%m-%d")),
+    };
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let stored_care: CareNeeds = serde_json::from_str(&before.care_needs)?;
+    let care =
+        if stored_care == CareNeeds::default() { serde_json::to_string(&new.care)? } else { before.care_needs.clone() };
+    let mut regions: Vec<String> = serde_json::from_str(&before.preferred_regions)?;
+    for region in &new.preferred_regions {
+        if !regions.contains(region) {
+            regions.push(region.clone());
+        }
+    }
+    let after = Mergeable {
+        referrer_ward: fill(&before.referrer_ward, &new.referrer_ward),
+        referrer_person: fill(&before.referrer_person, &new.referrer_person),
+        referrer_phone: fill(&before.referrer_phone, &new.referrer_phone),
+        hospital_patient_no: fill(&before.hospital_patient_no, &new.hospital_patient_no),
+        residence_municipality_code: fill_opt(
+            &before.residence_municipality_code,
+            new.residence_municipality_code.clone(),
+        ),
+        onset_date: fill_opt(&before.onset_date, date(new.onset_date)),
+        positive_test_date: fill_opt(&before.positive_test_date, date(new.positive_test_date)),
+        criteria_met_date: fill_opt(&before.criteria_met_date, date(new.criteria_met_date)),
+        desired_date: fill_opt(&before.desired_date, date(new.desired_date)),
+        care_needs: care,
+        bed_type_id: fill_opt(&before.bed_type_id, new.bed_type_id.clone()),
+        preferred_regions: serde_json::to_string(&regions)?,
+        family_notes: append(&before.family_notes, &new.family_notes),
+        clinical_summary: append(&before.clinical_summary, &new.clinical_summary),
+    };
+    let now = to_rfc3339(at);
+    crate::execute_cached(
+        conn,
+        "UPDATE transfer_requests SET referrer_ward = ?1, referrer_person = ?2, referrer_phone = ?3,
+             hospital_patient_no = ?4, residence_municipality_code = ?5, onset_date = ?6, positive_test_date = ?7,
+             criteria_met_date = ?8, desired_date = ?9, care_needs = ?10, bed_type_id = ?11, preferred_regions = ?12,
+             family_notes = ?13, clinical_summary = ?14, updated_at = ?15, version = version + 1
+         WHERE id = ?16",
+        params![
+            after.referrer_ward,
+            after.referrer_person,
+            after.referrer_phone,
+            after.hospital_patient_no,
+            after.residence_municipality_code,
+            after.onset_date,
+            after.positive_test_date,
+            after.criteria_met_date,
+            after.desired_date,
+            after.care_needs,
+            after.bed_type_id,
+            after.preferred_regions,
+            after.family_notes,
+            after.clinical_summary,
+            now,
+            existing_id,
+        ],
+    )?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Update,
+            entity: "transfer_request",
+            entity_id: existing_id,
+            before: Some(&before),
+            after: Some(&after),
+        },
+    )?;
+    placement_counts::reconcile(conn, existing_id)?;
+    Ok(())
+}
+
+/// A digest of a request's intake as stored (not its status or version): it changes exactly when
+/// the intake is corrected or merged into, which is what makes a sender's next update a conflict.
+pub fn intake_fingerprint(conn: Db<'_>, id: &str) -> Result<String> {
+    let columns: Vec<&str> = INTAKE_COLUMNS.iter().copied().filter(|c| *c != "normalized").collect();
+    let sql = format!("SELECT json_array({}) FROM transfer_requests WHERE id = ?1", columns.join(", "));
+    let json: Option<String> = crate::query_row_cached(conn, &sql, [id], |row| row.get(0)).optional()?;
+    let json = json.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
+    Ok(tenin_domain::exchange::package::sha256_hex(json.as_bytes()))
+}
+
+/// A request's reference number and version.
+pub fn ref_no_and_version(conn: Db<'_>, id: &str) -> Result<(String, u32)> {
+    Ok(crate::query_row_cached(conn, "SELECT ref_no, version FROM transfer_requests WHERE id = ?1", [id], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })
+    .optional()?
+    .ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?)
+}
