@@ -11,7 +11,7 @@ pub mod export_file;
 pub use tenin_domain::{
     access, bundled, capacity, care, codes, contact, csv_file, demo, directory_sheet, duplicates, error, exchange,
     hospital, html, inquiry, json_input, matching, password, placement_time, quality, reference, refusal, region_pack,
-    reports, request, request_status, requirements, text, timestamps, transport, wareki,
+    reports, request, request_status, request_view, requirements, text, timestamps, transport, wareki,
 };
 
 pub use desk::{APP_VERSION, Desk, DeskStatus};

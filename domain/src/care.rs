@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Problem, Problems};
 use crate::text::fold_width;
 
+/// The oldest age the desk takes, in the intake and in a hospital's requirements.
+pub const AGE_MAX: i32 = 120;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
@@ -151,17 +154,6 @@ impl CareNeedsInput {
             bariatric: self.bariatric,
         }
     }
-}
-
-/// What the patient needs on the way, in the desk's short Japanese labels (「酸素2L/分」「胃瘻」…), for
-/// the printed sheets.
-pub fn needs_ja(care: &CareNeeds) -> Vec<String> {
-    let mut needs: Vec<String> = Vec::new();
-    if let Some(flow) = care.oxygen_l_per_min {
-        needs.push(format!("酸素{flow}L/分"));
-    }
-    needs.extend(crate::matching::care_set::CareSet::needed(care).iter().map(|n| n.label_ja().to_owned()));
-    needs
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::request::{CheckedRequest, PatientSex, RequestSummary};
+use crate::request::{CheckedRequest, PatientSex};
+use crate::request_view::RequestSummary;
 
 pub const RECENT_DAYS: i64 = 30;
 

@@ -261,6 +261,13 @@ impl Error {
         }
     }
 
+    /// One field refused with a message more precise than its problem's kind says.
+    pub fn refused(field: &str, message: &str) -> Error {
+        let mut problem = FieldProblem::new(field, Problem::Invalid);
+        problem.message = message.to_owned();
+        Error::Validation(vec![problem])
+    }
+
     /// Whether the storage failed (not the input): an import stops whole on these.
     pub fn is_storage(&self) -> bool {
         matches!(self, Error::Storage(_) | Error::Json(_))

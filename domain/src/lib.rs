@@ -29,6 +29,7 @@ pub mod region_pack;
 pub mod reports;
 pub mod request;
 pub mod request_status;
+pub mod request_view;
 pub mod requirements;
 pub mod text;
 pub mod timestamps;

@@ -9,40 +9,13 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::care::Adl;
-use crate::request::RequestDetail;
+use crate::request_view::RequestDetail;
+pub use crate::request_view::{QualityItem, QualityKind, QualityReport};
 
 /// Oxygen flows above this are unusual for a downward transfer and are questioned (not refused).
 pub const OXYGEN_QUESTION_ABOVE: f64 = 5.0;
 /// Ages above this are questioned.
 pub const AGE_QUESTION_ABOVE: u8 = 105;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "snake_case")]
-pub enum QualityKind {
-    Missing,
-    Implausible,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct QualityItem {
-    /// The field concerned, as named in the intake input.
-    pub field: String,
-    pub kind: QualityKind,
-    /// Matching cannot judge this request until it is resolved.
-    pub blocks_matching: bool,
-    pub message: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct QualityReport {
-    /// 0–100.
-    pub score: u32,
-    pub can_match: bool,
-    pub items: Vec<QualityItem>,
-}
 
 /// Checks one request against today's date (in the desk's time zone).
 pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {

@@ -1,5 +1,5 @@
-//! Transfer requests (転院調整依頼): what a nurse enters, the rules it must meet, and how the queue
-//! and the detail page see it.
+//! Transfer requests (転院調整依頼): what a nurse enters and the rules it must meet. How the queue
+//! and the detail page see a request is `request_view`.
 
 use serde::{Deserialize, Serialize};
 
@@ -8,12 +8,7 @@ use chrono::NaiveDate;
 use crate::care::{CareNeeds, CareNeedsInput};
 use crate::codes::is_valid_local_government_code;
 use crate::error::{Problem, Problems, Result};
-use crate::inquiry::Inquiry;
-use crate::quality::QualityReport;
-use crate::reference::Term;
-use crate::request_status::RequestStatus;
 use crate::text::{char_len, fold_width, strip_controls};
-use crate::transport::TransportBooking;
 use crate::wareki::{Era, parse_date};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -141,7 +136,7 @@ pub struct CheckedRequest {
 pub const INITIALS_MAX: usize = 10;
 pub const SHORT_TEXT_MAX: usize = 100;
 pub const NOTES_MAX: usize = 1000;
-pub const AGE_MAX: i32 = 120;
+pub use crate::care::AGE_MAX;
 pub const SUMMARY_MAX: usize = 4000;
 
 impl NewRequestInput {
@@ -280,53 +275,6 @@ fn noted(normalized: &mut Vec<Normalized>, field: &str, original: &str, value: &
     }
 }
 
-/// A request as the queue lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RequestSummary {
-    pub id: String,
-    /// The desk's short reference number, said on the phone (e.g. 261121-003).
-    pub ref_no: String,
-    pub status: RequestStatus,
-    /// RFC 3339, UTC.
-    pub registered_at: String,
-    /// When the request entered its current state (RFC 3339, UTC).
-    pub status_since: String,
-    pub referring_hospital_id: String,
-    pub referring_hospital_name: String,
-    pub patient_initials: String,
-    pub patient_age: u8,
-    pub patient_sex: PatientSex,
-    pub residence_municipality_code: Option<String>,
-    pub residence_name: Option<String>,
-    /// The health-centre jurisdiction of the patient's residence.
-    pub jurisdiction_name: Option<String>,
-    /// The secondary medical region of the residence under the plan in force (None where the plan
-    /// splits the municipality further, or the residence is unknown).
-    pub region_name: Option<String>,
-    pub urgency: Urgency,
-    /// Inquiries still waiting for a hospital's answer.
-    pub waiting_answers: u32,
-    /// The earliest call-back time among them (RFC 3339, UTC); past it, the request needs attention.
-    pub next_call_back_at: Option<String>,
-    /// The nurse who has taken the request, if any.
-    pub assigned_to: Option<String>,
-    pub assigned_to_name: Option<String>,
-    /// The earliest pickup of its bookings still to happen (RFC 3339, UTC).
-    pub next_pickup_at: Option<String>,
-}
-
-/// One row of a request's status history.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct StatusChange {
-    pub from: Option<RequestStatus>,
-    pub to: RequestStatus,
-    pub at: String,
-    pub user_name: String,
-    pub note: String,
-}
-
 /// Where a request was placed: the hospital that last said yes (its accepted inquiry).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -336,45 +284,6 @@ pub struct Placement {
     pub hospital_name: String,
     /// When it said yes (RFC 3339, UTC).
     pub accepted_at: String,
-}
-
-/// Everything the detail page shows about one request.
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct RequestDetail {
-    pub summary: RequestSummary,
-    pub referring_hospital_code: String,
-    pub referrer_ward: String,
-    pub referrer_person: String,
-    pub referrer_phone: String,
-    pub hospital_patient_no: String,
-    /// ISO dates (YYYY-MM-DD).
-    pub onset_date: Option<String>,
-    pub positive_test_date: Option<String>,
-    pub criteria_met_date: Option<String>,
-    pub desired_date: Option<String>,
-    pub care: CareNeeds,
-    pub bed_type_id: Option<String>,
-    pub bed_type_name: Option<String>,
-    pub preferred_regions: Vec<Term>,
-    pub family_notes: String,
-    /// What the core changed while reading the intake, with the original text.
-    pub normalized: Vec<Normalized>,
-    /// The data-quality checklist (filled in by `Desk::request`, which knows today's date).
-    pub quality: QualityReport,
-    pub clinical_summary: String,
-    pub created_by_name: String,
-    pub history: Vec<StatusChange>,
-    /// The inquiry log (打診記録), oldest first.
-    pub inquiries: Vec<Inquiry>,
-    /// The receiving hospital, once one has accepted.
-    pub placement: Option<Placement>,
-    /// Transport bookings, oldest first.
-    pub bookings: Vec<TransportBooking>,
-    /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
-    pub next_statuses: Vec<RequestStatus>,
-    /// Bumped by every change; a change based on an older version is refused.
-    pub version: u32,
 }
 
 #[cfg(test)]

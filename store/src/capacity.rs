@@ -6,7 +6,7 @@ use crate::Db;
 use rusqlite::{Row, named_params};
 
 use crate::Result;
-use crate::hospitals::View;
+use crate::directory_view::View;
 use crate::ids::{new_id, now_rfc3339};
 use crate::{audit, reference};
 use tenin_domain::capacity::{CapacityReport, CheckedCapacityReport, is_stale};
@@ -82,7 +82,7 @@ pub fn insert(
     reports: &[CheckedCapacityReport],
     field_prefix: impl Fn(usize) -> String,
 ) -> Result<()> {
-    crate::hospitals::require(conn, hospital_id)?;
+    crate::directory_view::require(conn, hospital_id)?;
     let mut unknown = Vec::new();
     for (i, report) in reports.iter().enumerate() {
         if !reference::term_exists(conn, "bed_type", &report.bed_type)? {

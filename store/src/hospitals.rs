@@ -1,7 +1,6 @@
 //! The hospitals table.
 
 use crate::Db;
-use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, ToSql, named_params, params};
 
 use crate::Result;
@@ -67,14 +66,7 @@ fn summary(row: &Row) -> rusqlite::Result<HospitalSummary> {
     })
 }
 
-/// What the directory is read against: the medical plan in force, and the time and age limit
-/// that decide whether capacity is stale.
-#[derive(Debug, Clone, Copy)]
-pub struct View<'a> {
-    pub plan_id: Option<&'a str>,
-    pub now: DateTime<Utc>,
-    pub stale_after_hours: u32,
-}
+pub use crate::directory_view::View;
 
 /// Fills in contacts and current capacity of `list` (one query each, not one per hospital).
 fn complete(conn: Db<'_>, view: View, one: Option<&str>, list: &mut [HospitalSummary]) -> crate::Result<()> {
@@ -381,12 +373,7 @@ pub fn municipality_codes(conn: Db<'_>) -> crate::Result<Vec<(String, String)>> 
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 
-/// Refuses a hospital id that is not in the directory.
-pub fn require(conn: Db<'_>, id: &str) -> Result<()> {
-    let known: bool =
-        crate::query_row_cached(conn, "SELECT count(*) FROM hospitals WHERE id = ?1", [id], |r| r.get(0))?;
-    if known { Ok(()) } else { Err(Error::NotFound { entity: "医療機関", id: id.to_owned() }.into()) }
-}
+pub use crate::directory_view::require;
 
 /// Every hospital's id with the names it may be written by in a file: code, name and short name.
 pub fn names_and_codes(conn: Db<'_>) -> crate::Result<Vec<(String, [String; 3])>> {

@@ -16,6 +16,7 @@ pub mod backup;
 pub mod capacity;
 pub mod cipher;
 pub mod contacts;
+pub mod directory_view;
 pub mod exchange;
 pub mod hospitals;
 pub mod ids;

@@ -15,8 +15,9 @@ use tenin_domain::duplicates::ExistingFacts;
 use tenin_domain::error::{Error, FieldProblem, Problem};
 use tenin_domain::quality::QualityReport;
 use tenin_domain::reference::Term;
-use tenin_domain::request::{CheckedRequest, PatientSex, RequestDetail, RequestSummary, StatusChange, Urgency};
+use tenin_domain::request::{CheckedRequest, PatientSex, Urgency};
 use tenin_domain::request_status::RequestStatus;
+use tenin_domain::request_view::{RequestDetail, RequestSummary, StatusChange};
 
 const SUMMARY_SELECT: &str = "
     SELECT r.id, r.ref_no, r.status, r.registered_at,

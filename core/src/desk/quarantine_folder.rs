@@ -120,7 +120,7 @@ impl Desk {
     pub fn set_quarantine_quota(&mut self, megabytes: u32) -> Result<QuarantineUsage> {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
         if !(16..=100 * 1024).contains(&megabytes) {
-            return Err(super::exchange_apply::refused("quota", "16〜102400 MB の範囲で指定してください"));
+            return Err(Error::refused("quota", "16〜102400 MB の範囲で指定してください"));
         }
         let before = u32::try_from(self.quarantine_quota_bytes()? >> 20).unwrap_or(u32::MAX);
         let name = "quarantine_quota_mb";

@@ -6,11 +6,11 @@ use chrono::Utc;
 use super::Desk;
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
-use tenin_domain::request::RequestDetail;
+use tenin_domain::reports::transport_sheet as sheet;
 use tenin_domain::request_status::RequestStatus;
+use tenin_domain::request_view::RequestDetail;
 use tenin_domain::transport::booking::{BookingContext, review};
 use tenin_domain::transport::proposal::{self, TransportProposal};
-use tenin_domain::transport::sheet;
 use tenin_domain::transport::{
     BookingInput, BookingStatus, TransportBooking, TransportProvider, TransportProviderInput,
 };

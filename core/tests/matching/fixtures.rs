@@ -13,7 +13,7 @@ use tenin_core::matching::{AnswerRecord, DirectoryInput, MatchDirectory, MatchWe
 use tenin_core::quality::QualityReport;
 use tenin_core::reference::Term;
 use tenin_core::region_pack::DeclineLapse;
-use tenin_core::request::{RequestDetail, RequestSummary};
+use tenin_core::request_view::{RequestDetail, RequestSummary};
 use tenin_core::requirements::AcceptanceRequirements;
 use tenin_store::reference::DeclineReasonRule;
 

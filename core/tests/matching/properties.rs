@@ -14,7 +14,7 @@ use tenin_core::matching::batch::{PlanOutcome, greedy_placed, plan};
 use tenin_core::matching::report::ExclusionReason;
 use tenin_core::matching::{MatchDirectory, MatchRequest, MatchWeights, explain, rank};
 use tenin_core::region_pack::DeclineLapse;
-use tenin_core::request::RequestDetail;
+use tenin_core::request_view::RequestDetail;
 use tenin_core::requirements::AcceptanceRequirements;
 
 use crate::fixtures::*;

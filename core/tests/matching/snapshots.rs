@@ -15,7 +15,7 @@ fn hours_ago(hours: i64) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// The referrer and ten hospitals, each showing one thing the engine must explain.
-fn fixture() -> (tenin_core::matching::MatchDirectory, tenin_core::request::RequestDetail) {
+fn fixture() -> (tenin_core::matching::MatchDirectory, tenin_core::request_view::RequestDetail) {
     let mut referrer = hospital("0000000001", "m-1", "north");
     (referrer.latitude, referrer.longitude) = (Some(35.44), Some(139.64));
     let mut near = hospital("0000000002", "m-1", "north");

@@ -8,8 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::care_set::CareSet;
-use super::score;
-use super::weights::MatchWeights;
+use super::weights::{MatchWeights, PARTS};
 use crate::hospital::HospitalSummary;
 use crate::inquiry::InquiryOutcome;
 use crate::reference::Term;
@@ -103,7 +102,7 @@ pub struct MatchDirectory {
     /// Their sums, for ranking.
     hospital_totals: Vec<u16>,
     /// Hundredths of a point per unit of each part (`score::scales`).
-    pub(crate) scales: [f64; score::PARTS],
+    pub(crate) scales: [f64; PARTS],
     /// 1 / the distance at which the distance part halves.
     pub(crate) per_half_km: f64,
     pub(crate) bed_types: Vec<Term>,
@@ -118,7 +117,9 @@ pub struct MatchDirectory {
 }
 
 impl MatchDirectory {
-    pub fn new(input: DirectoryInput, stale_after_hours: u32) -> MatchDirectory {
+    /// The directory without what the score keeps per hospital ([`MatchDirectory::new`] adds it,
+    /// in `compile.rs`).
+    pub(crate) fn build(input: DirectoryInput, stale_after_hours: u32) -> MatchDirectory {
         let DirectoryInput {
             mut hospitals,
             bed_types,
@@ -202,7 +203,7 @@ impl MatchDirectory {
         for region in &regions {
             place(format!("r:{}", region.id));
         }
-        let mut dir = MatchDirectory {
+        MatchDirectory {
             summaries: hospitals,
             profiles,
             beds,
@@ -218,13 +219,15 @@ impl MatchDirectory {
             stale_after_minutes: stale_after_hours.saturating_mul(60),
             hospital_points: Vec::new(),
             hospital_totals: Vec::new(),
-            scales: score::scales(&weights),
+            scales: weights.scales(),
             per_half_km: 1.0 / f64::from(weights.distance_half_km.max(1)),
-        };
-        dir.hospital_points =
-            (0..dir.beds.len()).map(|i| score::hospital_points(&dir, i / n_beds, i % n_beds)).collect();
-        dir.hospital_totals = dir.hospital_points.iter().map(|p| p.iter().sum()).collect();
-        dir
+        }
+    }
+
+    /// Keeps the hospital-only parts of the score (`score::hospital_points`) and their sums.
+    pub(crate) fn keep_hospital_points(&mut self, points: Vec<[u16; 4]>) {
+        self.hospital_totals = points.iter().map(|p| p.iter().sum()).collect();
+        self.hospital_points = points;
     }
 
     pub fn len(&self) -> usize {

@@ -13,6 +13,7 @@
 pub mod assignment;
 pub mod batch;
 pub mod care_set;
+mod compile;
 pub mod constraints;
 pub mod directory;
 pub mod rank;

@@ -10,8 +10,8 @@ use super::care_set::CareSet;
 use super::directory::{MatchDirectory, NOWHERE, Profile, tenths};
 use crate::inquiry::InquiryOutcome;
 use crate::region_pack::DeclineLapse;
-use crate::request::RequestDetail;
 use crate::request_status::RequestStatus;
+use crate::request_view::RequestDetail;
 use crate::timestamps::parse_rfc3339;
 
 /// Something the request lacks before it can be matched.

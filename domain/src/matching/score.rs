@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::directory::{MatchDirectory, NOWHERE};
 use super::request::MatchRequest;
-use super::weights::MatchWeights;
+pub use super::weights::PARTS;
 
 /// How the distance was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,8 +37,6 @@ impl Proximity {
     }
 }
 
-/// The parts in order: distance, family area, acceptance, answer speed, load, freshness.
-pub const PARTS: usize = 6;
 const EARTH_RADIUS_KM: f64 = 6371.0;
 /// Answer speed halves with each hour of waiting.
 const ANSWER_HALF_MINUTES: f64 = 60.0;
@@ -107,13 +105,6 @@ pub(crate) fn hospital_values(dir: &MatchDirectory, hospital: usize, bed_type: u
         (true, false) => 1.0 - 0.5 * (f64::from(beds.age_minutes) / f64::from(dir.stale_after_minutes.max(1))).min(1.0),
     };
     [acceptance, speed, load, freshness]
-}
-
-/// Hundredths of a point per unit of each part's value: the weights scaled so a perfect score is 100.
-pub(crate) fn scales(weights: &MatchWeights) -> [f64; PARTS] {
-    let parts = weights.parts();
-    let total = f64::from(parts.iter().sum::<u32>().max(1));
-    parts.map(|w| 10_000.0 * f64::from(w) / total)
 }
 
 /// A value weighted into hundredths of a point, rounded half up (values are never negative).

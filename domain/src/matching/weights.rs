@@ -42,7 +42,18 @@ impl Default for MatchWeights {
 pub const WEIGHT_MAX: u32 = 100;
 pub const HALF_KM_MAX: u32 = 200;
 
+/// The score's parts in order: distance, family area, acceptance, answer speed, load, freshness.
+pub const PARTS: usize = 6;
+
 impl MatchWeights {
+    /// Hundredths of a point per unit of each part's value: the weights scaled so a perfect score
+    /// is 100.
+    pub(crate) fn scales(&self) -> [f64; PARTS] {
+        let parts = self.parts();
+        let total = f64::from(parts.iter().sum::<u32>().max(1));
+        parts.map(|w| 10_000.0 * f64::from(w) / total)
+    }
+
     /// In the order of a candidate's score parts.
     pub fn parts(&self) -> [u32; 6] {
         [self.distance, self.family_area, self.acceptance, self.answer_speed, self.load, self.freshness]

@@ -9,10 +9,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::care;
 use crate::html::escape;
-use crate::request::RequestDetail;
 use crate::request_status::RequestStatus;
+use crate::request_view::RequestDetail;
 use crate::timestamps::parse_rfc3339;
 use crate::wareki;
 
@@ -100,7 +99,7 @@ fn entry(
     status: RequestStatus,
     offset: FixedOffset,
 ) -> DailyEntry {
-    let needs = care::needs_ja(&detail.care);
+    let needs = crate::reports::needs::needs_ja(&detail.care);
     let patient = format!(
         "{} {}歳 {}{}",
         detail.summary.patient_initials,

@@ -7,7 +7,9 @@
 pub mod daily_log;
 pub mod export;
 pub mod monthly;
+pub mod needs;
 pub mod tables;
+pub mod transport_sheet;
 
 pub use daily_log::DailyLog;
 pub use monthly::{JurisdictionBasis, MonthlyReport, YearMonth};

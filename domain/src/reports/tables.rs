@@ -13,8 +13,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::inquiry::InquiryOutcome;
 use crate::placement_time::{self, PLACEMENT_TARGET_MINUTES};
-use crate::request::RequestDetail;
 use crate::request_status::RequestStatus;
+use crate::request_view::RequestDetail;
 use crate::timestamps::parse_rfc3339;
 
 /// A table ready to show, print or export: a header row, body rows and an optional totals row.

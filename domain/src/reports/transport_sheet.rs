@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, FixedOffset, Utc};
 
-use super::booking::{TransportBooking, TripEnd};
 use crate::html::escape;
-use crate::request::RequestDetail;
+use crate::request_view::RequestDetail;
 use crate::timestamps::parse_rfc3339;
+use crate::transport::booking::{TransportBooking, TripEnd};
 use crate::wareki;
 
 fn local(at: &str, offset: FixedOffset) -> String {
@@ -28,7 +28,7 @@ fn sex_ja(detail: &RequestDetail) -> &'static str {
 }
 
 fn needs_ja(detail: &RequestDetail) -> String {
-    let needs = crate::care::needs_ja(&detail.care);
+    let needs = crate::reports::needs::needs_ja(&detail.care);
     if needs.is_empty() { "特記なし".to_owned() } else { needs.join("、") }
 }
 

@@ -7,9 +7,9 @@ use tenin_store::Db;
 
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
 
-use super::Desk;
-use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records, reasons_of};
-use super::exchange_apply::{Context, refused};
+use super::apply::Context;
+use super::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records, reasons_of};
+use crate::desk::Desk;
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
 use tenin_domain::exchange::history::{self, HistoryColumns, HistoryMapping, PastCase};
@@ -24,7 +24,7 @@ use tenin_store::ids::to_rfc3339;
 use tenin_store::{past_cases, reference, requests};
 
 /// What the history rows name, looked up once per import (by code, id or name, width-folded).
-pub(super) struct Lookups {
+pub(in crate::desk) struct Lookups {
     pub mapping: HistoryMapping,
     hospitals: HashMap<String, String>,
     municipalities: HashMap<String, String>,
@@ -250,7 +250,7 @@ impl Context<'_> {
     /// Every check of one history row, reading but writing nothing.
     fn check_past(&self, lookups: &Lookups, case: &PastCase) -> Result<PastPlan> {
         let column = |field: &str| history::column_of(&lookups.mapping, field);
-        let bad = |field: &str, message: String| refused(&column(field), &message);
+        let bad = |field: &str, message: String| Error::refused(&column(field), &message);
         if !case.source_id.is_empty()
             && let Some(source) = exchange_store::source(self.tx, "history", "history", &case.source_id)?
         {
@@ -371,7 +371,7 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         let name = tenin_domain::text::strip_controls(name.trim());
         if name.is_empty() {
-            return Err(refused("name", "名前を入力してください"));
+            return Err(Error::refused("name", "名前を入力してください"));
         }
         let json = serde_json::to_string(mapping)?;
         let at = to_rfc3339(Utc::now());
@@ -390,7 +390,7 @@ impl Desk {
         self.allow(Permission::Coordinate)?;
         let missing = history::missing_required(mapping);
         if !missing.is_empty() {
-            return Err(refused("mapping", &format!("列の対応が決まっていません: {}", missing.join("、"))));
+            return Err(Error::refused("mapping", &format!("列の対応が決まっていません: {}", missing.join("、"))));
         }
         self.read_and_import("history", file_name, bytes, dry_run, progress, |desk, file_name, bytes, sha| {
             desk.read_history(file_name, bytes, sha, mapping)
@@ -422,7 +422,7 @@ impl Desk {
             file_sha256: sha.to_owned(),
             records: Records::History { bytes, rows: columns.rows, lookups: Box::new(lookups) },
             warnings: Vec::new(),
-            field_name: super::exchange::field_as_is,
+            field_name: super::field_as_is,
         })
     }
 }

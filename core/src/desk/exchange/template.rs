@@ -1,8 +1,8 @@
 //! Templates for hospitals without the app: making one for a hospital, importing a filled-in one
 //! through the same validation as packages, and the error report to send back.
 
-use super::Desk;
-use super::exchange::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records};
+use super::{ImportReport, Inbound, InboundRecord, Parsed, Progress, Records};
+use crate::desk::Desk;
 use crate::export_file::SavedExport;
 use tenin_domain::access::Permission;
 use tenin_domain::csv_file::CsvEncoding;
@@ -118,7 +118,7 @@ impl Desk {
 
 /// One data row of a template as an inbound record: kept as the package record it reads as, so a
 /// nurse's decision on a conflict can apply it; the row as received goes to quarantine.
-pub(super) fn record_of_row(
+pub(in crate::desk) fn record_of_row(
     head: &template::SheetHead,
     line: u32,
     cells: &[String],

@@ -6,7 +6,7 @@
 use chrono::Utc;
 use serde::Serialize;
 
-use super::Desk;
+use crate::desk::Desk;
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
 use tenin_domain::exchange::keys;

@@ -21,7 +21,7 @@ use tenin_store::ids::to_rfc3339;
 use tenin_store::{capacity, hospitals, inquiries, requests};
 
 /// Where a record came from and who is importing it.
-pub(super) struct Context<'a> {
+pub(in crate::desk) struct Context<'a> {
     pub tx: Db<'a>,
     pub user_id: &'a str,
     pub exchange_id: &'a str,
@@ -38,7 +38,7 @@ pub(super) struct Context<'a> {
 }
 
 /// What became of a record that was not refused.
-pub(super) struct Applied {
+pub(in crate::desk) struct Applied {
     pub outcome: Outcome,
     pub ref_no: String,
     /// For a conflict: why.
@@ -49,12 +49,6 @@ impl Applied {
     fn new(outcome: Outcome, ref_no: String) -> Applied {
         Applied { outcome, ref_no, note: None }
     }
-}
-
-pub(super) fn refused(field: &str, message: &str) -> Error {
-    let mut problem = FieldProblem::new(field, Problem::Invalid);
-    problem.message = message.to_owned();
-    Error::Validation(vec![problem])
 }
 
 /// The Japanese explanation of a conflict reason, for reports and the queue.
@@ -149,7 +143,7 @@ impl<'a> Context<'a> {
         let source = exchange_store::source(self.tx, self.sender, "requests", &record_id)?;
         if record.action == RequestAction::Withdraw {
             let Some(source) = source else {
-                return Err(refused("record_id", "この管理番号の依頼はデスクにありません（取下げできません）"));
+                return Err(Error::refused("record_id", "この管理番号の依頼はデスクにありません（取下げできません）"));
             };
             let (ref_no, _) = requests::ref_no_and_version(self.tx, &source.entity_id)?;
             let status = requests::status_of(self.tx, &source.entity_id)?;
@@ -196,7 +190,7 @@ impl<'a> Context<'a> {
                 Ok(Applied::new(Outcome::Changed, ref_no))
             }
             None if record.action == RequestAction::Update => {
-                Err(refused("record_id", "更新の対象がデスクにありません。先に new（新規）として送ってください"))
+                Err(Error::refused("record_id", "更新の対象がデスクにありません。先に new（新規）として送ってください"))
             }
             None => {
                 if let Some(existing) = self.possible_duplicate(&checked)? {
@@ -218,7 +212,10 @@ impl<'a> Context<'a> {
         match (&record.beds, &record.requirements) {
             (Some(beds), None) => self.beds(record, beds, sha),
             (None, Some(requirements)) => self.requirements(requirements, raw, sha),
-            _ => Err(refused("beds", "beds（病床の空き）か requirements（受入条件）のどちらか一方を書いてください")),
+            _ => Err(Error::refused(
+                "beds",
+                "beds（病床の空き）か requirements（受入条件）のどちらか一方を書いてください",
+            )),
         }
     }
 
@@ -274,10 +271,10 @@ impl<'a> Context<'a> {
         let Some(inquiries::AnswerState { hospital_id, outcome, decline_reason: reason, version, request_id }) =
             inquiries::answer_state(self.tx, record.inquiry_id.trim())?
         else {
-            return Err(refused("inquiry_id", "この打診はデスクにありません"));
+            return Err(Error::refused("inquiry_id", "この打診はデスクにありません"));
         };
         if hospital_id != self.hospital_id {
-            return Err(refused("inquiry_id", "この打診は送信元の医療機関あてではありません"));
+            return Err(Error::refused("inquiry_id", "この打診は送信元の医療機関あてではありません"));
         }
         let (ref_no, _) = requests::ref_no_and_version(self.tx, &request_id)?;
         let input = InquiryAnswerInput {
@@ -300,6 +297,6 @@ impl<'a> Context<'a> {
     }
 }
 
-pub(super) fn requirements_fingerprint(requirements: &AcceptanceRequirements) -> Result<String> {
+pub(in crate::desk) fn requirements_fingerprint(requirements: &AcceptanceRequirements) -> Result<String> {
     Ok(sha256_hex(serde_json::to_string(requirements)?.as_bytes()))
 }

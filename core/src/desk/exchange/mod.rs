@@ -1,13 +1,19 @@
 //! The desk's side of the exchange: its keys, hospitals' keys, importing a package or a filled-in
 //! template (preview = the same code rolled back; apply = one transaction), the import/export log,
-//! the conflicts queue and quarantine. Outbound packages are in `exchange_export.rs`.
+//! the conflicts queue and quarantine. Outbound packages are in `export.rs`; one record of each kind in `apply.rs`, a nurse's decision on a conflict in `resolve.rs`, templates in `template.rs`, the history import in `history.rs`.
+
+pub mod apply;
+pub mod export;
+pub mod history;
+pub mod resolve;
+pub mod template;
 
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use tenin_store::Db;
 
 use super::Desk;
-use super::exchange_apply::{Applied, Context};
+use apply::{Applied, Context};
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
 use tenin_domain::exchange::keys::{self, KeyPair, PublicKeys};
@@ -154,7 +160,7 @@ pub(super) enum Records<'a> {
     History {
         bytes: &'a [u8],
         rows: u32,
-        lookups: Box<super::exchange_history::Lookups>,
+        lookups: Box<history::Lookups>,
     },
 }
 
@@ -256,7 +262,7 @@ impl Desk {
     /// decision: with them the desk trusts that hospital's packages.
     pub fn set_hospital_keys(&mut self, hospital_id: &str, signing: &str, encryption: &str) -> Result<PublicKeys> {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
-        let bad = |field: &str, e: keys::BadKey| super::exchange_apply::refused(field, &e.to_string());
+        let bad = |field: &str, e: keys::BadKey| Error::refused(field, &e.to_string());
         let signing = keys::normalize_public(signing).map_err(|e| bad("signing", e))?;
         let encryption = match tenin_domain::text::fold_width(encryption).trim() {
             "" => String::new(),
@@ -553,7 +559,7 @@ impl Desk {
                         if done.is_multiple_of(64) && !progress(done, total) {
                             return Err(Error::Cancelled);
                         }
-                        let record = super::exchange_template::record_of_row(head, line, &cells, vocabulary);
+                        let record = template::record_of_row(head, line, &cells, vocabulary);
                         let result = apply_one(&context, &record)?;
                         done += 1;
                         tally.add(tx, &exchange_id, &record, result)
@@ -614,7 +620,7 @@ impl Desk {
                 .0;
             let context =
                 Context::new(tx, &user_id, &conflict.exchange_id, &conflict.sender, &hospital_id, offset, now);
-            let status = super::exchange_resolve::resolve(&context, &conflict, decision)?;
+            let status = resolve::resolve(&context, &conflict, decision)?;
             exchange_store::close_conflict(tx, &user_id, conflict_id, status, &to_rfc3339(now))?;
             Ok::<_, Error>(())
         })?;

@@ -1,15 +1,15 @@
 //! A nurse's decision on a queued conflict, applied inside the decision's transaction.
 
-use super::exchange::ConflictDecision;
-use super::exchange_apply::{Context, refused, requirements_fingerprint};
-use tenin_domain::error::Result;
+use super::ConflictDecision;
+use super::apply::{Context, requirements_fingerprint};
+use tenin_domain::error::{Error, Result};
 use tenin_domain::exchange::package::sha256_hex;
 use tenin_domain::exchange::records::{CapacityRecord, RequestRecord};
 use tenin_store::exchange::{self as exchange_store, ImportConflict, Source, SourceKey};
 use tenin_store::{hospitals, requests};
 
 /// Applies `decision` and returns the conflict's new status (`applied` or `kept_desk`).
-pub(super) fn resolve(
+pub(in crate::desk) fn resolve(
     context: &Context,
     conflict: &ImportConflict,
     decision: ConflictDecision,
@@ -35,7 +35,7 @@ pub(super) fn resolve(
         }
         ("requests", "desk_edited" | "possible_duplicate", decision) => {
             let record: RequestRecord = serde_json::from_str(&conflict.record)?;
-            let input = record.request.as_ref().ok_or_else(|| refused("request", "依頼の内容がありません"))?;
+            let input = record.request.as_ref().ok_or_else(|| Error::refused("request", "依頼の内容がありません"))?;
             let checked = context.checked_intake(input)?;
             let target = match (conflict.reason.as_str(), decision) {
                 ("desk_edited", ConflictDecision::TakeHospital) => {
@@ -56,7 +56,8 @@ pub(super) fn resolve(
         }
         ("capacity", "desk_edited", ConflictDecision::TakeHospital) => {
             let record: CapacityRecord = serde_json::from_str(&conflict.record)?;
-            let requirements = record.requirements.ok_or_else(|| refused("requirements", "受入条件がありません"))?;
+            let requirements =
+                record.requirements.ok_or_else(|| Error::refused("requirements", "受入条件がありません"))?;
             let mut hospital = hospitals::stored_input(context.tx, context.hospital_id)?;
             context.apply_requirements(&mut hospital, &requirements)?;
             remember(context.hospital_id, requirements_fingerprint(&requirements)?)?;
