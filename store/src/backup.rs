@@ -151,7 +151,10 @@ pub fn restore(
     let restored = cipher::copy_from(conn, candidate, key)
         .map_err(|e| sqlite("復元できませんでした", candidate, e))
         .and_then(|()| {
-            migrations::migrate(conn).map_err(|e| sqlite("復元したデータベースを更新できません", candidate, e))
+            migrations::migrate(conn).map(|_| ()).map_err(|e| match e {
+                crate::StoreError::Sqlite(e) => sqlite("復元したデータベースを更新できません", candidate, e),
+                crate::StoreError::Domain(e) => e,
+            })
         })
         .and_then(|_| {
             let ok: String = conn

@@ -186,13 +186,11 @@ impl Store {
         if found > 0 && found < LATEST_VERSION {
             backup_before_migration(&conn, &path, found, key.as_ref()).map_err(other)?;
         }
-        migrations::migrate(&mut conn).map_err(other)?;
-        let mut store = Store { conn, path, key };
-        // Entries from before the audit chain (schema 10) are sealed once, in order.
-        store
-            .write(audit::seal_unchained)
-            .map_err(|e| OpenError::Other { path: shown.clone(), detail: e.to_string() })?;
-        Ok(store)
+        migrations::migrate(&mut conn).map_err(|e| match e {
+            StoreError::Sqlite(e) => classify(&shown, e),
+            StoreError::Domain(e) => OpenError::Other { path: shown.clone(), detail: e.to_string() },
+        })?;
+        Ok(Store { conn, path, key })
     }
 
     pub fn path(&self) -> &Path {
@@ -402,6 +400,10 @@ pub struct Db<'c> {
 
 /// The few connection operations the store's areas use, for the store alone.
 impl<'c> Db<'c> {
+    pub(crate) fn of(conn: &'c Connection) -> Db<'c> {
+        Db { conn }
+    }
+
     pub(crate) fn prepare(self, sql: &str) -> rusqlite::Result<rusqlite::Statement<'c>> {
         self.conn.prepare(sql)
     }

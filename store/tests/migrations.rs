@@ -1,6 +1,7 @@
 //! The migration runner: forward-only, one transaction per migration, nothing applied twice.
 
-use tenin_store::migrations::{LATEST_VERSION, apply, current_version};
+use sha2::{Digest, Sha256};
+use tenin_store::migrations::{LATEST_VERSION, MIGRATIONS, apply, current_version, sql_only};
 use tenin_store::{DATABASE_FILE, Store};
 
 fn tables(conn: &rusqlite::Connection) -> Vec<String> {
@@ -41,14 +42,80 @@ fn reopening_applies_nothing_and_takes_no_backup() {
 fn a_failing_migration_leaves_the_previous_version_whole() {
     let mut conn = rusqlite::Connection::open_in_memory().expect("memory db");
     let migrations = [
-        "CREATE TABLE a (x INTEGER);",
-        "CREATE TABLE b (y INTEGER); INSERT INTO no_such_table VALUES (1);",
-        "CREATE TABLE c (z INTEGER);",
+        sql_only("a", "CREATE TABLE a (x INTEGER);"),
+        sql_only("b", "CREATE TABLE b (y INTEGER); INSERT INTO no_such_table VALUES (1);"),
+        sql_only("c", "CREATE TABLE c (z INTEGER);"),
     ];
     let err = apply(&mut conn, &migrations).expect_err("the second migration fails");
     assert!(err.to_string().contains("no_such_table"), "{err}");
     assert_eq!(current_version(&conn).expect("version"), 1, "stopped after the first");
     assert_eq!(tables(&conn), ["a"], "nothing of the failed migration remains, and none after it ran");
-    let fixed = [migrations[0], "CREATE TABLE b (y INTEGER);", migrations[2]];
+    let fixed = [
+        sql_only("a", "CREATE TABLE a (x INTEGER);"),
+        sql_only("b", "CREATE TABLE b (y INTEGER);"),
+        sql_only("c", "CREATE TABLE c (z INTEGER);"),
+    ];
     assert_eq!(apply(&mut conn, &fixed).expect("resume"), [2, 3], "resumes where it stopped");
+}
+
+/// Every released migration, pinned by the SHA-256 of its file: a released migration is never
+/// edited (a database that ran it would never run the edit); a change to the schema is a new file,
+/// added here with its digest.
+const RELEASED: [(&str, &str); 13] = [
+    ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
+    ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
+    ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
+    ("0004_assignment.sql", "0f0c844ac5b99d5c9367f51d8fd18b59fc25075e73083497c37186ac0c0a6e20"),
+    ("0005_desk_today.sql", "991ac44ef8e74067a6dcc20fa5e9f37c69d0bfa6460f6caabb75883aaaf49652"),
+    ("0006_directory.sql", "ade2dddb9d116e93365c33d14ce23d4b77f31b454b4b3dffd7759da8f54daadd"),
+    ("0007_matching.sql", "c4619fee82d3a591f5b21cd02c5264185882c9625ef9f2dd62174579801370e7"),
+    ("0008_transport.sql", "d8525f7f9b000a04f0270447e3fac95ea6e99c6afb7e1653c29a4156c2a8283a"),
+    ("0009_placement_counts.sql", "69e6e3953dc6337a4afabd8107873e55b937a1fc242e4970e514cabc55ff81ef"),
+    ("0010_audit_chain.sql", "3e8a0863c749b56e7a827b36909d1269f056f8eaf4156648af45a21a3dbf7fe0"),
+    ("0011_sign_in.sql", "54ffa95c710c4d59268c838d978db238d8459aacdc62312616d9d66ac8e3371e"),
+    ("0012_exchange.sql", "07906e50a84512df2b18adaf010e1efc141524cdc2b1ebc706c5ee8e0603b7aa"),
+    ("0013_linear_imports.sql", "ce942854c59ca2853e8516a5cd1afcacd21a04aa7388e235ab43a3e2f903034a"),
+];
+
+#[test]
+fn released_migrations_are_pinned_by_checksum() {
+    assert_eq!(MIGRATIONS.len(), RELEASED.len(), "a new migration is pinned here when it is added");
+    for (migration, (name, digest)) in MIGRATIONS.iter().zip(RELEASED) {
+        assert_eq!(migration.name, name, "migrations keep their order");
+        assert_eq!(
+            hex::encode(Sha256::digest(migration.sql.as_bytes())),
+            digest,
+            "{name} was edited after release: add a new migration instead"
+        );
+    }
+}
+
+#[test]
+fn the_audit_chain_is_sealed_by_its_migration_once_not_at_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        // A database at schema 9 with two audit entries written before the chain existed.
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        apply(&mut conn, &MIGRATIONS[..9]).expect("schema 9");
+        conn.execute_batch(
+            "INSERT INTO users VALUES ('u1', 'desk', 'デスク', 'administrator', 1, '2026-01-01T00:00:00.000Z');
+             INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json)
+             VALUES ('2026-01-01T00:00:00.000Z', 'u1', 'create', 'x', '1', NULL, '{}'),
+                    ('2026-01-01T00:00:01.000Z', 'u1', 'create', 'x', '2', NULL, '{}');",
+        )
+        .expect("old entries");
+        let applied = apply(&mut conn, &MIGRATIONS[..10]).expect("schema 10");
+        assert_eq!(applied, [10]);
+        let unsealed: u32 =
+            conn.query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0)).expect("count");
+        assert_eq!(unsealed, 0, "the migration sealed the entries from before");
+        // Afterwards a NULL hash is a break: opening the store does not seal it again.
+        conn.execute("UPDATE audit_log SET hash = NULL, prev_hash = NULL WHERE entity_id = '2'", []).expect("edit");
+    }
+    drop(Store::open(dir.path(), None).expect("opens and migrates the rest"));
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let unsealed: u32 =
+        conn.query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0)).expect("count");
+    assert_eq!(unsealed, 1, "open never re-seals");
 }

@@ -123,7 +123,6 @@ impl Desk {
         let user_id = self.allow(Permission::Administer)?.id.clone();
         let stamp = Utc::now().with_timezone(&self.offset()?).format("%Y%m%d-%H%M%S").to_string();
         let aside = self.store.restore_from(file, &stamp)?;
-        self.store.write(audit::seal_unchained)?;
         let note = serde_json::json!({"restored_from": file.display().to_string(), "kept_aside": aside.display().to_string(), "at": now_rfc3339()});
         // The restored data has its own users: the one who restored is recorded if they are among
         // them (else the desk's account, with their login in the note), and everyone signs in again.
