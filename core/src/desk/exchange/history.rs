@@ -179,13 +179,7 @@ impl Context<'_> {
         let mut repeated: Vec<(usize, usize)> = Vec::new();
         for record in chunk {
             let index = results.len();
-            let mut result = RecordResult {
-                position: record.position,
-                record_id: record.record_id.clone(),
-                outcome: Outcome::Error,
-                ref_no: String::new(),
-                reasons: Vec::new(),
-            };
+            let mut result = record.unresolved();
             match self.plan_row(record, lookups, &first_row)? {
                 PastPlan::Refused(reasons) => result.reasons = reasons,
                 PastPlan::Repeat(first) => {

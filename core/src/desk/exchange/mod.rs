@@ -124,6 +124,19 @@ pub(super) struct InboundRecord {
     pub parsed: std::result::Result<Parsed, Vec<Reason>>,
 }
 
+impl InboundRecord {
+    /// The record's result before anything is decided: an error with no reasons yet.
+    pub(in crate::desk) fn unresolved(&self) -> RecordResult {
+        RecordResult {
+            position: self.position,
+            record_id: self.record_id.clone(),
+            outcome: Outcome::Error,
+            ref_no: String::new(),
+            reasons: Vec::new(),
+        }
+    }
+}
+
 /// Everything an import needs to know about the file, whatever route it came by.
 pub(super) struct Inbound<'a> {
     pub source: &'static str,
@@ -666,13 +679,7 @@ impl Tally {
 /// Applies one record of a hospital's file inside its own savepoint: a record refused after a
 /// write (a conflict found on the way) is undone alone.
 fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> {
-    let mut result = RecordResult {
-        position: record.position,
-        record_id: record.record_id.clone(),
-        outcome: Outcome::Error,
-        ref_no: String::new(),
-        reasons: Vec::new(),
-    };
+    let mut result = record.unresolved();
     let parsed = match &record.parsed {
         Ok(parsed) => parsed,
         Err(reasons) => {
