@@ -43,6 +43,13 @@ fn edit_part(zip_bytes: &[u8], part: &str, edit: impl Fn(String) -> String) -> V
     out.finish().expect("finish").into_inner()
 }
 
+/// `xml` with the first attribute introduced by `name` (e.g. `<dimension ref`) set to `value`.
+fn set_attribute(xml: &str, name: &str, value: &str) -> String {
+    let start = xml.find(&format!("{name}=\"")).expect("attribute") + name.len() + 2;
+    let end = start + xml[start..].find('"').expect("quote");
+    format!("{}{value}{}", &xml[..start], &xml[end..])
+}
+
 /// The 2 KB file of the trial: A1, B1 and one cell at XFD1048576 (Excel's last).
 fn far_cell_xlsx() -> Vec<u8> {
     let mut book = Workbook::new();
@@ -66,11 +73,7 @@ fn an_xlsx_with_a_cell_at_xfd1048576_is_refused_not_read_densely() {
     assert!(started.elapsed() < Duration::from_secs(5), "refused without filling 2^34 cells");
 
     // The same cell with the sheet's declared extent edited down to A1:B1: the real cell is caught.
-    let lying = edit_part(&bytes, "xl/worksheets/sheet1.xml", |xml| {
-        let start = xml.find("<dimension ref=\"").expect("dimension") + "<dimension ref=\"".len();
-        let end = start + xml[start..].find('"').expect("quote");
-        format!("{}A1:B1{}", &xml[..start], &xml[end..])
-    });
+    let lying = edit_part(&bytes, "xl/worksheets/sheet1.xml", |xml| set_attribute(&xml, "<dimension ref", "A1:B1"));
     let refused = desk.import_template("lying.xlsx", &lying, false, &no_progress).expect_err("refused");
     assert_eq!(refusal_code(refused), "too_large");
 }
@@ -82,11 +85,7 @@ fn a_shared_strings_table_claiming_billions_of_entries_is_refused() {
     let sheet = book.add_worksheet().set_name("依頼").expect("sheet");
     sheet.write_string(0, 0, "医療機関コード").expect("w");
     let bytes = book.save_to_buffer().expect("xlsx");
-    let bomb = edit_part(&bytes, "xl/sharedStrings.xml", |xml| {
-        let start = xml.find("uniqueCount=\"").expect("count") + "uniqueCount=\"".len();
-        let end = start + xml[start..].find('"').expect("quote");
-        format!("{}1000000000000{}", &xml[..start], &xml[end..])
-    });
+    let bomb = edit_part(&bytes, "xl/sharedStrings.xml", |xml| set_attribute(&xml, "uniqueCount", "1000000000000"));
     let refused = desk.import_template("sst.xlsx", &bomb, false, &no_progress).expect_err("refused");
     assert_eq!(refusal_code(refused), "unreadable");
     assert_eq!(refusal_code(desk.history_columns(&bomb).expect_err("refused")), "unreadable");
