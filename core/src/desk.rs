@@ -5,6 +5,7 @@
 //! workflow) are enforced here and below, never only in a UI.
 
 use std::path::{Path, PathBuf};
+use tenin_domain::error::Detail;
 use tenin_store::Db;
 
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -464,9 +465,7 @@ impl Desk {
     pub fn placement_times(&self, from: NaiveDate, to: NaiveDate) -> Result<PlacementTimes> {
         self.allow(Permission::Read)?;
         if from > to {
-            let mut problem = tenin_domain::error::FieldProblem::new("from", tenin_domain::error::Problem::Invalid);
-            problem.message = "開始日が終了日より後です".to_owned();
-            return Err(Error::Validation(vec![problem]));
+            return Err(Error::detailed("from", tenin_domain::error::Problem::Invalid, Detail::DatesReversed));
         }
         let offset = self.offset()?;
         let mut samples = Vec::new();
@@ -538,9 +537,8 @@ impl Desk {
                 return Ok(Some(tenin_store::ids::to_rfc3339(at)));
             }
             let day = tenin_domain::wareki::parse_date(text, None).map_err(|e| {
-                let mut problem = tenin_domain::error::FieldProblem::new("from", tenin_domain::error::Problem::Invalid);
-                problem.message = e.to_string();
-                Error::Validation(vec![problem])
+                let detail = Detail::DateUnreadable { text: text.to_owned(), reason: e.to_string() };
+                Error::detailed("from", tenin_domain::error::Problem::Invalid, detail)
             })?;
             use chrono::TimeZone;
             let start = offset

@@ -4,6 +4,7 @@
 //! reads best to the person who wrote it) and checked through their digits, which are also what
 //! search and de-duplication use.
 
+use crate::error::Detail;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Problem, Problems};
@@ -81,11 +82,7 @@ impl ContactInput {
             problems.add(&field("email"), Problem::Invalid);
         }
         if input.phone.is_empty() && input.fax.is_empty() && email.is_empty() {
-            problems.add_with_message(
-                &field("phone"),
-                Problem::Required,
-                "電話・FAX・メールのいずれかを入力してください".to_owned(),
-            );
+            problems.add_detail(&field("phone"), Problem::Required, Detail::ContactNeedsOne);
         }
         Contact {
             input: ContactInput { email, ..input },

@@ -104,20 +104,110 @@ impl Problem {
     }
 }
 
-/// One refused field: its name in the transfer type, the problem, and a Japanese sentence.
+/// One refused field: its name in the transfer type, the problem, what exactly is wrong where the
+/// kind alone does not say (`detail`, with its parameters), and a Japanese sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldProblem {
     pub field: String,
     pub problem: Problem,
+    pub detail: Option<Detail>,
     pub message: String,
 }
 
 impl FieldProblem {
     pub fn new(field: &str, problem: Problem) -> Self {
         let message = problem.japanese();
-        FieldProblem { field: field.to_owned(), problem, message }
+        FieldProblem { field: field.to_owned(), problem, detail: None, message }
     }
+
+    /// A problem with a precise reason: the message is the detail's.
+    pub fn detailed(field: &str, problem: Problem, detail: Detail) -> Self {
+        FieldProblem { field: field.to_owned(), problem, message: detail.to_string(), detail: Some(detail) }
+    }
+}
+
+/// What exactly is wrong with a field, where its kind alone does not say: a stable code the UI can
+/// word in its own language, with the values the wording needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "detail", rename_all = "snake_case")]
+pub enum Detail {
+    #[error("重みを一つ以上0より大きくしてください")]
+    WeightsAllZero,
+    #[error("電話・FAX・メールのいずれかを入力してください")]
+    ContactNeedsOne,
+    #[error("ファイルの内容を受け取れませんでした。もう一度選んでください")]
+    UploadUnreadable,
+    #[error("電話番号として読めません（0から始まる10〜11桁）")]
+    PhoneFormat,
+    #[error("依頼の電話番号を入力してください")]
+    ProviderPhoneRequired,
+    #[error("受入先が記録されていません。打診記録で「受入可」を記録してから搬送を手配してください")]
+    BookingWithoutPlacement,
+    #[error("依頼が「{status}」のため搬送を手配できません")]
+    BookingInState { status: String },
+    #[error("迎えの日時が受入決定より前です")]
+    PickupBeforePlacement,
+    #[error("休止中の事業者です")]
+    ProviderInactive,
+    #[error("この患者には{needed}が必要です（{chosen}では搬送できません）")]
+    VehicleTooSmall { needed: String, chosen: String },
+    #[error("{provider}は{vehicle}の車両を持っていません")]
+    ProviderLacksVehicle { provider: String, vehicle: String },
+    #[error("酸素投与が必要ですが、{provider}の車両には酸素がありません")]
+    ProviderWithoutOxygen { provider: String },
+    #[error("患者は酸素{flow}L/分を使用中です。搬送中の酸素量を入力してください")]
+    OxygenOnBoardRequired { flow: String },
+    #[error("{provider}の対応地域に依頼元の地域が含まれていません")]
+    OutsideProviderArea { provider: String },
+    #[error("{provider}の搬送は公費の対象として登録されていません")]
+    NotPubliclyFunded { provider: String },
+    #[error("{provider}は付添の手配に対応していません（依頼元・受入先で付添を確保してください）")]
+    NoEscort { provider: String },
+    #[error("迎えの日時が過去です")]
+    PickupInPast,
+    #[error("JSONとして読めません（{reason}）")]
+    JsonUnreadable { reason: String },
+    #[error("{min}文字以上にしてください")]
+    TooShort { min: u32 },
+    #[error("ログイン名と同じパスワードは使えません")]
+    PasswordIsLogin,
+    #[error("同じ文字だけのパスワードは使えません")]
+    PasswordOneCharacter,
+    #[error("「{text}」を年月として読めません（例: {example}）")]
+    NotAMonth { text: String, example: String },
+    #[error("終わりの月が始まりの月より前です")]
+    MonthsReversed,
+    /// A date that cannot be read; `reason` is the reader's sentence.
+    #[error("{reason}")]
+    DateUnreadable { text: String, reason: String },
+    #[error("年齢の上限が下限より小さくなっています")]
+    AgeRangeReversed,
+    #[error("受け入れられるADLを一つ以上選んでください")]
+    NoAdlAccepted,
+    #[error("「{status}」にする理由をメモに入力してください")]
+    MemoRequired { status: String },
+    #[error("「{outcome}」は結果にできません")]
+    NotAnOutcome { outcome: String },
+    #[error("この医療機関コードは既に登録されています（{name}）")]
+    CodeTaken { name: String },
+    #[error("現在の合言葉が違います")]
+    WrongCurrentPassphrase,
+    #[error("PNG画像ではないか、大きすぎます")]
+    NotAPng,
+    #[error("自分自身の役割の変更・無効化はできません")]
+    OwnRole,
+    #[error("現在のパスワードが違います")]
+    WrongCurrentPassword,
+    #[error("半角英数字と . _ - で入力してください")]
+    LoginCharacters,
+    #[error("このログイン名はデスクが使用しています")]
+    LoginReserved,
+    #[error("このログイン名は使われています")]
+    LoginTaken,
+    #[error("開始日が終了日より後です")]
+    DatesReversed,
 }
 
 /// A rule of the desk that does not allow an action now, with what the UI needs to word it.
@@ -261,11 +351,17 @@ impl Error {
         }
     }
 
-    /// One field refused with a message more precise than its problem's kind says.
+    /// One field refused with a message more precise than its problem's kind says (a record of an
+    /// imported file: the message is kept with the record).
     pub fn refused(field: &str, message: &str) -> Error {
         let mut problem = FieldProblem::new(field, Problem::Invalid);
         problem.message = message.to_owned();
         Error::Validation(vec![problem])
+    }
+
+    /// One field refused with its detail.
+    pub fn detailed(field: &str, problem: Problem, detail: Detail) -> Error {
+        Error::Validation(vec![FieldProblem::detailed(field, problem, detail)])
     }
 
     /// Whether the storage failed (not the input): an import stops whole on these.
@@ -319,9 +415,14 @@ impl Problems {
         self.0.push(FieldProblem::new(field, problem));
     }
 
-    /// Adds a problem with a message more precise than the kind's (e.g. why a date is refused).
-    pub fn add_with_message(&mut self, field: &str, problem: Problem, message: String) {
-        self.0.push(FieldProblem { field: field.to_owned(), problem, message });
+    /// Adds a problem with a precise reason (e.g. why a date is refused).
+    pub fn add_detail(&mut self, field: &str, problem: Problem, detail: Detail) {
+        self.0.push(FieldProblem::detailed(field, problem, detail));
+    }
+
+    /// Adds a problem found elsewhere (a nested check's), as it is.
+    pub fn push(&mut self, problem: FieldProblem) {
+        self.0.push(problem);
     }
 
     pub fn into_result(self) -> Result<()> {

@@ -1,6 +1,7 @@
 //! Reading records from JSON files (hospital updates, capacity reports) so that a mistake names
 //! its place: `[2].requirements.suctioning`, not "line 40 column 7".
 
+use crate::error::Detail;
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, FieldProblem, Problem, Result};
@@ -13,11 +14,8 @@ pub fn read_list<T: DeserializeOwned>(text: &str) -> Result<Vec<T>> {
 
 /// The objects of a file holding one object or an array of them.
 pub fn read_values(text: &str) -> Result<Vec<serde_json::Value>> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        let mut problem = FieldProblem::new("", Problem::Invalid);
-        problem.message = format!("JSONとして読めません（{e}）");
-        Error::Validation(vec![problem])
-    })?;
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|e| Error::detailed("", Problem::Invalid, Detail::JsonUnreadable { reason: e.to_string() }))?;
     Ok(match value {
         serde_json::Value::Array(items) => items,
         single => vec![single],

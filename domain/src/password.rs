@@ -1,6 +1,7 @@
 //! Passwords: argon2id hashes (PHC strings with their own salt and parameters), the rules a new
 //! password must meet, and how long a login waits after repeated wrong passwords.
 
+use crate::error::Detail;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 
@@ -31,17 +32,14 @@ pub fn check_new(password: &str, login: &str, field: &str, problems: &mut Proble
     if length == 0 {
         problems.add(field, Problem::Required);
     } else if length < MIN_LENGTH {
-        problems.add_with_message(
-            field,
-            Problem::OutOfRange { min: MIN_LENGTH as i32, max: MAX_LENGTH as i32 },
-            format!("{MIN_LENGTH}文字以上にしてください"),
-        );
+        let range = Problem::OutOfRange { min: MIN_LENGTH as i32, max: MAX_LENGTH as i32 };
+        problems.add_detail(field, range, Detail::TooShort { min: MIN_LENGTH as u32 });
     } else if length > MAX_LENGTH {
         problems.add(field, Problem::TooLong { max: MAX_LENGTH as u32 });
     } else if password.trim().to_lowercase() == login.trim().to_lowercase() {
-        problems.add_with_message(field, Problem::NotAllowed, "ログイン名と同じパスワードは使えません".into());
+        problems.add_detail(field, Problem::NotAllowed, Detail::PasswordIsLogin);
     } else if password.chars().all(|c| c == password.chars().next().unwrap_or(c)) {
-        problems.add_with_message(field, Problem::Invalid, "同じ文字だけのパスワードは使えません".into());
+        problems.add_detail(field, Problem::Invalid, Detail::PasswordOneCharacter);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Transfer requests (転院調整依頼): what a nurse enters and the rules it must meet. How the queue
 //! and the detail page see a request is `request_view`.
 
+use crate::error::Detail;
 use serde::{Deserialize, Serialize};
 
 use chrono::NaiveDate;
@@ -218,7 +219,8 @@ impl NewRequestInput {
             }
             Err(_) if fold_width(raw).is_empty() => None,
             Err(error) => {
-                problems.add_with_message(field, Problem::Invalid, error.to_string());
+                let detail = Detail::DateUnreadable { text: raw.to_owned(), reason: error.to_string() };
+                problems.add_detail(field, Problem::Invalid, detail);
                 None
             }
         };

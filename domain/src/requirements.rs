@@ -6,6 +6,7 @@
 //! recognised here ([`AcceptanceRequirements::beyond_national_criteria`]) and flagged wherever the
 //! hospital appears. The criteria themselves are national, not regional, so they live in code.
 
+use crate::error::Detail;
 use serde::{Deserialize, Serialize};
 
 use crate::care::{IvLine, OXYGEN_MAX, Suctioning};
@@ -215,11 +216,7 @@ impl AcceptanceRequirements {
         if let (Some(min), Some(max)) = (self.age_min, self.age_max)
             && min > max
         {
-            problems.add_with_message(
-                &field("age_max"),
-                Problem::Invalid,
-                "年齢の上限が下限より小さくなっています".to_owned(),
-            );
+            problems.add_detail(&field("age_max"), Problem::Invalid, Detail::AgeRangeReversed);
         }
         for (name, days) in [
             ("covid_min_days_since_onset", self.covid_min_days_since_onset),
@@ -234,11 +231,7 @@ impl AcceptanceRequirements {
                 .add(&field("covid_negative_tests_required"), Problem::OutOfRange { min: 0, max: TESTS_MAX.into() });
         }
         if !(self.adl_independent || self.adl_partial_assist || self.adl_full_assist) {
-            problems.add_with_message(
-                &field("adl_independent"),
-                Problem::Required,
-                "受け入れられるADLを一つ以上選んでください".to_owned(),
-            );
+            problems.add_detail(&field("adl_independent"), Problem::Required, Detail::NoAdlAccepted);
         }
         let notes = strip_controls(self.notes.trim());
         if char_len(&notes) > REQUIREMENT_NOTES_MAX {

@@ -6,6 +6,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use tenin_domain::error::Detail;
 
 use rusqlite::{Connection, OpenFlags};
 
@@ -38,11 +39,8 @@ impl Passphrase {
         if length == 0 {
             problems.add(field, Problem::Required);
         } else if length < MIN_LENGTH {
-            problems.add_with_message(
-                field,
-                Problem::OutOfRange { min: MIN_LENGTH as i32, max: 256 },
-                format!("{MIN_LENGTH}文字以上にしてください"),
-            );
+            let range = Problem::OutOfRange { min: MIN_LENGTH as i32, max: 256 };
+            problems.add_detail(field, range, Detail::TooShort { min: MIN_LENGTH as u32 });
         } else if length > 256 {
             problems.add(field, Problem::TooLong { max: 256 });
         }

@@ -2,6 +2,7 @@
 
 use crate::Db;
 use rusqlite::{OptionalExtension, Row, ToSql, named_params, params};
+use tenin_domain::error::Detail;
 
 use crate::Result;
 use crate::ids::{new_id, now_rfc3339};
@@ -157,9 +158,7 @@ fn check_municipality(conn: Db<'_>, hospital: &NewHospital) -> Result<()> {
 fn check_code_free(conn: Db<'_>, code: &str, own_id: Option<&str>) -> Result<()> {
     match by_code(conn, code)? {
         Some((other, name)) if Some(other.as_str()) != own_id => {
-            let mut problem = FieldProblem::new("code", Problem::NotAllowed);
-            problem.message = format!("この医療機関コードは既に登録されています（{name}）");
-            Err(Error::Validation(vec![problem]).into())
+            Err(Error::detailed("code", Problem::NotAllowed, Detail::CodeTaken { name }).into())
         }
         _ => Ok(()),
     }

@@ -4,6 +4,7 @@
 //! workflow allows, the receiving hospital's acceptance, a chained audit entry and its monthly count.
 
 use std::collections::BTreeMap;
+use tenin_domain::error::Detail;
 
 use crate::Db;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -15,7 +16,7 @@ use crate::audit;
 use crate::ids::{new_id, to_rfc3339};
 use crate::placement_counts::{self, Key};
 use crate::requests::{self, INTAKE_COLUMNS, IntakeParams};
-use tenin_domain::error::{Error, FieldProblem, Problem};
+use tenin_domain::error::{Error, Problem};
 use tenin_domain::request::CheckedRequest;
 use tenin_domain::request_status::RequestStatus;
 
@@ -58,9 +59,8 @@ pub fn check(conn: Db<'_>, case: PastCase) -> Result<CheckedPastCase> {
         NotPlaced => &[Coordinating, NotPlaced],
         Withdrawn => &[Withdrawn],
         other => {
-            let mut problem = FieldProblem::new("outcome", Problem::Invalid);
-            problem.message = format!("「{}」は結果にできません", other.label_ja());
-            return Err(Error::Validation(vec![problem]).into());
+            let detail = Detail::NotAnOutcome { outcome: other.label_ja().to_owned() };
+            return Err(Error::detailed("outcome", Problem::Invalid, detail).into());
         }
     };
     Ok(CheckedPastCase { case, path, referrer_municipality })

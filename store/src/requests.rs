@@ -1,6 +1,7 @@
 //! The transfer_requests table and its status history.
 
 use std::collections::HashMap;
+use tenin_domain::error::Detail;
 
 use crate::Db;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
@@ -508,9 +509,8 @@ pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
         return Err(Error::Validation(vec![problem]).into());
     }
     if t.to.needs_reason() && t.note.trim().is_empty() {
-        let mut problem = FieldProblem::new("note", Problem::Required);
-        problem.message = format!("「{}」にする理由をメモに入力してください", t.to.label_ja());
-        return Err(Error::Validation(vec![problem]).into());
+        let detail = Detail::MemoRequired { status: t.to.label_ja().to_owned() };
+        return Err(Error::detailed("note", Problem::Required, detail).into());
     }
     let at = to_rfc3339(t.at);
     crate::execute_cached(

@@ -2,6 +2,7 @@
 //! desk's passphrase (administrators only). See `store::cipher`.
 
 use serde::Serialize;
+use tenin_domain::error::Detail;
 
 use super::Desk;
 use tenin_domain::access::Permission;
@@ -31,12 +32,12 @@ impl Desk {
         let actor = self.allow(Permission::Administer)?.id.clone();
         let mut problems = Problems::default();
         if self.store.is_encrypted() && !current.is_some_and(|c| self.store.key_matches(&Passphrase::new(c))) {
-            problems.add_with_message("current", Problem::Invalid, "現在の合言葉が違います".into());
+            problems.add_detail("current", Problem::Invalid, Detail::WrongCurrentPassphrase);
         }
         let checked = Passphrase::checked_new(new, "passphrase");
         if let Err(crate::Error::Validation(found)) = &checked {
             for p in found {
-                problems.add_with_message(&p.field, p.problem.clone(), p.message.clone());
+                problems.push(p.clone());
             }
         }
         problems.into_result()?;

@@ -3,6 +3,7 @@
 
 use std::cell::Cell;
 use std::time::{Duration, Instant};
+use tenin_domain::error::Detail;
 use tenin_store::Db;
 
 use chrono::Utc;
@@ -250,7 +251,7 @@ impl Desk {
         let mut problems = Problems::default();
         let display_name = checked_name(&update.display_name, &mut problems);
         if id == actor && (update.role != Role::Administrator || !update.active) {
-            problems.add_with_message("role", Problem::NotAllowed, "自分自身の役割の変更・無効化はできません".into());
+            problems.add_detail("role", Problem::NotAllowed, Detail::OwnRole);
         }
         problems.into_result()?;
         self.store.write(|tx| {
@@ -289,7 +290,7 @@ impl Desk {
         let stored = users::password_hash(self.store.read(), &me)?;
         if !stored.as_deref().is_some_and(|hash| password::verify(current, hash)) {
             let mut problems = Problems::default();
-            problems.add_with_message("current", Problem::Invalid, "現在のパスワードが違います".into());
+            problems.add_detail("current", Problem::Invalid, Detail::WrongCurrentPassword);
             problems.into_result()?;
         }
         self.replace_password(&me, &me, new_password)
@@ -366,9 +367,9 @@ fn checked_new_user(input: &NewUserInput) -> Result<CheckedUser> {
     } else if login.chars().count() > LOGIN_MAX {
         problems.add("login", Problem::TooLong { max: LOGIN_MAX as u32 });
     } else if !login.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
-        problems.add_with_message("login", Problem::Invalid, "半角英数字と . _ - で入力してください".into());
+        problems.add_detail("login", Problem::Invalid, Detail::LoginCharacters);
     } else if login == SYSTEM_LOGIN {
-        problems.add_with_message("login", Problem::NotAllowed, "このログイン名はデスクが使用しています".into());
+        problems.add_detail("login", Problem::NotAllowed, Detail::LoginReserved);
     }
     let display_name = checked_name(&input.display_name, &mut problems);
     if input.role.is_none() {
@@ -402,7 +403,7 @@ fn normalised_login(login: &str) -> String {
 fn insert_user(tx: Db<'_>, actor: &str, user: &CheckedUser) -> Result<User> {
     if users::by_login(tx, &user.login)?.is_some() {
         let mut problems = Problems::default();
-        problems.add_with_message("login", Problem::NotAllowed, "このログイン名は使われています".into());
+        problems.add_detail("login", Problem::NotAllowed, Detail::LoginTaken);
         problems.into_result()?;
     }
     let created = users::insert(tx, &user.login, &user.display_name, user.role, Some(&user.password_hash))?;

@@ -1,6 +1,7 @@
 //! The reports part of [`Desk`]: monthly counts by jurisdiction and their exports.
 
 use std::collections::HashMap;
+use tenin_domain::error::Detail;
 
 use chrono::{TimeZone, Utc};
 
@@ -8,7 +9,7 @@ use super::Desk;
 use crate::export_file::{self, SavedExport};
 use tenin_domain::access::Permission;
 use tenin_domain::csv_file::{CsvEncoding, CsvFile};
-use tenin_domain::error::{Error, FieldProblem, Problem, Result};
+use tenin_domain::error::{Error, Problem, Result};
 use tenin_domain::reports::daily_log::{self, DailyLog};
 use tenin_domain::reports::export;
 use tenin_domain::reports::monthly::{self, JurisdictionBasis, MonthlyReport, YearMonth};
@@ -120,9 +121,8 @@ impl Desk {
     pub fn daily_log(&self, date: &str) -> Result<DailyLog> {
         self.allow(Permission::Read)?;
         let day = wareki::parse_date(date, None).map_err(|e| {
-            let mut problem = FieldProblem::new("date", Problem::Invalid);
-            problem.message = e.to_string();
-            Error::Validation(vec![problem])
+            let detail = Detail::DateUnreadable { text: date.to_owned(), reason: e.to_string() };
+            Error::detailed("date", Problem::Invalid, detail)
         })?;
         let offset = self.offset()?;
         let start = offset
@@ -246,9 +246,7 @@ impl Desk {
         const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
         const PNG_MAX: usize = 20 * 1024 * 1024;
         if !png.starts_with(SIGNATURE) || png.len() > PNG_MAX {
-            let mut problem = FieldProblem::new("png", Problem::Invalid);
-            problem.message = "PNG画像ではないか、大きすぎます".into();
-            return Err(Error::Validation(vec![problem]));
+            return Err(Error::detailed("png", Problem::Invalid, Detail::NotAPng));
         }
         let stem: String = name.chars().filter(|c| !"/\\:*?\"<>|".contains(*c) && !c.is_control()).take(80).collect();
         let stem = if stem.trim().is_empty() { "グラフ".to_owned() } else { stem };

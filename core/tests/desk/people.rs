@@ -52,7 +52,11 @@ fn a_new_desk_needs_its_first_administrator_and_shows_nothing_before() {
 
     let weak = NewUserInput { password: "short".into(), ..person("admin", Role::Administrator) };
     let refused = desk.set_up_administrator(&weak).expect_err("weak password");
-    assert_eq!(tenin_core::ErrorReport::from(refused).problems[0].field, "password");
+    let problem = tenin_core::ErrorReport::from(refused).problems.remove(0);
+    assert_eq!(problem.field, "password");
+    // The precise reason crosses as a code with its parameter, for the UI to word in its language.
+    assert_eq!(problem.detail, Some(tenin_core::error::Detail::TooShort { min: 8 }));
+    assert_eq!(problem.message, "8文字以上にしてください");
 
     sign_in_admin(&mut desk);
     let access = desk.access().expect("access");

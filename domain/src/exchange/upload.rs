@@ -2,11 +2,12 @@
 //! bytes, a JSON array of numbers, took about 30 seconds for an 8 MB history file in the app; a
 //! string crosses in well under a second.
 
+use crate::error::Detail;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, FieldProblem, Problem, Result};
+use crate::error::{Error, Problem, Result};
 
 /// A file's bytes, base64 (standard alphabet, padded), as `FileReader.readAsDataURL` gives them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,11 +22,7 @@ impl Upload {
 
     /// The file's bytes; text that is not base64 is refused (the file is never guessed at).
     pub fn bytes(&self) -> Result<Vec<u8>> {
-        BASE64.decode(self.0.trim()).map_err(|_| {
-            let mut problem = FieldProblem::new("file", Problem::Invalid);
-            problem.message = "ファイルの内容を受け取れませんでした。もう一度選んでください".to_owned();
-            Error::Validation(vec![problem])
-        })
+        BASE64.decode(self.0.trim()).map_err(|_| Error::detailed("file", Problem::Invalid, Detail::UploadUnreadable))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The weights of the soft preferences: settings of the desk with documented defaults
 //! (`docs/matching.md`). A candidate's score is the weighted mean of its parts, 0–100.
 
+use crate::error::Detail;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Problem, Problems, Result};
@@ -76,11 +77,7 @@ impl MatchWeights {
             }
         }
         if named.iter().all(|(_, w)| *w == 0) {
-            problems.add_with_message(
-                "distance",
-                Problem::Required,
-                "重みを一つ以上0より大きくしてください".to_owned(),
-            );
+            problems.add_detail("distance", Problem::Required, Detail::WeightsAllZero);
         }
         if !(1..=HALF_KM_MAX).contains(&self.distance_half_km) {
             problems.add("distance_half_km", Problem::OutOfRange { min: 1, max: HALF_KM_MAX as i32 });

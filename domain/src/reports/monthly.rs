@@ -7,6 +7,7 @@
 //! time-to-placement figures use. Which jurisdiction: the referring hospital's, or the patient's
 //! residence (both offered; a residence not recorded counts as "other / unknown").
 
+use crate::error::Detail;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -90,22 +91,16 @@ pub fn checked_range(from: &str, to: &str) -> Result<(YearMonth, YearMonth)> {
     let from_month = YearMonth::parse(from);
     let to_month = YearMonth::parse(to);
     if from_month.is_none() {
-        problems.add_with_message(
-            "from",
-            Problem::Invalid,
-            format!("「{from}」を年月として読めません（例: 2026-04、R8.4）"),
-        );
+        let detail = Detail::NotAMonth { text: from.to_owned(), example: "2026-04、R8.4".to_owned() };
+        problems.add_detail("from", Problem::Invalid, detail);
     }
     if to_month.is_none() {
-        problems.add_with_message(
-            "to",
-            Problem::Invalid,
-            format!("「{to}」を年月として読めません（例: 2026-11、R8.11）"),
-        );
+        let detail = Detail::NotAMonth { text: to.to_owned(), example: "2026-11、R8.11".to_owned() };
+        problems.add_detail("to", Problem::Invalid, detail);
     }
     if let (Some(f), Some(t)) = (from_month, to_month) {
         if t < f {
-            problems.add_with_message("to", Problem::Invalid, "終わりの月が始まりの月より前です".into());
+            problems.add_detail("to", Problem::Invalid, Detail::MonthsReversed);
         } else if (t.index() - f.index() + 1) as u32 > MONTHS_MAX {
             problems.add("to", Problem::OutOfRange { min: 1, max: MONTHS_MAX as i32 });
         }

@@ -6,6 +6,7 @@
 //! provider that does not list the origin's area, public funds for a provider whose trips cannot be
 //! paid from them, an escort the provider cannot send, a pickup time already past.
 
+use crate::error::Detail;
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -219,85 +220,53 @@ pub fn review(booking: &CheckedBooking, ctx: &BookingContext<'_>) -> (Vec<FieldP
     let mut refusals = Problems::default();
     let mut warnings = Problems::default();
     match ctx.placement {
-        None => refusals.add_with_message(
-            "request_id",
-            Problem::NotAllowed,
-            "受入先が記録されていません。打診記録で「受入可」を記録してから搬送を手配してください".into(),
-        ),
+        None => refusals.add_detail("request_id", Problem::NotAllowed, Detail::BookingWithoutPlacement),
         Some(placement) => {
             if !matches!(ctx.status, RequestStatus::Placed | RequestStatus::ArrangingTransport) {
-                refusals.add_with_message(
-                    "request_id",
-                    Problem::NotAllowed,
-                    format!("依頼が「{}」のため搬送を手配できません", ctx.status.label_ja()),
-                );
+                let status = ctx.status.label_ja().to_owned();
+                refusals.add_detail("request_id", Problem::NotAllowed, Detail::BookingInState { status });
             }
             if crate::timestamps::parse_rfc3339(&placement.accepted_at).is_ok_and(|placed| booking.pickup_at < placed) {
-                refusals.add_with_message("pickup_at", Problem::NotAllowed, "迎えの日時が受入決定より前です".into());
+                refusals.add_detail("pickup_at", Problem::NotAllowed, Detail::PickupBeforePlacement);
             }
         }
     }
     let provider = ctx.provider;
     if !provider.active {
-        refusals.add_with_message("provider_id", Problem::NotAllowed, "休止中の事業者です".into());
+        refusals.add_detail("provider_id", Problem::NotAllowed, Detail::ProviderInactive);
     }
     let (needed, _) = needed_vehicle(ctx.care);
     if !booking.vehicle_type.carries(needed) {
-        refusals.add_with_message(
-            "vehicle_type",
-            Problem::Unsafe,
-            format!(
-                "この患者には{}が必要です（{}では搬送できません）",
-                needed.label_ja(),
-                booking.vehicle_type.label_ja()
-            ),
-        );
+        let (needed, chosen) = (needed.label_ja().to_owned(), booking.vehicle_type.label_ja().to_owned());
+        refusals.add_detail("vehicle_type", Problem::Unsafe, Detail::VehicleTooSmall { needed, chosen });
     }
     if !provider.vehicle_types.contains(&booking.vehicle_type) {
-        refusals.add_with_message(
-            "vehicle_type",
-            Problem::NotAllowed,
-            format!("{}は{}の車両を持っていません", provider.name, booking.vehicle_type.label_ja()),
-        );
+        let (provider, vehicle) = (provider.name.clone(), booking.vehicle_type.label_ja().to_owned());
+        refusals.add_detail("vehicle_type", Problem::NotAllowed, Detail::ProviderLacksVehicle { provider, vehicle });
     }
     let oxygen_needed = ctx.care.oxygen_l_per_min.is_some() || booking.oxygen_l_per_min.is_some();
     if oxygen_needed && !provider.oxygen {
-        refusals.add_with_message(
-            "provider_id",
-            Problem::Unsafe,
-            format!("酸素投与が必要ですが、{}の車両には酸素がありません", provider.name),
-        );
+        let provider = provider.name.clone();
+        refusals.add_detail("provider_id", Problem::Unsafe, Detail::ProviderWithoutOxygen { provider });
     }
     if let (Some(needed), None) = (ctx.care.oxygen_l_per_min, booking.oxygen_l_per_min) {
-        refusals.add_with_message(
-            "oxygen_l_per_min",
-            Problem::Unsafe,
-            format!("患者は酸素{needed}L/分を使用中です。搬送中の酸素量を入力してください"),
-        );
+        let flow = needed.to_string();
+        refusals.add_detail("oxygen_l_per_min", Problem::Unsafe, Detail::OxygenOnBoardRequired { flow });
     }
     if !serves(provider, ctx.origin) {
-        warnings.add_with_message(
-            "provider_id",
-            Problem::Warning,
-            format!("{}の対応地域に依頼元の地域が含まれていません", provider.name),
-        );
+        let provider = provider.name.clone();
+        warnings.add_detail("provider_id", Problem::Warning, Detail::OutsideProviderArea { provider });
     }
     if booking.public_funds && !provider.public_funds {
-        warnings.add_with_message(
-            "public_funds",
-            Problem::Warning,
-            format!("{}の搬送は公費の対象として登録されていません", provider.name),
-        );
+        let provider = provider.name.clone();
+        warnings.add_detail("public_funds", Problem::Warning, Detail::NotPubliclyFunded { provider });
     }
     if !booking.escort.is_empty() && !provider.escort {
-        warnings.add_with_message(
-            "escort",
-            Problem::Warning,
-            format!("{}は付添の手配に対応していません（依頼元・受入先で付添を確保してください）", provider.name),
-        );
+        let provider = provider.name.clone();
+        warnings.add_detail("escort", Problem::Warning, Detail::NoEscort { provider });
     }
     if booking.pickup_at < ctx.now {
-        warnings.add_with_message("pickup_at", Problem::Warning, "迎えの日時が過去です".into());
+        warnings.add_detail("pickup_at", Problem::Warning, Detail::PickupInPast);
     }
     let list = |p: Problems| match p.into_result() {
         Err(crate::error::Error::Validation(list)) => list,

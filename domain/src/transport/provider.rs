@@ -1,5 +1,6 @@
 //! The transport providers directory: who can carry patients, in what, where and when.
 
+use crate::error::Detail;
 use serde::{Deserialize, Serialize};
 
 use crate::contact::phone_digits;
@@ -139,15 +140,11 @@ impl TransportProviderInput {
         let fax = text("fax", &self.fax, NAME_MAX, &mut problems);
         for (field, number) in [("phone", &phone), ("fax", &fax)] {
             if !number.is_empty() && phone_digits(number).is_none() {
-                problems.add_with_message(
-                    field,
-                    Problem::Invalid,
-                    "電話番号として読めません（0から始まる10〜11桁）".to_owned(),
-                );
+                problems.add_detail(field, Problem::Invalid, Detail::PhoneFormat);
             }
         }
         if phone.is_empty() {
-            problems.add_with_message("phone", Problem::Required, "依頼の電話番号を入力してください".to_owned());
+            problems.add_detail("phone", Problem::Required, Detail::ProviderPhoneRequired);
         }
         for (i, mode) in self.modes.iter().enumerate() {
             if !known_mode(mode) {

@@ -52,9 +52,10 @@ function refusal(): ErrorReport {
       {
         field: 'patient_age',
         problem: { kind: 'out_of_range', min: 0, max: 120 },
+        detail: null,
         message: '0〜120の範囲で入力してください',
       },
-      { field: 'patient_sex', problem: { kind: 'required' }, message: '必須項目です' },
+      { field: 'patient_sex', problem: { kind: 'required' }, detail: null, message: '必須項目です' },
     ],
     rule: null,
     refusal: null,

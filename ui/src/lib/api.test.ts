@@ -6,6 +6,7 @@ import { setLanguage } from './i18n.svelte';
 const dateProblem = {
   field: 'onset_date',
   problem: { kind: 'invalid' as const },
+  detail: null,
   message: '元号を指定してください（例: R4.8.1）: 11/2',
 };
 
@@ -20,7 +21,12 @@ describe('problemMessage', () => {
     setLanguage('en');
     expect(problemMessage(dateProblem)).toBe('Not in a valid form');
     expect(
-      problemMessage({ field: 'patient_age', problem: { kind: 'out_of_range', min: 0, max: 120 }, message: '' }),
+      problemMessage({
+        field: 'patient_age',
+        problem: { kind: 'out_of_range', min: 0, max: 120 },
+        detail: null,
+        message: '',
+      }),
     ).toBe('Must be between 0 and 120');
   });
 });

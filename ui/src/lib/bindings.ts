@@ -544,6 +544,14 @@ export type DeskStatus = {
 	placement_target_minutes: number,
 };
 
+/**
+ *  What exactly is wrong with a field, where its kind alone does not say: a stable code the UI can
+ *  word in its own language, with the values the wording needs.
+ */
+export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
+/**  A date that cannot be read; `reason` is the reader's sentence. */
+{ detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: string } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | { detail: "wrong_current_passphrase" } | { detail: "not_a_png" } | { detail: "own_role" } | { detail: "wrong_current_password" } | { detail: "login_characters" } | { detail: "login_reserved" } | { detail: "login_taken" } | { detail: "dates_reversed" };
+
 export type Dialysis = "none" | 
 /**  Haemodialysis */
 "hd" | 
@@ -706,10 +714,14 @@ export type FieldInfo = {
 	required: boolean,
 };
 
-/**  One refused field: its name in the transfer type, the problem, and a Japanese sentence. */
+/**
+ *  One refused field: its name in the transfer type, the problem, what exactly is wrong where the
+ *  kind alone does not say (`detail`, with its parameters), and a Japanese sentence.
+ */
 export type FieldProblem = {
 	field: string,
 	problem: Problem,
+	detail: Detail | null,
 	message: string,
 };
 
