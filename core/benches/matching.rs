@@ -122,12 +122,11 @@ fn requests(dice: &mut Dice) -> Vec<RequestDetail> {
                 ..Default::default()
             },
             care: CareNeeds {
-                oxygen_l_per_min: dice.chance(30).then_some(2.0),
-                dialysis: if dice.chance(5) { Dialysis::Hd } else { Dialysis::None },
-                tube_feeding: if dice.chance(15) { TubeFeeding::Peg } else { TubeFeeding::None },
-                dementia_bpsd: dice.chance(20),
-                adl: [Adl::Independent, Adl::PartialAssist, Adl::FullAssist][dice.below(3) as usize],
-                ..Default::default()
+                oxygen_l_per_min: Some(if dice.chance(30) { 2.0 } else { 0.0 }),
+                dialysis: Some(if dice.chance(5) { Dialysis::Hd } else { Dialysis::None }),
+                tube_feeding: Some(if dice.chance(15) { TubeFeeding::Peg } else { TubeFeeding::None }),
+                dementia_bpsd: Some(dice.chance(20)),
+                ..CareNeeds::none_with([Adl::Independent, Adl::PartialAssist, Adl::FullAssist][dice.below(3) as usize])
             },
             bed_type_id: Some(BED_TYPES[dice.below(4) as usize].into()),
             onset_date: Some("2026-11-08".into()),

@@ -81,52 +81,197 @@ pub enum Adl {
     FullAssist,
 }
 
-/// The care a patient needs (or, for a hospital, can provide).
+/// The care a patient needs. Every item has three values: **not stated** (`None`: the question was
+/// never answered — matching marks it for confirming, the checklist lists it), **none** (the
+/// item's none value: `Some(Dialysis::None)`, `Some(false)`, oxygen `Some(0.0)`), or a need. ADL is
+/// not stated when `Adl::Unknown`. Requests stored before this distinction are read as stated (the
+/// form asked each question; migration 0014).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(default)]
 pub struct CareNeeds {
-    /// Oxygen in litres per minute; `None` when none is needed.
+    /// Oxygen in litres per minute; `Some(0.0)` when none is needed.
     pub oxygen_l_per_min: Option<f64>,
-    pub dialysis: Dialysis,
-    pub tube_feeding: TubeFeeding,
-    pub tracheostomy: bool,
-    pub suctioning: Suctioning,
-    pub iv_line: IvLine,
+    pub dialysis: Option<Dialysis>,
+    pub tube_feeding: Option<TubeFeeding>,
+    pub tracheostomy: Option<bool>,
+    pub suctioning: Option<Suctioning>,
+    pub iv_line: Option<IvLine>,
     /// Dementia with behavioural and psychological symptoms.
-    pub dementia_bpsd: bool,
-    pub psychiatric: bool,
-    pub isolation: Isolation,
+    pub dementia_bpsd: Option<bool>,
+    pub psychiatric: Option<bool>,
+    pub isolation: Option<Isolation>,
     pub adl: Adl,
-    pub bariatric: bool,
+    pub bariatric: Option<bool>,
 }
 
-/// Care needs as typed: the oxygen flow arrives as text (「２」, 「1.5」, 「なし」).
+/// One item of the care vocabulary, as a question the intake asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CareItem {
+    Oxygen,
+    Dialysis,
+    TubeFeeding,
+    Tracheostomy,
+    Suctioning,
+    IvLine,
+    DementiaBpsd,
+    Psychiatric,
+    Isolation,
+    Adl,
+    Bariatric,
+}
+
+impl CareItem {
+    pub const ALL: [CareItem; 11] = [
+        CareItem::Oxygen,
+        CareItem::Dialysis,
+        CareItem::TubeFeeding,
+        CareItem::Tracheostomy,
+        CareItem::Suctioning,
+        CareItem::IvLine,
+        CareItem::DementiaBpsd,
+        CareItem::Psychiatric,
+        CareItem::Isolation,
+        CareItem::Adl,
+        CareItem::Bariatric,
+    ];
+
+    /// The item's field in the intake (`care.oxygen_l_per_min`, …).
+    pub fn field(self) -> &'static str {
+        match self {
+            CareItem::Oxygen => "care.oxygen_l_per_min",
+            CareItem::Dialysis => "care.dialysis",
+            CareItem::TubeFeeding => "care.tube_feeding",
+            CareItem::Tracheostomy => "care.tracheostomy",
+            CareItem::Suctioning => "care.suctioning",
+            CareItem::IvLine => "care.iv_line",
+            CareItem::DementiaBpsd => "care.dementia_bpsd",
+            CareItem::Psychiatric => "care.psychiatric",
+            CareItem::Isolation => "care.isolation",
+            CareItem::Adl => "care.adl",
+            CareItem::Bariatric => "care.bariatric",
+        }
+    }
+
+    /// The desk's short Japanese name (printed sheets, the CLI, messages; the UI translates by id).
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            CareItem::Oxygen => "酸素",
+            CareItem::Dialysis => "透析",
+            CareItem::TubeFeeding => "経管栄養",
+            CareItem::Tracheostomy => "気管切開",
+            CareItem::Suctioning => "吸引",
+            CareItem::IvLine => "点滴ライン",
+            CareItem::DementiaBpsd => "認知症（BPSD）",
+            CareItem::Psychiatric => "精神科",
+            CareItem::Isolation => "隔離",
+            CareItem::Adl => "ADL",
+            CareItem::Bariatric => "高度肥満",
+        }
+    }
+}
+
+impl CareNeeds {
+    /// Every item answered "none", ADL as given: what a form that asked each question and got "no"
+    /// to all of them records.
+    pub fn none_with(adl: Adl) -> CareNeeds {
+        CareNeeds {
+            oxygen_l_per_min: Some(0.0),
+            dialysis: Some(Dialysis::None),
+            tube_feeding: Some(TubeFeeding::None),
+            tracheostomy: Some(false),
+            suctioning: Some(Suctioning::None),
+            iv_line: Some(IvLine::None),
+            dementia_bpsd: Some(false),
+            psychiatric: Some(false),
+            isolation: Some(Isolation::None),
+            adl,
+            bariatric: Some(false),
+        }
+    }
+
+    /// The oxygen flow the patient is on: `None` both when none is needed and when not stated.
+    pub fn oxygen_flow(&self) -> Option<f64> {
+        self.oxygen_l_per_min.filter(|flow| *flow > 0.0)
+    }
+
+    /// Whether `item` was answered (none counts as an answer).
+    pub fn is_stated(&self, item: CareItem) -> bool {
+        match item {
+            CareItem::Oxygen => self.oxygen_l_per_min.is_some(),
+            CareItem::Dialysis => self.dialysis.is_some(),
+            CareItem::TubeFeeding => self.tube_feeding.is_some(),
+            CareItem::Tracheostomy => self.tracheostomy.is_some(),
+            CareItem::Suctioning => self.suctioning.is_some(),
+            CareItem::IvLine => self.iv_line.is_some(),
+            CareItem::DementiaBpsd => self.dementia_bpsd.is_some(),
+            CareItem::Psychiatric => self.psychiatric.is_some(),
+            CareItem::Isolation => self.isolation.is_some(),
+            CareItem::Adl => self.adl != Adl::Unknown,
+            CareItem::Bariatric => self.bariatric.is_some(),
+        }
+    }
+
+    /// The items never answered, in the vocabulary's order.
+    pub fn not_stated(&self) -> Vec<CareItem> {
+        CareItem::ALL.into_iter().filter(|item| !self.is_stated(*item)).collect()
+    }
+}
+
+/// Care needs as typed. The oxygen flow arrives as text (「２」, 「1.5」, 「なし」; empty is not
+/// stated); every other item is `None` until answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default)]
 pub struct CareNeedsInput {
     pub oxygen_l_per_min: String,
-    pub dialysis: Dialysis,
-    pub tube_feeding: TubeFeeding,
-    pub tracheostomy: bool,
-    pub suctioning: Suctioning,
-    pub iv_line: IvLine,
-    pub dementia_bpsd: bool,
-    pub psychiatric: bool,
-    pub isolation: Isolation,
+    pub dialysis: Option<Dialysis>,
+    pub tube_feeding: Option<TubeFeeding>,
+    pub tracheostomy: Option<bool>,
+    pub suctioning: Option<Suctioning>,
+    pub iv_line: Option<IvLine>,
+    pub dementia_bpsd: Option<bool>,
+    pub psychiatric: Option<bool>,
+    pub isolation: Option<Isolation>,
     pub adl: Adl,
-    pub bariatric: bool,
+    pub bariatric: Option<bool>,
 }
 
 /// Above this a request is refused: no downward transfer carries more.
 pub const OXYGEN_MAX: f64 = 15.0;
 
+/// Words that answer a question with "none".
+pub fn means_none(text: &str) -> bool {
+    matches!(text, "なし" | "無し" | "無" | "ナシ" | "none" | "no" | "0")
+}
+
 impl CareNeedsInput {
+    /// Every question answered "none", ADL as given (a form that asked each one).
+    pub fn answered_none(adl: Adl) -> CareNeedsInput {
+        CareNeedsInput {
+            oxygen_l_per_min: "なし".into(),
+            dialysis: Some(Dialysis::None),
+            tube_feeding: Some(TubeFeeding::None),
+            tracheostomy: Some(false),
+            suctioning: Some(Suctioning::None),
+            iv_line: Some(IvLine::None),
+            dementia_bpsd: Some(false),
+            psychiatric: Some(false),
+            isolation: Some(Isolation::None),
+            adl,
+            bariatric: Some(false),
+        }
+    }
+
     pub fn checked(&self, problems: &mut Problems) -> CareNeeds {
         let text = fold_width(&self.oxygen_l_per_min);
         let text = text.trim_end_matches("L/分").trim_end_matches("L/min").trim_end_matches('L').trim();
-        let oxygen = if text.is_empty() || text == "なし" || text == "0" {
+        let oxygen = if text.is_empty() {
             None
+        } else if means_none(text) {
+            Some(0.0)
         } else {
             match text.parse::<f64>() {
                 Ok(flow) if flow > 0.0 && flow <= OXYGEN_MAX => Some((flow * 10.0).round() / 10.0),
@@ -167,12 +312,22 @@ mod tests {
     }
 
     #[test]
-    fn oxygen_flow_is_read_tolerantly() {
+    fn oxygen_flow_is_read_tolerantly_and_blank_is_not_none() {
         assert_eq!(oxygen("２"), (Some(2.0), 0));
         assert_eq!(oxygen("1.5L/分"), (Some(1.5), 0));
-        assert_eq!(oxygen("なし"), (None, 0));
-        assert_eq!(oxygen(""), (None, 0));
+        assert_eq!(oxygen("なし"), (Some(0.0), 0), "none, stated");
+        assert_eq!(oxygen("０"), (Some(0.0), 0), "none, stated");
+        assert_eq!(oxygen(""), (None, 0), "not stated");
         assert_eq!(oxygen("50"), (None, 1), "50 L/min is refused, not stored");
         assert_eq!(oxygen("少し"), (None, 1));
+    }
+
+    #[test]
+    fn an_untouched_intake_states_nothing_and_none_is_an_answer() {
+        assert_eq!(CareNeeds::default().not_stated(), CareItem::ALL.to_vec());
+        assert!(CareNeeds::none_with(Adl::Independent).not_stated().is_empty());
+        let some = CareNeeds { dialysis: Some(Dialysis::None), adl: Adl::FullAssist, ..Default::default() };
+        assert!(!some.not_stated().contains(&CareItem::Dialysis) && !some.not_stated().contains(&CareItem::Adl));
+        assert_eq!(some.not_stated().len(), 9);
     }
 }

@@ -167,6 +167,8 @@ pub enum Detail {
     NoEscort { provider: String },
     #[error("迎えの日時が過去です")]
     PickupInPast,
+    #[error("酸素の要否が確認されていません。依頼元に確認してから手配してください")]
+    OxygenNotStated,
     #[error("JSONとして読めません（{reason}）")]
     JsonUnreadable { reason: String },
     #[error("{min}文字以上にしてください")]

@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::care::Adl;
+use crate::care::{Adl, CareItem};
 use crate::request_view::RequestDetail;
 pub use crate::request_view::{QualityItem, QualityKind, QualityReport};
 
@@ -33,17 +33,26 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
     if r.care.adl == Adl::Unknown {
         add("care.adl", Missing, true, "ADLが未入力です（必要な介助が判断できません）".into());
     }
+    let date_unstated = |field: &str, date: &Option<String>| {
+        date.is_none() && !r.covid_dates_none.iter().any(|f| f == field)
+    };
     let missing = [
         ("referrer_person", r.referrer_person.is_empty(), "依頼元の担当者"),
         ("referrer_phone", r.referrer_phone.is_empty(), "依頼元の電話番号"),
-        ("onset_date", r.onset_date.is_none(), "発症日"),
-        ("criteria_met_date", r.criteria_met_date.is_none(), "退院基準を満たした日"),
+        ("onset_date", date_unstated("onset_date", &r.onset_date), "発症日"),
+        ("positive_test_date", date_unstated("positive_test_date", &r.positive_test_date), "陽性判明日"),
+        ("criteria_met_date", date_unstated("criteria_met_date", &r.criteria_met_date), "退院基準を満たした日"),
         ("clinical_summary", r.clinical_summary.is_empty(), "臨床経過"),
     ];
     for (field, is_missing, label) in missing {
         if is_missing {
             add(field, Missing, false, format!("{label}が未入力です"));
         }
+    }
+    // A care item never answered is not "none": it is listed until someone asks (ADL above: it
+    // blocks matching).
+    for item in r.care.not_stated().into_iter().filter(|item| *item != CareItem::Adl) {
+        add(item.field(), Missing, false, format!("{}が未確認です（「なし」も含めて確認してください）", item.label_ja()));
     }
     let date = |d: &Option<String>| d.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
     let (onset, positive, criteria) = (date(&r.onset_date), date(&r.positive_test_date), date(&r.criteria_met_date));
@@ -69,7 +78,7 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
     if r.summary.patient_age > AGE_QUESTION_ABOVE {
         add("patient_age", Implausible, false, format!("年齢{}歳を確認してください", r.summary.patient_age));
     }
-    if let Some(flow) = r.care.oxygen_l_per_min
+    if let Some(flow) = r.care.oxygen_flow()
         && flow > OXYGEN_QUESTION_ABOVE
     {
         add("care.oxygen_l_per_min", Implausible, false, format!("酸素{flow}L/分は下り搬送としては多い量です（確認）"));

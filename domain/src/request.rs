@@ -85,6 +85,7 @@ pub struct NewRequestInput {
     /// The era for dates typed without one (「4/8/1」): "R", "H", … or empty.
     pub date_era: String,
     /// COVID-19 dates: onset, positive test, and the day the national discharge criteria were met.
+    /// Empty is not stated; 「なし」 answers that there is none (no symptoms, no positive test).
     pub onset_date: String,
     pub positive_test_date: String,
     pub criteria_met_date: String,
@@ -124,6 +125,8 @@ pub struct CheckedRequest {
     pub onset_date: Option<NaiveDate>,
     pub positive_test_date: Option<NaiveDate>,
     pub criteria_met_date: Option<NaiveDate>,
+    /// The COVID-19 dates answered "none" (a date neither given nor here is not stated).
+    pub covid_dates_none: Vec<String>,
     pub care: CareNeeds,
     pub bed_type_id: Option<String>,
     pub preferred_regions: Vec<String>,
@@ -133,6 +136,9 @@ pub struct CheckedRequest {
     pub clinical_summary: String,
     pub normalized: Vec<Normalized>,
 }
+
+/// The COVID-19 date fields, which take 「なし」 as an answer.
+pub const COVID_DATE_FIELDS: [&str; 3] = ["onset_date", "positive_test_date", "criteria_met_date"];
 
 pub const INITIALS_MAX: usize = 10;
 pub const SHORT_TEXT_MAX: usize = 100;
@@ -224,16 +230,25 @@ impl NewRequestInput {
                 None
             }
         };
-        let onset_date = date("onset_date", &self.onset_date, &mut problems);
-        let positive_test_date = date("positive_test_date", &self.positive_test_date, &mut problems);
-        let criteria_met_date = date("criteria_met_date", &self.criteria_met_date, &mut problems);
+        let mut covid_dates_none = Vec::new();
+        let mut covid_date = |field: &str, raw: &str, problems: &mut Problems| {
+            if crate::care::means_none(fold_width(raw).trim()) {
+                covid_dates_none.push(field.to_owned());
+                None
+            } else {
+                date(field, raw, problems)
+            }
+        };
+        let onset_date = covid_date("onset_date", &self.onset_date, &mut problems);
+        let positive_test_date = covid_date("positive_test_date", &self.positive_test_date, &mut problems);
+        let criteria_met_date = covid_date("criteria_met_date", &self.criteria_met_date, &mut problems);
         let desired_date = date("desired_date", &self.desired_date, &mut problems);
         let care = self.care.checked(&mut problems);
         noted(
             &mut normalized,
             "care.oxygen_l_per_min",
             &self.care.oxygen_l_per_min,
-            &care.oxygen_l_per_min.map(|f| f.to_string()).unwrap_or_default(),
+            &care.oxygen_l_per_min.map(|f| if f > 0.0 { f.to_string() } else { "なし".to_owned() }).unwrap_or_default(),
         );
         let bed_type_id = self.bed_type_id.trim();
         let mut preferred_regions: Vec<String> = Vec::new();
@@ -257,6 +272,7 @@ impl NewRequestInput {
             onset_date,
             positive_test_date,
             criteria_met_date,
+            covid_dates_none,
             care,
             bed_type_id: (!bed_type_id.is_empty()).then(|| bed_type_id.to_owned()),
             preferred_regions,

@@ -72,6 +72,8 @@ pub struct RequestDetail {
     pub onset_date: Option<String>,
     pub positive_test_date: Option<String>,
     pub criteria_met_date: Option<String>,
+    /// The COVID-19 dates answered "none"; a date neither given nor here was never stated.
+    pub covid_dates_none: Vec<String>,
     pub desired_date: Option<String>,
     pub care: CareNeeds,
     pub bed_type_id: Option<String>,

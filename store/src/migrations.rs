@@ -21,6 +21,7 @@
 //! | 11 | `0011_sign_in.sql` | password hashes, wrong-password counts and waits, user versions |
 //! | 12 | `0012_exchange.sql` | hospitals' keys, the import/export log, sequences, sources, conflicts, quarantine, mappings |
 //! | 13 | `0013_linear_imports.sql` | open conflicts indexed by the sender's record |
+//! | 14 | `0014_stated_or_not.sql` | care items and COVID-19 dates "not stated" apart from "none"; old rows read as stated |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -64,12 +65,18 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0011_sign_in.sql"),
     migration!("0012_exchange.sql"),
     migration!("0013_linear_imports.sql"),
+    migration!("0014_stated_or_not.sql", restate_old_care),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a
 /// hash set to NULL afterwards is a break `audit::verify` reports, not something quietly re-sealed.
 fn seal_audit_entries(db: Db<'_>) -> crate::Result<()> {
     crate::audit::seal_unchained(db).map(|_| ())
+}
+
+/// Care entered before "not stated" existed was answered item by item: read it as stated.
+fn restate_old_care(db: Db<'_>) -> crate::Result<()> {
+    crate::requests::restate_old_care(db)
 }
 
 /// The schema version this binary writes.

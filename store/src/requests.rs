@@ -185,7 +185,7 @@ pub fn insert_numbered(
 
 /// The columns a request's intake is stored in, written by both [`insert`] and [`update_intake`]
 /// from one set of named parameters (`:column`), so the two can never drift apart.
-pub(super) const INTAKE_COLUMNS: [&str; 20] = [
+pub(super) const INTAKE_COLUMNS: [&str; 21] = [
     "referring_hospital_id",
     "patient_initials",
     "patient_age",
@@ -206,6 +206,7 @@ pub(super) const INTAKE_COLUMNS: [&str; 20] = [
     "preferred_regions",
     "family_notes",
     "normalized",
+    "covid_dates_none",
 ];
 
 /// The values of [`INTAKE_COLUMNS`] for one request, owned so they can be borrowed as parameters.
@@ -217,6 +218,7 @@ pub(super) struct IntakeParams<'a> {
     care: String,
     regions: String,
     normalized: String,
+    dates_none: String,
 }
 
 impl<'a> IntakeParams<'a> {
@@ -235,11 +237,12 @@ impl<'a> IntakeParams<'a> {
             care: serde_json::to_string(&request.care)?,
             regions: serde_json::to_string(&request.preferred_regions)?,
             normalized: serde_json::to_string(&request.normalized)?,
+            dates_none: serde_json::to_string(&request.covid_dates_none)?,
         })
     }
 
     /// The values of [`INTAKE_COLUMNS`], in their order.
-    pub(super) fn values(&self) -> [&dyn ToSql; 20] {
+    pub(super) fn values(&self) -> [&dyn ToSql; 21] {
         let r = self.request;
         [
             &r.referring_hospital_id,
@@ -262,6 +265,7 @@ impl<'a> IntakeParams<'a> {
             &self.regions,
             &r.family_notes,
             &self.normalized,
+            &self.dates_none,
         ]
     }
 
@@ -374,7 +378,7 @@ fn intake_audit(conn: Db<'_>, id: &str) -> rusqlite::Result<Option<IntakeAudit>>
         "SELECT referring_hospital_id, patient_initials, patient_age, patient_sex, urgency, version,
                 referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
                 onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
-                preferred_regions, family_notes, clinical_summary
+                preferred_regions, family_notes, clinical_summary, covid_dates_none
          FROM transfer_requests WHERE id = ?1",
         [id],
         |row| {
@@ -395,6 +399,7 @@ fn intake_audit(conn: Db<'_>, id: &str) -> rusqlite::Result<Option<IntakeAudit>>
                     positive_test_date: row.get(12)?,
                     criteria_met_date: row.get(13)?,
                     desired_date: row.get(14)?,
+                    covid_dates_none: row.get(20)?,
                     care_needs: row.get(15)?,
                     bed_type_id: row.get(16)?,
                     preferred_regions: row.get(17)?,
@@ -555,7 +560,8 @@ pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
     let mut stmt = conn.prepare(
         "SELECT h.code, r.clinical_summary, u.display_name, r.version, r.referrer_ward, r.referrer_person,
                 r.referrer_phone, r.hospital_patient_no, r.onset_date, r.positive_test_date, r.criteria_met_date,
-                r.desired_date, r.care_needs, r.bed_type_id, v.name, r.preferred_regions, r.family_notes, r.normalized
+                r.desired_date, r.care_needs, r.bed_type_id, v.name, r.preferred_regions, r.family_notes, r.normalized,
+                r.covid_dates_none
          FROM transfer_requests r
          JOIN hospitals h ON h.id = r.referring_hospital_id
          JOIN users u ON u.id = r.created_by
@@ -586,6 +592,7 @@ pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
         onset_date: row.get(8)?,
         positive_test_date: row.get(9)?,
         criteria_met_date: row.get(10)?,
+        covid_dates_none: serde_json::from_str(&row.get::<_, String>(18)?)?,
         desired_date: row.get(11)?,
         care: serde_json::from_str(&row.get::<_, String>(12)?)?,
         bed_type_id: row.get(13)?,
@@ -711,12 +718,31 @@ struct Mergeable {
     onset_date: Option<String>,
     positive_test_date: Option<String>,
     criteria_met_date: Option<String>,
+    covid_dates_none: String,
     desired_date: Option<String>,
     care_needs: String,
     bed_type_id: Option<String>,
     preferred_regions: String,
     family_notes: String,
     clinical_summary: String,
+}
+
+/// The existing care with every item it never stated filled from `new` (a stated item is never
+/// replaced).
+fn fill_care(old: CareNeeds, new: &CareNeeds) -> CareNeeds {
+    CareNeeds {
+        oxygen_l_per_min: old.oxygen_l_per_min.or(new.oxygen_l_per_min),
+        dialysis: old.dialysis.or(new.dialysis),
+        tube_feeding: old.tube_feeding.or(new.tube_feeding),
+        tracheostomy: old.tracheostomy.or(new.tracheostomy),
+        suctioning: old.suctioning.or(new.suctioning),
+        iv_line: old.iv_line.or(new.iv_line),
+        dementia_bpsd: old.dementia_bpsd.or(new.dementia_bpsd),
+        psychiatric: old.psychiatric.or(new.psychiatric),
+        isolation: old.isolation.or(new.isolation),
+        adl: if old.adl == tenin_domain::care::Adl::Unknown { new.adl } else { old.adl },
+        bariatric: old.bariatric.or(new.bariatric),
+    }
 }
 
 /// Merges a second referral of the same patient into an existing request: fills what the existing
@@ -732,7 +758,7 @@ pub fn merge_into(
         .query_row(
             "SELECT referrer_ward, referrer_person, referrer_phone, hospital_patient_no, residence_municipality_code,
                     onset_date, positive_test_date, criteria_met_date, desired_date, care_needs, bed_type_id,
-                    preferred_regions, family_notes, clinical_summary
+                    preferred_regions, family_notes, clinical_summary, covid_dates_none
              FROM transfer_requests WHERE id = ?1",
             [existing_id],
             |row| {
@@ -745,6 +771,7 @@ pub fn merge_into(
                     onset_date: row.get(5)?,
                     positive_test_date: row.get(6)?,
                     criteria_met_date: row.get(7)?,
+                    covid_dates_none: row.get(14)?,
                     desired_date: row.get(8)?,
                     care_needs: row.get(9)?,
                     bed_type_id: row.get(10)?,
@@ -765,8 +792,21 @@ pub fn merge_into(
     };
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     let stored_care: CareNeeds = serde_json::from_str(&before.care_needs)?;
-    let care =
-        if stored_care == CareNeeds::default() { serde_json::to_string(&new.care)? } else { before.care_needs.clone() };
+    let care = serde_json::to_string(&fill_care(stored_care, &new.care))?;
+    // A date the existing request lacks is filled from the new referral: a date, or its "none".
+    let mut dates_none: Vec<String> = serde_json::from_str(&before.covid_dates_none)?;
+    let stated = |field: &str, date: &Option<String>| date.is_some() || dates_none.iter().any(|f| f == field);
+    let newly_none: Vec<String> = new
+        .covid_dates_none
+        .iter()
+        .filter(|field| match field.as_str() {
+            "onset_date" => !stated(field, &before.onset_date),
+            "positive_test_date" => !stated(field, &before.positive_test_date),
+            _ => !stated(field, &before.criteria_met_date),
+        })
+        .cloned()
+        .collect();
+    dates_none.extend(newly_none);
     let mut regions: Vec<String> = serde_json::from_str(&before.preferred_regions)?;
     for region in &new.preferred_regions {
         if !regions.contains(region) {
@@ -785,6 +825,7 @@ pub fn merge_into(
         onset_date: fill_opt(&before.onset_date, date(new.onset_date)),
         positive_test_date: fill_opt(&before.positive_test_date, date(new.positive_test_date)),
         criteria_met_date: fill_opt(&before.criteria_met_date, date(new.criteria_met_date)),
+        covid_dates_none: serde_json::to_string(&dates_none)?,
         desired_date: fill_opt(&before.desired_date, date(new.desired_date)),
         care_needs: care,
         bed_type_id: fill_opt(&before.bed_type_id, new.bed_type_id.clone()),
@@ -798,7 +839,8 @@ pub fn merge_into(
         "UPDATE transfer_requests SET referrer_ward = ?1, referrer_person = ?2, referrer_phone = ?3,
              hospital_patient_no = ?4, residence_municipality_code = ?5, onset_date = ?6, positive_test_date = ?7,
              criteria_met_date = ?8, desired_date = ?9, care_needs = ?10, bed_type_id = ?11, preferred_regions = ?12,
-             family_notes = ?13, clinical_summary = ?14, updated_at = ?15, version = version + 1
+             family_notes = ?13, clinical_summary = ?14, updated_at = ?15, covid_dates_none = ?17,
+             version = version + 1
          WHERE id = ?16",
         params![
             after.referrer_ward,
@@ -817,6 +859,7 @@ pub fn merge_into(
             after.clinical_summary,
             now,
             existing_id,
+            after.covid_dates_none,
         ],
     )?;
     audit::record(
@@ -837,11 +880,67 @@ pub fn merge_into(
 /// A digest of a request's intake as stored (not its status or version): it changes exactly when
 /// the intake is corrected or merged into, which is what makes a sender's next update a conflict.
 pub fn intake_fingerprint(conn: Db<'_>, id: &str) -> Result<String> {
-    let columns: Vec<&str> = INTAKE_COLUMNS.iter().copied().filter(|c| *c != "normalized").collect();
-    let sql = format!("SELECT json_array({}) FROM transfer_requests WHERE id = ?1", columns.join(", "));
-    let json: Option<String> = crate::query_row_cached(conn, &sql, [id], |row| row.get(0)).optional()?;
-    let json = json.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
-    Ok(tenin_domain::exchange::package::sha256_hex(json.as_bytes()))
+    // The COVID-19 dates answered "none" count only when there are some, so the fingerprints kept
+    // from before they existed still match an unedited request.
+    let columns: Vec<&str> =
+        INTAKE_COLUMNS.iter().copied().filter(|c| !matches!(*c, "normalized" | "covid_dates_none")).collect();
+    let sql = format!(
+        "SELECT json_array({}), covid_dates_none FROM transfer_requests WHERE id = ?1",
+        columns.join(", ")
+    );
+    let found: Option<(String, String)> =
+        crate::query_row_cached(conn, &sql, [id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+    let (json, dates_none) = found.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;
+    let text = if dates_none == "[]" { json } else { format!("{json}{dates_none}") };
+    Ok(tenin_domain::exchange::package::sha256_hex(text.as_bytes()))
+}
+
+/// Migration 14's step: every care item a request stored before "not stated" existed lacks (or
+/// holds as null oxygen) is set to its "none" — that form asked every question — and the
+/// fingerprints the exchange keeps of those requests are moved on with them, so a hospital's next
+/// update is not mistaken for one over a desk edit.
+pub(crate) fn restate_old_care(conn: Db<'_>) -> Result<()> {
+    let unedited: Vec<(String, String, String, String)> = {
+        let mut stmt = conn.prepare(
+            "SELECT s.sender, s.kind, s.record_id, s.entity_id FROM exchange_sources s
+             JOIN transfer_requests r ON r.id = s.entity_id WHERE s.kind = 'requests'",
+        )?;
+        let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+        let mut kept = Vec::new();
+        for row in rows {
+            let (sender, kind, record_id, entity_id): (String, String, String, String) = row?;
+            let stored: String = conn.query_row(
+                "SELECT desk_fingerprint FROM exchange_sources WHERE sender = ?1 AND kind = ?2 AND record_id = ?3",
+                params![sender, kind, record_id],
+                |row| row.get(0),
+            )?;
+            if stored == intake_fingerprint(conn, &entity_id)? {
+                kept.push((sender, kind, record_id, entity_id));
+            }
+        }
+        kept
+    };
+    conn.execute(
+        "UPDATE transfer_requests SET care_needs = json_replace(care_needs, '$.oxygen_l_per_min', 0)
+         WHERE json_type(care_needs, '$.oxygen_l_per_min') = 'null'",
+        [],
+    )?;
+    conn.execute(
+        "UPDATE transfer_requests SET care_needs = json_insert(care_needs,
+             '$.oxygen_l_per_min', 0, '$.dialysis', 'none', '$.tube_feeding', 'none',
+             '$.tracheostomy', json('false'), '$.suctioning', 'none', '$.iv_line', 'none',
+             '$.dementia_bpsd', json('false'), '$.psychiatric', json('false'), '$.isolation', 'none',
+             '$.adl', 'unknown', '$.bariatric', json('false'))",
+        [],
+    )?;
+    for (sender, kind, record_id, entity_id) in unedited {
+        let fingerprint = intake_fingerprint(conn, &entity_id)?;
+        conn.execute(
+            "UPDATE exchange_sources SET desk_fingerprint = ?4 WHERE sender = ?1 AND kind = ?2 AND record_id = ?3",
+            params![sender, kind, record_id, fingerprint],
+        )?;
+    }
+    Ok(())
 }
 
 /// A request's reference number and version.

@@ -2,6 +2,7 @@
 
 use sha2::{Digest, Sha256};
 use tenin_store::migrations::{LATEST_VERSION, MIGRATIONS, apply, current_version, sql_only};
+use tenin_domain::care::{Adl, CareItem, CareNeeds, Dialysis};
 use tenin_store::{DATABASE_FILE, Store};
 
 fn tables(conn: &rusqlite::Connection) -> Vec<String> {
@@ -61,7 +62,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 /// Every released migration, pinned by the SHA-256 of its file: a released migration is never
 /// edited (a database that ran it would never run the edit); a change to the schema is a new file,
 /// added here with its digest.
-const RELEASED: [(&str, &str); 13] = [
+const RELEASED: [(&str, &str); 14] = [
     ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
     ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
     ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
@@ -75,6 +76,7 @@ const RELEASED: [(&str, &str); 13] = [
     ("0011_sign_in.sql", "54ffa95c710c4d59268c838d978db238d8459aacdc62312616d9d66ac8e3371e"),
     ("0012_exchange.sql", "07906e50a84512df2b18adaf010e1efc141524cdc2b1ebc706c5ee8e0603b7aa"),
     ("0013_linear_imports.sql", "ce942854c59ca2853e8516a5cd1afcacd21a04aa7388e235ab43a3e2f903034a"),
+    ("0014_stated_or_not.sql", "bc1f22102eafda1cb15f2aabc88536403814958dc786e04e7ef90cf57d2f04bc"),
 ];
 
 #[test]
@@ -118,4 +120,93 @@ fn the_audit_chain_is_sealed_by_its_migration_once_not_at_open() {
     let unsealed: u32 =
         conn.query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0)).expect("count");
     assert_eq!(unsealed, 1, "open never re-seals");
+}
+
+/// A database at schema 13 with two requests a hospital sent: `unedited` as it arrived, `edited`
+/// changed at the desk since. Their care was entered on the old form (every question asked; oxygen
+/// null meaning none; yes/no items missing meaning no).
+fn schema_13_with_old_care(path: &std::path::Path) {
+    let mut conn = rusqlite::Connection::open(path).expect("open");
+    apply(&mut conn, &MIGRATIONS[..13]).expect("schema 13");
+    conn.execute_batch(
+        "INSERT INTO users (id, login, display_name, role, created_at) VALUES ('u1', 'desk', 'デスク', 'administrator', '2026-01-01T00:00:00.000Z');
+         INSERT INTO report_groups VALUES ('g1', '横浜市', 1);
+         INSERT INTO jurisdictions VALUES ('j1', '横浜市', 'よこはまし', 'city', NULL, 'g1', 1);
+         INSERT INTO municipalities VALUES ('141003', '横浜市', 'よこはまし', NULL, 'j1', 1);
+         INSERT INTO hospitals (id, code, name, name_kana, short_name, municipality_code, is_referring, is_receiving, search_key, created_at, updated_at)
+             VALUES ('h1', 'H001', '甲病院', 'こうびょういん', '甲', '141003', 1, 0, 'こう', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+         INSERT INTO exchanges (id, direction, source, kind, sender, recipient, file_name, file_sha256, user_id, at, result, counts, report)
+             VALUES ('x1', 'in', 'package', 'requests', 'h1', 'desk', 'a.zip', 'ab', 'u1', '2026-01-01T00:00:00.000Z', 'applied', '{}', '{}');
+         INSERT INTO transfer_requests (id, ref_no, referring_hospital_id, patient_initials, patient_age, patient_sex, urgency, status, registered_at, created_by, updated_at, care_needs)
+             VALUES ('unedited', '260101-001', 'h1', 'A.B.', 80, 'male', 'routine', 'new', '2026-01-01T00:00:00.000Z', 'u1', '2026-01-01T00:00:00.000Z',
+                     '{\"oxygen_l_per_min\":null,\"dialysis\":\"hd\",\"adl\":\"full_assist\"}'),
+                    ('edited', '260101-002', 'h1', 'C.D.', 70, 'female', 'routine', 'new', '2026-01-01T00:00:00.000Z', 'u1', '2026-01-01T00:00:00.000Z',
+                     '{\"oxygen_l_per_min\":2.0,\"tracheostomy\":true}');",
+    )
+    .expect("old rows");
+}
+
+#[test]
+fn old_care_is_read_as_stated_and_unedited_fingerprints_move_with_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    schema_13_with_old_care(&path);
+    // The fingerprint schema 13 kept of the unedited request: SHA-256 of its intake columns.
+    let before = {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        let json: String = conn
+            .query_row(
+                "SELECT json_array(referring_hospital_id, patient_initials, patient_age, patient_sex,
+                     residence_municipality_code, urgency, clinical_summary, referrer_ward, referrer_person,
+                     referrer_phone, hospital_patient_no, onset_date, positive_test_date, criteria_met_date,
+                     desired_date, care_needs, bed_type_id, preferred_regions, family_notes)
+                 FROM transfer_requests WHERE id = 'unedited'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("intake");
+        hex::encode(Sha256::digest(json.as_bytes()))
+    };
+    {
+        let conn = rusqlite::Connection::open(&path).expect("open");
+        conn.execute_batch(&format!(
+            "INSERT INTO exchange_sources VALUES ('h1', 'requests', 'r1', 'unedited', 'sha', '{before}', 'x1');
+             INSERT INTO exchange_sources VALUES ('h1', 'requests', 'r2', 'edited', 'sha', 'edited-at-the-desk', 'x1');"
+        ))
+        .expect("sources");
+    }
+    let store = Store::open(dir.path(), None).expect("migrates to the latest");
+    let now = tenin_store::requests::intake_fingerprint(store.read(), "unedited").expect("now");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    for (id, adl) in [("unedited", Adl::FullAssist), ("edited", Adl::Unknown)] {
+        let json: String =
+            conn.query_row("SELECT care_needs FROM transfer_requests WHERE id = ?1", [id], |r| r.get(0)).expect("care");
+        let care: CareNeeds = serde_json::from_str(&json).expect("care reads");
+        assert_eq!(care.adl, adl, "ADL was always three-valued: kept as it was");
+        let not_stated: Vec<CareItem> = care.not_stated().into_iter().filter(|i| *i != CareItem::Adl).collect();
+        assert!(not_stated.is_empty(), "{id}: every item the old form asked is stated, left {not_stated:?}");
+    }
+    let unedited: String = conn
+        .query_row("SELECT care_needs FROM transfer_requests WHERE id = 'unedited'", [], |r| r.get(0))
+        .expect("care");
+    let care: CareNeeds = serde_json::from_str(&unedited).expect("care");
+    assert_eq!(care.oxygen_l_per_min, Some(0.0), "old null oxygen meant none");
+    assert_eq!(care.dialysis, Some(Dialysis::Hd), "a need stays a need");
+    assert_eq!(care.tracheostomy, Some(false), "a missing yes/no item meant no");
+    let edited: String = conn
+        .query_row("SELECT care_needs FROM transfer_requests WHERE id = 'edited'", [], |r| r.get(0))
+        .expect("care");
+    let care: CareNeeds = serde_json::from_str(&edited).expect("care");
+    assert_eq!((care.oxygen_l_per_min, care.tracheostomy), (Some(2.0), Some(true)));
+    let fingerprint = |record: &str| -> String {
+        conn.query_row("SELECT desk_fingerprint FROM exchange_sources WHERE record_id = ?1", [record], |r| r.get(0))
+            .expect("fingerprint")
+    };
+    assert_eq!(
+        fingerprint("r1"),
+        now,
+        "an unedited request stays unedited: the hospital's next update applies without a conflict"
+    );
+    assert_ne!(fingerprint("r1"), before, "the fingerprint moved with the restated care");
+    assert_eq!(fingerprint("r2"), "edited-at-the-desk", "a desk edit still reads as one");
 }

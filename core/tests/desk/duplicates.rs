@@ -54,7 +54,7 @@ fn merging_fills_what_was_missing_and_never_replaces() {
         referrer_person: "看護師 別人".into(),
         referrer_phone: "045-000-9999".into(),
         bed_type_id: "long_term".into(),
-        care: CareNeedsInput { adl: Adl::FullAssist, ..Default::default() },
+        care: CareNeedsInput::answered_none(Adl::FullAssist),
         clinical_summary: "経口摂取は全介助。".into(),
         ..first.clone()
     };

@@ -21,7 +21,7 @@ use crate::{demo_desk, valid_input};
 fn matchable(desk: &mut Desk) -> String {
     let input = NewRequestInput {
         bed_type_id: "community_care".into(),
-        care: CareNeedsInput { adl: Adl::PartialAssist, ..Default::default() },
+        care: CareNeedsInput::answered_none(Adl::PartialAssist),
         ..valid_input(desk)
     };
     let id = desk.create_request(&input, true).expect("create").summary.id;

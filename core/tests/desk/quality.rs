@@ -17,7 +17,7 @@ fn complete(desk: &Desk) -> NewRequestInput {
         onset_date: "R8.10.20".into(),
         positive_test_date: "R8.10.21".into(),
         criteria_met_date: "R8.10.31".into(),
-        care: CareNeedsInput { oxygen_l_per_min: "1".into(), adl: Adl::PartialAssist, ..Default::default() },
+        care: CareNeedsInput { oxygen_l_per_min: "1".into(), ..CareNeedsInput::answered_none(Adl::PartialAssist) },
         bed_type_id: "recovery_rehab".into(),
         preferred_regions: vec!["p8-yokohama".into()],
         family_notes: "妻が横浜市内での転院を希望".into(),
@@ -46,7 +46,37 @@ fn gaps_that_block_matching_are_named_and_scored() {
     assert_eq!(blocking, ["bed_type_id", "care.adl"]);
     assert!(!detail.quality.can_match);
     let other_gaps = detail.quality.items.len() - blocking.len();
-    assert_eq!(detail.quality.score, 100 - 20 * 2 - 5 * other_gaps as u32, "items: {:?}", detail.quality.items);
+    let expected = 100u32.saturating_sub(20 * 2 + 5 * other_gaps as u32);
+    assert_eq!(detail.quality.score, expected, "items: {:?}", detail.quality.items);
+}
+
+/// A care question never asked is listed and counted — never read as "none".
+#[test]
+fn care_items_never_answered_are_listed_and_counted() {
+    let (_dir, mut desk) = demo_desk();
+    let care = CareNeedsInput {
+        tracheostomy: None,
+        dialysis: None,
+        oxygen_l_per_min: String::new(),
+        ..CareNeedsInput::answered_none(Adl::PartialAssist)
+    };
+    let input = NewRequestInput { care, positive_test_date: String::new(), ..complete(&desk) };
+    let detail = desk.create_request(&input, true).expect("stored");
+    let missing: Vec<&str> = detail.quality.items.iter().map(|i| i.field.as_str()).collect();
+    assert_eq!(missing, ["positive_test_date", "care.oxygen_l_per_min", "care.dialysis", "care.tracheostomy"]);
+    assert_eq!(detail.quality.score, 80, "5 points for each question never answered");
+    assert!(detail.quality.can_match, "not stated is asked about, it does not block");
+    assert_eq!(detail.care.oxygen_l_per_min, None, "not stated");
+    // 「なし」 answers the question: a date, or a care item.
+    let answered = NewRequestInput {
+        positive_test_date: "なし".into(),
+        care: CareNeedsInput::answered_none(Adl::PartialAssist),
+        ..complete(&desk)
+    };
+    let detail = desk.create_request(&answered, true).expect("stored");
+    assert_eq!(detail.covid_dates_none, ["positive_test_date"]);
+    assert_eq!(detail.care.oxygen_l_per_min, Some(0.0), "none, stated");
+    assert_eq!(detail.quality.items, []);
 }
 
 #[test]
@@ -55,7 +85,7 @@ fn implausible_values_are_questioned_not_refused() {
     let input = NewRequestInput {
         onset_date: "2026-10-20".into(),
         criteria_met_date: "2026-10-10".into(),
-        care: CareNeedsInput { oxygen_l_per_min: "８".into(), adl: Adl::FullAssist, ..Default::default() },
+        care: CareNeedsInput { oxygen_l_per_min: "８".into(), ..CareNeedsInput::answered_none(Adl::FullAssist) },
         referrer_phone: "045-12".into(),
         ..complete(&desk)
     };

@@ -16,7 +16,7 @@ use crate::{demo_desk, valid_input};
 fn placed(desk: &mut Desk) -> String {
     let input = NewRequestInput {
         bed_type_id: "community_care".into(),
-        care: CareNeedsInput { adl: Adl::FullAssist, oxygen_l_per_min: "2".into(), ..Default::default() },
+        care: CareNeedsInput { oxygen_l_per_min: "2".into(), ..CareNeedsInput::answered_none(Adl::FullAssist) },
         ..valid_input(desk)
     };
     let detail = desk.create_request(&input, true).expect("create");

@@ -49,25 +49,26 @@ fn oracle(h: &HospitalSummary, d: &RequestDetail, today: NaiveDate) -> Vec<&'sta
     if h.id == d.summary.referring_hospital_id {
         broken.push("referring_hospital");
     }
-    if c.oxygen_l_per_min.is_some_and(|need| r.oxygen_max_l_per_min.is_none_or(|max| need > max)) {
+    if c.oxygen_flow().is_some_and(|need| r.oxygen_max_l_per_min.is_none_or(|max| need > max)) {
         broken.push("oxygen");
     }
+    // An item never answered rules no hospital out (it is marked for confirming instead).
     let care_gaps = [
-        c.dialysis == Dialysis::Hd && !r.dialysis_hd,
-        c.dialysis == Dialysis::Pd && !r.dialysis_pd,
-        c.tube_feeding == TubeFeeding::Ng && !r.tube_feeding_ng,
-        c.tube_feeding == TubeFeeding::Peg && !r.tube_feeding_peg,
-        c.tracheostomy && !r.tracheostomy,
-        level_suction(c.suctioning) > level_suction(r.suctioning),
-        level_line(c.iv_line) > level_line(r.iv_line),
-        c.dementia_bpsd && !r.dementia_bpsd,
-        c.psychiatric && !r.psychiatric,
-        c.isolation == Isolation::Mrsa && !r.isolation_mrsa,
-        c.isolation == Isolation::Other && !r.isolation_other,
+        c.dialysis == Some(Dialysis::Hd) && !r.dialysis_hd,
+        c.dialysis == Some(Dialysis::Pd) && !r.dialysis_pd,
+        c.tube_feeding == Some(TubeFeeding::Ng) && !r.tube_feeding_ng,
+        c.tube_feeding == Some(TubeFeeding::Peg) && !r.tube_feeding_peg,
+        c.tracheostomy == Some(true) && !r.tracheostomy,
+        level_suction(c.suctioning.unwrap_or(Suctioning::None)) > level_suction(r.suctioning),
+        level_line(c.iv_line.unwrap_or(IvLine::None)) > level_line(r.iv_line),
+        c.dementia_bpsd == Some(true) && !r.dementia_bpsd,
+        c.psychiatric == Some(true) && !r.psychiatric,
+        c.isolation == Some(Isolation::Mrsa) && !r.isolation_mrsa,
+        c.isolation == Some(Isolation::Other) && !r.isolation_other,
         c.adl == Adl::Independent && !r.adl_independent,
         c.adl == Adl::PartialAssist && !r.adl_partial_assist,
         c.adl == Adl::FullAssist && !r.adl_full_assist,
-        c.bariatric && !r.bariatric,
+        c.bariatric == Some(true) && !r.bariatric,
     ];
     broken.extend(care_gaps.iter().filter(|gap| **gap).map(|_| "care"));
     let age = d.summary.patient_age;
@@ -187,25 +188,30 @@ fn hospitals() -> impl Strategy<Value = Vec<HospitalSummary>> {
 }
 
 fn care() -> impl Strategy<Value = CareNeeds> {
+    // Each item answered, or (one time in six) never stated.
+    let stated = |n: u8| n < 5;
     (
-        prop::option::of(prop::sample::select(vec![1.0, 2.0, 4.0])),
+        prop::option::of(prop::sample::select(vec![0.0, 1.0, 2.0, 4.0])),
         0u8..3,
         0u8..3,
         prop::collection::vec(prop::bool::weighted(0.2), 5),
         (0u8..3, 0u8..3, 0u8..3, 1u8..4),
+        prop::collection::vec(0u8..6, 9),
     )
-        .prop_map(|(oxygen, dialysis, tube, f, (s, l, iso, adl))| CareNeeds {
+        .prop_map(move |(oxygen, dialysis, tube, f, (s, l, iso, adl), answered)| CareNeeds {
             oxygen_l_per_min: oxygen,
-            dialysis: [Dialysis::None, Dialysis::Hd, Dialysis::Pd][dialysis as usize],
-            tube_feeding: [TubeFeeding::None, TubeFeeding::Ng, TubeFeeding::Peg][tube as usize],
-            tracheostomy: f[0],
-            suctioning: [Suctioning::None, Suctioning::Occasional, Suctioning::Frequent][s as usize],
-            iv_line: [IvLine::None, IvLine::Peripheral, IvLine::Central][l as usize],
-            dementia_bpsd: f[1],
-            psychiatric: f[2],
-            isolation: [Isolation::None, Isolation::Mrsa, Isolation::Other][iso as usize],
+            dialysis: stated(answered[0]).then_some([Dialysis::None, Dialysis::Hd, Dialysis::Pd][dialysis as usize]),
+            tube_feeding: stated(answered[1])
+                .then_some([TubeFeeding::None, TubeFeeding::Ng, TubeFeeding::Peg][tube as usize]),
+            tracheostomy: stated(answered[2]).then_some(f[0]),
+            suctioning: stated(answered[3])
+                .then_some([Suctioning::None, Suctioning::Occasional, Suctioning::Frequent][s as usize]),
+            iv_line: stated(answered[4]).then_some([IvLine::None, IvLine::Peripheral, IvLine::Central][l as usize]),
+            dementia_bpsd: stated(answered[5]).then_some(f[1]),
+            psychiatric: stated(answered[6]).then_some(f[2]),
+            isolation: stated(answered[7]).then_some([Isolation::None, Isolation::Mrsa, Isolation::Other][iso as usize]),
             adl: [Adl::Unknown, Adl::Independent, Adl::PartialAssist, Adl::FullAssist][adl as usize],
-            bariatric: f[3] && f[4],
+            bariatric: stated(answered[8]).then_some(f[3] && f[4]),
         })
 }
 

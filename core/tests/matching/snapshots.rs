@@ -1,7 +1,7 @@
 //! Snapshot tests of the engine's explanations on one fixed fixture covering every constraint, mark
 //! and score part. A change in ranking, a score or a reason shows up as a diff to review.
 
-use tenin_core::care::{CareNeeds, Dialysis};
+use tenin_core::care::{Adl, CareNeeds, Dialysis};
 use tenin_core::inquiry::InquiryOutcome;
 use tenin_core::matching::batch::{plan, suggestion};
 use tenin_core::matching::{AnswerRecord, MatchReport, MatchRequest, MatchWeights, explain, rank};
@@ -74,7 +74,7 @@ fn fixture() -> (tenin_core::matching::MatchDirectory, tenin_core::request_view:
         },
     ];
     let mut detail =
-        request("r1", &referrer.id, "community_care", CareNeeds { oxygen_l_per_min: Some(2.0), ..Default::default() });
+        request("r1", &referrer.id, "community_care", CareNeeds { oxygen_l_per_min: Some(2.0), ..CareNeeds::none_with(Adl::PartialAssist) });
     detail.summary.patient_age = 82;
     detail.onset_date = Some("2026-11-13".into());
     detail.inquiries = vec![
@@ -141,11 +141,13 @@ fn a_request_missing_what_matching_needs_gets_a_list_not_an_empty_result() {
 fn batch_suggestion_on_the_fixture() {
     let (dir, detail) = fixture();
     let dialysis =
-        request("r2", "h-0000000001", "community_care", CareNeeds { dialysis: Dialysis::Hd, ..Default::default() });
+        request("r2", "h-0000000001", "community_care", CareNeeds { dialysis: Some(Dialysis::Hd), ..CareNeeds::none_with(Adl::Unknown) });
     let mut second = detail.clone();
     second.summary.id = "r3".into();
     second.summary.ref_no = "ref-r3".into();
     second.inquiries.clear();
+    // The third request leaves everything but oxygen unstated: it is placed, with what to confirm.
+    second.care = CareNeeds { oxygen_l_per_min: Some(2.0), adl: Adl::PartialAssist, ..Default::default() };
     let requests: Vec<MatchRequest> =
         [detail, dialysis, second].iter().map(|d| MatchRequest::compile(d, &dir).expect("matchable")).collect();
     let suggestion = suggestion(&requests, &dir, &plan(&requests, &dir), Vec::new());

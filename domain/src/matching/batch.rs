@@ -157,6 +157,8 @@ pub struct BatchSuggestion {
     pub beds_offered: u32,
     /// Sum of the placed patients' scores (0–100 each).
     pub total_score: f64,
+    /// Placements that rest on care items the request never answered (the row names them).
+    pub placed_unconfirmed: u32,
     pub rows: Vec<BatchRow>,
     /// Requests awaiting placement that lack what matching needs.
     pub blocked: Vec<BatchBlocked>,
@@ -186,6 +188,8 @@ pub enum BatchOutcome {
         capacity_stale: bool,
         /// Hospitals with free beds that could take the patient.
         options: u32,
+        /// Care items never answered that this hospital might not cover: confirm before relying on it.
+        to_confirm: Vec<crate::care::CareItem>,
     },
     /// No hospital can take the patient at all.
     NoCandidate,
@@ -214,6 +218,7 @@ pub fn suggestion(
     blocked: Vec<BatchBlocked>,
 ) -> BatchSuggestion {
     let mut total = 0u32;
+    let mut unconfirmed = 0u32;
     let rows = requests
         .iter()
         .zip(&plan.outcomes)
@@ -226,6 +231,8 @@ pub fn suggestion(
             suggestion: match outcome {
                 PlanOutcome::Placed { ranked, stale, options } => {
                     total += ranked.total;
+                    let to_confirm = super::confirm::to_confirm(request, dir, ranked.hospital as usize);
+                    unconfirmed += u32::from(!to_confirm.is_empty());
                     let h = dir.hospital(ranked.hospital as usize);
                     BatchOutcome::Placed {
                         hospital_id: h.id.clone(),
@@ -234,6 +241,7 @@ pub fn suggestion(
                         score: f64::from(ranked.total) / 100.0,
                         capacity_stale: *stale,
                         options: *options,
+                        to_confirm,
                     }
                 }
                 PlanOutcome::NoCandidate => BatchOutcome::NoCandidate,
@@ -247,6 +255,7 @@ pub fn suggestion(
         requests_considered: requests.len() as u32,
         beds_offered: plan.beds_offered,
         total_score: f64::from(total) / 100.0,
+        placed_unconfirmed: unconfirmed,
         rows,
         blocked,
     }

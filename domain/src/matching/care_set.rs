@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::care::{Adl, CareNeeds, Dialysis, Isolation, IvLine, Suctioning, TubeFeeding};
+use crate::care::{Adl, CareItem, CareNeeds, Dialysis, Isolation, IvLine, Suctioning, TubeFeeding};
 use crate::requirements::AcceptanceRequirements;
 
 /// One kind of care a patient may need and a hospital may not give (oxygen is compared by flow,
@@ -112,35 +112,36 @@ impl CareSet {
         CareNeed::ALL.into_iter().filter(move |n| self.contains(n.to_owned()))
     }
 
-    /// What a patient needs (oxygen apart). An unknown ADL needs nothing here: the request cannot
-    /// be matched until it is known, which the data-quality checklist says.
+    /// What a patient needs (oxygen apart), from the items answered. An item not stated needs
+    /// nothing here (see [`CareSet::possible`]); an unknown ADL neither: the request cannot be
+    /// matched until it is known, which the data-quality checklist says.
     pub fn needed(care: &CareNeeds) -> CareSet {
         use CareNeed::*;
         let mut needs = Vec::new();
         match care.dialysis {
-            Dialysis::None => {}
-            Dialysis::Hd => needs.push(DialysisHd),
-            Dialysis::Pd => needs.push(DialysisPd),
+            None | Some(Dialysis::None) => {}
+            Some(Dialysis::Hd) => needs.push(DialysisHd),
+            Some(Dialysis::Pd) => needs.push(DialysisPd),
         }
         match care.tube_feeding {
-            TubeFeeding::None => {}
-            TubeFeeding::Ng => needs.push(TubeFeedingNg),
-            TubeFeeding::Peg => needs.push(TubeFeedingPeg),
+            None | Some(TubeFeeding::None) => {}
+            Some(TubeFeeding::Ng) => needs.push(TubeFeedingNg),
+            Some(TubeFeeding::Peg) => needs.push(TubeFeedingPeg),
         }
         match care.suctioning {
-            Suctioning::None => {}
-            Suctioning::Occasional => needs.push(OccasionalSuctioning),
-            Suctioning::Frequent => needs.push(FrequentSuctioning),
+            None | Some(Suctioning::None) => {}
+            Some(Suctioning::Occasional) => needs.push(OccasionalSuctioning),
+            Some(Suctioning::Frequent) => needs.push(FrequentSuctioning),
         }
         match care.iv_line {
-            IvLine::None => {}
-            IvLine::Peripheral => needs.push(PeripheralLine),
-            IvLine::Central => needs.push(CentralLine),
+            None | Some(IvLine::None) => {}
+            Some(IvLine::Peripheral) => needs.push(PeripheralLine),
+            Some(IvLine::Central) => needs.push(CentralLine),
         }
         match care.isolation {
-            Isolation::None => {}
-            Isolation::Mrsa => needs.push(IsolationMrsa),
-            Isolation::Other => needs.push(IsolationOther),
+            None | Some(Isolation::None) => {}
+            Some(Isolation::Mrsa) => needs.push(IsolationMrsa),
+            Some(Isolation::Other) => needs.push(IsolationOther),
         }
         match care.adl {
             Adl::Unknown => {}
@@ -154,8 +155,27 @@ impl CareSet {
             (care.psychiatric, Psychiatric),
             (care.bariatric, Bariatric),
         ];
-        needs.extend(flags.into_iter().filter(|(on, _)| *on).map(|(_, need)| need));
+        needs.extend(flags.into_iter().filter(|(on, _)| *on == Some(true)).map(|(_, need)| need));
         CareSet::of(&needs)
+    }
+
+    /// Every need an item could turn out to be once answered: a hospital that covers them all can
+    /// take the patient whatever the answer; one that does not must be asked. (ADL is a blocker
+    /// instead; oxygen is compared by flow.)
+    pub fn possible(item: CareItem) -> CareSet {
+        use CareNeed::*;
+        CareSet::of(match item {
+            CareItem::Dialysis => &[DialysisHd, DialysisPd],
+            CareItem::TubeFeeding => &[TubeFeedingNg, TubeFeedingPeg],
+            CareItem::Tracheostomy => &[Tracheostomy],
+            CareItem::Suctioning => &[OccasionalSuctioning, FrequentSuctioning],
+            CareItem::IvLine => &[PeripheralLine, CentralLine],
+            CareItem::DementiaBpsd => &[DementiaBpsd],
+            CareItem::Psychiatric => &[Psychiatric],
+            CareItem::Isolation => &[IsolationMrsa, IsolationOther],
+            CareItem::Bariatric => &[Bariatric],
+            CareItem::Oxygen | CareItem::Adl => &[],
+        })
     }
 
     /// What a hospital provides (oxygen apart), levels expanded downwards.
@@ -193,8 +213,9 @@ mod tests {
     fn higher_levels_cover_lower_ones_but_not_the_reverse() {
         let frequent = AcceptanceRequirements { suctioning: Suctioning::Frequent, ..Default::default() };
         let occasional = AcceptanceRequirements { suctioning: Suctioning::Occasional, ..Default::default() };
-        let needs_occasional = CareSet::needed(&CareNeeds { suctioning: Suctioning::Occasional, ..Default::default() });
-        let needs_frequent = CareSet::needed(&CareNeeds { suctioning: Suctioning::Frequent, ..Default::default() });
+        let needs_occasional =
+            CareSet::needed(&CareNeeds { suctioning: Some(Suctioning::Occasional), ..Default::default() });
+        let needs_frequent = CareSet::needed(&CareNeeds { suctioning: Some(Suctioning::Frequent), ..Default::default() });
         assert!(needs_occasional.uncovered_by(CareSet::provided(&frequent)).is_empty());
         assert!(needs_occasional.uncovered_by(CareSet::provided(&occasional)).is_empty());
         let missing: Vec<_> = needs_frequent.uncovered_by(CareSet::provided(&occasional)).iter().collect();
@@ -204,15 +225,15 @@ mod tests {
     #[test]
     fn every_need_of_the_vocabulary_is_read_from_both_sides() {
         let care = CareNeeds {
-            dialysis: Dialysis::Pd,
-            tube_feeding: TubeFeeding::Peg,
-            tracheostomy: true,
-            iv_line: IvLine::Central,
-            dementia_bpsd: true,
-            psychiatric: true,
-            isolation: Isolation::Other,
+            dialysis: Some(Dialysis::Pd),
+            tube_feeding: Some(TubeFeeding::Peg),
+            tracheostomy: Some(true),
+            iv_line: Some(IvLine::Central),
+            dementia_bpsd: Some(true),
+            psychiatric: Some(true),
+            isolation: Some(Isolation::Other),
             adl: Adl::FullAssist,
-            bariatric: true,
+            bariatric: Some(true),
             ..Default::default()
         };
         let needed = CareSet::needed(&care);

@@ -14,6 +14,7 @@ pub mod assignment;
 pub mod batch;
 pub mod care_set;
 mod compile;
+mod confirm;
 pub mod constraints;
 pub mod directory;
 pub mod rank;

@@ -133,6 +133,11 @@ pub enum CandidateMark {
     ConfirmDaysSinceCriteriaMet {
         required: u16,
     },
+    /// The request never answered these care items, and this hospital might not cover the answer:
+    /// confirm them before counting on it.
+    ConfirmCare {
+        items: Vec<crate::care::CareItem>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -277,6 +282,10 @@ impl CandidateMark {
             CandidateMark::ConfirmDaysSinceCriteriaMet { required } => {
                 format!("退院基準から{required}日以上が条件（日付未入力）")
             }
+            CandidateMark::ConfirmCare { items } => {
+                let names: Vec<&str> = items.iter().map(|item| item.label_ja()).collect();
+                format!("要確認: {}（未確認の項目に対応できるか）", names.join("・"))
+            }
         }
     }
 }
@@ -359,11 +368,15 @@ fn candidate(request: &MatchRequest, dir: &MatchDirectory, ranked: &Ranked, inde
         }),
         None => {}
     }
-    if request.onset.is_none() && profile.min_days_since_onset > 0 {
+    if request.onset.is_none() && !request.onset_none && profile.min_days_since_onset > 0 {
         marks.push(CandidateMark::ConfirmDaysSinceOnset { required: profile.min_days_since_onset });
     }
-    if request.criteria_met.is_none() && profile.min_days_since_criteria_met > 0 {
+    if request.criteria_met.is_none() && !request.criteria_met_none && profile.min_days_since_criteria_met > 0 {
         marks.push(CandidateMark::ConfirmDaysSinceCriteriaMet { required: profile.min_days_since_criteria_met });
+    }
+    let items = super::confirm::to_confirm(request, dir, h);
+    if !items.is_empty() {
+        marks.push(CandidateMark::ConfirmCare { items });
     }
     Candidate {
         rank: index as u32 + 1,

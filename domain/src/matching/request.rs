@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::care_set::CareSet;
+use crate::care::CareItem;
 use super::directory::{MatchDirectory, NOWHERE, Profile, tenths};
 use crate::inquiry::InquiryOutcome;
 use crate::region_pack::DeclineLapse;
@@ -47,6 +48,13 @@ pub struct MatchRequest {
     pub(crate) age: u8,
     pub(crate) onset: Option<NaiveDate>,
     pub(crate) criteria_met: Option<NaiveDate>,
+    /// The dates answered "none" (no symptoms: no onset): a condition on them does not apply.
+    pub(crate) onset_none: bool,
+    pub(crate) criteria_met_none: bool,
+    /// The care items never answered (ADL apart: it blocks matching instead). Matching neither
+    /// excludes on them nor passes them silently: a candidate that might not cover the answer is
+    /// marked for confirming (`confirm.rs`).
+    pub(crate) unstated: Vec<CareItem>,
     pub(crate) days_since_onset: Option<i64>,
     pub(crate) days_since_criteria_met: Option<i64>,
     pub(crate) bed_type: usize,
@@ -138,10 +146,13 @@ impl MatchRequest {
             ref_no: detail.summary.ref_no.clone(),
             patient_initials: detail.summary.patient_initials.clone(),
             needs: CareSet::needed(&detail.care),
-            oxygen: detail.care.oxygen_l_per_min.map_or(0, tenths),
+            oxygen: detail.care.oxygen_flow().map_or(0, tenths),
             age: detail.summary.patient_age,
             onset,
             criteria_met,
+            onset_none: detail.covid_dates_none.iter().any(|f| f == "onset_date"),
+            criteria_met_none: detail.covid_dates_none.iter().any(|f| f == "criteria_met_date"),
+            unstated: detail.care.not_stated().into_iter().filter(|item| *item != CareItem::Adl).collect(),
             days_since_onset: onset.map(|d| (dir.today - d).num_days()),
             days_since_criteria_met: criteria_met.map(|d| (dir.today - d).num_days()),
             bed_type,

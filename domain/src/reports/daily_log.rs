@@ -99,7 +99,11 @@ fn entry(
     status: RequestStatus,
     offset: FixedOffset,
 ) -> DailyEntry {
-    let needs = crate::reports::needs::needs_ja(&detail.care);
+    let mut needs = crate::reports::needs::needs_ja(&detail.care);
+    let unknown = crate::reports::needs::not_stated_ja(&detail.care);
+    if !unknown.is_empty() {
+        needs.push(unknown);
+    }
     let patient = format!(
         "{} {}歳 {}{}",
         detail.summary.patient_initials,

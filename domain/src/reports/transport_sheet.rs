@@ -29,7 +29,9 @@ fn sex_ja(detail: &RequestDetail) -> &'static str {
 
 fn needs_ja(detail: &RequestDetail) -> String {
     let needs = crate::reports::needs::needs_ja(&detail.care);
-    if needs.is_empty() { "特記なし".to_owned() } else { needs.join("、") }
+    let unknown = crate::reports::needs::not_stated_ja(&detail.care);
+    let stated = if needs.is_empty() { "特記なし".to_owned() } else { needs.join("、") };
+    if unknown.is_empty() { stated } else { format!("{stated}（{unknown}）") }
 }
 
 fn end(title: &str, e: &TripEnd) -> String {

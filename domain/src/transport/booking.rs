@@ -244,12 +244,12 @@ pub fn review(booking: &CheckedBooking, ctx: &BookingContext<'_>) -> (Vec<FieldP
         let (provider, vehicle) = (provider.name.clone(), booking.vehicle_type.label_ja().to_owned());
         refusals.add_detail("vehicle_type", Problem::NotAllowed, Detail::ProviderLacksVehicle { provider, vehicle });
     }
-    let oxygen_needed = ctx.care.oxygen_l_per_min.is_some() || booking.oxygen_l_per_min.is_some();
+    let oxygen_needed = ctx.care.oxygen_flow().is_some() || booking.oxygen_l_per_min.is_some();
     if oxygen_needed && !provider.oxygen {
         let provider = provider.name.clone();
         refusals.add_detail("provider_id", Problem::Unsafe, Detail::ProviderWithoutOxygen { provider });
     }
-    if let (Some(needed), None) = (ctx.care.oxygen_l_per_min, booking.oxygen_l_per_min) {
+    if let (Some(needed), None) = (ctx.care.oxygen_flow(), booking.oxygen_l_per_min) {
         let flow = needed.to_string();
         refusals.add_detail("oxygen_l_per_min", Problem::Unsafe, Detail::OxygenOnBoardRequired { flow });
     }
@@ -264,6 +264,9 @@ pub fn review(booking: &CheckedBooking, ctx: &BookingContext<'_>) -> (Vec<FieldP
     if !booking.escort.is_empty() && !provider.escort {
         let provider = provider.name.clone();
         warnings.add_detail("escort", Problem::Warning, Detail::NoEscort { provider });
+    }
+    if ctx.care.oxygen_l_per_min.is_none() && booking.oxygen_l_per_min.is_none() {
+        warnings.add_detail("oxygen_l_per_min", Problem::Warning, Detail::OxygenNotStated);
     }
     if booking.pickup_at < ctx.now {
         warnings.add_detail("pickup_at", Problem::Warning, Detail::PickupInPast);

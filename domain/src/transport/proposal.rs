@@ -3,7 +3,8 @@
 //! Bedridden (full assistance) or on oxygen → a stretcher vehicle, with oxygen on board when needed;
 //! partly dependent → a wheelchair vehicle; independent → a seated vehicle. An escort is suggested for
 //! oxygen, a tracheostomy, frequent suctioning, dementia with BPSD or psychiatric care. An unknown ADL
-//! is read as needing a stretcher (the safe side) and said so.
+//! is read as needing a stretcher (the safe side) and said so; oxygen not stated is said too, and a
+//! booking then asks for confirmation.
 
 use serde::Serialize;
 
@@ -23,6 +24,8 @@ pub enum ProposalReason {
     Independent,
     /// ADL not recorded: the stretcher is proposed to be safe.
     AdlUnknown,
+    /// Whether the patient needs oxygen was never stated: ask before booking.
+    OxygenNotStated,
     /// An escort is suggested because of this need.
     EscortFor {
         need: EscortNeed,
@@ -92,11 +95,15 @@ pub fn needed_vehicle(care: &CareNeeds) -> (VehicleType, Vec<ProposalReason>) {
         }
     };
     let vehicle = match care.oxygen_l_per_min {
-        Some(flow) => {
+        Some(flow) if flow > 0.0 => {
             reasons.push(ProposalReason::Oxygen { l_per_min: flow });
             VehicleType::Stretcher
         }
-        None => by_adl,
+        Some(_) => by_adl,
+        None => {
+            reasons.push(ProposalReason::OxygenNotStated);
+            by_adl
+        }
     };
     (vehicle, reasons)
 }
@@ -104,11 +111,11 @@ pub fn needed_vehicle(care: &CareNeeds) -> (VehicleType, Vec<ProposalReason>) {
 /// The needs an escort is suggested for.
 pub fn escort_needs(care: &CareNeeds) -> Vec<EscortNeed> {
     [
-        (care.oxygen_l_per_min.is_some(), EscortNeed::Oxygen),
-        (care.tracheostomy, EscortNeed::Tracheostomy),
-        (care.suctioning == Suctioning::Frequent, EscortNeed::FrequentSuctioning),
-        (care.dementia_bpsd, EscortNeed::DementiaBpsd),
-        (care.psychiatric, EscortNeed::Psychiatric),
+        (care.oxygen_flow().is_some(), EscortNeed::Oxygen),
+        (care.tracheostomy == Some(true), EscortNeed::Tracheostomy),
+        (care.suctioning == Some(Suctioning::Frequent), EscortNeed::FrequentSuctioning),
+        (care.dementia_bpsd == Some(true), EscortNeed::DementiaBpsd),
+        (care.psychiatric == Some(true), EscortNeed::Psychiatric),
     ]
     .into_iter()
     .filter(|(on, _)| *on)
@@ -131,7 +138,7 @@ pub fn propose(
     let (vehicle_type, mut reasons) = needed_vehicle(care);
     let escorts = escort_needs(care);
     reasons.extend(escorts.iter().map(|need| ProposalReason::EscortFor { need: *need }));
-    let oxygen_needed = care.oxygen_l_per_min.is_some();
+    let oxygen_needed = care.oxygen_flow().is_some();
     let mut fits: Vec<ProviderFit> = providers
         .into_iter()
         .filter(|p| p.active)
@@ -151,7 +158,7 @@ pub fn propose(
     fits.sort_by_key(|f| (!f.suitable, !f.serves_origin, !f.escort, !f.provider.public_funds, f.provider.kana.clone()));
     TransportProposal {
         vehicle_type,
-        oxygen_l_per_min: care.oxygen_l_per_min,
+        oxygen_l_per_min: care.oxygen_flow(),
         escort_suggested: !escorts.is_empty(),
         reasons,
         origin_name: origin_name.to_owned(),

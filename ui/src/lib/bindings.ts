@@ -237,7 +237,9 @@ export type BatchOutcome = { kind: "placed"; hospital_id: string; hospital_code:
 /**  The bed count behind it is older than the desk's limit. */
 capacity_stale: boolean; 
 /**  Hospitals with free beds that could take the patient. */
-options: number } | 
+options: number; 
+/**  Care items never answered that this hospital might not cover: confirm before relying on it. */
+to_confirm: CareItem[] } | 
 /**  No hospital can take the patient at all. */
 { kind: "no_candidate" } | 
 /**  `candidates` could take the patient, but none has reported a free bed of the type: call them. */
@@ -260,6 +262,8 @@ export type BatchSuggestion = {
 	beds_offered: number,
 	/**  Sum of the placed patients' scores (0–100 each). */
 	total_score: number | null,
+	/**  Placements that rest on care items the request never answered (the row names them). */
+	placed_unconfirmed: number,
 	rows: BatchRow[],
 	/**  Requests awaiting placement that lack what matching needs. */
 	blocked: BatchBlocked[],
@@ -360,7 +364,12 @@ export type CandidateMark =
 /**  Declined before for a reason that no longer holds (e.g. full, and has reported free beds since). */
 { kind: "decline_lapsed"; reason_name: string } | 
 /**  Asks for days since onset, and the request has no onset date. */
-{ kind: "confirm_days_since_onset"; required: number } | { kind: "confirm_days_since_criteria_met"; required: number };
+{ kind: "confirm_days_since_onset"; required: number } | { kind: "confirm_days_since_criteria_met"; required: number } | 
+/**
+ *  The request never answered these care items, and this hospital might not cover the answer:
+ *  confirm them before counting on it.
+ */
+{ kind: "confirm_care"; items: CareItem[] };
 
 /**  A kind of care the directory can be filtered by ("who can take oxygen?"). */
 export type Capability = "oxygen" | "dialysis_hd" | "dialysis_pd" | "tube_feeding_ng" | "tube_feeding_peg" | "tracheostomy" | "frequent_suctioning" | "central_line" | "dementia_bpsd" | "psychiatric" | "isolation_mrsa" | "full_assist" | "bariatric";
@@ -400,42 +409,54 @@ export type CapacityReportInput = {
 	reported_by?: string,
 };
 
+/**  One item of the care vocabulary, as a question the intake asks. */
+export type CareItem = "oxygen" | "dialysis" | "tube_feeding" | "tracheostomy" | "suctioning" | "iv_line" | "dementia_bpsd" | "psychiatric" | "isolation" | "adl" | "bariatric";
+
 /**
  *  One kind of care a patient may need and a hospital may not give (oxygen is compared by flow,
  *  apart from these).
  */
 export type CareNeed = "dialysis_hd" | "dialysis_pd" | "tube_feeding_ng" | "tube_feeding_peg" | "tracheostomy" | "occasional_suctioning" | "frequent_suctioning" | "peripheral_line" | "central_line" | "dementia_bpsd" | "psychiatric" | "isolation_mrsa" | "isolation_other" | "adl_independent" | "adl_partial_assist" | "adl_full_assist" | "bariatric";
 
-/**  The care a patient needs (or, for a hospital, can provide). */
+/**
+ *  The care a patient needs. Every item has three values: **not stated** (`None`: the question was
+ *  never answered — matching marks it for confirming, the checklist lists it), **none** (the
+ *  item's none value: `Some(Dialysis::None)`, `Some(false)`, oxygen `Some(0.0)`), or a need. ADL is
+ *  not stated when `Adl::Unknown`. Requests stored before this distinction are read as stated (the
+ *  form asked each question; migration 0014).
+ */
 export type CareNeeds = {
-	/**  Oxygen in litres per minute; `None` when none is needed. */
+	/**  Oxygen in litres per minute; `Some(0.0)` when none is needed. */
 	oxygen_l_per_min?: number | null,
-	dialysis?: Dialysis,
-	tube_feeding?: TubeFeeding,
-	tracheostomy?: boolean,
-	suctioning?: Suctioning,
-	iv_line?: IvLine,
+	dialysis?: Dialysis | null,
+	tube_feeding?: TubeFeeding | null,
+	tracheostomy?: boolean | null,
+	suctioning?: Suctioning | null,
+	iv_line?: IvLine | null,
 	/**  Dementia with behavioural and psychological symptoms. */
-	dementia_bpsd?: boolean,
-	psychiatric?: boolean,
-	isolation?: Isolation,
+	dementia_bpsd?: boolean | null,
+	psychiatric?: boolean | null,
+	isolation?: Isolation | null,
 	adl?: Adl,
-	bariatric?: boolean,
+	bariatric?: boolean | null,
 };
 
-/**  Care needs as typed: the oxygen flow arrives as text (「２」, 「1.5」, 「なし」). */
+/**
+ *  Care needs as typed. The oxygen flow arrives as text (「２」, 「1.5」, 「なし」; empty is not
+ *  stated); every other item is `None` until answered.
+ */
 export type CareNeedsInput = {
-	oxygen_l_per_min: string,
-	dialysis: Dialysis,
-	tube_feeding: TubeFeeding,
-	tracheostomy: boolean,
-	suctioning: Suctioning,
-	iv_line: IvLine,
-	dementia_bpsd: boolean,
-	psychiatric: boolean,
-	isolation: Isolation,
-	adl: Adl,
-	bariatric: boolean,
+	oxygen_l_per_min?: string,
+	dialysis?: Dialysis | null,
+	tube_feeding?: TubeFeeding | null,
+	tracheostomy?: boolean | null,
+	suctioning?: Suctioning | null,
+	iv_line?: IvLine | null,
+	dementia_bpsd?: boolean | null,
+	psychiatric?: boolean | null,
+	isolation?: Isolation | null,
+	adl?: Adl,
+	bariatric?: boolean | null,
 };
 
 /**  The result of checking the chain. */
@@ -548,7 +569,7 @@ export type DeskStatus = {
  *  What exactly is wrong with a field, where its kind alone does not say: a stable code the UI can
  *  word in its own language, with the values the wording needs.
  */
-export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
+export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "oxygen_not_stated" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
 /**  A date that cannot be read; `reason` is the reader's sentence. */
 { detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: string } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | { detail: "wrong_current_passphrase" } | { detail: "not_a_png" } | { detail: "own_role" } | { detail: "wrong_current_password" } | { detail: "login_characters" } | { detail: "login_reserved" } | { detail: "login_taken" } | { detail: "dates_reversed" };
 
@@ -1125,7 +1146,10 @@ export type NewRequestInput = {
 	residence_municipality_code?: string,
 	/**  The era for dates typed without one (「4/8/1」): "R", "H", … or empty. */
 	date_era?: string,
-	/**  COVID-19 dates: onset, positive test, and the day the national discharge criteria were met. */
+	/**
+	 *  COVID-19 dates: onset, positive test, and the day the national discharge criteria were met.
+	 *  Empty is not stated; 「なし」 answers that there is none (no symptoms, no positive test).
+	 */
 	onset_date?: string,
 	positive_test_date?: string,
 	criteria_met_date?: string,
@@ -1254,6 +1278,8 @@ export type Problem = { kind: "required" } | { kind: "too_long"; max: number } |
 export type ProposalReason = { kind: "bedridden" } | { kind: "oxygen"; l_per_min: number | null } | { kind: "partial_assist" } | { kind: "independent" } | 
 /**  ADL not recorded: the stretcher is proposed to be safe. */
 { kind: "adl_unknown" } | 
+/**  Whether the patient needs oxygen was never stated: ask before booking. */
+{ kind: "oxygen_not_stated" } | 
 /**  An escort is suggested because of this need. */
 { kind: "escort_for"; need: EscortNeed };
 
@@ -1402,6 +1428,8 @@ export type RequestDetail = {
 	onset_date: string | null,
 	positive_test_date: string | null,
 	criteria_met_date: string | null,
+	/**  The COVID-19 dates answered "none"; a date neither given nor here was never stated. */
+	covid_dates_none: string[],
 	desired_date: string | null,
 	care: CareNeeds,
 	bed_type_id: string | null,
