@@ -72,11 +72,25 @@ fn print_batch(s: &BatchSuggestion) -> Result<(), Failure> {
         "一括提案: 対象 {} 件中 {} 件に受入先を提案（空床 {} 床、合計スコア {:.2}）",
         s.requests_considered, placed, s.beds_offered, s.total_score
     );
+    if s.placed_unconfirmed > 0 {
+        println!(
+            "  うち {} 件は未確認の医療・介護項目があり、受入先への確認が必要です（要確認）",
+            s.placed_unconfirmed
+        );
+    }
     for row in &s.rows {
         let outcome = match &row.suggestion {
-            BatchOutcome::Placed { hospital_name, hospital_code, score, capacity_stale, options, .. } => {
+            BatchOutcome::Placed {
+                hospital_name, hospital_code, score, capacity_stale, options, to_confirm, ..
+            } => {
                 let stale = if *capacity_stale { "（空床報告が古い）" } else { "" };
-                format!("→ {hospital_name} ({hospital_code})  {score:.2}  候補{options}件{stale}")
+                let confirm = if to_confirm.is_empty() {
+                    String::new()
+                } else {
+                    let items: Vec<&str> = to_confirm.iter().map(|i| i.label_ja()).collect();
+                    format!("  要確認: {}", items.join("・"))
+                };
+                format!("→ {hospital_name} ({hospital_code})  {score:.2}  候補{options}件{stale}{confirm}")
             }
             BatchOutcome::NoCandidate => {
                 "提案なし: 受け入れられる医療機関がありません（依頼の候補画面で理由を確認）".to_owned()

@@ -139,7 +139,7 @@ impl CareItem {
     ];
 
     /// The item's field in the intake (`care.oxygen_l_per_min`, …).
-    pub fn field(self) -> &'static str {
+    pub const fn field(self) -> &'static str {
         match self {
             CareItem::Oxygen => "care.oxygen_l_per_min",
             CareItem::Dialysis => "care.dialysis",
@@ -242,9 +242,9 @@ pub struct CareNeedsInput {
 /// Above this a request is refused: no downward transfer carries more.
 pub const OXYGEN_MAX: f64 = 15.0;
 
-/// Words that answer a question with "none".
+/// Words that answer a question with "none" (in either language of the UI, any case).
 pub fn means_none(text: &str) -> bool {
-    matches!(text, "なし" | "無し" | "無" | "ナシ" | "none" | "no" | "0")
+    matches!(text.to_lowercase().as_str(), "なし" | "無し" | "無" | "ナシ" | "none" | "no" | "0")
 }
 
 impl CareNeedsInput {
@@ -316,6 +316,7 @@ mod tests {
         assert_eq!(oxygen("２"), (Some(2.0), 0));
         assert_eq!(oxygen("1.5L/分"), (Some(1.5), 0));
         assert_eq!(oxygen("なし"), (Some(0.0), 0), "none, stated");
+        assert_eq!(oxygen("None"), (Some(0.0), 0), "the English UI's word");
         assert_eq!(oxygen("０"), (Some(0.0), 0), "none, stated");
         assert_eq!(oxygen(""), (None, 0), "not stated");
         assert_eq!(oxygen("50"), (None, 1), "50 L/min is refused, not stored");

@@ -31,28 +31,40 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
         add("bed_type_id", Missing, true, "希望する病床種別が未入力です".into());
     }
     if r.care.adl == Adl::Unknown {
-        add("care.adl", Missing, true, "ADLが未入力です（必要な介助が判断できません）".into());
+        add("care.adl", NotStated, true, "ADLが未確認です（必要な介助が判断できません）".into());
     }
-    let date_unstated = |field: &str, date: &Option<String>| {
-        date.is_none() && !r.covid_dates_none.iter().any(|f| f == field)
-    };
+    let date_unstated =
+        |field: &str, date: &Option<String>| date.is_none() && !r.covid_dates_none.iter().any(|f| f == field);
     let missing = [
         ("referrer_person", r.referrer_person.is_empty(), "依頼元の担当者"),
         ("referrer_phone", r.referrer_phone.is_empty(), "依頼元の電話番号"),
-        ("onset_date", date_unstated("onset_date", &r.onset_date), "発症日"),
-        ("positive_test_date", date_unstated("positive_test_date", &r.positive_test_date), "陽性判明日"),
-        ("criteria_met_date", date_unstated("criteria_met_date", &r.criteria_met_date), "退院基準を満たした日"),
-        ("clinical_summary", r.clinical_summary.is_empty(), "臨床経過"),
     ];
     for (field, is_missing, label) in missing {
         if is_missing {
             add(field, Missing, false, format!("{label}が未入力です"));
         }
     }
+    for (field, value, label) in [
+        ("onset_date", &r.onset_date, "発症日"),
+        ("positive_test_date", &r.positive_test_date, "陽性判明日"),
+        ("criteria_met_date", &r.criteria_met_date, "退院基準を満たした日"),
+    ] {
+        if date_unstated(field, value) {
+            add(field, NotStated, false, format!("{label}が未確認です（ない場合は「なし」）"));
+        }
+    }
+    if r.clinical_summary.is_empty() {
+        add("clinical_summary", Missing, false, "臨床経過が未入力です".into());
+    }
     // A care item never answered is not "none": it is listed until someone asks (ADL above: it
     // blocks matching).
     for item in r.care.not_stated().into_iter().filter(|item| *item != CareItem::Adl) {
-        add(item.field(), Missing, false, format!("{}が未確認です（「なし」も含めて確認してください）", item.label_ja()));
+        add(
+            item.field(),
+            NotStated,
+            false,
+            format!("{}が未確認です（「なし」も含めて確認してください）", item.label_ja()),
+        );
     }
     let date = |d: &Option<String>| d.as_deref().and_then(|d| d.parse::<NaiveDate>().ok());
     let (onset, positive, criteria) = (date(&r.onset_date), date(&r.positive_test_date), date(&r.criteria_met_date));
@@ -92,7 +104,7 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
         .map(|i| match (i.blocks_matching, i.kind) {
             (true, _) => 20,
             (false, Implausible) => 10,
-            (false, Missing) => 5,
+            (false, Missing | NotStated) => 5,
         })
         .sum();
     QualityReport { score: 100u32.saturating_sub(penalty), can_match: !items.iter().any(|i| i.blocks_matching), items }

@@ -106,6 +106,8 @@ pub struct RequestDetail {
 #[serde(rename_all = "snake_case")]
 pub enum QualityKind {
     Missing,
+    /// A care item or COVID-19 date never answered (not "none": ask, or answer 「なし」).
+    NotStated,
     Implausible,
 }
 

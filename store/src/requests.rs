@@ -884,10 +884,8 @@ pub fn intake_fingerprint(conn: Db<'_>, id: &str) -> Result<String> {
     // from before they existed still match an unedited request.
     let columns: Vec<&str> =
         INTAKE_COLUMNS.iter().copied().filter(|c| !matches!(*c, "normalized" | "covid_dates_none")).collect();
-    let sql = format!(
-        "SELECT json_array({}), covid_dates_none FROM transfer_requests WHERE id = ?1",
-        columns.join(", ")
-    );
+    let sql =
+        format!("SELECT json_array({}), covid_dates_none FROM transfer_requests WHERE id = ?1", columns.join(", "));
     let found: Option<(String, String)> =
         crate::query_row_cached(conn, &sql, [id], |row| Ok((row.get(0)?, row.get(1)?))).optional()?;
     let (json, dates_none) = found.ok_or_else(|| Error::NotFound { entity: "依頼", id: id.to_owned() })?;

@@ -1,8 +1,8 @@
 //! The migration runner: forward-only, one transaction per migration, nothing applied twice.
 
 use sha2::{Digest, Sha256};
-use tenin_store::migrations::{LATEST_VERSION, MIGRATIONS, apply, current_version, sql_only};
 use tenin_domain::care::{Adl, CareItem, CareNeeds, Dialysis};
+use tenin_store::migrations::{LATEST_VERSION, MIGRATIONS, apply, current_version, sql_only};
 use tenin_store::{DATABASE_FILE, Store};
 
 fn tables(conn: &rusqlite::Connection) -> Vec<String> {
@@ -193,9 +193,8 @@ fn old_care_is_read_as_stated_and_unedited_fingerprints_move_with_it() {
     assert_eq!(care.oxygen_l_per_min, Some(0.0), "old null oxygen meant none");
     assert_eq!(care.dialysis, Some(Dialysis::Hd), "a need stays a need");
     assert_eq!(care.tracheostomy, Some(false), "a missing yes/no item meant no");
-    let edited: String = conn
-        .query_row("SELECT care_needs FROM transfer_requests WHERE id = 'edited'", [], |r| r.get(0))
-        .expect("care");
+    let edited: String =
+        conn.query_row("SELECT care_needs FROM transfer_requests WHERE id = 'edited'", [], |r| r.get(0)).expect("care");
     let care: CareNeeds = serde_json::from_str(&edited).expect("care");
     assert_eq!((care.oxygen_l_per_min, care.tracheostomy), (Some(2.0), Some(true)));
     let fingerprint = |record: &str| -> String {

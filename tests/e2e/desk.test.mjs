@@ -111,6 +111,10 @@ describe('a nurse on a new desk', () => {
       await typeInto(driver, 'field-criteria_met_date', '8/11/15');
       await typeInto(driver, 'field-oxygen', '１');
       await choose(driver, 'field-care-adl', 'full_assist');
+      // Every other care question starts 未確認; one answered なし leaves eight.
+      assert.equal(await (await find(driver, 'care-unstated-count')).getText(), '未確認 9 項目');
+      await (await find(driver, 'field-care-tracheostomy-false')).click();
+      await driver.wait(async () => (await (await find(driver, 'care-unstated-count')).getText()) === '未確認 8 項目', 5000);
       await choose(driver, 'field-bed-type', 'recovery_rehab');
       await screenshot(driver, 'new-request-filled');
       await (await find(driver, 'submit-request')).click();
@@ -128,6 +132,8 @@ describe('a nurse on a new desk', () => {
       );
       const care = await (await find(driver, 'detail-care')).getText();
       assert.ok(care.includes('全介助') && care.includes('酸素 1 L/分'), care);
+      const unstated = await (await find(driver, 'detail-care-unstated')).getText();
+      assert.ok(unstated.startsWith('未確認: 透析') && !unstated.includes('気管切開'), unstated);
       assert.match(await (await find(driver, 'quality-can-match')).getText(), /マッチング可能/);
       const normalized = await (await find(driver, 'normalized')).getText();
       assert.ok(normalized.includes('８７ → 87') && normalized.includes('045-000-1234'), normalized);
@@ -780,6 +786,103 @@ describe('exchange with hospitals', () => {
     } finally {
       await quit(driver);
     }
+  });
+});
+
+describe('unknown is not none', () => {
+  test('a filled template and an old blank one: needs, 未確認 on the request and the sheet, 要確認 on candidates and the board', async () => {
+    const dataDir = tempDir('not-stated');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const work = tempDir('not-stated-files');
+    // The desk's own CSV template for the hospital, filled in by header as a clerk would.
+    const made = JSON.parse(tenin(dataDir, '--json', 'template', 'make', '--hospital', '1410110009', '--format', 'csv', '--out', work));
+    const lines = readFileSync(made.path, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/);
+    const headers = lines[2].split(',');
+    const row = (cells) => headers.map((h) => cells[h] ?? '').join(',');
+    const base = { 区分: '新規', 性別: '女性', 住所地: '横浜市鶴見区', 病床種別: 'community_care', 退院基準を満たした日: 'R8.11.20' };
+    const full = {
+      ...base, 管理番号: 'NS-FULL', イニシャル: 'F.U.', 年齢: '84', 陽性判明日: 'なし', '酸素（L/分）': '2',
+      透析: 'なし', 経管栄養: '胃瘻', 気管切開: 'なし', 吸引: 'なし', 点滴ライン: 'なし', '認知症（BPSD）': 'なし',
+      精神科対応: 'なし', 隔離: 'なし', ADL: '全介助', 高度肥満: 'なし', 病状の要約: '酸素2L 胃瘻 全介助',
+    };
+    const partial = { ...base, 管理番号: 'NS-PART', イニシャル: 'P.A.', 年齢: '79', 'ADL': '一部介助', '酸素（L/分）': '1', 病状の要約: '酸素1L 一部介助' };
+    const filled = path.join(work, 'filled.csv');
+    writeFileSync(filled, [lines[0], '', lines[2], row(full), row(partial)].join('\r\n') + '\r\n');
+    // A file made from the old template: no care columns at all.
+    const blank = path.join(work, 'old-template.csv');
+    writeFileSync(blank, '医療機関コード,1410110009\r\n\r\n管理番号,区分,イニシャル,年齢,性別,住所地,病床種別\r\nNS-OLD,新規,O.L.,90,男性,横浜市鶴見区,community_care\r\n');
+
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-exchange')).click();
+      await (await find(driver, 'import-source-template')).click();
+      for (const [file, count] of [[filled, /2/], [blank, /1/]]) {
+        await (await find(driver, 'import-file')).sendKeys(file);
+        await driver.wait(async () => (await (await find(driver, 'import-chosen')).getText()).includes(path.basename(file)), 10000);
+        await (await find(driver, 'import-preview')).click();
+        await driver.wait(async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'true', 10000);
+        assert.match(await (await find(driver, 'count-new')).getText(), count);
+        await (await find(driver, 'import-apply')).click();
+        await driver.wait(
+          async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'false',
+          10000,
+        );
+      }
+      const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
+      const byInitials = (i) => list.find((r) => r.patient_initials === i);
+      const [fullReq, partReq, oldReq] = ['F.U.', 'P.A.', 'O.L.'].map(byInitials);
+      assert.ok(fullReq && partReq && oldReq, 'all three imported');
+      for (const r of [fullReq, partReq]) {
+        tenin(dataDir, 'requests', 'transition', r.id, 'checking');
+        tenin(dataDir, 'requests', 'transition', r.id, 'coordinating');
+      }
+
+      // Every answer given shows as a need; nothing is left 未確認.
+      await (await find(driver, 'nav-queue')).click();
+      await (await findInQueue(driver, fullReq.ref_no).then((r) => r.findElement(By.css('a')))).click();
+      const fullCare = await (await find(driver, 'detail-care')).getText();
+      assert.ok(fullCare.includes('全介助') && fullCare.includes('酸素 2 L/分') && fullCare.includes('胃瘻'), fullCare);
+      assert.ok(!fullCare.includes('未確認'), fullCare);
+      assert.equal(await (await find(driver, 'detail-positive_test_date')).getText(), 'なし');
+      await screenshot(driver, 'not-stated-full');
+
+      // Oxygen and ADL stated, the rest never asked: 未確認 on the page, 要確認 on the candidates.
+      await (await find(driver, 'nav-queue')).click();
+      await (await findInQueue(driver, partReq.ref_no).then((r) => r.findElement(By.css('a')))).click();
+      const partCare = await (await find(driver, 'detail-care-unstated')).getText();
+      assert.match(partCare, /^未確認: 透析・経管栄養・気管切開/);
+      assert.ok(!partCare.includes('酸素'), 'oxygen was stated');
+      assert.equal(await (await find(driver, 'detail-positive_test_date')).getText(), '未確認');
+      await waitForCount(driver, 'candidate-row', (n) => n > 0);
+      const marks = await findAll(driver, 'mark-confirm_care');
+      assert.ok(marks.length > 0, 'candidates that might not cover an unanswered item say so');
+      assert.match(await marks[0].getText(), /^要確認: /);
+      const checklist = await (await find(driver, 'quality')).getText();
+      assert.ok(checklist.includes('気管切開'), checklist);
+      await screenshot(driver, 'not-stated-candidates');
+
+      // The old template's row: every item 未確認, ADL included (so it cannot be matched yet).
+      await (await find(driver, 'nav-queue')).click();
+      await (await findInQueue(driver, oldReq.ref_no).then((r) => r.findElement(By.css('a')))).click();
+      assert.match(await (await find(driver, 'detail-care-unstated')).getText(), /^未確認: 酸素・透析/);
+      assert.match(await (await find(driver, 'detail-care')).getText(), /ADL: 未確認/);
+      await screenshot(driver, 'not-stated-old-template');
+
+      // The board says how many of its suggestions rest on unanswered items.
+      await (await find(driver, 'nav-board')).click();
+      await waitForCount(driver, 'board-row', (n) => n > 0);
+      const board = JSON.parse(tenin(dataDir, '--json', 'match', '--batch'));
+      assert.ok(board.placed_unconfirmed > 0, 'the partial request rests on unconfirmed items');
+      assert.match(await (await find(driver, 'board-unconfirmed')).getText(), new RegExp(`${board.placed_unconfirmed} 件は未確認`));
+      assert.ok((await findAll(driver, 'board-to-confirm')).length >= 1);
+      await screenshot(driver, 'not-stated-board');
+    } finally {
+      await quit(driver);
+    }
+    // The daily log prints 未確認 rather than a blank.
+    const log = tenin(dataDir, 'report', 'daily');
+    assert.match(log, /未確認: /);
   });
 });
 

@@ -613,6 +613,11 @@ mod templates {
         assert_eq!((report.counts.new, report.counts.errors), (2, 1));
         assert_eq!(report.records[1].position, 6, "the sheet's row number");
         assert_eq!(request_count(&desk), before + 2);
+        // A file made from the old template, without care columns: its care is not stated.
+        let made =
+            desk.requests().expect("list").into_iter().find(|r| r.ref_no == report.records[0].ref_no).expect("r");
+        let care = desk.request(&made.id).expect("detail").care;
+        assert_eq!(care.not_stated(), tenin_core::care::CareItem::ALL, "{care:?}");
         let again = desk.import_template("same.xlsx", &bytes, false, &no_progress).expect("again");
         assert!(again.already_imported_at.is_some());
         assert_eq!(request_count(&desk), before + 2);
@@ -627,6 +632,171 @@ mod templates {
         assert!(rows.iter().any(|r| r.starts_with("6|住所地|") && r.contains("月面市")), "{rows:?}");
         let mut archive = zip::ZipArchive::new(std::io::Cursor::new(errors)).expect("zip");
         assert!(archive.by_name("xl/comments1.xml").is_ok(), "the refused cell carries a note");
+    }
+
+    /// The headers of the desk's own template for `sender`, as a hospital's copy would have them.
+    fn template_headers(desk: &mut Desk, sender: &Sender, dir: &std::path::Path) -> Vec<String> {
+        let saved = desk.save_template(&sender.hospital_id, TemplateFormat::Xlsx, Some(dir)).expect("saved");
+        let bytes = std::fs::read(&saved.path).expect("file");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        use calamine::Reader;
+        let sheet = book.worksheet_range("依頼").expect("sheet");
+        sheet.rows().nth(3).expect("header row").iter().map(|c| c.to_string()).collect()
+    }
+
+    /// A workbook with `headers` on row 4 and `rows` by header, the rest blank.
+    fn sheet_by_header(code: &str, headers: &[String], rows: &[&[(&str, &str)]]) -> Vec<u8> {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet().set_name("依頼").expect("sheet");
+        sheet.write_string(0, 0, "医療機関コード").expect("w");
+        sheet.write_string(0, 1, code).expect("w");
+        for (col, header) in headers.iter().enumerate() {
+            sheet.write_string(3, col as u16, header).expect("w");
+        }
+        for (r, row) in rows.iter().enumerate() {
+            for (label, value) in row.iter() {
+                let col = headers.iter().position(|h| h == label).unwrap_or_else(|| panic!("no column {label}"));
+                if let Ok(number) = value.parse::<f64>() {
+                    sheet.write_number(4 + r as u32, col as u16, number).expect("w");
+                } else {
+                    sheet.write_string(4 + r as u32, col as u16, *value).expect("w");
+                }
+            }
+        }
+        book.save_to_buffer().expect("xlsx")
+    }
+
+    #[test]
+    fn the_template_carries_care_with_drop_downs_and_blank_means_not_stated() {
+        use tenin_core::care::{Adl, CareItem, Dialysis, TubeFeeding};
+        let (dir, mut desk) = demo_desk();
+        let sender = Sender::registered(&mut desk);
+        let headers = template_headers(&mut desk, &sender, dir.path());
+        for label in [
+            "陽性判明日",
+            "酸素（L/分）",
+            "透析",
+            "経管栄養",
+            "気管切開",
+            "吸引",
+            "点滴ライン",
+            "認知症（BPSD）",
+            "精神科対応",
+            "隔離",
+            "ADL",
+            "高度肥満",
+        ] {
+            assert!(headers.iter().any(|h| h == label), "{label} in {headers:?}");
+        }
+        let saved = desk.save_template(&sender.hospital_id, TemplateFormat::Xlsx, Some(dir.path())).expect("saved");
+        let bytes = std::fs::read(&saved.path).expect("file");
+        // Read back: every care column but oxygen has a list from the 選択肢 sheet; oxygen a number.
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.clone())).expect("zip");
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml").expect("sheet1"), &mut xml)
+            .expect("xml");
+        let letter = |label: &str| {
+            let i = headers.iter().position(|h| h == label).expect("column") as u8;
+            char::from(b'A' + i).to_string()
+        };
+        let validation_of = |label: &str| -> String {
+            let range = format!("sqref=\"{}5:{}204\"", letter(label), letter(label));
+            let at = xml.find(&range).unwrap_or_else(|| panic!("no validation on {label}: {xml}"));
+            let start = xml[..at].rfind("<dataValidation ").expect("element");
+            let end = at + xml[at..].find("</dataValidation>").expect("end");
+            xml[start..end].to_owned()
+        };
+        for label in [
+            "透析",
+            "経管栄養",
+            "気管切開",
+            "吸引",
+            "点滴ライン",
+            "認知症（BPSD）",
+            "精神科対応",
+            "隔離",
+            "ADL",
+            "高度肥満",
+        ] {
+            assert!(validation_of(label).contains("type=\"list\""), "{label}: {}", validation_of(label));
+        }
+        let oxygen = validation_of("酸素（L/分）");
+        assert!(oxygen.contains("type=\"decimal\"") && oxygen.contains("<formula2>15</formula2>"), "{oxygen}");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("xlsx");
+        use calamine::Reader;
+        let lists = book.worksheet_range("選択肢").expect("lists");
+        let columns: Vec<Vec<String>> = (0..lists.width())
+            .map(|c| lists.rows().map(|r| r[c].to_string()).filter(|v| !v.is_empty()).collect())
+            .collect();
+        assert!(
+            columns.contains(&vec!["透析".into(), "なし".into(), "血液透析（HD）".into(), "腹膜透析（PD）".into()]),
+            "{columns:?}"
+        );
+        assert!(
+            columns.contains(&vec!["ADL".into(), "自立".into(), "一部介助".into(), "全介助".into()]),
+            "{columns:?}"
+        );
+        let instructions = book.worksheet_range("記入方法").expect("instructions");
+        let text: String = instructions.rows().map(|r| r[0].to_string()).collect::<Vec<_>>().join("\n");
+        assert!(text.contains("空欄は「なし」ではなく「未確認」"), "{text}");
+
+        let filled = sheet_by_header(
+            &sender.code,
+            &headers,
+            &[
+                &[
+                    ("管理番号", "C-1"),
+                    ("イニシャル", "F.F."),
+                    ("年齢", "84"),
+                    ("性別", "女性"),
+                    ("陽性判明日", "なし"),
+                    ("酸素（L/分）", "2"),
+                    ("透析", "血液透析（HD）"),
+                    ("経管栄養", "胃瘻"),
+                    ("気管切開", "なし"),
+                    ("吸引", "なし"),
+                    ("点滴ライン", "なし"),
+                    ("認知症（BPSD）", "なし"),
+                    ("精神科対応", "なし"),
+                    ("隔離", "なし"),
+                    ("ADL", "全介助"),
+                    ("高度肥満", "なし"),
+                    ("病状の要約", "酸素2L 胃瘻 全介助"),
+                ],
+                &[
+                    ("管理番号", "C-2"),
+                    ("イニシャル", "B.B."),
+                    ("年齢", "77"),
+                    ("性別", "男性"),
+                    ("病状の要約", "酸素2L 胃瘻 全介助"),
+                ],
+                &[("管理番号", "C-3"), ("イニシャル", "E.E."), ("年齢", "70"), ("性別", "男性"), ("吸引", "たまに")],
+            ],
+        );
+        let report = desk.import_template("care.xlsx", &filled, false, &no_progress).expect("imported");
+        assert_eq!((report.counts.new, report.counts.errors), (2, 1), "{:?}", report.records);
+        let detail = |ref_no: &str| {
+            let found = desk.requests().expect("list").into_iter().find(|r| r.ref_no == ref_no).expect("request");
+            desk.request(&found.id).expect("detail")
+        };
+        let full = detail(&report.records[0].ref_no);
+        assert_eq!(
+            (full.care.oxygen_l_per_min, full.care.dialysis, full.care.tube_feeding, full.care.adl),
+            (Some(2.0), Some(Dialysis::Hd), Some(TubeFeeding::Peg), Adl::FullAssist)
+        );
+        assert!(full.care.not_stated().is_empty(), "every item answered");
+        assert_eq!(full.covid_dates_none, ["positive_test_date"]);
+        let blank = detail(&report.records[1].ref_no);
+        assert_eq!(blank.care.not_stated(), CareItem::ALL, "a blank cell never reads as none");
+        let listed = blank.quality.items.iter().filter(|i| i.field.starts_with("care.")).count();
+        assert_eq!(listed, CareItem::ALL.len(), "each on the checklist");
+        // The refused cell is named in the error report.
+        let errors = desk.template_error_report(&filled, &report).expect("error report");
+        let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(errors)).expect("xlsx");
+        let list = book.worksheet_range("メッセージ一覧").expect("messages");
+        let rows: Vec<String> =
+            list.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+        assert!(rows.iter().any(|r| r.starts_with("7|吸引|「たまに」は選べません")), "{rows:?}");
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod hostile;
 mod inquiries;
 mod matching;
 mod migrations;
+mod not_stated;
 mod open;
 mod people;
 mod placement_time;

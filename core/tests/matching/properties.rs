@@ -209,7 +209,8 @@ fn care() -> impl Strategy<Value = CareNeeds> {
             iv_line: stated(answered[4]).then_some([IvLine::None, IvLine::Peripheral, IvLine::Central][l as usize]),
             dementia_bpsd: stated(answered[5]).then_some(f[1]),
             psychiatric: stated(answered[6]).then_some(f[2]),
-            isolation: stated(answered[7]).then_some([Isolation::None, Isolation::Mrsa, Isolation::Other][iso as usize]),
+            isolation: stated(answered[7])
+                .then_some([Isolation::None, Isolation::Mrsa, Isolation::Other][iso as usize]),
             adl: [Adl::Unknown, Adl::Independent, Adl::PartialAssist, Adl::FullAssist][adl as usize],
             bariatric: stated(answered[8]).then_some(f[3] && f[4]),
         })

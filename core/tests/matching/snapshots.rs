@@ -73,8 +73,12 @@ fn fixture() -> (tenin_core::matching::MatchDirectory, tenin_core::request_view:
             answered_at: Some(hours_ago(76)),
         },
     ];
-    let mut detail =
-        request("r1", &referrer.id, "community_care", CareNeeds { oxygen_l_per_min: Some(2.0), ..CareNeeds::none_with(Adl::PartialAssist) });
+    let mut detail = request(
+        "r1",
+        &referrer.id,
+        "community_care",
+        CareNeeds { oxygen_l_per_min: Some(2.0), ..CareNeeds::none_with(Adl::PartialAssist) },
+    );
     detail.summary.patient_age = 82;
     detail.onset_date = Some("2026-11-13".into());
     detail.inquiries = vec![
@@ -140,8 +144,12 @@ fn a_request_missing_what_matching_needs_gets_a_list_not_an_empty_result() {
 #[test]
 fn batch_suggestion_on_the_fixture() {
     let (dir, detail) = fixture();
-    let dialysis =
-        request("r2", "h-0000000001", "community_care", CareNeeds { dialysis: Some(Dialysis::Hd), ..CareNeeds::none_with(Adl::Unknown) });
+    let dialysis = request(
+        "r2",
+        "h-0000000001",
+        "community_care",
+        CareNeeds { dialysis: Some(Dialysis::Hd), ..CareNeeds::none_with(Adl::Unknown) },
+    );
     let mut second = detail.clone();
     second.summary.id = "r3".into();
     second.summary.ref_no = "ref-r3".into();

@@ -3,6 +3,7 @@
 //! report sent back, and the history import from a previous system. Pure: bytes in, values out;
 //! `desk/exchange.rs` applies them to the store.
 
+pub mod care_cells;
 pub mod history;
 pub mod keys;
 pub mod manifest;

@@ -3,11 +3,13 @@
 //! variant; reading a filled-in file back into request records; and the error report (xlsx, a
 //! message on every refused cell) that goes back to the hospital.
 
-use rust_xlsxwriter::{Color, DataValidation, Format, Formula, Note, Workbook, XlsxError};
+use rust_xlsxwriter::{Color, DataValidation, DataValidationRule, Format, Formula, Note, Workbook, XlsxError};
 use serde_json::{Map, Value};
 
+use super::care_cells;
 use super::records::{Outcome, RecordResult, RequestAction, RequestRecord};
 use super::rows::{Row, RowLimits};
+use crate::care::{CareItem, CareNeedsInput, OXYGEN_MAX};
 use crate::csv_file::{self, CsvEncoding, CsvFile};
 use crate::error::{Error, Result};
 use crate::exchange::records::Reason;
@@ -39,6 +41,8 @@ enum List {
     Urgency,
     BedType,
     Municipality,
+    /// A care item's choices (oxygen takes a number instead: see [`Column::number`]).
+    Care(CareItem),
 }
 
 struct Column {
@@ -47,26 +51,56 @@ struct Column {
     field: &'static str,
     width: f64,
     list: Option<List>,
+    /// A number between 0 and this (oxygen L/min), checked by the spreadsheet as it is typed.
+    number: Option<f64>,
 }
 
-const COLUMNS: [Column; 17] = [
-    Column { label: "管理番号", field: "record_id", width: 12.0, list: None },
-    Column { label: "区分", field: "action", width: 8.0, list: Some(List::Action) },
-    Column { label: "イニシャル", field: "patient_initials", width: 10.0, list: None },
-    Column { label: "年齢", field: "patient_age", width: 6.0, list: None },
-    Column { label: "性別", field: "patient_sex", width: 7.0, list: Some(List::Sex) },
-    Column { label: "住所地", field: "residence_municipality_code", width: 18.0, list: Some(List::Municipality) },
-    Column { label: "緊急度", field: "urgency", width: 8.0, list: Some(List::Urgency) },
-    Column { label: "病床種別", field: "bed_type_id", width: 16.0, list: Some(List::BedType) },
-    Column { label: "発症日", field: "onset_date", width: 12.0, list: None },
-    Column { label: "退院基準を満たした日", field: "criteria_met_date", width: 14.0, list: None },
-    Column { label: "転院希望日", field: "desired_date", width: 12.0, list: None },
-    Column { label: "病棟", field: "referrer_ward", width: 10.0, list: None },
-    Column { label: "担当者", field: "referrer_person", width: 10.0, list: None },
-    Column { label: "連絡先電話", field: "referrer_phone", width: 14.0, list: None },
-    Column { label: "病状の要約", field: "clinical_summary", width: 40.0, list: None },
-    Column { label: "家族の希望・備考", field: "family_notes", width: 30.0, list: None },
-    Column { label: "取下げ理由", field: "note", width: 20.0, list: None },
+const fn care(item: CareItem, width: f64) -> Column {
+    let list = match item {
+        CareItem::Oxygen => None,
+        _ => Some(List::Care(item)),
+    };
+    let number = match item {
+        CareItem::Oxygen => Some(OXYGEN_MAX),
+        _ => None,
+    };
+    Column { label: care_cells::label(item), field: item.field(), width, list, number }
+}
+
+const fn column(label: &'static str, field: &'static str, width: f64, list: Option<List>) -> Column {
+    Column { label, field, width, list, number: None }
+}
+
+const COLUMNS: [Column; 29] = [
+    column("管理番号", "record_id", 12.0, None),
+    column("区分", "action", 8.0, Some(List::Action)),
+    column("イニシャル", "patient_initials", 10.0, None),
+    column("年齢", "patient_age", 6.0, None),
+    column("性別", "patient_sex", 7.0, Some(List::Sex)),
+    column("住所地", "residence_municipality_code", 18.0, Some(List::Municipality)),
+    column("緊急度", "urgency", 8.0, Some(List::Urgency)),
+    column("病床種別", "bed_type_id", 16.0, Some(List::BedType)),
+    column("発症日", "onset_date", 12.0, None),
+    column("陽性判明日", "positive_test_date", 12.0, None),
+    column("退院基準を満たした日", "criteria_met_date", 14.0, None),
+    column("転院希望日", "desired_date", 12.0, None),
+    care(CareItem::Oxygen, 9.0),
+    care(CareItem::Dialysis, 14.0),
+    care(CareItem::TubeFeeding, 10.0),
+    care(CareItem::Tracheostomy, 8.0),
+    care(CareItem::Suctioning, 14.0),
+    care(CareItem::IvLine, 10.0),
+    care(CareItem::DementiaBpsd, 10.0),
+    care(CareItem::Psychiatric, 9.0),
+    care(CareItem::Isolation, 16.0),
+    care(CareItem::Adl, 9.0),
+    care(CareItem::Bariatric, 8.0),
+    column("病棟", "referrer_ward", 10.0, None),
+    column("担当者", "referrer_person", 10.0, None),
+    column("連絡先電話", "referrer_phone", 14.0, None),
+    column("病状の要約", "clinical_summary", 40.0, None),
+    column("家族の希望・備考", "family_notes", 30.0, None),
+    column("取下げ理由", "note", 20.0, None),
 ];
 
 const ACTIONS: [(&str, RequestAction); 3] =
@@ -89,8 +123,11 @@ const INSTRUCTIONS: &[&str] = &[
     "4. イニシャル・年齢・性別は必須です。氏名は書かないでください。",
     "5. 住所地・緊急度・病床種別は一覧から選んでください（住所地は市区町村コードでも構いません）。",
     "6. 日付は 2026-11-20、R8.11.20、令和8年11月20日 のどれでも構いません。全角数字も読み取れます。",
-    "7. 保存した xlsx ファイル（または CSV）を転院調整デスクへ送ってください。",
-    "8. 読み取れなかったセルがあると、デスクからエラー報告（xlsx）が届きます。赤いセルのメモに理由があります。",
+    "7. 発症日・陽性判明日・退院基準を満たした日: 該当する日がない（無症状、検査なし など）ときは「なし」と書いてください。",
+    "8. 酸素（L/分）〜高度肥満の医療・介護の項目: 一覧から選んでください。必要がないときは「なし」を選びます。酸素は L/分の数値で、使っていなければ 0 です。",
+    "9. 空欄は「なし」ではなく「未確認」として扱われます。デスクは未確認の項目を受入先に確認してから調整するため、時間がかかることがあります。分かる項目はすべて記入してください。",
+    "10. 保存した xlsx ファイル（または CSV）を転院調整デスクへ送ってください。",
+    "11. 読み取れなかったセルがあると、デスクからエラー報告（xlsx）が届きます。赤いセルのメモに理由があります。",
 ];
 
 fn xlsx_error(e: XlsxError) -> Error {
@@ -104,6 +141,7 @@ fn list_values(list: List, vocabulary: &Vocabulary) -> Vec<String> {
         List::Urgency => URGENCIES.iter().map(|(l, _)| (*l).to_owned()).collect(),
         List::BedType => vocabulary.bed_types.iter().map(|t| t.name.clone()).collect(),
         List::Municipality => vocabulary.municipalities.iter().map(|(_, n)| n.clone()).collect(),
+        List::Care(item) => care_cells::choices(item).into_iter().map(str::to_owned).collect(),
     }
 }
 
@@ -137,6 +175,15 @@ pub fn xlsx(hospital_code: &str, hospital_name: &str, vocabulary: &Vocabulary) -
                     .add_data_validation(HEADER_ROW + 1, col, HEADER_ROW + DATA_ROWS, col, &validation)
                     .map_err(xlsx_error)?;
                 list_column += 1;
+            }
+            if let Some(max) = column.number {
+                let validation = DataValidation::new()
+                    .allow_decimal_number(DataValidationRule::Between(0.0, max))
+                    .set_error_message(&format!("0〜{max} の数値で入力してください（使っていなければ 0）"))
+                    .map_err(xlsx_error)?;
+                sheet
+                    .add_data_validation(HEADER_ROW + 1, col, HEADER_ROW + DATA_ROWS, col, &validation)
+                    .map_err(xlsx_error)?;
             }
         }
         sheet.set_freeze_panes(HEADER_ROW + 1, 2).map_err(xlsx_error)?;
@@ -353,6 +400,13 @@ pub fn record_of(
     } else if record_id.chars().count() > super::records::MAX_RECORD_ID_CHARS {
         refuse("管理番号", format!("管理番号が長すぎます（{}文字まで）", super::records::MAX_RECORD_ID_CHARS));
     }
+    let mut care = CareNeedsInput::default();
+    for item in CareItem::ALL {
+        let label = care_cells::label(item);
+        if let Err(message) = care_cells::read(item, &get(label), &mut care) {
+            refuse(label, message);
+        }
+    }
     if !reasons.is_empty() {
         return (raw, Err(reasons));
     }
@@ -366,12 +420,14 @@ pub fn record_of(
         patient_sex: sex,
         residence_municipality_code: residence,
         onset_date: get("発症日"),
+        positive_test_date: get("陽性判明日"),
         criteria_met_date: get("退院基準を満たした日"),
         desired_date: get("転院希望日"),
         bed_type_id,
         family_notes: get("家族の希望・備考"),
         urgency,
         clinical_summary: get("病状の要約"),
+        care,
         ..Default::default()
     });
     (raw, Ok(RequestRecord { record_id, action, request, note: get("取下げ理由") }))

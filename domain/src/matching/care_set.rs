@@ -215,7 +215,8 @@ mod tests {
         let occasional = AcceptanceRequirements { suctioning: Suctioning::Occasional, ..Default::default() };
         let needs_occasional =
             CareSet::needed(&CareNeeds { suctioning: Some(Suctioning::Occasional), ..Default::default() });
-        let needs_frequent = CareSet::needed(&CareNeeds { suctioning: Some(Suctioning::Frequent), ..Default::default() });
+        let needs_frequent =
+            CareSet::needed(&CareNeeds { suctioning: Some(Suctioning::Frequent), ..Default::default() });
         assert!(needs_occasional.uncovered_by(CareSet::provided(&frequent)).is_empty());
         assert!(needs_occasional.uncovered_by(CareSet::provided(&occasional)).is_empty());
         let missing: Vec<_> = needs_frequent.uncovered_by(CareSet::provided(&occasional)).iter().collect();

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::care_set::CareSet;
-use crate::care::CareItem;
 use super::directory::{MatchDirectory, NOWHERE, Profile, tenths};
+use crate::care::CareItem;
 use crate::inquiry::InquiryOutcome;
 use crate::region_pack::DeclineLapse;
 use crate::request_status::RequestStatus;

@@ -1324,7 +1324,9 @@ export type QualityItem = {
 	message: string,
 };
 
-export type QualityKind = "missing" | "implausible";
+export type QualityKind = "missing" | 
+/**  A care item or COVID-19 date never answered (not "none": ask, or answer 「なし」). */
+"not_stated" | "implausible";
 
 export type QualityReport = {
 	/**  0–100. */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 
 import type { CareNeeds } from './bindings';
-import { carePhrases } from './care';
+import { carePhrases, careItemLabel, unstatedItems } from './care';
 
 const none: CareNeeds = {
-  oxygen_l_per_min: null,
+  oxygen_l_per_min: 0,
   dialysis: 'none',
   tube_feeding: 'none',
   tracheostomy: false,
@@ -13,8 +13,22 @@ const none: CareNeeds = {
   dementia_bpsd: false,
   psychiatric: false,
   isolation: 'none',
-  adl: 'unknown',
+  adl: 'partial_assist',
   bariatric: false,
+};
+
+const untouched: CareNeeds = {
+  oxygen_l_per_min: null,
+  dialysis: null,
+  tube_feeding: null,
+  tracheostomy: null,
+  suctioning: null,
+  iv_line: null,
+  dementia_bpsd: null,
+  psychiatric: null,
+  isolation: null,
+  adl: 'unknown',
+  bariatric: null,
 };
 
 describe('carePhrases', () => {
@@ -25,5 +39,13 @@ describe('carePhrases', () => {
       '透析: 血液透析（HD）',
       '認知症（行動・心理症状あり）',
     ]);
+  });
+
+  it('never reads a question not answered as a need or as none', () => {
+    expect(carePhrases(untouched)).toEqual([]);
+    expect(unstatedItems(none)).toEqual([]);
+    expect(unstatedItems(untouched)).toHaveLength(10);
+    expect(unstatedItems({ ...none, tracheostomy: null, oxygen_l_per_min: null })).toEqual(['oxygen', 'tracheostomy']);
+    expect(careItemLabel('tracheostomy')).toBe('気管切開');
   });
 });

@@ -1,6 +1,7 @@
 // The matching engine's answers as phrases in the user's language: exclusion reasons, marks on
 // candidates, the figures behind each score part and the batch board's outcomes.
-import type { BatchOutcome, CandidateMark, CareNeed, ExclusionReason, ScoreBasis } from './bindings';
+import type { BatchOutcome, CandidateMark, CareItem, CareNeed, ExclusionReason, ScoreBasis } from './bindings';
+import { careItemLabel } from './care';
 import { formatDate, formatDateTime } from './format';
 import { language, t, tDynamic } from './i18n.svelte';
 
@@ -68,8 +69,15 @@ export function exclusionPhrase(reason: ExclusionReason): string {
   }
 }
 
+/** 「要確認: 透析・気管切開」: the items never answered that a hospital might not cover. */
+export function confirmPhrase(items: CareItem[]): string {
+  return t('matching.marks.confirm_care', { items: items.map(careItemLabel).join('・') });
+}
+
 export function markPhrase(mark: CandidateMark): string {
   switch (mark.kind) {
+    case 'confirm_care':
+      return confirmPhrase(mark.items);
     case 'decline_lapsed':
       return t('matching.marks.decline_lapsed', { reason: mark.reason_name });
     case 'confirm_days_since_onset':
