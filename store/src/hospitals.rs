@@ -110,9 +110,34 @@ struct HospitalParams<'a> {
     search_key: String,
 }
 
+/// What the directory search matches for a hospital: its name and reading (kana and romaji), its
+/// code, and its municipality's name and reading — 「横浜」 and 「よこはま」 find the hospitals there.
+fn hospital_search_key(conn: Db<'_>, name: &str, kana: &str, code: &str, municipality: &str) -> Result<String> {
+    let place = reference::municipality_name_and_kana(conn, municipality)?
+        .map(|(name, kana)| search_key(&name, &kana))
+        .unwrap_or_default();
+    Ok(format!("{} {code} {place}", search_key(name, kana)))
+}
+
+/// Migration 15's step: every hospital's search key, computed again to include its municipality.
+/// Reads only the columns the key is made of, so later schemas cannot break it.
+pub(crate) fn rekey_search(conn: Db<'_>) -> Result<()> {
+    let rows: Vec<(String, String, String, String, String)> = {
+        let mut stmt = conn.prepare("SELECT id, name, name_kana, code, municipality_code FROM hospitals")?;
+        stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    for (id, name, kana, code, municipality) in rows {
+        let key = hospital_search_key(conn, &name, &kana, &code, &municipality)?;
+        conn.execute("UPDATE hospitals SET search_key = ?1 WHERE id = ?2", rusqlite::params![key, id])?;
+    }
+    Ok(())
+}
+
 impl<'a> HospitalParams<'a> {
-    fn of(hospital: &'a NewHospital) -> Result<Self> {
-        let key = format!("{} {}", search_key(&hospital.name, &hospital.name_kana), hospital.code);
+    fn of(conn: Db<'_>, hospital: &'a NewHospital) -> Result<Self> {
+        let h = hospital;
+        let key = hospital_search_key(conn, &h.name, &h.name_kana, &h.code, &h.municipality_code)?;
         Ok(HospitalParams {
             hospital,
             requirements: serde_json::to_string(&hospital.requirements)?,
@@ -172,7 +197,7 @@ pub fn insert(conn: Db<'_>, user_id: &str, checked: &CheckedHospital) -> Result<
     check_code_free(conn, &hospital.code, None)?;
     let id = new_id();
     let now = now_rfc3339();
-    let values = HospitalParams::of(hospital)?;
+    let values = HospitalParams::of(conn, hospital)?;
     conn.execute(
         &format!(
             "INSERT INTO hospitals (id, created_at, updated_at, {}) VALUES (:id, :now, :now, {})",
@@ -274,7 +299,7 @@ pub fn update(conn: Db<'_>, user_id: &str, id: &str, checked: &CheckedHospital) 
     let before = stored_input(conn, id)?;
     check_code_free(conn, &hospital.code, Some(id))?;
     let now = now_rfc3339();
-    let values = HospitalParams::of(hospital)?;
+    let values = HospitalParams::of(conn, hospital)?;
     conn.execute(
         &format!(
             "UPDATE hospitals SET {}, updated_at = :now WHERE id = :id",

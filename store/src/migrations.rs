@@ -22,6 +22,7 @@
 //! | 12 | `0012_exchange.sql` | hospitals' keys, the import/export log, sequences, sources, conflicts, quarantine, mappings |
 //! | 13 | `0013_linear_imports.sql` | open conflicts indexed by the sender's record |
 //! | 14 | `0014_stated_or_not.sql` | care items and COVID-19 dates "not stated" apart from "none"; old rows read as stated |
+//! | 15 | `0015_search_by_place.sql` | hospitals' search keys include their municipality (Rust step) |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -66,12 +67,18 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0012_exchange.sql"),
     migration!("0013_linear_imports.sql"),
     migration!("0014_stated_or_not.sql", restate_old_care),
+    migration!("0015_search_by_place.sql", rekey_hospital_search),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a
 /// hash set to NULL afterwards is a break `audit::verify` reports, not something quietly re-sealed.
 fn seal_audit_entries(db: Db<'_>) -> crate::Result<()> {
     crate::audit::seal_unchained(db).map(|_| ())
+}
+
+/// The directory search finds hospitals by their municipality too: every key computed again.
+fn rekey_hospital_search(db: Db<'_>) -> crate::Result<()> {
+    crate::hospitals::rekey_search(db)
 }
 
 /// Care entered before "not stated" existed was answered item by item: read it as stated.

@@ -122,6 +122,14 @@ pub fn plan_on(conn: Db<'_>, date: NaiveDate) -> crate::Result<Option<String>> {
     .optional()?)
 }
 
+/// A municipality's name and reading.
+pub fn municipality_name_and_kana(conn: Db<'_>, code: &str) -> crate::Result<Option<(String, String)>> {
+    Ok(crate::query_row_cached(conn, "SELECT name, kana FROM municipalities WHERE code = ?1", [code], |row| {
+        Ok((row.get(0)?, row.get(1)?))
+    })
+    .optional()?)
+}
+
 /// All municipalities, each with its jurisdiction, report group and its region under `plan_id`.
 pub fn municipalities(conn: Db<'_>, plan_id: Option<&str>) -> crate::Result<Vec<MunicipalityInfo>> {
     let mut stmt = conn.prepare(

@@ -62,7 +62,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 /// Every released migration, pinned by the SHA-256 of its file: a released migration is never
 /// edited (a database that ran it would never run the edit); a change to the schema is a new file,
 /// added here with its digest.
-const RELEASED: [(&str, &str); 14] = [
+const RELEASED: [(&str, &str); 15] = [
     ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
     ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
     ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
@@ -77,6 +77,7 @@ const RELEASED: [(&str, &str); 14] = [
     ("0012_exchange.sql", "07906e50a84512df2b18adaf010e1efc141524cdc2b1ebc706c5ee8e0603b7aa"),
     ("0013_linear_imports.sql", "ce942854c59ca2853e8516a5cd1afcacd21a04aa7388e235ab43a3e2f903034a"),
     ("0014_stated_or_not.sql", "bc1f22102eafda1cb15f2aabc88536403814958dc786e04e7ef90cf57d2f04bc"),
+    ("0015_search_by_place.sql", "2f1b6b3d5769ae90fa0fdb08211036e515ee468a7c08f12f4f311b453c1dddcd"),
 ];
 
 #[test]
@@ -208,4 +209,26 @@ fn old_care_is_read_as_stated_and_unedited_fingerprints_move_with_it() {
     );
     assert_ne!(fingerprint("r1"), before, "the fingerprint moved with the restated care");
     assert_eq!(fingerprint("r2"), "edited-at-the-desk", "a desk edit still reads as one");
+}
+
+#[test]
+fn hospitals_stored_before_are_found_by_their_municipality_after_migration_15() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    schema_13_with_old_care(&path);
+    {
+        let mut conn = rusqlite::Connection::open(&path).expect("open");
+        apply(&mut conn, &MIGRATIONS[..14]).expect("schema 14");
+        let key: String =
+            conn.query_row("SELECT search_key FROM hospitals WHERE id = 'h1'", [], |r| r.get(0)).expect("key");
+        assert!(!key.contains("よこはま"), "before: name and code only ({key})");
+    }
+    let store = Store::open(dir.path(), None).expect("migrates");
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let key: String =
+        conn.query_row("SELECT search_key FROM hospitals WHERE id = 'h1'", [], |r| r.get(0)).expect("key");
+    for part in ["甲病院", "こうびょういん", "H001", "横浜市", "よこはまし", "yokohamashi"] {
+        assert!(key.contains(part), "{part} in {key}");
+    }
 }

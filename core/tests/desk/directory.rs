@@ -5,7 +5,7 @@ use tenin_core::capacity::CapacityReportInput;
 use tenin_core::contact::ContactInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::error::Problem;
-use tenin_core::hospital::{HospitalFilter, HospitalRole, NewHospital};
+use tenin_core::hospital::{HospitalFilter, HospitalRole, HospitalSummary, NewHospital};
 use tenin_core::requirements::{AcceptanceRequirements, BeyondCriteria, Capability};
 use tenin_core::{Desk, Error, ErrorCode};
 
@@ -217,6 +217,32 @@ fn the_directory_filters_by_jurisdiction_region_role_capability_and_free_beds() 
     assert_eq!(combined.iter().map(|h| h.name.as_str()).collect::<Vec<_>>(), ["秦野桜総合病院"]);
     assert!(all.iter().flat_map(|h| &h.capacity).any(|c| c.stale), "the demo shows stale capacity");
     assert!(all.iter().flat_map(|h| &h.capacity).any(|c| !c.stale));
+}
+
+/// 「横浜」, 「よこはま」, 「ヨコハマ」 and 「yokohama」 find the hospitals in Yokohama's wards, whatever they
+/// are called; a hospital moved elsewhere is found by its new place only.
+#[test]
+fn the_search_covers_the_municipality_in_kanji_kana_and_romaji() {
+    let (_dir, mut desk) = demo_desk();
+    let find = |desk: &Desk, query: &str| -> Vec<HospitalSummary> {
+        desk.hospitals(&HospitalFilter { query: query.into(), ..Default::default() }).expect("search")
+    };
+    let all = desk.hospitals(&HospitalFilter::default()).expect("all");
+    let in_yokohama: Vec<&HospitalSummary> = all.iter().filter(|h| h.municipality_name.starts_with("横浜市")).collect();
+    assert!(in_yokohama.iter().any(|h| !h.name.contains("横浜")), "the demo has Yokohama hospitals not named so");
+    for query in ["横浜", "よこはま", "ヨコハマ", "yokohama", "ＹＯＫＯＨＡＭＡ"] {
+        let found = find(&desk, query);
+        for h in &in_yokohama {
+            assert!(found.iter().any(|f| f.id == h.id), "{query} finds {} in {}", h.name, h.municipality_name);
+        }
+    }
+    let moved = in_yokohama.iter().find(|h| !h.name.contains("横浜")).expect("one").id.clone();
+    let mut input = desk.hospital_input(&moved).expect("input");
+    let elsewhere = all.iter().find(|h| h.municipality_name.starts_with("相模原")).expect("a hospital in Sagamihara");
+    input.municipality_code = desk.hospital_input(&elsewhere.id).expect("input").municipality_code;
+    desk.update_hospital(&moved, &input).expect("moved");
+    assert!(!find(&desk, "よこはま").iter().any(|h| h.id == moved), "its old place no longer finds it");
+    assert!(find(&desk, "さがみはら").iter().any(|h| h.id == moved), "its new place does");
 }
 
 #[test]

@@ -179,7 +179,7 @@ pub fn xlsx(hospital_code: &str, hospital_name: &str, vocabulary: &Vocabulary) -
             if let Some(max) = column.number {
                 let validation = DataValidation::new()
                     .allow_decimal_number(DataValidationRule::Between(0.0, max))
-                    .set_error_message(&format!("0〜{max} の数値で入力してください（使っていなければ 0）"))
+                    .set_error_message(format!("0〜{max} の数値で入力してください（使っていなければ 0）"))
                     .map_err(xlsx_error)?;
                 sheet
                     .add_data_validation(HEADER_ROW + 1, col, HEADER_ROW + DATA_ROWS, col, &validation)
