@@ -197,25 +197,29 @@ fn progress(done: u32, total: u32) -> bool {
     true
 }
 
-fn print_report(cli: &Cli, report: &ImportReport) -> Result<(), Failure> {
+fn print_report(cli: &Cli, desk: &tenin_core::Desk, report: &ImportReport) -> Result<(), Failure> {
     if cli.json {
         return print_json(report);
     }
     let head = if report.dry_run { "プレビュー（まだ取り込んでいません）" } else { "取込結果" };
-    println!("{head}: {} {}", report.sender_name, report.file_name);
+    say!("{head}: {} {}", report.sender_name, report.file_name);
     if let Some(at) = &report.already_imported_at {
-        println!("取込済みです（{at}）。何も変更していません");
+        say!("取込済みです（{}）。何も変更していません", crate::local(desk, at));
     }
     for warning in &report.warnings {
-        println!("注意: {warning}");
+        say!("注意: {warning}");
     }
     let c = report.counts;
-    println!(
+    say!(
         "新規 {}件 / 更新 {}件 / 変更なし {}件 / 要確認 {}件 / エラー {}件",
-        c.new, c.changed, c.unchanged, c.conflicts, c.errors
+        c.new,
+        c.changed,
+        c.unchanged,
+        c.conflicts,
+        c.errors
     );
     if report.records_left_out > 0 {
-        println!(
+        say!(
             "ほかの {}件は一覧を省略しました（取り込めなかった行はすべて隔離に保存されています）",
             report.records_left_out
         );
@@ -223,7 +227,7 @@ fn print_report(cli: &Cli, report: &ImportReport) -> Result<(), Failure> {
     for r in report.records.iter().filter(|r| !r.reasons.is_empty()) {
         for reason in &r.reasons {
             let field = if reason.field.is_empty() { String::new() } else { format!("{}: ", reason.field) };
-            println!("  {}件目 {} {} {field}{}", r.position, r.record_id, r.outcome.label_ja(), reason.message);
+            say!("  {}件目 {} {} {field}{}", r.position, r.record_id, r.outcome.label_ja(), reason.message);
         }
     }
     Ok(())
@@ -236,7 +240,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&serde_json::json!({"desk_id": desk_id, "keys": keys}));
             }
-            println!("デスクID\t{desk_id}\n署名の公開鍵\t{}\n暗号化の公開鍵\t{}", keys.signing, keys.encryption);
+            say!("デスクID\t{desk_id}\n署名の公開鍵\t{}\n暗号化の公開鍵\t{}", keys.signing, keys.encryption);
         }
         PackageCommand::Trust { hospital, signing, encryption } => {
             let mut desk = open(cli, None)?;
@@ -245,7 +249,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&keys);
             }
-            println!("{hospital} の鍵を登録しました");
+            say!("{hospital} の鍵を登録しました");
         }
         PackageCommand::Inspect { file } | PackageCommand::Verify { file } => {
             let mut desk = open(cli, None)?;
@@ -256,14 +260,14 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
                 print_json(&info)?;
             } else {
                 let m = &info.manifest;
-                println!("種類\t{}（{}）", m.kind.label_ja(), m.kind.as_str());
-                println!("送信元\t{} {}", m.sender, info.sender_name.as_deref().unwrap_or(""));
-                println!("宛先\t{}{}", m.recipient, if info.for_this_desk { "（このデスク）" } else { "" });
-                println!("通し番号\t{}\n作成\t{}\n件数\t{}", m.sequence, m.created_at, m.records);
-                println!("暗号化\t{}\n署名\t{}", if info.encrypted { "あり" } else { "なし" }, info.signature);
-                println!("SHA-256\t{}", info.file_sha256);
+                say!("種類\t{}（{}）", m.kind.label_ja(), m.kind.as_str());
+                say!("送信元\t{} {}", m.sender, info.sender_name.as_deref().unwrap_or(""));
+                say!("宛先\t{}{}", m.recipient, if info.for_this_desk { "（このデスク）" } else { "" });
+                say!("通し番号\t{}\n作成\t{}\n件数\t{}", m.sequence, crate::local(&desk, &m.created_at), m.records);
+                say!("暗号化\t{}\n署名\t{}", if info.encrypted { "あり" } else { "なし" }, info.signature);
+                say!("SHA-256\t{}", info.file_sha256);
                 if !valid {
-                    println!("取り込めません: {}", info.problem);
+                    say!("取り込めません: {}", info.problem);
                 }
             }
             if matches!(command, PackageCommand::Verify { .. }) && info.signature != "valid" {
@@ -277,7 +281,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             let mut desk = open(cli, None)?;
             let bytes = read_input(&mut desk, "package", file, !dry_run)?;
             let report = desk.import_package(&file_name(file), &bytes, *dry_run, &progress)?;
-            print_report(cli, &report)?;
+            print_report(cli, &desk, &report)?;
         }
         PackageCommand::Export { kind, hospital, import_id, out } => {
             let mut desk = open(cli, None)?;
@@ -292,18 +296,19 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&exported);
             }
-            println!("{}（{}件、通し番号 {}）", exported.path, exported.manifest.records, exported.manifest.sequence);
+            say!("{}（{}件、通し番号 {}）", exported.path, exported.manifest.records, exported.manifest.sequence);
         }
         PackageCommand::Log { limit } => {
-            let log = open(cli, None)?.exchanges(*limit)?;
+            let desk = open(cli, None)?;
+            let log = desk.exchanges(*limit)?;
             if cli.json {
                 return print_json(&log);
             }
             for e in &log {
                 let c = e.counts;
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}\t{}\t{}\t{}\t新{} 更{} 同{} 競{} 誤{}\t{}\t{}",
-                    e.at,
+                    crate::local(&desk, &e.at),
                     e.id,
                     e.direction,
                     e.source,
@@ -326,7 +331,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
                 return print_json(&conflicts);
             }
             for c in &conflicts {
-                println!(
+                say!(
                     "{}\t{}\t{}\t{}",
                     c.id,
                     c.sender_name,
@@ -340,7 +345,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&decided);
             }
-            println!("{}: {}", decided.id, decided.status);
+            say!("{}: {}", decided.id, decided.status);
         }
         PackageCommand::Quarantine { import_id, files, clear_files, quota_mb } => {
             let mut desk = open(cli, None)?;
@@ -352,9 +357,12 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
                 if cli.json {
                     return print_json(&usage);
                 }
-                println!(
+                say!(
                     "隔離フォルダ\t{}\nファイル\t{}件\n大きさ\t{} KB（上限 {} MB）",
-                    usage.folder, usage.files, usage.kilobytes, usage.quota_megabytes
+                    usage.folder,
+                    usage.files,
+                    usage.kilobytes,
+                    usage.quota_megabytes
                 );
                 return Ok(());
             }
@@ -364,17 +372,17 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             }
             for q in &kept {
                 let reasons: Vec<String> = q.reasons.iter().map(|r| format!("{} {}", r.field, r.message)).collect();
-                println!("{}\t{}件目\t{}\t{}", q.exchange_id, q.position, q.record_id, reasons.join(" / "));
+                say!("{}\t{}件目\t{}\t{}", q.exchange_id, q.position, q.record_id, reasons.join(" / "));
             }
         }
         PackageCommand::Keygen { out } => {
             let keys = KeyPair::generate();
-            write_new(out, keys.to_secret_text().as_bytes())?;
+            crate::output::write_secret(out, keys.to_secret_text().as_bytes(), cli.force)?;
             let public = keys.public();
             if cli.json {
                 return print_json(&public);
             }
-            println!("署名の公開鍵\t{}\n暗号化の公開鍵\t{}", public.signing, public.encryption);
+            say!("署名の公開鍵\t{}\n暗号化の公開鍵\t{}", public.signing, public.encryption);
         }
         PackageCommand::Seal { kind, sender, recipient, sequence, key, encrypt_to, records, out } => {
             let text = std::fs::read_to_string(key).map_err(|e| Failure::Usage(format!("鍵を読めません: {e}")))?;
@@ -399,22 +407,14 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             };
             let (bytes, manifest) = package::seal(envelope, &data, &keys, recipient_key.as_ref())
                 .map_err(|e| Failure::Usage(format!("パッケージを作れません: {e}")))?;
-            write_new(out, &bytes)?;
+            crate::output::write_file(out, &bytes, cli.force)?;
             if cli.json {
                 return print_json(&manifest);
             }
-            println!("{}（{}件）", out.display(), manifest.records);
+            say!("{}（{}件）", out.display(), manifest.records);
         }
     }
     Ok(())
-}
-
-fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|e| {
-        Failure::Usage(format!("{} に書けません（既にあるファイルは上書きしません）: {e}", path.display()))
-    })?;
-    file.write_all(bytes).map_err(|e| Failure::Usage(format!("{} に書けません: {e}", path.display())))
 }
 
 pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure> {
@@ -431,9 +431,9 @@ pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure>
             if cli.json {
                 return print_json(&saved);
             }
-            println!("{}", saved.path);
+            say!("{}", saved.path);
             if !saved.substituted.is_empty() {
-                println!("CP932 で書けない文字を〓にしました: {}", saved.substituted.join(" "));
+                say!("CP932 で書けない文字を〓にしました: {}", saved.substituted.join(" "));
             }
         }
         TemplateCommand::Import { file, dry_run, errors } => {
@@ -441,9 +441,9 @@ pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure>
             let bytes = read_input(&mut desk, "template", file, !dry_run)?;
             let report = desk.import_template(&file_name(file), &bytes, *dry_run, &progress)?;
             if let Some(path) = errors {
-                write_new(path, &desk.template_error_report(&bytes, &report)?)?;
+                crate::output::write_file(path, &desk.template_error_report(&bytes, &report)?, cli.force)?;
             }
-            print_report(cli, &report)?;
+            print_report(cli, &desk, &report)?;
         }
     }
     Ok(())
@@ -458,12 +458,12 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
         if cli.json {
             return print_json(&columns);
         }
-        println!("列: {}", columns.headers.join(" | "));
+        say!("列: {}", columns.headers.join(" | "));
         for (field, column) in &columns.suggested.columns {
-            println!("  {field} ← {column}");
+            say!("  {field} ← {column}");
         }
         if !columns.unmapped_required.is_empty() {
-            println!("対応する列が決まっていない必須項目: {}", columns.unmapped_required.join("、"));
+            say!("対応する列が決まっていない必須項目: {}", columns.unmapped_required.join("、"));
         }
         return Ok(());
     }
@@ -485,5 +485,5 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
         desk.save_history_mapping(name, &mapping)?;
     }
     let report = desk.import_history(&file_name(&args.file), &bytes, &mapping, args.dry_run, &progress)?;
-    print_report(cli, &report)
+    print_report(cli, &desk, &report)
 }

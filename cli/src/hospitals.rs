@@ -122,11 +122,12 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
             Ok(())
         }
         HospitalsCommand::Show { code } => {
-            let hospital = open(cli, None)?.hospital_by_code(code)?;
+            let desk = open(cli, None)?;
+            let hospital = desk.hospital_by_code(code)?;
             if cli.json {
                 return print_json(&hospital);
             }
-            print_details(&hospital);
+            print_details(&desk, &hospital);
             Ok(())
         }
         HospitalsCommand::Upsert { file } => {
@@ -139,8 +140,7 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
                 return print_json(&rows);
             }
             for (hospital, created) in &saved {
-                print!("{} ", if *created { "追加" } else { "更新" });
-                print_line(hospital);
+                say!("{} {}", if *created { "追加" } else { "更新" }, line_of(hospital));
             }
             Ok(())
         }
@@ -152,7 +152,7 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&record.hospital);
             }
-            print_details(&record.hospital);
+            print_details(&desk, &record.hospital);
             Ok(())
         }
         HospitalsCommand::Sheet { format, encoding, out } => {
@@ -173,11 +173,10 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
                 eprintln!("注意: CP932で表せない文字を〓に置き換えました: {chars}");
             }
             match out {
-                Some(path) => std::fs::write(path, bytes)
-                    .map_err(|e| Failure::Usage(format!("{} に書けません: {e}", path.display()))),
+                Some(path) => crate::output::write_file(path, &bytes, cli.force),
                 None => {
-                    use std::io::Write;
-                    std::io::stdout().write_all(&bytes).map_err(|e| Failure::Usage(e.to_string()))
+                    crate::output::bytes(&bytes);
+                    Ok(())
                 }
             }
         }
@@ -190,39 +189,43 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&settings);
             }
-            println!("受入体制の鮮度: {}時間より古い報告を「古い情報」と表示", settings.capacity_stale_after_hours);
+            say!("受入体制の鮮度: {}時間より古い報告を「古い情報」と表示", settings.capacity_stale_after_hours);
             Ok(())
         }
     }
 }
 
-fn print_line(h: &HospitalSummary) {
+fn line_of(h: &HospitalSummary) -> String {
     let flag = if h.beyond_criteria.is_empty() { "" } else { "\t独自ルール" };
-    println!(
+    format!(
         "{}\t{}\t{}\t{}\t{}{flag}",
         h.code,
         h.name,
         h.municipality_name,
         h.jurisdiction_name,
         h.region_name.as_deref().unwrap_or("—")
-    );
+    )
 }
 
-fn print_details(h: &HospitalSummary) {
+fn print_line(h: &HospitalSummary) {
+    say!("{}", line_of(h));
+}
+
+fn print_details(desk: &tenin_core::Desk, h: &HospitalSummary) {
     print_line(h);
     for c in &h.contacts {
         let c = &c.input;
-        println!("  窓口: {} {}  TEL {}  FAX {}  {}", c.department, c.person, c.phone, c.fax, c.hours_weekday);
+        say!("  窓口: {} {}  TEL {}  FAX {}  {}", c.department, c.person, c.phone, c.fax, c.hours_weekday);
     }
     for c in &h.capacity {
         let stale = if c.stale { "（古い情報）" } else { "" };
-        println!("  空床: {} {}床  報告 {}{stale}", c.bed_type_name, c.available, c.reported_at);
+        say!("  空床: {} {}床  報告 {}{stale}", c.bed_type_name, c.available, crate::local(desk, &c.reported_at));
     }
     let labels = h.requirements.labels_ja();
     if !labels.is_empty() {
-        println!("  受入要件: {}", labels.join("・"));
+        say!("  受入要件: {}", labels.join("・"));
     }
     for rule in &h.beyond_criteria {
-        println!("  独自ルール: {}", rule.japanese());
+        say!("  独自ルール: {}", rule.japanese());
     }
 }

@@ -2,6 +2,8 @@
 //! Every command is a thin call into `tenin_core::Desk`; `--json` prints the same transfer types
 //! the app's UI receives, and errors as `{code, message, problems}`.
 
+#[macro_use]
+mod output;
 mod exchange;
 mod hospitals;
 mod matching;
@@ -34,6 +36,9 @@ pub(crate) struct Cli {
     /// Print machine-readable JSON instead of text.
     #[arg(long, global = true)]
     pub(crate) json: bool,
+    /// Replace a file named by --out that already exists (without it, an existing file is refused).
+    #[arg(long, global = true)]
+    pub(crate) force: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -137,9 +142,15 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum RequestsCommand {
-    /// The queue: open requests first, longest waiting first.
-    List,
-    /// One request with its status history.
+    /// The queue: open requests first, longest waiting first. Tab-separated: reference number,
+    /// status, referring hospital, patient, residence (`cut -f1` gives the reference numbers).
+    List {
+        /// Only requests in this state (new, checking, coordinating, placed, arranging_transport, …).
+        #[arg(long, value_parser = request_status)]
+        status: Option<RequestStatus>,
+    },
+    /// One request with its status history: by reference number (as said on the phone), id, or the
+    /// referring hospital's record id (「CODE:record」 names the hospital).
     Show { id: String },
     /// Time from registration to the placement that held (mean, median, 90th percentile), overall, by
     /// the jurisdiction of the patient's residence and by referring hospital.
@@ -166,6 +177,8 @@ pub(crate) enum Failure {
     Open(OpenError),
     Refused(ErrorReport),
     Usage(String),
+    /// The folder holds no desk: only `tenin init` makes one.
+    NoDesk(PathBuf),
 }
 
 impl From<tenin_core::Error> for Failure {
@@ -193,6 +206,14 @@ fn report(cli: &Cli, failure: Failure) -> ExitCode {
             (1, serde_json::json!({"error": report}), text)
         }
         Failure::Usage(message) => (2, serde_json::json!({"error": {"code": "usage", "message": message}}), message),
+        Failure::NoDesk(dir) => {
+            let message = format!(
+                "{} にはデスクがありません。フォルダ名を確かめるか、新しく作るときは: tenin --data-dir {} init --admin ログイン名 --name 氏名",
+                dir.display(),
+                dir.display()
+            );
+            (2, serde_json::json!({"error": {"code": "no_desk", "message": message, "data_dir": dir}}), message)
+        }
     };
     if cli.json {
         eprintln!("{json}");
@@ -212,6 +233,9 @@ pub(crate) fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure
 fn open_signed_out(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
     let dir = tenin_core::data_dir::resolve(cli.data_dir.clone())
         .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))?;
+    if !matches!(cli.command, Command::Init { .. }) && !tenin_core::data_dir::holds_desk(&dir) {
+        return Err(Failure::NoDesk(dir));
+    }
     let opened = match pack {
         Some(pack) => Desk::open_with_pack(&dir, pack),
         None => Desk::open(&dir),
@@ -274,9 +298,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&loaded)
             } else {
-                println!(
+                say!(
                     "デモデータを読み込みました: 医療機関 {} 件、搬送事業者 {} 件、依頼 {} 件",
-                    loaded.hospitals, loaded.transport_providers, loaded.requests
+                    loaded.hospitals,
+                    loaded.transport_providers,
+                    loaded.requests
                 );
                 Ok(())
             }
@@ -286,57 +312,46 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let integrity = desk.integrity_check()?;
             print_status(cli, &desk.status()?, Some(&integrity))
         }
-        Command::Requests(RequestsCommand::List) => {
-            let requests = open(cli, None)?.requests()?;
+        Command::Requests(RequestsCommand::List { status }) => {
+            let mut requests = open(cli, None)?.requests()?;
+            if let Some(status) = status {
+                requests.retain(|r| r.status == *status);
+            }
             if cli.json {
                 return print_json(&requests);
             }
             for r in &requests {
-                println!(
+                say!(
                     "{}\t{}\t{}\t{} {}歳 {}\t{}",
                     r.ref_no,
                     r.status.label_ja(),
                     r.referring_hospital_name,
                     r.patient_initials,
                     r.patient_age,
-                    r.patient_sex.as_str(),
+                    r.patient_sex.label_ja(),
                     r.residence_name.as_deref().unwrap_or("—"),
                 );
             }
             Ok(())
         }
         Command::Requests(RequestsCommand::Show { id }) => {
-            let detail = open(cli, None)?.request(id)?;
+            let desk = open(cli, None)?;
+            let detail = desk.request(&desk.resolve_request(id)?)?;
             if cli.json {
                 return print_json(&detail);
             }
-            let s = &detail.summary;
-            println!("{} {}（{}）", s.ref_no, s.status.label_ja(), s.status.as_str());
-            println!("依頼元: {} ({})", s.referring_hospital_name, detail.referring_hospital_code);
-            println!(
-                "患者: {} {}歳 {}  居住地: {}",
-                s.patient_initials,
-                s.patient_age,
-                s.patient_sex.as_str(),
-                s.residence_name.as_deref().unwrap_or("—")
-            );
-            println!("経過:");
-            for h in &detail.history {
-                let from = h.from.map_or("—", |f| f.label_ja());
-                println!("  {}  {} → {}  {}  {}", h.at, from, h.to.label_ja(), h.user_name, h.note);
-            }
+            print_request(&desk, &detail);
             Ok(())
         }
         Command::Requests(RequestsCommand::Transition { id, state, note }) => {
-            let to = RequestStatus::parse(state).ok_or_else(|| {
-                let names: Vec<_> = RequestStatus::ALL.iter().map(|s| s.as_str()).collect();
-                Failure::Usage(format!("不明な状態です: {state}（{}）", names.join(", ")))
-            })?;
-            let detail = open(cli, None)?.transition(id, to, None, note)?;
+            let to = request_status(state).map_err(Failure::Usage)?;
+            let mut desk = open(cli, None)?;
+            let id = desk.resolve_request(id)?;
+            let detail = desk.transition(&id, to, None, note)?;
             if cli.json {
                 return print_json(&detail);
             }
-            println!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
+            say!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
             Ok(())
         }
         Command::Requests(RequestsCommand::PlacementTime { from, to }) => {
@@ -350,23 +365,23 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&times);
             }
-            println!("受入決定までの時間 {}〜{}（目安 {} 分）", times.from, times.to, times.target_minutes);
+            say!("受入決定までの時間 {}〜{}（目安 {} 分）", times.from, times.to, times.target_minutes);
             let line = |label: &str, s: &tenin_core::placement_time::DurationStats| match (
                 s.mean_minutes,
                 s.median_minutes,
                 s.p90_minutes,
             ) {
                 (Some(mean), Some(median), Some(p90)) => {
-                    println!("  {label}\t{} 件\t平均 {mean:.0} 分\t中央値 {median:.0} 分\t90% {p90} 分", s.count)
+                    say!("  {label}\t{} 件\t平均 {mean:.0} 分\t中央値 {median:.0} 分\t90% {p90} 分", s.count)
                 }
-                _ => println!("  {label}\t0 件"),
+                _ => say!("  {label}\t0 件"),
             };
             line("全体", &times.overall);
-            println!("保健所別（居住地）:");
+            say!("保健所別（居住地）:");
             for g in &times.by_jurisdiction {
                 line(g.group.as_deref().unwrap_or("不明"), &g.stats);
             }
-            println!("依頼元医療機関別:");
+            say!("依頼元医療機関別:");
             for g in &times.by_referring_hospital {
                 line(g.group.as_deref().unwrap_or("不明"), &g.stats);
             }
@@ -390,7 +405,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&done)
             } else {
-                println!("バックアップしました: {}（古い {} 件を削除）", done.path, done.removed);
+                say!("バックアップしました: {}（古い {} 件を削除）", done.path, done.removed);
                 Ok(())
             }
         }
@@ -399,7 +414,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&done)
             } else {
-                println!("復元しました。復元前のデータベースは {} に残してあります", done.kept_aside);
+                say!("復元しました。復元前のデータベースは {} に残してあります", done.kept_aside);
                 Ok(())
             }
         }
@@ -411,12 +426,21 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 text: text.clone(),
                 limit: *limit,
             };
-            let rows = open(cli, None)?.audit_log(&filter)?;
+            let desk = open(cli, None)?;
+            let rows = desk.audit_log(&filter)?;
             if cli.json {
                 return print_json(&rows);
             }
             for r in &rows {
-                println!("{}\t{}\t{}\t{}\t{}\t{}", r.seq, r.at, r.user_name, r.action, r.entity, r.entity_id);
+                say!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    r.seq,
+                    local(&desk, &r.at),
+                    r.user_name,
+                    r.action,
+                    r.entity,
+                    r.entity_id
+                );
             }
             Ok(())
         }
@@ -425,9 +449,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 print_json(&check)?;
             } else if let Some(broken) = &check.broken_at {
-                println!("監査記録の改ざんを検出しました: 記録 {} — {}", broken.seq, broken.reason);
+                say!("監査記録の改ざんを検出しました: 記録 {} — {}", broken.seq, broken.reason);
             } else {
-                println!("監査記録 {} 件: ハッシュの連鎖は保たれています", check.entries);
+                say!("監査記録 {} 件: ハッシュの連鎖は保たれています", check.entries);
             }
             match check.broken_at {
                 Some(_) => Err(Failure::Refused(tenin_core::ErrorReport::new(
@@ -445,14 +469,63 @@ fn run(cli: &Cli) -> Result<(), Failure> {
     }
 }
 
+/// One request as a nurse reads it: who, what care (and what was never asked), transport, history.
+fn print_request(desk: &Desk, detail: &tenin_core::request_view::RequestDetail) {
+    let s = &detail.summary;
+    say!("{} {}（{}）  受付 {}", s.ref_no, s.status.label_ja(), s.status.as_str(), local(desk, &s.registered_at));
+    say!("依頼元: {} ({})", s.referring_hospital_name, detail.referring_hospital_code);
+    say!(
+        "患者: {} {}歳 {}  居住地: {}",
+        s.patient_initials,
+        s.patient_age,
+        s.patient_sex.label_ja(),
+        s.residence_name.as_deref().unwrap_or("—")
+    );
+    let needs = tenin_core::reports::needs::needs_ja(&detail.care);
+    say!("医療・介護: {}", if needs.is_empty() { "—".to_owned() } else { needs.join("、") });
+    let unstated = tenin_core::reports::needs::not_stated_ja(&detail.care);
+    if !unstated.is_empty() {
+        say!("  {unstated}");
+    }
+    for b in &detail.bookings {
+        say!(
+            "搬送: {}  {} {} {}（{}、版 {}）",
+            b.id,
+            b.provider_name,
+            b.vehicle_type.label_ja(),
+            local(desk, &b.pickup_at),
+            b.status.label_ja(),
+            b.version
+        );
+    }
+    say!("経過:");
+    for h in &detail.history {
+        let from = h.from.map_or("—", |f| f.label_ja());
+        say!("  {}  {} → {}  {}  {}", local(desk, &h.at), from, h.to.label_ja(), h.user_name, h.note);
+    }
+}
+
+/// A state by its name (`checking`), refused with every name listed.
+fn request_status(text: &str) -> Result<RequestStatus, String> {
+    RequestStatus::parse(text).ok_or_else(|| {
+        let names: Vec<_> = RequestStatus::ALL.iter().map(|s| s.as_str()).collect();
+        format!("不明な状態です: {text}（{}）", names.join(", "))
+    })
+}
+
 /// A date as the desk writes it: ISO or 和暦 (see `tenin_core::wareki`).
 fn desk_date(text: &str) -> Result<chrono::NaiveDate, String> {
     tenin_core::wareki::parse_date(text, None).map_err(|e| e.to_string())
 }
 
+/// A stored time as the desk reads it (its time zone, 和暦): for text output; JSON keeps RFC 3339.
+pub(crate) fn local(desk: &Desk, at: &str) -> String {
+    desk.local_time(at).unwrap_or_else(|_| at.to_owned())
+}
+
 pub(crate) fn print_json(value: &impl Serialize) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure::Usage(e.to_string()))?;
-    println!("{text}");
+    say!("{text}");
     Ok(())
 }
 
@@ -468,17 +541,17 @@ fn print_status(cli: &Cli, status: &DeskStatus, integrity: Option<&str>) -> Resu
     if cli.json {
         return print_json(&StatusWithIntegrity { status, integrity });
     }
-    println!("Tenin Desk {}", status.app_version);
-    println!("データフォルダ: {}", status.data_dir);
-    println!("スキーマ: {}", status.schema_version);
-    println!("地域パック: {} ({} {})", status.region_pack.name, status.region_pack.id, status.region_pack.version);
-    println!("医療機関: {}  搬送事業者: {}  依頼: {}", status.hospitals, status.transport_providers, status.requests);
+    say!("Tenin Desk {}", status.app_version);
+    say!("データフォルダ: {}", status.data_dir);
+    say!("スキーマ: {}", status.schema_version);
+    say!("地域パック: {} ({} {})", status.region_pack.name, status.region_pack.id, status.region_pack.version);
+    say!("医療機関: {}  搬送事業者: {}  依頼: {}", status.hospitals, status.transport_providers, status.requests);
     for c in &status.requests_by_status {
-        println!("  {}: {}", c.status.label_ja(), c.count);
+        say!("  {}: {}", c.status.label_ja(), c.count);
     }
-    println!("監査記録: {}", status.audit_entries);
+    say!("監査記録: {}", status.audit_entries);
     if let Some(integrity) = integrity {
-        println!("整合性チェック: {integrity}");
+        say!("整合性チェック: {integrity}");
     }
     Ok(())
 }

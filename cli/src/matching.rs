@@ -14,10 +14,7 @@ pub fn run(cli: &Cli, request: Option<&str>, batch: bool, excluded: bool) -> Res
             if cli.json { print_json(&suggestion) } else { print_batch(&suggestion) }
         }
         (Some(request), false) => {
-            // The reference number said on the phone works as well as the id.
-            let id =
-                desk.requests()?.into_iter().find(|r| r.ref_no == request).map_or_else(|| request.to_owned(), |r| r.id);
-            let report = desk.match_request(&id)?;
+            let report = desk.match_request(&desk.resolve_request(request)?)?;
             if cli.json { print_json(&report) } else { print_report(&report, excluded) }
         }
         _ => Err(Failure::Usage("依頼ID（または受付番号）か --batch のどちらか一方を指定してください".into())),
@@ -26,13 +23,13 @@ pub fn run(cli: &Cli, request: Option<&str>, batch: bool, excluded: bool) -> Res
 
 fn print_report(report: &MatchReport, excluded: bool) -> Result<(), Failure> {
     if !report.blockers.is_empty() {
-        println!("{}: まだマッチングできません。次を確認・入力してください:", report.ref_no);
+        say!("{}: まだマッチングできません。次を確認・入力してください:", report.ref_no);
         for b in &report.blockers {
-            println!("  - {}", b.message);
+            say!("  - {}", b.message);
         }
         return Ok(());
     }
-    println!(
+    say!(
         "{}  病床種別: {}  候補 {} 件・除外 {} 件",
         report.ref_no,
         report.bed_type_name.as_deref().unwrap_or("—"),
@@ -45,38 +42,38 @@ fn print_report(report: &MatchReport, excluded: bool) -> Result<(), Failure> {
             Some(n) => format!("空床 {n}"),
             None => "空床 未報告".to_owned(),
         };
-        println!("{:>3}. {:>6.2}  {} ({})  {}  {}", c.rank, c.score, c.name, c.code, c.municipality_name, beds);
+        say!("{:>3}. {:>6.2}  {} ({})  {}  {}", c.rank, c.score, c.name, c.code, c.municipality_name, beds);
         let parts: Vec<String> = c.parts.iter().map(|p| format!("{} +{:.2}", p.basis.japanese(), p.points)).collect();
-        println!("       {}", parts.join(" | "));
+        say!("       {}", parts.join(" | "));
         let mut notes: Vec<String> = c.marks.iter().map(|m| m.japanese()).collect();
         notes.extend(c.beyond_criteria.iter().map(|b| format!("独自ルール: {}", b.japanese())));
         if !notes.is_empty() {
-            println!("       ※ {}", notes.join(" / "));
+            say!("       ※ {}", notes.join(" / "));
         }
     }
     if excluded {
-        println!("除外:");
+        say!("除外:");
         for x in &report.excluded {
             let reasons: Vec<String> = x.reasons.iter().map(|r| r.japanese()).collect();
-            println!("  {} ({}): {}", x.name, x.code, reasons.join("、"));
+            say!("  {} ({}): {}", x.name, x.code, reasons.join("、"));
         }
     } else if !report.excluded.is_empty() {
-        println!("（除外された {} 件の理由は --excluded で表示）", report.excluded.len());
+        say!("（除外された {} 件の理由は --excluded で表示）", report.excluded.len());
     }
     Ok(())
 }
 
 fn print_batch(s: &BatchSuggestion) -> Result<(), Failure> {
     let placed = s.rows.iter().filter(|r| matches!(r.suggestion, BatchOutcome::Placed { .. })).count();
-    println!(
+    say!(
         "一括提案: 対象 {} 件中 {} 件に受入先を提案（空床 {} 床、合計スコア {:.2}）",
-        s.requests_considered, placed, s.beds_offered, s.total_score
+        s.requests_considered,
+        placed,
+        s.beds_offered,
+        s.total_score
     );
     if s.placed_unconfirmed > 0 {
-        println!(
-            "  うち {} 件は未確認の医療・介護項目があり、受入先への確認が必要です（要確認）",
-            s.placed_unconfirmed
-        );
+        say!("  うち {} 件は未確認の医療・介護項目があり、受入先への確認が必要です（要確認）", s.placed_unconfirmed);
     }
     for row in &s.rows {
         let outcome = match &row.suggestion {
@@ -100,14 +97,11 @@ fn print_batch(s: &BatchSuggestion) -> Result<(), Failure> {
             }
             BatchOutcome::BedsTaken { options } => format!("提案なし: 候補{options}件の空床は他の依頼に割当"),
         };
-        println!(
-            "  {}  {} {}歳  {}  {}",
-            row.ref_no, row.patient_initials, row.patient_age, row.bed_type_name, outcome
-        );
+        say!("  {}  {} {}歳  {}  {}", row.ref_no, row.patient_initials, row.patient_age, row.bed_type_name, outcome);
     }
     for b in &s.blocked {
         let what: Vec<&str> = b.blockers.iter().map(|x| x.message.as_str()).collect();
-        println!("  {}  マッチング不可: {}", b.ref_no, what.join("、"));
+        say!("  {}  マッチング不可: {}", b.ref_no, what.join("、"));
     }
     Ok(())
 }

@@ -2,7 +2,6 @@
 //! pdf`). The page size and margins come from the page's own `@page` rules, so the PDF matches
 //! what the app prints.
 
-use std::path::Path;
 use std::process::Command;
 
 use crate::Failure;
@@ -10,11 +9,12 @@ use crate::Failure;
 /// The browsers tried, in order; `TENIN_CHROMIUM` names another.
 const CANDIDATES: [&str; 3] = ["chromium", "chromium-browser", "google-chrome"];
 
-pub fn html_to_pdf(html: &str, out: &Path) -> Result<(), Failure> {
+/// The PDF of an HTML page, printed by the first browser found.
+pub fn html_to_pdf(html: &str) -> Result<Vec<u8>, Failure> {
     let dir = tempfile::tempdir().map_err(|e| Failure::Usage(format!("一時フォルダを作れません: {e}")))?;
     let page = dir.path().join("report.html");
     std::fs::write(&page, html).map_err(|e| Failure::Usage(format!("{} に書けません: {e}", page.display())))?;
-    let out_abs = std::path::absolute(out).map_err(|e| Failure::Usage(e.to_string()))?;
+    let out_abs = dir.path().join("report.pdf");
     let browsers: Vec<String> = std::env::var("TENIN_CHROMIUM")
         .map(|b| vec![b])
         .unwrap_or_else(|_| CANDIDATES.iter().map(|b| (*b).to_owned()).collect());
@@ -26,7 +26,9 @@ pub fn html_to_pdf(html: &str, out: &Path) -> Result<(), Failure> {
             .arg(&page)
             .output();
         match run {
-            Ok(output) if output.status.success() && out_abs.exists() => return Ok(()),
+            Ok(output) if output.status.success() && out_abs.exists() => {
+                return std::fs::read(&out_abs).map_err(|e| Failure::Usage(format!("PDFを読めません: {e}")));
+            }
             Ok(output) => {
                 return Err(Failure::Usage(format!(
                     "{browser} でPDFを作れませんでした: {}",

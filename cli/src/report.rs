@@ -93,16 +93,13 @@ pub enum ReportCommand {
     },
 }
 
-fn write(out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
+fn write(cli: &Cli, out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
     match out {
         Some(path) => {
-            std::fs::write(path, bytes).map_err(|e| Failure::Usage(format!("{} に書けません: {e}", path.display())))?;
+            crate::output::write_file(path, bytes, cli.force)?;
             eprintln!("{}", path.display());
         }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(bytes).map_err(|e| Failure::Usage(e.to_string()))?;
-        }
+        None => crate::output::bytes(bytes),
     }
     Ok(())
 }
@@ -117,9 +114,11 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
             };
             let html = desk.daily_log_html(&date)?;
             match (format, out) {
-                (PageFormat::Html, _) => write(out, html.as_bytes()),
+                (PageFormat::Html, _) => write(cli, out, html.as_bytes()),
                 (PageFormat::Pdf, Some(path)) => {
-                    crate::pdf::html_to_pdf(&html, path)?;
+                    crate::output::check_free(path, cli.force)?;
+                    let pdf = crate::pdf::html_to_pdf(&html)?;
+                    crate::output::write_file(path, &pdf, cli.force)?;
                     eprintln!("{}", path.display());
                     Ok(())
                 }
@@ -151,14 +150,14 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
                         let chars: String = file.substituted.iter().collect();
                         eprintln!("注意: CP932 で表せない文字を 〓 にしました: {chars}");
                     }
-                    write(out, &file.bytes)
+                    write(cli, out, &file.bytes)
                 }
                 TableFormat::Xlsx => {
                     if out.is_none() {
                         return Err(Failure::Usage("xlsx は --out でファイルを指定してください".into()));
                     }
                     let monthly = desk.monthly_report(from, to, *by)?;
-                    write(out, &export::meeting_xlsx(&monthly, &tables)?)
+                    write(cli, out, &export::meeting_xlsx(&monthly, &tables)?)
                 }
             }
         }
@@ -177,13 +176,13 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
                         let chars: String = file.substituted.iter().collect();
                         eprintln!("注意: CP932 で表せない文字を 〓 にしました: {chars}");
                     }
-                    write(out, &file.bytes)
+                    write(cli, out, &file.bytes)
                 }
                 TableFormat::Xlsx => {
                     if out.is_none() {
                         return Err(Failure::Usage("xlsx は --out でファイルを指定してください".into()));
                     }
-                    write(out, &export::monthly_xlsx(&report, &report.title())?)
+                    write(cli, out, &export::monthly_xlsx(&report, &report.title())?)
                 }
             }
         }

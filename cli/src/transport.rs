@@ -16,7 +16,8 @@ pub enum TransportCommand {
     Providers,
     /// Add providers from a JSON list (fields: docs/transport.md); all or nothing.
     AddProviders { file: PathBuf },
-    /// The vehicle a request's patient needs and the providers that can take the trip.
+    /// The vehicle a request's patient needs and the providers that can take the trip (the request
+    /// by reference number, id or the hospital's record id).
     Propose { request: String },
     /// Book a trip from a JSON object (BookingInput; `-` reads standard input).
     Book {
@@ -25,18 +26,20 @@ pub enum TransportCommand {
         #[arg(long)]
         accept_warnings: bool,
     },
-    /// Move a booking: confirmed, done (transfers the request) or cancelled.
+    /// Move a booking: requested → confirmed → done (transfers the request), or cancelled. BOOKING
+    /// is a booking id or a request (reference number, id, record id) meaning its current booking.
     Move {
         booking: String,
         #[arg(value_parser = core_term::<BookingStatus>)]
         status: BookingStatus,
-        /// The version shown by `requests show --json` (refused if the booking changed since).
+        /// The version you read (`requests show --json`): refused if the booking changed since.
+        /// Without it, the booking as it is now.
         #[arg(long)]
-        version: u32,
+        version: Option<u32>,
         #[arg(long, default_value = "")]
         note: String,
     },
-    /// Write the A4 transport request sheet (搬送依頼書) of a booking as HTML.
+    /// Write the A4 transport request sheet (搬送依頼書) of a booking (or a request's current one) as HTML.
     Sheet {
         booking: String,
         #[arg(long)]
@@ -53,7 +56,7 @@ pub fn run(cli: &Cli, command: &TransportCommand) -> Result<(), Failure> {
             }
             for p in &providers {
                 let vehicles: Vec<&str> = p.vehicle_types.iter().map(|v| v.label_ja()).collect();
-                println!(
+                say!(
                     "{}{}\t{}\t{}\t酸素{}\t公費{}\t{}",
                     p.name,
                     if p.active { "" } else { "（休止）" },
@@ -76,20 +79,21 @@ pub fn run(cli: &Cli, command: &TransportCommand) -> Result<(), Failure> {
             if cli.json {
                 print_json(&added)
             } else {
-                println!("搬送事業者を {} 件追加しました", added.len());
+                say!("搬送事業者を {} 件追加しました", added.len());
                 Ok(())
             }
         }
         TransportCommand::Propose { request } => {
-            let proposal = open(cli, None)?.transport_proposal(request)?;
+            let desk = open(cli, None)?;
+            let proposal = desk.transport_proposal(&desk.resolve_request(request)?)?;
             if cli.json {
                 return print_json(&proposal);
             }
-            println!("必要な車両: {}  出発地: {}", proposal.vehicle_type.label_ja(), proposal.origin_name);
+            say!("必要な車両: {}  出発地: {}", proposal.vehicle_type.label_ja(), proposal.origin_name);
             for fit in &proposal.providers {
                 let mark = if fit.suitable { "○" } else { "×" };
                 let area = if fit.serves_origin { "" } else { "（対応地域外）" };
-                println!("  {mark} {}{area}  {}", fit.provider.name, fit.provider.phone);
+                say!("  {mark} {}{area}  {}", fit.provider.name, fit.provider.phone);
             }
             Ok(())
         }
@@ -97,27 +101,32 @@ pub fn run(cli: &Cli, command: &TransportCommand) -> Result<(), Failure> {
             let mut input: BookingInput = serde_json::from_str(&read_input(file)?)
                 .map_err(|e| Failure::Usage(format!("搬送手配のJSONとして読めません: {e}")))?;
             input.accept_warnings |= accept_warnings;
-            let detail = open(cli, None)?.book_transport(&input)?;
+            let mut desk = open(cli, None)?;
+            input.request_id = desk.resolve_request(&input.request_id)?;
+            let detail = desk.book_transport(&input)?;
             if cli.json {
                 print_json(&detail)
             } else {
-                println!("{} の搬送を手配しました（{}）", detail.summary.ref_no, detail.summary.status.label_ja());
+                say!("{} の搬送を手配しました（{}）", detail.summary.ref_no, detail.summary.status.label_ja());
                 Ok(())
             }
         }
         TransportCommand::Move { booking, status, version, note } => {
-            let detail = open(cli, None)?.move_booking(booking, *version, *status, note)?;
+            let mut desk = open(cli, None)?;
+            let found = desk.resolve_booking(booking)?;
+            let detail = desk.move_booking(&found.id, version.unwrap_or(found.version), *status, note)?;
             if cli.json {
                 print_json(&detail)
             } else {
-                println!("搬送手配を「{}」にしました（依頼は{}）", status.label_ja(), detail.summary.status.label_ja());
+                say!("搬送手配を「{}」にしました（依頼は{}）", status.label_ja(), detail.summary.status.label_ja());
                 Ok(())
             }
         }
         TransportCommand::Sheet { booking, out } => {
-            let html = open(cli, None)?.transport_sheet_html(booking)?;
-            std::fs::write(out, html).map_err(|e| Failure::Usage(format!("{} に書けません: {e}", out.display())))?;
-            println!("{}", out.display());
+            let desk = open(cli, None)?;
+            let html = desk.transport_sheet_html(&desk.resolve_booking(booking)?.id)?;
+            crate::output::write_file(out, html.as_bytes(), cli.force)?;
+            say!("{}", out.display());
             Ok(())
         }
     }

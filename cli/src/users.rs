@@ -93,7 +93,7 @@ pub fn run(cli: &Cli, command: &UsersCommand) -> Result<(), Failure> {
                 } else {
                     ""
                 };
-                println!("{}\t{}\t{}{state}", u.login, u.display_name, u.role.label_ja());
+                say!("{}\t{}\t{}{state}", u.login, u.display_name, u.role.label_ja());
             }
             Ok(())
         }
@@ -123,7 +123,7 @@ pub fn run(cli: &Cli, command: &UsersCommand) -> Result<(), Failure> {
             if cli.json {
                 return print_json(&access);
             }
-            println!("自動ロック: {} 分", access.idle_lock_minutes);
+            say!("自動ロック: {} 分", access.idle_lock_minutes);
             Ok(())
         }
     }
@@ -141,7 +141,7 @@ fn print_user(cli: &Cli, user: &UserInfo) -> Result<(), Failure> {
     if cli.json {
         return print_json(user);
     }
-    println!(
+    say!(
         "{}\t{}\t{}{}",
         user.login,
         user.display_name,
@@ -162,6 +162,6 @@ pub fn encrypt(cli: &Cli) -> Result<(), Failure> {
     if cli.json {
         return print_json(&done);
     }
-    println!("暗号化しました: {}", done.method);
+    say!("暗号化しました: {}", done.method);
     Ok(())
 }

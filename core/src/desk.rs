@@ -15,18 +15,20 @@ use tenin_domain::access::Permission;
 use tenin_domain::bundled;
 use tenin_domain::demo::{DemoData, DemoSummary};
 use tenin_domain::duplicates::{self, DuplicateCandidate};
-use tenin_domain::error::{Error, Result};
+use tenin_domain::error::{Error, Result, Rule};
 use tenin_domain::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_domain::placement_time::{self, PlacementTimes};
 use tenin_domain::quality::{self, ReferrerQuality};
 use tenin_domain::reference::{RegionPackInfo, Term};
 use tenin_domain::region_pack::RegionPack;
 use tenin_domain::request::NewRequestInput;
+use tenin_domain::request_name::RequestName;
 use tenin_domain::request_status::RequestStatus;
 use tenin_domain::request_view::{RequestDetail, RequestSummary};
 use tenin_store::cipher::Passphrase;
 use tenin_store::exchange as exchange_store;
 use tenin_store::ids::{new_id, now_rfc3339, parse_rfc3339};
+use tenin_store::request_names::{self, Named};
 use tenin_store::users::User;
 use tenin_store::{
     OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
@@ -179,10 +181,16 @@ impl Desk {
             .ok_or_else(|| Error::ReferenceData("地域パックが読み込まれていません".into()))
     }
 
-    pub(crate) fn offset(&self) -> Result<FixedOffset> {
+    /// The desk's time zone (from its region pack).
+    pub fn offset(&self) -> Result<FixedOffset> {
         let minutes = self.region_pack()?.utc_offset_minutes;
         FixedOffset::east_opt(minutes * 60)
             .ok_or_else(|| Error::ReferenceData(format!("utc_offset_minutes: {minutes}")))
+    }
+
+    /// A stored time as the desk reads it: its time zone, 和暦 (「R8.11.29 06:06」).
+    pub fn local_time(&self, stored: &str) -> Result<String> {
+        Ok(tenin_domain::timestamps::local_short(stored, self.offset()?))
     }
 
     /// Today in the desk's time zone.
@@ -320,6 +328,22 @@ impl Desk {
         let mut detail = requests::get(self.store.read(), id)?;
         detail.quality = quality::assess(&detail, self.today()?);
         Ok(detail)
+    }
+
+    /// The id of the request `name` points at: its reference number (as said on the phone, typed any
+    /// way), its id, or the referring hospital's own record id (「CODE:record」 names the hospital).
+    /// Unknown or ambiguous names are refused, saying what was tried or which requests matched.
+    pub fn resolve_request(&self, name: &str) -> Result<String> {
+        self.allow(Permission::Read)?;
+        let name = RequestName::parse(name);
+        match request_names::find(self.store.read(), &name)? {
+            Named::One(id) => Ok(id),
+            Named::Nothing => Err(Error::NotFound { entity: "依頼", id: name.tried_ja() }),
+            Named::Several(found) => {
+                let matches: Vec<String> = found.iter().map(|(r, code)| format!("{r}（{code}）")).collect();
+                Err(Rule::AmbiguousRequest { text: name.text, matches: matches.join("、") }.into())
+            }
+        }
     }
 
     /// Each referring hospital's average data quality over requests registered from `from` to `to`

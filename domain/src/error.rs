@@ -194,6 +194,14 @@ pub enum Detail {
     NotAnOutcome { outcome: String },
     #[error("この医療機関コードは既に登録されています（{name}）")]
     CodeTaken { name: String },
+    /// The hospital exists but is not marked as one that refers patients.
+    #[error(
+        "「{name}」は依頼元として登録されていません（医療機関の画面で「依頼元」に印を付けてから、もう一度取り込んでください）"
+    )]
+    NotAReferrer { name: String },
+    /// The hospital exists but is no longer active.
+    #[error("「{name}」は休止中の医療機関です（医療機関の画面で有効に戻してから、もう一度取り込んでください）")]
+    HospitalInactive { name: String },
     #[error("現在の合言葉が違います")]
     WrongCurrentPassphrase,
     #[error("PNG画像ではないか、大きすぎます")]
@@ -243,6 +251,9 @@ pub enum Rule {
     BookingMove { from: String, to: String },
     #[error("ほかのプログラム（tenin コマンドなど）がデータベースを開いています。閉じてからやり直してください")]
     DatabaseInUse,
+    /// A hospital's record id that several hospitals use: `matches` lists them (「261121-003（1410110009）」).
+    #[error("「{text}」に当たる依頼が複数あります: {matches}。受付番号か「医療機関コード:管理番号」で指定してください")]
+    AmbiguousRequest { text: String, matches: String },
 }
 
 /// What went wrong in the store, as the layers above see it: a kind they can tell apart and the

@@ -28,6 +28,7 @@ pub mod refusal;
 pub mod region_pack;
 pub mod reports;
 pub mod request;
+pub mod request_name;
 pub mod request_status;
 pub mod request_view;
 pub mod requirements;

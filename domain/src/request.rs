@@ -33,6 +33,16 @@ impl PatientSex {
         }
     }
 
+    /// 「男性」「女性」「その他」「不明」: printed sheets and the command line.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            PatientSex::Male => "男性",
+            PatientSex::Female => "女性",
+            PatientSex::Other => "その他",
+            PatientSex::Unknown => "不明",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<PatientSex> {
         [PatientSex::Male, PatientSex::Female, PatientSex::Other, PatientSex::Unknown]
             .into_iter()

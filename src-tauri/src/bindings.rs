@@ -18,6 +18,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::dismiss_welcome,
             commands::list_requests,
             commands::get_request,
+            commands::resolve_request,
             commands::create_request,
             commands::update_request,
             commands::assign_to_me,

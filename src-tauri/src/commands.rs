@@ -64,6 +64,14 @@ pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDet
     state.with(|desk| desk.request(&id))
 }
 
+/// The id of the request a typed name points at: reference number (any width, any dash), id, or a
+/// hospital's record id (「CODE:record」).
+#[tauri::command]
+#[specta::specta]
+pub fn resolve_request(state: State<'_, DeskState>, name: String) -> Result<String, ErrorReport> {
+    state.with(|desk| desk.resolve_request(&name))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn create_request(

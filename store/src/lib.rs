@@ -27,6 +27,7 @@ pub mod past_cases;
 pub mod placement_counts;
 pub mod reference;
 pub mod reports;
+pub mod request_names;
 pub mod requests;
 pub mod transport_bookings;
 pub mod transport_providers;

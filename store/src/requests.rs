@@ -282,19 +282,24 @@ impl<'a> IntakeParams<'a> {
 /// What a request names must exist: an active referring hospital, a municipality, a bed type and
 /// regions of the region pack. Returns the referring hospital's municipality.
 pub(super) fn check_references(conn: Db<'_>, request: &CheckedRequest) -> Result<String> {
-    let referrer: Option<(bool, bool, String)> = crate::query_row_cached(
+    let referrer: Option<(bool, bool, String, String)> = crate::query_row_cached(
         conn,
-        "SELECT active, is_referring, municipality_code FROM hospitals WHERE id = ?1",
+        "SELECT active, is_referring, municipality_code, name FROM hospitals WHERE id = ?1",
         [&request.referring_hospital_id],
-        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
     )
     .optional()?;
     let referrer_municipality = match referrer {
         None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference).into()),
-        Some((active, referring, _)) if !active || !referring => {
-            return Err(one_problem("referring_hospital_id", Problem::NotAllowed).into());
+        Some((false, _, _, name)) => {
+            let detail = Detail::HospitalInactive { name };
+            return Err(Error::detailed("referring_hospital_id", Problem::NotAllowed, detail).into());
         }
-        Some((_, _, municipality)) => municipality,
+        Some((_, false, _, name)) => {
+            let detail = Detail::NotAReferrer { name };
+            return Err(Error::detailed("referring_hospital_id", Problem::NotAllowed, detail).into());
+        }
+        Some((_, _, municipality, _)) => municipality,
     };
     if let Some(code) = &request.residence_municipality_code
         && !reference::municipality_exists(conn, code)?

@@ -154,6 +154,14 @@ describe('a nurse on a new desk', () => {
       const row = await findInQueue(driver, createdRefNo);
       assert.ok(row, 'the request survived the restart');
       await screenshot(driver, 'after-restart');
+      // A closed request, hidden by the queue's default filter, opens by its reference number
+      // typed with full-width digits and Enter — as said on the phone.
+      const done = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--status', 'transferred'))[0];
+      const wide = done.ref_no.replace(/[0-9-]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+      await typeInto(driver, 'queue-search', wide);
+      await (await find(driver, 'queue-search')).sendKeys('\uE007');
+      assert.match(await (await find(driver, 'request-title')).getText(), new RegExp(done.ref_no));
+      await (await find(driver, 'nav-queue')).click();
       await (await find(driver, 'nav-statistics')).click();
       shownPlacements = Number(await (await find(driver, 'stats-count')).getText());
       await screenshot(driver, 'statistics');

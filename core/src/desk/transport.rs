@@ -165,6 +165,22 @@ impl Desk {
         Ok(transport_bookings::get(self.store.read(), id)?)
     }
 
+    /// The booking `name` points at: a booking id, or a request (named as [`Desk::resolve_request`]
+    /// reads it) whose current booking — the last one not cancelled — is meant.
+    pub fn resolve_booking(&self, name: &str) -> Result<TransportBooking> {
+        self.allow(Permission::Read)?;
+        match transport_bookings::get(self.store.read(), name.trim()) {
+            Err(tenin_store::StoreError::Domain(Error::NotFound { .. })) => {}
+            other => return Ok(other?),
+        }
+        let request_id = self.resolve_request(name)?;
+        let bookings = transport_bookings::for_request(self.store.read(), &request_id)?;
+        bookings.into_iter().rev().find(|b| b.status != BookingStatus::Cancelled).ok_or_else(|| Error::NotFound {
+            entity: "搬送手配",
+            id: format!("「{}」の依頼には搬送手配がありません", name.trim()),
+        })
+    }
+
     /// The transport request sheet (搬送依頼書) of a booking, as a printable A4 page.
     pub fn transport_sheet_html(&self, booking_id: &str) -> Result<String> {
         self.allow(Permission::Read)?;

@@ -26,11 +26,17 @@ pub struct Sender {
 impl Sender {
     /// The first referring hospital of the demo, with a fresh key pair registered at the desk.
     pub fn registered(desk: &mut Desk) -> Sender {
+        Sender::registered_nth(desk, 0)
+    }
+
+    /// The `nth` referring hospital of the demo, with a fresh key pair registered at the desk.
+    pub fn registered_nth(desk: &mut Desk, nth: usize) -> Sender {
         let hospital = desk
             .hospitals(&HospitalFilter::default())
             .expect("hospitals")
             .into_iter()
-            .find(|h| h.is_referring && h.active)
+            .filter(|h| h.is_referring && h.active)
+            .nth(nth)
             .expect("a referring hospital");
         let keys = KeyPair::generate();
         let public = keys.public();

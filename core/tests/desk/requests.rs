@@ -165,3 +165,41 @@ fn a_nurse_takes_and_releases_a_request() {
     assert_eq!(released.summary.assigned_to, None);
     assert_eq!(desk.audit_of("transfer_request", &id).expect("audit").len(), 3, "create, take, release");
 }
+
+/// One way to name a request everywhere: the reference number however it is typed, the id, or the
+/// hospital's own record id — and a refusal that says what was tried or which requests matched.
+#[test]
+fn a_request_is_found_by_reference_number_id_or_the_hospitals_record_id() {
+    use crate::exchange::{Sender, intake};
+    use serde_json::json;
+    use tenin_core::exchange::manifest::PackageKind;
+    let (_dir, mut desk) = demo_desk();
+    let first = desk.requests().expect("list").remove(0);
+    let digits: String = first.ref_no.chars().filter(|c| *c != '-').collect();
+    let wide: String = first.ref_no.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+    for name in [first.ref_no.clone(), first.id.clone(), digits, wide, format!(" {} ", first.ref_no)] {
+        assert_eq!(desk.resolve_request(&name).expect(&name), first.id, "{name}");
+    }
+    let mut a = Sender::registered_nth(&mut desk, 0);
+    let mut b = Sender::registered_nth(&mut desk, 1);
+    for (sender, initials) in [(&mut a, "A.A."), (&mut b, "B.B.")] {
+        let records = json!([{"record_id": "K-7", "action": "new", "request": intake(initials, "80")}]);
+        let bytes = sender.package(PackageKind::Requests, &records);
+        let report = desk.import_package("p.zip", &bytes, false, &|_, _| true).expect("imported");
+        assert_eq!(report.counts.new, 1, "{:?}", report.records);
+    }
+    let error = ErrorReport::from(desk.resolve_request("K-7").expect_err("two hospitals use K-7"));
+    assert_eq!(error.code, ErrorCode::Rule);
+    assert!(error.message.contains(&a.code) && error.message.contains(&b.code), "{}", error.message);
+    let from_a = desk.resolve_request(&format!("{}:K-7", a.code)).expect("named with its hospital");
+    let from_b = desk.resolve_request(&format!("{}：Ｋ-7", b.code)).expect("full-width too");
+    assert_ne!(from_a, from_b);
+    assert_eq!(desk.request(&from_a).expect("detail").referring_hospital_code, a.code);
+    let error = ErrorReport::from(desk.resolve_request("999999-999").expect_err("unknown"));
+    assert_eq!(error.code, ErrorCode::NotFound);
+    assert!(
+        error.message.contains("「999999-999」を受付番号・ID・医療機関の管理番号として探しました"),
+        "{}",
+        error.message
+    );
+}

@@ -255,7 +255,10 @@ pub fn case_of(
     for field in FIELDS.iter().filter(|f| f.required) {
         if get(field.id).is_empty() {
             let column = mapping.columns.get(field.id).map_or(field.label, String::as_str);
-            reasons.push(Reason { field: column_shown(column), message: format!("{}が空です", field.label) });
+            reasons.push(Reason {
+                field: column_shown(column),
+                message: format!("{}（「{}」列）が空です。必須の項目です", field.label, column_shown(column)),
+            });
         }
     }
     let source_id = get("source_id");

@@ -19,12 +19,7 @@ fn local(at: &str, offset: FixedOffset) -> String {
 }
 
 fn sex_ja(detail: &RequestDetail) -> &'static str {
-    match detail.summary.patient_sex {
-        crate::request::PatientSex::Male => "男性",
-        crate::request::PatientSex::Female => "女性",
-        crate::request::PatientSex::Other => "その他",
-        crate::request::PatientSex::Unknown => "不明",
-    }
+    detail.summary.patient_sex.label_ja()
 }
 
 fn needs_ja(detail: &RequestDetail) -> String {

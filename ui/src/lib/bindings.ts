@@ -12,6 +12,11 @@ export const commands = {
 	dismissWelcome: () => typedError<null, ErrorReport>(__TAURI_INVOKE("dismiss_welcome")),
 	listRequests: () => typedError<RequestSummary[], ErrorReport>(__TAURI_INVOKE("list_requests")),
 	getRequest: (id: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("get_request", { id })),
+	/**
+	 *  The id of the request a typed name points at: reference number (any width, any dash), id, or a
+	 *  hospital's record id (「CODE:record」).
+	 */
+	resolveRequest: (name: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("resolve_request", { name })),
 	createRequest: (input: NewRequestInput, keepBoth: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("create_request", { input, keepBoth })),
 	updateRequest: (id: string, expectedVersion: number, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("update_request", { id, expectedVersion, input })),
 	assignToMe: (id: string, take: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("assign_to_me", { id, take })),
@@ -571,7 +576,11 @@ export type DeskStatus = {
  */
 export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "oxygen_not_stated" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
 /**  A date that cannot be read; `reason` is the reader's sentence. */
-{ detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: string } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | { detail: "wrong_current_passphrase" } | { detail: "not_a_png" } | { detail: "own_role" } | { detail: "wrong_current_password" } | { detail: "login_characters" } | { detail: "login_reserved" } | { detail: "login_taken" } | { detail: "dates_reversed" };
+{ detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: string } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | 
+/**  The hospital exists but is not marked as one that refers patients. */
+{ detail: "not_a_referrer"; name: string } | 
+/**  The hospital exists but is no longer active. */
+{ detail: "hospital_inactive"; name: string } | { detail: "wrong_current_passphrase" } | { detail: "not_a_png" } | { detail: "own_role" } | { detail: "wrong_current_password" } | { detail: "login_characters" } | { detail: "login_reserved" } | { detail: "login_taken" } | { detail: "dates_reversed" };
 
 export type Dialysis = "none" | 
 /**  Haemodialysis */
@@ -1499,7 +1508,9 @@ export type RequestSummary = {
 export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
 
 /**  A rule of the desk that does not allow an action now, with what the UI needs to word it. */
-export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" };
+export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
+/**  A hospital's record id that several hospitals use: `matches` lists them (「261121-003（1410110009）」). */
+{ rule: "ambiguous_request"; text: string; matches: string };
 
 /**  A saved export: where it is, and any characters its encoding could not hold. */
 export type SavedExport = {

@@ -251,15 +251,38 @@ impl Context<'_> {
             let (ref_no, _) = requests::ref_no_and_version(self.tx, &source.entity_id)?;
             return Ok(PastPlan::Known(ref_no));
         }
-        let registered_at = date_time(&case.registered_at, self.offset)
-            .ok_or_else(|| bad("registered_at", format!("「{}」を日時として読めません", case.registered_at)))?;
-        let outcome_at = date_time(&case.outcome_at, self.offset)
-            .ok_or_else(|| bad("outcome_at", format!("「{}」を日時として読めません", case.outcome_at)))?;
+        let registered_at = date_time(&case.registered_at, self.offset).ok_or_else(|| {
+            bad(
+                "registered_at",
+                format!(
+                    "「{}」を日時として読めません（例: 2024-05-01 10:30、2024/5/1 10:30、R6.5.1 10:30）",
+                    case.registered_at
+                ),
+            )
+        })?;
+        let outcome_at = date_time(&case.outcome_at, self.offset).ok_or_else(|| {
+            bad(
+                "outcome_at",
+                format!(
+                    "「{}」を日時として読めません（例: 2024-05-01 10:30、2024/5/1 10:30、R6.5.1 10:30）",
+                    case.outcome_at
+                ),
+            )
+        })?;
         if outcome_at < registered_at {
-            return Err(bad("outcome_at", "結果日時が受付日時より前です".to_owned()));
+            return Err(bad(
+                "outcome_at",
+                format!(
+                    "「{}」は受付日時「{}」より前です（日時の列の対応か値を確かめてください）",
+                    case.outcome_at, case.registered_at
+                ),
+            ));
         }
         if outcome_at > self.now {
-            return Err(bad("outcome_at", "結果日時が未来です".to_owned()));
+            return Err(bad(
+                "outcome_at",
+                format!("「{}」は未来の日時です（過去の記録だけを取り込めます）", case.outcome_at),
+            ));
         }
         let outcome = outcome_of(&case.outcome).ok_or_else(|| {
             bad(
@@ -268,7 +291,13 @@ impl Context<'_> {
             )
         })?;
         let referrer = lookups.hospitals.get(&fold_width(&case.referring_hospital)).ok_or_else(|| {
-            bad("referring_hospital", format!("「{}」は医療機関一覧にありません", case.referring_hospital))
+            bad(
+                "referring_hospital",
+                format!(
+                    "「{}」は医療機関一覧にありません（医療機関コード・名前・略称で。一覧にない病院は先に医療機関に追加してください）",
+                    case.referring_hospital
+                ),
+            )
         })?;
         let residence = match fold_width(&case.residence).as_str() {
             "不明" | "県外" => String::new(),
@@ -276,34 +305,59 @@ impl Context<'_> {
                 .municipalities
                 .get(text)
                 .cloned()
-                .ok_or_else(|| bad("residence", format!("「{}」は市区町村の一覧にありません", case.residence)))?,
+                .ok_or_else(|| {
+                    bad(
+                        "residence",
+                        format!("「{}」は市区町村の一覧にありません（市区町村名かコードで。分からなければ「不明」、県外は「県外」）", case.residence),
+                    )
+                })?,
         };
         let placed = matches!(outcome, RequestStatus::Placed | RequestStatus::Transferred);
         let receiving = match (placed, fold_width(&case.receiving_hospital).as_str()) {
             (false, _) => None,
             (true, "") => {
-                return Err(bad("receiving_hospital", "受入決定・転院済には受入医療機関が必要です".to_owned()));
+                return Err(bad(
+                    "receiving_hospital",
+                    format!("結果が「{}」の記録には受入医療機関が必要です（受入医療機関の列を対応させるか、値を入れてください）", case.outcome),
+                ));
             }
             (true, text) => Some(lookups.hospitals.get(text).ok_or_else(|| {
-                bad("receiving_hospital", format!("「{}」は医療機関一覧にありません", case.receiving_hospital))
+                bad(
+                    "receiving_hospital",
+                    format!(
+                        "「{}」は医療機関一覧にありません（医療機関コード・名前・略称で。一覧にない病院は先に医療機関に追加してください）",
+                        case.receiving_hospital
+                    ),
+                )
             })?),
         };
         let mode = match fold_width(&case.transport_mode).as_str() {
             "" if outcome == RequestStatus::Transferred => {
-                return Err(bad("transport_mode", "転院済には搬送手段が必要です".to_owned()));
+                return Err(bad(
+                    "transport_mode",
+                    "結果が「転院済」の記録には搬送手段が必要です（搬送手段の列を対応させるか、値を入れてください）"
+                        .to_owned(),
+                ));
             }
             "" => None,
             text => Some(lookups.transport_modes.get(text).ok_or_else(|| {
-                bad("transport_mode", format!("「{}」は搬送手段の一覧にありません", case.transport_mode))
+                bad(
+                    "transport_mode",
+                    format!(
+                        "「{}」は搬送手段の一覧にありません（地域パックの搬送手段の名前かIDで）",
+                        case.transport_mode
+                    ),
+                )
             })?),
         };
         let bed_type = match fold_width(&case.bed_type).as_str() {
             "" => String::new(),
-            text => lookups
-                .bed_types
-                .get(text)
-                .cloned()
-                .ok_or_else(|| bad("bed_type", format!("「{}」は病床種別の一覧にありません", case.bed_type)))?,
+            text => lookups.bed_types.get(text).cloned().ok_or_else(|| {
+                bad(
+                    "bed_type",
+                    format!("「{}」は病床種別の一覧にありません（地域パックの病床種別の名前かIDで）", case.bed_type),
+                )
+            })?,
         };
         let sex = match fold_width(&case.patient_sex).as_str() {
             "男" | "男性" | "M" | "male" => PatientSex::Male,
@@ -325,7 +379,11 @@ impl Context<'_> {
             clinical_summary: if age_known { "履歴取込".into() } else { "履歴取込（年齢不明）".into() },
             ..Default::default()
         };
-        let checked = input.checked()?;
+        let checked = match input.checked() {
+            Ok(checked) => checked,
+            Err(Error::Validation(problems)) => return Ok(PastPlan::Refused(in_columns(&problems, case, &column))),
+            Err(other) => return Err(other),
+        };
         let note = mode.map(|m| format!("搬送手段: {m}")).unwrap_or_default();
         let past = past_cases::PastCase {
             request: checked,
@@ -335,7 +393,13 @@ impl Context<'_> {
             receiving_hospital_id: receiving.cloned(),
             note,
         };
-        Ok(PastPlan::New(Box::new(past_cases::check(self.tx, past)?)))
+        match past_cases::check(self.tx, past) {
+            Ok(checked) => Ok(PastPlan::New(Box::new(checked))),
+            Err(tenin_store::StoreError::Domain(Error::Validation(problems))) => {
+                Ok(PastPlan::Refused(in_columns(&problems, case, &column)))
+            }
+            Err(other) => Err(other.into()),
+        }
     }
 }
 
@@ -419,4 +483,36 @@ impl Desk {
             field_name: super::field_as_is,
         })
     }
+}
+
+/// The intake's refusals of a history row, named as the file's columns with the value it had: the
+/// intake's checks name the request's fields, which the file does not have.
+fn in_columns(
+    problems: &[tenin_domain::error::FieldProblem],
+    case: &PastCase,
+    column: &dyn Fn(&str) -> String,
+) -> Vec<tenin_store::exchange::Reason> {
+    problems
+        .iter()
+        .map(|p| {
+            let (field, value) = match p.field.as_str() {
+                "referring_hospital_id" => ("referring_hospital", case.referring_hospital.as_str()),
+                "residence_municipality_code" => ("residence", case.residence.as_str()),
+                "bed_type_id" => ("bed_type", case.bed_type.as_str()),
+                "outcome" => ("outcome", case.outcome.as_str()),
+                "patient_age" => ("patient_age", case.patient_age.as_str()),
+                "patient_initials" => ("patient_initials", case.patient_initials.as_str()),
+                _ => ("", ""),
+            };
+            let message = if value.is_empty() || p.message.contains(&format!("「{value}」")) {
+                p.message.clone()
+            } else {
+                format!("「{value}」: {}", p.message)
+            };
+            tenin_store::exchange::Reason {
+                field: if field.is_empty() { p.field.clone() } else { column(field) },
+                message,
+            }
+        })
+        .collect()
 }
