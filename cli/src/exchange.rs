@@ -37,14 +37,22 @@ pub enum PackageCommand {
         #[arg(long)]
         dry_run: bool,
     },
-    /// Write an outbound package: `directory`, `status --hospital CODE`, `ack --import ID`.
+    /// Write an outbound package: `directory`, `status --hospital CODE`, `ack --import ID`, or
+    /// `inquiry --request REF --hospital CODE [--reply-by TIME]` (logs the inquiry; encrypted to the
+    /// hospital; into its sync folder when sync is set up, else --out or the exports folder).
     Export {
-        #[arg(value_parser = ["directory", "status", "ack"])]
+        #[arg(value_parser = ["directory", "status", "ack", "inquiry"])]
         kind: String,
         #[arg(long)]
         hospital: Option<String>,
         #[arg(long = "import")]
         import_id: Option<String>,
+        /// The request an inquiry is about (reference number, id or the hospital's record id).
+        #[arg(long)]
+        request: Option<String>,
+        /// When the answer is needed: `2026-11-29T15:00` (desk time) or RFC 3339; default in an hour.
+        #[arg(long, default_value = "")]
+        reply_by: String,
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -73,6 +81,9 @@ pub enum PackageCommand {
         #[arg(long)]
         quota_mb: Option<u32>,
     },
+    /// For a hospital's own use (no desk needed): open a package the desk sent (decrypt with the
+    /// hospital's key, check the desk's signature) and show it — an inquiry as the patient sheet.
+    Open(crate::package_open::OpenArgs),
     /// For a hospital's own use (no desk needed): make a key pair into FILE (secret) and print the public keys.
     Keygen {
         #[arg(long)]
@@ -283,7 +294,35 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
             let report = desk.import_package(&file_name(file), &bytes, *dry_run, &progress)?;
             print_report(cli, &desk, &report)?;
         }
-        PackageCommand::Export { kind, hospital, import_id, out } => {
+        PackageCommand::Export { kind, hospital, import_id, request, reply_by, out } if kind == "inquiry" => {
+            let mut desk = open(cli, None)?;
+            let (Some(request), Some(code)) = (request, hospital) else {
+                return Err(Failure::Usage("--request 受付番号 と --hospital CODE を指定してください".into()));
+            };
+            let input = tenin_core::desk::SendInquiriesInput {
+                request_id: request.clone(),
+                hospital_ids: vec![desk.hospital_by_code(code)?.id],
+                reply_by: reply_by.clone(),
+                note: String::new(),
+            };
+            let _ = import_id;
+            let sent = desk.send_inquiries(&input, out.as_deref())?;
+            if cli.json {
+                return print_json(&sent.sent);
+            }
+            for s in &sent.sent {
+                match &s.package {
+                    Some(p) => say!("{}: {}（打診 {}）", s.hospital_name, p.path, s.inquiry_id),
+                    None => say!(
+                        "{}: 打診 {} を記録しました。パッケージは次の送受信で書きます（{}）",
+                        s.hospital_name,
+                        s.inquiry_id,
+                        s.problem
+                    ),
+                }
+            }
+        }
+        PackageCommand::Export { kind, hospital, import_id, out, .. } => {
             let mut desk = open(cli, None)?;
             let what = match (kind.as_str(), hospital, import_id) {
                 ("directory", _, _) => ExportRequest::Directory,
@@ -375,6 +414,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
                 say!("{}\t{}件目\t{}\t{}", q.exchange_id, q.position, q.record_id, reasons.join(" / "));
             }
         }
+        PackageCommand::Open(args) => crate::package_open::run(cli, args)?,
         PackageCommand::Keygen { out } => {
             let keys = KeyPair::generate();
             crate::output::write_secret(out, keys.to_secret_text().as_bytes(), cli.force)?;
@@ -397,6 +437,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
                 None => None,
             };
             let envelope = Envelope {
+                format_version: tenin_core::exchange::manifest::FORMAT_VERSION,
                 package_id: tenin_core::ids::new_id(),
                 kind: *kind,
                 sender,

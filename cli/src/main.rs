@@ -7,8 +7,10 @@ mod output;
 mod exchange;
 mod hospitals;
 mod matching;
+mod package_open;
 mod pdf;
 mod report;
+mod sync;
 mod transport;
 mod users;
 
@@ -109,6 +111,18 @@ enum Command {
     Template(exchange::TemplateCommand),
     /// Import historical transfer cases (CSV or xlsx) through a column mapping.
     Import(exchange::HistoryArgs),
+    /// The shared sync folder: settings, one cycle now, the log, the inbox.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
+    /// How the desk is reached, printed on patient sheets and sent in inquiries (supervisor).
+    DeskContact {
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        fax: Option<String>,
+    },
     /// The matching engine: candidates for one request (id or reference number), best first, with
     /// score parts and why every other hospital is out; or, with --batch, a suggestion placing the
     /// most patients awaiting placement.
@@ -164,11 +178,22 @@ enum RequestsCommand {
     },
     /// Move a request to another state: new, checking, coordinating, placed, arranging_transport,
     /// transferred, withdrawn, not_placed. Refused when the workflow does not allow the move.
+    /// `placed` needs a hospital that accepted: --hospital CODE records its acceptance (agreed by
+    /// phone) in the same step when it was not logged.
     Transition {
         id: String,
         state: String,
         #[arg(long, default_value = "")]
         note: String,
+        #[arg(long)]
+        hospital: Option<String>,
+    },
+    /// Record who gave consent to share the patient's information with candidate hospitals.
+    Consent {
+        id: String,
+        /// Who consented, as the referring hospital said (本人, 長男, …).
+        #[arg(long)]
+        by: String,
     },
 }
 
@@ -343,15 +368,34 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print_request(&desk, &detail);
             Ok(())
         }
-        Command::Requests(RequestsCommand::Transition { id, state, note }) => {
+        Command::Requests(RequestsCommand::Transition { id, state, note, hospital }) => {
             let to = request_status(state).map_err(Failure::Usage)?;
             let mut desk = open(cli, None)?;
             let id = desk.resolve_request(id)?;
-            let detail = desk.transition(&id, to, None, note)?;
+            let detail = match (to, hospital) {
+                (RequestStatus::Placed, Some(code)) => {
+                    let hospital_id = desk.hospital_by_code(code)?.id;
+                    desk.place(&id, &hospital_id, None, note)?
+                }
+                (_, Some(_)) => {
+                    return Err(Failure::Usage("--hospital は placed（受入決定）のときだけ指定できます".into()));
+                }
+                (_, None) => desk.transition(&id, to, None, note)?,
+            };
             if cli.json {
                 return print_json(&detail);
             }
             say!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::Consent { id, by }) => {
+            let mut desk = open(cli, None)?;
+            let id = desk.resolve_request(id)?;
+            let detail = desk.record_consent(&id, by)?;
+            if cli.json {
+                return print_json(&detail);
+            }
+            say!("{}: 情報提供の同意を記録しました（{}）", detail.summary.ref_no, by);
             Ok(())
         }
         Command::Requests(RequestsCommand::PlacementTime { from, to }) => {
@@ -465,6 +509,23 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Package(command) => exchange::run_package(cli, command),
         Command::Template(command) => exchange::run_template(cli, command),
         Command::Import(args) => exchange::run_history(cli, args),
+        Command::Sync(command) => sync::run(cli, command),
+        Command::DeskContact { name, phone, fax } => {
+            let mut desk = open(cli, None)?;
+            let mut contact = desk.desk_contact()?;
+            if name.is_some() || phone.is_some() || fax.is_some() {
+                contact = desk.set_desk_contact(&tenin_core::exchange::inquiry::DeskContact {
+                    name: name.clone().unwrap_or(contact.name),
+                    phone: phone.clone().unwrap_or(contact.phone),
+                    fax: fax.clone().unwrap_or(contact.fax),
+                })?;
+            }
+            if cli.json {
+                return print_json(&contact);
+            }
+            say!("{}	電話 {}	FAX {}", contact.name, contact.phone, contact.fax);
+            Ok(())
+        }
         Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
     }
 }

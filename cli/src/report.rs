@@ -32,6 +32,22 @@ pub enum PageFormat {
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// The patient-information sheet (患者情報提供票) with its FAX cover, for a candidate hospital
+    /// without the app: one A4 page. Needs the consent recorded on the request.
+    PatientSheet {
+        /// The request (reference number, id or the hospital's record id).
+        request: String,
+        /// The hospital it is sent to (its name and FAX on the cover).
+        #[arg(long)]
+        hospital: Option<String>,
+        /// When the answer is needed: `2026-11-29T15:00` (desk time) or RFC 3339.
+        #[arg(long, default_value = "")]
+        reply_by: String,
+        #[arg(long, value_enum, default_value = "html")]
+        format: PageFormat,
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// The daily transfer log (日報) of a desk date: A4 landscape, page X of Y, stamp boxes.
     Daily {
         /// 2026-11-21, R8.11.21 or 令和8年11月21日 (default: today in the desk's time zone).
@@ -104,8 +120,32 @@ fn write(cli: &Cli, out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> 
     Ok(())
 }
 
+/// A printable page as HTML (to a file or standard output) or PDF (to a file).
+fn page(cli: &Cli, html: &str, format: &PageFormat, out: &Option<PathBuf>) -> Result<(), Failure> {
+    match (format, out) {
+        (PageFormat::Html, _) => write(cli, out, html.as_bytes()),
+        (PageFormat::Pdf, Some(path)) => {
+            crate::output::check_free(path, cli.force)?;
+            let pdf = crate::pdf::html_to_pdf(html)?;
+            crate::output::write_file(path, &pdf, cli.force)?;
+            eprintln!("{}", path.display());
+            Ok(())
+        }
+        (PageFormat::Pdf, None) => Err(Failure::Usage("PDF は --out でファイルを指定してください".into())),
+    }
+}
+
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
     match command {
+        ReportCommand::PatientSheet { request, hospital, reply_by, format, out } => {
+            let desk = open(cli, None)?;
+            let hospital_id = match hospital {
+                Some(code) => Some(desk.hospital_by_code(code)?.id),
+                None => None,
+            };
+            let html = desk.patient_sheet_html(request, hospital_id.as_deref(), reply_by)?;
+            page(cli, &html, format, out)
+        }
         ReportCommand::Daily { date, format, out } => {
             let desk = open(cli, None)?;
             let date = match date {
@@ -113,17 +153,7 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
                 None => desk.today()?.to_string(),
             };
             let html = desk.daily_log_html(&date)?;
-            match (format, out) {
-                (PageFormat::Html, _) => write(cli, out, html.as_bytes()),
-                (PageFormat::Pdf, Some(path)) => {
-                    crate::output::check_free(path, cli.force)?;
-                    let pdf = crate::pdf::html_to_pdf(&html)?;
-                    crate::output::write_file(path, &pdf, cli.force)?;
-                    eprintln!("{}", path.display());
-                    Ok(())
-                }
-                (PageFormat::Pdf, None) => Err(Failure::Usage("PDF は --out でファイルを指定してください".into())),
-            }
+            page(cli, &html, format, out)
         }
         ReportCommand::Tables { from, to, format, table, by, encoding, hours_per_case, minutes_per_inquiry, out } => {
             let desk = open(cli, None)?;

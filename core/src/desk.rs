@@ -50,6 +50,8 @@ pub use directory::{DeskSettings, DirectoryChoices};
 pub use encryption::Encryption;
 pub use exchange::apply::conflict_reason_ja;
 pub use exchange::export::{ExportRequest, ExportedPackage};
+pub use exchange::inquiry_packages::{SendInquiriesInput, SentInquiries, SentInquiry};
+pub use exchange::sync::{SyncSettings, SyncStatus};
 pub use exchange::template::TemplateFormat;
 pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Progress, REPORTED_RECORDS};
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
@@ -59,6 +61,7 @@ pub use reports::ReportFormat;
 /// hands them over.
 pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck};
 pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, QuarantinedRecord};
+pub use tenin_store::sync_state::{SyncFile, SyncRun};
 pub use tenin_store::{DATABASE_FILE, LATEST_VERSION as SCHEMA_VERSION};
 
 /// The program's version, as shown in the About panel and `tenin status`.
@@ -72,6 +75,9 @@ pub struct Desk {
     session: Option<people::Session>,
     idle_limit: std::time::Duration,
     data_dir: PathBuf,
+    /// Set while the desk acts on its own schedule (a sync cycle): it acts as `system`, and no one's
+    /// session is touched (the idle lock still locks).
+    scheduled: bool,
 }
 
 /// The lists the intake form chooses from, from the region pack.
@@ -167,6 +173,7 @@ impl Desk {
             session: None,
             idle_limit: people::idle_limit(idle_minutes),
             data_dir: data_dir.to_owned(),
+            scheduled: false,
         };
         desk.remove_backup_leftovers().map_err(|e| other(data_dir, e))?;
         Ok(desk)
@@ -482,6 +489,66 @@ impl Desk {
         let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
         self.store.write(|tx| requests::transition(tx, &user_id, &transition))?;
         self.request(id)
+    }
+
+    /// Places a request with `hospital_id` (受入決定) in one step: when that hospital's acceptance
+    /// was agreed by phone and not logged, it is logged here (an inquiry answered 受入可, with the
+    /// note) in the same transaction as the move. 受入決定 always names the accepting hospital.
+    pub fn place(
+        &mut self,
+        request_id: &str,
+        hospital_id: &str,
+        expected_version: Option<u32>,
+        note: &str,
+    ) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let note = tenin_domain::text::strip_controls(note.trim());
+        let offset = self.offset()?;
+        let now = Utc::now();
+        self.store.write(|tx| -> Result<()> {
+            let accepted = inquiries::for_request(tx, request_id)?
+                .into_iter()
+                .rev()
+                .find(|i| i.hospital_id == hospital_id)
+                .is_some_and(|i| i.outcome == tenin_domain::inquiry::InquiryOutcome::Accepted);
+            if !accepted {
+                let input = NewInquiryInput {
+                    request_id: request_id.to_owned(),
+                    hospital_id: hospital_id.to_owned(),
+                    contact: String::new(),
+                    channel: tenin_domain::inquiry::InquiryChannel::Phone,
+                    outcome: tenin_domain::inquiry::InquiryOutcome::Accepted,
+                    decline_reason: None,
+                    note: if note.is_empty() { "受入決定（電話で合意）".to_owned() } else { note.clone() },
+                    call_back_at: String::new(),
+                };
+                inquiries::insert(tx, &user_id, &input.checked(offset)?, now)?;
+            }
+            let transition =
+                requests::Transition { request_id, to: RequestStatus::Placed, expected_version, at: now, note: &note };
+            Ok(requests::transition(tx, &user_id, &transition)?)
+        })?;
+        self.request(request_id)
+    }
+
+    /// Records who gave consent to share the patient's information with candidate hospitals (as
+    /// the referring hospital said), audited.
+    pub fn record_consent(&mut self, request_id: &str, given_by: &str) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let given_by = tenin_domain::text::strip_controls(&tenin_domain::text::fold_width(given_by));
+        if given_by.is_empty() {
+            return Err(Error::refused("consent_given_by", "誰から同意を得たかを入力してください（例: 本人、長男）"));
+        }
+        if tenin_domain::text::char_len(&given_by) > tenin_domain::request::SHORT_TEXT_MAX {
+            let max = tenin_domain::request::SHORT_TEXT_MAX as u32;
+            let problem = tenin_domain::error::FieldProblem::new(
+                "consent_given_by",
+                tenin_domain::error::Problem::TooLong { max },
+            );
+            return Err(Error::Validation(vec![problem]));
+        }
+        self.store.write(|tx| tenin_store::consent::record(tx, &user_id, request_id, &given_by, Utc::now(), true))?;
+        self.request(request_id)
     }
 
     /// Time from registration to the placement that held, for placements made from `from` to

@@ -99,6 +99,9 @@ pub struct DemoIntake {
     pub bed_type: String,
     pub preferred_regions: Vec<String>,
     pub family_notes: String,
+    /// Who gave consent to share the patient's information with candidates; empty: not yet.
+    #[serde(default)]
+    pub consent: String,
 }
 
 #[derive(Debug, Deserialize)]

@@ -229,8 +229,13 @@ pub enum Rule {
     AdministratorExists,
     #[error("サインインできる管理者が一人もいなくなります")]
     LastAdministrator,
-    #[error("受入先が記録されていません")]
+    #[error(
+        "受入先が記録されていません。受入決定には、受入可と回答した医療機関が必要です（打診記録で受入可を記録するか、受入先を指定してください）"
+    )]
     NoAcceptance,
+    /// Patient information may go to a candidate only once the patient (or family) agreed.
+    #[error("患者情報を候補病院へ送る同意が記録されていません。依頼元に確認して「同意を記録」してください")]
+    NoConsent,
     #[error("デモデータは空のデータベースにのみ読み込めます")]
     DemoNeedsEmptyDesk,
     #[error("デモデータは地域パック「{data}」用です（このデスクは「{desk}」）")]

@@ -20,7 +20,7 @@ pub struct MunicipalityInfo {
 }
 
 /// One entry of a vocabulary list (bed types, decline reasons, transport modes).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Term {
     pub id: String,

@@ -108,6 +108,10 @@ pub struct NewRequestInput {
     pub desired_date: String,
     pub urgency: Urgency,
     pub clinical_summary: String,
+    /// Who gave consent to share the patient's information with candidate hospitals, as the
+    /// referring hospital said (「本人」「長男」…); empty when not (yet) given. Without it nothing about
+    /// the patient is sent or printed for a candidate.
+    pub consent_given_by: String,
 }
 
 /// A value the core changed while reading it (full-width digits, 和暦, spacing), shown to the nurse
@@ -145,6 +149,9 @@ pub struct CheckedRequest {
     pub urgency: Urgency,
     pub clinical_summary: String,
     pub normalized: Vec<Normalized>,
+    /// Who gave consent to share (see [`NewRequestInput::consent_given_by`]); kept apart from the
+    /// intake's columns: recording it never reads as an edit of the referral.
+    pub consent_given_by: Option<String>,
 }
 
 /// The COVID-19 date fields, which take 「なし」 as an answer.
@@ -211,6 +218,7 @@ impl NewRequestInput {
         let referrer_person = text("referrer_person", &self.referrer_person, SHORT_TEXT_MAX, &mut problems);
         let referrer_phone = text("referrer_phone", &self.referrer_phone, SHORT_TEXT_MAX, &mut problems);
         let hospital_patient_no = text("hospital_patient_no", &self.hospital_patient_no, SHORT_TEXT_MAX, &mut problems);
+        let consent = text("consent_given_by", &self.consent_given_by, SHORT_TEXT_MAX, &mut problems);
         let family_notes = strip_controls(self.family_notes.trim());
         if char_len(&family_notes) > NOTES_MAX {
             problems.add("family_notes", Problem::TooLong { max: NOTES_MAX as u32 });
@@ -291,6 +299,7 @@ impl NewRequestInput {
             urgency: self.urgency,
             clinical_summary,
             normalized,
+            consent_given_by: (!consent.is_empty()).then_some(consent),
         })
     }
 }

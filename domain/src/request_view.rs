@@ -91,12 +91,25 @@ pub struct RequestDetail {
     pub inquiries: Vec<Inquiry>,
     /// The receiving hospital, once one has accepted.
     pub placement: Option<Placement>,
+    /// Consent to share the patient's information with candidate hospitals, once recorded.
+    pub consent: Option<Consent>,
     /// Transport bookings, oldest first.
     pub bookings: Vec<TransportBooking>,
     /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
     pub next_statuses: Vec<RequestStatus>,
     /// Bumped by every change; a change based on an older version is refused.
     pub version: u32,
+}
+
+/// Consent to share the patient's information with candidate hospitals: who gave it (as the
+/// referring hospital said), when it was recorded and by whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Consent {
+    pub given_by: String,
+    /// RFC 3339.
+    pub recorded_at: String,
+    pub recorded_by_name: String,
 }
 
 // The data-quality checklist of a request (`quality::assess` fills it in).

@@ -22,6 +22,7 @@ fn signed_package() -> (KeyPair, Vec<u8>, Vec<u8>) {
     let keys = KeyPair::generate();
     let records = br#"[{"record_id":"F-1","action":"new","request":{"patient_initials":"F.Z.","patient_age":"80"}}]"#;
     let envelope = Envelope {
+        format_version: tenin_domain::exchange::manifest::FORMAT_VERSION,
         package_id: "0199c0de-0000-7000-8000-000000000001".into(),
         kind: PackageKind::Requests,
         sender: "1410110009",

@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
 
-use crate::{commands, exchange_commands};
+use crate::{commands, exchange_commands, referral_commands};
 
 /// Where the bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
@@ -101,6 +101,16 @@ pub fn builder() -> Builder<tauri::Wry> {
             exchange_commands::save_template_error_report,
             exchange_commands::exchange_identity,
             exchange_commands::set_hospital_keys,
+            referral_commands::record_consent,
+            referral_commands::place_request,
+            referral_commands::send_inquiries,
+            referral_commands::patient_sheet_html,
+            referral_commands::desk_contact,
+            referral_commands::set_desk_contact,
+            referral_commands::sync_status,
+            referral_commands::set_sync_settings,
+            referral_commands::sync_now,
+            referral_commands::import_inbox_file,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

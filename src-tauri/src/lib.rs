@@ -8,6 +8,7 @@ pub mod bindings;
 pub mod commands;
 pub mod exchange_commands;
 pub mod launch;
+pub mod referral_commands;
 pub mod state;
 
 use std::time::Instant;
@@ -26,6 +27,7 @@ pub fn run(options: launch::LaunchOptions) {
             app.manage(state);
             app.manage(launch::StartedAt(started));
             schedule_backups(app.handle().clone());
+            schedule_sync(app.handle().clone());
             Ok(())
         })
         .run(tauri::generate_context!("../tauri.conf.json"))
@@ -45,6 +47,30 @@ fn schedule_backups(app: tauri::AppHandle) {
                 eprintln!("scheduled backup failed: {}", report.message);
             }
             std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+    });
+}
+
+/// Scheduled sync cycles, on a tokio timer: every minute the core is asked whether a cycle is due
+/// (its settings say how often) and runs it as the desk's own account, on a blocking thread so the
+/// window never waits on the timer. A failure is logged and the next minute tries again; the 送受信
+/// panel shows the last run.
+fn schedule_sync(app: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let handle = app.clone();
+            let outcome = tauri::async_runtime::spawn_blocking(move || {
+                handle.state::<state::DeskState>().with(|desk| desk.sync_if_due(chrono::Utc::now()))
+            })
+            .await;
+            match outcome {
+                Ok(Err(report)) => eprintln!("scheduled sync failed: {}", report.message),
+                Err(error) => eprintln!("scheduled sync stopped: {error}"),
+                Ok(Ok(_)) => {}
+            }
         }
     });
 }

@@ -512,3 +512,44 @@ pub fn inquiries_to(conn: Db<'_>, hospital_id: &str) -> crate::Result<Vec<Inquir
     .collect::<rusqlite::Result<_>>()
     .map_err(Into::into)
 }
+
+/// Notes the format version a hospital's package was written in; the highest seen is kept.
+pub fn note_format_version(conn: Db<'_>, hospital_id: &str, version: u32) -> crate::Result<()> {
+    crate::execute_cached(
+        conn,
+        "UPDATE hospital_keys SET format_version = max(coalesce(format_version, 0), ?2) WHERE hospital_id = ?1",
+        params![hospital_id, version],
+    )?;
+    Ok(())
+}
+
+/// The highest format version a hospital has sent, if it has sent anything since it was recorded.
+pub fn format_version_of(conn: Db<'_>, hospital_id: &str) -> crate::Result<Option<u32>> {
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT format_version FROM hospital_keys WHERE hospital_id = ?1",
+        [hospital_id],
+        |row| row.get::<_, Option<u32>>(0),
+    )
+    .optional()?
+    .flatten())
+}
+
+/// The hospitals with registered keys (the ones the desk exchanges packages with): id and code.
+pub fn keyed_hospitals(conn: Db<'_>) -> crate::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT h.id, h.code FROM hospital_keys k JOIN hospitals h ON h.id = k.hospital_id
+         WHERE h.active = 1 ORDER BY h.code",
+    )?;
+    Ok(stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether an exported package of this file name was logged (its `.part` may be renamed).
+pub fn exported_file(conn: Db<'_>, file_name: &str) -> crate::Result<bool> {
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT count(*) FROM exchanges WHERE direction = 'out' AND file_name = ?1",
+        [file_name],
+        |row| row.get::<_, u32>(0),
+    )? > 0)
+}

@@ -267,3 +267,44 @@ pub fn answer_state(conn: Db<'_>, inquiry_id: &str) -> crate::Result<Option<Answ
     )
     .optional()?)
 }
+
+/// Notes that an inquiry's package was written (`package_id`), in the transaction that logs it.
+pub fn mark_sent(conn: Db<'_>, inquiry_id: &str, package_id: &str) -> crate::Result<()> {
+    crate::execute_cached(
+        conn,
+        "UPDATE inquiries SET package_id = ?2 WHERE id = ?1 AND channel = 'package'",
+        params![inquiry_id, package_id],
+    )?;
+    Ok(())
+}
+
+/// Inquiries to be sent as packages whose package is not written yet: (inquiry, request, hospital).
+pub fn unsent_packages(conn: Db<'_>) -> crate::Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, request_id, hospital_id FROM inquiries
+         WHERE channel = 'package' AND package_id IS NULL AND outcome = 'waiting' ORDER BY asked_at, id",
+    )?;
+    Ok(stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?.collect::<rusqlite::Result<_>>()?)
+}
+
+/// An inquiry's reply-by (its call-back time) and whether its package was written.
+pub fn package_state(conn: Db<'_>, inquiry_id: &str) -> crate::Result<Option<(Option<String>, Option<String>)>> {
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT call_back_at, package_id FROM inquiries WHERE id = ?1",
+        [inquiry_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()?)
+}
+
+/// The request and hospital of an inquiry.
+pub fn request_and_hospital(conn: Db<'_>, inquiry_id: &str) -> crate::Result<Option<(String, String)>> {
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT request_id, hospital_id FROM inquiries WHERE id = ?1",
+        [inquiry_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()?)
+}

@@ -28,6 +28,10 @@ pub const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
 pub const MATCHING_WEIGHTS: &str = "matching_weights";
 /// The quarantine folder's quota in MB; the default when absent.
 pub const QUARANTINE_QUOTA_MB: &str = "quarantine_quota_mb";
+/// How the desk is reached (JSON of `DeskContact`): printed on sheets, sent in inquiries.
+pub const DESK_CONTACT: &str = "desk_contact";
+/// The sync root, schedule and preview setting (JSON of `SyncSettings`); off when absent.
+pub const SYNC_SETTINGS: &str = "sync_settings";
 
 pub fn get(conn: Db<'_>, key: &str) -> crate::Result<Option<String>> {
     Ok(crate::query_row_cached(conn, "SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0))

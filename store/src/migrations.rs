@@ -23,6 +23,7 @@
 //! | 13 | `0013_linear_imports.sql` | open conflicts indexed by the sender's record |
 //! | 14 | `0014_stated_or_not.sql` | care items and COVID-19 dates "not stated" apart from "none"; old rows read as stated |
 //! | 15 | `0015_search_by_place.sql` | hospitals' search keys include their municipality (Rust step) |
+//! | 16 | `0016_referral.sql` | consent to share, inquiries sent as packages, format versions seen, the sync log |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -68,6 +69,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0013_linear_imports.sql"),
     migration!("0014_stated_or_not.sql", restate_old_care),
     migration!("0015_search_by_place.sql", rekey_hospital_search),
+    migration!("0016_referral.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

@@ -180,6 +180,9 @@ pub fn insert_numbered(
     insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
     let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
     audit::created(conn, user_id, "transfer_request", &id, &created)?;
+    if let Some(given_by) = &request.consent_given_by {
+        crate::consent::record(conn, user_id, &id, given_by, registered_at, false)?;
+    }
     Ok(id)
 }
 
@@ -361,6 +364,9 @@ pub fn update_intake(
         ),
         &intake.with(&identity)[..],
     )?;
+    if let Some(given_by) = &request.consent_given_by {
+        crate::consent::record(conn, user_id, id, given_by, at, false)?;
+    }
     let after = intake_audit(conn, id)?;
     audit::record(
         conn,
@@ -518,6 +524,9 @@ pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
         let problem = FieldProblem::new("note", Problem::TooLong { max: tenin_domain::request::NOTES_MAX as u32 });
         return Err(Error::Validation(vec![problem]).into());
     }
+    if t.to == RequestStatus::Placed && inquiries::placement(conn, t.request_id)?.is_none() {
+        return Err(tenin_domain::error::Rule::NoAcceptance.into());
+    }
     if t.to.needs_reason() && t.note.trim().is_empty() {
         let detail = Detail::MemoRequired { status: t.to.label_ja().to_owned() };
         return Err(Error::detailed("note", Problem::Required, detail).into());
@@ -608,6 +617,7 @@ pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
         history: history(conn, id)?,
         inquiries: inquiries::for_request(conn, id)?,
         placement: inquiries::placement(conn, id)?,
+        consent: crate::consent::of(conn, id)?,
         bookings: transport_bookings::for_request(conn, id)?,
         quality: QualityReport::default(),
     })

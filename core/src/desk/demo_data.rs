@@ -101,6 +101,7 @@ pub(super) fn load(
             desired_date: String::new(),
             urgency: r.urgency,
             clinical_summary: r.clinical_summary.clone(),
+            consent_given_by: i.consent.clone(),
         }
         .checked()?;
         let id = requests::insert(conn, user_id, &checked, registered_at, offset)?;

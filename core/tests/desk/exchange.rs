@@ -54,6 +54,7 @@ impl Sender {
     pub fn package_numbered(&self, kind: PackageKind, records: &serde_json::Value, sequence: u32) -> Vec<u8> {
         let count = records.as_array().map_or(0, Vec::len) as u32;
         let envelope = Envelope {
+            format_version: tenin_core::exchange::manifest::FORMAT_VERSION,
             package_id: uuid(),
             kind,
             sender: &self.code,
@@ -74,6 +75,7 @@ fn uuid() -> String {
 /// A new package's envelope from `sender` to `recipient`: number 1, one record.
 fn envelope<'a>(sender: &'a Sender, recipient: &'a str) -> Envelope<'a> {
     Envelope {
+        format_version: tenin_core::exchange::manifest::FORMAT_VERSION,
         package_id: uuid(),
         kind: PackageKind::Requests,
         sender: &sender.code,
@@ -322,7 +324,7 @@ fn forged_damaged_and_foreign_packages_are_refused_whole_and_kept() {
         ("unknown_version", {
             let edited = String::from_utf8(manifest.clone())
                 .expect("utf8")
-                .replace("\"format_version\": 1", "\"format_version\": 2");
+                .replace("\"format_version\": 2", "\"format_version\": 3");
             zip(&[("manifest.json", edited.as_bytes()), ("manifest.sig", sig), ("data/records.json", &records)])
         }),
         ("unknown_format", zip(&[("manifest.json", b"{\"format\": \"other\"}"), ("data/records.json", &records)])),
@@ -508,8 +510,8 @@ fn the_desk_sends_signed_directory_status_and_acknowledgement_packages() {
         .expect("ack");
     assert_eq!(
         (directory.manifest.sequence, status.manifest.sequence, ack.manifest.sequence),
-        (1, 2, 3),
-        "the desk's own running numbers"
+        (1, 1, 2),
+        "numbered per recipient: the directory's stream, and the hospital's own without gaps"
     );
     assert_eq!(directory.manifest.recipient, "*");
     assert_eq!(status.manifest.recipient, sender.code);

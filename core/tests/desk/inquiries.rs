@@ -114,13 +114,14 @@ fn inquiries_are_refused_where_they_make_no_sense() {
     let report = ErrorReport::from(desk.log_inquiry(&unknown).expect_err("not in the region pack"));
     assert_eq!(report.problems[0].problem, Problem::UnknownReference);
 
-    for to in [RequestStatus::Placed, RequestStatus::Transferred] {
-        desk.transition(&id, to, None, "").expect("move");
-    }
+    desk.place(&id, &receiving_hospital(&desk, 0), None, "").expect("placed");
+    desk.transition(&id, RequestStatus::Transferred, None, "").expect("transferred");
     let report = ErrorReport::from(desk.log_inquiry(&ask(&desk, &id, InquiryOutcome::Waiting)).expect_err("closed"));
     assert_eq!(report.code, ErrorCode::Rule);
     assert!(matches!(report.rule, Some(tenin_core::error::Rule::NoInquiryInState { .. })), "{report:?}");
-    assert!(desk.request(&id).expect("detail").inquiries.is_empty(), "nothing was logged");
+    let logged = desk.request(&id).expect("detail").inquiries;
+    assert_eq!(logged.len(), 1, "only the acceptance the placement recorded: {logged:?}");
+    assert_eq!(logged[0].outcome, InquiryOutcome::Accepted);
 }
 
 #[test]

@@ -59,12 +59,21 @@ fn a_re_opened_placement_counts_to_the_placement_that_held() {
     let before = desk.placement_times(today, today).expect("figures").overall.count;
     let id = desk.create_request(&crate::valid_input(&desk), true).expect("create").summary.id;
     use tenin_core::request_status::RequestStatus::*;
-    for to in [Checking, Coordinating, Placed, Coordinating] {
+    let receiver = desk
+        .hospitals(&Default::default())
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_receiving)
+        .expect("a receiving hospital")
+        .id;
+    for to in [Checking, Coordinating] {
         desk.transition(&id, to, None, "").expect("move");
     }
+    desk.place(&id, &receiver, None, "").expect("placed");
+    desk.transition(&id, Coordinating, None, "").expect("re-opened");
     let reopened = desk.placement_times(today, today).expect("figures").overall.count;
     assert_eq!(reopened, before, "a re-opened request is not counted as placed");
-    desk.transition(&id, Placed, None, "").expect("placed again");
+    desk.transition(&id, Placed, None, "").expect("placed again: its acceptance is logged");
     assert_eq!(desk.placement_times(today, today).expect("figures").overall.count, before + 1);
 }
 

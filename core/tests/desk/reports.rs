@@ -269,6 +269,13 @@ fn the_kept_counts_follow_every_change_of_a_request() {
         dice ^= dice << 5;
         dice % n
     };
+    let receivers: Vec<String> = desk
+        .hospitals(&Default::default())
+        .expect("hospitals")
+        .into_iter()
+        .filter(|h| h.is_receiving)
+        .map(|h| h.id)
+        .collect();
     for step in 0..160 {
         if ids.len() < 3 || roll(4) == 0 {
             let id = desk.create_request(&crate::valid_input(&desk), true).expect("created").summary.id;
@@ -290,7 +297,15 @@ fn the_kept_counts_follow_every_change_of_a_request() {
             desk.update_request(&id, detail.version, &input).expect("corrected");
         } else {
             let to = next[roll(next.len() as u32) as usize];
-            desk.transition(&id, to, None, "理由のメモ").expect("moved");
+            if to == Placed {
+                let receiver = &receivers[roll(receivers.len() as u32) as usize];
+                if receiver == &detail.summary.referring_hospital_id {
+                    continue;
+                }
+                desk.place(&id, receiver, None, "理由のメモ").expect("placed");
+            } else {
+                desk.transition(&id, to, None, "理由のメモ").expect("moved");
+            }
         }
         assert!(desk.placement_counts_agree().expect("verify"), "the kept counts drifted at step {step}");
     }

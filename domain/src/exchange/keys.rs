@@ -10,11 +10,13 @@ use std::str::FromStr;
 
 /// The age keys a package is encrypted to and opened with.
 pub use age::x25519::{Identity, Recipient};
+/// A party's public signing key, as [`parse_public`] reads it.
+pub use ed25519_dalek::VerifyingKey;
 
 use age::secrecy::ExposeSecret;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
 
 const PUBLIC_PREFIX: &str = "ed25519:";
 const SECRET_PREFIX: &str = "ed25519-secret:";

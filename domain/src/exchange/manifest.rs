@@ -6,12 +6,15 @@ use serde::{Deserialize, Serialize};
 
 /// The format's name, written in every manifest.
 pub const FORMAT: &str = "tenin-exchange";
-/// The one format version this program writes and reads. A reader refuses any other.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this program writes by default (docs/exchange.md, "Package format").
+/// Version 2 adds the `inquiry` kind and reads care items and COVID-19 dates as three-valued.
+pub const FORMAT_VERSION: u32 = 2;
+/// The versions a reader accepts; any other is refused by name.
+pub const READABLE_VERSIONS: std::ops::RangeInclusive<u32> = 1..=2;
 /// The data file every kind carries its records in.
 pub const RECORDS_FILE: &str = "data/records.json";
 
-/// What a package carries. Hospitals send the first three; the desk sends the last three.
+/// What a package carries. Hospitals send the first three; the desk sends the others.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
@@ -28,16 +31,20 @@ pub enum PackageKind {
     Status,
     /// The result of every record of one imported package.
     Acknowledgement,
+    /// For one candidate hospital (format 2, always encrypted to it): what it needs to decide on a
+    /// patient, answered by an `answers` package naming the inquiry.
+    Inquiry,
 }
 
 impl PackageKind {
-    pub const ALL: [PackageKind; 6] = [
+    pub const ALL: [PackageKind; 7] = [
         PackageKind::Requests,
         PackageKind::Capacity,
         PackageKind::Answers,
         PackageKind::Directory,
         PackageKind::Status,
         PackageKind::Acknowledgement,
+        PackageKind::Inquiry,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +55,7 @@ impl PackageKind {
             PackageKind::Directory => "directory",
             PackageKind::Status => "status",
             PackageKind::Acknowledgement => "acknowledgement",
+            PackageKind::Inquiry => "inquiry",
         }
     }
 
@@ -63,12 +71,21 @@ impl PackageKind {
             PackageKind::Directory => "医療機関一覧",
             PackageKind::Status => "依頼の状況",
             PackageKind::Acknowledgement => "取込結果",
+            PackageKind::Inquiry => "打診（患者情報）",
         }
     }
 
     /// Whether hospitals send this kind to the desk (the desk imports it).
     pub fn is_inbound(self) -> bool {
         matches!(self, PackageKind::Requests | PackageKind::Capacity | PackageKind::Answers)
+    }
+
+    /// The first format version that has this kind.
+    pub fn since_version(self) -> u32 {
+        match self {
+            PackageKind::Inquiry => 2,
+            _ => 1,
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod care_cells;
 pub mod history;
+pub mod inquiry;
 pub mod keys;
 pub mod manifest;
 pub mod package;

@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 
 use super::keys::{self, KeyPair};
-use super::manifest::{FORMAT, FORMAT_VERSION, FileDigest, Manifest, PackageKind};
+use super::manifest::{FORMAT, FileDigest, Manifest, PackageKind, READABLE_VERSIONS};
 use crate::refusal::Refusal;
 
 pub const MANIFEST_FILE: &str = "manifest.json";
@@ -127,11 +127,18 @@ fn read_manifest(bytes: &[u8]) -> Result<Manifest, Refusal> {
         return Err(Refusal::UnknownFormat(format.to_owned()));
     }
     match loose.get("format_version").and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(FORMAT_VERSION) => {}
+        Some(v) if u32::try_from(v).is_ok_and(|v| READABLE_VERSIONS.contains(&v)) => {}
         Some(v) => return Err(Refusal::UnknownVersion(v)),
         None => return Err(Refusal::BadManifest("format_version がありません".into())),
     }
     let manifest: Manifest = serde_json::from_value(loose).map_err(|e| Refusal::BadManifest(e.to_string()))?;
+    if manifest.kind.since_version() > manifest.format_version {
+        return Err(Refusal::BadManifest(format!(
+            "{} は形式 {} 以降のパッケージにしかありません",
+            manifest.kind.label_ja(),
+            manifest.kind.since_version()
+        )));
+    }
     for (field, value) in
         [("package_id", &manifest.package_id), ("sender", &manifest.sender), ("recipient", &manifest.recipient)]
     {
@@ -221,6 +228,9 @@ fn unzip(bytes: &[u8], limits: &Limits) -> Result<BTreeMap<String, Vec<u8>>, Ref
 
 /// What a new package says about itself; the writer fills in the digests and the format.
 pub struct Envelope<'a> {
+    /// The format version to write: [`super::manifest::FORMAT_VERSION`] unless the recipient reads
+    /// only an older one.
+    pub format_version: u32,
     pub package_id: String,
     pub kind: PackageKind,
     pub sender: &'a str,
@@ -240,7 +250,7 @@ pub fn seal(
 ) -> std::io::Result<(Vec<u8>, Manifest)> {
     let manifest = Manifest {
         format: FORMAT.to_owned(),
-        format_version: FORMAT_VERSION,
+        format_version: envelope.format_version,
         package_id: envelope.package_id,
         kind: envelope.kind,
         sender: envelope.sender.to_owned(),
@@ -277,4 +287,33 @@ pub fn zip_files(files: &[(&str, &[u8])]) -> std::io::Result<Vec<u8>> {
         writer.write_all(content)?;
     }
     Ok(writer.finish().map_err(std::io::Error::other)?.into_inner())
+}
+
+/// A package opened by its recipient without a desk (`tenin package open`): decrypted with the
+/// recipient's own keys and, when the sender's public key is given, its signature checked.
+#[derive(Debug, Clone)]
+pub struct OpenedForRecipient {
+    pub manifest: Manifest,
+    /// Whether the signature was checked against the given key (and held).
+    pub signature_checked: bool,
+    pub records: Vec<serde_json::Value>,
+}
+
+/// Opens `bytes` as their recipient: refused when it cannot be decrypted or read, or when
+/// `sender_key` is given and did not sign it.
+pub fn open_for_recipient(
+    bytes: &[u8],
+    own: &KeyPair,
+    sender_key: Option<&ed25519_dalek::VerifyingKey>,
+) -> Result<OpenedForRecipient, Refusal> {
+    let opened = open(bytes, Some(own.age_identity()), &Limits::default())?;
+    if let Some(key) = sender_key {
+        opened.check_signature(key)?;
+    }
+    let records: Vec<serde_json::Value> = serde_json::from_slice(opened.records())
+        .map_err(|e| Refusal::BadRecords(format!("JSON の配列として読めません: {e}")))?;
+    if records.len() as u32 != opened.manifest.records {
+        return Err(Refusal::CountMismatch { declared: opened.manifest.records, found: records.len() as u32 });
+    }
+    Ok(OpenedForRecipient { manifest: opened.manifest, signature_checked: sender_key.is_some(), records })
 }

@@ -8,6 +8,7 @@ pub mod daily_log;
 pub mod export;
 pub mod monthly;
 pub mod needs;
+pub mod patient_sheet;
 pub mod tables;
 pub mod transport_sheet;
 

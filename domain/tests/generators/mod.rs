@@ -324,6 +324,7 @@ pub fn package(g: &mut Gen, keys: &tenin_domain::exchange::keys::KeyPair) -> Vec
     let kinds = [PackageKind::Requests, PackageKind::Capacity, PackageKind::Answers, PackageKind::Directory];
     let long = "x".repeat(g.size(10, 500) as usize);
     let envelope = Envelope {
+        format_version: tenin_domain::exchange::manifest::FORMAT_VERSION,
         package_id: if g.one_in(8) { long.clone() } else { format!("pkg-{}", g.next()) },
         kind: *g.pick(&kinds),
         sender: if g.one_in(8) { &long } else { "1410110009" },

@@ -130,6 +130,25 @@ export const commands = {
 	saveTemplateErrorReport: (file: Upload, report: ImportReport) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_template_error_report", { file, report })),
 	exchangeIdentity: () => typedError<DeskIdentity, ErrorReport>(__TAURI_INVOKE("exchange_identity")),
 	setHospitalKeys: (hospitalId: string, signing: string, encryption: string) => typedError<PublicKeys, ErrorReport>(__TAURI_INVOKE("set_hospital_keys", { hospitalId, signing, encryption })),
+	/**  Records who gave consent to share the patient's information with candidate hospitals. */
+	recordConsent: (id: string, givenBy: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("record_consent", { id, givenBy })),
+	/**
+	 *  受入決定 with the hospital that accepted (its acceptance logged in the same step if it was
+	 *  agreed by phone and not logged).
+	 */
+	placeRequest: (id: string, hospitalId: string, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("place_request", { id, hospitalId, expectedVersion, note })),
+	/**  Inquiry packages to one or several candidates. */
+	sendInquiries: (input: SendInquiriesInput) => typedError<SentInquiries, ErrorReport>(__TAURI_INVOKE("send_inquiries", { input })),
+	/**  The patient-information sheet with its FAX cover, as HTML for the print frame. */
+	patientSheetHtml: (id: string, hospitalId: string | null, replyBy: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("patient_sheet_html", { id, hospitalId, replyBy })),
+	deskContact: () => typedError<DeskContact, ErrorReport>(__TAURI_INVOKE("desk_contact")),
+	setDeskContact: (contact: DeskContact) => typedError<DeskContact, ErrorReport>(__TAURI_INVOKE("set_desk_contact", { contact })),
+	syncStatus: () => typedError<SyncStatus, ErrorReport>(__TAURI_INVOKE("sync_status")),
+	setSyncSettings: (settings: SyncSettings) => typedError<SyncSettings, ErrorReport>(__TAURI_INVOKE("set_sync_settings", { settings })),
+	/**  One sync cycle now (「今すぐ送受信」), off the UI thread. */
+	syncNow: () => typedError<SyncRun, ErrorReport>(__TAURI_INVOKE("sync_now")),
+	/**  Previews or applies a package waiting in the sync inbox. */
+	importInboxFile: (name: string, dryRun: boolean) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_inbox_file", { name, dryRun })),
 };
 
 /* Types */
@@ -480,6 +499,17 @@ export type ConflictDecision =
 /**  Keep the desk's record as it is. */
 "keep_desk";
 
+/**
+ *  Consent to share the patient's information with candidate hospitals: who gave it (as the
+ *  referring hospital said), when it was recorded and by whom.
+ */
+export type Consent = {
+	given_by: string,
+	/**  RFC 3339. */
+	recorded_at: string,
+	recorded_by_name: string,
+};
+
 /**  A stored contact: what was written, and the phone and FAX digits it was checked by. */
 export type Contact = {
 	/**  The phone number's digits (「0451234567」), for dialling and search. */
@@ -525,6 +555,13 @@ export type DemoSummary = {
 	hospitals: number,
 	transport_providers: number,
 	requests: number,
+};
+
+/**  How the desk is reached, printed on every sheet and sent in every inquiry. */
+export type DeskContact = {
+	name?: string,
+	phone?: string,
+	fax?: string,
 };
 
 /**  The desk's id and public keys, for hospitals. */
@@ -1171,6 +1208,12 @@ export type NewRequestInput = {
 	desired_date?: string,
 	urgency?: Urgency,
 	clinical_summary?: string,
+	/**
+	 *  Who gave consent to share the patient's information with candidate hospitals, as the
+	 *  referring hospital said (「本人」「長男」…); empty when not (yet) given. Without it nothing about
+	 *  the patient is sent or printed for a candidate.
+	 */
+	consent_given_by?: string,
 };
 
 /**  A new user (or the first administrator, whose role is fixed). */
@@ -1218,7 +1261,7 @@ export type PackageInfo = {
 	problem: string,
 };
 
-/**  What a package carries. Hospitals send the first three; the desk sends the last three. */
+/**  What a package carries. Hospitals send the first three; the desk sends the others. */
 export type PackageKind = 
 /**  A referring hospital's transfer requests: new, updated, withdrawn. */
 "requests" | 
@@ -1231,7 +1274,12 @@ export type PackageKind =
 /**  For one hospital: the status of its requests and the placements and inquiries concerning it. */
 "status" | 
 /**  The result of every record of one imported package. */
-"acknowledgement";
+"acknowledgement" | 
+/**
+ *  For one candidate hospital (format 2, always encrypted to it): what it needs to decide on a
+ *  patient, answered by an `answers` package naming the inquiry.
+ */
+"inquiry";
 
 export type PatientSex = "male" | "female" | "other" | "unknown";
 
@@ -1458,6 +1506,8 @@ export type RequestDetail = {
 	inquiries: Inquiry[],
 	/**  The receiving hospital, once one has accepted. */
 	placement: Placement | null,
+	/**  Consent to share the patient's information with candidate hospitals, once recorded. */
+	consent: Consent | null,
 	/**  Transport bookings, oldest first. */
 	bookings: TransportBooking[],
 	/**  The states the workflow allows next, so a UI never keeps its own copy of the rules. */
@@ -1508,7 +1558,9 @@ export type RequestSummary = {
 export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
 
 /**  A rule of the desk that does not allow an action now, with what the UI needs to word it. */
-export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
+export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | 
+/**  Patient information may go to a candidate only once the patient (or family) agreed. */
+{ rule: "no_consent" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
 /**  A hospital's record id that several hospitals use: `matches` lists them (「261121-003（1410110009）」). */
 { rule: "ambiguous_request"; text: string; matches: string };
 
@@ -1537,6 +1589,32 @@ export type ScorePart = {
 	/**  What the part adds to the score (0–100 scale). */
 	points: number | null,
 } & ScoreBasis;
+
+/**  The inquiries to send for one request. */
+export type SendInquiriesInput = {
+	request_id?: string,
+	hospital_ids?: string[],
+	/**  `YYYY-MM-DDTHH:MM` in the desk's time zone, or RFC 3339; empty: in an hour. */
+	reply_by?: string,
+	note?: string,
+};
+
+/**  What sending inquiries did. */
+export type SentInquiries = {
+	sent: SentInquiry[],
+	request: RequestDetail,
+};
+
+/**  One inquiry sent as a package. */
+export type SentInquiry = {
+	inquiry_id: string,
+	hospital_id: string,
+	hospital_name: string,
+	/**  Where the package was written (`None`: not written yet — the next sync cycle writes it). */
+	package: ExportedPackage | null,
+	/**  Why it is not written yet, when it is not. */
+	problem: string,
+};
 
 export type SessionUser = {
 	id: string,
@@ -1581,6 +1659,52 @@ export type Suctioning = "none" |
 "occasional" | 
 /**  Hourly or more, including at night. */
 "frequent";
+
+/**  One file a sync cycle read or wrote. */
+export type SyncFile = {
+	name: string,
+	/**  `in` or `out`. */
+	direction: string,
+	/**  The hospital code or desk id on the other end. */
+	party: string,
+	kind: string,
+	/**  `applied`, `unchanged`, `conflicts`, `preview`, `refused` or `written`. */
+	result: string,
+	message: string,
+};
+
+/**  One run of the sync cycle. */
+export type SyncRun = {
+	id: string,
+	started_at: string,
+	finished_at: string,
+	user_name: string,
+	files_in: number,
+	files_out: number,
+	refused: number,
+	conflicts: number,
+	files: SyncFile[],
+};
+
+/**  Where and how often packages are exchanged. */
+export type SyncSettings = {
+	/**  The shared folder; empty: no sync. */
+	root?: string,
+	/**  Minutes between scheduled cycles (1–1440); 0: only when asked. */
+	every_minutes?: number,
+	/**  Import nothing on its own: move each file to the inbox for a nurse to preview and apply. */
+	require_preview?: boolean,
+};
+
+/**  The sync's state for the 送受信 panel. */
+export type SyncStatus = {
+	settings: SyncSettings,
+	last: SyncRun | null,
+	/**  RFC 3339; none when the schedule is off. */
+	next_at: string | null,
+	/**  Files waiting in the inbox for a nurse's preview. */
+	inbox: string[],
+};
 
 /**  The template's file format. */
 export type TemplateFormat = "xlsx" | "csv_utf8" | "csv_cp932";

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'hospital-edit'; id: string }
   | { name: 'directory-sheet' }
   | { name: 'transport-sheet'; id: string; requestId: string }
+  | { name: 'patient-sheet'; requestId: string; hospitalId: string | null; replyBy: string }
   | { name: 'providers' }
   | { name: 'statistics' }
   | { name: 'daily-log' }

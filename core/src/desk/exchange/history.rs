@@ -476,6 +476,7 @@ impl Desk {
             sender_name: "履歴取込".to_owned(),
             recipient: self.desk_id()?,
             sequence: None,
+            format_version: None,
             file_name,
             file_sha256: sha.to_owned(),
             records: Records::History { bytes, rows: columns.rows, lookups: Box::new(lookups) },

@@ -5,7 +5,9 @@
 pub mod apply;
 pub mod export;
 pub mod history;
+pub mod inquiry_packages;
 pub mod resolve;
+pub mod sync;
 pub mod template;
 
 use chrono::Utc;
@@ -147,6 +149,8 @@ pub(super) struct Inbound<'a> {
     pub sender_name: String,
     pub recipient: String,
     pub sequence: Option<u32>,
+    /// The package format version the sender wrote (none for a template or a history file).
+    pub format_version: Option<u32>,
     pub file_name: &'a str,
     pub file_sha256: String,
     pub records: Records<'a>,
@@ -412,6 +416,7 @@ impl Desk {
             sender_name,
             recipient: m.recipient.clone(),
             sequence: Some(m.sequence),
+            format_version: Some(m.format_version),
             file_name,
             file_sha256: sha.to_owned(),
             records: Records::Package { kind: m.kind, data: opened.into_records(), count },
@@ -583,6 +588,9 @@ impl Desk {
             progress(total, total);
             if let (Some(sequence), "package") = (inbound.sequence, inbound.source) {
                 exchange_store::set_last_sequence(tx, &inbound.sender, "in", sequence)?;
+            }
+            if let Some(version) = inbound.format_version.filter(|_| !inbound.hospital_id.is_empty()) {
+                exchange_store::note_format_version(tx, &inbound.hospital_id, version)?;
             }
             report.message = summary_ja(&report.counts);
             let c = report.counts;

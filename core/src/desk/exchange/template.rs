@@ -86,6 +86,7 @@ impl Desk {
             sender_name,
             recipient: self.desk_id()?,
             sequence: None,
+            format_version: None,
             file_name,
             file_sha256: sha.to_owned(),
             records: Records::Template { bytes, head, vocabulary },
