@@ -20,6 +20,7 @@ mod open;
 mod people;
 mod placement_time;
 mod quality;
+mod referral;
 mod region_pack;
 mod reports;
 mod requests;
