@@ -493,7 +493,8 @@ impl Desk {
 
     /// Places a request with `hospital_id` (受入決定) in one step: when that hospital's acceptance
     /// was agreed by phone and not logged, it is logged here (an inquiry answered 受入可, with the
-    /// note) in the same transaction as the move. 受入決定 always names the accepting hospital.
+    /// note) in the same transaction as the move; a request not yet 調整中 goes through it (each
+    /// move in the history). 受入決定 always names the accepting hospital.
     pub fn place(
         &mut self,
         request_id: &str,
@@ -524,9 +525,18 @@ impl Desk {
                 };
                 inquiries::insert(tx, &user_id, &input.checked(offset)?, now)?;
             }
-            let transition =
-                requests::Transition { request_id, to: RequestStatus::Placed, expected_version, at: now, note: &note };
-            Ok(requests::transition(tx, &user_id, &transition)?)
+            let status = requests::status_of(tx, request_id)?;
+            let path = status
+                .path_to_placed()
+                .ok_or(Error::InvalidTransition { from: status, to: RequestStatus::Placed })?;
+            for (step, to) in path.iter().enumerate() {
+                // The version the screen read guards the first move; the rest follow from it.
+                let expected_version = if step == 0 { expected_version } else { None };
+                let note = if *to == RequestStatus::Placed { note.as_str() } else { "受入決定のため" };
+                let transition = requests::Transition { request_id, to: *to, expected_version, at: now, note };
+                requests::transition(tx, &user_id, &transition)?;
+            }
+            Ok(())
         })?;
         self.request(request_id)
     }

@@ -88,6 +88,17 @@ impl RequestStatus {
         }
     }
 
+    /// The moves a placement makes from here (受入決定 from an open request goes through 調整中, as
+    /// the workflow does); `None` where a placement is not possible.
+    pub fn path_to_placed(self) -> Option<&'static [RequestStatus]> {
+        use RequestStatus::*;
+        match self {
+            New | Checking => Some(&[Coordinating, Placed]),
+            Coordinating => Some(&[Placed]),
+            _ => None,
+        }
+    }
+
     pub fn can_move_to(self, to: RequestStatus) -> bool {
         self.next().contains(&to)
     }

@@ -1,6 +1,6 @@
 // End-to-end: the real Tenin Desk window, driven as a nurse would use it.
 import assert from 'node:assert/strict';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -207,6 +207,13 @@ describe('a nurse on a new desk', () => {
       for (const [to, note] of steps) {
         await typeInto(driver, 'move-note', note);
         await (await find(driver, `move-${to}`)).click();
+        if (to === 'placed') {
+          // 受入決定 names the hospital: none accepted in the log, so one is chosen (agreed by phone).
+          const select = await find(driver, 'place-hospital');
+          const option = await select.findElement(By.css('option:nth-child(2)'));
+          await choose(driver, 'place-hospital', await option.getAttribute('value'));
+          await (await find(driver, 'place-confirm')).click();
+        }
         await driver.wait(
           async () => (await driver.findElements(By.css(`[data-testid="request-title"] [data-status="${to}"]`))).length === 1,
           10000,
@@ -891,6 +898,119 @@ describe('unknown is not none', () => {
     // The daily log prints 未確認 rather than a blank.
     const log = tenin(dataDir, 'report', 'daily');
     assert.match(log, /未確認: /);
+  });
+});
+
+describe('the referral travels whole', () => {
+  test('consent, an inquiry package from the candidates, read by the hospital, answered through the sync folder, placed in one action', async () => {
+    const dataDir = tempDir('referral');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const work = tempDir('referral-files');
+    const root = path.join(work, 'shared');
+    mkdirSync(root);
+    // A new request without consent yet that matching can place, and its first candidate as the partner.
+    const fresh = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--status', 'new'));
+    let chosen = null;
+    for (const r of fresh) {
+      const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', r.ref_no));
+      const match = JSON.parse(tenin(dataDir, '--json', 'match', r.ref_no));
+      if (!detail.consent && match.blockers.length === 0 && match.candidates.length > 0) {
+        chosen = { ref: r.ref_no, code: match.candidates[0].code, name: match.candidates[0].name };
+        break;
+      }
+    }
+    assert.ok(chosen, 'the demo has a new, matchable request without consent');
+    const keyFile = path.join(work, 'partner.key');
+    const partner = JSON.parse(tenin(dataDir, '--json', 'package', 'keygen', '--out', keyFile));
+    tenin(dataDir, 'package', 'trust', '--hospital', chosen.code, '--signing', partner.signing, '--encryption', partner.encryption);
+    const desk = JSON.parse(tenin(dataDir, '--json', 'package', 'keys'));
+
+    const driver = await launchSignedIn(dataDir);
+    try {
+      // The supervisor points the desk at the shared folder in the 送受信 panel.
+      await (await find(driver, 'nav-exchange')).click();
+      await typeInto(driver, 'sync-root', root);
+      await (await find(driver, 'sync-save')).click();
+      await find(driver, 'sync-now');
+
+      // Consent first: without it the candidates offer no package.
+      await (await find(driver, 'nav-queue')).click();
+      await (await findInQueue(driver, chosen.ref).then((row) => row.findElement(By.css('a')))).click();
+      await find(driver, 'consent-needed');
+      assert.equal((await findAll(driver, 'candidate-package')).length, 0, 'no package without consent');
+      await typeInto(driver, 'consent-by', '長男');
+      await (await find(driver, 'consent-record')).click();
+      await driver.wait(async () => /長男/.test(await (await find(driver, 'consent')).getText()), 10000);
+
+      // The patient sheet for that candidate, then an inquiry package from its row.
+      const row = await driver.wait(
+        async () => (await driver.findElements(By.css(`[data-testid="candidate-row"][data-code="${chosen.code}"]`)))[0],
+        10000,
+      );
+      await (await row.findElement(By.css('[data-testid="candidate-sheet"]'))).click();
+      await find(driver, 'patient-sheet');
+      await screenshot(driver, 'referral-patient-sheet');
+      await (await find(driver, 'sheet-back')).click();
+      const again = await driver.wait(
+        async () => (await driver.findElements(By.css(`[data-testid="candidate-row"][data-code="${chosen.code}"]`)))[0],
+        10000,
+      );
+      await (await again.findElement(By.css('[data-testid="candidate-package"]'))).click();
+      await waitForCount(driver, 'inquiry-row', (n) => n >= 1);
+      await screenshot(driver, 'referral-inquiry-sent');
+
+      // The hospital reads it with its own key, checking the desk's signature.
+      const hospitalFolder = path.join(root, `to-${chosen.code}`);
+      const file = readdirSync(hospitalFolder).find((f) => f.startsWith('tenin-inquiry-'));
+      assert.ok(file, 'the package is in the folder of the hospital');
+      const opened = JSON.parse(
+        execFileSync(CLI(), ['--json', 'package', 'open', path.join(hospitalFolder, file), '--key', keyFile, '--desk-key', desk.keys.signing], {
+          encoding: 'utf8',
+          env: { ...process.env, TENIN_DATA_DIR: '' },
+        }),
+      );
+      assert.equal(opened.signature_checked, true);
+      assert.equal(opened.records[0].ref_no, chosen.ref);
+      assert.equal(opened.records[0].consent_given_by, '長男');
+
+      // Its answer, sealed and written into the desk's folder; 「今すぐ送受信」 applies it.
+      const answers = path.join(work, 'answers.json');
+      writeFileSync(answers, JSON.stringify([{ inquiry_id: opened.records[0].inquiry_id, outcome: 'accepted', note: '明日受入可' }]));
+      const deskFolder = path.join(root, `to-${desk.desk_id}`);
+      mkdirSync(deskFolder, { recursive: true });
+      execFileSync(CLI(), ['package', 'seal', '--kind', 'answers', '--sender', chosen.code, '--recipient', desk.desk_id,
+        '--sequence', '1', '--key', keyFile, '--encrypt-to', desk.keys.encryption, answers, '--out', path.join(deskFolder, 'answer-1.zip')]);
+      await (await find(driver, 'nav-exchange')).click();
+      await (await find(driver, 'sync-now')).click();
+      await driver.wait(
+        async () => (await driver.findElements(By.css('[data-testid="sync-file"][data-result="applied"]'))).length === 1,
+        15000,
+        'the answer applied by the cycle',
+      );
+      await screenshot(driver, 'referral-sync');
+
+      // The request offers the placement with the hospital that accepted: one action.
+      await (await find(driver, 'nav-queue')).click();
+      await (await findInQueue(driver, chosen.ref).then((r) => r.findElement(By.css('a')))).click();
+      const offer = await find(driver, 'place-offer');
+      assert.ok((await offer.getText()).includes(chosen.name), await offer.getText());
+      await (await find(driver, 'place-accepted')).click();
+      await driver.wait(
+        async () => (await driver.findElements(By.css('[data-testid="request-title"] [data-status="placed"]'))).length === 1,
+        10000,
+        'placed',
+      );
+      await screenshot(driver, 'referral-placed');
+    } finally {
+      await quit(driver);
+    }
+    const placed = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', chosen.ref));
+    assert.equal(placed.placement.hospital_name, chosen.name);
+    const pdf = path.join(work, 'sheet.pdf');
+    tenin(dataDir, 'report', 'patient-sheet', chosen.ref, '--hospital', chosen.code, '--format', 'pdf', '--out', pdf);
+    const pages = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/)?.[1];
+    assert.equal(pages, '1', 'the patient sheet is one A4 page');
   });
 });
 

@@ -252,13 +252,13 @@ impl Desk {
 
     /// The patient-information sheet (患者情報提供票) with its FAX cover, as a printable A4 page:
     /// for `hospital_id` when given (its name and FAX on the cover), with `reply_by` (as an inquiry
-    /// takes it). Refused without recorded consent.
+    /// takes it; empty: in an hour). Refused without recorded consent.
     pub fn patient_sheet_html(&self, request_id: &str, hospital_id: Option<&str>, reply_by: &str) -> Result<String> {
         self.allow(Permission::Read)?;
         let detail = self.request(&self.resolve_request(request_id)?)?;
         let offset = self.offset()?;
         let reply_by = match reply_by.trim() {
-            "" => None,
+            "" => Some(to_rfc3339(Utc::now() + Duration::minutes(DEFAULT_REPLY_MINUTES))),
             text => tenin_domain::inquiry::parse_local_time(text, offset)
                 .map_err(|_| Error::refused("reply_by", "回答期限を日時として読めません（例: 2026-11-29T15:00）"))?
                 .map(to_rfc3339),

@@ -688,6 +688,7 @@ export const en: Messages = {
   referral: {
     sheet: 'Patient information sheet (FAX)',
     replyBy: 'Reply by',
+    replyByHelp: 'Empty: in an hour (desk time)',
     sendChosen: 'Inquiry package to {{count}} chosen',
     packageHelp:
       'One encrypted package per candidate, into the sync folder (or the exports folder). Logged as a package inquiry awaiting an answer.',

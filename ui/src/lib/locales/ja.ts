@@ -680,6 +680,7 @@ export const ja = {
   referral: {
     sheet: '患者情報提供票（FAX）',
     replyBy: '回答期限',
+    replyByHelp: '空欄なら1時間後（デスクの時刻）',
     sendChosen: '選んだ候補 {{count}} 件に打診パッケージを作成',
     packageHelp:
       '候補ごとに暗号化したパッケージを作り、送受信フォルダ（未設定なら出力フォルダ）へ置きます。打診記録に「パッケージ・回答待ち」で残ります。',
