@@ -526,9 +526,8 @@ impl Desk {
                 inquiries::insert(tx, &user_id, &input.checked(offset)?, now)?;
             }
             let status = requests::status_of(tx, request_id)?;
-            let path = status
-                .path_to_placed()
-                .ok_or(Error::InvalidTransition { from: status, to: RequestStatus::Placed })?;
+            let path =
+                status.path_to_placed().ok_or(Error::InvalidTransition { from: status, to: RequestStatus::Placed })?;
             for (step, to) in path.iter().enumerate() {
                 // The version the screen read guards the first move; the rest follow from it.
                 let expected_version = if step == 0 { expected_version } else { None };
