@@ -37,9 +37,11 @@ use tenin_store::{
 mod backups;
 mod demo_data;
 mod directory;
+mod edition;
 mod encryption;
 mod exchange;
 mod matching;
+mod own_hospital;
 mod people;
 mod quarantine_folder;
 mod reports;
@@ -47,6 +49,7 @@ mod transport;
 
 pub use backups::{BackupDone, BackupSettings, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
+pub use edition::{HospitalIdentity, HospitalSetup};
 pub use encryption::Encryption;
 pub use exchange::apply::conflict_reason_ja;
 pub use exchange::export::{ExportRequest, ExportedPackage};
@@ -54,13 +57,16 @@ pub use exchange::inquiry_packages::{SendInquiriesInput, SentInquiries, SentInqu
 pub use exchange::sync::{SyncSettings, SyncStatus};
 pub use exchange::template::TemplateFormat;
 pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Progress, REPORTED_RECORDS};
+pub use own_hospital::ReceivedAnswerInput;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use quarantine_folder::QuarantineUsage;
 pub use reports::ReportFormat;
 /// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
 /// hands them over.
 pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck};
+pub use tenin_store::desk_status::DeskView;
 pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, QuarantinedRecord};
+pub use tenin_store::received_inquiries::ReceivedInquiry;
 pub use tenin_store::sync_state::{SyncFile, SyncRun};
 pub use tenin_store::{DATABASE_FILE, LATEST_VERSION as SCHEMA_VERSION};
 
@@ -284,6 +290,7 @@ impl Desk {
     /// real ones.
     pub fn load_demo(&mut self) -> Result<DemoSummary> {
         self.allow(Permission::Administer)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let data = bundled::demo_data()?;
         self.load_demo_data(&data, Utc::now())
     }
@@ -409,7 +416,7 @@ impl Desk {
     /// nurse has looked and it is another patient (see [`Desk::find_duplicates`]).
     pub fn create_request(&mut self, input: &NewRequestInput, keep_both: bool) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let checked = input.checked()?;
+        let checked = self.own_intake(input)?.checked()?;
         let offset = self.offset()?;
         let since = tenin_store::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let id = self.store.write(|tx| {
@@ -437,7 +444,7 @@ impl Desk {
         input: &NewRequestInput,
     ) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let checked = input.checked()?;
+        let checked = self.own_intake(input)?.checked()?;
         self.store.write(|tx| requests::update_intake(tx, &user_id, id, expected_version, &checked, Utc::now()))?;
         self.request(id)
     }
@@ -453,7 +460,7 @@ impl Desk {
     /// Requests already on the desk that may be the same patient as `input`, with the reasons.
     pub fn find_duplicates(&self, input: &NewRequestInput) -> Result<Vec<DuplicateCandidate>> {
         self.allow(Permission::Read)?;
-        let checked = input.checked()?;
+        let checked = self.own_intake(input)?.checked()?;
         let since = tenin_store::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let conn = self.store.read();
         let mut candidates = Vec::new();
@@ -470,9 +477,19 @@ impl Desk {
     /// request lacks and appends new text; nothing already recorded is replaced.
     pub fn merge_into(&mut self, existing_id: &str, input: &NewRequestInput) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let checked = input.checked()?;
+        let checked = self.own_intake(input)?.checked()?;
         self.store.write(|tx| requests::merge_into(tx, &user_id, existing_id, &checked, Utc::now()))?;
         self.request(existing_id)
+    }
+
+    /// The intake as this edition takes it: a hospital edition refers its own patients only.
+    fn own_intake(&self, input: &NewRequestInput) -> Result<NewRequestInput> {
+        match self.edition()? {
+            tenin_domain::edition::Edition::Desk => Ok(input.clone()),
+            tenin_domain::edition::Edition::Hospital => {
+                Ok(NewRequestInput { referring_hospital_id: self.hospital_identity()?.hospital_id, ..input.clone() })
+            }
+        }
     }
 
     /// Moves a request to `to`, if the workflow allows it and nobody changed it since
@@ -485,6 +502,11 @@ impl Desk {
         note: &str,
     ) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        let edition = self.edition()?;
+        if edition == tenin_domain::edition::Edition::Hospital && to != RequestStatus::Withdrawn {
+            // A hospital withdraws its own request; every other move is the desk's.
+            return Err(Error::WrongEdition { needed: tenin_domain::edition::Edition::Desk, this: edition });
+        }
         let note = tenin_domain::text::strip_controls(note.trim());
         let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
         self.store.write(|tx| requests::transition(tx, &user_id, &transition))?;
@@ -503,6 +525,7 @@ impl Desk {
         note: &str,
     ) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let note = tenin_domain::text::strip_controls(note.trim());
         let offset = self.offset()?;
         let now = Utc::now();
@@ -599,6 +622,7 @@ impl Desk {
     /// Logs an inquiry to a receiving hospital and returns the request with its updated log.
     pub fn log_inquiry(&mut self, input: &NewInquiryInput) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let checked = input.checked(self.offset()?)?;
         self.store.write(|tx| inquiries::insert(tx, &user_id, &checked, Utc::now()))?;
         self.request(&checked.request_id)
@@ -607,6 +631,7 @@ impl Desk {
     /// Records a hospital's answer to a waiting inquiry.
     pub fn answer_inquiry(&mut self, input: &InquiryAnswerInput) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let answer = input.checked()?;
         let request_id = self.store.write(|tx| {
             inquiries::answer(tx, &user_id, &input.inquiry_id, input.expected_version, answer, Utc::now())

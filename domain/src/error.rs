@@ -59,6 +59,8 @@ pub enum ErrorCode {
     ChainBroken,
     /// A fault of the program itself (a worker lost); the message says what failed.
     Internal,
+    /// The action belongs to the other edition (a desk action on a hospital edition, or the reverse).
+    WrongEdition,
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
@@ -307,6 +309,8 @@ pub enum Error {
     Locked,
     #[error("この操作には{}の権限が必要です（現在の役割: {}）", .needed.label_ja(), .role.label_ja())]
     Forbidden { needed: crate::access::Permission, role: crate::access::Role },
+    #[error("この操作は{}で行います（このアプリは{}）", .needed.label_ja(), .this.label_ja())]
+    WrongEdition { needed: crate::edition::Edition, this: crate::edition::Edition },
     #[error("{}", sign_in_refusal(*.wait_seconds))]
     SignInFailed { wait_seconds: Option<u64> },
     #[error("取り込めません: {0}")]
@@ -361,6 +365,7 @@ impl Error {
             Error::NotSignedIn => ErrorCode::NotSignedIn,
             Error::Locked => ErrorCode::Locked,
             Error::Forbidden { .. } => ErrorCode::Forbidden,
+            Error::WrongEdition { .. } => ErrorCode::WrongEdition,
             Error::SignInFailed { .. } => ErrorCode::SignInFailed,
             Error::PackageRefused(_) => ErrorCode::PackageRefused,
             Error::Cancelled => ErrorCode::Cancelled,

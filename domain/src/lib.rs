@@ -13,6 +13,7 @@ pub mod csv_file;
 pub mod demo;
 pub mod directory_sheet;
 pub mod duplicates;
+pub mod edition;
 pub mod error;
 pub mod exchange;
 pub mod hospital;

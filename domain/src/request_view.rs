@@ -143,3 +143,56 @@ pub struct QualityReport {
     pub can_match: bool,
     pub items: Vec<QualityItem>,
 }
+
+/// The intake of a stored request as the intake form takes it again: what a hospital edition sends
+/// the desk for its own request. Each answer is kept as given: a care item not stated stays empty,
+/// none is 「なし」, a COVID-19 date answered none is 「なし」.
+pub fn intake_of(detail: &RequestDetail) -> crate::request::NewRequestInput {
+    use crate::care::CareNeedsInput;
+    let c = &detail.care;
+    let date = |field: &str, value: &Option<String>| match value {
+        Some(iso) => iso.clone(),
+        None if detail.covid_dates_none.iter().any(|f| f == field) => "なし".to_owned(),
+        None => String::new(),
+    };
+    let s = &detail.summary;
+    crate::request::NewRequestInput {
+        referring_hospital_id: s.referring_hospital_id.clone(),
+        referrer_ward: detail.referrer_ward.clone(),
+        referrer_person: detail.referrer_person.clone(),
+        referrer_phone: detail.referrer_phone.clone(),
+        hospital_patient_no: detail.hospital_patient_no.clone(),
+        patient_initials: s.patient_initials.clone(),
+        patient_age: s.patient_age.to_string(),
+        patient_sex: Some(s.patient_sex),
+        residence_municipality_code: s.residence_municipality_code.clone().unwrap_or_default(),
+        date_era: String::new(),
+        onset_date: date("onset_date", &detail.onset_date),
+        positive_test_date: date("positive_test_date", &detail.positive_test_date),
+        criteria_met_date: date("criteria_met_date", &detail.criteria_met_date),
+        care: CareNeedsInput {
+            oxygen_l_per_min: match c.oxygen_l_per_min {
+                None => String::new(),
+                Some(flow) if flow > 0.0 => flow.to_string(),
+                Some(_) => "なし".to_owned(),
+            },
+            dialysis: c.dialysis,
+            tube_feeding: c.tube_feeding,
+            tracheostomy: c.tracheostomy,
+            suctioning: c.suctioning,
+            iv_line: c.iv_line,
+            dementia_bpsd: c.dementia_bpsd,
+            psychiatric: c.psychiatric,
+            isolation: c.isolation,
+            adl: c.adl,
+            bariatric: c.bariatric,
+        },
+        bed_type_id: detail.bed_type_id.clone().unwrap_or_default(),
+        preferred_regions: detail.preferred_regions.iter().map(|r| r.id.clone()).collect(),
+        family_notes: detail.family_notes.clone(),
+        desired_date: detail.desired_date.clone().unwrap_or_default(),
+        urgency: s.urgency,
+        clinical_summary: detail.clinical_summary.clone(),
+        consent_given_by: detail.consent.as_ref().map(|c| c.given_by.clone()).unwrap_or_default(),
+    }
+}

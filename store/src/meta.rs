@@ -30,6 +30,12 @@ pub const MATCHING_WEIGHTS: &str = "matching_weights";
 pub const QUARANTINE_QUOTA_MB: &str = "quarantine_quota_mb";
 /// How the desk is reached (JSON of `DeskContact`): printed on sheets, sent in inquiries.
 pub const DESK_CONTACT: &str = "desk_contact";
+/// Which end of the exchange this installation is (`desk` when absent, or `hospital`).
+pub const EDITION: &str = "edition";
+/// A hospital edition's own medical-institution code.
+pub const OWN_HOSPITAL_CODE: &str = "own_hospital_code";
+/// A hospital edition's desk: its keys file (JSON of `KeysFile`), checked by fingerprint at set-up.
+pub const DESK_IDENTITY: &str = "desk_identity";
 /// The sync root, schedule and preview setting (JSON of `SyncSettings`); off when absent.
 pub const SYNC_SETTINGS: &str = "sync_settings";
 

@@ -24,6 +24,7 @@
 //! | 14 | `0014_stated_or_not.sql` | care items and COVID-19 dates "not stated" apart from "none"; old rows read as stated |
 //! | 15 | `0015_search_by_place.sql` | hospitals' search keys include their municipality (Rust step) |
 //! | 16 | `0016_referral.sql` | consent to share, inquiries sent as packages, format versions seen, the sync log |
+//! | 17 | `0017_hospital_edition.sql` | the hospital edition: the desk's view of its requests, inquiries received |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -70,6 +71,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0014_stated_or_not.sql", restate_old_care),
     migration!("0015_search_by_place.sql", rekey_hospital_search),
     migration!("0016_referral.sql"),
+    migration!("0017_hospital_edition.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

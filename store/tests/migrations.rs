@@ -62,7 +62,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 /// Every released migration, pinned by the SHA-256 of its file: a released migration is never
 /// edited (a database that ran it would never run the edit); a change to the schema is a new file,
 /// added here with its digest.
-const RELEASED: [(&str, &str); 16] = [
+const RELEASED: [(&str, &str); 17] = [
     ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
     ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
     ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
@@ -79,6 +79,7 @@ const RELEASED: [(&str, &str); 16] = [
     ("0014_stated_or_not.sql", "bc1f22102eafda1cb15f2aabc88536403814958dc786e04e7ef90cf57d2f04bc"),
     ("0015_search_by_place.sql", "2f1b6b3d5769ae90fa0fdb08211036e515ee468a7c08f12f4f311b453c1dddcd"),
     ("0016_referral.sql", "19705a4a2073a99f1e49029e37389c84c0bab1ce557b5ea1a38a5387f038b449"),
+    ("0017_hospital_edition.sql", "6db39b35402890d259ce38c6d8e00b0b8d463eb0fb8e3b8eeaaf8021579f334c"),
 ];
 
 #[test]

@@ -110,6 +110,7 @@ impl Desk {
     /// Adds a hospital to the directory.
     pub fn add_hospital(&mut self, hospital: &NewHospital) -> Result<HospitalSummary> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let checked = hospital.checked()?;
         let id = self.store.write(|tx| hospitals::insert(tx, &user_id, &checked))?;
         self.hospital(&id)
@@ -125,6 +126,7 @@ impl Desk {
     /// before. Its capacity history is not touched: capacity is reported, not edited.
     pub fn update_hospital(&mut self, id: &str, hospital: &NewHospital) -> Result<HospitalSummary> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let checked = hospital.checked()?;
         self.store.write(|tx| hospitals::update(tx, &user_id, id, &checked))?;
         self.hospital(id)
@@ -182,6 +184,7 @@ impl Desk {
     /// nothing; refusals name the report (`[n].available`). Earlier reports are kept as history.
     pub fn report_capacity(&mut self, hospital_id: &str, reports: &[CapacityReportInput]) -> Result<HospitalRecord> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let offset = self.offset()?;
         let now = Utc::now();
         let mut problems = Problems::default();

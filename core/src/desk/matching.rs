@@ -40,6 +40,7 @@ impl Desk {
     /// Changes the weights of the soft preferences (each 0–100, at least one above 0), audited.
     pub fn set_matching_weights(&mut self, weights: &MatchWeights) -> Result<MatchWeights> {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let weights = weights.checked()?;
         let before = self.matching_weights()?;
         let json = serde_json::to_string(&weights).map_err(|e| Error::ReferenceData(e.to_string()))?;
@@ -81,6 +82,7 @@ impl Desk {
     /// or, if the request lacks what matching needs, what to fill in first.
     pub fn match_request(&self, id: &str) -> Result<MatchReport> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let detail = self.request(id)?;
         let dir = self.match_directory()?;
         Ok(match MatchRequest::compile(&detail, &dir) {
@@ -92,6 +94,7 @@ impl Desk {
     /// The batch suggestion over every request awaiting placement.
     pub fn match_batch(&self) -> Result<BatchSuggestion> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let dir = self.match_directory()?;
         let mut compiled = Vec::new();
         let mut blocked = Vec::new();

@@ -49,6 +49,8 @@ pub struct Access {
     /// The signed-in (or locked-out) user.
     pub user: Option<SessionUser>,
     pub idle_lock_minutes: u32,
+    /// Which end this installation is: the UI shows that edition's screens.
+    pub edition: tenin_domain::edition::Edition,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -153,7 +155,7 @@ impl Desk {
             None if users::count_signable_administrators(conn)? == 0 => (AccessState::SetUp, None),
             None => (AccessState::SignedOut, None),
         };
-        Ok(Access { state, user, idle_lock_minutes })
+        Ok(Access { state, user, idle_lock_minutes, edition: self.edition()? })
     }
 
     /// Creates the first administrator and signs them in. Only while no administrator can sign in.
@@ -219,7 +221,7 @@ impl Desk {
         self.access()
     }
 
-    fn start_session(&mut self, user: User) -> Result<Access> {
+    pub(super) fn start_session(&mut self, user: User) -> Result<Access> {
         self.idle_limit = idle_limit(idle_lock_minutes(self.store.read())?);
         self.session = Some(Session { user, last_active: Cell::new(Instant::now()) });
         self.access()
@@ -355,14 +357,14 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| password::hash(&tenin_store::ids::new_id()).unwrap_or_default())
 }
 
-struct CheckedUser {
+pub(super) struct CheckedUser {
     login: String,
     display_name: String,
     role: Role,
     password_hash: String,
 }
 
-fn checked_new_user(input: &NewUserInput) -> Result<CheckedUser> {
+pub(super) fn checked_new_user(input: &NewUserInput) -> Result<CheckedUser> {
     let mut problems = Problems::default();
     let login = normalised_login(&input.login);
     if login.is_empty() {
@@ -403,7 +405,7 @@ fn normalised_login(login: &str) -> String {
     text::fold_width(login).trim().to_lowercase()
 }
 
-fn insert_user(tx: Db<'_>, actor: &str, user: &CheckedUser) -> Result<User> {
+pub(super) fn insert_user(tx: Db<'_>, actor: &str, user: &CheckedUser) -> Result<User> {
     if users::by_login(tx, &user.login)?.is_some() {
         let mut problems = Problems::default();
         problems.add_detail("login", Problem::NotAllowed, Detail::LoginTaken);

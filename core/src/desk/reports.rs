@@ -42,6 +42,7 @@ impl Desk {
     /// Placements by month and jurisdiction for `from`..=`to` (text as typed: 2026-04, R8.4, …).
     pub fn monthly_report(&self, from: &str, to: &str, basis: JurisdictionBasis) -> Result<MonthlyReport> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let (from, to) = monthly::checked_range(from, to)?;
         let conn = self.store.read();
         let groups = reports::report_groups(conn)?;
@@ -120,6 +121,7 @@ impl Desk {
     /// The daily transfer log of a desk date (typed as 2026-11-21, R8.11.21, 令和8年11月21日, …).
     pub fn daily_log(&self, date: &str) -> Result<DailyLog> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let day = wareki::parse_date(date, None).map_err(|e| {
             let detail = Detail::DateUnreadable { text: date.to_owned(), reason: e.to_string() };
             Error::detailed("date", Problem::Invalid, detail)

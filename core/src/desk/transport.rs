@@ -45,6 +45,7 @@ impl Desk {
 
     pub fn add_transport_provider(&mut self, input: &TransportProviderInput) -> Result<TransportProvider> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let checked = self.checked_provider(input)?;
         let id = self.store.write(|tx| transport_providers::insert(tx, &user_id, &checked))?;
         self.transport_provider(&id)
@@ -75,6 +76,7 @@ impl Desk {
     /// The vehicle the patient needs and the providers that can take the trip, suitable first.
     pub fn transport_proposal(&self, request_id: &str) -> Result<TransportProposal> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let detail = self.request(request_id)?;
         let (origin, origin_name) = self.origin(&detail)?;
         Ok(proposal::propose(&detail.care, &origin, &origin_name, self.transport_providers()?))
@@ -85,6 +87,7 @@ impl Desk {
     /// request moves to 搬送調整中 in the same transaction.
     pub fn book_transport(&mut self, input: &BookingInput) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let mut booking = input.checked(self.offset()?)?;
         let detail = self.request(&booking.request_id)?;
         let provider = self.transport_provider(&booking.provider_id)?;
@@ -141,6 +144,7 @@ impl Desk {
         note: &str,
     ) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let now = Utc::now();
         let request_id = self.store.write(|tx| -> Result<String> {
             let moved = transport_bookings::transition(tx, &user_id, booking_id, expected_version, to, note, now)?;

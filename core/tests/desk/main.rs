@@ -11,6 +11,7 @@ mod directory;
 mod duplicates;
 mod encryption;
 mod exchange;
+mod hospital_edition;
 mod hostile;
 mod inquiries;
 mod matching;

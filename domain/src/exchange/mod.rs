@@ -7,6 +7,7 @@ pub mod care_cells;
 pub mod history;
 pub mod inquiry;
 pub mod keys;
+pub mod keys_file;
 pub mod manifest;
 pub mod package;
 pub mod records;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::capacity::CapacityReportInput;
+use crate::contact::ContactInput;
 use crate::inquiry::InquiryOutcome;
 use crate::request::NewRequestInput;
 use crate::requirements::AcceptanceRequirements;
@@ -119,4 +120,70 @@ pub struct RecordResult {
     pub ref_no: String,
     /// Why (errors and conflicts), by field.
     pub reasons: Vec<Reason>,
+}
+
+/// One hospital of the desk's directory package (recipient `*`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DirectoryRecord {
+    pub code: String,
+    pub name: String,
+    pub name_kana: String,
+    pub municipality_code: String,
+    #[serde(default)]
+    pub municipality_name: String,
+    #[serde(default)]
+    pub region_name: Option<String>,
+    #[serde(default)]
+    pub address: String,
+    pub is_referring: bool,
+    pub is_receiving: bool,
+    #[serde(default)]
+    pub contacts: Vec<ContactInput>,
+    /// The latest report of each bed type, as the desk has it.
+    #[serde(default)]
+    pub capacity: Vec<DirectoryBeds>,
+    #[serde(default)]
+    pub requirements: AcceptanceRequirements,
+}
+
+/// A hospital's free beds of one type, as the directory carries them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryBeds {
+    pub bed_type: String,
+    #[serde(default)]
+    pub bed_type_name: String,
+    pub available: u32,
+    #[serde(default)]
+    pub reported_at: String,
+}
+
+/// One record of a hospital's status package.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StatusRecord {
+    /// One of the hospital's own requests, as the desk has it. `record_id` is the hospital's own
+    /// key when the request came by package or template.
+    Request {
+        record_id: Option<String>,
+        ref_no: String,
+        status: String,
+        status_label: String,
+        status_since: String,
+        placed_at: Option<String>,
+    },
+    /// An inquiry the desk made to the hospital (answer it by an answers package with its id).
+    Inquiry(serde_json::Value),
+}
+
+/// The desk's acknowledgement of one package the hospital sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AcknowledgementRecord {
+    pub package_id: Option<String>,
+    pub sequence: Option<u32>,
+    #[serde(default)]
+    pub file_sha256: String,
+    #[serde(default)]
+    pub counts: serde_json::Value,
+    #[serde(default)]
+    pub records: Vec<RecordResult>,
 }

@@ -192,6 +192,8 @@ export type Access = {
 	/**  The signed-in (or locked-out) user. */
 	user: SessionUser | null,
 	idle_lock_minutes: number,
+	/**  Which end this installation is: the UI shows that edition's screens. */
+	edition: Edition,
 };
 
 /**  Where the desk is in signing in, for the app's first screen. */
@@ -649,6 +651,12 @@ export type DurationStats = {
 	within_target: number | null,
 };
 
+export type Edition = 
+/**  調整デスク: the prefecture's coordination desk. */
+"desk" | 
+/**  医療機関: one hospital, exchanging packages with its desk. */
+"hospital";
+
 export type Encryption = {
 	encrypted: boolean,
 	/**  How the key is made from the passphrase, for the settings screen and the documentation. */
@@ -709,7 +717,9 @@ export type ErrorCode =
 /**  The audit trail's hash chain is broken: an entry was edited, removed or slipped in. */
 "chain_broken" | 
 /**  A fault of the program itself (a worker lost); the message says what failed. */
-"internal";
+"internal" | 
+/**  The action belongs to the other edition (a desk action on a hospital edition, or the reverse). */
+"wrong_edition";
 
 /**  The serialised form of an error: what crosses to the UI and what `--json` prints. */
 export type ErrorReport = {

@@ -46,7 +46,7 @@ pub(in crate::desk) struct Applied {
 }
 
 impl Applied {
-    fn new(outcome: Outcome, ref_no: String) -> Applied {
+    pub(in crate::desk) fn new(outcome: Outcome, ref_no: String) -> Applied {
         Applied { outcome, ref_no, note: None }
     }
 }

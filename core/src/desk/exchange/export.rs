@@ -15,6 +15,7 @@ use tenin_domain::error::{Error, Result};
 use tenin_domain::exchange::keys;
 use tenin_domain::exchange::manifest::{EVERYONE, FORMAT_VERSION, Manifest, PackageKind};
 use tenin_domain::exchange::package::{self, Envelope, sha256_hex};
+use tenin_domain::exchange::records::{AcknowledgementRecord, DirectoryBeds, DirectoryRecord, StatusRecord};
 use tenin_domain::hospital::HospitalFilter;
 use tenin_store::exchange::{self as exchange_store, Counts, ExchangeRecord};
 use tenin_store::ids::{new_id, to_rfc3339};
@@ -37,38 +38,6 @@ pub enum ExportRequest {
     Directory,
     Status { hospital_id: String },
     Acknowledgement { exchange_id: String },
-}
-
-#[derive(Serialize)]
-struct DirectoryRecord<'a> {
-    code: &'a str,
-    name: &'a str,
-    name_kana: &'a str,
-    municipality_code: &'a str,
-    municipality_name: &'a str,
-    region_name: &'a Option<String>,
-    address: &'a str,
-    is_referring: bool,
-    is_receiving: bool,
-    contacts: &'a [tenin_domain::contact::Contact],
-    capacity: &'a [tenin_domain::capacity::CapacityReport],
-    requirements: &'a tenin_domain::requirements::AcceptanceRequirements,
-}
-
-#[derive(Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum StatusRecord {
-    /// One of the hospital's own requests.
-    Request {
-        record_id: Option<String>,
-        ref_no: String,
-        status: String,
-        status_label: String,
-        status_since: String,
-        placed_at: Option<String>,
-    },
-    /// An inquiry the desk made to the hospital (answer it by an answers package with its id).
-    Inquiry(exchange_store::InquiryToHospital),
 }
 
 /// Where a written package goes.
@@ -97,6 +66,7 @@ impl Desk {
     /// Writes an outbound package into `dir` (default: the exports folder).
     pub fn export_package(&mut self, what: &ExportRequest, dir: Option<&std::path::Path>) -> Result<ExportedPackage> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let out = self.outgoing(what)?;
         let dir = dir.map(ToOwned::to_owned).unwrap_or_else(|| crate::export_file::export_dir(&self.data_dir));
         self.write_package(&user_id, out, Destination::Folder(&dir), |_, _| Ok(()))
@@ -129,10 +99,13 @@ impl Desk {
                     .ok_or_else(|| Error::NotFound { entity: "医療機関", id: report.sender.clone() })?
                     .0;
                 let (recipient, encrypt_to) = self.recipient(&hospital_id)?;
-                let ack = serde_json::json!({
-                    "package_id": report.package_id, "sequence": report.sequence, "file_sha256": report.file_sha256,
-                    "counts": report.counts, "records": report.records,
-                });
+                let ack = serde_json::to_value(AcknowledgementRecord {
+                    package_id: report.package_id.clone(),
+                    sequence: report.sequence,
+                    file_sha256: report.file_sha256.clone(),
+                    counts: serde_json::to_value(report.counts)?,
+                    records: report.records.clone(),
+                })?;
                 Outgoing {
                     kind: PackageKind::Acknowledgement,
                     recipient,
@@ -161,7 +134,8 @@ impl Desk {
         to: Destination,
         also: impl FnOnce(Db<'_>, &Manifest) -> Result<()>,
     ) -> Result<ExportedPackage> {
-        let desk_id = self.desk_id()?;
+        // The sender: the desk's id, or a hospital edition's code.
+        let desk_id = self.exchange_id()?;
         let keys = self.key_pair()?;
         let json = serde_json::to_vec_pretty(&out.records)?;
         let now = Utc::now();
@@ -253,18 +227,27 @@ impl Desk {
             .filter(|h| h.active)
             .map(|h| {
                 Ok(serde_json::to_value(DirectoryRecord {
-                    code: &h.code,
-                    name: &h.name,
-                    name_kana: &h.name_kana,
-                    municipality_code: &h.municipality_code,
-                    municipality_name: &h.municipality_name,
-                    region_name: &h.region_name,
-                    address: &h.address,
+                    code: h.code.clone(),
+                    name: h.name.clone(),
+                    name_kana: h.name_kana.clone(),
+                    municipality_code: h.municipality_code.clone(),
+                    municipality_name: h.municipality_name.clone(),
+                    region_name: h.region_name.clone(),
+                    address: h.address.clone(),
                     is_referring: h.is_referring,
                     is_receiving: h.is_receiving,
-                    contacts: &h.contacts,
-                    capacity: &h.capacity,
-                    requirements: &h.requirements,
+                    contacts: h.contacts.iter().map(|c| c.input.clone()).collect(),
+                    capacity: h
+                        .capacity
+                        .iter()
+                        .map(|c| DirectoryBeds {
+                            bed_type: c.bed_type.clone(),
+                            bed_type_name: c.bed_type_name.clone(),
+                            available: c.available,
+                            reported_at: c.reported_at.clone(),
+                        })
+                        .collect(),
+                    requirements: h.requirements.clone(),
                 })?)
             })
             .collect()
@@ -285,7 +268,7 @@ impl Desk {
             });
         }
         for inquiry in exchange_store::inquiries_to(conn, hospital_id)? {
-            records.push(StatusRecord::Inquiry(inquiry));
+            records.push(StatusRecord::Inquiry(serde_json::to_value(inquiry)?));
         }
         Ok(records.into_iter().map(serde_json::to_value).collect::<serde_json::Result<_>>()?)
     }

@@ -446,6 +446,7 @@ impl Desk {
         progress: Progress,
     ) -> Result<ImportReport> {
         self.allow(Permission::Coordinate)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let missing = history::missing_required(mapping);
         if !missing.is_empty() {
             return Err(Error::refused("mapping", &format!("列の対応が決まっていません: {}", missing.join("、"))));
@@ -476,6 +477,7 @@ impl Desk {
             sender_name: "履歴取込".to_owned(),
             recipient: self.desk_id()?,
             sequence: None,
+            sequence_party: String::new(),
             format_version: None,
             file_name,
             file_sha256: sha.to_owned(),

@@ -138,6 +138,7 @@ impl Desk {
     /// only format 1 seen from it) — the message says to FAX the patient-information sheet.
     pub fn send_inquiries(&mut self, input: &SendInquiriesInput, dir: Option<&Path>) -> Result<SentInquiries> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let request_id = self.resolve_request(&input.request_id)?;
         let detail = self.request(&request_id)?;
         if detail.consent.is_none() {
@@ -255,6 +256,7 @@ impl Desk {
     /// takes it; empty: in an hour). Refused without recorded consent.
     pub fn patient_sheet_html(&self, request_id: &str, hospital_id: Option<&str>, reply_by: &str) -> Result<String> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let detail = self.request(&self.resolve_request(request_id)?)?;
         let offset = self.offset()?;
         let reply_by = match reply_by.trim() {

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod export;
+pub mod from_desk;
 pub mod history;
 pub mod inquiry_packages;
 pub mod resolve;
@@ -22,7 +23,8 @@ use tenin_domain::exchange::keys::{self, KeyPair, PublicKeys};
 use tenin_domain::exchange::manifest::{Manifest, PackageKind};
 use tenin_domain::exchange::package::{self, Limits, sha256_hex};
 use tenin_domain::exchange::records::{
-    AnswerRecord, CapacityRecord, MAX_RECORD_ID_CHARS, Outcome, RecordResult, RequestRecord, shown_id,
+    AcknowledgementRecord, AnswerRecord, CapacityRecord, DirectoryRecord, MAX_RECORD_ID_CHARS, Outcome, RecordResult,
+    RequestRecord, StatusRecord, shown_id,
 };
 use tenin_domain::refusal::Refusal;
 use tenin_store::exchange::{
@@ -112,6 +114,11 @@ pub(super) enum Parsed {
     Capacity(CapacityRecord),
     Answer(AnswerRecord),
     Past(Box<tenin_domain::exchange::history::PastCase>),
+    /// What the desk sends a hospital edition (`from_desk.rs`).
+    Directory(Box<DirectoryRecord>),
+    Status(Box<StatusRecord>),
+    Acknowledgement(Box<AcknowledgementRecord>),
+    Inquiry(Box<tenin_domain::exchange::inquiry::InquiryRecord>),
 }
 
 /// One record of an inbound file: its place, its raw JSON, and what it parsed into.
@@ -149,6 +156,8 @@ pub(super) struct Inbound<'a> {
     pub sender_name: String,
     pub recipient: String,
     pub sequence: Option<u32>,
+    /// Whose running numbers `sequence` continues (the sender's, or one of the desk's streams).
+    pub sequence_party: String,
     /// The package format version the sender wrote (none for a template or a history file).
     pub format_version: Option<u32>,
     pub file_name: &'a str,
@@ -246,7 +255,10 @@ fn parse_one(kind: PackageKind, value: serde_json::Value) -> std::result::Result
         PackageKind::Requests => typed(value).map(|r| Parsed::Request(Box::new(r))),
         PackageKind::Capacity => typed(value).map(Parsed::Capacity),
         PackageKind::Answers => typed(value).map(Parsed::Answer),
-        other => Err(format!("{} は取り込めません", other.label_ja())),
+        PackageKind::Directory => typed(value).map(|r| Parsed::Directory(Box::new(r))),
+        PackageKind::Status => typed(value).map(|r| Parsed::Status(Box::new(r))),
+        PackageKind::Acknowledgement => typed(value).map(|r| Parsed::Acknowledgement(Box::new(r))),
+        PackageKind::Inquiry => typed(value).map(|r| Parsed::Inquiry(Box::new(r))),
     }
 }
 
@@ -279,6 +291,7 @@ impl Desk {
     /// decision: with them the desk trusts that hospital's packages.
     pub fn set_hospital_keys(&mut self, hospital_id: &str, signing: &str, encryption: &str) -> Result<PublicKeys> {
         let user_id = self.allow(Permission::Supervise)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let bad = |field: &str, e: keys::BadKey| Error::refused(field, &e.to_string());
         let signing = keys::normalize_public(signing).map_err(|e| bad("signing", e))?;
         let encryption = match tenin_domain::text::fold_width(encryption).trim() {
@@ -322,6 +335,9 @@ impl Desk {
     /// Whether an opened package is one the desk may import: an inbound kind, from a hospital in
     /// the directory whose registered key signed it, to this desk. Returns the hospital's id and name.
     fn trust(&self, opened: &package::Opened) -> Result<(String, String)> {
+        if self.edition()? == tenin_domain::edition::Edition::Hospital {
+            return self.trust_from_desk(opened);
+        }
         let conn = self.store.read();
         let m = &opened.manifest;
         let desk_id = self.desk_id()?;
@@ -344,6 +360,25 @@ impl Desk {
             return Err(Error::PackageRefused(Refusal::NotInbound(m.kind.label_ja().to_owned())));
         }
         Ok((hospital_id, name))
+    }
+
+    /// A hospital edition trusts only its desk: signed by the desk's registered key, addressed to
+    /// this hospital (or to every hospital), of a kind the desk sends.
+    fn trust_from_desk(&self, opened: &package::Opened) -> Result<(String, String)> {
+        let identity = self.hospital_identity()?;
+        let m = &opened.manifest;
+        if m.sender != identity.desk.id {
+            return Err(Error::PackageRefused(Refusal::UnknownSender(m.sender.clone())));
+        }
+        let key = keys::parse_public(&identity.desk.signing).map_err(|e| Error::ReferenceData(e.to_string()))?;
+        opened.check_signature(&key).map_err(Error::PackageRefused)?;
+        if m.recipient != identity.code && m.recipient != tenin_domain::exchange::manifest::EVERYONE {
+            return Err(Error::PackageRefused(Refusal::WrongRecipient { recipient: m.recipient.clone() }));
+        }
+        if m.kind.is_inbound() {
+            return Err(Error::PackageRefused(Refusal::NotInbound(m.kind.label_ja().to_owned())));
+        }
+        Ok((String::new(), identity.desk.name))
     }
 
     /// Imports a package from a hospital. With `dry_run` nothing is kept (the preview). A refused
@@ -392,7 +427,12 @@ impl Desk {
             return Err(Error::PackageRefused(Refusal::CountMismatch { declared: m.records, found: count }));
         }
         let mut warnings = Vec::new();
-        let last = exchange_store::last_sequence(self.store.read(), &m.sender, "in")?;
+        // The desk numbers its packages per recipient: a hospital edition keeps each stream apart.
+        let sequence_party = match self.edition()? {
+            tenin_domain::edition::Edition::Desk => m.sender.clone(),
+            tenin_domain::edition::Edition::Hospital => format!("{}>{}", m.sender, m.recipient),
+        };
+        let last = exchange_store::last_sequence(self.store.read(), &sequence_party, "in")?;
         let already = exchange_store::applied_before(self.store.read(), Some(&m.package_id), sha)?;
         if already.is_none() {
             match last {
@@ -416,6 +456,7 @@ impl Desk {
             sender_name,
             recipient: m.recipient.clone(),
             sequence: Some(m.sequence),
+            sequence_party,
             format_version: Some(m.format_version),
             file_name,
             file_sha256: sha.to_owned(),
@@ -587,7 +628,7 @@ impl Desk {
             let mut report = tally.report;
             progress(total, total);
             if let (Some(sequence), "package") = (inbound.sequence, inbound.source) {
-                exchange_store::set_last_sequence(tx, &inbound.sender, "in", sequence)?;
+                exchange_store::set_last_sequence(tx, &inbound.sequence_party, "in", sequence)?;
             }
             if let Some(version) = inbound.format_version.filter(|_| !inbound.hospital_id.is_empty()) {
                 exchange_store::note_format_version(tx, &inbound.hospital_id, version)?;
@@ -701,6 +742,10 @@ fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> 
         Parsed::Capacity(r) => context.capacity(r, &record.kept, &sha),
         Parsed::Answer(r) => context.answer(r, &record.kept),
         Parsed::Past(_) => Err(Error::ReferenceData("履歴の取込には列の対応が必要です".into())),
+        Parsed::Directory(r) => context.directory_entry(r),
+        Parsed::Status(r) => context.status_entry(r),
+        Parsed::Acknowledgement(r) => context.acknowledgement(r),
+        Parsed::Inquiry(r) => context.inquiry_received(r, &record.kept),
     });
     match applied {
         Ok(Applied { outcome, ref_no, note }) => {

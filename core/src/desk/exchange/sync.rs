@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::export::{Destination, ExportRequest, PART_SUFFIX};
 use crate::desk::Desk;
 use tenin_domain::access::Permission;
+use tenin_domain::edition::Edition;
 use tenin_domain::error::{Error, Result};
 use tenin_domain::exchange::package::sha256_hex;
 use tenin_store::exchange as exchange_store;
@@ -59,6 +60,9 @@ pub struct SyncStatus {
     pub inbox: Vec<String>,
 }
 
+/// A request written for the desk: its id, the intake's fingerprint, whether as a withdrawal.
+type SentMark = (String, String, bool);
+
 /// A recipient's folder in the root (`to-<recipient>`), made when missing.
 pub(crate) fn recipient_folder(root: &Path, recipient: &str) -> Result<PathBuf> {
     let safe = !recipient.is_empty() && recipient.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -70,24 +74,45 @@ pub(crate) fn recipient_folder(root: &Path, recipient: &str) -> Result<PathBuf> 
     Ok(folder)
 }
 
-/// The complete files in a folder, oldest first (then by name: a sender's numbers sort in order).
+/// A package named as the senders of this format name them (`tenin-<kind>-<sender>-to-<recipient>-
+/// <number>.zip`): its sender and number, so each sender's packages are taken in their order.
+fn sender_and_number(name: &str) -> Option<(String, u32)> {
+    let stem = name.strip_prefix("tenin-")?.strip_suffix(".zip")?;
+    let (head, number) = stem.rsplit_once('-')?;
+    let number: u32 = number.parse().ok()?;
+    let (from, _) = head.split_once("-to-")?;
+    let sender = from.split_once('-')?.1;
+    Some((sender.to_owned(), number))
+}
+
+/// The complete files in a folder: this format's packages by sender and number, then any other
+/// file oldest first (a file's time is too coarse to order packages written in the same moment).
 fn complete_files(folder: &Path) -> Result<Vec<PathBuf>> {
     let entries = match std::fs::read_dir(folder) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(Error::Io(format!("{} を読めません: {e}", folder.display()))),
     };
-    let mut files: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    /// A file with what orders it: its sender and number when named so, its time, its path.
+    type Found = (Option<(String, u32)>, std::time::SystemTime, PathBuf);
+    let mut files: Vec<Found> = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let Ok(meta) = entry.metadata() else { continue };
         if !meta.is_file() || name.starts_with('.') || name.ends_with(PART_SUFFIX) {
             continue;
         }
-        files.push((meta.modified().unwrap_or(std::time::UNIX_EPOCH), entry.path()));
+        let time = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+        files.push((sender_and_number(&name), time, entry.path()));
     }
-    files.sort();
-    Ok(files.into_iter().map(|(_, path)| path).collect())
+    // Named packages first, by sender and number; then the rest by time and name.
+    files.sort_by(|a, b| match (&a.0, &b.0) {
+        (Some(x), Some(y)) => x.cmp(y),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => (a.1, &a.2).cmp(&(b.1, &b.2)),
+    });
+    Ok(files.into_iter().map(|(_, _, path)| path).collect())
 }
 
 /// Moves a file out of the shared root into a local folder: copied (whole, then renamed into
@@ -204,7 +229,7 @@ impl Desk {
             )
         })?;
         let started_at = to_rfc3339(Utc::now());
-        let desk_id = self.desk_id()?;
+        let desk_id = self.exchange_id()?;
         let mut files = Vec::new();
         self.finish_outgoing(&root, &desk_id)?;
         let inbound = recipient_folder(&root, &desk_id)?;
@@ -212,7 +237,10 @@ impl Desk {
         for file in complete_files(&inbound)? {
             files.push(self.take_in(&file, preview_only)?);
         }
-        files.extend(self.write_due(&user_id, &root)?);
+        match self.edition()? {
+            Edition::Desk => files.extend(self.write_due(&user_id, &root)?),
+            Edition::Hospital => files.extend(self.write_due_to_desk(&user_id, &root)?),
+        }
         let count = |direction: &str| files.iter().filter(|f| f.direction == direction).count() as u32;
         let run = SyncRun {
             id: new_id(),
@@ -308,6 +336,10 @@ impl Desk {
     /// Notes that the import `report` is to be acknowledged to its sender (written with what is
     /// due, once per package).
     fn queue_acknowledgement(&mut self, report: &super::ImportReport, bytes: &[u8]) -> Result<()> {
+        if self.edition()? == Edition::Hospital {
+            // Only the desk acknowledges: a hospital's next status package says what became of it.
+            return Ok(());
+        }
         let exchange_id = match &report.already_imported_at {
             None => report.exchange_id.clone(),
             Some(_) => {
@@ -381,6 +413,105 @@ impl Desk {
         Ok(written)
     }
 
+    /// A hospital edition's part of a cycle: what is due for its desk — its requests new, changed or
+    /// withdrawn since they were last sent, its answers to inquiries, its capacity and requirements
+    /// when they changed — each kind in one package, encrypted to the desk.
+    fn write_due_to_desk(&mut self, user_id: &str, root: &Path) -> Result<Vec<SyncFile>> {
+        let identity = self.hospital_identity()?;
+        let folder = [recipient_folder(root, &identity.desk.id)?];
+        let desk_key = tenin_domain::exchange::keys::parse_recipient(&identity.desk.encryption)
+            .map_err(|e| Error::ReferenceData(e.to_string()))?;
+        let mut written = Vec::new();
+        let mut send = |desk: &mut Desk,
+                        kind: tenin_domain::exchange::manifest::PackageKind,
+                        records: Vec<serde_json::Value>,
+                        also: &dyn Fn(tenin_store::Db<'_>, &str) -> Result<()>|
+         -> Result<()> {
+            if records.is_empty() {
+                return Ok(());
+            }
+            let out = super::export::Outgoing {
+                kind,
+                recipient: identity.desk.id.clone(),
+                encrypt_to: Some(desk_key.clone()),
+                format_version: tenin_domain::exchange::manifest::FORMAT_VERSION,
+                records,
+            };
+            let package = desk.write_package(user_id, out, Destination::Shared(&folder), |tx, manifest| {
+                also(tx, &manifest.package_id)
+            })?;
+            written.push(SyncFile {
+                name: Path::new(&package.path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                direction: "out".into(),
+                party: identity.desk.id.clone(),
+                kind: kind.as_str().into(),
+                result: "written".into(),
+                message: format!("{}件", package.manifest.records),
+            });
+            Ok(())
+        };
+        let (requests, sent) = self.requests_due()?;
+        send(self, tenin_domain::exchange::manifest::PackageKind::Requests, requests, &|tx, _| {
+            for (id, fingerprint, withdrawn) in &sent {
+                tenin_store::desk_status::mark_sent(tx, id, fingerprint, *withdrawn)?;
+            }
+            Ok(())
+        })?;
+        let answers = tenin_store::received_inquiries::unsent_answers(self.store.read())?;
+        let answer_records: Vec<serde_json::Value> =
+            answers.iter().map(serde_json::to_value).collect::<serde_json::Result<_>>()?;
+        send(self, tenin_domain::exchange::manifest::PackageKind::Answers, answer_records, &|tx, package_id| {
+            for answer in &answers {
+                tenin_store::received_inquiries::mark_answer_sent(tx, &answer.inquiry_id, package_id)?;
+            }
+            Ok(())
+        })?;
+        let capacity = self.own_capacity_records()?;
+        let fingerprint = sha256_hex(&serde_json::to_vec(&capacity)?);
+        if sync_state::sent(self.store.read(), &identity.desk.id, "capacity")?.as_deref() != Some(&fingerprint) {
+            let at = to_rfc3339(Utc::now());
+            let desk_id = identity.desk.id.clone();
+            send(self, tenin_domain::exchange::manifest::PackageKind::Capacity, capacity, &|tx, _| {
+                Ok(sync_state::set_sent(tx, &desk_id, "capacity", &fingerprint, &at)?)
+            })?;
+        }
+        Ok(written)
+    }
+
+    /// A hospital edition's requests to send: each new one, each changed since it was last sent,
+    /// each withdrawal not yet sent; with (id, fingerprint, withdrawn) to mark them sent.
+    fn requests_due(&self) -> Result<(Vec<serde_json::Value>, Vec<SentMark>)> {
+        let mut records = Vec::new();
+        let mut sent = Vec::new();
+        for state in tenin_store::desk_status::sent_state(self.store.read())? {
+            let tenin_store::desk_status::SentState { request_id: id, status, sent_fingerprint: last, withdrawal_sent } =
+                state;
+            let fingerprint = tenin_store::requests::intake_fingerprint(self.store.read(), &id)?;
+            let withdrawn = status == tenin_domain::request_status::RequestStatus::Withdrawn.as_str();
+            if withdrawn {
+                if !withdrawal_sent && last.is_some() {
+                    let detail = self.request(&id)?;
+                    let note = detail.history.last().map(|h| h.note.clone()).unwrap_or_default();
+                    records.push(serde_json::json!({"record_id": id, "action": "withdraw", "note": note}));
+                    sent.push((id, fingerprint, true));
+                }
+                continue;
+            }
+            if last.as_deref() == Some(fingerprint.as_str()) {
+                continue;
+            }
+            let detail = self.request(&id)?;
+            let action = if last.is_none() { "new" } else { "update" };
+            let intake = tenin_domain::request_view::intake_of(&detail);
+            records.push(serde_json::json!({"record_id": id, "action": action, "request": intake}));
+            sent.push((id, fingerprint, false));
+        }
+        Ok((records, sent))
+    }
+
     /// Imports (or previews) a file the cycle left in the inbox; once applied it moves to the archive.
     pub fn import_inbox_file(&mut self, name: &str, dry_run: bool) -> Result<super::ImportReport> {
         self.allow(Permission::Coordinate)?;
@@ -402,5 +533,23 @@ impl Desk {
             _ => {}
         }
         report
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sender_and_number;
+
+    #[test]
+    fn a_package_name_gives_its_sender_and_number() {
+        assert_eq!(
+            sender_and_number("tenin-requests-1410110009-to-01a2-bc-000012.zip"),
+            Some(("1410110009".into(), 12))
+        );
+        assert_eq!(
+            sender_and_number("tenin-status-01a22589-fe59-727b-874e-03b164ad6069-to-1410110009-000001.zip"),
+            Some(("01a22589-fe59-727b-874e-03b164ad6069".into(), 1))
+        );
+        assert_eq!(sender_and_number("answer.zip"), None);
     }
 }

@@ -44,6 +44,7 @@ impl Desk {
         dir: Option<&std::path::Path>,
     ) -> Result<SavedExport> {
         self.allow(Permission::Read)?;
+        self.require(tenin_domain::edition::Edition::Desk)?;
         let hospital = self.hospital(hospital_id)?;
         let (bytes, ext, substituted) = match format {
             TemplateFormat::Xlsx => {
@@ -69,6 +70,7 @@ impl Desk {
         dry_run: bool,
         progress: Progress,
     ) -> Result<ImportReport> {
+        self.require(tenin_domain::edition::Edition::Desk)?;
         self.read_and_import("template", file_name, bytes, dry_run, progress, Desk::read_template)
     }
 
@@ -86,6 +88,7 @@ impl Desk {
             sender_name,
             recipient: self.desk_id()?,
             sequence: None,
+            sequence_party: String::new(),
             format_version: None,
             file_name,
             file_sha256: sha.to_owned(),
