@@ -15,17 +15,24 @@ use crate::{Cli, Failure, open, print_json};
 
 #[derive(Subcommand)]
 pub enum PackageCommand {
-    /// The desk's id and public keys, to give to hospitals.
-    Keys,
+    /// This end's id and public keys, to give to the other end; --export writes them as a keys
+    /// file (the desk's for a hospital edition's set-up, a hospital's for the desk's registration).
+    Keys {
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
     /// Register a hospital's public keys (supervisor): its signing key, and optionally its age key
     /// (packages to it are then encrypted).
     Trust {
-        #[arg(long)]
-        hospital: String,
-        #[arg(long)]
-        signing: String,
+        #[arg(long, required_unless_present = "keys")]
+        hospital: Option<String>,
+        #[arg(long, required_unless_present = "keys")]
+        signing: Option<String>,
         #[arg(long, default_value = "")]
         encryption: String,
+        /// The hospital's keys file (from `tenin package keys --export` at the hospital).
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["hospital", "signing"])]
+        keys: Option<PathBuf>,
     },
     /// What a package says, and whether the desk would accept it (nothing is changed).
     Inspect { file: PathBuf },
@@ -246,21 +253,43 @@ fn print_report(cli: &Cli, desk: &tenin_core::Desk, report: &ImportReport) -> Re
 
 pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
     match command {
-        PackageCommand::Keys => {
-            let (desk_id, keys) = open(cli, None)?.exchange_identity()?;
+        PackageCommand::Keys { export } => {
+            let desk = open(cli, None)?;
+            if let Some(path) = export {
+                let file = desk.keys_file()?;
+                let text = serde_json::to_string_pretty(&file).map_err(|e| Failure::Usage(e.to_string()))?;
+                crate::output::write_file(path, text.as_bytes(), cli.force)?;
+                if cli.json {
+                    return print_json(&file);
+                }
+                say!("{}（指紋 {}）", path.display(), file.fingerprint);
+                return Ok(());
+            }
+            let (desk_id, keys) = desk.exchange_identity()?;
             if cli.json {
                 return print_json(&serde_json::json!({"desk_id": desk_id, "keys": keys}));
             }
-            say!("デスクID\t{desk_id}\n署名の公開鍵\t{}\n暗号化の公開鍵\t{}", keys.signing, keys.encryption);
+            say!("ID\t{desk_id}\n署名の公開鍵\t{}\n暗号化の公開鍵\t{}", keys.signing, keys.encryption);
         }
-        PackageCommand::Trust { hospital, signing, encryption } => {
+        PackageCommand::Trust { hospital, signing, encryption, keys } => {
             let mut desk = open(cli, None)?;
-            let id = desk.hospital_by_code(hospital)?.id;
-            let keys = desk.set_hospital_keys(&id, signing, encryption)?;
+            let (code, registered) = match (keys, hospital, signing) {
+                (Some(path), _, _) => {
+                    let text = std::fs::read_to_string(path)
+                        .map_err(|e| Failure::Usage(format!("{} を読めません: {e}", path.display())))?;
+                    let (id, keys) = desk.trust_keys_file(&text)?;
+                    (desk.hospital_record(&id)?.hospital.code, keys)
+                }
+                (None, Some(code), Some(signing)) => {
+                    let id = desk.hospital_by_code(code)?.id;
+                    (code.clone(), desk.set_hospital_keys(&id, signing, encryption)?)
+                }
+                _ => return Err(Failure::Usage("--keys FILE か、--hospital と --signing を指定してください".into())),
+            };
             if cli.json {
-                return print_json(&keys);
+                return print_json(&registered);
             }
-            say!("{hospital} の鍵を登録しました");
+            say!("{code} の鍵を登録しました（指紋 {}）", tenin_core::exchange::keys_file::fingerprint(&registered));
         }
         PackageCommand::Inspect { file } | PackageCommand::Verify { file } => {
             let mut desk = open(cli, None)?;

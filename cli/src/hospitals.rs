@@ -51,7 +51,11 @@ pub enum HospitalsCommand {
     /// Record capacity reports of one hospital from a JSON file (`-` for standard input): one
     /// report or an array of {bed_type, available, baseline, expected_24h, expected_72h,
     /// reported_at, reported_by}. All or nothing; earlier reports are kept.
+    /// In the hospital edition: its own code only (sent to the desk at the next sync).
     Capacity { code: String, file: PathBuf },
+    /// Set one hospital's acceptance requirements from a JSON file (the requirements' fields:
+    /// docs/directory.md); in the hospital edition, its own.
+    Requirements { code: String, file: PathBuf },
     /// Write the directory sheet (active receiving hospitals by region) as printable HTML or CSV.
     Sheet {
         #[arg(long, value_enum, default_value = "html")]
@@ -148,11 +152,40 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
             let reports: Vec<CapacityReportInput> = read_list(&read_input(file)?)?;
             let mut desk = open(cli, None)?;
             let hospital = desk.hospital_by_code(code)?;
-            let record = desk.report_capacity(&hospital.id, &reports)?;
+            let record = match desk.edition()? {
+                tenin_core::edition::Edition::Desk => desk.report_capacity(&hospital.id, &reports)?,
+                tenin_core::edition::Edition::Hospital => {
+                    own_code_only(&desk, code)?;
+                    desk.report_own_capacity(&reports)?
+                }
+            };
             if cli.json {
                 return print_json(&record.hospital);
             }
             print_details(&desk, &record.hospital);
+            Ok(())
+        }
+        HospitalsCommand::Requirements { code, file } => {
+            let requirements: tenin_core::requirements::AcceptanceRequirements =
+                serde_json::from_str(&read_input(file)?)
+                    .map_err(|e| Failure::Usage(format!("受入要件のJSONとして読めません: {e}")))?;
+            let mut desk = open(cli, None)?;
+            let hospital = desk.hospital_by_code(code)?;
+            let summary = match desk.edition()? {
+                tenin_core::edition::Edition::Desk => {
+                    let mut input = desk.hospital_input(&hospital.id)?;
+                    input.requirements = requirements;
+                    desk.update_hospital(&hospital.id, &input)?
+                }
+                tenin_core::edition::Edition::Hospital => {
+                    own_code_only(&desk, code)?;
+                    desk.set_own_requirements(&requirements)?.hospital
+                }
+            };
+            if cli.json {
+                return print_json(&summary);
+            }
+            print_details(&desk, &summary);
             Ok(())
         }
         HospitalsCommand::Sheet { format, encoding, out } => {
@@ -192,6 +225,16 @@ pub fn run(cli: &Cli, command: &HospitalsCommand) -> Result<(), Failure> {
             say!("受入体制の鮮度: {}時間より古い報告を「古い情報」と表示", settings.capacity_stale_after_hours);
             Ok(())
         }
+    }
+}
+
+/// A hospital edition reports for itself alone.
+fn own_code_only(desk: &tenin_core::Desk, code: &str) -> Result<(), Failure> {
+    let own = desk.hospital_identity()?.code;
+    if own == code {
+        Ok(())
+    } else {
+        Err(Failure::Usage(format!("医療機関版では自院（{own}）の分だけを報告できます")))
     }
 }
 

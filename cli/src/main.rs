@@ -6,6 +6,7 @@
 mod output;
 mod exchange;
 mod hospitals;
+mod inquiries;
 mod matching;
 mod package_open;
 mod pdf;
@@ -59,6 +60,23 @@ enum Command {
         /// The first administrator's name as shown in the app and the audit trail.
         #[arg(long, value_name = "NAME", requires = "admin")]
         name: Option<String>,
+        /// `desk` (the coordination desk, the default) or `hospital` (one hospital exchanging
+        /// packages with its desk: needs --hospital-code, --hospital-name, --municipality, --desk-keys).
+        #[arg(long, default_value = "desk", value_parser = ["desk", "hospital"])]
+        edition: String,
+        #[arg(long, value_name = "CODE")]
+        hospital_code: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        hospital_name: Option<String>,
+        /// The hospital's name in kana (for searching; defaults to the name).
+        #[arg(long, value_name = "KANA", default_value = "")]
+        hospital_kana: String,
+        /// The hospital's municipality: code or name (横浜市鶴見区).
+        #[arg(long, value_name = "CODE_OR_NAME")]
+        municipality: Option<String>,
+        /// The desk's keys file (from `tenin package keys --export` at the desk).
+        #[arg(long, value_name = "FILE")]
+        desk_keys: Option<PathBuf>,
     },
     /// Load the demo data (fictional hospitals, providers and requests) into an empty desk.
     Demo,
@@ -111,6 +129,9 @@ enum Command {
     Template(exchange::TemplateCommand),
     /// Import historical transfer cases (CSV or xlsx) through a column mapping.
     Import(exchange::HistoryArgs),
+    /// The hospital edition's inquiries from its desk: list them, answer one.
+    #[command(subcommand)]
+    Inquiries(inquiries::InquiriesCommand),
     /// The shared sync folder: settings, one cycle now, the log, the inbox.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -187,6 +208,22 @@ enum RequestsCommand {
         note: String,
         #[arg(long)]
         hospital: Option<String>,
+    },
+    /// Register a request from a JSON file of the intake's fields (as the form takes them: raw text,
+    /// 和暦 and full-width accepted); `-` reads standard input. A possible duplicate is refused
+    /// unless --keep-both.
+    New {
+        file: PathBuf,
+        #[arg(long)]
+        keep_both: bool,
+    },
+    /// Correct a request's intake from a JSON file (all the intake's fields).
+    Update {
+        id: String,
+        file: PathBuf,
+        /// The version you read (refused if the request changed since); default: as it is now.
+        #[arg(long)]
+        version: Option<u32>,
     },
     /// Record who gave consent to share the patient's information with candidate hospitals.
     Consent {
@@ -276,7 +313,43 @@ fn open_signed_out(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure
 
 fn run(cli: &Cli) -> Result<(), Failure> {
     match &cli.command {
-        Command::Init { region_pack, admin, name } => {
+        Command::Init { edition, hospital_code, hospital_name, hospital_kana, municipality, desk_keys, .. }
+            if edition == "hospital" =>
+        {
+            let Command::Init { admin, name, .. } = &cli.command else { unreachable!() };
+            let (Some(admin), Some(code), Some(hospital_name), Some(municipality), Some(keys_path)) =
+                (admin, hospital_code, hospital_name, municipality, desk_keys)
+            else {
+                return Err(Failure::Usage(
+                    "医療機関版には --admin --hospital-code --hospital-name --municipality --desk-keys が必要です"
+                        .into(),
+                ));
+            };
+            let desk_keys = std::fs::read_to_string(keys_path)
+                .map_err(|e| Failure::Usage(format!("{} を読めません: {e}", keys_path.display())))?;
+            let read = Desk::read_desk_keys(&desk_keys)?;
+            eprintln!(
+                "調整デスク: {}（ID {}）指紋 {} — デスクに電話で確認してください",
+                read.name, read.id, read.fingerprint
+            );
+            let mut desk = open_signed_out(cli, None)?;
+            let password = users::secret(users::NEW_PASSWORD_ENV, &format!("{admin} のパスワード: "))?;
+            desk.set_up_hospital_edition(&tenin_core::desk::HospitalSetup {
+                hospital_code: code.clone(),
+                hospital_name: hospital_name.clone(),
+                hospital_name_kana: hospital_kana.clone(),
+                municipality_code: municipality.clone(),
+                desk_keys,
+                admin: NewUserInput {
+                    login: admin.clone(),
+                    display_name: name.clone().unwrap_or_else(|| admin.clone()),
+                    role: None,
+                    password,
+                },
+            })?;
+            print_status(cli, &desk.status()?, None)
+        }
+        Command::Init { region_pack, admin, name, .. } => {
             let pack = match region_pack {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
@@ -386,6 +459,33 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&detail);
             }
             say!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::New { file, keep_both }) => {
+            let input: tenin_core::request::NewRequestInput = serde_json::from_str(&hospitals::read_input(file)?)
+                .map_err(|e| Failure::Usage(format!("依頼のJSONとして読めません: {e}")))?;
+            let mut desk = open(cli, None)?;
+            let detail = desk.create_request(&input, *keep_both)?;
+            if cli.json {
+                return print_json(&detail);
+            }
+            say!("{} を登録しました", detail.summary.ref_no);
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::Update { id, file, version }) => {
+            let input: tenin_core::request::NewRequestInput = serde_json::from_str(&hospitals::read_input(file)?)
+                .map_err(|e| Failure::Usage(format!("依頼のJSONとして読めません: {e}")))?;
+            let mut desk = open(cli, None)?;
+            let id = desk.resolve_request(id)?;
+            let version = match version {
+                Some(v) => *v,
+                None => desk.request(&id)?.version,
+            };
+            let detail = desk.update_request(&id, version, &input)?;
+            if cli.json {
+                return print_json(&detail);
+            }
+            say!("{} を修正しました", detail.summary.ref_no);
             Ok(())
         }
         Command::Requests(RequestsCommand::Consent { id, by }) => {
@@ -510,6 +610,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Template(command) => exchange::run_template(cli, command),
         Command::Import(args) => exchange::run_history(cli, args),
         Command::Sync(command) => sync::run(cli, command),
+        Command::Inquiries(command) => inquiries::run(cli, command),
         Command::DeskContact { name, phone, fax } => {
             let mut desk = open(cli, None)?;
             let mut contact = desk.desk_contact()?;
@@ -542,6 +643,20 @@ fn print_request(desk: &Desk, detail: &tenin_core::request_view::RequestDetail) 
         s.patient_sex.label_ja(),
         s.residence_name.as_deref().unwrap_or("—")
     );
+    if let Some(view) = &detail.desk_view {
+        let status = if view.status_label.is_empty() { "未送信・未受付" } else { &view.status_label };
+        say!(
+            "デスク: {} {}{}{}",
+            if view.desk_ref_no.is_empty() { "—" } else { &view.desk_ref_no },
+            status,
+            view.placed_at.as_deref().map(|p| format!("（受入先 {p}）")).unwrap_or_default(),
+            if view.problem.is_empty() {
+                String::new()
+            } else {
+                format!("  デスクで取り込めませんでした: {}", view.problem)
+            }
+        );
+    }
     let needs = tenin_core::reports::needs::needs_ja(&detail.care);
     say!("医療・介護: {}", if needs.is_empty() { "—".to_owned() } else { needs.join("、") });
     let unstated = tenin_core::reports::needs::not_stated_ja(&detail.care);
@@ -602,7 +717,7 @@ fn print_status(cli: &Cli, status: &DeskStatus, integrity: Option<&str>) -> Resu
     if cli.json {
         return print_json(&StatusWithIntegrity { status, integrity });
     }
-    say!("Tenin Desk {}", status.app_version);
+    say!("Tenin Desk {}（{}）", status.app_version, status.edition.label_ja());
     say!("データフォルダ: {}", status.data_dir);
     say!("スキーマ: {}", status.schema_version);
     say!("地域パック: {} ({} {})", status.region_pack.name, status.region_pack.id, status.region_pack.version);

@@ -61,10 +61,10 @@ pub use own_hospital::ReceivedAnswerInput;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use quarantine_folder::QuarantineUsage;
 pub use reports::ReportFormat;
+pub use tenin_domain::request_view::DeskView;
 /// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
 /// hands them over.
 pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck};
-pub use tenin_store::desk_status::DeskView;
 pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, QuarantinedRecord};
 pub use tenin_store::received_inquiries::ReceivedInquiry;
 pub use tenin_store::sync_state::{SyncFile, SyncRun};
@@ -115,6 +115,8 @@ pub struct DeskStatus {
     pub show_welcome: bool,
     /// The mark waiting times are compared with (the model desk's 2.5 hours).
     pub placement_target_minutes: u32,
+    /// Which end this installation is.
+    pub edition: tenin_domain::edition::Edition,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -267,6 +269,7 @@ impl Desk {
             audit_entries: audit::count(conn)?,
             show_welcome: hospitals == 0 && requests == 0 && !dismissed,
             placement_target_minutes: placement_time::PLACEMENT_TARGET_MINUTES,
+            edition: self.edition()?,
         })
     }
 
@@ -341,6 +344,9 @@ impl Desk {
         self.allow(Permission::Read)?;
         let mut detail = requests::get(self.store.read(), id)?;
         detail.quality = quality::assess(&detail, self.today()?);
+        if self.edition()? == tenin_domain::edition::Edition::Hospital {
+            detail.desk_view = tenin_store::desk_status::of(self.store.read(), id)?;
+        }
         Ok(detail)
     }
 

@@ -93,12 +93,35 @@ pub struct RequestDetail {
     pub placement: Option<Placement>,
     /// Consent to share the patient's information with candidate hospitals, once recorded.
     pub consent: Option<Consent>,
+    /// In a hospital edition: what the desk says of this request (filled in by `Desk::request`).
+    pub desk_view: Option<DeskView>,
     /// Transport bookings, oldest first.
     pub bookings: Vec<TransportBooking>,
     /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
     pub next_statuses: Vec<RequestStatus>,
     /// Bumped by every change; a change based on an older version is refused.
     pub version: u32,
+}
+
+/// What the desk says of one of a hospital edition's requests (from its status packages).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DeskView {
+    pub request_id: String,
+    /// The desk's reference number ('' until the desk has registered it).
+    pub desk_ref_no: String,
+    /// The desk's status (`coordinating`, …) and its label, as the desk wrote them.
+    pub status: String,
+    pub status_label: String,
+    pub status_since: Option<String>,
+    /// The receiving hospital's name, once placed.
+    pub placed_at: Option<String>,
+    /// Why the desk could not take the last version sent (from its acknowledgement).
+    pub problem: String,
+    /// When the desk's view last changed (RFC 3339).
+    pub changed_at: Option<String>,
+    /// Whether the current intake has been sent to the desk.
+    pub sent: bool,
 }
 
 /// Consent to share the patient's information with candidate hospitals: who gave it (as the

@@ -4,30 +4,10 @@
 use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use crate::{Db, Result};
 
-/// What the desk says of one request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct DeskView {
-    pub request_id: String,
-    /// The desk's reference number ('' until the desk has registered it).
-    pub desk_ref_no: String,
-    /// The desk's status (`coordinating`, …) and its label, as the desk wrote them.
-    pub status: String,
-    pub status_label: String,
-    pub status_since: Option<String>,
-    /// The receiving hospital's name, once placed.
-    pub placed_at: Option<String>,
-    /// Why the desk could not take the last version sent (from its acknowledgement).
-    pub problem: String,
-    /// When the desk's view last changed (RFC 3339).
-    pub changed_at: Option<String>,
-    /// Whether the current intake has been sent to the desk.
-    pub sent: bool,
-}
+pub use tenin_domain::request_view::DeskView;
 
 const SELECT: &str = "SELECT r.id, coalesce(d.desk_ref_no, ''), coalesce(d.status, ''), coalesce(d.status_label, ''),
         d.status_since, d.placed_at, coalesce(d.problem, ''), d.changed_at, d.sent_fingerprint IS NOT NULL

@@ -618,6 +618,7 @@ pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
         inquiries: inquiries::for_request(conn, id)?,
         placement: inquiries::placement(conn, id)?,
         consent: crate::consent::of(conn, id)?,
+        desk_view: None,
         bookings: transport_bookings::for_request(conn, id)?,
         quality: QualityReport::default(),
     })

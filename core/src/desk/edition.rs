@@ -115,12 +115,22 @@ impl Desk {
     /// the database was; its keys file goes to the desk.
     pub fn set_up_hospital_edition(&mut self, setup: &HospitalSetup) -> Result<Access> {
         let desk = Desk::read_desk_keys(&setup.desk_keys)?;
+        // The municipality by code or by name (「横浜市鶴見区」), as the region pack has it.
+        let typed = tenin_domain::text::fold_width(&setup.municipality_code);
+        let municipality = reference::municipalities(self.store.read(), None)?
+            .into_iter()
+            .find(|m| m.code == typed || m.name == typed)
+            .map_or(typed, |m| m.code);
         let hospital = NewHospital {
             code: setup.hospital_code.clone(),
             name: setup.hospital_name.clone(),
-            name_kana: setup.hospital_name_kana.clone(),
+            name_kana: if setup.hospital_name_kana.trim().is_empty() {
+                setup.hospital_name.clone()
+            } else {
+                setup.hospital_name_kana.clone()
+            },
             short_name: String::new(),
-            municipality_code: setup.municipality_code.clone(),
+            municipality_code: municipality,
             address: String::new(),
             latitude: None,
             longitude: None,

@@ -607,6 +607,27 @@ export type DeskStatus = {
 	show_welcome: boolean,
 	/**  The mark waiting times are compared with (the model desk's 2.5 hours). */
 	placement_target_minutes: number,
+	/**  Which end this installation is. */
+	edition: Edition,
+};
+
+/**  What the desk says of one of a hospital edition's requests (from its status packages). */
+export type DeskView = {
+	request_id: string,
+	/**  The desk's reference number ('' until the desk has registered it). */
+	desk_ref_no: string,
+	/**  The desk's status (`coordinating`, …) and its label, as the desk wrote them. */
+	status: string,
+	status_label: string,
+	status_since: string | null,
+	/**  The receiving hospital's name, once placed. */
+	placed_at: string | null,
+	/**  Why the desk could not take the last version sent (from its acknowledgement). */
+	problem: string,
+	/**  When the desk's view last changed (RFC 3339). */
+	changed_at: string | null,
+	/**  Whether the current intake has been sent to the desk. */
+	sent: boolean,
 };
 
 /**
@@ -1518,6 +1539,8 @@ export type RequestDetail = {
 	placement: Placement | null,
 	/**  Consent to share the patient's information with candidate hospitals, once recorded. */
 	consent: Consent | null,
+	/**  In a hospital edition: what the desk says of this request (filled in by `Desk::request`). */
+	desk_view: DeskView | null,
 	/**  Transport bookings, oldest first. */
 	bookings: TransportBooking[],
 	/**  The states the workflow allows next, so a UI never keeps its own copy of the rules. */

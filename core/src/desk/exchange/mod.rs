@@ -274,7 +274,7 @@ impl Desk {
     /// the first and encrypt to the desk with the second).
     pub fn exchange_identity(&self) -> Result<(String, PublicKeys)> {
         self.allow(Permission::Read)?;
-        Ok((self.desk_id()?, self.key_pair()?.public()))
+        Ok((self.exchange_id()?, self.key_pair()?.public()))
     }
 
     pub(super) fn desk_id(&self) -> Result<String> {
