@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
 
-use crate::{commands, exchange_commands, referral_commands};
+use crate::{commands, exchange_commands, hospital_commands, referral_commands};
 
 /// Where the bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
@@ -111,6 +111,17 @@ pub fn builder() -> Builder<tauri::Wry> {
             referral_commands::set_sync_settings,
             referral_commands::sync_now,
             referral_commands::import_inbox_file,
+            hospital_commands::read_desk_keys,
+            hospital_commands::set_up_hospital_edition,
+            hospital_commands::hospital_identity,
+            hospital_commands::received_inquiries,
+            hospital_commands::answer_received_inquiry,
+            hospital_commands::desk_views,
+            hospital_commands::report_own_capacity,
+            hospital_commands::set_own_requirements,
+            hospital_commands::keys_file,
+            hospital_commands::save_keys_file,
+            hospital_commands::trust_keys_file,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

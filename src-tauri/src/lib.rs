@@ -7,6 +7,7 @@
 pub mod bindings;
 pub mod commands;
 pub mod exchange_commands;
+pub mod hospital_commands;
 pub mod launch;
 pub mod referral_commands;
 pub mod state;

@@ -87,6 +87,17 @@ impl Desk {
         Ok(KeysFile::new(edition, &self.exchange_id()?, &name, &self.key_pair()?.public()))
     }
 
+    /// Saves this end's keys file into the exports folder (never over another file), to hand to
+    /// the other end.
+    pub fn save_keys_file(&self) -> Result<crate::export_file::SavedExport> {
+        let file = self.keys_file()?;
+        let text = serde_json::to_string_pretty(&file)?;
+        let dir = crate::export_file::export_dir(&self.data_dir);
+        let stem = format!("tenin-keys-{}", file.id);
+        let path = crate::export_file::save_new(&dir, &stem, "json", text.as_bytes())?;
+        Ok(crate::export_file::SavedExport { path: path.display().to_string(), substituted: Vec::new() })
+    }
+
     /// The desk registers a hospital from the keys file it sent (its fingerprint confirmed by phone).
     pub fn trust_keys_file(&mut self, text: &str) -> Result<(String, PublicKeys)> {
         self.require(Edition::Desk)?;

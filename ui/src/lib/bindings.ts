@@ -149,6 +149,21 @@ export const commands = {
 	syncNow: () => typedError<SyncRun, ErrorReport>(__TAURI_INVOKE("sync_now")),
 	/**  Previews or applies a package waiting in the sync inbox. */
 	importInboxFile: (name: string, dryRun: boolean) => typedError<ImportReport, ErrorReport>(__TAURI_INVOKE("import_inbox_file", { name, dryRun })),
+	/**  The desk's keys file as the set-up screen shows it (its name, id and fingerprint), unchanged. */
+	readDeskKeys: (text: string) => typedError<KeysFile, ErrorReport>(__TAURI_INVOKE("read_desk_keys", { text })),
+	/**  Sets a new installation up as a hospital edition, with its first administrator. */
+	setUpHospitalEdition: (setup: HospitalSetup) => typedError<Access, ErrorReport>(__TAURI_INVOKE("set_up_hospital_edition", { setup })),
+	hospitalIdentity: () => typedError<HospitalIdentity, ErrorReport>(__TAURI_INVOKE("hospital_identity")),
+	receivedInquiries: () => typedError<ReceivedInquiry[], ErrorReport>(__TAURI_INVOKE("received_inquiries")),
+	answerReceivedInquiry: (input: ReceivedAnswerInput) => typedError<ReceivedInquiry, ErrorReport>(__TAURI_INVOKE("answer_received_inquiry", { input })),
+	deskViews: () => typedError<DeskView[], ErrorReport>(__TAURI_INVOKE("desk_views")),
+	reportOwnCapacity: (reports: CapacityReportInput[]) => typedError<HospitalRecord, ErrorReport>(__TAURI_INVOKE("report_own_capacity", { reports })),
+	setOwnRequirements: (requirements: AcceptanceRequirements) => typedError<HospitalRecord, ErrorReport>(__TAURI_INVOKE("set_own_requirements", { requirements })),
+	/**  This end's keys file, to show (its fingerprint) and to hand to the other end. */
+	keysFile: () => typedError<KeysFile, ErrorReport>(__TAURI_INVOKE("keys_file")),
+	saveKeysFile: () => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_keys_file")),
+	/**  The desk registers a hospital from the keys file it sent. */
+	trustKeysFile: (text: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("trust_keys_file", { text })),
 };
 
 /* Types */
@@ -546,6 +561,15 @@ export type Counts = {
 	errors: number,
 };
 
+/**  The COVID-19 dates (ISO), and which of them were answered "none". */
+export type CovidDates = {
+	onset_date?: string | null,
+	positive_test_date?: string | null,
+	criteria_met_date?: string | null,
+	/**  Fields answered 「なし」; a date neither given nor listed here was never stated. */
+	none?: string[],
+};
+
 export type CsvEncoding = 
 /**  UTF-8 with a byte-order mark. */
 "utf8_bom" | 
@@ -871,6 +895,13 @@ export type HospitalFilter = {
 	include_inactive?: boolean,
 };
 
+/**  What a hospital edition knows of itself and its desk. */
+export type HospitalIdentity = {
+	code: string,
+	hospital_id: string,
+	desk: KeysFile,
+};
+
 /**  One inquiry to this hospital, for its page. */
 export type HospitalInquiry = {
 	request_id: string,
@@ -878,6 +909,12 @@ export type HospitalInquiry = {
 	asked_at: string,
 	outcome: InquiryOutcome,
 	decline_reason_name: string | null,
+};
+
+/**  A hospital by code and name. */
+export type HospitalName = {
+	code: string,
+	name: string,
 };
 
 /**  A hospital with its record at the desk: what it referred, and how it answered the desk. */
@@ -902,6 +939,18 @@ export type HospitalRole = "referring" | "receiving" |
 "priority" | 
 /**  協力病院 */
 "cooperating";
+
+/**  What a hospital edition is set up with. */
+export type HospitalSetup = {
+	/**  The hospital's medical-institution code (checked as the desk checks it). */
+	hospital_code?: string,
+	hospital_name?: string,
+	hospital_name_kana?: string,
+	municipality_code?: string,
+	/**  The desk's keys file, as received (its fingerprint is shown to be confirmed by phone). */
+	desk_keys?: string,
+	admin?: NewUserInput,
+};
 
 /**  A hospital as the directory shows it: its record, contacts, current capacity and requirements. */
 export type HospitalSummary = {
@@ -1042,6 +1091,40 @@ export type InquiryOutcome =
 /**  Asked; the hospital will answer (a call-back time says when to chase). */
 "waiting" | "accepted" | "declined";
 
+/**  One inquiry to one candidate hospital: everything it needs to decide. */
+export type InquiryRecord = {
+	/**  Answer by an `answers` package naming this id (empty on a sheet printed without an inquiry). */
+	inquiry_id: string,
+	/**  The desk's reference number, to say on the phone. */
+	ref_no: string,
+	/**  RFC 3339. */
+	sent_at: string,
+	/**  RFC 3339: when the desk needs the answer. */
+	reply_by: string | null,
+	desk: DeskContact,
+	/**  The hospital the patient is in now. */
+	referring_hospital: HospitalName,
+	patient_initials: string,
+	patient_age: number,
+	patient_sex: PatientSex,
+	/**  The municipality the patient lives in. */
+	residence: string | null,
+	covid: CovidDates,
+	/**  Three-valued: an item `null` was never stated (the sheet prints 未確認). */
+	care: CareNeeds,
+	bed_type: Term | null,
+	desired_date: string | null,
+	urgency: Urgency,
+	clinical_summary: string,
+	/**  The family's wishes, and the regions they prefer. */
+	family_notes: string,
+	preferred_regions: string[],
+	/**  Who agreed to the information being shared (as the referring hospital said). */
+	consent_given_by: string,
+	/**  The desk's time zone, so the sheet shows times as the desk does wherever it is opened. */
+	utc_offset_minutes?: number,
+};
+
 /**  The lists the intake form chooses from, from the region pack. */
 export type IntakeChoices = {
 	bed_types: Term[],
@@ -1059,6 +1142,23 @@ export type JurisdictionBasis =
 "referrer" | 
 /**  The jurisdiction of the patient's residence. */
 "residence";
+
+/**  A party's public keys as exported (`tenin package keys --export FILE`). */
+export type KeysFile = {
+	format: string,
+	version: number,
+	/**  Which end this is. */
+	party: Edition,
+	/**  The desk's id, or the hospital's medical-institution code. */
+	id: string,
+	name: string,
+	/**  `ed25519:…` */
+	signing: string,
+	/**  `age1…` */
+	encryption: string,
+	/**  [`fingerprint`] of the two keys, for checking by phone. */
+	fingerprint: string,
+};
 
 export type Manifest = {
 	format: string,
@@ -1455,6 +1555,36 @@ export type ReasonCount = {
 	/**  A rule beyond the national discharge criteria (独自ルール). */
 	own_rule: boolean,
 	count: number,
+};
+
+/**  A hospital's answer to an inquiry it received. */
+export type ReceivedAnswerInput = {
+	inquiry_id: string,
+	outcome: InquiryOutcome,
+	/**  A decline reason of the region pack; required when declined. */
+	decline_reason: string | null,
+	note: string,
+	expected_version: number,
+};
+
+/**  One inquiry received, with the answer given. */
+export type ReceivedInquiry = {
+	inquiry_id: string,
+	ref_no: string,
+	received_at: string,
+	reply_by: string | null,
+	outcome: InquiryOutcome,
+	decline_reason: string | null,
+	decline_reason_name: string | null,
+	/**  The decline reason is a demand beyond the national discharge criteria (独自ルール). */
+	own_rule: boolean,
+	note: string,
+	answered_at: string | null,
+	answered_by_name: string | null,
+	/**  Whether the answer has been written for the desk. */
+	answer_sent: boolean,
+	record: InquiryRecord,
+	version: number,
 };
 
 /**  The result of one record, in the import report and the acknowledgement. */

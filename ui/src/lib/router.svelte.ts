@@ -17,7 +17,9 @@ export type Route =
   | { name: 'daily-log' }
   | { name: 'settings' }
   | { name: 'audit' }
-  | { name: 'exchange' };
+  | { name: 'exchange' }
+  | { name: 'hospital-inquiries' }
+  | { name: 'own-capacity' };
 
 let current = $state<Route>({ name: 'queue' });
 

@@ -15,6 +15,11 @@ export function setAccess(next: Access): void {
   current = next;
 }
 
+/** Whether this installation is a hospital edition (its screens instead of the desk's). */
+export function isHospital(): boolean {
+  return current?.edition === 'hospital';
+}
+
 /** Whether the signed-in user's role holds `permission` (the core checks again on every call). */
 export function can(permission: Permission): boolean {
   return current?.user?.permissions.includes(permission) ?? false;
