@@ -32,15 +32,20 @@ function portOpen(port) {
   });
 }
 
-/** Starts tauri-driver and waits until it listens. */
-export async function startDriver() {
+/** The ports of a second tauri-driver, for a second window (the hospital edition beside the desk). */
+export const SECOND = { port: 4446, nativePort: 4447 };
+
+/** Starts tauri-driver (on `port`, with WebKitWebDriver on `nativePort`) and waits until it listens. */
+export async function startDriver(port = PORT, nativePort = null) {
   // Its own process group, so teardown can end it with WebKitWebDriver and any app it started.
-  const child = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', ['--port', String(PORT)], {
+  const args = ['--port', String(port)];
+  if (nativePort) args.push('--native-port', String(nativePort));
+  const child = spawn(process.env.TAURI_DRIVER ?? 'tauri-driver', args, {
     stdio: ['ignore', 'inherit', 'inherit'],
     detached: true,
   });
   for (let i = 0; i < 100; i++) {
-    if (await portOpen(PORT)) return child;
+    if (await portOpen(port)) return child;
     await new Promise((r) => setTimeout(r, 100));
   }
   stopDriver(child);
@@ -61,10 +66,10 @@ export function tempDir(label) {
   return mkdtempSync(path.join(tmpdir(), `tenin-e2e-${label}-`));
 }
 
-/** Launches the app on `dataDir` and returns the WebDriver session. */
-export async function launch(dataDir) {
+/** Launches the app on `dataDir` (through the driver on `port`) and returns the WebDriver session. */
+export async function launch(dataDir, port = PORT) {
   return new Builder()
-    .usingServer(`http://127.0.0.1:${PORT}/`)
+    .usingServer(`http://127.0.0.1:${port}/`)
     .withCapabilities({
       browserName: 'wry',
       'tauri:options': { application: APP(), args: ['--data-dir', dataDir] },
@@ -171,8 +176,8 @@ export async function signIn(driver, login = ADMIN, password = ADMIN_PASSWORD) {
 }
 
 /** Launches the app on `dataDir` and signs the administrator in. */
-export async function launchSignedIn(dataDir) {
-  const driver = await launch(dataDir);
+export async function launchSignedIn(dataDir, port = PORT) {
+  const driver = await launch(dataDir, port);
   await signIn(driver);
   return driver;
 }

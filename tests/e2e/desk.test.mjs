@@ -11,6 +11,7 @@ import {
   ADMIN,
   ADMIN_PASSWORD,
   CLI,
+  SECOND,
   choose,
   find,
   findAll,
@@ -1011,6 +1012,143 @@ describe('the referral travels whole', () => {
     tenin(dataDir, 'report', 'patient-sheet', chosen.ref, '--hospital', chosen.code, '--format', 'pdf', '--out', pdf);
     const pages = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' }).match(/Pages:\s+(\d+)/)?.[1];
     assert.equal(pages, '1', 'the patient sheet is one A4 page');
+  });
+});
+
+describe('the hospital edition', () => {
+  test('two windows, one sync root: a hospital registers a request, the desk asks another hospital, places the patient, and the hospital sees it', async () => {
+    const deskDir = tempDir('edition-desk');
+    newDesk(deskDir);
+    tenin(deskDir, 'demo');
+    const work = tempDir('edition-files');
+    const root = path.join(work, 'shared');
+    mkdirSync(root);
+    tenin(deskDir, 'sync', 'settings', '--root', root);
+    const deskKeys = path.join(work, 'desk.keys');
+    tenin(deskDir, 'package', 'keys', '--export', deskKeys);
+    const hospitalDir = tempDir('edition-hospital');
+    const second = await startDriver(SECOND.port, SECOND.nativePort);
+    let hospital;
+    let desk;
+    try {
+      // The hospital's IT contact sets up the hospital edition in its own window.
+      hospital = await launch(hospitalDir, SECOND.port);
+      await find(hospital, 'set-up');
+      await (await find(hospital, 'setup-edition-hospital')).click();
+      await typeInto(hospital, 'setup-hospital-code', '1410110009');
+      await typeInto(hospital, 'setup-hospital-name', '桜総合病院');
+      await typeInto(hospital, 'setup-municipality', '横浜市鶴見区');
+      await (await find(hospital, 'setup-desk-keys')).sendKeys(deskKeys);
+      const fingerprint = await find(hospital, 'setup-desk-fingerprint');
+      const deskFingerprint = JSON.parse(readFileSync(deskKeys, 'utf8')).fingerprint;
+      await hospital.wait(async () => (await fingerprint.getText()).includes(deskFingerprint), 5000);
+      await (await find(hospital, 'setup-fingerprint-confirmed')).click();
+      await typeInto(hospital, 'setup-login', 'nurse');
+      await typeInto(hospital, 'setup-name', '退院支援 看護師');
+      await typeInto(hospital, 'setup-password', 'hospital-pass-2026');
+      await typeInto(hospital, 'setup-again', 'hospital-pass-2026');
+      await screenshot(hospital, 'edition-setup');
+      await (await find(hospital, 'setup-submit')).click();
+      await find(hospital, 'hospital-requests-empty');
+      // Its shared folder and keys file; the desk registers the keys file.
+      await (await find(hospital, 'nav-exchange')).click();
+      await typeInto(hospital, 'sync-root', root);
+      await (await find(hospital, 'sync-save')).click();
+      await find(hospital, 'sync-now');
+      await (await find(hospital, 'keys-save')).click();
+      const keysFile = await hospital.wait(
+        () => awaitFiles(exportDir).find((f) => f.startsWith('tenin-keys-1410110009')),
+        10000,
+        'the keys file saved',
+      );
+      tenin(deskDir, 'package', 'trust', '--keys', path.join(exportDir, keysFile));
+
+      // A request registered at the hospital, with the desk's own checks, then sent.
+      await (await find(hospital, 'nav-queue')).click();
+      await (await find(hospital, 'hospital-new-request')).click();
+      await find(hospital, 'new-request-form');
+      assert.equal((await findAll(hospital, 'field-referrer')).length, 0, 'the referrer is the hospital itself');
+      await typeInto(hospital, 'field-initials', 'Ｓ．Ｈ．');
+      await typeInto(hospital, 'field-age', '８４');
+      await (await find(hospital, 'field-sex-female')).click();
+      await choose(hospital, 'field-residence', '141003');
+      await typeInto(hospital, 'field-criteria_met_date', 'R8.11.20');
+      await choose(hospital, 'field-care-adl', 'partial_assist');
+      await choose(hospital, 'field-bed-type', 'community_care');
+      await typeInto(hospital, 'field-consent', '本人');
+      await typeInto(hospital, 'field-summary', '誤嚥性肺炎後、リハビリ目的');
+      await (await find(hospital, 'submit-request')).click();
+      await find(hospital, 'desk-view');
+      await (await find(hospital, 'nav-exchange')).click();
+      await (await find(hospital, 'sync-now')).click();
+      await hospital.wait(async () => (await findAll(hospital, 'sync-file')).length >= 1, 10000);
+      await screenshot(hospital, 'edition-hospital-sent');
+
+      // At the desk: the request arrives by a cycle; a second hospital (CLI) is asked by package.
+      desk = await launchSignedIn(deskDir);
+      await (await find(desk, 'nav-exchange')).click();
+      await (await find(desk, 'sync-now')).click();
+      await desk.wait(async () => (await desk.findElements(By.css('[data-testid="sync-file"][data-result="applied"]'))).length >= 1, 15000);
+      const arrived = JSON.parse(tenin(deskDir, '--json', 'requests', 'list')).find((r) => r.patient_initials === 'S.H.');
+      assert.ok(arrived, 'the request is in the desk\'s queue');
+      const match = JSON.parse(tenin(deskDir, '--json', 'match', arrived.ref_no));
+      const candidate = match.candidates[0];
+      const otherDir = tempDir('edition-other');
+      const nurse = { ...process.env, TENIN_USER: 'nurse', TENIN_PASSWORD: 'other-pass-2026', TENIN_NEW_PASSWORD: 'other-pass-2026' };
+      const other = (...args) => execFileSync(CLI(), ['--data-dir', otherDir, ...args], { encoding: 'utf8', env: nurse });
+      const place = JSON.parse(tenin(deskDir, '--json', 'hospitals', 'show', candidate.code));
+      other('init', '--edition', 'hospital', '--hospital-code', candidate.code, '--hospital-name', candidate.name,
+        '--municipality', place.municipality_code, '--desk-keys', deskKeys, '--admin', 'nurse');
+      other('sync', 'settings', '--root', root);
+      const otherKeys = path.join(work, 'other.keys');
+      other('package', 'keys', '--export', otherKeys);
+      tenin(deskDir, 'package', 'trust', '--keys', otherKeys);
+      await (await find(desk, 'nav-queue')).click();
+      await (await findInQueue(desk, arrived.ref_no).then((row) => row.findElement(By.css('a')))).click();
+      assert.match(await (await find(desk, 'consent')).getText(), /本人/, 'consent travelled with the request');
+      const row = await desk.wait(
+        async () => (await desk.findElements(By.css(`[data-testid="candidate-row"][data-code="${candidate.code}"]`)))[0],
+        10000,
+      );
+      await (await row.findElement(By.css('[data-testid="candidate-package"]'))).click();
+      await waitForCount(desk, 'inquiry-row', (n) => n >= 1);
+      await screenshot(desk, 'edition-desk-asks');
+
+      // The second hospital answers through the same root.
+      other('sync', 'run', '--once');
+      const inquiry = JSON.parse(other('--json', 'inquiries', 'list'))[0];
+      assert.equal(inquiry.record.patient_initials, 'S.H.');
+      other('inquiries', 'answer', inquiry.inquiry_id, 'accepted', '--note', '明日午後');
+      other('sync', 'run', '--once');
+
+      // The desk places the patient in one action; the referring hospital sees it after its sync.
+      await (await find(desk, 'nav-exchange')).click();
+      await (await find(desk, 'sync-now')).click();
+      await desk.wait(async () => (await desk.findElements(By.css('[data-testid="sync-file"][data-result="applied"]'))).length >= 1, 15000);
+      await (await find(desk, 'nav-queue')).click();
+      await (await findInQueue(desk, arrived.ref_no).then((r) => r.findElement(By.css('a')))).click();
+      await (await find(desk, 'place-accepted')).click();
+      await desk.wait(
+        async () => (await desk.findElements(By.css('[data-testid="request-title"] [data-status="placed"]'))).length === 1,
+        10000,
+      );
+      await screenshot(desk, 'edition-desk-placed');
+      await (await find(desk, 'nav-exchange')).click();
+      await (await find(desk, 'sync-now')).click();
+      await desk.wait(async () => (await findAll(desk, 'sync-file')).length >= 1, 10000);
+
+      await (await find(hospital, 'sync-now')).click();
+      await hospital.wait(async () => (await hospital.findElements(By.css('[data-testid="sync-file"][data-result="applied"]'))).length >= 1, 15000);
+      await (await find(hospital, 'nav-queue')).click();
+      const status = await find(hospital, 'hospital-request-status');
+      await hospital.wait(async () => /受入決定/.test(await status.getText()), 10000);
+      assert.equal(await (await find(hospital, 'hospital-request-placed')).getText(), candidate.name);
+      await screenshot(hospital, 'edition-hospital-placed');
+    } finally {
+      if (desk) await quit(desk);
+      if (hospital) await quit(hospital);
+      stopDriver(second);
+    }
   });
 });
 

@@ -754,6 +754,7 @@ export const en: Messages = {
     saved: 'Desk contact saved',
   },
   hospitalEdition: {
+    brand: 'Hospital edition',
     requests: 'Our requests',
     requestsHelp:
       "This hospital's transfer requests and what the desk says of each (its number, status, the accepting hospital). Rows changed in the last sync are marked.",
@@ -1008,7 +1009,7 @@ export const en: Messages = {
     hospitalKana: 'Reading (kana)',
     municipality: 'Municipality (name or code)',
     deskKeys: "The desk's keys file",
-    deskFingerprint: 'Desk: {{name}} (fingerprint {{fingerprint}})',
+    deskFingerprint: 'Desk: {{name}}, fingerprint {{fingerprint}}',
     fingerprintConfirmed: 'I read the fingerprint back to the desk by phone',
     title: 'Create the first administrator',
     body: 'This desk has no users yet. Create the first administrator; they add nurses, supervisors and others in Settings.',

@@ -744,6 +744,7 @@ export const ja = {
     saved: 'デスクの連絡先を保存しました',
   },
   hospitalEdition: {
+    brand: '医療機関版',
     requests: '自院の依頼',
     requestsHelp:
       '自院から出した転院依頼と、デスクでの状況（受付番号・状態・受入先）です。前回の送受信で変わった行に印が付きます。',
@@ -999,7 +1000,7 @@ export const ja = {
     hospitalKana: 'よみ（ひらがな）',
     municipality: '所在地（市区町村名またはコード）',
     deskKeys: 'デスクの鍵ファイル',
-    deskFingerprint: '調整デスク: {{name}}（指紋 {{fingerprint}}）',
+    deskFingerprint: '調整デスク: {{name}}　指紋 {{fingerprint}}',
     fingerprintConfirmed: '指紋をデスクに電話で確認しました',
     title: '最初の管理者を作成',
     body: 'このデスクにはまだ利用者がいません。最初に管理者を作成してください。看護師・主任などの利用者は、管理者が設定画面で追加します。',
