@@ -2,9 +2,7 @@
 //! answers, the desk's view of its requests, its own beds and requirements, and the keys files.
 
 use tauri::State;
-use tenin_core::desk::{
-    Access, DeskView, HospitalIdentity, HospitalSetup, ReceivedAnswerInput, ReceivedInquiry,
-};
+use tenin_core::desk::{Access, DeskView, HospitalIdentity, HospitalSetup, ReceivedAnswerInput, ReceivedInquiry};
 use tenin_core::exchange::keys_file::KeysFile;
 use tenin_core::export_file::SavedExport;
 use tenin_core::hospital::HospitalRecord;
