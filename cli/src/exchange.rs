@@ -446,7 +446,7 @@ pub fn run_package(cli: &Cli, command: &PackageCommand) -> Result<(), Failure> {
         PackageCommand::Open(args) => crate::package_open::run(cli, args)?,
         PackageCommand::Keygen { out } => {
             let keys = KeyPair::generate();
-            crate::output::write_secret(out, keys.to_secret_text().as_bytes(), cli.force)?;
+            crate::output::write_file(out, keys.to_secret_text().as_bytes(), cli.force)?;
             let public = keys.public();
             if cli.json {
                 return print_json(&public);

@@ -15,6 +15,7 @@ mod sync;
 mod transport;
 mod users;
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -77,7 +78,24 @@ enum Command {
         /// The desk's keys file (from `tenin package keys --export` at the desk).
         #[arg(long, value_name = "FILE")]
         desk_keys: Option<PathBuf>,
+        /// Make the new desk without encryption. A new desk is encrypted unless this is given: its
+        /// passphrase comes from $TENIN_NEW_PASSPHRASE or is asked for on a terminal.
+        #[arg(long)]
+        unencrypted: bool,
     },
+    /// Break-glass, when no administrator can sign in (or the passphrase is forgotten): with the
+    /// desk's recovery key ($TENIN_RECOVERY_KEY or asked for), give LOGIN an administrator's
+    /// account with a new password ($TENIN_NEW_PASSWORD or asked for). On an encrypted desk the
+    /// passphrase is $TENIN_PASSPHRASE, or comes from the escrow beside the database. Audited.
+    Recover {
+        #[arg(long, value_name = "LOGIN")]
+        login: String,
+        /// The name for a new administrator (an existing one keeps theirs).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Make a new recovery key (administrator): the old one stops working. Shown once.
+    RecoveryKey,
     /// Load the demo data (fictional hospitals, providers and requests) into an empty desk.
     Demo,
     /// Encrypt the database under the desk's passphrase, or change it (administrator only):
@@ -109,10 +127,22 @@ enum Command {
         /// Hours between scheduled backups made by the app (0 = off).
         #[arg(long)]
         every_hours: Option<u32>,
+        /// A second folder off this machine (removable media, a network folder) every backup is
+        /// copied to; "" to stop.
+        #[arg(long)]
+        offsite_dir: Option<String>,
+        /// Warn when the last off-machine copy is older than this many days (1–90).
+        #[arg(long)]
+        offsite_max_age_days: Option<u32>,
     },
     /// Replace the desk's data with a backup: checked first, the current database kept aside.
     /// Close the app before restoring.
-    Restore { file: PathBuf },
+    Restore {
+        file: PathBuf,
+        /// Restore even though the backup's audit chain is broken (the break is recorded).
+        #[arg(long)]
+        accept_broken_audit: bool,
+    },
     /// The audit trail: `verify` walks its hash chain and names the first entry that was changed,
     /// removed or slipped in (exit code 1 when broken).
     #[command(subcommand)]
@@ -159,7 +189,18 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    Verify,
+    /// Walk the chain. With --against, the chain must also still hold a head saved earlier (a
+    /// file from `audit head --out`, or a backup of this desk): entries cut off the end are found.
+    Verify {
+        #[arg(long, value_name = "FILE")]
+        against: Option<PathBuf>,
+    },
+    /// The end of the chain (number, hash, time), to keep outside the desk: printed, or written
+    /// to FILE for a later `audit verify --against FILE`.
+    Head {
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Audit rows, newest first, narrowed by entity, time (a date or RFC 3339) and text.
     List {
         #[arg(long)]
@@ -292,23 +333,63 @@ pub(crate) fn open(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure
     Ok(desk)
 }
 
-fn open_signed_out(cli: &Cli, pack: Option<&RegionPack>) -> Result<Desk, Failure> {
-    let dir = tenin_core::data_dir::resolve(cli.data_dir.clone())
-        .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))?;
-    if !matches!(cli.command, Command::Init { .. }) && !tenin_core::data_dir::holds_desk(&dir) {
+fn data_dir(cli: &Cli) -> Result<PathBuf, Failure> {
+    tenin_core::data_dir::resolve(cli.data_dir.clone())
+        .ok_or_else(|| Failure::Usage("データフォルダが決められません。--data-dir を指定してください".into()))
+}
+
+/// Opens the desk that must already be in the data folder (`tenin init` makes one).
+fn open_signed_out(cli: &Cli, _pack: Option<&RegionPack>) -> Result<Desk, Failure> {
+    let dir = data_dir(cli)?;
+    if !dir.join(tenin_core::desk::DATABASE_FILE).exists() {
         return Err(Failure::NoDesk(dir));
     }
-    let opened = match pack {
-        Some(pack) => Desk::open_with_pack(&dir, pack),
-        None => Desk::open(&dir),
-    };
-    match opened {
+    open_existing(&dir)
+}
+
+/// Opens an existing desk, asking for the passphrase when it is encrypted — also when its marker
+/// file was lost and $TENIN_PASSPHRASE is given.
+fn open_existing(dir: &std::path::Path) -> Result<Desk, Failure> {
+    match Desk::open(dir) {
         Err(OpenError::NeedsPassphrase { .. }) => {
             let passphrase = users::secret(users::PASSPHRASE_ENV, "デスクの合言葉: ")?;
-            Desk::open_with_passphrase(&dir, &passphrase).map_err(Failure::Open)
+            Desk::open_with_passphrase(dir, &passphrase).map_err(Failure::Open)
+        }
+        Err(OpenError::NotADatabase { .. }) if std::env::var_os(users::PASSPHRASE_ENV).is_some() => {
+            let passphrase = users::secret(users::PASSPHRASE_ENV, "デスクの合言葉: ")?;
+            Desk::open_with_passphrase(dir, &passphrase).map_err(Failure::Open)
         }
         other => other.map_err(Failure::Open),
     }
+}
+
+/// `tenin init`: opens the desk in the folder, or makes a new one — encrypted unless
+/// `--unencrypted` — and says its recovery key once.
+fn create_desk(cli: &Cli, pack: Option<RegionPack>, unencrypted: bool) -> Result<Desk, Failure> {
+    let dir = data_dir(cli)?;
+    if tenin_core::data_dir::holds_desk(&dir) {
+        return open_existing(&dir);
+    }
+    let passphrase = if unencrypted {
+        None
+    } else if std::env::var_os(users::NEW_PASSPHRASE_ENV).is_some() || std::io::stdin().is_terminal() {
+        Some(users::secret(users::NEW_PASSPHRASE_ENV, "新しいデスクの合言葉（10文字以上）: ")?)
+    } else {
+        return Err(Failure::Usage(
+            "新しいデスクは暗号化します。合言葉を $TENIN_NEW_PASSPHRASE で渡すか、暗号化しない場合は --unencrypted を指定してください"
+                .into(),
+        ));
+    };
+    let (desk, recovery_key) =
+        Desk::create(&dir, &tenin_core::desk::NewDesk { pack, passphrase }).map_err(Failure::Open)?;
+    if let Some(code) = recovery_key {
+        if cli.json {
+            eprintln!("{}", serde_json::json!({ "recovery_key": code }));
+        } else {
+            eprintln!("回復キー（この一度だけ表示します。印刷して事務所の金庫に保管してください）: {code}");
+        }
+    }
+    Ok(desk)
 }
 
 fn run(cli: &Cli) -> Result<(), Failure> {
@@ -332,7 +413,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 "調整デスク: {}（ID {}）指紋 {} — デスクに電話で確認してください",
                 read.name, read.id, read.fingerprint
             );
-            let mut desk = open_signed_out(cli, None)?;
+            let Command::Init { unencrypted, .. } = &cli.command else { unreachable!() };
+            let mut desk = create_desk(cli, None, *unencrypted)?;
             let password = users::secret(users::NEW_PASSWORD_ENV, &format!("{admin} のパスワード: "))?;
             desk.set_up_hospital_edition(&tenin_core::desk::HospitalSetup {
                 hospital_code: code.clone(),
@@ -349,7 +431,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             })?;
             print_status(cli, &desk.status()?, None)
         }
-        Command::Init { region_pack, admin, name, .. } => {
+        Command::Init { region_pack, admin, name, unencrypted, .. } => {
             let pack = match region_pack {
                 Some(path) => {
                     let text = std::fs::read_to_string(path)
@@ -358,7 +440,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 None => None,
             };
-            let mut desk = open_signed_out(cli, pack.as_ref())?;
+            let mut desk = create_desk(cli, pack.clone(), *unencrypted)?;
             let setting_up = desk.access()?.state == AccessState::SetUp;
             match admin {
                 Some(login) if setting_up => {
@@ -408,7 +490,26 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Status => {
             let desk = open(cli, None)?;
             let integrity = desk.integrity_check()?;
-            print_status(cli, &desk.status()?, Some(&integrity))
+            print_status(cli, &desk.status()?, Some(&integrity))?;
+            if integrity != "ok" {
+                return Err(Failure::Refused(tenin_core::ErrorReport::new(
+                    tenin_core::ErrorCode::Storage,
+                    format!("整合性チェックに失敗しました: {integrity}。バックアップから復元してください"),
+                )));
+            }
+            Ok(())
+        }
+        Command::Recover { login, name } => recover(cli, login, name.as_deref()),
+        Command::RecoveryKey => {
+            let code = open(cli, None)?.new_recovery_key()?;
+            if cli.json {
+                print_json(&serde_json::json!({ "recovery_key": code }))
+            } else {
+                say!(
+                    "新しい回復キー（この一度だけ表示します。印刷して金庫に保管し、古いものは破棄してください）: {code}"
+                );
+                Ok(())
+            }
         }
         Command::Requests(RequestsCommand::List { status }) => {
             let mut requests = open(cli, None)?.requests()?;
@@ -535,26 +636,42 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Users(command) => users::run(cli, command),
         Command::Encrypt => users::encrypt(cli),
         Command::Transport(command) => transport::run(cli, command),
-        Command::Backup { dir, keep, every_hours } => {
+        Command::Backup { dir, keep, every_hours, offsite_dir, offsite_max_age_days } => {
             let mut desk = open(cli, None)?;
-            if dir.is_some() || keep.is_some() || every_hours.is_some() {
+            if dir.is_some()
+                || keep.is_some()
+                || every_hours.is_some()
+                || offsite_dir.is_some()
+                || offsite_max_age_days.is_some()
+            {
                 let current = desk.backup_settings()?;
                 desk.set_backup_settings(&tenin_core::desk::BackupSettings {
                     dir: dir.clone().unwrap_or(current.dir),
                     keep: keep.unwrap_or(current.keep),
                     every_hours: every_hours.unwrap_or(current.every_hours),
+                    offsite_dir: offsite_dir.clone().unwrap_or(current.offsite_dir),
+                    offsite_max_age_days: offsite_max_age_days.unwrap_or(current.offsite_max_age_days),
                 })?;
             }
             let done = desk.backup_now()?;
             if cli.json {
-                print_json(&done)
-            } else {
-                say!("バックアップしました: {}（古い {} 件を削除）", done.path, done.removed);
-                Ok(())
+                return print_json(&done);
+            }
+            say!("バックアップしました: {}（古い {} 件を削除）", done.path, done.removed);
+            if let Some(copy) = &done.offsite_path {
+                say!("このPCの外にも保存しました: {copy}");
+            }
+            match &done.offsite_error {
+                // The backup itself is kept; the missing off-machine copy is a failure to see.
+                Some(error) => Err(Failure::Refused(tenin_core::ErrorReport::new(
+                    tenin_core::ErrorCode::Io,
+                    format!("このPCの外への保存に失敗しました: {error}"),
+                ))),
+                None => Ok(()),
             }
         }
-        Command::Restore { file } => {
-            let done = open(cli, None)?.restore_backup(file)?;
+        Command::Restore { file, accept_broken_audit } => {
+            let done = open(cli, None)?.restore_backup(file, *accept_broken_audit)?;
             if cli.json {
                 print_json(&done)
             } else {
@@ -588,14 +705,36 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Audit(AuditCommand::Verify) => {
-            let check = open(cli, None)?.verify_audit()?;
+        Command::Audit(AuditCommand::Head { out }) => {
+            let desk = open(cli, None)?;
+            let head = desk.audit_head()?.ok_or_else(|| Failure::Usage("監査記録がありません".into()))?;
+            if let Some(path) = out {
+                let json = serde_json::to_string_pretty(&head).map_err(tenin_core::Error::from)?;
+                output::write_file(path, json.as_bytes(), false)?;
+            }
+            if cli.json {
+                print_json(&head)
+            } else {
+                say!("監査記録の末尾: {}（{}）", head.short(), local(&desk, &head.at));
+                say!("ハッシュ: {}", head.hash);
+                Ok(())
+            }
+        }
+        Command::Audit(AuditCommand::Verify { against }) => {
+            let desk = open(cli, None)?;
+            let check = match against {
+                Some(saved) => desk.verify_audit_against(saved)?,
+                None => desk.verify_audit()?,
+            };
             if cli.json {
                 print_json(&check)?;
             } else if let Some(broken) = &check.broken_at {
                 say!("監査記録の改ざんを検出しました: 記録 {} — {}", broken.seq, broken.reason);
             } else {
                 say!("監査記録 {} 件: ハッシュの連鎖は保たれています", check.entries);
+                if let Some(head) = &check.head {
+                    say!("末尾: {}", head.short());
+                }
             }
             match check.broken_at {
                 Some(_) => Err(Failure::Refused(tenin_core::ErrorReport::new(
@@ -713,6 +852,40 @@ struct StatusWithIntegrity<'a> {
     integrity: Option<&'a str>,
 }
 
+/// `tenin recover`: the break-glass path (see `Desk::recover`).
+fn recover(cli: &Cli, login: &str, name: Option<&str>) -> Result<(), Failure> {
+    let dir = data_dir(cli)?;
+    if !dir.join(tenin_core::desk::DATABASE_FILE).exists() {
+        return Err(Failure::NoDesk(dir));
+    }
+    let recovery_key = users::secret("TENIN_RECOVERY_KEY", "回復キー: ")?;
+    let password = users::secret(users::NEW_PASSWORD_ENV, &format!("{login} の新しいパスワード: "))?;
+    let input = tenin_core::desk::RecoveryInput {
+        recovery_key,
+        passphrase: std::env::var(users::PASSPHRASE_ENV).ok(),
+        admin: tenin_core::desk::NewUserInput {
+            login: login.to_owned(),
+            display_name: name.unwrap_or(login).to_owned(),
+            role: None,
+            password,
+        },
+    };
+    let (_desk, done) = Desk::recover(&dir, &input)?;
+    if cli.json {
+        return print_json(&done);
+    }
+    let what = if done.reset_existing {
+        "パスワードを再設定し、管理者にしました"
+    } else {
+        "管理者を作成しました"
+    };
+    say!("{login}: {what}（監査記録に残しました）");
+    if done.passphrase_from_escrow {
+        say!("合言葉は回復用の控えから開きました。すぐに新しい合言葉に変更してください（tenin encrypt）");
+    }
+    Ok(())
+}
+
 fn print_status(cli: &Cli, status: &DeskStatus, integrity: Option<&str>) -> Result<(), Failure> {
     if cli.json {
         return print_json(&StatusWithIntegrity { status, integrity });
@@ -726,6 +899,9 @@ fn print_status(cli: &Cli, status: &DeskStatus, integrity: Option<&str>) -> Resu
         say!("  {}: {}", c.status.label_ja(), c.count);
     }
     say!("監査記録: {}", status.audit_entries);
+    for warning in &status.protection_warnings {
+        say!("注意: {}", warning.label_ja());
+    }
     if let Some(integrity) = integrity {
         say!("整合性チェック: {integrity}");
     }

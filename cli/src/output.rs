@@ -39,24 +39,17 @@ pub fn bytes(data: &[u8]) {
     }
 }
 
-/// Writes a file the user named with `--out`: a file already there is refused unless `force`, and
-/// then replaced whole (written beside it and renamed over it), never left half-written.
+/// Writes a file the user named with `--out`, readable by its owner alone (what the desk writes
+/// out may hold patient data, or a key): a file already there is refused unless `force`, and then
+/// replaced whole (written beside it and renamed over it), never left half-written.
 pub fn write_file(path: &Path, data: &[u8], force: bool) -> Result<(), Failure> {
-    write(path, data, force, false)
-}
-
-/// [`write_file`] for a secret (a hospital's private key): readable by its owner alone.
-pub fn write_secret(path: &Path, data: &[u8], force: bool) -> Result<(), Failure> {
-    write(path, data, force, true)
-}
-
-fn write(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<(), Failure> {
     let fail = |e: std::io::Error| Failure::Usage(format!("{} に書けません: {e}", path.display()));
     if !force {
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create_new(true);
+        // Owner-only: what the desk writes out may hold patient data.
         #[cfg(unix)]
-        if secret {
+        {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
@@ -73,14 +66,9 @@ fn write(path: &Path, data: &[u8], force: bool, secret: bool) -> Result<(), Fail
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     };
-    // A staged file is created readable by its owner alone; anything else is opened up to the usual.
+    // A staged file is created readable by its owner alone, and stays so.
     let mut staged = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     staged.write_all(data).and_then(|()| staged.as_file().sync_all()).map_err(fail)?;
-    #[cfg(unix)]
-    if !secret {
-        use std::os::unix::fs::PermissionsExt;
-        staged.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(fail)?;
-    }
     staged.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

@@ -116,7 +116,7 @@ fn round() -> (f64, f64, Vec<(String, usize)>) {
 
     let added = rows_added(&Connection::open(&db).expect("open"), &before);
     let fresh = tempfile::tempdir().expect("tmp");
-    drop(Desk::open(fresh.path()).expect("fresh schema"));
+    drop(Desk::create(fresh.path(), &tenin_core::desk::NewDesk::default()).expect("fresh schema"));
     let mut conn = Connection::open(fresh.path().join(tenin_store::DATABASE_FILE)).expect("open");
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
         .expect("pragmas");

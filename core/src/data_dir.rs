@@ -21,5 +21,5 @@ pub fn resolve(explicit: Option<PathBuf>) -> Option<PathBuf> {
 /// make one; every other command refuses a folder without it, so a mistyped `--data-dir` does
 /// not quietly start an empty desk.
 pub fn holds_desk(dir: &Path) -> bool {
-    dir.join(tenin_store::DATABASE_FILE).is_file()
+    std::fs::metadata(dir.join(tenin_store::DATABASE_FILE)).is_ok_and(|m| m.is_file() && m.len() > 0)
 }

@@ -19,19 +19,20 @@ use tenin_domain::error::{Error, Result, Rule};
 use tenin_domain::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_domain::placement_time::{self, PlacementTimes};
 use tenin_domain::quality::{self, ReferrerQuality};
+use tenin_domain::recovery_key::RecoveryKey;
 use tenin_domain::reference::{RegionPackInfo, Term};
 use tenin_domain::region_pack::RegionPack;
 use tenin_domain::request::NewRequestInput;
 use tenin_domain::request_name::RequestName;
 use tenin_domain::request_status::RequestStatus;
 use tenin_domain::request_view::{RequestDetail, RequestSummary};
-use tenin_store::cipher::Passphrase;
+use tenin_store::cipher::{self, Passphrase};
 use tenin_store::exchange as exchange_store;
 use tenin_store::ids::{new_id, now_rfc3339, parse_rfc3339};
 use tenin_store::request_names::{self, Named};
 use tenin_store::users::User;
 use tenin_store::{
-    OpenError, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
+    OpenError, Opening, Store, audit, hospitals, inquiries, meta, reference, requests, transport_providers, users,
 };
 
 mod backups;
@@ -44,10 +45,11 @@ mod matching;
 mod own_hospital;
 mod people;
 mod quarantine_folder;
+mod recovery;
 mod reports;
 mod transport;
 
-pub use backups::{BackupDone, BackupSettings, RestoreDone};
+pub use backups::{BackupDone, BackupSettings, Protection, ProtectionWarning, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
 pub use edition::{HospitalIdentity, HospitalSetup};
 pub use encryption::Encryption;
@@ -60,11 +62,12 @@ pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Pr
 pub use own_hospital::ReceivedAnswerInput;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use quarantine_folder::QuarantineUsage;
+pub use recovery::{Recovered, RecoveryInput};
 pub use reports::ReportFormat;
 pub use tenin_domain::request_view::DeskView;
 /// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
 /// hands them over.
-pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck};
+pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck, Head as AuditHead};
 pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, QuarantinedRecord};
 pub use tenin_store::received_inquiries::ReceivedInquiry;
 pub use tenin_store::sync_state::{SyncFile, SyncRun};
@@ -117,6 +120,62 @@ pub struct DeskStatus {
     pub placement_target_minutes: u32,
     /// Which end this installation is.
     pub edition: tenin_domain::edition::Edition,
+    /// What the desk warns about its protection (encryption, recovery key, off-machine backups).
+    pub protection_warnings: Vec<ProtectionWarning>,
+    /// Opened from a read-only file: nothing can be changed.
+    pub read_only: bool,
+}
+
+/// What set-up needs to make a desk.
+#[derive(Debug, Clone, Default)]
+pub struct NewDesk {
+    /// The region pack; `None`: the bundled one.
+    pub pack: Option<RegionPack>,
+    /// The passphrase the database is encrypted under; `None`: not encrypted (the administrator
+    /// chose so explicitly).
+    pub passphrase: Option<String>,
+}
+
+/// Whether the desk has what every desk has: its own account, id, exchange keys and region pack.
+fn is_set_up(conn: tenin_store::Db<'_>) -> Result<bool> {
+    Ok(users::by_login(conn, users::SYSTEM_LOGIN)?.is_some()
+        && meta::get(conn, meta::DESK_ID)?.is_some()
+        && exchange_store::desk_keys(conn)?.is_some()
+        && reference::is_loaded(conn)?)
+}
+
+/// Gives a new desk (or one whose set-up was cut short) what [`is_set_up`] asks for, audited; a
+/// new desk also gets its recovery key (returned to be shown once; only its hash is kept).
+fn set_up(tx: tenin_store::Db<'_>, pack: &RegionPack) -> Result<Option<RecoveryKey>> {
+    let user = users::ensure_system(tx)?;
+    let mut recovery = None;
+    if meta::get(tx, meta::DESK_ID)?.is_none() {
+        meta::set(tx, meta::DESK_ID, &new_id())?;
+        meta::set(tx, meta::CREATED_AT, &now_rfc3339())?;
+        let code = RecoveryKey::generate();
+        meta::set(tx, meta::RECOVERY_KEY_HASH, &code.hash()?)?;
+        audit::record(tx, recovery::made_change(&user.id))?;
+        recovery = Some(code);
+    }
+    if exchange_store::desk_keys(tx)?.is_none() {
+        let keys = tenin_domain::exchange::keys::KeyPair::generate();
+        meta::set(tx, exchange_store::DESK_KEYS, &keys.to_secret_text())?;
+        audit::created(tx, &user.id, "exchange_keys", "desk", &keys.public())?;
+    }
+    if !reference::is_loaded(tx)? {
+        reference::load_pack(tx, pack)?;
+        let info = serde_json::json!({"id": pack.id, "version": pack.version});
+        let change = audit::Change::<(), _> {
+            user_id: &user.id,
+            action: audit::Action::Load,
+            entity: "region_pack",
+            entity_id: &pack.id,
+            before: None,
+            after: Some(&info),
+        };
+        audit::record(tx, change)?;
+    }
+    Ok(recovery)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -127,54 +186,71 @@ pub struct StatusCount {
 }
 
 impl Desk {
-    /// Opens the desk in `data_dir`; a new database is set up with the bundled region pack.
+    /// Opens the desk in `data_dir`. A folder without a desk, an empty file or another program's
+    /// database is refused (`OpenError`): only [`Desk::create`] makes a desk.
     pub fn open(data_dir: &Path) -> std::result::Result<Desk, OpenError> {
-        let pack = bundled::default_region_pack().map_err(|e| other(data_dir, e))?;
-        Desk::open_with_pack(data_dir, &pack)
-    }
-
-    /// Opens the desk in `data_dir`; a new database is set up with `pack`. An existing database
-    /// keeps the pack it was set up with.
-    pub fn open_with_pack(data_dir: &Path, pack: &RegionPack) -> std::result::Result<Desk, OpenError> {
-        Desk::open_with(data_dir, pack, None)
+        Desk::open_with(data_dir, None, None, Opening::Existing).map(|(desk, _)| desk)
     }
 
     /// Opens an encrypted desk with its passphrase (a desk in the clear opens as with [`Desk::open`]).
     pub fn open_with_passphrase(data_dir: &Path, passphrase: &str) -> std::result::Result<Desk, OpenError> {
-        let pack = bundled::default_region_pack().map_err(|e| other(data_dir, e))?;
-        Desk::open_with(data_dir, &pack, Some(&Passphrase::new(passphrase)))
+        let key = Passphrase::new(passphrase);
+        Desk::open_with(data_dir, None, Some(&key), Opening::Existing).map(|(desk, _)| desk)
     }
 
-    fn open_with(data_dir: &Path, pack: &RegionPack, key: Option<&Passphrase>) -> std::result::Result<Desk, OpenError> {
-        let mut store = Store::open(data_dir, key)?;
-        let (system, idle_minutes) = store
-            .write(|tx| -> Result<(User, u32)> {
-                let user = users::ensure_system(tx)?;
-                if meta::get(tx, meta::DESK_ID)?.is_none() {
-                    meta::set(tx, meta::DESK_ID, &new_id())?;
-                    meta::set(tx, meta::CREATED_AT, &now_rfc3339())?;
-                }
-                if exchange_store::desk_keys(tx)?.is_none() {
-                    let keys = tenin_domain::exchange::keys::KeyPair::generate();
-                    meta::set(tx, exchange_store::DESK_KEYS, &keys.to_secret_text())?;
-                    audit::created(tx, &user.id, "exchange_keys", "desk", &keys.public())?;
-                }
-                if !reference::is_loaded(tx)? {
-                    reference::load_pack(tx, pack)?;
-                    let info = serde_json::json!({"id": pack.id, "version": pack.version});
-                    let change = audit::Change::<(), _> {
-                        user_id: &user.id,
-                        action: audit::Action::Load,
-                        entity: "region_pack",
-                        entity_id: &pack.id,
-                        before: None,
-                        after: Some(&info),
-                    };
-                    audit::record(tx, change)?;
-                }
-                Ok((user, people::idle_lock_minutes(tx)?))
-            })
-            .map_err(|e| other(data_dir, e))?;
+    /// Set-up: makes a new desk in `data_dir` — encrypted under `new_desk.passphrase` unless it is
+    /// `None` (an administrator's explicit choice) — with `new_desk.pack` (else the bundled region
+    /// pack), and returns it with its recovery key, to be shown once. A desk already there opens as
+    /// it is (`passphrase` then opens it) and no recovery key is returned.
+    pub fn create(data_dir: &Path, new_desk: &NewDesk) -> std::result::Result<(Desk, Option<String>), OpenError> {
+        let key = match new_desk.passphrase.as_deref() {
+            Some(text) => Some(if crate::data_dir::holds_desk(data_dir) {
+                Passphrase::new(text)
+            } else {
+                Passphrase::checked_new(text, "passphrase").map_err(|e| other(data_dir, e))?
+            }),
+            None => None,
+        };
+        Desk::open_with(data_dir, new_desk.pack.as_ref(), key.as_ref(), Opening::Create)
+    }
+
+    /// Whether `text` may be a new desk's passphrase (at least ten characters): the set-up screen
+    /// asks before [`Desk::create`], to show the problem beside the field.
+    pub fn check_new_passphrase(text: &str) -> Result<()> {
+        Passphrase::checked_new(text, "passphrase").map(drop)
+    }
+
+    fn open_with(
+        data_dir: &Path,
+        pack: Option<&RegionPack>,
+        key: Option<&Passphrase>,
+        opening: Opening,
+    ) -> std::result::Result<(Desk, Option<String>), OpenError> {
+        let mut store = Store::open(data_dir, key, opening)?;
+        let fail = |e: Error| other(data_dir, e);
+        // Opening reads; it writes only to finish a set-up, so it never waits behind another
+        // program's write (an import) and works on a read-only copy.
+        let mut recovery = None;
+        if !is_set_up(store.read()).map_err(fail)? {
+            if store.is_read_only() {
+                return Err(other(data_dir, Error::Io("読み取り専用のデータベースは初期化できません".into())));
+            }
+            let pack = match pack {
+                Some(pack) => pack.clone(),
+                None => bundled::default_region_pack().map_err(fail)?,
+            };
+            recovery = store.write(|tx| set_up(tx, &pack)).map_err(fail)?;
+            if let (Some(code), Some(key)) = (&recovery, store.passphrase()) {
+                let sealed = code.seal_escrow(key.expose()).map_err(fail)?;
+                cipher::keep_escrow(store.path(), &sealed)
+                    .map_err(|e| fail(Error::Io(format!("回復用の控えを書けません: {e}"))))?;
+            }
+        }
+        let conn = store.read();
+        let system = users::by_login(conn, users::SYSTEM_LOGIN)
+            .map_err(|e| fail(e.into()))?
+            .ok_or_else(|| fail(Error::ReferenceData("デスクの利用者がいません".into())))?;
+        let idle_minutes = people::idle_lock_minutes(conn).map_err(fail)?;
         let desk = Desk {
             store,
             system,
@@ -183,8 +259,10 @@ impl Desk {
             data_dir: data_dir.to_owned(),
             scheduled: false,
         };
-        desk.remove_backup_leftovers().map_err(|e| other(data_dir, e))?;
-        Ok(desk)
+        if !desk.store.is_read_only() {
+            desk.remove_backup_leftovers().map_err(fail)?;
+        }
+        Ok((desk, recovery.map(|code| code.shown())))
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -270,6 +348,8 @@ impl Desk {
             show_welcome: hospitals == 0 && requests == 0 && !dismissed,
             placement_target_minutes: placement_time::PLACEMENT_TARGET_MINUTES,
             edition: self.edition()?,
+            protection_warnings: self.protection(Utc::now())?.warnings,
+            read_only: self.store.is_read_only(),
         })
     }
 
@@ -655,6 +735,33 @@ impl Desk {
     pub fn verify_audit(&self) -> Result<audit::ChainCheck> {
         self.allow(Permission::Supervise)?;
         Ok(audit::verify(self.store.read())?)
+    }
+
+    /// The end of the audit chain, to keep outside the desk (`tenin audit head --out`, the daily log,
+    /// backups): a later [`Desk::verify_audit_against`] finds entries cut off after it.
+    pub fn audit_head(&self) -> Result<Option<audit::Head>> {
+        self.allow(Permission::Supervise)?;
+        Ok(audit::head(self.store.read())?)
+    }
+
+    /// [`Desk::verify_audit`], and the chain must still hold a head saved earlier: `saved` is a
+    /// head file (`tenin audit head --out`) or a backup of this desk (whose last entry is its head).
+    pub fn verify_audit_against(&self, saved: &Path) -> Result<audit::ChainCheck> {
+        self.allow(Permission::Supervise)?;
+        let head = self.saved_audit_head(saved)?;
+        Ok(audit::verify_against(self.store.read(), &head)?)
+    }
+
+    fn saved_audit_head(&self, saved: &Path) -> Result<audit::Head> {
+        let unreadable =
+            |why: String| Error::Io(format!("保存された監査記録の末尾を読めません: {}（{why}）", saved.display()));
+        // A head file is a few hundred bytes; anything larger is read as a backup.
+        let small = std::fs::metadata(saved).is_ok_and(|m| m.is_file() && m.len() <= 64 * 1024);
+        let bytes = if small { std::fs::read(saved).ok() } else { None };
+        if let Some(head) = bytes.as_deref().and_then(|b| serde_json::from_slice::<audit::Head>(b).ok()) {
+            return Ok(head);
+        }
+        self.store.backup_head(saved)?.ok_or_else(|| unreadable("監査記録のない古いバックアップです".into()))
     }
 
     /// The audit viewer: rows matching `filter`, newest first. Dates (`2026-11-21`) in the filter

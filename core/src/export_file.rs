@@ -18,6 +18,8 @@ pub struct SavedExport {
     pub substituted: Vec<String>,
 }
 
+use tenin_store::private_files;
+
 /// `$TENIN_EXPORT_DIR`, else the user's Downloads folder, else `exports` in the data directory.
 pub fn export_dir(data_dir: &Path) -> PathBuf {
     std::env::var_os(EXPORT_DIR_ENV)
@@ -30,7 +32,7 @@ pub fn export_dir(data_dir: &Path) -> PathBuf {
 /// replaces a file someone may still need.
 pub fn save_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathBuf> {
     let failed = |e: std::io::Error| Error::Io(format!("{} に保存できません: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(failed)?;
+    private_files::create_dir_all(dir).map_err(failed)?;
     // After 999 copies of one name, a name no earlier export can have taken.
     let names = (1..1000)
         .map(|n| if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") })
@@ -51,9 +53,9 @@ pub fn save_new(dir: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<PathB
 pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
+        private_files::create_dir_all(parent)?;
     }
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path)?;
+    let mut file = private_files::create_new(path)?;
     file.write_all(bytes)?;
     file.sync_all()
 }

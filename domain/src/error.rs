@@ -246,6 +246,11 @@ pub enum Rule {
     RegionPackLoaded { loaded: String },
     #[error("バックアップとして使えません: {path}（{reason}）")]
     NotABackup { path: String, reason: String },
+    /// The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance.
+    #[error(
+        "バックアップの監査記録が改ざんされているか壊れています（記録 {seq}: {reason}）。それでも復元する場合は、管理者が「監査記録の破損を承知で復元」を選んでください"
+    )]
+    BackupChainBroken { seq: i32, reason: String },
     #[error("この競合は既に処理されています。画面を更新してください")]
     ConflictDecided,
     #[error("この競合では「デスクの記録を残す」だけを選べます")]

@@ -24,6 +24,7 @@ pub mod matching;
 pub mod password;
 pub mod placement_time;
 pub mod quality;
+pub mod recovery_key;
 pub mod reference;
 pub mod refusal;
 pub mod region_pack;

@@ -26,6 +26,15 @@ pub fn verify(password: &str, stored: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), stored).is_ok()
 }
 
+/// The same work as [`verify`] against a real user's hash, for a login that does not exist: a
+/// stand-in hash with the parameters [`hash`] uses (a test keeps them equal), so an unknown login
+/// costs one argon2id run, as a known one does — no more (hashing first would cost two) and no less.
+pub fn verify_stand_in(password: &str) -> bool {
+    verify(password, STAND_IN)
+}
+
+const STAND_IN: &str = "$argon2id$v=19$m=19456,t=2,p=1$dGVuaW4tc3RhbmQtaW4$U2tGR1BzZ3RmQ2VnWXlaR0xYeHJ1bU9vVVhWbEVnWm8";
+
 /// Checks a new password for `login`; every problem under `field`.
 pub fn check_new(password: &str, login: &str, field: &str, problems: &mut Problems) {
     let length = password.chars().count();
@@ -54,6 +63,16 @@ pub fn wait_after(failures: u32) -> Option<std::time::Duration> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_stand_in_costs_what_a_real_hash_does() {
+        let real = hash("kanagawa-2026").expect("hash");
+        let params = |phc: &str| phc.split('$').nth(3).map(str::to_owned);
+        assert_eq!(params(&real), params(STAND_IN), "same algorithm parameters as a fresh hash");
+        assert!(real.starts_with("$argon2id$v=19$"));
+        assert!(argon2::PasswordHash::new(STAND_IN).is_ok(), "a well-formed PHC string, so it is really verified");
+        assert!(!verify_stand_in("kanagawa-2026"));
+    }
 
     #[test]
     fn a_hash_verifies_its_password_only() {

@@ -6,7 +6,7 @@ use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
 use tenin_core::desk::{Access, Encryption, NewUserInput, UserInfo, UserUpdate};
-use tenin_core::desk::{AuditFilter, AuditRow, ChainCheck};
+use tenin_core::desk::{AuditFilter, AuditHead, AuditRow, ChainCheck, Protection};
 use tenin_core::desk::{BackupDone, BackupSettings, DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
 use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
@@ -26,7 +26,7 @@ use tenin_core::transport::{BookingInput, BookingStatus, TransportProvider, Tran
 use tenin_core::{DeskStatus, ErrorReport};
 
 use crate::launch::{REPORT_READY_ENV, StartedAt};
-use crate::state::{DeskState, Startup};
+use crate::state::{Created, DeskState, Startup};
 
 #[tauri::command]
 #[specta::specta]
@@ -275,6 +275,27 @@ pub fn audit_entities(state: State<'_, DeskState>) -> Result<Vec<String>, ErrorR
 #[specta::specta]
 pub fn verify_audit(state: State<'_, DeskState>) -> Result<ChainCheck, ErrorReport> {
     state.with(|desk| desk.verify_audit())
+}
+
+/// The end of the audit chain, to note down or print.
+#[tauri::command]
+#[specta::specta]
+pub fn audit_head(state: State<'_, DeskState>) -> Result<Option<AuditHead>, ErrorReport> {
+    state.with(|desk| desk.audit_head())
+}
+
+/// What protects the desk's data, and what needs doing.
+#[tauri::command]
+#[specta::specta]
+pub fn protection(state: State<'_, DeskState>) -> Result<Protection, ErrorReport> {
+    state.with(|desk| desk.protection(chrono::Utc::now()))
+}
+
+/// A new recovery key (administrator), shown once.
+#[tauri::command]
+#[specta::specta]
+pub fn new_recovery_key(state: State<'_, DeskState>) -> Result<String, ErrorReport> {
+    state.with(|desk| desk.new_recovery_key())
 }
 
 #[tauri::command]
@@ -556,6 +577,14 @@ pub fn set_idle_lock_minutes(state: State<'_, DeskState>, minutes: u32) -> Resul
 #[specta::specta]
 pub fn unlock_desk(state: State<'_, DeskState>, passphrase: String) -> Result<Startup, ErrorReport> {
     state.unlock(&passphrase)
+}
+
+/// Set-up of a new desk: encrypted under `passphrase` unless it is `null` (the administrator chose
+/// "without encryption"); answers with the recovery key to show once.
+#[tauri::command]
+#[specta::specta]
+pub fn create_desk(state: State<'_, DeskState>, passphrase: Option<String>) -> Result<Created, ErrorReport> {
+    state.create(passphrase)
 }
 
 #[tauri::command]

@@ -36,6 +36,13 @@ pub enum Startup {
     },
 }
 
+/// What set-up answers: how the app goes on, and the recovery key to show once.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+pub struct Created {
+    pub startup: Startup,
+    pub recovery_key: Option<String>,
+}
+
 impl DeskState {
     pub fn open(data_dir: Option<PathBuf>) -> DeskState {
         let slot = match &data_dir {
@@ -85,6 +92,34 @@ impl DeskState {
             }
         }
         self.startup()
+    }
+
+    /// Set-up: makes the new desk (encrypted under `passphrase`, or not when it is `None`) where
+    /// none was, and answers with the start-up state and the recovery key to show once. Only when
+    /// the start found no desk; a desk that failed to open for any other reason is never replaced.
+    pub fn create(&self, passphrase: Option<String>) -> Result<Created, ErrorReport> {
+        let mut recovery_key = None;
+        {
+            let mut slot = self.lock();
+            let no_desk = matches!(&*slot, Slot::Failed(OpenError::NoDesk { .. }));
+            match (no_desk, &self.data_dir) {
+                (true, Some(dir)) => {
+                    if let Some(text) = passphrase.as_deref() {
+                        Desk::check_new_passphrase(text).map_err(ErrorReport::from)?;
+                    }
+                    let new_desk = tenin_core::desk::NewDesk { pack: None, passphrase };
+                    match Desk::create(dir, &new_desk) {
+                        Ok((desk, code)) => {
+                            recovery_key = code;
+                            *slot = Slot::Ready(Box::new(desk));
+                        }
+                        Err(error) => *slot = Slot::Failed(error),
+                    }
+                }
+                _ => return Err(ErrorReport::new(ErrorCode::NotOpen, "デスクは作成済みです")),
+            }
+        }
+        Ok(Created { startup: self.startup()?, recovery_key })
     }
 
     pub fn cancel(&self) {

@@ -1,6 +1,12 @@
 //! The audit log: one row per mutation, written in the same transaction as the mutation itself,
 //! and chained: each entry carries the hash of the one before and its own SHA-256 over that and its
 //! content, so an entry edited, removed or slipped in afterwards breaks the chain from there on.
+//!
+//! Entries of form 2 (schema 18 on) hash a SHA-256 digest of the values before and after, kept
+//! beside them: the values can be erased under a retention rule ([`erase_values`]) and the chain
+//! still holds. The end of the chain (its [`Head`]) is printed on the daily log, carried by every
+//! outbound package and kept in every backup, so cutting entries off the end is found by
+//! [`verify_against`] a head saved earlier.
 
 use crate::Db;
 use rusqlite::{OptionalExtension, params};
@@ -49,6 +55,44 @@ pub fn record<B: Serialize, A: Serialize>(conn: Db<'_>, change: Change<'_, B, A>
     Chain::continued(conn)?.record(conn, change)
 }
 
+/// An entry written later than the moment it records (a sign-in while another program held the
+/// write lock): its time is the moment itself.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub at: String,
+    pub user_id: String,
+    pub action: Action,
+    pub entity: String,
+    pub entity_id: String,
+    pub after: serde_json::Value,
+}
+
+impl Pending {
+    pub fn now<A: Serialize>(change: Change<'_, (), A>) -> crate::Result<Pending> {
+        Ok(Pending {
+            at: now_rfc3339(),
+            user_id: change.user_id.to_owned(),
+            action: change.action,
+            entity: change.entity.to_owned(),
+            entity_id: change.entity_id.to_owned(),
+            after: serde_json::to_value(change.after)?,
+        })
+    }
+}
+
+/// Writes a pending entry, with the time it was made.
+pub fn record_pending(conn: Db<'_>, pending: &Pending) -> crate::Result<()> {
+    let change = Change::<(), _> {
+        user_id: &pending.user_id,
+        action: pending.action,
+        entity: &pending.entity,
+        entity_id: &pending.entity_id,
+        before: None,
+        after: Some(&pending.after),
+    };
+    Chain::continued(conn)?.record_at(conn, change, pending.at.clone())
+}
+
 /// The end of the chain, read once for many entries written in a row (a bulk import): each
 /// entry appended moves it on. Only valid while nothing else writes to the log in between
 /// (inside one transaction).
@@ -62,32 +106,44 @@ impl Chain {
     }
 
     pub fn record<B: Serialize, A: Serialize>(&mut self, conn: Db<'_>, change: Change<'_, B, A>) -> crate::Result<()> {
+        self.record_at(conn, change, now_rfc3339())
+    }
+
+    fn record_at<B: Serialize, A: Serialize>(
+        &mut self,
+        conn: Db<'_>,
+        change: Change<'_, B, A>,
+        at: String,
+    ) -> crate::Result<()> {
         let before = change.before.map(serde_json::to_string).transpose()?;
         let after = change.after.map(serde_json::to_string).transpose()?;
         let entry = Content {
-            at: now_rfc3339(),
+            at,
             user_id: change.user_id.to_owned(),
             action: change.action.as_str().to_owned(),
             entity: change.entity.to_owned(),
             entity_id: change.entity_id.to_owned(),
-            before_json: before,
-            after_json: after,
+            before_json: before.as_deref().map(digest),
+            after_json: after.as_deref().map(digest),
         };
         let hash = entry.hash(self.last_hash.as_deref());
         crate::execute_cached(
             conn,
-            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash,
+                                    form, before_digest, after_digest)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 2, ?10, ?11)",
             params![
                 entry.at,
                 entry.user_id,
                 entry.action,
                 entry.entity,
                 entry.entity_id,
-                entry.before_json,
-                entry.after_json,
+                before,
+                after,
                 self.last_hash,
-                hash
+                hash,
+                entry.before_json,
+                entry.after_json
             ],
         )?;
         self.last_hash = Some(hash);
@@ -109,7 +165,13 @@ impl Chain {
     }
 }
 
-/// What an entry's hash covers.
+/// SHA-256 (hex) of an entry's values, which the hash of a form-2 entry covers in their place.
+fn digest(values: &str) -> String {
+    hex::encode(Sha256::digest(values.as_bytes()))
+}
+
+/// What an entry's hash covers: for form 1 the values before and after themselves, for form 2
+/// their digests.
 struct Content {
     at: String,
     user_id: String,
@@ -159,35 +221,70 @@ fn last_hash(conn: Db<'_>) -> rusqlite::Result<Option<String>> {
     .flatten())
 }
 
-fn content(row: &rusqlite::Row) -> rusqlite::Result<(i64, Content, Option<String>, Option<String>)> {
-    Ok((
-        row.get(0)?,
-        Content {
+/// One stored entry as the chain reads it.
+struct Stored {
+    seq: i64,
+    /// What the hash covers (for form 2, the digests).
+    content: Content,
+    prev_hash: Option<String>,
+    hash: Option<String>,
+    /// A form-2 entry's values that do not match their digests (erased values are not a mismatch).
+    values_differ: bool,
+}
+
+fn stored(row: &rusqlite::Row) -> rusqlite::Result<Stored> {
+    let form: i64 = row.get(10)?;
+    let before: Option<String> = row.get(6)?;
+    let after: Option<String> = row.get(7)?;
+    let (before_json, after_json, values_differ) = if form == 2 {
+        let before_digest: Option<String> = row.get(11)?;
+        let after_digest: Option<String> = row.get(12)?;
+        let differs = |value: &Option<String>, kept: &Option<String>| match value {
+            Some(value) => kept.as_deref() != Some(digest(value).as_str()),
+            None => false,
+        };
+        let differ = differs(&before, &before_digest) || differs(&after, &after_digest);
+        (before_digest, after_digest, differ)
+    } else {
+        (before, after, false)
+    };
+    Ok(Stored {
+        seq: row.get(0)?,
+        content: Content {
             at: row.get(1)?,
             user_id: row.get(2)?,
             action: row.get(3)?,
             entity: row.get(4)?,
             entity_id: row.get(5)?,
-            before_json: row.get(6)?,
-            after_json: row.get(7)?,
+            before_json,
+            after_json,
         },
-        row.get(8)?,
-        row.get(9)?,
-    ))
+        prev_hash: row.get(8)?,
+        hash: row.get(9)?,
+        values_differ,
+    })
 }
 
 const CHAIN_SELECT: &str =
-    "SELECT seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash
+    "SELECT seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash,
+                                   form, before_digest, after_digest
                             FROM audit_log";
+
+/// The same columns before schema 18 (for the sealing step of schema 10, which runs before the
+/// form and digest columns exist): every entry is form 1.
+const CHAIN_SELECT_FORM_1: &str =
+    "SELECT seq, at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash,
+                                          1, NULL, NULL
+                                   FROM audit_log";
 
 /// Seals, in order, the entries written before the chain existed (schema 10). Run when the desk
 /// opens; does nothing once every entry has its hash.
 pub fn seal_unchained(conn: Db<'_>) -> crate::Result<u32> {
-    let mut stmt = conn.prepare(&format!("{CHAIN_SELECT} WHERE hash IS NULL ORDER BY seq"))?;
-    let unsealed: Vec<_> = stmt.query_map([], content)?.collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(&format!("{CHAIN_SELECT_FORM_1} WHERE hash IS NULL ORDER BY seq"))?;
+    let unsealed: Vec<_> = stmt.query_map([], stored)?.collect::<rusqlite::Result<_>>()?;
     let mut prev: Option<String> = None;
     let mut sealed = 0;
-    for (seq, entry, _, _) in unsealed {
+    for Stored { seq, content: entry, .. } in unsealed {
         // The entry just before this one (sealed earlier in this loop, or already chained).
         if prev.is_none() {
             prev = conn
@@ -216,6 +313,8 @@ pub struct ChainCheck {
     pub entries: u32,
     /// The first entry whose content or link does not match, with why; `None` when the chain holds.
     pub broken_at: Option<BrokenLink>,
+    /// The end of the chain as found (`None`: no entries at all).
+    pub head: Option<Head>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -225,18 +324,58 @@ pub struct BrokenLink {
     pub reason: String,
 }
 
-/// Walks the whole chain: each entry's content must hash to its hash, and link to the previous one.
+/// The end of the chain: its last entry's number, hash and time. Saved outside the database (on
+/// the daily log, in packages and backups, in a file) it lets [`verify_against`] find entries cut
+/// off the end, which the chain alone cannot show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Head {
+    pub seq: i32,
+    pub hash: String,
+    pub at: String,
+}
+
+impl Head {
+    /// The form printed on paper: 「No.1234 · 9f3a…（16桁）」.
+    pub fn short(&self) -> String {
+        format!("No.{} · {}", self.seq, self.hash.get(..16).unwrap_or(&self.hash))
+    }
+}
+
+/// The last entry of the chain.
+pub fn head(conn: Db<'_>) -> crate::Result<Option<Head>> {
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT seq, coalesce(hash, ''), at FROM audit_log ORDER BY seq DESC LIMIT 1",
+        [],
+        |row| Ok(Head { seq: row.get(0)?, hash: row.get(1)?, at: row.get(2)? }),
+    )
+    .optional()?)
+}
+
+/// Walks the whole chain: each entry's content must hash to its hash, and link to the previous one;
+/// a form-2 entry's values must match their digests unless erased. An empty log is a break (every
+/// desk writes entries when it is made), and so is a highest number below the one the table has
+/// handed out (entries cut off the end, unless the counter was edited too — see [`verify_against`]).
 pub fn verify(conn: Db<'_>) -> crate::Result<ChainCheck> {
-    let mut stmt = conn.prepare(&format!("{CHAIN_SELECT} ORDER BY seq"))?;
-    let rows = stmt.query_map([], content)?;
+    // A backup from before schema 18 has no form or digest columns: all its entries are form 1.
+    let has_forms =
+        conn.query_row("SELECT count(*) FROM pragma_table_info('audit_log') WHERE name = 'form'", [], |row| {
+            row.get::<_, i64>(0)
+        })? > 0;
+    let select = if has_forms { CHAIN_SELECT } else { CHAIN_SELECT_FORM_1 };
+    let mut stmt = conn.prepare(&format!("{select} ORDER BY seq"))?;
+    let rows = stmt.query_map([], stored)?;
     let mut prev: Option<String> = None;
     let mut entries = 0;
+    let mut last: Option<Head> = None;
     for row in rows {
-        let (seq, entry, prev_hash, hash) = row?;
+        let Stored { seq, content: entry, prev_hash, hash, values_differ } = row?;
         entries += 1;
         let broken = |reason: &str| ChainCheck {
             entries,
             broken_at: Some(BrokenLink { seq: seq as i32, reason: reason.to_owned() }),
+            head: None,
         };
         if prev_hash != prev {
             return Ok(broken("前の記録とのつながりが一致しません（記録の削除・挿入・並べ替え）"));
@@ -244,9 +383,60 @@ pub fn verify(conn: Db<'_>) -> crate::Result<ChainCheck> {
         if hash.as_deref() != Some(entry.hash(prev.as_deref()).as_str()) {
             return Ok(broken("記録の内容がハッシュと一致しません（書き換え）"));
         }
+        if values_differ {
+            return Ok(broken("変更前後の値が記録時の要約と一致しません（書き換え）"));
+        }
+        last = Some(Head { seq: seq as i32, hash: hash.clone().unwrap_or_default(), at: entry.at.clone() });
         prev = hash;
     }
-    Ok(ChainCheck { entries, broken_at: None })
+    let handed_out: Option<i64> =
+        conn.query_row("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'", [], |row| row.get(0)).optional()?;
+    let highest = last.as_ref().map_or(0, |h| i64::from(h.seq));
+    if entries == 0 {
+        let cut = BrokenLink {
+            seq: 0, reason: "監査記録が一件もありません（すべて削除されています）".to_owned()
+        };
+        return Ok(ChainCheck { entries, broken_at: Some(cut), head: None });
+    }
+    if handed_out.is_some_and(|n| n > highest) {
+        let reason = format!("最後の記録（No.{}）より後の記録が削除されています", highest);
+        let cut = BrokenLink { seq: highest as i32 + 1, reason };
+        return Ok(ChainCheck { entries, broken_at: Some(cut), head: last });
+    }
+    Ok(ChainCheck { entries, broken_at: None, head: last })
+}
+
+/// [`verify`], and the entry a saved head names must still be in the chain, unchanged: entries cut
+/// off the end since the head was saved (with the table's counter reset to hide it) are found here.
+pub fn verify_against(conn: Db<'_>, saved: &Head) -> crate::Result<ChainCheck> {
+    let mut check = verify(conn)?;
+    if check.broken_at.is_some() {
+        return Ok(check);
+    }
+    let found: Option<Option<String>> =
+        conn.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [saved.seq], |row| row.get(0)).optional()?;
+    let reason = match found {
+        None => Some(format!("保存された末尾（No.{}）の記録がありません（末尾の記録の削除）", saved.seq)),
+        Some(hash) if hash.as_deref() != Some(saved.hash.as_str()) => {
+            Some(format!("保存された末尾（No.{}）と記録のハッシュが一致しません（差し替え）", saved.seq))
+        }
+        Some(_) => None,
+    };
+    if let Some(reason) = reason {
+        check.broken_at = Some(BrokenLink { seq: saved.seq, reason });
+    }
+    Ok(check)
+}
+
+/// Erases the values before and after of the entries about one entity (a retention rule's work);
+/// form-2 entries keep their digests, so the chain still holds. Form-1 entries are left alone
+/// (erasing them would break the chain). Returns how many entries were erased.
+pub fn erase_values(conn: Db<'_>, entity: &str, entity_id: &str) -> crate::Result<usize> {
+    Ok(conn.execute(
+        "UPDATE audit_log SET before_json = NULL, after_json = NULL
+         WHERE entity = ?1 AND entity_id = ?2 AND form = 2",
+        params![entity, entity_id],
+    )?)
 }
 
 /// Records the creation of a record, with its values.

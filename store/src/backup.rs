@@ -57,7 +57,7 @@ pub fn remove_stale(dir: &Path, suffix: &str) -> u32 {
 /// Copies the live database to `dir/tenin-<stamp>.db` through a `.partial` file that becomes the
 /// backup only once it is complete and passes SQLite's integrity check. Never overwrites.
 pub fn backup_to(conn: &Connection, key: Option<&Passphrase>, dir: &Path, stamp: &str) -> Result<PathBuf> {
-    fs::create_dir_all(dir).map_err(|e| io("バックアップ先に書けません", dir, e))?;
+    crate::private_files::create_dir_all(dir).map_err(|e| io("バックアップ先に書けません", dir, e))?;
     remove_stale(dir, PARTIAL_SUFFIX);
     let mut target = dir.join(format!("{PREFIX}{stamp}{SUFFIX}"));
     for n in 2..100 {
@@ -133,6 +133,30 @@ pub fn check(path: &Path, key: Option<&Passphrase>) -> Result<u32> {
         .map_err(|_| refuse("転院調整デスクのデータベースではありません"))?;
     desk.ok_or_else(|| refuse("転院調整デスクのデータベースではありません"))?;
     Ok(version)
+}
+
+/// The audit chain of the backup at `path` (opened read-only with `key`), checked as the live one
+/// is: a restore shows a broken chain before it replaces anything. `None` for a backup from before
+/// the chain existed (schema 10).
+pub fn chain_of(path: &Path, key: Option<&Passphrase>) -> Result<Option<crate::audit::ChainCheck>> {
+    let version = check(path, key)?;
+    if version < 10 {
+        return Ok(None);
+    }
+    let conn = cipher::open(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| sqlite("バックアップを開けません", path, e))?;
+    Ok(Some(crate::audit::verify(crate::Db::of(&conn))?))
+}
+
+/// The end of the audit chain kept in the backup at `path`: the live chain must still hold it.
+pub fn head_of(path: &Path, key: Option<&Passphrase>) -> Result<Option<crate::audit::Head>> {
+    let version = check(path, key)?;
+    if version < 10 {
+        return Ok(None);
+    }
+    let conn = cipher::open(path, key, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| sqlite("バックアップを開けません", path, e))?;
+    crate::audit::head(crate::Db::of(&conn))
 }
 
 /// Replaces the live database with `candidate` after checking it, having first copied the current

@@ -14,6 +14,8 @@ use crate::Result;
 use tenin_domain::error::{Error, Problem, Problems};
 
 pub const MARKER_SUFFIX: &str = ".cipher";
+/// The passphrase escrow beside the database: the passphrase encrypted to the recovery key.
+pub const ESCROW_SUFFIX: &str = ".recovery";
 pub const MIN_LENGTH: usize = 10;
 
 /// The desk's passphrase, held in memory while the desk is open (for backups, which are encrypted
@@ -30,6 +32,15 @@ impl std::fmt::Debug for Passphrase {
 impl Passphrase {
     pub fn new(text: impl Into<String>) -> Passphrase {
         Passphrase(text.into())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The passphrase itself, for sealing it to the recovery key (never printed or logged).
+    pub fn expose(&self) -> &str {
+        &self.0
     }
 
     /// A new passphrase must be long enough to resist guessing: at least ten characters.
@@ -51,9 +62,32 @@ impl Passphrase {
 
 /// The file that says `database` is encrypted.
 pub fn marker(database: &Path) -> PathBuf {
+    beside(database, MARKER_SUFFIX)
+}
+
+/// The passphrase escrow of `database` (see `tenin_domain::recovery_key`).
+pub fn escrow(database: &Path) -> PathBuf {
+    beside(database, ESCROW_SUFFIX)
+}
+
+fn beside(database: &Path, suffix: &str) -> PathBuf {
     let mut name = database.file_name().map(|n| n.to_os_string()).unwrap_or_default();
-    name.push(MARKER_SUFFIX);
+    name.push(suffix);
     database.with_file_name(name)
+}
+
+/// Keeps `sealed` (the passphrase sealed to the recovery key) beside the database, owner-only.
+pub fn keep_escrow(database: &Path, sealed: &[u8]) -> std::io::Result<()> {
+    let fresh = beside(database, &format!("{ESCROW_SUFFIX}.new"));
+    crate::private_files::write(&fresh, sealed)?;
+    fs::rename(&fresh, escrow(database))
+}
+
+/// The escrow kept beside the database, if any (at most 64 KiB read).
+pub fn read_escrow(database: &Path) -> Option<Vec<u8>> {
+    let path = escrow(database);
+    let small = fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= 64 * 1024);
+    if small { fs::read(path).ok() } else { None }
 }
 
 pub fn is_marked(database: &Path) -> bool {
@@ -62,7 +96,7 @@ pub fn is_marked(database: &Path) -> bool {
 
 pub fn mark(database: &Path) -> std::io::Result<()> {
     let note = "SQLCipher 4 (PBKDF2-HMAC-SHA512, 256000 iterations). The passphrase is not stored anywhere.\n";
-    fs::write(marker(database), note)
+    crate::private_files::write(&marker(database), note.as_bytes())
 }
 
 /// Gives the key to a freshly opened connection; must come before anything reads the file.
@@ -92,6 +126,8 @@ pub(crate) fn open(path: &Path, key: Option<&Passphrase>, flags: OpenFlags) -> r
 /// Copies the database behind `from` into a new file at `to`, under the same key, with SQLite's
 /// online backup; the copy is left out of WAL mode (one self-contained file).
 pub(crate) fn copy_to(from: &Connection, to: &Path, key: Option<&Passphrase>) -> rusqlite::Result<()> {
+    // Owner-only before SQLite writes anything into it.
+    let _ = crate::private_files::create_file(to);
     let mut target = open(to, key, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE)?;
     {
         let backup = rusqlite::backup::Backup::new(from, &mut target)?;
@@ -112,6 +148,7 @@ pub(crate) fn copy_from(into: &mut Connection, from: &Path, key: Option<&Passphr
 /// checks the result opens under `new` and is whole. `conn`'s file is not changed.
 pub fn export(conn: &Connection, to: &Path, new: &Passphrase, version: u32) -> Result<()> {
     let _ = fs::remove_file(to);
+    let _ = crate::private_files::create_file(to);
     let shown = to.display().to_string();
     conn.execute("ATTACH DATABASE ?1 AS rekeyed KEY ?2", rusqlite::params![shown, new.0])?;
     let exported = conn

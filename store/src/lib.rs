@@ -27,11 +27,13 @@ pub mod meta;
 pub mod migrations;
 pub mod past_cases;
 pub mod placement_counts;
+pub mod private_files;
 pub mod received_inquiries;
 pub mod reference;
 pub mod reports;
 pub mod request_names;
 pub mod requests;
+pub mod sign_in_attempts;
 pub mod sync_state;
 pub mod transport_bookings;
 pub mod transport_providers;
@@ -128,6 +130,16 @@ pub enum OpenError {
     /// The passphrase does not open the database (the file was not touched).
     #[error("合言葉が違います。データベースは変更していません: {path}")]
     WrongPassphrase { path: String },
+    /// No desk in this folder: only set-up makes one.
+    #[error("このフォルダにはデスクがありません: {path}")]
+    NoDesk { path: String },
+    /// The database file is empty (zero bytes, or an SQLite file with nothing in it): damaged or
+    /// emptied, never taken for a new desk.
+    #[error("データベースのファイルが空です。新しいデスクとしては扱いません。バックアップから復元してください: {path}")]
+    EmptyFile { path: String },
+    /// An SQLite database of another program: nothing is written to it.
+    #[error("転院調整デスクのデータベースではありません（{detail}）。ファイルは変更していません: {path}")]
+    Foreign { path: String, detail: String },
     #[error("データベースを開けません: {path}（{detail}）")]
     Other { path: String, detail: String },
 }
@@ -137,12 +149,35 @@ pub struct Store {
     path: PathBuf,
     /// The passphrase of an encrypted database (backups are encrypted under it too).
     key: Option<cipher::Passphrase>,
+    read_only: bool,
+    /// Audit entries that could not be written without waiting for another program's write (a
+    /// sign-in during an import): written first thing in the next write, or when the store closes.
+    deferred: Vec<audit::Pending>,
 }
+
+/// How long a write waits for another program's write to finish.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Whether opening may make a new desk. Only set-up (`tenin init`, the app's set-up screen) may:
+/// everywhere else a missing or empty file is refused, so a mistyped folder or a file emptied by
+/// accident is never taken for a new desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// The desk must exist.
+    Existing,
+    /// Set-up: a missing or empty file becomes a new desk (an existing desk opens as it is).
+    Create,
+}
+
+/// Which program made a database file: `PRAGMA application_id` ('TENI').
+pub const APPLICATION_ID: i32 = 0x5445_4E49;
 
 /// What the first bytes of the database file say.
 enum FileKind {
-    /// No file yet, or an empty one: a new database.
-    New,
+    /// No file yet.
+    Missing,
+    /// A file of zero bytes.
+    Empty,
     /// An SQLite database in the clear.
     Plain,
     /// Not readable as SQLite: encrypted, or not a database at all.
@@ -150,42 +185,89 @@ enum FileKind {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database in `data_dir`, checked and migrated.
-    /// Opens (or creates) the database in `data_dir`. An encrypted database needs `key`; a wrong
-    /// key is refused before anything is written. A key given for a database in the clear is
-    /// not used.
-    pub fn open(data_dir: &Path, key: Option<&cipher::Passphrase>) -> Result<Store, OpenError> {
+    /// Opens the database in `data_dir`, checked and migrated. An encrypted database needs `key`
+    /// (its marker file need not be there: the key is tried); a wrong or empty key is refused
+    /// before anything is written. A key given for a database in the clear is not used.
+    ///
+    /// A file the user cannot write (its mode has no write permission, or the folder is read-only)
+    /// opens for reading only: nothing is migrated, configured or written, and every write is
+    /// refused by SQLite as read-only.
+    pub fn open(data_dir: &Path, key: Option<&cipher::Passphrase>, opening: Opening) -> Result<Store, OpenError> {
         let path = data_dir.join(DATABASE_FILE);
         let shown = path.display().to_string();
-        ensure_writable_dir(data_dir)?;
-        let key = match (file_kind(&path)?, key) {
-            (FileKind::New | FileKind::Plain, _) => None,
+        let kind = file_kind(&path)?;
+        match (&kind, opening) {
+            (FileKind::Missing, Opening::Existing) => return Err(OpenError::NoDesk { path: shown }),
+            (FileKind::Empty, Opening::Existing) => return Err(OpenError::EmptyFile { path: shown }),
+            _ => {}
+        }
+        let read_only = matches!(kind, FileKind::Plain | FileKind::Opaque) && is_read_only(&path, data_dir);
+        if !read_only {
+            ensure_writable_dir(data_dir)?;
+            private_files::restrict(data_dir, &path);
+        }
+        if key.is_some_and(|k| k.is_empty()) && matches!(kind, FileKind::Opaque) {
+            return Err(OpenError::WrongPassphrase { path: shown });
+        }
+        let key = match (&kind, key) {
+            (FileKind::Missing | FileKind::Empty, key) => key.cloned().filter(|k| !k.is_empty()),
+            (FileKind::Plain, _) => None,
             (FileKind::Opaque, Some(key)) => Some(key.clone()),
             (FileKind::Opaque, None) if cipher::is_marked(&path) => {
                 return Err(OpenError::NeedsPassphrase { path: shown });
             }
             (FileKind::Opaque, None) => return Err(OpenError::NotADatabase { path: shown }),
         };
-        // Leftovers of an encryption killed half-way (never the database itself).
-        backup::remove_stale(data_dir, REKEY_SUFFIX);
+        let creating = matches!(kind, FileKind::Missing | FileKind::Empty);
+        if !read_only {
+            // Leftovers of an encryption killed half-way (never the database itself).
+            backup::remove_stale(data_dir, REKEY_SUFFIX);
+        }
         let other = |e: rusqlite::Error| classify(&shown, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&path, flags).map_err(other)?;
+        let mut conn = if read_only {
+            open_read_only(&path).map_err(other)?
+        } else {
+            if creating {
+                private_files::create_file(&path)
+                    .map_err(|e| OpenError::NotWritable { path: shown.clone(), detail: e.to_string() })?;
+            }
+            let flags =
+                OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+            Connection::open_with_flags(&path, flags).map_err(other)?
+        };
         if key.is_some() {
             cipher::apply(&conn, key.as_ref()).map_err(other)?;
             cipher::opens(&conn).map_err(|e| match e.sqlite_error_code() {
-                Some(rusqlite::ErrorCode::NotADatabase) => OpenError::WrongPassphrase { path: shown.clone() },
+                Some(rusqlite::ErrorCode::NotADatabase) if matches!(kind, FileKind::Opaque) => {
+                    OpenError::WrongPassphrase { path: shown.clone() }
+                }
                 _ => classify(&shown, e),
             })?;
         }
-        conn.busy_timeout(Duration::from_secs(5)).map_err(other)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(other)?;
         let found = migrations::current_version(&conn).map_err(other)?;
         if found > LATEST_VERSION {
             return Err(OpenError::TooNew { path: shown, found, supported: LATEST_VERSION });
         }
+        if !creating {
+            match recognise(&conn, found) {
+                Ok(()) => {}
+                Err(Some(detail)) => return Err(OpenError::Foreign { path: shown, detail }),
+                // An SQLite file with nothing in it: set-up may use it, nothing else may.
+                Err(None) if opening == Opening::Create && !read_only => {}
+                Err(None) => return Err(OpenError::EmptyFile { path: shown }),
+            }
+        }
         let check: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0)).map_err(other)?;
         if check != "ok" {
             return Err(OpenError::Corrupt { path: shown, detail: check });
+        }
+        if read_only {
+            if found < LATEST_VERSION {
+                let detail = format!("読み取り専用のため、古い版（{found}）から更新できません");
+                return Err(OpenError::NotWritable { path: shown, detail });
+            }
+            return Ok(Store { conn, path, key, read_only, deferred: Vec::new() });
         }
         configure(&conn).map_err(other)?;
         if found > 0 && found < LATEST_VERSION {
@@ -195,7 +277,19 @@ impl Store {
             StoreError::Sqlite(e) => classify(&shown, e),
             StoreError::Domain(e) => OpenError::Other { path: shown.clone(), detail: e.to_string() },
         })?;
-        Ok(Store { conn, path, key })
+        if creating && key.is_some() {
+            cipher::mark(&path).map_err(|e| OpenError::NotWritable { path: shown.clone(), detail: e.to_string() })?;
+        }
+        if key.is_some() && !cipher::is_marked(&path) {
+            // Opened with the passphrase though its marker was lost: put the marker back.
+            let _ = cipher::mark(&path);
+        }
+        Ok(Store { conn, path, key, read_only, deferred: Vec::new() })
+    }
+
+    /// Whether the database was opened for reading only (see [`Store::open`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     pub fn path(&self) -> &Path {
@@ -207,11 +301,40 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction: all of its writes commit together or none do.
+    /// Audit entries deferred earlier are written first, in the same transaction.
     pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        for pending in &self.deferred {
+            audit::record_pending(Db { conn: &tx }, pending)?;
+        }
         let value = f(Db { conn: &tx })?;
         tx.commit().map_err(StoreError::from)?;
+        self.deferred.clear();
         Ok(value)
+    }
+
+    /// Writes an audit entry now if the database is free, else keeps it for the next write (or
+    /// the close) instead of waiting: reading must never wait for another program's long write
+    /// (a sign-in during an import). On a read-only desk the entry cannot be written at all.
+    pub fn audit_or_defer(&mut self, pending: audit::Pending) -> crate::Result<()> {
+        if self.read_only {
+            return Ok(());
+        }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let written = self.write(|tx| audit::record_pending(tx, &pending));
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        match written {
+            Err(StoreError::Sqlite(e))
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) =>
+            {
+                self.deferred.push(pending);
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     /// Runs `f` in a write transaction and always rolls it back: a dry run of exactly the code that
@@ -233,6 +356,16 @@ impl Store {
         backup::backup_to(&self.conn, self.key.as_ref(), dir, stamp)
     }
 
+    /// The audit chain of a backup, checked (see `backup::chain_of`).
+    pub fn backup_chain(&self, candidate: &Path) -> crate::Result<Option<audit::ChainCheck>> {
+        backup::chain_of(candidate, self.key.as_ref())
+    }
+
+    /// The end of the audit chain a backup holds (see `backup::head_of`).
+    pub fn backup_head(&self, candidate: &Path) -> crate::Result<Option<audit::Head>> {
+        backup::head_of(candidate, self.key.as_ref())
+    }
+
     /// Replaces the live database with a checked backup, keeping the current one aside.
     pub fn restore_from(&mut self, candidate: &Path, stamp: &str) -> crate::Result<PathBuf> {
         backup::restore(&mut self.conn, self.key.as_ref(), &self.path, candidate, stamp)
@@ -241,6 +374,11 @@ impl Store {
     /// `PRAGMA integrity_check` (the full one), for `tenin status`.
     pub fn is_encrypted(&self) -> bool {
         self.key.is_some()
+    }
+
+    /// The passphrase the database was opened with (to seal it to a new recovery key).
+    pub fn passphrase(&self) -> Option<&cipher::Passphrase> {
+        self.key.as_ref()
     }
 
     /// Whether `candidate` is the passphrase the database was opened with.
@@ -293,6 +431,16 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    /// Deferred audit entries are written before the connection closes (waiting for the lock as
+    /// any write does).
+    fn drop(&mut self) {
+        if !self.deferred.is_empty() && !self.read_only {
+            let _ = self.write(|_| Ok::<_, StoreError>(()));
+        }
+    }
+}
+
 /// How every connection to the live database works: WAL, full sync, foreign keys enforced.
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))?;
@@ -305,7 +453,7 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 fn ensure_writable_dir(dir: &Path) -> Result<(), OpenError> {
     let not_writable =
         |e: std::io::Error| OpenError::NotWritable { path: dir.display().to_string(), detail: e.to_string() };
-    fs::create_dir_all(dir).map_err(not_writable)?;
+    private_files::create_dir_all(dir).map_err(not_writable)?;
     // SQLite needs to create the -wal and -shm files beside the database: try a file of our own.
     let probe = dir.join(format!(".tenin-write-check-{}", std::process::id()));
     fs::write(&probe, b"").map_err(not_writable)?;
@@ -317,7 +465,7 @@ fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
     let shown = || path.display().to_string();
     let mut file = match fs::File::open(path) {
         Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::New),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
         Err(e) => return Err(OpenError::NotWritable { path: shown(), detail: e.to_string() }),
     };
     let mut header = Vec::with_capacity(16);
@@ -326,12 +474,77 @@ fn file_kind(path: &Path) -> Result<FileKind, OpenError> {
         .read_to_end(&mut header)
         .map_err(|e| OpenError::Other { path: shown(), detail: e.to_string() })?;
     Ok(if header.is_empty() {
-        FileKind::New
+        FileKind::Empty
     } else if header.as_slice() == SQLITE_HEADER {
         FileKind::Plain
     } else {
         FileKind::Opaque
     })
+}
+
+/// Whether a desk file can only be read: its mode gives nobody write permission (checked on the
+/// mode, not by trying, so it holds for an administrator account too), or its folder cannot be
+/// written.
+fn is_read_only(path: &Path, dir: &Path) -> bool {
+    let file_read_only = fs::metadata(path).is_ok_and(|m| m.permissions().readonly());
+    let dir_read_only = fs::metadata(dir).is_ok_and(|m| m.permissions().readonly());
+    file_read_only || dir_read_only
+}
+
+/// A read-only connection. A database in WAL mode whose log is empty or gone is opened immutable
+/// (no -shm file to make beside it, no locks); one with a log still holding data is opened as usual.
+fn open_read_only(path: &Path) -> rusqlite::Result<Connection> {
+    let wal = path.with_file_name(format!("{DATABASE_FILE}-wal"));
+    let pending = fs::metadata(&wal).is_ok_and(|m| m.len() > 0);
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI;
+    if pending {
+        return Connection::open_with_flags(path, flags);
+    }
+    let mut uri = url_path(path);
+    uri.push_str("?immutable=1");
+    Connection::open_with_flags(format!("file:{uri}"), flags)
+}
+
+/// A path as the path part of an SQLite `file:` URI (`%`, `?` and `#` escaped).
+fn url_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            '\\' => out.push('/'),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether an existing SQLite file is a desk: its application id says so, or (a desk from before
+/// the id was set) it has the desk's tables. `Err(None)`: an SQLite file with nothing in it.
+fn recognise(conn: &Connection, version: u32) -> Result<(), Option<String>> {
+    let sql = |e: rusqlite::Error| Some(e.to_string());
+    let id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).map_err(sql)?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    if id != 0 {
+        return Err(Some(format!("別のアプリケーションのデータベースです（application_id {id:#x}）")));
+    }
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get(0)).map_err(sql)?;
+    if version == 0 {
+        return if tables == 0 {
+            Err(None)
+        } else {
+            Err(Some("転院調整デスクの表がありません".to_owned()))
+        };
+    }
+    let desk: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'desk_meta'", [], |row| {
+            row.get(0)
+        })
+        .map_err(sql)?;
+    if desk == 0 { Err(Some("転院調整デスクの表がありません".to_owned())) } else { Ok(()) }
 }
 
 fn classify(path: &str, error: rusqlite::Error) -> OpenError {

@@ -38,6 +38,10 @@ pub const OWN_HOSPITAL_CODE: &str = "own_hospital_code";
 pub const DESK_IDENTITY: &str = "desk_identity";
 /// The sync root, schedule and preview setting (JSON of `SyncSettings`); off when absent.
 pub const SYNC_SETTINGS: &str = "sync_settings";
+/// An argon2id hash of the desk's recovery key (`tenin_domain::recovery_key`).
+pub const RECOVERY_KEY_HASH: &str = "recovery_key_hash";
+/// When a backup last reached the second (off-machine) folder.
+pub const LAST_OFFSITE_BACKUP_AT: &str = "last_offsite_backup_at";
 
 pub fn get(conn: Db<'_>, key: &str) -> crate::Result<Option<String>> {
     Ok(crate::query_row_cached(conn, "SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0))

@@ -72,6 +72,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0015_search_by_place.sql", rekey_hospital_search),
     migration!("0016_referral.sql"),
     migration!("0017_hospital_edition.sql"),
+    migration!("0018_protected_data.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

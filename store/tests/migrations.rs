@@ -3,7 +3,7 @@
 use sha2::{Digest, Sha256};
 use tenin_domain::care::{Adl, CareItem, CareNeeds, Dialysis};
 use tenin_store::migrations::{LATEST_VERSION, MIGRATIONS, apply, current_version, sql_only};
-use tenin_store::{DATABASE_FILE, Store};
+use tenin_store::{DATABASE_FILE, Opening, Store};
 
 fn tables(conn: &rusqlite::Connection) -> Vec<String> {
     let mut stmt = conn
@@ -15,7 +15,7 @@ fn tables(conn: &rusqlite::Connection) -> Vec<String> {
 #[test]
 fn the_first_schema_has_the_tables_later_features_extend() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path(), None).expect("open");
+    let store = Store::open(dir.path(), None, Opening::Create).expect("open");
     assert_eq!(store.schema_version().expect("version"), LATEST_VERSION);
     let names = tables(&rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open"));
     for expected in ["hospitals", "transfer_requests", "request_status_history", "users", "audit_log", "municipalities"]
@@ -27,11 +27,11 @@ fn the_first_schema_has_the_tables_later_features_extend() {
 #[test]
 fn reopening_applies_nothing_and_takes_no_backup() {
     let dir = tempfile::tempdir().expect("temp dir");
-    drop(Store::open(dir.path(), None).expect("first open"));
+    drop(Store::open(dir.path(), None, Opening::Create).expect("first open"));
     let mut conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open");
     assert_eq!(tenin_store::migrations::migrate(&mut conn).expect("migrate"), Vec::<u32>::new());
     drop(conn);
-    drop(Store::open(dir.path(), None).expect("second open"));
+    drop(Store::open(dir.path(), None, Opening::Create).expect("second open"));
     let backups = std::fs::read_dir(dir.path())
         .expect("list")
         .filter_map(Result::ok)
@@ -62,7 +62,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 /// Every released migration, pinned by the SHA-256 of its file: a released migration is never
 /// edited (a database that ran it would never run the edit); a change to the schema is a new file,
 /// added here with its digest.
-const RELEASED: [(&str, &str); 17] = [
+const RELEASED: [(&str, &str); 18] = [
     ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
     ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
     ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
@@ -80,6 +80,7 @@ const RELEASED: [(&str, &str); 17] = [
     ("0015_search_by_place.sql", "2f1b6b3d5769ae90fa0fdb08211036e515ee468a7c08f12f4f311b453c1dddcd"),
     ("0016_referral.sql", "19705a4a2073a99f1e49029e37389c84c0bab1ce557b5ea1a38a5387f038b449"),
     ("0017_hospital_edition.sql", "6db39b35402890d259ce38c6d8e00b0b8d463eb0fb8e3b8eeaaf8021579f334c"),
+    ("0018_protected_data.sql", "4c2b10d6ce390d8b2311ed55a897be3dc561e5a1722a32fbb1d089a157f885d4"),
 ];
 
 #[test]
@@ -118,7 +119,7 @@ fn the_audit_chain_is_sealed_by_its_migration_once_not_at_open() {
         // Afterwards a NULL hash is a break: opening the store does not seal it again.
         conn.execute("UPDATE audit_log SET hash = NULL, prev_hash = NULL WHERE entity_id = '2'", []).expect("edit");
     }
-    drop(Store::open(dir.path(), None).expect("opens and migrates the rest"));
+    drop(Store::open(dir.path(), None, Opening::Create).expect("opens and migrates the rest"));
     let conn = rusqlite::Connection::open(&path).expect("open");
     let unsealed: u32 =
         conn.query_row("SELECT count(*) FROM audit_log WHERE hash IS NULL", [], |r| r.get(0)).expect("count");
@@ -178,7 +179,7 @@ fn old_care_is_read_as_stated_and_unedited_fingerprints_move_with_it() {
         ))
         .expect("sources");
     }
-    let store = Store::open(dir.path(), None).expect("migrates to the latest");
+    let store = Store::open(dir.path(), None, Opening::Create).expect("migrates to the latest");
     let now = tenin_store::requests::intake_fingerprint(store.read(), "unedited").expect("now");
     let conn = rusqlite::Connection::open(&path).expect("open");
     for (id, adl) in [("unedited", Adl::FullAssist), ("edited", Adl::Unknown)] {
@@ -225,7 +226,7 @@ fn hospitals_stored_before_are_found_by_their_municipality_after_migration_15() 
             conn.query_row("SELECT search_key FROM hospitals WHERE id = 'h1'", [], |r| r.get(0)).expect("key");
         assert!(!key.contains("よこはま"), "before: name and code only ({key})");
     }
-    let store = Store::open(dir.path(), None).expect("migrates");
+    let store = Store::open(dir.path(), None, Opening::Create).expect("migrates");
     drop(store);
     let conn = rusqlite::Connection::open(&path).expect("open");
     let key: String =

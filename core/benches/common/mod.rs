@@ -4,7 +4,7 @@ use tenin_core::Desk;
 use tenin_core::desk::NewUserInput;
 
 pub fn demo_desk(dir: &std::path::Path) -> Desk {
-    let mut desk = Desk::open(dir).expect("desk");
+    let mut desk = Desk::create(dir, &tenin_core::desk::NewDesk::default()).expect("desk").0;
     let admin = NewUserInput {
         login: "bench".into(),
         display_name: "ベンチ".into(),

@@ -16,6 +16,9 @@ pub struct Encryption {
     pub encrypted: bool,
     /// How the key is made from the passphrase, for the settings screen and the documentation.
     pub method: String,
+    /// A new recovery key, made with a new passphrase: shown once (only in the answer to
+    /// [`Desk::set_passphrase`]).
+    pub recovery_key: Option<String>,
 }
 
 const METHOD: &str = "SQLCipher 4 (AES-256, PBKDF2-HMAC-SHA512 256,000回)";
@@ -23,11 +26,13 @@ const METHOD: &str = "SQLCipher 4 (AES-256, PBKDF2-HMAC-SHA512 256,000回)";
 impl Desk {
     pub fn encryption(&self) -> Result<Encryption> {
         self.allow(Permission::Read)?;
-        Ok(Encryption { encrypted: self.store.is_encrypted(), method: METHOD.to_owned() })
+        Ok(Encryption { encrypted: self.store.is_encrypted(), method: METHOD.to_owned(), recovery_key: None })
     }
 
     /// Encrypts the database under `new`, or, if it is encrypted already, changes the passphrase
     /// (the current one must be given). Existing backups keep the passphrase they were made with.
+    /// A new recovery key is made with the new passphrase (and the escrow sealed to it) and
+    /// returned once.
     pub fn set_passphrase(&mut self, current: Option<&str>, new: &str) -> Result<Encryption> {
         let actor = self.allow(Permission::Administer)?.id.clone();
         let mut problems = Problems::default();
@@ -59,6 +64,7 @@ impl Desk {
                 },
             )
         })?;
-        self.encryption()
+        let recovery_key = self.new_recovery_key()?;
+        Ok(Encryption { recovery_key: Some(recovery_key), ..self.encryption()? })
     }
 }

@@ -16,7 +16,7 @@ use tenin_domain::password;
 use tenin_domain::text;
 use tenin_store::ids::{parse_rfc3339, to_rfc3339};
 use tenin_store::users::{self, SYSTEM_LOGIN, User};
-use tenin_store::{audit, meta};
+use tenin_store::{audit, meta, sign_in_attempts};
 
 pub const DEFAULT_IDLE_LOCK_MINUTES: u32 = 10;
 const IDLE_LOCK_RANGE: std::ops::RangeInclusive<u32> = 1..=240;
@@ -174,37 +174,54 @@ impl Desk {
 
     /// Signs `login` in. Wrong passwords are counted per login; after a few in a row the login must
     /// wait (30 s, doubling, at most 15 min) and even the right password is refused until then.
+    ///
+    /// A login that does not exist gets the same: its own count and wait (kept under a digest of
+    /// the name), the same hashing work (one argon2id run per attempt), the same
+    /// write and audit entry — so neither the answer nor its timing says which logins exist.
+    /// A right password writes its audit entry without waiting: while another program holds the
+    /// write lock (an import) it is written with the next change or when the desk closes.
     pub fn sign_in(&mut self, login: &str, password: &str) -> Result<Access> {
         let login = normalised_login(login);
         let now = Utc::now();
-        let outcome = self.store.write(|tx| -> Result<Result<User>> {
-            let Some(user) = users::by_login(tx, &login)?.filter(|u| u.login != SYSTEM_LOGIN) else {
-                // Same work and the same answer as a wrong password: which logins exist is not said.
-                password::verify(password, dummy_hash());
-                return Ok(Err(Error::SignInFailed { wait_seconds: None }));
-            };
-            if let Some(until) = user.wait_until.as_deref().and_then(|t| parse_rfc3339(t).ok())
-                && until > now
-            {
-                let seconds = (until - now).num_seconds().max(1) as u64;
-                return Ok(Err(Error::SignInFailed { wait_seconds: Some(seconds) }));
+        let system_id = self.system.id.clone();
+        let known = users::by_login(self.store.read(), &login)?.filter(|u| u.login != SYSTEM_LOGIN);
+        let Some(user) = known else {
+            password::verify_stand_in(password);
+            let attempts = sign_in_attempts::get(self.store.read(), &login)?;
+            if let Some(seconds) = waiting(attempts.wait_until.as_deref(), now) {
+                return Err(Error::SignInFailed { wait_seconds: Some(seconds) });
             }
-            let stored = users::password_hash(tx, &user.id)?;
-            let matches = stored.as_deref().is_some_and(|hash| password::verify(password, hash));
-            if !matches || !user.active {
-                let failures = user.failed_sign_ins.saturating_add(1);
-                let wait = password::wait_after(failures);
-                let until = wait.map(|w| to_rfc3339(now + chrono::Duration::from_std(w).unwrap_or_default()));
+            let failures = attempts.failures.saturating_add(1);
+            let (wait, until) = wait_after(failures, now);
+            self.store.write(|tx| -> Result<()> {
+                sign_in_attempts::record_failure(tx, &login, failures, until.as_deref())?;
+                let detail = serde_json::json!({"failures": failures, "wait_until": until});
+                Ok(audit::record(tx, sign_in_change(&system_id, "sign_in_failed_unknown_login", &detail))?)
+            })?;
+            return Err(Error::SignInFailed { wait_seconds: wait.map(|w| w.as_secs()) });
+        };
+        if let Some(seconds) = waiting(user.wait_until.as_deref(), now) {
+            return Err(Error::SignInFailed { wait_seconds: Some(seconds) });
+        }
+        let stored = users::password_hash(self.store.read(), &user.id)?;
+        let matches = stored.as_deref().is_some_and(|hash| password::verify(password, hash));
+        if !matches || !user.active {
+            let failures = user.failed_sign_ins.saturating_add(1);
+            let (wait, until) = wait_after(failures, now);
+            self.store.write(|tx| -> Result<()> {
                 users::record_failed_sign_in(tx, &user.id, failures, until.as_deref())?;
                 let detail = serde_json::json!({"failures": failures, "wait_until": until});
-                audit::record(tx, sign_in_change(&user.id, "sign_in_failed", &detail))?;
-                return Ok(Err(Error::SignInFailed { wait_seconds: wait.map(|w| w.as_secs()) }));
-            }
-            users::clear_failed_sign_ins(tx, &user.id)?;
-            audit::record(tx, sign_in_change(&user.id, "sign_in", &serde_json::json!({})))?;
-            Ok(Ok(users::by_id(tx, &user.id)?.unwrap_or(user)))
-        })?;
-        self.start_session(outcome?)
+                Ok(audit::record(tx, sign_in_change(&user.id, "sign_in_failed", &detail))?)
+            })?;
+            return Err(Error::SignInFailed { wait_seconds: wait.map(|w| w.as_secs()) });
+        }
+        if user.failed_sign_ins > 0 {
+            self.store.write(|tx| users::clear_failed_sign_ins(tx, &user.id))?;
+        }
+        let pending = audit::Pending::now(sign_in_change(&user.id, "sign_in", &serde_json::json!({})))?;
+        self.store.audit_or_defer(pending)?;
+        let user = users::by_id(self.store.read(), &user.id)?.unwrap_or(user);
+        self.start_session(user)
     }
 
     /// Counts as activity (the UI saw the user type or click without calling the core).
@@ -351,10 +368,17 @@ impl Desk {
     }
 }
 
-/// A hash of a random string, so checking an unknown login costs as much as a known one.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| password::hash(&tenin_store::ids::new_id()).unwrap_or_default())
+/// Seconds left of a wait that ends at `until`, if it has not ended.
+fn waiting(until: Option<&str>, now: chrono::DateTime<Utc>) -> Option<u64> {
+    let until = until.and_then(|t| parse_rfc3339(t).ok())?;
+    (until > now).then(|| (until - now).num_seconds().max(1) as u64)
+}
+
+/// The wait after `failures` wrong attempts in a row, and when it ends (stored form).
+fn wait_after(failures: u32, now: chrono::DateTime<Utc>) -> (Option<Duration>, Option<String>) {
+    let wait = password::wait_after(failures);
+    let until = wait.map(|w| to_rfc3339(now + chrono::Duration::from_std(w).unwrap_or_default()));
+    (wait, until)
 }
 
 pub(super) struct CheckedUser {
@@ -362,6 +386,16 @@ pub(super) struct CheckedUser {
     display_name: String,
     role: Role,
     password_hash: String,
+}
+
+impl CheckedUser {
+    pub(super) fn login(&self) -> &str {
+        &self.login
+    }
+
+    pub(super) fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
 }
 
 pub(super) fn checked_new_user(input: &NewUserInput) -> Result<CheckedUser> {

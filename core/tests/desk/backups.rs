@@ -18,15 +18,20 @@ fn snapshot(desk: &Desk) -> String {
 fn backup_then_restore_gives_back_exactly_the_data_of_the_backup() {
     let (dir, mut desk) = demo_desk();
     let backups = dir.path().join("my-backups");
-    desk.set_backup_settings(&BackupSettings { dir: backups.display().to_string(), keep: 2, every_hours: 24 })
-        .expect("settings");
+    desk.set_backup_settings(&BackupSettings {
+        dir: backups.display().to_string(),
+        keep: 2,
+        every_hours: 24,
+        ..Default::default()
+    })
+    .expect("settings");
     let before = snapshot(&desk);
     let done = desk.backup_now().expect("backup");
     assert!(done.path.starts_with(&backups.display().to_string()) && done.path.ends_with(".db"));
 
     desk.create_request(&valid_input(&desk), true).expect("a change after the backup");
     assert_ne!(snapshot(&desk), before);
-    let restored = desk.restore_backup(std::path::Path::new(&done.path)).expect("restored");
+    let restored = desk.restore_backup(std::path::Path::new(&done.path), false).expect("restored");
     let after_restore = desk.requests().expect_err("the restored users sign in again");
     assert_eq!(after_restore.code(), tenin_core::ErrorCode::NotSignedIn);
     crate::sign_in_admin(&mut desk);
@@ -50,7 +55,7 @@ fn a_file_that_is_not_a_backup_is_refused_and_nothing_changes() {
     let before = snapshot(&desk);
     let text = dir.path().join("not-a-backup.db");
     std::fs::write(&text, "これはバックアップではありません").expect("write");
-    let refused = desk.restore_backup(&text).expect_err("refused");
+    let refused = desk.restore_backup(&text, false).expect_err("refused");
     assert!(refused.to_string().contains("バックアップとして使えません"), "{refused}");
     // An SQLite file that is not a desk.
     let other = dir.path().join("other.db");
@@ -58,7 +63,7 @@ fn a_file_that_is_not_a_backup_is_refused_and_nothing_changes() {
         .expect("open")
         .execute_batch("CREATE TABLE t (x); PRAGMA user_version = 3;")
         .expect("db");
-    assert!(desk.restore_backup(&other).is_err());
+    assert!(desk.restore_backup(&other, false).is_err());
     assert_eq!(snapshot(&desk), before, "nothing changed");
     assert!(
         !std::fs::read_dir(dir.path())
@@ -78,6 +83,7 @@ fn a_folder_that_cannot_take_the_backup_gives_a_clear_message_and_no_partial_fil
         dir: blocked.join("inner").display().to_string(),
         keep: 3,
         every_hours: 0,
+        ..Default::default()
     })
     .expect("settings");
     let refused = desk.backup_now().expect_err("refused");
@@ -92,11 +98,20 @@ fn the_schedule_makes_a_backup_only_when_one_is_due() {
         dir: dir.path().join("b").display().to_string(),
         keep: 5,
         every_hours: 6,
+        ..Default::default()
     })
     .expect("settings");
     let now = chrono::Utc::now();
     assert!(desk.backup_if_due(now).expect("first").is_some(), "none yet: due");
     assert!(desk.backup_if_due(now + chrono::Duration::hours(1)).expect("soon").is_none());
     assert!(desk.backup_if_due(now + chrono::Duration::hours(7)).expect("later").is_some());
-    assert!(desk.set_backup_settings(&BackupSettings { dir: String::new(), keep: 0, every_hours: 1000 }).is_err());
+    assert!(
+        desk.set_backup_settings(&BackupSettings {
+            dir: String::new(),
+            keep: 0,
+            every_hours: 1000,
+            ..Default::default()
+        })
+        .is_err()
+    );
 }

@@ -312,7 +312,7 @@ fn restore_refuses_a_fifo_instead_of_waiting_on_it() {
     let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
     assert!(made.success());
     let started = Instant::now();
-    let refused = ErrorReport::from(desk.restore_backup(&fifo).expect_err("refused"));
+    let refused = ErrorReport::from(desk.restore_backup(&fifo, false).expect_err("refused"));
     assert!(refused.message.contains("通常のファイルではありません"), "{}", refused.message);
     assert!(started.elapsed() < Duration::from_secs(5));
 }

@@ -127,7 +127,8 @@ fn the_monthly_table_keeps_a_region_packs_names_as_text() {
     }
     let pack = RegionPack::from_json(&json.to_string()).expect("still a valid pack");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::open_with_pack(dir.path(), &pack).expect("open");
+    let mut desk =
+        Desk::create(dir.path(), &tenin_core::desk::NewDesk { pack: Some(pack), passphrase: None }).expect("open").0;
     crate::sign_in_admin(&mut desk);
     let report = desk.monthly_report("2026-04", "2026-11", JurisdictionBasis::Residence).expect("report");
     for encoding in [CsvEncoding::Utf8Bom, CsvEncoding::Cp932] {

@@ -100,8 +100,13 @@ fn the_passphrase_changes_only_with_the_current_one_and_only_by_an_administrator
 fn backups_of_an_encrypted_desk_are_encrypted_and_restore_under_the_same_passphrase() {
     let (dir, mut desk) = demo_desk();
     let backups = dir.path().join("backups");
-    desk.set_backup_settings(&BackupSettings { dir: backups.display().to_string(), keep: 5, every_hours: 0 })
-        .expect("settings");
+    desk.set_backup_settings(&BackupSettings {
+        dir: backups.display().to_string(),
+        keep: 5,
+        every_hours: 0,
+        ..Default::default()
+    })
+    .expect("settings");
     let plain_backup = desk.backup_now().expect("a backup before encrypting");
     desk.set_passphrase(None, PASSPHRASE).expect("encrypted");
     let before = queue(&desk);
@@ -112,13 +117,13 @@ fn backups_of_an_encrypted_desk_are_encrypted_and_restore_under_the_same_passphr
     let first = desk.requests().expect("queue")[0].id.clone();
     desk.assign_to_me(&first, true).expect("a change after the backup");
     assert_ne!(queue(&desk), before);
-    desk.restore_backup(Path::new(&done.path)).expect("restores");
+    desk.restore_backup(Path::new(&done.path), false).expect("restores");
     sign_in_admin(&mut desk);
     assert_eq!(queue(&desk), before, "the data of the backup");
 
     // A backup from before the encryption would bring the data back in the clear: refused.
     let current = queue(&desk);
-    let refused = desk.restore_backup(Path::new(&plain_backup.path)).expect_err("refused");
+    let refused = desk.restore_backup(Path::new(&plain_backup.path), false).expect_err("refused");
     assert!(refused.to_string().contains("合言葉で開けません"), "{refused}");
     assert_eq!(queue(&desk), current, "nothing changed");
 }

@@ -19,7 +19,7 @@ use crate::demo_desk;
 fn hospital_edition(desk: &mut Desk, code: &str, root: &std::path::Path) -> (tempfile::TempDir, Desk) {
     let known = desk.hospital_by_code(code).expect("in the desk's directory");
     let dir = tempfile::tempdir().expect("its data folder");
-    let mut hospital = Desk::open(dir.path()).expect("a new installation");
+    let mut hospital = crate::new_desk(dir.path());
     let desk_keys = serde_json::to_string(&desk.keys_file().expect("the desk's keys file")).expect("json");
     let read = Desk::read_desk_keys(&desk_keys).expect("the set-up screen reads it");
     assert_eq!(read.fingerprint.len(), 19, "a fingerprint to read out by phone");
@@ -187,7 +187,7 @@ fn each_edition_refuses_the_other_editions_actions_in_the_core() {
     assert!(message.contains("調整デスク版"), "{message}");
     // A package not from its desk is refused: the desk's own key signs, nobody else's.
     let stranger = tempfile::tempdir().expect("another desk");
-    let mut other_desk = Desk::open(stranger.path()).expect("open");
+    let mut other_desk = crate::new_desk(stranger.path());
     other_desk
         .set_up_administrator(&NewUserInput {
             login: "admin".into(),

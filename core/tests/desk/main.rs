@@ -42,9 +42,14 @@ pub const ADMIN_PASSWORD: &str = "kanagawa-desk-2026";
 /// administrator set up and signed in.
 pub fn fresh_desk() -> (tempfile::TempDir, Desk) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::open(dir.path()).expect("a fresh data directory opens");
+    let mut desk = new_desk(dir.path());
     sign_in_admin(&mut desk);
     (dir, desk)
+}
+
+/// A new desk made by set-up in `dir` (in the clear: these tests are not about encryption).
+pub fn new_desk(dir: &Path) -> Desk {
+    Desk::create(dir, &tenin_core::desk::NewDesk::default()).expect("set-up makes a desk").0
 }
 
 /// Sets up the first administrator if the desk has none yet, else signs them in.

@@ -90,9 +90,126 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
 }
 
 #[test]
-fn an_empty_file_is_treated_as_a_new_database() {
+fn a_missing_or_empty_desk_is_refused_and_only_set_up_makes_one() {
     let dir = tempfile::tempdir().expect("temp dir");
-    fs::write(dir.path().join(DATABASE_FILE), b"").expect("write");
+    let path = dir.path().join(DATABASE_FILE);
+    assert!(matches!(Desk::open(dir.path()), Err(OpenError::NoDesk { .. })));
+    assert!(!path.exists(), "opening never makes a desk");
+    fs::write(&path, b"").expect("a file emptied by accident");
+    let err = Desk::open(dir.path()).err().expect("refused");
+    assert!(matches!(err, OpenError::EmptyFile { .. }), "got {err:?}");
+    assert!(err.to_string().contains("空"), "{err}");
+    assert_eq!(file_bytes(&path), b"", "left as it was");
+    assert!(!dir.path().join(format!("{DATABASE_FILE}-wal")).exists());
+    // An SQLite file with nothing in it is no desk either.
+    fs::remove_file(&path).expect("remove");
+    rusqlite::Connection::open(&path)
+        .expect("sqlite")
+        .execute_batch("PRAGMA user_version = 0; VACUUM;")
+        .expect("empty db");
+    let before = file_bytes(&path);
+    assert!(matches!(Desk::open(dir.path()), Err(OpenError::EmptyFile { .. })));
+    assert_eq!(file_bytes(&path), before);
+    // Set-up may use an empty file.
+    fs::write(&path, b"").expect("empty again");
+    let (desk, recovery_key) = Desk::create(dir.path(), &tenin_core::desk::NewDesk::default()).expect("set-up");
+    assert!(recovery_key.is_some_and(|k| k.len() == 39), "a new desk comes with its recovery key");
+    drop(desk);
     let desk = crate::open_signed_in(dir.path());
     assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);
+    drop(desk);
+    let (_desk, again) = Desk::create(dir.path(), &tenin_core::desk::NewDesk::default()).expect("set-up again");
+    assert!(again.is_none(), "an existing desk opens as it is, with no new recovery key");
+}
+
+#[test]
+fn another_programs_database_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        let conn = rusqlite::Connection::open(&path).expect("sqlite");
+        conn.execute_batch(
+            "CREATE TABLE patients (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO patients (name) VALUES ('山田');
+             PRAGMA user_version = 3;",
+        )
+        .expect("a foreign database");
+    }
+    let before = file_bytes(&path);
+    for attempt in [Desk::open(dir.path()).err(), Desk::create(dir.path(), &Default::default()).err()] {
+        let err = attempt.expect("refused");
+        assert!(matches!(err, OpenError::Foreign { .. }), "got {err:?}");
+    }
+    assert_eq!(file_bytes(&path), before, "no desk tables migrated into it");
+    // One that says it belongs to another application.
+    rusqlite::Connection::open(&path).expect("sqlite").pragma_update(None, "application_id", 42).expect("id");
+    let before = file_bytes(&path);
+    let err = Desk::open(dir.path()).err().expect("refused");
+    assert!(err.to_string().contains("別のアプリケーション"), "{err}");
+    assert_eq!(file_bytes(&path), before);
+}
+
+#[test]
+fn a_desk_says_what_it_is_in_its_header() {
+    let (dir, desk) = fresh_desk();
+    drop(desk);
+    let conn = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("open");
+    let id: i32 = conn.pragma_query_value(None, "application_id", |row| row.get(0)).expect("id");
+    assert_eq!(id, tenin_store::APPLICATION_ID);
+}
+
+/// A copy of a desk that cannot be written (a file without write permission — refused on the mode,
+/// so also for an administrator account) opens for reading: lists and reports work, sign-in works
+/// without writing, and any change is refused as read-only with the file unchanged.
+#[cfg(unix)]
+#[test]
+fn a_read_only_copy_opens_for_reading() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, desk) = crate::demo_desk();
+    let requests = desk.requests().expect("requests").len();
+    drop(desk);
+    let copy = tempfile::tempdir().expect("copy");
+    let path = copy.path().join(DATABASE_FILE);
+    fs::copy(dir.path().join(DATABASE_FILE), &path).expect("copied");
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).expect("read-only");
+    let before = file_bytes(&path);
+    let mut desk = crate::open_signed_in(copy.path());
+    assert_eq!(desk.requests().expect("reads").len(), requests);
+    assert!(desk.status().expect("status").read_only);
+    assert!(desk.verify_audit().expect("verify").broken_at.is_none());
+    let refused = desk.create_request(&valid_input(&desk), true).expect_err("read-only");
+    assert_eq!(tenin_core::ErrorReport::from(refused).code, tenin_core::ErrorCode::Storage);
+    drop(desk);
+    assert_eq!(file_bytes(&path), before, "the copy is byte-for-byte unchanged");
+    let leftovers: Vec<_> = fs::read_dir(copy.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "no -wal or -shm made beside it: {leftovers:?}");
+}
+
+/// Another program holds the write lock (a long import): opening the desk, signing in and reading
+/// do not wait for it, and the sign-in's audit entry is written once the lock is free.
+#[test]
+fn reading_never_waits_for_another_programs_write() {
+    let (dir, desk) = crate::demo_desk();
+    let requests = desk.requests().expect("requests").len();
+    let entries = desk.verify_audit().expect("verify").entries;
+    drop(desk);
+    let importer = rusqlite::Connection::open(dir.path().join(DATABASE_FILE)).expect("another program");
+    importer.execute_batch("BEGIN IMMEDIATE; UPDATE desk_meta SET value = value WHERE key = 'desk_id';").expect("lock");
+    let started = std::time::Instant::now();
+    let desk = crate::open_signed_in(dir.path());
+    assert_eq!(desk.requests().expect("reads during the import").len(), requests);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "opened and signed in without waiting out the 5 s busy timeout ({:?})",
+        started.elapsed()
+    );
+    importer.execute_batch("COMMIT").expect("import done");
+    drop(desk);
+    let desk = crate::open_signed_in(dir.path());
+    let check = desk.verify_audit().expect("verify");
+    assert!(check.broken_at.is_none(), "{check:?}");
+    assert_eq!(check.entries, entries + 2, "the deferred sign-in was written when the desk closed, then this one");
+    let sign_ins = desk
+        .audit_log(&tenin_core::desk::AuditFilter { entity: Some("session".into()), ..Default::default() })
+        .expect("rows");
+    assert!(sign_ins.iter().take(2).all(|r| r.entity_id == "sign_in"), "{sign_ins:?}");
 }

@@ -44,7 +44,7 @@ fn sign_in_as(desk: &mut Desk, login: &str) {
 #[test]
 fn a_new_desk_needs_its_first_administrator_and_shows_nothing_before() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::open(dir.path()).expect("opens");
+    let mut desk = crate::new_desk(dir.path());
     assert_eq!(desk.access().expect("access").state, AccessState::SetUp);
     assert_eq!(code(desk.requests()), ErrorCode::NotSignedIn);
     assert_eq!(code(desk.status()), ErrorCode::NotSignedIn);
@@ -80,9 +80,9 @@ fn a_nurse_calling_the_core_is_refused_administrator_and_supervisor_actions() {
     let (dir, mut desk) = staffed_desk();
     sign_in_as(&mut desk, "nurse");
     let backups = dir.path().join("nurse-backups");
-    let settings = BackupSettings { dir: backups.display().to_string(), keep: 3, every_hours: 1 };
+    let settings = BackupSettings { dir: backups.display().to_string(), keep: 3, every_hours: 1, ..Default::default() };
     assert_eq!(code(desk.set_backup_settings(&settings)), ErrorCode::Forbidden);
-    assert_eq!(code(desk.restore_backup(&dir.path().join(DATABASE_FILE))), ErrorCode::Forbidden);
+    assert_eq!(code(desk.restore_backup(&dir.path().join(DATABASE_FILE), false)), ErrorCode::Forbidden);
     assert_eq!(code(desk.add_user(&person("intruder", Role::Administrator))), ErrorCode::Forbidden);
     assert_eq!(code(desk.users()), ErrorCode::Forbidden);
     assert_eq!(code(desk.set_idle_lock_minutes(240)), ErrorCode::Forbidden);

@@ -26,7 +26,9 @@ fn kanagawa_pack_has_both_plans_regions_and_all_jurisdictions() {
 fn a_fictional_pack_runs_the_whole_desk() {
     let pack = RegionPack::from_json(FICTIONAL).expect("fixture is valid");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::open_with_pack(dir.path(), &pack).expect("open");
+    let mut desk = Desk::create(dir.path(), &tenin_core::desk::NewDesk { pack: Some(pack.clone()), passphrase: None })
+        .expect("open")
+        .0;
     crate::sign_in_admin(&mut desk);
     assert_eq!(desk.status().expect("status").region_pack.name, "架空県");
     let municipalities = desk.municipalities().expect("municipalities");
@@ -46,7 +48,9 @@ fn a_fictional_pack_runs_the_whole_desk() {
 fn a_fictional_pack_accepts_its_own_municipalities_only() {
     let pack = RegionPack::from_json(FICTIONAL).expect("fixture is valid");
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut desk = Desk::open_with_pack(dir.path(), &pack).expect("open");
+    let mut desk = Desk::create(dir.path(), &tenin_core::desk::NewDesk { pack: Some(pack.clone()), passphrase: None })
+        .expect("open")
+        .0;
     crate::sign_in_admin(&mut desk);
     // A valid code: the Luhn digit that completes 461011000.
     let code =
