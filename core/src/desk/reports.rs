@@ -144,7 +144,9 @@ impl Desk {
             details.push(self.request(&summary.id)?);
         }
         let desk_name = format!("転院調整デスク（{}）", self.region_pack()?.name);
-        Ok(daily_log::build(&details, day, offset, &desk_name, &self.stamp_titles()?, Utc::now()))
+        let log = daily_log::build(&details, day, offset, &desk_name, &self.stamp_titles()?, Utc::now());
+        let head = tenin_store::audit::head(self.store.read())?;
+        Ok(DailyLog { audit_head: head.map(|h| h.short()).unwrap_or_default(), ..log })
     }
 
     pub fn daily_log_html(&self, date: &str) -> Result<String> {

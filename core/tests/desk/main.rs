@@ -20,6 +20,7 @@ mod not_stated;
 mod open;
 mod people;
 mod placement_time;
+mod protection;
 mod quality;
 mod referral;
 mod region_pack;

@@ -76,6 +76,9 @@ pub struct DailyLog {
     pub desk_name: String,
     pub stamp_titles: Vec<String>,
     pub generated_at: String,
+    /// The end of the desk's audit chain when the log was made (「No.1234 · 9f3a…」), printed in
+    /// the footer: a paper record of the chain a later check can compare with. Empty: not known.
+    pub audit_head: String,
     pub sections: Vec<DailyLogSection>,
 }
 
@@ -185,6 +188,7 @@ pub fn build(
         desk_name: desk_name.to_owned(),
         stamp_titles: stamp_titles.to_vec(),
         generated_at: format!("{} {}", wareki::long(made.date_naive()), made.format("%H:%M")),
+        audit_head: String::new(),
         sections,
     }
 }
@@ -289,8 +293,9 @@ pub fn html(log: &DailyLog) -> String {
             }
         }
         body.push_str(&format!(
-            "</tbody></table><footer><span>作成: {}</span><span class=\"pageno\">{} / {total} 頁</span></footer></section>",
+            "</tbody></table><footer><span>作成: {}{}</span><span class=\"pageno\">{} / {total} 頁</span></footer></section>",
             escape(&log.generated_at),
+            if log.audit_head.is_empty() { String::new() } else { format!("　監査記録の末尾: {}", escape(&log.audit_head)) },
             n + 1
         ));
     }
