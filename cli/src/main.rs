@@ -440,6 +440,11 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 }
                 None => None,
             };
+            if admin.is_none() && !tenin_core::data_dir::holds_desk(&data_dir(cli)?) {
+                return Err(Failure::Usage(
+                    "最初の管理者を作成してください: tenin init --admin ログイン名 --name 氏名".into(),
+                ));
+            }
             let mut desk = create_desk(cli, pack.clone(), *unencrypted)?;
             let setting_up = desk.access()?.state == AccessState::SetUp;
             match admin {

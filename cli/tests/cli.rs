@@ -11,7 +11,10 @@ fn init_demo_status_and_lists() {
     let dir = tempfile::tempdir().expect("temp dir");
     let refused = tenin(dir.path()).args(["init"]).assert().code(2);
     assert!(String::from_utf8_lossy(&refused.get_output().stderr).contains("最初の管理者"), "a new desk needs one");
-    let init = tenin(dir.path()).args(["--json", "init", "--admin", ADMIN, "--name", "管理者"]).assert().success();
+    let init = tenin(dir.path())
+        .args(["--json", "init", "--unencrypted", "--admin", ADMIN, "--name", "管理者"])
+        .assert()
+        .success();
     let status = json(&init.get_output().stdout);
     assert_eq!(status["requests"], 0, "a new desk is empty");
     assert_eq!(status["region_pack"]["id"], "jp-14-kanagawa");
@@ -72,7 +75,10 @@ fn a_non_database_file_is_reported_and_kept() {
 fn init_with_another_region_pack() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pack = concat!(env!("CARGO_MANIFEST_DIR"), "/../core/tests/fixtures/fictional-pack.json");
-    let init = tenin(dir.path()).args(["--json", "init", "--region-pack", pack, "--admin", ADMIN]).assert().success();
+    let init = tenin(dir.path())
+        .args(["--json", "init", "--unencrypted", "--region-pack", pack, "--admin", ADMIN])
+        .assert()
+        .success();
     assert_eq!(json(&init.get_output().stdout)["region_pack"]["name"], "架空県");
     // The bundled demo belongs to another pack and is refused whole.
     tenin(dir.path()).arg("demo").assert().code(1);
@@ -83,7 +89,7 @@ fn data_dir_from_the_environment() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::cargo_bin("tenin").expect("binary");
     cmd.env("TENIN_DATA_DIR", dir.path()).env("TENIN_NEW_PASSWORD", ADMIN_PASSWORD);
-    cmd.args(["--json", "init", "--admin", ADMIN]).assert().success();
+    cmd.args(["--json", "init", "--unencrypted", "--admin", ADMIN]).assert().success();
     assert!(dir.path().join("tenin.db").exists(), "TENIN_DATA_DIR is used when --data-dir is absent");
 }
 

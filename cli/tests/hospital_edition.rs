@@ -22,7 +22,7 @@ fn hospital_cli(dir: &Path) -> assert_cmd::Command {
 
 fn set_up(dir: &Path, code: &str, name: &str, municipality: &str, desk_keys: &Path, root: &Path) {
     hospital_cli(dir)
-        .args(["init", "--edition", "hospital", "--hospital-code", code, "--hospital-name", name])
+        .args(["init", "--unencrypted", "--edition", "hospital", "--hospital-code", code, "--hospital-name", name])
         .args(["--municipality", municipality, "--desk-keys"])
         .arg(desk_keys)
         .args(["--admin", "nurse", "--name", "退院支援 看護師"])

@@ -104,7 +104,7 @@ fn an_existing_out_file_is_refused_unless_forced() {
         let mode = std::fs::metadata(&key).expect("key").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600, "a private key is readable by its owner alone");
         let sheet_mode = std::fs::metadata(&out).expect("sheet").permissions().mode() & 0o777;
-        assert_eq!(sheet_mode, 0o644, "an export is an ordinary file");
+        assert_eq!(sheet_mode, 0o600, "an export may hold patient data: its owner's alone, replaced or not");
     }
 }
 
@@ -165,7 +165,7 @@ fn a_mistyped_data_folder_is_not_made_into_a_new_desk() {
     let as_json = tenin(&typo).args(["--json", "status"]).assert().code(2);
     assert_eq!(json(&as_json.get_output().stderr)["error"]["code"], "no_desk");
     // `init` is the one command that makes a desk.
-    tenin(&typo).args(["init", "--admin", common::ADMIN]).assert().success();
+    tenin(&typo).args(["init", "--unencrypted", "--admin", common::ADMIN]).assert().success();
     assert!(typo.join("tenin.db").exists());
 }
 

@@ -105,7 +105,9 @@ mod tests {
         let typed = shown.to_lowercase().replace('-', " ").replace('0', "o").replace('1', "l");
         let full_width: String = typed
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { char::from_u32(c as u32 + 0xFEE0).unwrap() } else { c })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() { char::from_u32(c as u32 + 0xFEE0).expect("full-width form") } else { c }
+            })
             .collect();
         assert_eq!(RecoveryKey::parse(&full_width).expect("read"), key);
         assert!(RecoveryKey::parse(&shown[..20]).is_err(), "too short");

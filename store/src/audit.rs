@@ -16,7 +16,8 @@ use sha2::{Digest, Sha256};
 use crate::ids::now_rfc3339;
 
 /// What happened to an entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Action {
     Create,
     Update,
@@ -57,7 +58,7 @@ pub fn record<B: Serialize, A: Serialize>(conn: Db<'_>, change: Change<'_, B, A>
 
 /// An entry written later than the moment it records (a sign-in while another program held the
 /// write lock): its time is the moment itself.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Pending {
     pub at: String,
     pub user_id: String,

@@ -26,6 +26,7 @@ pub mod inquiries;
 pub mod meta;
 pub mod migrations;
 pub mod past_cases;
+pub mod pending_audit;
 pub mod placement_counts;
 pub mod private_files;
 pub mod received_inquiries;
@@ -301,16 +302,31 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE transaction: all of its writes commit together or none do.
-    /// Audit entries deferred earlier are written first, in the same transaction.
+    /// Audit entries deferred earlier (by this program, or left in the pending file by one that
+    /// closed while another held the lock) are written first, in the same transaction.
     pub fn write<T, E: From<StoreError>>(&mut self, f: impl FnOnce(Db<'_>) -> Result<T, E>) -> Result<T, E> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::from)?;
-        for pending in &self.deferred {
-            audit::record_pending(Db { conn: &tx }, pending)?;
+        // Taken while the write lock is held, so no other writer takes the same entries.
+        let left = pending_audit::take(&self.path);
+        let written = (|| {
+            for pending in left.entries.iter().chain(&self.deferred) {
+                audit::record_pending(Db { conn: &tx }, pending)?;
+            }
+            let value = f(Db { conn: &tx })?;
+            tx.commit().map_err(StoreError::from)?;
+            Ok(value)
+        })();
+        match written {
+            Ok(value) => {
+                left.done();
+                self.deferred.clear();
+                Ok(value)
+            }
+            Err(error) => {
+                left.put_back();
+                Err(error)
+            }
         }
-        let value = f(Db { conn: &tx })?;
-        tx.commit().map_err(StoreError::from)?;
-        self.deferred.clear();
-        Ok(value)
     }
 
     /// Writes an audit entry now if the database is free, else keeps it for the next write (or
@@ -432,11 +448,16 @@ impl Store {
 }
 
 impl Drop for Store {
-    /// Deferred audit entries are written before the connection closes (waiting for the lock as
-    /// any write does).
+    /// Deferred audit entries are written before the connection closes if the database is free;
+    /// if another program still holds the lock they go to the pending file beside the database,
+    /// which the next write (of any program) takes in. Closing never waits for the lock.
     fn drop(&mut self) {
-        if !self.deferred.is_empty() && !self.read_only {
-            let _ = self.write(|_| Ok::<_, StoreError>(()));
+        if self.deferred.is_empty() || self.read_only {
+            return;
+        }
+        let _ = self.conn.busy_timeout(Duration::ZERO);
+        if self.write(|_| Ok::<_, StoreError>(())).is_err() {
+            pending_audit::keep(&self.path, &self.deferred);
         }
     }
 }

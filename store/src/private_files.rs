@@ -51,7 +51,9 @@ pub fn create_dir_all(dir: &Path) -> std::io::Result<()> {
 /// Tightens the data folder and the database's files (for desks made before files were private).
 pub fn restrict(data_dir: &Path, database: &Path) {
     restrict_dir(data_dir);
-    for suffix in ["", "-wal", "-shm", crate::cipher::MARKER_SUFFIX, crate::cipher::ESCROW_SUFFIX] {
+    for suffix in
+        ["", "-wal", "-shm", crate::cipher::MARKER_SUFFIX, crate::cipher::ESCROW_SUFFIX, crate::pending_audit::SUFFIX]
+    {
         let mut name = database.as_os_str().to_owned();
         name.push(suffix);
         restrict_file(Path::new(&name));

@@ -18,10 +18,11 @@ pub fn tenin(dir: &std::path::Path) -> Command {
     cmd
 }
 
-/// A new desk in a temp dir with its first administrator.
+/// A new desk in a temp dir with its first administrator (in the clear: these tests are not about
+/// encryption; `cli.rs` tests a new desk's default encryption).
 pub fn new_desk() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    tenin(dir.path()).args(["init", "--admin", ADMIN, "--name", "管理者"]).assert().success();
+    tenin(dir.path()).args(["init", "--unencrypted", "--admin", ADMIN, "--name", "管理者"]).assert().success();
     dir
 }
 

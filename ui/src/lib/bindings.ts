@@ -50,6 +50,17 @@ export const commands = {
 	auditEntities: () => typedError<string[], ErrorReport>(__TAURI_INVOKE("audit_entities")),
 	/**  Walks the audit chain. */
 	verifyAudit: () => typedError<ChainCheck, ErrorReport>(__TAURI_INVOKE("verify_audit")),
+	/**  The end of the audit chain, to note down or print. */
+	auditHead: () => typedError<Head | null, ErrorReport>(__TAURI_INVOKE("audit_head")),
+	/**  A new recovery key (administrator), shown once. */
+	newRecoveryKey: () => typedError<string, ErrorReport>(__TAURI_INVOKE("new_recovery_key")),
+	/**  What protects the desk's data, and what needs doing. */
+	protection: () => typedError<Protection, ErrorReport>(__TAURI_INVOKE("protection")),
+	/**
+	 *  Set-up of a new desk: encrypted under `passphrase` unless it is `null` (the administrator chose
+	 *  "without encryption"); answers with the recovery key to show once.
+	 */
+	createDesk: (passphrase: string | null) => typedError<Created, ErrorReport>(__TAURI_INVOKE("create_desk", { passphrase })),
 	saveAuditCsv: (filter: AuditFilter, encoding: CsvEncoding) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_audit_csv", { filter, encoding })),
 	backupSettings: () => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("backup_settings")),
 	setBackupSettings: (settings: BackupSettings) => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("set_backup_settings", { settings })),
@@ -256,16 +267,27 @@ export type BackupDone = {
 	/**  Older backups removed to keep the set number. */
 	removed: number,
 	at: string,
+	/**  The copy in the second folder, when one is set and could be reached. */
+	offsite_path: string | null,
+	/**  Why the copy to the second folder failed (media not connected, …); the backup itself is kept. */
+	offsite_error: string | null,
 };
 
 /**  Where and how often backups are made, and how many are kept. */
 export type BackupSettings = {
 	/**  A folder; empty means `backups` in the data folder. */
-	dir: string,
+	dir?: string,
 	/**  Generations kept (1–365). */
-	keep: number,
+	keep?: number,
 	/**  Hours between scheduled backups; 0 turns the schedule off (1–720 otherwise). */
-	every_hours: number,
+	every_hours?: number,
+	/**
+	 *  A second folder off this machine (removable media, a network folder); empty: none. Every
+	 *  backup is copied there too when it can be reached.
+	 */
+	offsite_dir?: string,
+	/**  The desk warns when the last copy that reached the second folder is older than this (1–90). */
+	offsite_max_age_days?: number,
 };
 
 export type BatchBlocked = {
@@ -505,6 +527,8 @@ export type ChainCheck = {
 	entries: number,
 	/**  The first entry whose content or link does not match, with why; `None` when the chain holds. */
 	broken_at: BrokenLink | null,
+	/**  The end of the chain as found (`None`: no entries at all). */
+	head: Head | null,
 };
 
 /**  A nurse's decision on a conflict. */
@@ -570,6 +594,12 @@ export type CovidDates = {
 	none?: string[],
 };
 
+/**  What set-up answers: how the app goes on, and the recovery key to show once. */
+export type Created = {
+	startup: Startup,
+	recovery_key: string | null,
+};
+
 export type CsvEncoding = 
 /**  UTF-8 with a byte-order mark. */
 "utf8_bom" | 
@@ -633,6 +663,10 @@ export type DeskStatus = {
 	placement_target_minutes: number,
 	/**  Which end this installation is. */
 	edition: Edition,
+	/**  What the desk warns about its protection (encryption, recovery key, off-machine backups). */
+	protection_warnings: ProtectionWarning[],
+	/**  Opened from a read-only file: nothing can be changed. */
+	read_only: boolean,
 };
 
 /**  What the desk says of one of a hospital edition's requests (from its status packages). */
@@ -706,6 +740,11 @@ export type Encryption = {
 	encrypted: boolean,
 	/**  How the key is made from the passphrase, for the settings screen and the documentation. */
 	method: string,
+	/**
+	 *  A new recovery key, made with a new passphrase: shown once (only in the answer to
+	 *  [`Desk::set_passphrase`]).
+	 */
+	recovery_key: string | null,
 };
 
 /**  What the UI can tell apart. Only add a variant when a consumer branches on it. */
@@ -859,6 +898,17 @@ export type GroupStats = {
 	/**  The jurisdiction or hospital name; `None` for requests with no known jurisdiction. */
 	group: string | null,
 	stats: DurationStats,
+};
+
+/**
+ *  The end of the chain: its last entry's number, hash and time. Saved outside the database (on
+ *  the daily log, in packages and backups, in a file) it lets [`verify_against`] find entries cut
+ *  off the end, which the chain alone cannot show.
+ */
+export type Head = {
+	seq: number,
+	hash: string,
+	at: string,
 };
 
 /**  A file's columns, a few rows, and the mapping the desk suggests: the mapping step's screen. */
@@ -1370,7 +1420,16 @@ export type OpenError = { kind: "not_writable"; path: string; detail: string } |
 /**  The database is encrypted: the desk's passphrase is needed to open it. */
 { kind: "needs_passphrase"; path: string } | 
 /**  The passphrase does not open the database (the file was not touched). */
-{ kind: "wrong_passphrase"; path: string } | { kind: "other"; path: string; detail: string };
+{ kind: "wrong_passphrase"; path: string } | 
+/**  No desk in this folder: only set-up makes one. */
+{ kind: "no_desk"; path: string } | 
+/**
+ *  The database file is empty (zero bytes, or an SQLite file with nothing in it): damaged or
+ *  emptied, never taken for a new desk.
+ */
+{ kind: "empty_file"; path: string } | 
+/**  An SQLite database of another program: nothing is written to it. */
+{ kind: "foreign"; path: string; detail: string } | { kind: "other"; path: string; detail: string };
 
 /**  What became of one record. */
 export type Outcome = "new" | "changed" | "unchanged" | 
@@ -1470,6 +1529,28 @@ export type ProposalReason = { kind: "bedridden" } | { kind: "oxygen"; l_per_min
 { kind: "oxygen_not_stated" } | 
 /**  An escort is suggested because of this need. */
 { kind: "escort_for"; need: EscortNeed };
+
+/**
+ *  What protects the desk's data, and what the desk warns about (the app shows these to
+ *  administrators; `tenin status` prints them).
+ */
+export type Protection = {
+	encrypted: boolean,
+	has_recovery_key: boolean,
+	offsite_dir: string,
+	last_offsite_backup_at: string | null,
+	warnings: ProtectionWarning[],
+};
+
+export type ProtectionWarning = 
+/**  The database is in the clear: offer encryption. */
+"not_encrypted" | 
+/**  No recovery key (a desk made before they existed): make one and keep it in the safe. */
+"no_recovery_key" | 
+/**  No second backup folder is set. */
+"no_offsite_folder" | 
+/**  The last copy in the second folder is older than the setting (or there is none yet). */
+"offsite_backup_old";
 
 /**  How one provider fits the trip. */
 export type ProviderFit = {
@@ -1723,7 +1804,9 @@ export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
 /**  A rule of the desk that does not allow an action now, with what the UI needs to word it. */
 export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | 
 /**  Patient information may go to a candidate only once the patient (or family) agreed. */
-{ rule: "no_consent" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
+{ rule: "no_consent" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | 
+/**  The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance. */
+{ rule: "backup_chain_broken"; seq: number; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
 /**  A hospital's record id that several hospitals use: `matches` lists them (「261121-003（1410110009）」). */
 { rule: "ambiguous_request"; text: string; matches: string };
 
