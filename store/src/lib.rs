@@ -205,7 +205,8 @@ impl Store {
         let read_only = matches!(kind, FileKind::Plain | FileKind::Opaque) && is_read_only(&path, data_dir);
         if !read_only {
             ensure_writable_dir(data_dir)?;
-            private_files::restrict(data_dir, &path);
+            let beside = ["", "-wal", "-shm", cipher::MARKER_SUFFIX, cipher::ESCROW_SUFFIX, pending_audit::SUFFIX];
+            private_files::restrict(data_dir, &path, &beside);
         }
         if key.is_some_and(|k| k.is_empty()) && matches!(kind, FileKind::Opaque) {
             return Err(OpenError::WrongPassphrase { path: shown });
