@@ -48,12 +48,11 @@ pub fn create_dir_all(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// Tightens the data folder and the database's files (for desks made before files were private).
-pub fn restrict(data_dir: &Path, database: &Path) {
+/// Tightens the data folder, the database and the files beside it named by `suffixes` (for desks
+/// made before files were private).
+pub fn restrict(data_dir: &Path, database: &Path, suffixes: &[&str]) {
     restrict_dir(data_dir);
-    for suffix in
-        ["", "-wal", "-shm", crate::cipher::MARKER_SUFFIX, crate::cipher::ESCROW_SUFFIX, crate::pending_audit::SUFFIX]
-    {
+    for suffix in suffixes {
         let mut name = database.as_os_str().to_owned();
         name.push(suffix);
         restrict_file(Path::new(&name));
