@@ -145,18 +145,39 @@ export function tenin(dataDir, ...args) {
 
 /** A new desk on `dataDir` with its first administrator (made through the CLI). */
 export function newDesk(dataDir) {
-  return tenin(dataDir, 'init', '--admin', ADMIN, '--name', '管理者 花子');
+  return tenin(dataDir, 'init', '--unencrypted', '--admin', ADMIN, '--name', '管理者 花子');
+}
+
+/**
+ * Set-up's first screen on a folder without a desk: encrypted under `passphrase`, or without
+ * encryption when it is null. Returns the recovery key the window shows once.
+ */
+export async function createDesk(driver, passphrase = null) {
+  await find(driver, 'create-desk');
+  if (passphrase === null) {
+    await (await find(driver, 'create-unencrypted')).click();
+  } else {
+    await typeInto(driver, 'create-passphrase', passphrase);
+    await typeInto(driver, 'create-again', passphrase);
+  }
+  await (await find(driver, 'create-submit')).click();
+  const code = await (await find(driver, 'recovery-key')).getText();
+  await (await find(driver, 'recovery-kept')).click();
+  await (await find(driver, 'recovery-continue')).click();
+  await find(driver, 'set-up');
+  return code;
 }
 
 /** Signs in on the sign-in screen, or creates the first administrator on a new desk's set-up screen. */
 export async function signIn(driver, login = ADMIN, password = ADMIN_PASSWORD) {
   const screen = await driver.wait(async () => {
-    for (const id of ['set-up', 'sign-in', 'lock-screen']) {
+    for (const id of ['create-desk', 'set-up', 'sign-in', 'lock-screen']) {
       if ((await driver.findElements(By.css(`[data-testid="${id}"]`))).length > 0) return id;
     }
     return null;
   }, 20000);
-  if (screen === 'set-up') {
+  if (screen === 'create-desk') await createDesk(driver);
+  if (screen === 'set-up' || screen === 'create-desk') {
     await typeInto(driver, 'setup-login', login);
     await typeInto(driver, 'setup-name', '管理者 花子');
     await typeInto(driver, 'setup-password', password);

@@ -13,6 +13,7 @@ import {
   CLI,
   SECOND,
   choose,
+  createDesk,
   find,
   findAll,
   launch,
@@ -65,7 +66,9 @@ describe('a nurse on a new desk', () => {
   test('empty data dir → first administrator → demo data → queue → detail → new request', async () => {
     const driver = await launch(dataDir);
     try {
-      await find(driver, 'set-up');
+      await find(driver, 'create-desk');
+      await screenshot(driver, 'create-desk');
+      await createDesk(driver);
       await screenshot(driver, 'set-up');
       await signIn(driver);
       await find(driver, 'welcome');
@@ -1033,7 +1036,7 @@ describe('the hospital edition', () => {
     try {
       // The hospital's IT contact sets up the hospital edition in its own window.
       hospital = await launch(hospitalDir, SECOND.port);
-      await find(hospital, 'set-up');
+      await createDesk(hospital);
       await (await find(hospital, 'setup-edition-hospital')).click();
       await typeInto(hospital, 'setup-hospital-code', '1410110009');
       await typeInto(hospital, 'setup-hospital-name', '桜総合病院');
@@ -1098,7 +1101,7 @@ describe('the hospital edition', () => {
       const other = (...args) => execFileSync(CLI(), ['--data-dir', otherDir, ...args], { encoding: 'utf8', env: nurse });
       const place = JSON.parse(tenin(deskDir, '--json', 'hospitals', 'show', candidate.code));
       other('init', '--edition', 'hospital', '--hospital-code', candidate.code, '--hospital-name', candidate.name,
-        '--municipality', place.municipality_code, '--desk-keys', deskKeys, '--admin', 'nurse');
+        '--municipality', place.municipality_code, '--desk-keys', deskKeys, '--admin', 'nurse', '--unencrypted');
       other('sync', 'settings', '--root', root);
       const otherKeys = path.join(work, 'other.keys');
       other('package', 'keys', '--export', otherKeys);
@@ -1375,6 +1378,59 @@ describe('encryption at rest', () => {
   });
 });
 
+describe('protected from the first start', () => {
+  test('a new desk is encrypted at set-up, shows its recovery key once, and the key works', async () => {
+    const dataDir = path.join(tempDir('encrypted-at-set-up'), 'desk');
+    const passphrase = '相模湾の朝焼け-2026';
+    let driver = await launch(dataDir);
+    let code;
+    try {
+      await find(driver, 'create-desk');
+      await typeInto(driver, 'create-passphrase', '短い');
+      await typeInto(driver, 'create-again', '短い');
+      await (await find(driver, 'create-submit')).click();
+      await driver.wait(async () => (await driver.findElements(By.css('[data-testid="create-desk"] small.error'))).length > 0, 10000);
+      assert.ok(!existsSync(path.join(dataDir, 'tenin.db')), 'a passphrase refused makes nothing');
+      await typeInto(driver, 'create-passphrase', passphrase);
+      await typeInto(driver, 'create-again', passphrase);
+      await (await find(driver, 'create-submit')).click();
+      code = await (await find(driver, 'recovery-key')).getText();
+      assert.match(code, /^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/, 'the recovery key is shown in groups of four');
+      assert.equal(await (await find(driver, 'recovery-continue')).isEnabled(), false, 'not before it is kept');
+      await screenshot(driver, 'recovery-key');
+      await (await find(driver, 'recovery-kept')).click();
+      await (await find(driver, 'recovery-continue')).click();
+      await signIn(driver);
+    } finally {
+      await quit(driver);
+    }
+    assert.ok(!readFileSync(path.join(dataDir, 'tenin.db')).subarray(0, 15).equals(Buffer.from('SQLite format 3')));
+
+    driver = await launch(dataDir);
+    try {
+      await find(driver, 'unlock-desk');
+      await typeInto(driver, 'unlock-passphrase', passphrase);
+      await (await find(driver, 'unlock-submit')).click();
+      await signIn(driver);
+      await (await find(driver, 'load-demo')).click();
+      await waitForCount(driver, 'queue-row', (n) => n > 0);
+      const warnings = await find(driver, 'protection-warnings');
+      const text = await warnings.getText();
+      assert.ok(text.includes('このPCの外'), `an administrator is told what is missing: ${text}`);
+      assert.ok(!text.includes('暗号化されていません'), 'encrypted, so no such warning');
+      await screenshot(driver, 'protection-warnings');
+    } finally {
+      await quit(driver);
+    }
+    // The key the window showed opens the break-glass path.
+    const env = { ...process.env, TENIN_RECOVERY_KEY: code, TENIN_NEW_PASSWORD: 'rescued-pass-2026', TENIN_USER: ADMIN, TENIN_PASSWORD: 'rescued-pass-2026' };
+    const said = execFileSync(CLI(), ['--data-dir', dataDir, 'recover', '--login', ADMIN], { env, encoding: 'utf8' });
+    assert.match(said, /パスワードを再設定/);
+    const status = JSON.parse(execFileSync(CLI(), ['--data-dir', dataDir, '--json', 'status'], { env: { ...env, TENIN_PASSPHRASE: passphrase }, encoding: 'utf8' }));
+    assert.equal(status.integrity, 'ok');
+  });
+});
+
 describe('a data directory the desk must not touch', () => {
   async function expectStartupError(dataDir, kind, label) {
     const driver = await launch(dataDir);
@@ -1397,6 +1453,15 @@ describe('a data directory the desk must not touch', () => {
     const text = await expectStartupError(dataDir, 'not_a_database', 'not-a-database');
     assert.ok(text.includes('データベースではありません'), text);
     assert.equal(readFileSync(file, 'utf8'), '患者一覧\nA.B.,85\n', 'the file is unchanged');
+  });
+
+  test('an emptied database file is not taken for a new desk', async () => {
+    const dataDir = tempDir('emptied');
+    const file = path.join(dataDir, 'tenin.db');
+    writeFileSync(file, '');
+    const text = await expectStartupError(dataDir, 'empty_file', 'empty-file');
+    assert.ok(text.includes('バックアップから復元'), text);
+    assert.equal(readFileSync(file).length, 0, 'still empty: nothing was made in it');
   });
 
   test('a database from a newer version of the app', async () => {

@@ -15,7 +15,6 @@ use tenin_store::{audit, backup, meta, users};
 /// Where and how often backups are made, and how many are kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(default)]
 pub struct BackupSettings {
     /// A folder; empty means `backups` in the data folder.
     pub dir: String,
@@ -109,7 +108,21 @@ impl Desk {
 
     fn stored_backup_settings(&self) -> Result<BackupSettings> {
         let stored = meta::get(self.store.read(), meta::BACKUP_SETTINGS)?;
-        Ok(stored.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+        // Settings saved before a field existed keep their values; the new field takes its default.
+        let mut settings = serde_json::to_value(BackupSettings::default())?;
+        if let (Some(saved), Some(fields)) =
+            (stored.and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok()), settings.as_object_mut())
+            && let Some(saved) = saved.as_object()
+        {
+            fields.extend(
+                saved
+                    .iter()
+                    .filter(|(k, _)| fields.contains_key(*k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        Ok(serde_json::from_value(settings).unwrap_or_default())
     }
 
     pub fn set_backup_settings(&mut self, settings: &BackupSettings) -> Result<BackupSettings> {

@@ -280,3 +280,19 @@ fn backups_reach_a_second_folder_and_the_desk_warns_when_they_stop() {
     assert!(Path::new(&done.path).exists());
     assert!(done.offsite_error.expect("said").contains("接続できません"));
 }
+
+/// Backup settings saved before the second folder existed keep their values.
+#[test]
+fn older_backup_settings_keep_their_values() {
+    let (dir, desk) = demo_desk();
+    database(dir.path())
+        .execute(
+            "INSERT INTO desk_meta (key, value) VALUES ('backup_settings', '{\"dir\":\"/srv/old\",\"keep\":3,\"every_hours\":6}')
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [],
+        )
+        .expect("old settings");
+    let settings = desk.backup_settings().expect("settings");
+    assert_eq!((settings.dir.as_str(), settings.keep, settings.every_hours), ("/srv/old", 3, 6));
+    assert_eq!((settings.offsite_dir.as_str(), settings.offsite_max_age_days), ("", 7));
+}

@@ -276,18 +276,18 @@ export type BackupDone = {
 /**  Where and how often backups are made, and how many are kept. */
 export type BackupSettings = {
 	/**  A folder; empty means `backups` in the data folder. */
-	dir?: string,
+	dir: string,
 	/**  Generations kept (1–365). */
-	keep?: number,
+	keep: number,
 	/**  Hours between scheduled backups; 0 turns the schedule off (1–720 otherwise). */
-	every_hours?: number,
+	every_hours: number,
 	/**
 	 *  A second folder off this machine (removable media, a network folder); empty: none. Every
 	 *  backup is copied there too when it can be reached.
 	 */
-	offsite_dir?: string,
+	offsite_dir: string,
 	/**  The desk warns when the last copy that reached the second folder is older than this (1–90). */
-	offsite_max_age_days?: number,
+	offsite_max_age_days: number,
 };
 
 export type BatchBlocked = {

@@ -15,6 +15,7 @@ export const en: Messages = {
     newRequest: 'New request',
   },
   common: {
+    close: 'Close',
     loading: 'Loading…',
     retry: 'Reload',
     cancel: 'Cancel',
@@ -921,6 +922,11 @@ export const en: Messages = {
     keysSaved: 'Keys registered',
   },
   backup: {
+    offsiteDir: 'Second folder off this PC (removable drive, network folder)',
+    offsiteNone: 'Not set (set one against theft or disk failure)',
+    offsiteMaxAge: 'Warn when the off-PC copy is this many days old (1–90)',
+    offsiteDone: 'Also saved off this PC: {{path}}',
+    offsiteFailed: 'Could not save off this PC (the backup itself was kept): {{message}}',
     title: 'Backups',
     help: 'Saves the database to the chosen folder (checked after saving; generations beyond the number are removed). While the app is open, it saves automatically at the interval.',
     dir: 'Folder',
@@ -1050,6 +1056,32 @@ export const en: Messages = {
     ownSubmit: 'Change password',
     ownChanged: 'Password changed',
   },
+  createDesk: {
+    title: 'Create a new desk',
+    body: 'This PC has no desk yet. The database holds patient information, so it is encrypted under a passphrase.',
+    where: 'Saved in: {{path}}',
+    passphrase: 'Passphrase',
+    again: 'Passphrase (again)',
+    rule: 'At least 10 characters. Asked at every start.',
+    mismatch: 'The passphrases do not match',
+    unencrypted: 'Do not encrypt (not recommended: a stolen or lost PC gives the patient information away)',
+    create: 'Create the desk',
+    creating: 'Creating…',
+    keyTitle: 'Recovery key (shown this once)',
+    keyBody:
+      'If everyone forgets the passphrase or the administrator password, this recovery key reopens the desk. Print it or copy it down and keep it in the office safe. It is never shown again.',
+    print: 'Print',
+    kept: 'I have printed (or copied) the recovery key and put it away',
+    continue: 'Next (first administrator)',
+  },
+  protection: {
+    title: 'Protecting the data',
+    not_encrypted: 'The database is not encrypted (Settings → Database encryption).',
+    no_recovery_key: 'There is no recovery key (Settings → Make a new recovery key).',
+    no_offsite_folder: 'No backup folder off this PC is set (Settings → Backups).',
+    offsite_backup_old: 'The backup off this PC is out of date. Connect the drive and press “Back up now”.',
+    readOnly: 'Opened read-only (the file cannot be written). Changes cannot be saved.',
+  },
   unlock: {
     title: 'Desk passphrase',
     body: "This desk's database is encrypted. Enter the passphrase to open it (it is not stored anywhere; ask the administrator if you do not know it).",
@@ -1059,6 +1091,12 @@ export const en: Messages = {
     wrong: 'Wrong passphrase. The database was not changed.',
   },
   encryption: {
+    recoveryTitle: 'Recovery key',
+    recoveryHelp:
+      'The recovery key reopens the desk when everyone has forgotten the passphrase or the administrator password (tenin recover). Changing the passphrase makes a new one.',
+    recoveryNew: 'Make a new recovery key',
+    recoveryMissing: 'This desk has no recovery key. Make one, print it and keep it safe.',
+    recoveryConfirm: 'A new recovery key replaces the current one, which stops working. Make it?',
     title: 'Database encryption',
     on: 'Encrypted ({{method}})',
     off: 'Not encrypted. The database holds patient information: set a passphrase to encrypt it.',
@@ -1088,6 +1126,18 @@ export const en: Messages = {
     title: 'The database cannot be opened',
     path: 'File: {{path}}',
     kept: 'The file has not been changed or deleted.',
+    empty_file: {
+      what: 'The database file is empty (zero bytes, or nothing in it). It is not taken for a new desk.',
+      todo: 'The file may have been emptied by accident. Ask the administrator to restore a backup (tenin restore).',
+    },
+    foreign: {
+      what: 'The data folder holds another application’s database.',
+      todo: 'Check whether it was put there by mistake and move it elsewhere, then start again. Nothing was written to it.',
+    },
+    no_desk: {
+      what: 'There is no desk in this folder.',
+      todo: 'Create a new one.',
+    },
     not_writable: {
       what: 'The data folder is not writable.',
       todo: 'Check the folder and its permissions, or start with --data-dir or TENIN_DATA_DIR pointing elsewhere.',
