@@ -24,6 +24,7 @@ use hospitals::HospitalsCommand;
 use serde::Serialize;
 use tenin_core::desk::{AccessState, NewUserInput};
 use tenin_core::region_pack::RegionPack;
+use tenin_core::remembered_passphrase;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{Desk, DeskStatus, ErrorReport, OpenError};
 
@@ -352,6 +353,12 @@ fn open_signed_out(cli: &Cli, _pack: Option<&RegionPack>) -> Result<Desk, Failur
 fn open_existing(dir: &std::path::Path) -> Result<Desk, Failure> {
     match Desk::open(dir) {
         Err(OpenError::NeedsPassphrase { .. }) => {
+            // A passphrase the app remembered on this PC (the system's credential store) first.
+            if std::env::var_os(users::PASSPHRASE_ENV).is_none()
+                && let Some(desk) = remembered_passphrase::open_remembered(&remembered_passphrase::SystemStore, dir)
+            {
+                return Ok(desk);
+            }
             let passphrase = users::secret(users::PASSPHRASE_ENV, "デスクの合言葉: ")?;
             Desk::open_with_passphrase(dir, &passphrase).map_err(Failure::Open)
         }

@@ -7,6 +7,7 @@
 pub mod data_dir;
 pub mod desk;
 pub mod export_file;
+pub mod remembered_passphrase;
 
 pub use tenin_domain::{
     access, bundled, capacity, care, codes, contact, csv_file, demo, directory_sheet, duplicates, edition, error,

@@ -52,6 +52,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::new_recovery_key,
             commands::protection,
             commands::create_desk,
+            commands::can_remember_passphrase,
+            commands::forget_passphrase,
             commands::save_audit_csv,
             commands::backup_settings,
             commands::set_backup_settings,

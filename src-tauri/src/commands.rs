@@ -575,8 +575,22 @@ pub fn set_idle_lock_minutes(state: State<'_, DeskState>, minutes: u32) -> Resul
 /// Opens an encrypted desk with its passphrase (the start-up screen asks for it).
 #[tauri::command]
 #[specta::specta]
-pub fn unlock_desk(state: State<'_, DeskState>, passphrase: String) -> Result<Startup, ErrorReport> {
-    state.unlock(&passphrase)
+pub fn unlock_desk(state: State<'_, DeskState>, passphrase: String, remember: bool) -> Result<Startup, ErrorReport> {
+    state.unlock(&passphrase, remember)
+}
+
+/// Whether this PC has a credential store to remember the passphrase in.
+#[tauri::command]
+#[specta::specta]
+pub fn can_remember_passphrase(state: State<'_, DeskState>) -> bool {
+    state.can_remember()
+}
+
+/// Forgets the passphrase remembered on this PC (the next start asks for it).
+#[tauri::command]
+#[specta::specta]
+pub fn forget_passphrase(state: State<'_, DeskState>) -> Result<(), ErrorReport> {
+    state.forget_passphrase()
 }
 
 /// Set-up of a new desk: encrypted under `passphrase` unless it is `null` (the administrator chose
@@ -601,5 +615,7 @@ pub fn set_passphrase(
     current: Option<String>,
     passphrase: String,
 ) -> Result<Encryption, ErrorReport> {
-    state.with(|desk| desk.set_passphrase(current.as_deref(), &passphrase))
+    let done = state.with(|desk| desk.set_passphrase(current.as_deref(), &passphrase))?;
+    state.passphrase_changed(&passphrase);
+    Ok(done)
 }

@@ -6,10 +6,13 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 use tenin_core::desk::Access;
+use tenin_core::remembered_passphrase::{self, PassphraseStore, SystemStore};
 use tenin_core::{Desk, ErrorCode, ErrorReport, OpenError};
 
 pub struct DeskState {
     data_dir: Option<PathBuf>,
+    /// Where an encrypted desk's passphrase may be remembered on this PC.
+    passphrases: Box<dyn PassphraseStore>,
     slot: Mutex<Slot>,
     /// Set by `cancel_import` while an import holds the desk; read by the import's progress.
     cancel: std::sync::atomic::AtomicBool,
@@ -44,15 +47,47 @@ pub struct Created {
 }
 
 impl DeskState {
+    /// Opens the desk in `data_dir`; an encrypted one opens with the passphrase remembered in the
+    /// system's credential store, if any, and else waits for it.
     pub fn open(data_dir: Option<PathBuf>) -> DeskState {
+        DeskState::open_with_store(data_dir, Box::new(SystemStore))
+    }
+
+    pub fn open_with_store(data_dir: Option<PathBuf>, passphrases: Box<dyn PassphraseStore>) -> DeskState {
         let slot = match &data_dir {
             None => Slot::Failed(OpenError::Other { path: String::new(), detail: "no data directory".into() }),
             Some(dir) => match Desk::open(dir) {
                 Ok(desk) => Slot::Ready(Box::new(desk)),
+                Err(error @ OpenError::NeedsPassphrase { .. }) => {
+                    match remembered_passphrase::open_remembered(passphrases.as_ref(), dir) {
+                        Some(desk) => Slot::Ready(Box::new(desk)),
+                        None => Slot::Failed(error),
+                    }
+                }
                 Err(error) => Slot::Failed(error),
             },
         };
-        DeskState { data_dir, slot: Mutex::new(slot), cancel: Default::default() }
+        DeskState { data_dir, passphrases, slot: Mutex::new(slot), cancel: Default::default() }
+    }
+
+    /// Whether this PC can remember the passphrase (a credential store is there).
+    pub fn can_remember(&self) -> bool {
+        self.passphrases.available()
+    }
+
+    /// Forgets the passphrase remembered for this desk.
+    pub fn forget_passphrase(&self) -> Result<(), ErrorReport> {
+        let dir = self.data_dir.as_deref().ok_or_else(|| ErrorReport::new(ErrorCode::NotOpen, "no data directory"))?;
+        self.passphrases.forget(dir).map_err(|e| ErrorReport::new(ErrorCode::Io, e))
+    }
+
+    /// After a change of passphrase: a remembered one is replaced by the new one.
+    pub fn passphrase_changed(&self, new: &str) {
+        if let Some(dir) = self.data_dir.as_deref()
+            && self.passphrases.recall(dir).is_some()
+        {
+            let _ = self.passphrases.remember(dir, new);
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
@@ -78,15 +113,23 @@ impl DeskState {
     }
 
     /// Opens an encrypted desk with its passphrase; answers as `startup` does (a wrong passphrase
-    /// comes back as `WrongPassphrase`, the file untouched).
-    pub fn unlock(&self, passphrase: &str) -> Result<Startup, ErrorReport> {
+    /// comes back as `WrongPassphrase`, the file untouched). With `remember`, a passphrase that
+    /// opened the desk is kept in the system's credential store for the next start.
+    pub fn unlock(&self, passphrase: &str, remember: bool) -> Result<Startup, ErrorReport> {
         {
             let mut slot = self.lock();
             let waiting =
                 matches!(&*slot, Slot::Failed(OpenError::NeedsPassphrase { .. } | OpenError::WrongPassphrase { .. }));
             if let (true, Some(dir)) = (waiting, &self.data_dir) {
                 *slot = match Desk::open_with_passphrase(dir, passphrase) {
-                    Ok(desk) => Slot::Ready(Box::new(desk)),
+                    Ok(desk) => {
+                        if remember {
+                            self.passphrases
+                                .remember(dir, passphrase)
+                                .map_err(|e| ErrorReport::new(ErrorCode::Io, e))?;
+                        }
+                        Slot::Ready(Box::new(desk))
+                    }
                     Err(error) => Slot::Failed(error),
                 };
             }

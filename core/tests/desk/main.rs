@@ -24,6 +24,7 @@ mod protection;
 mod quality;
 mod referral;
 mod region_pack;
+mod remembered_passphrase;
 mod reports;
 mod requests;
 mod transport;

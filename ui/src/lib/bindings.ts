@@ -61,6 +61,10 @@ export const commands = {
 	 *  "without encryption"); answers with the recovery key to show once.
 	 */
 	createDesk: (passphrase: string | null) => typedError<Created, ErrorReport>(__TAURI_INVOKE("create_desk", { passphrase })),
+	/**  Whether this PC has a credential store to remember the passphrase in. */
+	canRememberPassphrase: () => __TAURI_INVOKE<boolean>("can_remember_passphrase"),
+	/**  Forgets the passphrase remembered on this PC (the next start asks for it). */
+	forgetPassphrase: () => typedError<null, ErrorReport>(__TAURI_INVOKE("forget_passphrase")),
 	saveAuditCsv: (filter: AuditFilter, encoding: CsvEncoding) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_audit_csv", { filter, encoding })),
 	backupSettings: () => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("backup_settings")),
 	setBackupSettings: (settings: BackupSettings) => typedError<BackupSettings, ErrorReport>(__TAURI_INVOKE("set_backup_settings", { settings })),
@@ -111,7 +115,7 @@ export const commands = {
 	changeOwnPassword: (current: string, password: string) => typedError<UserInfo, ErrorReport>(__TAURI_INVOKE("change_own_password", { current, password })),
 	setIdleLockMinutes: (minutes: number) => typedError<Access, ErrorReport>(__TAURI_INVOKE("set_idle_lock_minutes", { minutes })),
 	/**  Opens an encrypted desk with its passphrase (the start-up screen asks for it). */
-	unlockDesk: (passphrase: string) => typedError<Startup, ErrorReport>(__TAURI_INVOKE("unlock_desk", { passphrase })),
+	unlockDesk: (passphrase: string, remember: boolean) => typedError<Startup, ErrorReport>(__TAURI_INVOKE("unlock_desk", { passphrase, remember })),
 	encryption: () => typedError<Encryption, ErrorReport>(__TAURI_INVOKE("encryption")),
 	/**  Encrypts the database, or changes the passphrase (`current` needed once encrypted). */
 	setPassphrase: (current: string | null, passphrase: string) => typedError<Encryption, ErrorReport>(__TAURI_INVOKE("set_passphrase", { current, passphrase })),

@@ -1083,6 +1083,7 @@ export const en: Messages = {
     readOnly: 'Opened read-only (the file cannot be written). Changes cannot be saved.',
   },
   unlock: {
+    remember: 'Remember the passphrase on this PC (in the system credential store; a copied file still will not open)',
     title: 'Desk passphrase',
     body: "This desk's database is encrypted. Enter the passphrase to open it (it is not stored anywhere; ask the administrator if you do not know it).",
     passphrase: 'Passphrase',
@@ -1091,6 +1092,10 @@ export const en: Messages = {
     wrong: 'Wrong passphrase. The database was not changed.',
   },
   encryption: {
+    rememberHelp:
+      'Choosing “Remember the passphrase on this PC” at start keeps it in the system credential store, so it is not asked again.',
+    forget: 'Forget the passphrase remembered on this PC',
+    forgotten: 'The remembered passphrase was removed; it will be asked at the next start.',
     recoveryTitle: 'Recovery key',
     recoveryHelp:
       'The recovery key reopens the desk when everyone has forgotten the passphrase or the administrator password (tenin recover). Changing the passphrase makes a new one.',
