@@ -44,7 +44,10 @@ fn schedule_backups(app: tauri::AppHandle) {
         loop {
             let state = app.state::<state::DeskState>();
             let outcome = state.with(|desk| desk.backup_if_due(chrono::Utc::now()));
-            if let Err(report) = outcome {
+            // No desk yet (set-up not done) or waiting for its passphrase: nothing to back up.
+            if let Err(report) = outcome
+                && report.code != tenin_core::ErrorCode::NotOpen
+            {
                 eprintln!("scheduled backup failed: {}", report.message);
             }
             std::thread::sleep(std::time::Duration::from_secs(600));
@@ -68,7 +71,10 @@ fn schedule_sync(app: tauri::AppHandle) {
             })
             .await;
             match outcome {
-                Ok(Err(report)) => eprintln!("scheduled sync failed: {}", report.message),
+                Ok(Err(report)) if report.code != tenin_core::ErrorCode::NotOpen => {
+                    eprintln!("scheduled sync failed: {}", report.message)
+                }
+                Ok(Err(_)) => {}
                 Err(error) => eprintln!("scheduled sync stopped: {error}"),
                 Ok(Ok(_)) => {}
             }
