@@ -87,6 +87,9 @@ pub struct Desk {
     /// Set while the desk acts on its own schedule (a sync cycle): it acts as `system`, and no one's
     /// session is touched (the idle lock still locks).
     scheduled: bool,
+    /// The compiled matching directory, kept between calls while the data it was built from is
+    /// current (see `desk/matching.rs`).
+    match_cache: std::cell::RefCell<Option<matching::CachedDirectory>>,
 }
 
 /// The lists the intake form chooses from, from the region pack.
@@ -258,11 +261,18 @@ impl Desk {
             idle_limit: people::idle_limit(idle_minutes),
             data_dir: data_dir.to_owned(),
             scheduled: false,
+            match_cache: Default::default(),
         };
         if !desk.store.is_read_only() {
             desk.remove_backup_leftovers().map_err(fail)?;
         }
         Ok((desk, recovery.map(|code| code.shown())))
+    }
+
+    /// Whether opening ran SQLite's check of the whole file: only when the file was not closed
+    /// cleanly, was changed since, or was migrated (see `tenin_store::clean_close`).
+    pub fn checked_at_open(&self) -> bool {
+        self.store.checked_at_open()
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -15,6 +15,7 @@ pub mod audit;
 pub mod backup;
 pub mod capacity;
 pub mod cipher;
+pub mod clean_close;
 pub mod consent;
 pub mod contacts;
 pub mod desk_status;
@@ -151,6 +152,10 @@ pub struct Store {
     /// The passphrase of an encrypted database (backups are encrypted under it too).
     key: Option<cipher::Passphrase>,
     read_only: bool,
+    /// Whether opening ran SQLite's check (see [`Store::checked_at_open`]).
+    checked: bool,
+    /// Transactions committed through this store.
+    writes: u64,
     /// Audit entries that could not be written without waiting for another program's write (a
     /// sign-in during an import): written first thing in the next write, or when the store closes.
     deferred: Vec<audit::Pending>,
@@ -205,7 +210,15 @@ impl Store {
         let read_only = matches!(kind, FileKind::Plain | FileKind::Opaque) && is_read_only(&path, data_dir);
         if !read_only {
             ensure_writable_dir(data_dir)?;
-            let beside = ["", "-wal", "-shm", cipher::MARKER_SUFFIX, cipher::ESCROW_SUFFIX, pending_audit::SUFFIX];
+            let beside = [
+                "",
+                "-wal",
+                "-shm",
+                cipher::MARKER_SUFFIX,
+                cipher::ESCROW_SUFFIX,
+                pending_audit::SUFFIX,
+                clean_close::SUFFIX,
+            ];
             private_files::restrict(data_dir, &path, &beside);
         }
         if key.is_some_and(|k| k.is_empty()) && matches!(kind, FileKind::Opaque) {
@@ -260,16 +273,27 @@ impl Store {
                 Err(None) => return Err(OpenError::EmptyFile { path: shown }),
             }
         }
-        let check: String = conn.pragma_query_value(None, "quick_check", |row| row.get(0)).map_err(other)?;
-        if check != "ok" {
-            return Err(OpenError::Corrupt { path: shown, detail: check });
+        // The check costs a read of the whole file: it runs when the file is not as the desk left it
+        // (no clean-close record, or one that does not match), and in full before a migration.
+        let migrating = found > 0 && found < LATEST_VERSION;
+        let checked = migrating || !clean_close::matches(&path);
+        if checked {
+            let pragma = if migrating { "integrity_check" } else { "quick_check" };
+            let check: String = conn.pragma_query_value(None, pragma, |row| row.get(0)).map_err(other)?;
+            if check != "ok" {
+                return Err(OpenError::Corrupt { path: shown, detail: check });
+            }
+        }
+        if !read_only {
+            // Open now: a crash from here on leaves no record, so the next open checks.
+            clean_close::clear(&path);
         }
         if read_only {
             if found < LATEST_VERSION {
                 let detail = format!("読み取り専用のため、古い版（{found}）から更新できません");
                 return Err(OpenError::NotWritable { path: shown, detail });
             }
-            return Ok(Store { conn, path, key, read_only, deferred: Vec::new() });
+            return Ok(Store { conn, path, key, read_only, checked, deferred: Vec::new(), writes: 0 });
         }
         configure(&conn).map_err(other)?;
         if found > 0 && found < LATEST_VERSION {
@@ -286,7 +310,24 @@ impl Store {
             // Opened with the passphrase though its marker was lost: put the marker back.
             let _ = cipher::mark(&path);
         }
-        Ok(Store { conn, path, key, read_only, deferred: Vec::new() })
+        Ok(Store { conn, path, key, read_only, checked, deferred: Vec::new(), writes: 0 })
+    }
+
+    /// Whether opening ran SQLite's check of the file (it was not closed cleanly, or was changed
+    /// since, or is being migrated).
+    pub fn checked_at_open(&self) -> bool {
+        self.checked
+    }
+
+    /// Changes committed through this store since it opened (with [`Store::data_version`], what a
+    /// cache of the data compares to know it is current).
+    pub fn writes(&self) -> u64 {
+        self.writes
+    }
+
+    /// SQLite's `PRAGMA data_version`: moves when another connection (another program) commits.
+    pub fn data_version(&self) -> crate::Result<i64> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |row| row.get(0))?)
     }
 
     /// Whether the database was opened for reading only (see [`Store::open`]).
@@ -321,6 +362,7 @@ impl Store {
             Ok(value) => {
                 left.done();
                 self.deferred.clear();
+                self.writes += 1;
                 Ok(value)
             }
             Err(error) => {
@@ -453,12 +495,26 @@ impl Drop for Store {
     /// if another program still holds the lock they go to the pending file beside the database,
     /// which the next write (of any program) takes in. Closing never waits for the lock.
     fn drop(&mut self) {
-        if self.deferred.is_empty() || self.read_only {
+        if self.read_only {
             return;
         }
-        let _ = self.conn.busy_timeout(Duration::ZERO);
-        if self.write(|_| Ok::<_, StoreError>(())).is_err() {
-            pending_audit::keep(&self.path, &self.deferred);
+        if !self.deferred.is_empty() {
+            let _ = self.conn.busy_timeout(Duration::ZERO);
+            if self.write(|_| Ok::<_, StoreError>(())).is_err() {
+                pending_audit::keep(&self.path, &self.deferred);
+            }
+        }
+        // Closed (its write-ahead log folded in when no other program has it open), then the file's
+        // size and time recorded: the next open skips the check if they still match.
+        let conn = std::mem::replace(
+            &mut self.conn,
+            match Connection::open_in_memory() {
+                Ok(conn) => conn,
+                Err(_) => return,
+            },
+        );
+        if conn.close().is_ok() {
+            clean_close::record(&self.path);
         }
     }
 }

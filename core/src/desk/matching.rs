@@ -17,6 +17,21 @@ use tenin_domain::matching::{
 use tenin_store::hospitals::{self, View};
 use tenin_store::{inquiries, meta, reference, requests};
 
+/// What a kept directory was built from; any difference means build it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CacheKey {
+    writes: u64,
+    data_version: i64,
+    minute: i64,
+    today: chrono::NaiveDate,
+    plan: Option<String>,
+}
+
+pub(crate) struct CachedDirectory {
+    key: CacheKey,
+    directory: std::sync::Arc<MatchDirectory>,
+}
+
 impl Desk {
     /// The weights set for this desk; the documented defaults for any not set (so weights added by
     /// a later version start at their defaults). A stored value that cannot be read is an error, not
@@ -48,12 +63,37 @@ impl Desk {
         self.matching_weights()
     }
 
-    /// A snapshot of everything the engine reads: every hospital (inactive ones too, so they are
-    /// listed as excluded), the answer history, the vocabularies and the weights.
-    pub fn match_directory(&self) -> Result<MatchDirectory> {
+    /// The compiled directory the engine ranks against — every hospital (inactive ones too, so they
+    /// are listed as excluded), the answer history, the vocabularies and the weights — kept in the
+    /// process and built again only when what it was built from may have changed: a change committed
+    /// through this desk, one committed by another program (`PRAGMA data_version`: the CLI, a sync),
+    /// the day or the plan in force, or the minute (capacity reports go stale by the clock).
+    pub fn match_directory(&self) -> Result<std::sync::Arc<MatchDirectory>> {
         self.allow(Permission::Read)?;
-        let plan = self.plan_today()?;
         let now = Utc::now();
+        let key = CacheKey {
+            writes: self.store.writes(),
+            data_version: self.store.data_version()?,
+            minute: now.timestamp() / 60,
+            today: self.today()?,
+            plan: self.plan_today()?,
+        };
+        if let Some(cached) = self.match_cache.borrow().as_ref()
+            && cached.key == key
+        {
+            return Ok(cached.directory.clone());
+        }
+        let directory = std::sync::Arc::new(self.build_match_directory(now, key.plan.clone(), key.today)?);
+        *self.match_cache.borrow_mut() = Some(CachedDirectory { key, directory: directory.clone() });
+        Ok(directory)
+    }
+
+    fn build_match_directory(
+        &self,
+        now: chrono::DateTime<Utc>,
+        plan: Option<String>,
+        today: chrono::NaiveDate,
+    ) -> Result<MatchDirectory> {
         let stale_after_hours = self.stale_after_hours()?;
         let conn = self.store.read();
         let view = View { plan_id: plan.as_deref(), now, stale_after_hours };
@@ -73,7 +113,7 @@ impl Desk {
             history: inquiries::answer_history(conn)?,
             weights: self.matching_weights()?,
             now,
-            today: self.today()?,
+            today,
         };
         Ok(MatchDirectory::new(input, stale_after_hours))
     }

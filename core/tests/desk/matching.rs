@@ -190,3 +190,54 @@ fn the_batch_respects_stored_free_beds() {
     let blocked: Vec<&str> = suggestion.blocked.iter().map(|b| b.ref_no.as_str()).collect();
     assert!(!blocked.is_empty(), "demo requests lacking a bed type are listed as blocked, not dropped");
 }
+
+/// The compiled directory is kept between calls and built again when what it depends on changes —
+/// through this desk (a capacity report, a decline, a new hospital) or through another program.
+#[test]
+fn the_kept_directory_follows_every_change_without_a_restart() {
+    let (dir, mut desk) = demo_desk();
+    let id = matchable(&mut desk);
+    let first = desk.match_directory().expect("built");
+    let again = desk.match_directory().expect("kept");
+    assert!(std::sync::Arc::ptr_eq(&first, &again), "nothing changed: the same directory, not rebuilt");
+
+    // A decline through this desk.
+    let top = desk.match_request(&id).expect("match").candidates[0].hospital_id.clone();
+    decline(&mut desk, &id, &top, "care_not_possible");
+    assert!(!std::sync::Arc::ptr_eq(&again, &desk.match_directory().expect("rebuilt")));
+    assert!(!candidate_ids(&desk.match_request(&id).expect("match")).contains(&top), "the decline counts at once");
+
+    // A new hospital, open to the patient, is ranked at once.
+    let code = (0..10)
+        .map(|d| format!("141011987{d}"))
+        .find(|c| tenin_core::codes::is_valid_medical_institution_code(c))
+        .expect("a valid code");
+    let new = tenin_core::hospital::NewHospital {
+        code,
+        name: "新設リハビリ病院".into(),
+        name_kana: "シンセツリハビリビョウイン".into(),
+        municipality_code: "141011".into(),
+        is_receiving: true,
+        ..Default::default()
+    };
+    let added = desk.add_hospital(&new).expect("added").id;
+    let report = desk.match_request(&id).expect("match");
+    assert!(
+        candidate_ids(&report).contains(&added) || report.excluded.iter().any(|x| x.hospital_id == added),
+        "the new hospital is in the next ranking"
+    );
+
+    // Another program (the CLI, a sync) reports free beds: noticed through PRAGMA data_version.
+    let full = desk.match_request(&id).expect("match").candidates[0].hospital_id.clone();
+    decline(&mut desk, &id, &full, "full");
+    assert!(!candidate_ids(&desk.match_request(&id).expect("match")).contains(&full));
+    let mut other = crate::open_signed_in(dir.path());
+    other
+        .report_capacity(
+            &full,
+            &[CapacityReportInput { bed_type: "community_care".into(), available: 3, ..Default::default() }],
+        )
+        .expect("reported elsewhere");
+    drop(other);
+    assert!(candidate_ids(&desk.match_request(&id).expect("match")).contains(&full), "seen without a restart");
+}

@@ -213,3 +213,29 @@ fn reading_never_waits_for_another_programs_write() {
         .expect("rows");
     assert!(sign_ins.iter().take(2).all(|r| r.entity_id == "sign_in"), "{sign_ins:?}");
 }
+
+/// The whole-file check at open costs a read of the file: it runs only when the file is not as the
+/// desk left it.
+#[test]
+fn the_file_is_checked_at_open_only_when_it_was_not_left_as_closed() {
+    let (dir, desk) = crate::demo_desk();
+    drop(desk);
+    let path = dir.path().join(DATABASE_FILE);
+    assert!(dir.path().join("tenin.db.closed").exists(), "a clean close is recorded");
+    let desk = Desk::open(dir.path()).expect("opens");
+    assert!(!desk.checked_at_open(), "closed cleanly and unchanged: no check");
+    assert!(!dir.path().join("tenin.db.closed").exists(), "the record goes while the desk is open");
+    // Killed while open: no record, so the next open checks.
+    std::mem::forget(desk);
+    let desk = Desk::open(dir.path()).expect("opens");
+    assert!(desk.checked_at_open(), "not closed cleanly: checked");
+    drop(desk);
+    // Changed by something else since (same size, new time): checked.
+    let bytes = file_bytes(&path);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    fs::write(&path, &bytes).expect("rewritten");
+    let desk = Desk::open(dir.path()).expect("opens");
+    assert!(desk.checked_at_open(), "modified since the close: checked");
+    drop(desk);
+    assert!(!Desk::open(dir.path()).expect("opens").checked_at_open());
+}
