@@ -221,10 +221,26 @@ enum AuditCommand {
 enum RequestsCommand {
     /// The queue: open requests first, longest waiting first. Tab-separated: reference number,
     /// status, referring hospital, patient, residence (`cut -f1` gives the reference numbers).
+    /// Open requests by default (it says how many closed ones it left out); `--all` for every
+    /// request (streamed page by page), `--closed` for the closed ones.
     List {
-        /// Only requests in this state (new, checking, coordinating, placed, arranging_transport, …).
+        /// Only requests in this state (new, checking, coordinating, placed, arranging_transport, …;
+        /// a closed state looks among the closed ones).
         #[arg(long, value_parser = request_status)]
         status: Option<RequestStatus>,
+        #[arg(long, conflicts_with = "closed")]
+        all: bool,
+        #[arg(long)]
+        closed: bool,
+        /// Only requests whose reference number, initials or referring hospital contain this.
+        #[arg(long, default_value = "")]
+        text: String,
+        /// At most this many rows (a page).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Skip this many rows (the pages before; a page's last line says where the next starts).
+        #[arg(long, default_value_t = 0)]
+        after: u32,
     },
     /// One request with its status history: by reference number (as said on the phone), id, or the
     /// referring hospital's record id (「CODE:record」 names the hospital).
@@ -523,25 +539,63 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 Ok(())
             }
         }
-        Command::Requests(RequestsCommand::List { status }) => {
-            let mut requests = open(cli, None)?.requests()?;
-            if let Some(status) = status {
-                requests.retain(|r| r.status == *status);
+        Command::Requests(RequestsCommand::List { status, all, closed, text, limit, after }) => {
+            use tenin_core::request_view::{QueueQuery, QueueScope};
+            let desk = open(cli, None)?;
+            let scope = match (all, closed, status) {
+                (true, _, _) => QueueScope::All,
+                (_, true, _) => QueueScope::Closed,
+                (_, _, Some(status)) if !status.is_open() => QueueScope::Closed,
+                _ => QueueScope::Open,
+            };
+            // Page by page: a desk with a million past requests is streamed, never held whole.
+            const PAGE: u32 = 1000;
+            let mut query = QueueQuery { scope, text: text.clone(), limit: None, after: *after };
+            let mut left = *limit;
+            let mut first = true;
+            let mut left_out;
+            if cli.json {
+                output::bytes(b"[");
+            }
+            loop {
+                query.limit = Some(left.map_or(PAGE, |n| n.min(PAGE)));
+                let page = desk.queue(&query)?;
+                left_out = page.left_out;
+                for r in page.rows.iter().filter(|r| status.is_none_or(|s| r.status == s)) {
+                    if cli.json {
+                        let json = serde_json::to_string(r).map_err(tenin_core::Error::from)?;
+                        output::bytes(format!("{}{json}", if first { "" } else { "," }).as_bytes());
+                    } else {
+                        say!(
+                            "{}\t{}\t{}\t{} {}歳 {}\t{}",
+                            r.ref_no,
+                            r.status.label_ja(),
+                            r.referring_hospital_name,
+                            r.patient_initials,
+                            r.patient_age,
+                            r.patient_sex.label_ja(),
+                            r.residence_name.as_deref().unwrap_or("—"),
+                        );
+                    }
+                    first = false;
+                }
+                left = left.map(|n| n.saturating_sub(page.rows.len() as u32));
+                match page.next_after {
+                    Some(next) if left != Some(0) => query.after = next,
+                    next => {
+                        if let (Some(next), Some(0)) = (next, left)
+                            && !cli.json
+                        {
+                            eprintln!("続きは --after {next}");
+                        }
+                        break;
+                    }
+                }
             }
             if cli.json {
-                return print_json(&requests);
-            }
-            for r in &requests {
-                say!(
-                    "{}\t{}\t{}\t{} {}歳 {}\t{}",
-                    r.ref_no,
-                    r.status.label_ja(),
-                    r.referring_hospital_name,
-                    r.patient_initials,
-                    r.patient_age,
-                    r.patient_sex.label_ja(),
-                    r.residence_name.as_deref().unwrap_or("—"),
-                );
+                output::bytes(b"]\n");
+            } else if scope == QueueScope::Open && left_out > 0 {
+                eprintln!("終了した依頼 {left_out} 件は表示していません（すべては --all、終了分は --closed）");
             }
             Ok(())
         }

@@ -30,10 +30,31 @@ fn init_demo_status_and_lists() {
     assert_eq!(status["integrity"], "ok");
     assert_eq!(status["schema_version"], tenin_core::desk::SCHEMA_VERSION);
 
-    let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
+    // Open requests by default, saying how many closed ones were left out; --all streams every one.
+    let open = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
+    assert_eq!(json(&open.get_output().stdout).as_array().map(Vec::len), Some(25), "the demo's open requests");
+    let said = tenin(dir.path()).args(["requests", "list"]).assert().success();
+    assert!(String::from_utf8_lossy(&said.get_output().stderr).contains("終了した依頼 5 件"));
+    let closed = tenin(dir.path()).args(["--json", "requests", "list", "--closed"]).assert().success();
+    assert_eq!(json(&closed.get_output().stdout).as_array().map(Vec::len), Some(5));
+    let list = tenin(dir.path()).args(["--json", "requests", "list", "--all"]).assert().success();
     let list = json(&list.get_output().stdout);
     let requests = list.as_array().expect("array");
-    assert_eq!(requests.len(), 30);
+    assert_eq!(requests.len(), 30, "every request of the demo");
+    // Pages: the first ten, then the next ten from where the first said to go on.
+    let first = tenin(dir.path()).args(["requests", "list", "--all", "--limit", "10"]).assert().success();
+    let first_out = String::from_utf8_lossy(&first.get_output().stdout).into_owned();
+    assert_eq!(first_out.lines().count(), 10);
+    assert!(String::from_utf8_lossy(&first.get_output().stderr).contains("続きは --after 10"));
+    let mut second = tenin(dir.path());
+    second.args(["--json", "requests", "list", "--all", "--limit", "10", "--after", "10"]);
+    let second = json(&second.assert().success().get_output().stdout);
+    let page: Vec<&str> = second.as_array().expect("page").iter().map(|r| r["ref_no"].as_str().unwrap_or("")).collect();
+    let expected: Vec<&str> = requests[10..20].iter().map(|r| r["ref_no"].as_str().unwrap_or("")).collect();
+    assert_eq!(page, expected, "the second page is the next ten in the same order");
+    let one = requests[3]["ref_no"].as_str().expect("ref").to_owned();
+    let found = tenin(dir.path()).args(["--json", "requests", "list", "--all", "--text", &one]).assert().success();
+    assert_eq!(json(&found.get_output().stdout).as_array().map(Vec::len), Some(1), "search by reference number");
     let id = requests[0]["id"].as_str().expect("id");
 
     let show = tenin(dir.path()).args(["--json", "requests", "show", id]).assert().success();

@@ -72,7 +72,7 @@ fn seal(
 }
 
 fn request_count(dir: &Path) -> usize {
-    let list = tenin(dir).args(["--json", "requests", "list"]).assert().success();
+    let list = tenin(dir).args(["--json", "requests", "list", "--all"]).assert().success();
     json(&list.get_output().stdout).as_array().expect("array").len()
 }
 

@@ -20,7 +20,7 @@ fn demo_desk() -> tempfile::TempDir {
 }
 
 fn requests(dir: &std::path::Path) -> Vec<serde_json::Value> {
-    let list = tenin(dir).args(["--json", "requests", "list"]).assert().success();
+    let list = tenin(dir).args(["--json", "requests", "list", "--all"]).assert().success();
     json(&list.get_output().stdout).as_array().expect("array").clone()
 }
 

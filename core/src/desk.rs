@@ -429,6 +429,18 @@ impl Desk {
         Ok(requests::list(self.store.read())?)
     }
 
+    /// One page of the queue (open requests by default), filtered and paged by the store: what the
+    /// window and `tenin requests list` show, without sending every request ever made. The text is
+    /// folded as the search box folds it (full-width digits and letters).
+    pub fn queue(
+        &self,
+        query: &tenin_domain::request_view::QueueQuery,
+    ) -> Result<tenin_domain::request_view::QueuePage> {
+        self.allow(Permission::Read)?;
+        let text = tenin_domain::text::fold_width(query.text.trim());
+        Ok(requests::page(self.store.read(), &tenin_domain::request_view::QueueQuery { text, ..query.clone() })?)
+    }
+
     /// One request with its history, inquiry log and data-quality checklist.
     pub fn request(&self, id: &str) -> Result<RequestDetail> {
         self.allow(Permission::Read)?;

@@ -219,3 +219,52 @@ pub fn intake_of(detail: &RequestDetail) -> crate::request::NewRequestInput {
         consent_given_by: detail.consent.as_ref().map(|c| c.given_by.clone()).unwrap_or_default(),
     }
 }
+
+/// Which requests a queue query covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum QueueScope {
+    /// Requests still being worked on (the default everywhere).
+    #[default]
+    Open,
+    /// Transferred, withdrawn, not placed.
+    Closed,
+    All,
+}
+
+impl QueueScope {
+    pub fn covers(self, status: crate::request_status::RequestStatus) -> bool {
+        match self {
+            QueueScope::Open => status.is_open(),
+            QueueScope::Closed => !status.is_open(),
+            QueueScope::All => true,
+        }
+    }
+}
+
+/// One page of the queue: its scope, narrowed by text (reference number, initials, referring
+/// hospital), `limit` rows after the first `after`, in the queue's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueQuery {
+    pub scope: QueueScope,
+    pub text: String,
+    /// At most this many rows (none: every row in scope).
+    pub limit: Option<u32>,
+    /// Rows of the scope to skip (the previous pages).
+    pub after: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct QueuePage {
+    pub rows: Vec<RequestSummary>,
+    /// Rows in scope (all pages).
+    pub total: u32,
+    /// Requests outside the scope (for "N closed requests not shown").
+    pub left_out: u32,
+    /// `after` for the next page, if there is one.
+    pub next_after: Option<u32>,
+}

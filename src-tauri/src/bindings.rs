@@ -17,6 +17,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::load_demo,
             commands::dismiss_welcome,
             commands::list_requests,
+            commands::queue,
             commands::get_request,
             commands::resolve_request,
             commands::create_request,

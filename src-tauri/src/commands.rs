@@ -58,6 +58,17 @@ pub fn list_requests(state: State<'_, DeskState>) -> Result<Vec<RequestSummary>,
     state.with(|desk| desk.requests())
 }
 
+/// One page of the queue: open requests by default, closed or all on request, searched and paged
+/// by the core.
+#[tauri::command]
+#[specta::specta]
+pub fn queue(
+    state: State<'_, DeskState>,
+    query: tenin_core::request_view::QueueQuery,
+) -> Result<tenin_core::request_view::QueuePage, ErrorReport> {
+    state.with(|desk| desk.queue(&query))
+}
+
 #[tauri::command]
 #[specta::specta]
 pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDetail, ErrorReport> {

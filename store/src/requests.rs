@@ -18,7 +18,7 @@ use tenin_domain::quality::QualityReport;
 use tenin_domain::reference::Term;
 use tenin_domain::request::{CheckedRequest, PatientSex, Urgency};
 use tenin_domain::request_status::RequestStatus;
-use tenin_domain::request_view::{RequestDetail, RequestSummary, StatusChange};
+use tenin_domain::request_view::{QueuePage, QueueQuery, QueueScope, RequestDetail, RequestSummary, StatusChange};
 
 const SUMMARY_SELECT: &str = "
     SELECT r.id, r.ref_no, r.status, r.registered_at,
@@ -563,6 +563,68 @@ pub fn list(conn: Db<'_>) -> crate::Result<Vec<RequestSummary>> {
     );
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([], summary)?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+}
+
+const CLOSED: &str = "('transferred', 'withdrawn', 'not_placed')";
+
+fn scope_condition(scope: QueueScope) -> String {
+    match scope {
+        QueueScope::Open => format!("r.status NOT IN {CLOSED}"),
+        QueueScope::Closed => format!("r.status IN {CLOSED}"),
+        QueueScope::All => "1".to_owned(),
+    }
+}
+
+/// Text a queue search matches: the reference number, the patient's initials, the referring
+/// hospital's name or kana (`text` already folded by the caller; empty matches everything).
+const TEXT_CONDITION: &str =
+    "(:text = '' OR instr(r.ref_no, :text) > 0 OR instr(upper(r.patient_initials), upper(:text)) > 0
+     OR instr(h.name, :text) > 0 OR instr(h.name_kana, :text) > 0)";
+
+/// One page of the queue in the queue's order: open requests by registration, newest first, then
+/// closed ones. Filtered and paged in SQL, so a desk with a million past requests sends one page.
+pub fn page(conn: Db<'_>, query: &QueueQuery) -> crate::Result<QueuePage> {
+    let scope = scope_condition(query.scope);
+    let sql = format!(
+        "{SUMMARY_SELECT}
+         WHERE {scope} AND {TEXT_CONDITION}
+         ORDER BY r.status IN {CLOSED},
+                  CASE WHEN r.status IN {CLOSED} THEN NULL ELSE r.registered_at END,
+                  r.registered_at DESC
+         LIMIT :limit OFFSET :after"
+    );
+    let limit = query.limit.map_or(-1, i64::from);
+    let mut stmt = conn.prepare(&sql)?;
+    let named = rusqlite::named_params! { ":text": query.text, ":limit": limit, ":after": query.after };
+    let rows: Vec<RequestSummary> = stmt.query_map(named, summary)?.collect::<rusqlite::Result<_>>()?;
+    let count = |condition: &str| -> rusqlite::Result<u32> {
+        conn.query_row(
+            &format!(
+                "SELECT count(*) FROM transfer_requests r JOIN hospitals h ON h.id = r.referring_hospital_id
+                 WHERE {condition} AND {TEXT_CONDITION}"
+            ),
+            rusqlite::named_params! { ":text": query.text },
+            |row| row.get(0),
+        )
+    };
+    let total = count(&scope)?;
+    let left_out = if query.scope == QueueScope::All { 0 } else { count(&format!("NOT ({scope})"))? };
+    let shown = query.after.saturating_add(rows.len() as u32);
+    let next_after = (query.limit.is_some() && shown < total).then_some(shown);
+    Ok(QueuePage { rows, total, left_out, next_after })
+}
+
+/// The requests a desk day's log can mention: registered before the day ended, and still open or
+/// closed no earlier than the day began (instead of every request ever made).
+pub fn ids_for_day(conn: Db<'_>, start: &str, end: &str) -> crate::Result<Vec<String>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT r.id FROM transfer_requests r
+         WHERE r.registered_at < ?2
+           AND (r.status NOT IN {CLOSED}
+                OR (SELECT max(at) FROM request_status_history WHERE request_id = r.id) >= ?1)"
+    ))?;
+    let rows = stmt.query_map([start, end], |row| row.get(0))?;
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 

@@ -179,8 +179,8 @@ describe('a nurse on a new desk', () => {
     } finally {
       await quit(driver);
     }
-    const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list'));
-    assert.equal(list.length, 31, 'the CLI sees the same 31 requests in the same database');
+    const list = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all'));
+    assert.equal(list.length, 31, 'the CLI sees the same 31 requests (open and closed, --all) in the same database');
     const times = JSON.parse(tenin(dataDir, '--json', 'requests', 'placement-time'));
     assert.ok(times.overall.count > 0, 'the demo has placements');
     assert.equal(shownPlacements, times.overall.count, 'the statistics page shows what the core computes');
@@ -233,7 +233,7 @@ describe('a nurse on a new desk', () => {
     } finally {
       await quit(driver);
     }
-    const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).find((r) => r.ref_no === createdRefNo);
+    const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).find((r) => r.ref_no === createdRefNo);
     assert.equal(detail.status, 'placed', 'the CLI sees the final state');
   });
 });
@@ -720,7 +720,7 @@ describe('exchange with hospitals', () => {
     const publicKeys = JSON.parse(tenin(dataDir, '--json', 'package', 'keygen', '--out', keyFile));
     tenin(dataDir, 'package', 'trust', '--hospital', '1410110009', '--signing', publicKeys.signing);
     const deskId = JSON.parse(tenin(dataDir, '--json', 'package', 'keys')).desk_id;
-    const before = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length;
+    const before = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length;
 
     // A template filled in at the hospital (CSV): one good row, one with an impossible age.
     const csv = '医療機関コード,1410110009\r\n\r\n管理番号,区分,イニシャル,年齢,性別,住所地\r\nE2E-1,新規,T.E.,81,女性,横浜市鶴見区\r\nE2E-2,新規,U.E.,300,男性,横浜市鶴見区\r\n';
@@ -737,14 +737,14 @@ describe('exchange with hospitals', () => {
       await driver.wait(async () => (await report.getAttribute('data-dry-run')) === 'true', 10000);
       assert.match(await (await find(driver, 'count-new')).getText(), /1/);
       assert.match(await (await find(driver, 'count-errors')).getText(), /1/);
-      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length, before, 'the preview keeps nothing');
+      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length, before, 'the preview keeps nothing');
       await screenshot(driver, 'exchange-preview');
       await (await find(driver, 'import-apply')).click();
       await driver.wait(
         async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'false',
         10000,
       );
-      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length, before + 1);
+      assert.equal(JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length, before + 1);
       const rows = await findAll(driver, 'import-row');
       assert.equal(rows.length, 1);
       assert.match(await rows[0].getText(), /年齢: 0〜120/);
@@ -1185,7 +1185,7 @@ describe('history and conflicts', () => {
     for (let i = 0; i < 40000; i++) rows.push(`L-${i},2022-06-01 09:00,調整不成立,2022-06-02 09:00,1410110009,141003,,`);
     const large = path.join(work, 'old-system-large.csv');
     writeFileSync(large, header + rows.join('\n') + '\n');
-    const count = () => JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).length;
+    const count = () => JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length;
     const before = count();
 
     // Two template files from a hospital naming the same patient under two numbers: the second is a
@@ -1385,8 +1385,8 @@ describe('encryption at rest', () => {
       await quit(driver);
     }
     const env = { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_PASSPHRASE: passphrase };
-    const list = JSON.parse(execFileSync(CLI(), ['--data-dir', dataDir, '--json', 'requests', 'list'], { env, encoding: 'utf8' }));
-    assert.equal(list.length, 30, 'the command line opens it with the passphrase');
+    const list = JSON.parse(execFileSync(CLI(), ['--data-dir', dataDir, '--json', 'requests', 'list', '--all'], { env, encoding: 'utf8' }));
+    assert.equal(list.length, 30, 'the command line opens it with the passphrase (every request: --all)');
   });
 });
 

@@ -133,16 +133,14 @@ impl Desk {
             .ok_or_else(|| Error::ReferenceData(day.to_string()))?
             .with_timezone(&Utc);
         let end = start + chrono::Duration::days(1);
-        let mut details = Vec::new();
-        for summary in self.requests()? {
-            let registered = parse_rfc3339(&summary.registered_at).ok();
-            let since = parse_rfc3339(&summary.status_since).ok();
-            // Registered later, or closed before the day began: nothing of it is in this day's log.
-            if registered.is_none_or(|r| r >= end) || (!summary.status.is_open() && since.is_some_and(|s| s < start)) {
-                continue;
-            }
-            details.push(self.request(&summary.id)?);
-        }
+        // Only the requests the day can mention (registered by its end; open, or closed no earlier
+        // than its start), found by the store — not every request ever made.
+        let ids = tenin_store::requests::ids_for_day(
+            self.store.read(),
+            &tenin_store::ids::to_rfc3339(start),
+            &tenin_store::ids::to_rfc3339(end),
+        )?;
+        let details = ids.iter().map(|id| self.request(id)).collect::<Result<Vec<_>>>()?;
         let desk_name = format!("転院調整デスク（{}）", self.region_pack()?.name);
         let log = daily_log::build(&details, day, offset, &desk_name, &self.stamp_titles()?, Utc::now());
         let head = tenin_store::audit::head(self.store.read())?;

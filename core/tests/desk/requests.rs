@@ -203,3 +203,42 @@ fn a_request_is_found_by_reference_number_id_or_the_hospitals_record_id() {
         error.message
     );
 }
+
+/// The queue pages from the core: open requests by default with how many were left out, closed
+/// or all on request, searched, and pages that join up to the whole list in the same order.
+#[test]
+fn the_queue_pages_in_the_store() {
+    use tenin_core::request_view::{QueueQuery, QueueScope};
+    let (_dir, desk) = crate::demo_desk();
+    let everything = desk.requests().expect("all");
+    let open = desk.queue(&QueueQuery::default()).expect("open");
+    assert!(open.rows.iter().all(|r| r.status.is_open()));
+    assert_eq!(open.total as usize, everything.iter().filter(|r| r.status.is_open()).count());
+    assert_eq!((open.total + open.left_out) as usize, everything.len(), "left out: the closed ones");
+    let closed = desk.queue(&QueueQuery { scope: QueueScope::Closed, ..Default::default() }).expect("closed");
+    assert!(!closed.rows.is_empty() && closed.rows.iter().all(|r| !r.status.is_open()));
+    let mut paged = Vec::new();
+    let mut query = QueueQuery { scope: QueueScope::All, limit: Some(7), ..Default::default() };
+    loop {
+        let page = desk.queue(&query).expect("page");
+        assert!(page.rows.len() <= 7);
+        paged.extend(page.rows.into_iter().map(|r| r.id));
+        match page.next_after {
+            Some(next) => query.after = next,
+            None => break,
+        }
+    }
+    let ids: Vec<String> = everything.iter().map(|r| r.id.clone()).collect();
+    assert_eq!(paged, ids, "the pages join up to the whole queue, in its order");
+    let one = &everything[5];
+    let full_width: String = one.ref_no.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect();
+    let found =
+        desk.queue(&QueueQuery { scope: QueueScope::All, text: full_width, ..Default::default() }).expect("search");
+    assert_eq!(found.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), vec![one.id.as_str()]);
+    let by_hospital = desk.queue(&QueueQuery {
+        scope: QueueScope::All,
+        text: one.referring_hospital_name.clone(),
+        ..Default::default()
+    });
+    assert!(by_hospital.expect("search").rows.iter().any(|r| r.id == one.id));
+}

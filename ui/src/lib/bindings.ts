@@ -11,6 +11,11 @@ export const commands = {
 	loadDemo: () => typedError<DemoSummary, ErrorReport>(__TAURI_INVOKE("load_demo")),
 	dismissWelcome: () => typedError<null, ErrorReport>(__TAURI_INVOKE("dismiss_welcome")),
 	listRequests: () => typedError<RequestSummary[], ErrorReport>(__TAURI_INVOKE("list_requests")),
+	/**
+	 *  One page of the queue: open requests by default, closed or all on request, searched and paged
+	 *  by the core.
+	 */
+	queue: (query: QueueQuery) => typedError<QueuePage, ErrorReport>(__TAURI_INVOKE("queue", { query })),
 	getRequest: (id: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("get_request", { id })),
 	/**
 	 *  The id of the request a typed name points at: reference number (any width, any dash), id, or a
@@ -1625,6 +1630,36 @@ export type QuarantinedRecord = {
 	reasons: Reason[],
 	created_at: string,
 };
+
+export type QueuePage = {
+	rows: RequestSummary[],
+	/**  Rows in scope (all pages). */
+	total: number,
+	/**  Requests outside the scope (for "N closed requests not shown"). */
+	left_out: number,
+	/**  `after` for the next page, if there is one. */
+	next_after: number | null,
+};
+
+/**
+ *  One page of the queue: its scope, narrowed by text (reference number, initials, referring
+ *  hospital), `limit` rows after the first `after`, in the queue's order.
+ */
+export type QueueQuery = {
+	scope?: QueueScope,
+	text?: string,
+	/**  At most this many rows (none: every row in scope). */
+	limit?: number | null,
+	/**  Rows of the scope to skip (the previous pages). */
+	after?: number,
+};
+
+/**  Which requests a queue query covers. */
+export type QueueScope = 
+/**  Requests still being worked on (the default everywhere). */
+"open" | 
+/**  Transferred, withdrawn, not placed. */
+"closed" | "all";
 
 /**  Why a record or row was refused, as kept in quarantine and reported. */
 export type Reason = {

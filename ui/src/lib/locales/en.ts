@@ -42,6 +42,7 @@ export const en: Messages = {
     days: '{{d}} d {{h}} h',
   },
   queue: {
+    closedLeftOut: '{{count}} closed requests under “All”',
     title: 'Request queue',
     open: '{{count}} open',
     closed: '{{count}} closed',

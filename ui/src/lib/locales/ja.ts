@@ -40,6 +40,7 @@ export const ja = {
     days: '{{d}}日{{h}}時間',
   },
   queue: {
+    closedLeftOut: '終了した依頼 {{count}} 件は「すべて」で表示',
     title: '依頼一覧',
     open: '対応中 {{count}} 件',
     closed: '終了 {{count}} 件',
