@@ -28,31 +28,31 @@ use tenin_core::{DeskStatus, ErrorReport};
 use crate::launch::{REPORT_READY_ENV, StartedAt};
 use crate::state::{Created, DeskState, Startup};
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn startup(state: State<'_, DeskState>) -> Result<Startup, ErrorReport> {
     state.startup()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn desk_status(state: State<'_, DeskState>) -> Result<DeskStatus, ErrorReport> {
     state.with(|desk| desk.status())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn load_demo(state: State<'_, DeskState>) -> Result<DemoSummary, ErrorReport> {
     state.with(|desk| desk.load_demo())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn dismiss_welcome(state: State<'_, DeskState>) -> Result<(), ErrorReport> {
     state.with(|desk| desk.dismiss_welcome())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_requests(state: State<'_, DeskState>) -> Result<Vec<RequestSummary>, ErrorReport> {
     state.with(|desk| desk.requests())
@@ -60,7 +60,7 @@ pub fn list_requests(state: State<'_, DeskState>) -> Result<Vec<RequestSummary>,
 
 /// One page of the queue: open requests by default, closed or all on request, searched and paged
 /// by the core.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn queue(
     state: State<'_, DeskState>,
@@ -69,7 +69,7 @@ pub fn queue(
     state.with(|desk| desk.queue(&query))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.request(&id))
@@ -77,13 +77,13 @@ pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDet
 
 /// The id of the request a typed name points at: reference number (any width, any dash), id, or a
 /// hospital's record id (「CODE:record」).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn resolve_request(state: State<'_, DeskState>, name: String) -> Result<String, ErrorReport> {
     state.with(|desk| desk.resolve_request(&name))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn create_request(
     state: State<'_, DeskState>,
@@ -93,7 +93,7 @@ pub fn create_request(
     state.with(|desk| desk.create_request(&input, keep_both))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn update_request(
     state: State<'_, DeskState>,
@@ -104,13 +104,13 @@ pub fn update_request(
     state.with(|desk| desk.update_request(&id, expected_version, &input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn assign_to_me(state: State<'_, DeskState>, id: String, take: bool) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.assign_to_me(&id, take))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn find_duplicates(
     state: State<'_, DeskState>,
@@ -119,7 +119,7 @@ pub fn find_duplicates(
     state.with(|desk| desk.find_duplicates(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn merge_into(
     state: State<'_, DeskState>,
@@ -129,7 +129,7 @@ pub fn merge_into(
     state.with(|desk| desk.merge_into(&existing_id, &input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn transition_request(
     state: State<'_, DeskState>,
@@ -141,31 +141,31 @@ pub fn transition_request(
     state.with(|desk| desk.transition(&id, to, Some(expected_version), &note))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn log_inquiry(state: State<'_, DeskState>, input: NewInquiryInput) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.log_inquiry(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn answer_inquiry(state: State<'_, DeskState>, input: InquiryAnswerInput) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.answer_inquiry(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_decline_reasons(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
     state.with(|desk| desk.decline_reasons())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn intake_choices(state: State<'_, DeskState>) -> Result<IntakeChoices, ErrorReport> {
     state.with(|desk| desk.intake_choices())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn quality_by_referrer(
     state: State<'_, DeskState>,
@@ -175,7 +175,7 @@ pub fn quality_by_referrer(
     state.with(|desk| desk.quality_by_referrer(from, to))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn placement_times(
     state: State<'_, DeskState>,
@@ -185,7 +185,7 @@ pub fn placement_times(
     state.with(|desk| desk.placement_times(from, to))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_hospitals(
     state: State<'_, DeskState>,
@@ -194,25 +194,25 @@ pub fn list_hospitals(
     state.with(|desk| desk.hospitals(&filter))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn directory_choices(state: State<'_, DeskState>) -> Result<DirectoryChoices, ErrorReport> {
     state.with(|desk| desk.directory_choices())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn hospital_input(state: State<'_, DeskState>, id: String) -> Result<NewHospital, ErrorReport> {
     state.with(|desk| desk.hospital_input(&id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn add_hospital(state: State<'_, DeskState>, hospital: NewHospital) -> Result<HospitalSummary, ErrorReport> {
     state.with(|desk| desk.add_hospital(&hospital))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn update_hospital(
     state: State<'_, DeskState>,
@@ -222,7 +222,7 @@ pub fn update_hospital(
     state.with(|desk| desk.update_hospital(&id, &hospital))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn report_capacity(
     state: State<'_, DeskState>,
@@ -232,13 +232,13 @@ pub fn report_capacity(
     state.with(|desk| desk.report_capacity(&hospital_id, &reports))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn directory_sheet_html(state: State<'_, DeskState>) -> Result<String, ErrorReport> {
     state.with(|desk| desk.directory_sheet_html())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_directory_sheet_csv(
     state: State<'_, DeskState>,
@@ -247,19 +247,19 @@ pub fn save_directory_sheet_csv(
     state.with(|desk| desk.save_directory_sheet_csv(encoding))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn desk_settings(state: State<'_, DeskState>) -> Result<DeskSettings, ErrorReport> {
     state.with(|desk| desk.settings())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_capacity_stale_after_hours(state: State<'_, DeskState>, hours: u32) -> Result<DeskSettings, ErrorReport> {
     state.with(|desk| desk.set_capacity_stale_after_hours(hours))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) -> Result<DeskSettings, ErrorReport> {
     state.with(|desk| {
@@ -269,47 +269,47 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
 }
 
 /// The audit viewer's rows, newest first.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn audit_log(state: State<'_, DeskState>, filter: AuditFilter) -> Result<Vec<AuditRow>, ErrorReport> {
     state.with(|desk| desk.audit_log(&filter))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn audit_entities(state: State<'_, DeskState>) -> Result<Vec<String>, ErrorReport> {
     state.with(|desk| desk.audit_entities())
 }
 
 /// Walks the audit chain.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn verify_audit(state: State<'_, DeskState>) -> Result<ChainCheck, ErrorReport> {
     state.with(|desk| desk.verify_audit())
 }
 
 /// The end of the audit chain, to note down or print.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn audit_head(state: State<'_, DeskState>) -> Result<Option<AuditHead>, ErrorReport> {
     state.with(|desk| desk.audit_head())
 }
 
 /// What protects the desk's data, and what needs doing.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn protection(state: State<'_, DeskState>) -> Result<Protection, ErrorReport> {
     state.with(|desk| desk.protection(chrono::Utc::now()))
 }
 
 /// A new recovery key (administrator), shown once.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn new_recovery_key(state: State<'_, DeskState>) -> Result<String, ErrorReport> {
     state.with(|desk| desk.new_recovery_key())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_audit_csv(
     state: State<'_, DeskState>,
@@ -319,13 +319,13 @@ pub fn save_audit_csv(
     state.with(|desk| desk.save_audit_csv(&filter, encoding))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn backup_settings(state: State<'_, DeskState>) -> Result<BackupSettings, ErrorReport> {
     state.with(|desk| desk.backup_settings())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_backup_settings(
     state: State<'_, DeskState>,
@@ -335,21 +335,21 @@ pub fn set_backup_settings(
 }
 
 /// A checked backup now, into the backup folder.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn backup_now(state: State<'_, DeskState>) -> Result<BackupDone, ErrorReport> {
     state.with(|desk| desk.backup_now())
 }
 
 /// The daily transfer log (日報) of a date, as printable HTML.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn daily_log_html(state: State<'_, DeskState>, date: String) -> Result<String, ErrorReport> {
     state.with(|desk| desk.daily_log_html(&date))
 }
 
 /// Sets the titles of the daily log's stamp boxes.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_stamp_titles(state: State<'_, DeskState>, titles: Vec<String>) -> Result<DeskSettings, ErrorReport> {
     state.with(|desk| {
@@ -359,7 +359,7 @@ pub fn set_stamp_titles(state: State<'_, DeskState>, titles: Vec<String>) -> Res
 }
 
 /// The meeting tables for a range of months.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn report_tables(
     state: State<'_, DeskState>,
@@ -371,7 +371,7 @@ pub fn report_tables(
 }
 
 /// Saves the monthly table and every meeting table in one workbook in the export folder.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_meeting_workbook(
     state: State<'_, DeskState>,
@@ -384,14 +384,14 @@ pub fn save_meeting_workbook(
 }
 
 /// Saves a chart drawn by the UI as a PNG in the export folder.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_chart_png(state: State<'_, DeskState>, name: String, png: Vec<u8>) -> Result<SavedExport, ErrorReport> {
     state.with(|desk| desk.save_chart_png(&name, &png))
 }
 
 /// Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn monthly_report(
     state: State<'_, DeskState>,
@@ -403,7 +403,7 @@ pub fn monthly_report(
 }
 
 /// Saves the monthly table (CSV or xlsx) in the export folder, never overwriting.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_monthly_report(
     state: State<'_, DeskState>,
@@ -416,14 +416,14 @@ pub fn save_monthly_report(
 }
 
 /// The transport providers directory (inactive ones too).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn transport_providers(state: State<'_, DeskState>) -> Result<Vec<TransportProvider>, ErrorReport> {
     state.with(|desk| desk.transport_providers())
 }
 
 /// Adds a provider (`id` null) or replaces one seen at `expected_version`.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_transport_provider(
     state: State<'_, DeskState>,
@@ -438,25 +438,25 @@ pub fn save_transport_provider(
 }
 
 /// The region pack's transport modes, for the provider form.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_transport_modes(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
     state.with(|desk| desk.transport_modes())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn transport_proposal(state: State<'_, DeskState>, request_id: String) -> Result<TransportProposal, ErrorReport> {
     state.with(|desk| desk.transport_proposal(&request_id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn book_transport(state: State<'_, DeskState>, input: BookingInput) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.book_transport(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn move_booking(
     state: State<'_, DeskState>,
@@ -469,33 +469,33 @@ pub fn move_booking(
 }
 
 /// The A4 transport request sheet (搬送依頼書) as HTML, for the print frame.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn transport_sheet_html(state: State<'_, DeskState>, booking_id: String) -> Result<String, ErrorReport> {
     state.with(|desk| desk.transport_sheet_html(&booking_id))
 }
 
 /// Candidates for one request with their score parts, and why every other hospital is out.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn match_request(state: State<'_, DeskState>, id: String) -> Result<MatchReport, ErrorReport> {
     state.with(|desk| desk.match_request(&id))
 }
 
 /// The batch suggestion over every request awaiting placement.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn match_batch(state: State<'_, DeskState>) -> Result<BatchSuggestion, ErrorReport> {
     state.with(|desk| desk.match_batch())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn hospital_record(state: State<'_, DeskState>, id: String) -> Result<HospitalRecord, ErrorReport> {
     state.with(|desk| desk.hospital_record(&id))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_municipalities(state: State<'_, DeskState>) -> Result<Vec<MunicipalityInfo>, ErrorReport> {
     state.with(|desk| desk.municipalities())
@@ -503,7 +503,7 @@ pub fn list_municipalities(state: State<'_, DeskState>) -> Result<Vec<Municipali
 
 /// Called once by the UI when its first screen is interactive; reports start-up time when
 /// `TENIN_REPORT_READY` is set (scripts/bench-start).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn ui_ready(started: State<'_, StartedAt>) {
     if std::env::var_os(REPORT_READY_ENV).is_some() {
@@ -512,62 +512,62 @@ pub fn ui_ready(started: State<'_, StartedAt>) {
 }
 
 /// Where the desk is in signing in (also after the idle time: `locked`).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn access(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
-    state.with(|desk| desk.access())
+    state.access_now(|desk| desk.access())
 }
 
 /// The UI saw the user type or click: counts as activity for the idle lock.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn keep_alive(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
-    state.with(|desk| desk.touch())
+    state.access_now(|desk| desk.touch())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_up_administrator(state: State<'_, DeskState>, input: NewUserInput) -> Result<Access, ErrorReport> {
     state.with(|desk| desk.set_up_administrator(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn sign_in(state: State<'_, DeskState>, login: String, password: String) -> Result<Access, ErrorReport> {
     state.with(|desk| desk.sign_in(&login, &password))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn sign_out(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
     state.with(|desk| desk.sign_out())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn list_users(state: State<'_, DeskState>) -> Result<Vec<UserInfo>, ErrorReport> {
     state.with(|desk| desk.users())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn add_user(state: State<'_, DeskState>, input: NewUserInput) -> Result<UserInfo, ErrorReport> {
     state.with(|desk| desk.add_user(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn update_user(state: State<'_, DeskState>, id: String, update: UserUpdate) -> Result<UserInfo, ErrorReport> {
     state.with(|desk| desk.update_user(&id, &update))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_user_password(state: State<'_, DeskState>, id: String, password: String) -> Result<UserInfo, ErrorReport> {
     state.with(|desk| desk.set_user_password(&id, &password))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn change_own_password(
     state: State<'_, DeskState>,
@@ -577,28 +577,28 @@ pub fn change_own_password(
     state.with(|desk| desk.change_own_password(&current, &password))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_idle_lock_minutes(state: State<'_, DeskState>, minutes: u32) -> Result<Access, ErrorReport> {
     state.with(|desk| desk.set_idle_lock_minutes(minutes))
 }
 
 /// Opens an encrypted desk with its passphrase (the start-up screen asks for it).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn unlock_desk(state: State<'_, DeskState>, passphrase: String, remember: bool) -> Result<Startup, ErrorReport> {
     state.unlock(&passphrase, remember)
 }
 
 /// Whether this PC has a credential store to remember the passphrase in.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn can_remember_passphrase(state: State<'_, DeskState>) -> bool {
     state.can_remember()
 }
 
 /// Forgets the passphrase remembered on this PC (the next start asks for it).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn forget_passphrase(state: State<'_, DeskState>) -> Result<(), ErrorReport> {
     state.forget_passphrase()
@@ -606,20 +606,20 @@ pub fn forget_passphrase(state: State<'_, DeskState>) -> Result<(), ErrorReport>
 
 /// Set-up of a new desk: encrypted under `passphrase` unless it is `null` (the administrator chose
 /// "without encryption"); answers with the recovery key to show once.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn create_desk(state: State<'_, DeskState>, passphrase: Option<String>) -> Result<Created, ErrorReport> {
     state.create(passphrase)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn encryption(state: State<'_, DeskState>) -> Result<Encryption, ErrorReport> {
     state.with(|desk| desk.encryption())
 }
 
 /// Encrypts the database, or changes the passphrase (`current` needed once encrypted).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_passphrase(
     state: State<'_, DeskState>,

@@ -79,21 +79,21 @@ pub async fn import_file(
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn cancel_import(state: State<'_, DeskState>) {
     state.cancel();
 }
 
 /// The largest file each route reads, so the window can refuse a bigger one before reading it.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn import_limits(state: State<'_, DeskState>) -> Result<ImportLimits, ErrorReport> {
     state.with(|desk| Ok(desk.import_limits()))
 }
 
 /// Logs the refusal of a file too large to read (the window did not read it).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn refuse_oversized_file(
     state: State<'_, DeskState>,
@@ -104,25 +104,25 @@ pub fn refuse_oversized_file(
     state.with(|desk| desk.refuse_oversized(source.as_str(), &file_name, size.max(0.0) as u64))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn quarantine_usage(state: State<'_, DeskState>) -> Result<QuarantineUsage, ErrorReport> {
     state.with(|desk| desk.quarantine_usage())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn clear_quarantine_files(state: State<'_, DeskState>) -> Result<QuarantineUsage, ErrorReport> {
     state.with(|desk| desk.clear_quarantine_files())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn inspect_package(state: State<'_, DeskState>, file: Upload) -> Result<PackageInfo, ErrorReport> {
     state.with(|desk| desk.inspect_package(&file.bytes()?))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn history_columns(state: State<'_, DeskState>, file: Upload) -> Result<HistoryColumns, ErrorReport> {
     state.with(|desk| desk.history_columns(&file.bytes()?))
@@ -135,7 +135,7 @@ pub struct NamedMapping {
     pub mapping: HistoryMapping,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn history_mappings(state: State<'_, DeskState>) -> Result<Vec<NamedMapping>, ErrorReport> {
     state.with(|desk| {
@@ -143,7 +143,7 @@ pub fn history_mappings(state: State<'_, DeskState>) -> Result<Vec<NamedMapping>
     })
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_history_mapping(
     state: State<'_, DeskState>,
@@ -153,19 +153,19 @@ pub fn save_history_mapping(
     state.with(|desk| desk.save_history_mapping(&name, &mapping))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn exchange_log(state: State<'_, DeskState>, limit: u32) -> Result<Vec<ExchangeRecord>, ErrorReport> {
     state.with(|desk| desk.exchanges(limit))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn import_conflicts(state: State<'_, DeskState>) -> Result<Vec<ImportConflict>, ErrorReport> {
     state.with(|desk| desk.import_conflicts())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn resolve_conflict(
     state: State<'_, DeskState>,
@@ -175,7 +175,7 @@ pub fn resolve_conflict(
     state.with(|desk| desk.resolve_conflict(&id, decision))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn quarantined(
     state: State<'_, DeskState>,
@@ -184,13 +184,13 @@ pub fn quarantined(
     state.with(|desk| desk.quarantined(exchange_id.as_deref()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn export_package(state: State<'_, DeskState>, what: ExportRequest) -> Result<ExportedPackage, ErrorReport> {
     state.with(|desk| desk.export_package(&what, None))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_template(
     state: State<'_, DeskState>,
@@ -201,7 +201,7 @@ pub fn save_template(
 }
 
 /// Saves the error report of a template import (from the same file) into the exports folder.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_template_error_report(
     state: State<'_, DeskState>,
@@ -218,13 +218,13 @@ pub struct DeskIdentity {
     pub keys: PublicKeys,
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn exchange_identity(state: State<'_, DeskState>) -> Result<DeskIdentity, ErrorReport> {
     state.with(|desk| desk.exchange_identity().map(|(desk_id, keys)| DeskIdentity { desk_id, keys }))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_hospital_keys(
     state: State<'_, DeskState>,

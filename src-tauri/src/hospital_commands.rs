@@ -12,32 +12,32 @@ use tenin_core::{Desk, ErrorReport};
 use crate::state::DeskState;
 
 /// The desk's keys file as the set-up screen shows it (its name, id and fingerprint), unchanged.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn read_desk_keys(text: String) -> Result<KeysFile, ErrorReport> {
     Desk::read_desk_keys(&text).map_err(ErrorReport::from)
 }
 
 /// Sets a new installation up as a hospital edition, with its first administrator.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_up_hospital_edition(state: State<'_, DeskState>, setup: HospitalSetup) -> Result<Access, ErrorReport> {
     state.with(|desk| desk.set_up_hospital_edition(&setup))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn hospital_identity(state: State<'_, DeskState>) -> Result<HospitalIdentity, ErrorReport> {
     state.with(|desk| desk.hospital_identity())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn received_inquiries(state: State<'_, DeskState>) -> Result<Vec<ReceivedInquiry>, ErrorReport> {
     state.with(|desk| desk.received_inquiries())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn answer_received_inquiry(
     state: State<'_, DeskState>,
@@ -46,13 +46,13 @@ pub fn answer_received_inquiry(
     state.with(|desk| desk.answer_received_inquiry(&input))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn desk_views(state: State<'_, DeskState>) -> Result<Vec<DeskView>, ErrorReport> {
     state.with(|desk| desk.desk_views())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn report_own_capacity(
     state: State<'_, DeskState>,
@@ -61,7 +61,7 @@ pub fn report_own_capacity(
     state.with(|desk| desk.report_own_capacity(&reports))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_own_requirements(
     state: State<'_, DeskState>,
@@ -71,20 +71,20 @@ pub fn set_own_requirements(
 }
 
 /// This end's keys file, to show (its fingerprint) and to hand to the other end.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn keys_file(state: State<'_, DeskState>) -> Result<KeysFile, ErrorReport> {
     state.with(|desk| desk.keys_file())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn save_keys_file(state: State<'_, DeskState>) -> Result<SavedExport, ErrorReport> {
     state.with(|desk| desk.save_keys_file())
 }
 
 /// The desk registers a hospital from the keys file it sent.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn trust_keys_file(state: State<'_, DeskState>, text: String) -> Result<String, ErrorReport> {
     state.with(|desk| desk.trust_keys_file(&text).map(|(id, _)| id))

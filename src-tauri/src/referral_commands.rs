@@ -10,7 +10,7 @@ use tenin_core::request_view::RequestDetail;
 use crate::state::DeskState;
 
 /// Records who gave consent to share the patient's information with candidate hospitals.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn record_consent(state: State<'_, DeskState>, id: String, given_by: String) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.record_consent(&id, &given_by))
@@ -18,7 +18,7 @@ pub fn record_consent(state: State<'_, DeskState>, id: String, given_by: String)
 
 /// 受入決定 with the hospital that accepted (its acceptance logged in the same step if it was
 /// agreed by phone and not logged).
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn place_request(
     state: State<'_, DeskState>,
@@ -31,14 +31,14 @@ pub fn place_request(
 }
 
 /// Inquiry packages to one or several candidates.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn send_inquiries(state: State<'_, DeskState>, input: SendInquiriesInput) -> Result<SentInquiries, ErrorReport> {
     state.with(|desk| desk.send_inquiries(&input, None))
 }
 
 /// The patient-information sheet with its FAX cover, as HTML for the print frame.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn patient_sheet_html(
     state: State<'_, DeskState>,
@@ -49,25 +49,25 @@ pub fn patient_sheet_html(
     state.with(|desk| desk.patient_sheet_html(&id, hospital_id.as_deref(), &reply_by))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn desk_contact(state: State<'_, DeskState>) -> Result<DeskContact, ErrorReport> {
     state.with(|desk| desk.desk_contact())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_desk_contact(state: State<'_, DeskState>, contact: DeskContact) -> Result<DeskContact, ErrorReport> {
     state.with(|desk| desk.set_desk_contact(&contact))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn sync_status(state: State<'_, DeskState>) -> Result<SyncStatus, ErrorReport> {
     state.with(|desk| desk.sync_status())
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn set_sync_settings(state: State<'_, DeskState>, settings: SyncSettings) -> Result<SyncSettings, ErrorReport> {
     state.with(|desk| desk.set_sync_settings(&settings))
@@ -84,7 +84,7 @@ pub async fn sync_now(app: tauri::AppHandle) -> Result<SyncRun, ErrorReport> {
 }
 
 /// Previews or applies a package waiting in the sync inbox.
-#[tauri::command]
+#[tauri::command(async)]
 #[specta::specta]
 pub fn import_inbox_file(
     state: State<'_, DeskState>,

@@ -16,6 +16,8 @@ pub struct DeskState {
     slot: Mutex<Slot>,
     /// Set by `cancel_import` while an import holds the desk; read by the import's progress.
     cancel: std::sync::atomic::AtomicBool,
+    /// The last answer to "who may go on", for the idle-lock ping while a long command holds the desk.
+    last_access: Mutex<Option<Access>>,
 }
 
 enum Slot {
@@ -67,7 +69,13 @@ impl DeskState {
                 Err(error) => Slot::Failed(error),
             },
         };
-        DeskState { data_dir, passphrases, slot: Mutex::new(slot), cancel: Default::default() }
+        DeskState {
+            data_dir,
+            passphrases,
+            slot: Mutex::new(slot),
+            cancel: Default::default(),
+            last_access: Mutex::new(None),
+        }
     }
 
     /// Whether this PC can remember the passphrase (a credential store is there).
@@ -102,6 +110,28 @@ impl DeskState {
             Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
             Slot::Failed(error) => Err(ErrorReport::new(ErrorCode::NotOpen, error.to_string())),
         }
+    }
+
+    /// "Who may go on" without waiting: while a long command (an import) holds the desk, the last
+    /// answer is given — the import is activity itself — so the idle-lock ping never waits behind it.
+    pub fn access_now(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<Access>) -> Result<Access, ErrorReport> {
+        let remembered = || self.last_access.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let mut guard = match self.slot.try_lock() {
+            Ok(slot) => slot,
+            Err(std::sync::TryLockError::WouldBlock) => {
+                return remembered().ok_or_else(|| ErrorReport::new(ErrorCode::NotOpen, "処理中です"));
+            }
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        };
+        let answer = match &mut *guard {
+            Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
+            Slot::Failed(error) => Err(ErrorReport::new(ErrorCode::NotOpen, error.to_string())),
+        };
+        drop(guard);
+        if let Ok(access) = &answer {
+            *self.last_access.lock().unwrap_or_else(|p| p.into_inner()) = Some(access.clone());
+        }
+        answer
     }
 
     pub fn startup(&self) -> Result<Startup, ErrorReport> {
