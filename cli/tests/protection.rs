@@ -49,7 +49,8 @@ fn a_new_desk_is_encrypted_unless_the_administrator_says_otherwise() {
     std::fs::remove_file(dir.path().join("tenin.db.cipher")).expect("marker lost");
     let unknown = tenin(dir.path()).args(["--json", "status"]).assert().code(2);
     assert_eq!(json(&unknown.get_output().stderr)["open_error"]["kind"], "not_a_database");
-    let list = tenin(dir.path()).env("TENIN_PASSPHRASE", PASSPHRASE).args(["--json", "requests", "list"]).assert();
+    let list =
+        tenin(dir.path()).env("TENIN_PASSPHRASE", PASSPHRASE).args(["--json", "requests", "list", "--all"]).assert();
     assert_eq!(json(&list.success().get_output().stdout).as_array().map(Vec::len), Some(30));
     assert!(dir.path().join("tenin.db.cipher").exists(), "the marker is put back");
 
@@ -80,7 +81,7 @@ fn a_new_desk_is_encrypted_unless_the_administrator_says_otherwise() {
 fn damaged_and_foreign_files_are_refused_with_their_own_kinds() {
     let dir = tempfile::tempdir().expect("dir");
     std::fs::write(dir.path().join("tenin.db"), b"").expect("emptied");
-    let empty = tenin(dir.path()).args(["--json", "requests", "list"]).assert().code(2);
+    let empty = tenin(dir.path()).args(["--json", "requests", "list", "--all"]).assert().code(2);
     assert_eq!(json(&empty.get_output().stderr)["open_error"]["kind"], "empty_file");
     assert_eq!(std::fs::metadata(dir.path().join("tenin.db")).expect("file").len(), 0, "left as it was");
 
@@ -153,7 +154,7 @@ fn reads_work_while_another_program_writes_and_on_a_read_only_copy() {
     let importer = database(dir.path());
     importer.execute_batch("BEGIN IMMEDIATE; UPDATE desk_meta SET value = value WHERE key = 'desk_id';").expect("lock");
     let started = std::time::Instant::now();
-    let list = tenin(dir.path()).args(["--json", "requests", "list"]).assert().success();
+    let list = tenin(dir.path()).args(["--json", "requests", "list", "--all"]).assert().success();
     assert_eq!(json(&list.get_output().stdout).as_array().map(Vec::len), Some(30));
     assert!(started.elapsed() < std::time::Duration::from_secs(4), "no wait for the lock: {:?}", started.elapsed());
     importer.execute_batch("COMMIT").expect("done");
@@ -176,7 +177,7 @@ fn reads_work_while_another_program_writes_and_on_a_read_only_copy() {
         let copy = tempfile::tempdir().expect("copy");
         std::fs::copy(dir.path().join("tenin.db"), copy.path().join("tenin.db")).expect("copied");
         std::fs::set_permissions(copy.path().join("tenin.db"), std::fs::Permissions::from_mode(0o444)).expect("ro");
-        let list = tenin(copy.path()).args(["--json", "requests", "list"]).assert().success();
+        let list = tenin(copy.path()).args(["--json", "requests", "list", "--all"]).assert().success();
         assert_eq!(json(&list.get_output().stdout).as_array().map(Vec::len), Some(30));
         let status = tenin(copy.path()).args(["--json", "status"]).assert().success();
         assert_eq!(json(&status.get_output().stdout)["read_only"], true);
