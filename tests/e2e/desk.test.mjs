@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
-import { By } from 'selenium-webdriver';
+import { By, Key } from 'selenium-webdriver';
 
 import {
   ADMIN,
@@ -224,6 +224,19 @@ describe('a nurse on a new desk', () => {
           `waiting for the state ${to}`,
         );
       }
+      // A final move is never one slip away: 取下げ needs its reason, then asks, naming what happens.
+      await typeInto(driver, 'move-note', '');
+      await (await find(driver, 'move-withdrawn')).click();
+      assert.match(await (await find(driver, 'move-note-error')).getText(), /必須/);
+      await typeInto(driver, 'move-note', '家族の希望で自宅退院');
+      await (await find(driver, 'move-withdrawn')).click();
+      const asked = await find(driver, 'confirm-move');
+      assert.match(await asked.getText(), /元に戻せません/);
+      await screenshot(driver, 'confirm-final-move');
+      await (await find(driver, 'confirm-cancel')).click();
+      assert.equal((await findAll(driver, 'confirm-move')).length, 0);
+      assert.equal((await driver.findElements(By.css('[data-testid="request-title"] [data-status="placed"]'))).length, 1, 'still placed');
+      await typeInto(driver, 'move-note', '');
       const items = await (await find(driver, 'history')).findElements(By.css('li'));
       assert.equal(items.length, steps.length + 1, 'registration plus one row per move');
       const history = await (await find(driver, 'history')).getText();
@@ -608,6 +621,13 @@ describe('transport', () => {
       await screenshot(driver, 'transport-sheet');
       await (await find(driver, 'sheet-back')).click();
       await (await find(driver, 'booking-done')).click();
+      // 搬送完了 closes the request: asked first, with the keyboard on キャンセル (a stray Enter cancels).
+      await find(driver, 'confirm-move');
+      await driver.switchTo().activeElement().sendKeys(Key.ENTER);
+      await driver.wait(async () => (await findAll(driver, 'confirm-move')).length === 0, 5000);
+      assert.ok(!(await (await find(driver, 'request-title')).getText()).includes('転院済'), 'Enter did not confirm');
+      await (await find(driver, 'booking-done')).click();
+      await (await find(driver, 'confirm-yes')).click();
       await driver.wait(async () => (await (await find(driver, 'request-title')).getText()).includes('転院済'), 5000);
       const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', target.id));
       assert.equal(detail.summary.status, 'transferred');
@@ -617,7 +637,7 @@ describe('transport', () => {
 
       // The providers directory: a new provider is refused until it names a vehicle and an area.
       await (await find(driver, 'nav-providers')).click();
-      const before = (await findAll(driver, 'provider-row')).length;
+      const before = await waitForCount(driver, 'provider-row', (n) => n > 0);
       await (await find(driver, 'provider-add')).click();
       await typeInto(driver, 'provider-name', 'さくら介護タクシー');
       await typeInto(driver, 'provider-phone', '０４６６－００－１２３４');

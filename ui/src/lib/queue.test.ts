@@ -89,6 +89,30 @@ describe('the queue view', () => {
     expect(sortQueue(list, 'newest').map((r) => r.id)).toEqual(['urgent', 'late', 'early', 'done']);
   });
 
+  it('leads with what needs action: overdue call-backs, 至急, past the mark, then those waiting on others', () => {
+    const list = [
+      request('transport', { status: 'arranging_transport', registered_at: '2026-11-20T01:00:00.000Z' }),
+      request('placed', { status: 'placed', registered_at: '2026-11-20T02:00:00.000Z' }),
+      request('fresh', { registered_at: '2026-11-21T11:30:00.000Z' }),
+      request('overdue-long', { registered_at: '2026-11-21T08:00:00.000Z' }),
+      request('urgent-new', { registered_at: '2026-11-21T11:50:00.000Z', urgency: 'urgent' }),
+      request('call-back', {
+        registered_at: '2026-11-21T11:40:00.000Z',
+        next_call_back_at: '2026-11-21T11:55:00.000Z',
+      }),
+      request('done', { status: 'transferred', registered_at: '2026-11-19T08:00:00.000Z' }),
+    ];
+    expect(sortQueue(list, 'action', now, 150).map((r) => r.id)).toEqual([
+      'call-back',
+      'urgent-new',
+      'overdue-long',
+      'fresh',
+      'transport',
+      'placed',
+      'done',
+    ]);
+  });
+
   it('renders only the rows in view plus a margin, even for 10,000 requests', () => {
     expect(rowWindow(10_000, 0, 600, 44)).toEqual({ start: 0, end: 24 });
     expect(rowWindow(10_000, 44 * 5_000, 600, 44)).toEqual({ start: 4_990, end: 5_024 });

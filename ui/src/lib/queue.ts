@@ -3,7 +3,7 @@ import type { RequestStatus, RequestSummary, Urgency } from './bindings';
 import { todayInDeskZone } from './format';
 
 export type View = 'open' | 'attention' | 'pickups' | 'all';
-export type SortBy = 'waiting' | 'urgency' | 'newest';
+export type SortBy = 'action' | 'waiting' | 'urgency' | 'newest';
 
 export type Assignee = '' | 'mine' | 'unassigned';
 
@@ -80,10 +80,39 @@ export function filterQueue(
   );
 }
 
-/** Waiting: open requests longest-waiting first, then closed ones newest first (the core's order). */
-export function sortQueue(requests: RequestSummary[], by: SortBy): RequestSummary[] {
+/**
+ * How soon a request needs the nurse, for the default order: an overdue call-back first, then 至急,
+ * then still searching past the mark (2.5 h), then the rest still searching, then those waiting on
+ * others (placed, transport being arranged), then closed ones.
+ */
+export function actionRank(r: RequestSummary, now: Date, targetMinutes: number): number {
+  if (isClosed(r)) return 5;
+  if (callBackOverdue(r, now)) return 0;
+  if (r.urgency === 'urgent' && SEARCHING.has(r.status)) return 1;
+  if (waitingTooLong(r, now, targetMinutes)) return 2;
+  if (SEARCHING.has(r.status)) return 3;
+  return 4;
+}
+
+/**
+ * Next action (the default): by [actionRank], longest waiting first within a rank. Waiting: open
+ * requests longest-waiting first, then closed ones newest first (the core's order). Urgency, newest.
+ */
+export function sortQueue(
+  requests: RequestSummary[],
+  by: SortBy,
+  now: Date = new Date(),
+  targetMinutes = 150,
+): RequestSummary[] {
   const byRegistration = (a: RequestSummary, b: RequestSummary) => a.registered_at.localeCompare(b.registered_at);
   const sorted = [...requests];
+  if (by === 'action') {
+    return sorted.sort(
+      (a, b) =>
+        actionRank(a, now, targetMinutes) - actionRank(b, now, targetMinutes) ||
+        (isClosed(a) ? byRegistration(b, a) : byRegistration(a, b)),
+    );
+  }
   if (by === 'newest') return sorted.sort((a, b) => byRegistration(b, a));
   if (by === 'urgency') {
     return sorted.sort(

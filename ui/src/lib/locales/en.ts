@@ -42,6 +42,7 @@ export const en: Messages = {
     days: '{{d}} d {{h}} h',
   },
   queue: {
+    sortAction: 'Needs action first (overdue call-backs, urgent, past 2.5 h)',
     closedLeftOut: '{{count}} closed requests under “All”',
     title: 'Request queue',
     open: '{{count}} open',
@@ -71,6 +72,9 @@ export const en: Messages = {
     inquiries: 'Inquiries',
   },
   request: {
+    noteRequired: 'Enter the reason for “{{to}}” in the note (required)',
+    confirmFinal: 'Moving {{ref}} to “{{to}}” closes the request for good; it cannot be undone. Go ahead?',
+    confirmFinalYes: 'Move to “{{to}}”',
     title: 'Request {{refNo}}',
     patient: 'Patient',
     referrer: 'Referring hospital',
@@ -85,7 +89,7 @@ export const en: Messages = {
     registeredEvent: 'Registered',
     age: '{{age}} y',
     move: 'Change state',
-    moveNote: 'Note (optional)',
+    moveNote: 'Note (the reason is required for withdrawn and not placed)',
     moved: 'State changed to "{{to}}"',
     notFound: 'This request was not found.',
     shortcuts: '[ ] previous/next request · C candidates · I log inquiry · M change state',
@@ -558,6 +562,9 @@ export const en: Messages = {
     reset: 'Back to defaults',
   },
   transport: {
+    confirmDone: 'Marking the trip done closes the request as transferred; it cannot be undone. Go ahead?',
+    confirmCancel:
+      'This booking will be cancelled; a cancelled booking cannot be restored (book again if needed). Go ahead?',
     escortDefault: 'Nurse on board',
     title: 'Transport',
     pickupAt: 'pickup {{time}}',

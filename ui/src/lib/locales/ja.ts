@@ -40,6 +40,7 @@ export const ja = {
     days: '{{d}}日{{h}}時間',
   },
   queue: {
+    sortAction: '対応が必要な順（折り返し超過・至急・2.5時間超）',
     closedLeftOut: '終了した依頼 {{count}} 件は「すべて」で表示',
     title: '依頼一覧',
     open: '対応中 {{count}} 件',
@@ -69,6 +70,9 @@ export const ja = {
     inquiries: '打診',
   },
   request: {
+    noteRequired: '「{{to}}」にする理由をメモに入力してください（必須）',
+    confirmFinal: '受付番号 {{ref}} を「{{to}}」にすると、依頼は終了し元に戻せません。よろしいですか？',
+    confirmFinalYes: '「{{to}}」にする',
     title: '依頼 {{refNo}}',
     patient: '患者',
     referrer: '依頼元医療機関',
@@ -83,7 +87,7 @@ export const ja = {
     registeredEvent: '受付',
     age: '{{age}}歳',
     move: '状態を変更',
-    moveNote: 'メモ（任意）',
+    moveNote: 'メモ（取下げ・調整不成立では理由を必須）',
     moved: '状態を「{{to}}」に変更しました',
     notFound: 'この依頼は見つかりません。',
     shortcuts: '[ ] 前/次の依頼・C 候補病院・I 打診を記録・M 状態を変更',
@@ -549,6 +553,9 @@ export const ja = {
     reset: '標準に戻す',
   },
   transport: {
+    confirmDone: '搬送完了にすると、依頼は転院済（終了）になり元に戻せません。よろしいですか？',
+    confirmCancel:
+      'この搬送手配を取り消します。取り消した手配は元に戻せません（必要なら新しく手配します）。よろしいですか？',
     escortDefault: '看護師同乗',
     title: '搬送',
     pickupAt: '迎え {{time}}',
