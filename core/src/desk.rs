@@ -524,7 +524,7 @@ impl Desk {
     /// nurse has looked and it is another patient (see [`Desk::find_duplicates`]).
     pub fn create_request(&mut self, input: &NewRequestInput, keep_both: bool) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let checked = self.own_intake(input)?.checked()?;
+        let checked = self.own_intake(input)?.checked_on(Some(self.today()?))?;
         let offset = self.offset()?;
         let since = tenin_store::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let id = self.store.write(|tx| {
@@ -552,7 +552,7 @@ impl Desk {
         input: &NewRequestInput,
     ) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let checked = self.own_intake(input)?.checked()?;
+        let checked = self.own_intake(input)?.checked_on(Some(self.today()?))?;
         self.store.write(|tx| requests::update_intake(tx, &user_id, id, expected_version, &checked, Utc::now()))?;
         self.request(id)
     }
@@ -568,7 +568,7 @@ impl Desk {
     /// Requests already on the desk that may be the same patient as `input`, with the reasons.
     pub fn find_duplicates(&self, input: &NewRequestInput) -> Result<Vec<DuplicateCandidate>> {
         self.allow(Permission::Read)?;
-        let checked = self.own_intake(input)?.checked()?;
+        let checked = self.own_intake(input)?.checked_on(Some(self.today()?))?;
         let since = tenin_store::ids::to_rfc3339(Utc::now() - chrono::Duration::days(duplicates::RECENT_DAYS));
         let conn = self.store.read();
         let mut candidates = Vec::new();
@@ -585,7 +585,7 @@ impl Desk {
     /// request lacks and appends new text; nothing already recorded is replaced.
     pub fn merge_into(&mut self, existing_id: &str, input: &NewRequestInput) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
-        let checked = self.own_intake(input)?.checked()?;
+        let checked = self.own_intake(input)?.checked_on(Some(self.today()?))?;
         self.store.write(|tx| requests::merge_into(tx, &user_id, existing_id, &checked, Utc::now()))?;
         self.request(existing_id)
     }

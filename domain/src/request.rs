@@ -10,7 +10,7 @@ use crate::care::{CareNeeds, CareNeedsInput};
 use crate::codes::is_valid_local_government_code;
 use crate::error::{Problem, Problems, Result};
 use crate::text::{char_len, fold_width, strip_controls};
-use crate::wareki::{Era, parse_date};
+use crate::wareki::{Era, Toward, parse_date_near};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -164,7 +164,15 @@ pub use crate::care::AGE_MAX;
 pub const SUMMARY_MAX: usize = 4000;
 
 impl NewRequestInput {
+    /// Checked as a file's row is (every date with its year).
     pub fn checked(&self) -> Result<CheckedRequest> {
+        self.checked_on(None)
+    }
+
+    /// Checked as typed at the desk on `today`: a date without a year is read the way the desk
+    /// writes it — onset, positive test and criteria met toward the past, the desired date toward
+    /// the future — and said back (「11/12 → 2026-11-12」).
+    pub fn checked_on(&self, today: Option<chrono::NaiveDate>) -> Result<CheckedRequest> {
         let mut problems = Problems::default();
         let referring_hospital_id = self.referring_hospital_id.trim().to_owned();
         if referring_hospital_id.is_empty() {
@@ -236,16 +244,19 @@ impl NewRequestInput {
             }
             found
         };
-        let mut date = |field: &str, raw: &str, problems: &mut Problems| match parse_date(raw, era) {
-            Ok(date) => {
-                noted(&mut normalized, field, raw, &date.to_string());
-                Some(date)
-            }
-            Err(_) if fold_width(raw).is_empty() => None,
-            Err(error) => {
-                let detail = Detail::DateUnreadable { text: raw.to_owned(), reason: error.to_string() };
-                problems.add_detail(field, Problem::Invalid, detail);
-                None
+        let mut date = |field: &str, raw: &str, problems: &mut Problems| {
+            let toward = if field == "desired_date" { Toward::Future } else { Toward::Past };
+            match parse_date_near(raw, era, today.map(|day| (day, toward))) {
+                Ok(date) => {
+                    noted(&mut normalized, field, raw, &date.to_string());
+                    Some(date)
+                }
+                Err(_) if fold_width(raw).is_empty() => None,
+                Err(error) => {
+                    let detail = Detail::DateUnreadable { text: raw.to_owned(), reason: error.to_string() };
+                    problems.add_detail(field, Problem::Invalid, detail);
+                    None
+                }
             }
         };
         let mut covid_dates_none = Vec::new();

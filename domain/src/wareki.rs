@@ -59,7 +59,7 @@ impl Era {
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateError {
-    #[error("日付として読めません: {0}")]
+    #[error("日付として読めません: {0}（例: 2026/11/12、R8.11.12、令和8年11月12日、20261112、11/12）")]
     Unreadable(String),
     #[error("存在しない日付です: {0}")]
     NoSuchDate(String),
@@ -108,6 +108,56 @@ pub fn parse_date(input: &str, default_era: Option<Era>) -> Result<NaiveDate, Da
         let era = default_era.ok_or_else(|| DateError::EraNeeded(input.to_owned()))?;
         build(Some(era), y, m, d, input)
     }
+}
+
+/// Which way a date without a year is read: in a field for the past (onset, criteria met) the latest
+/// such date on or before today; in a field for the future (desired date, call-back, pickup) the
+/// first on or after today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Toward {
+    Past,
+    Future,
+}
+
+/// [`parse_date`], and with `near` a date without a year (「11/12」, 「11月12日」, 「１２月１日」) is
+/// read the way a desk writes it (see [`Toward`]).
+pub fn parse_date_near(
+    input: &str,
+    default_era: Option<Era>,
+    near: Option<(NaiveDate, Toward)>,
+) -> Result<NaiveDate, DateError> {
+    let full = parse_date(input, default_era);
+    let (Err(_), Some((today, toward))) = (&full, near) else { return full };
+    let Some((month, day)) = month_and_day(input) else { return full };
+    let candidate = |year: i32| NaiveDate::from_ymd_opt(year, month, day);
+    // Up to four years each way, for 2/29.
+    let years: Vec<i32> = match toward {
+        Toward::Past => (0..=4).map(|back| today.year() - back).collect(),
+        Toward::Future => (0..=4).map(|ahead| today.year() + ahead).collect(),
+    };
+    years
+        .into_iter()
+        .filter_map(candidate)
+        .find(|date| match toward {
+            Toward::Past => *date <= today,
+            Toward::Future => *date >= today,
+        })
+        .ok_or_else(|| DateError::NoSuchDate(input.to_owned()))
+}
+
+/// 「11/12」, 「11-12」, 「11.12」, 「11月12日」 (width folded): the month and the day.
+fn month_and_day(input: &str) -> Option<(u32, u32)> {
+    let text = fold_width(input).replace(' ', "");
+    let (month, day) = match text.strip_suffix('日') {
+        Some(rest) => rest.split_once('月')?,
+        None => text.split_once(['/', '-', '.'])?,
+    };
+    let digits = |t: &str| !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(month) || !digits(day) {
+        return None;
+    }
+    let (month, day) = (month.parse().ok()?, day.parse().ok()?);
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some((month, day))
 }
 
 fn number(text: &str, input: &str) -> Result<i32, DateError> {
@@ -177,6 +227,27 @@ pub fn month(year: i32, month: u32) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_date_without_a_year_is_read_toward_the_past_or_the_future() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
+        let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+        let past = |text: &str| parse_date_near(text, None, Some((today, Toward::Past)));
+        let future = |text: &str| parse_date_near(text, None, Some((today, Toward::Future)));
+        assert_eq!(past("11/12"), Ok(date(2026, 11, 12)), "earlier this year");
+        assert_eq!(past("１２月１日"), Ok(date(2025, 12, 1)), "not yet this year: last year's");
+        assert_eq!(past("11/29"), Ok(date(2026, 11, 29)), "today counts");
+        assert_eq!(future("１２月１日"), Ok(date(2026, 12, 1)));
+        assert_eq!(future("11/12"), Ok(date(2027, 11, 12)), "passed this year: next year's");
+        assert_eq!(future("2/29"), Ok(date(2028, 2, 29)), "the next year that has one");
+        assert_eq!(past("2/29"), Ok(date(2024, 2, 29)));
+        assert!(past("13/1").is_err() && past("2/30").is_err() && past("11/12/").is_err());
+        assert_eq!(past("R8.11.12"), Ok(date(2026, 11, 12)), "a full date is read as before");
+        assert!(parse_date("11/12", None).is_err(), "without a reference day a year is still needed");
+        let message = parse_date("あした", None).expect_err("unreadable").to_string();
+        assert!(message.contains("R8.11.12") && message.contains("11/12"), "the message lists the forms: {message}");
+    }
+
     use super::*;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {

@@ -242,3 +242,29 @@ fn the_queue_pages_in_the_store() {
     });
     assert!(by_hospital.expect("search").rows.iter().any(|r| r.id == one.id));
 }
+
+/// Dates as a Japanese desk writes them: without a year, the onset is read toward the past and the
+/// desired date toward the future, from the desk's today, and the reading is said back.
+#[test]
+fn dates_typed_without_a_year_are_read_from_today() {
+    use chrono::Datelike;
+    let (_dir, mut desk) = crate::demo_desk();
+    let today = desk.today().expect("today");
+    let input = tenin_core::request::NewRequestInput {
+        onset_date: "１１/１２".into(),
+        desired_date: "12月1日".into(),
+        ..crate::valid_input(&desk)
+    };
+    let created = desk.create_request(&input, true).expect("created");
+    let onset =
+        chrono::NaiveDate::parse_from_str(created.onset_date.as_deref().expect("onset"), "%Y-%m-%d").expect("iso");
+    let desired =
+        chrono::NaiveDate::parse_from_str(created.desired_date.as_deref().expect("desired"), "%Y-%m-%d").expect("iso");
+    assert_eq!((onset.month(), onset.day()), (11, 12));
+    assert!(onset <= today && (today - onset).num_days() < 366, "the latest 11/12 on or before today: {onset}");
+    assert_eq!((desired.month(), desired.day()), (12, 1));
+    assert!(desired >= today && (desired - today).num_days() < 366, "the first 12/1 on or after today: {desired}");
+    assert!(created.normalized.iter().any(|n| n.field == "onset_date" && n.value == onset.to_string()), "said back");
+    // A row of a file still needs its year.
+    assert!(input.checked().is_err());
+}
