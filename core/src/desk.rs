@@ -38,6 +38,7 @@ use tenin_store::{
 mod backups;
 mod demo_data;
 mod directory;
+mod drafts;
 mod edition;
 mod encryption;
 mod exchange;
@@ -65,9 +66,10 @@ pub use quarantine_folder::QuarantineUsage;
 pub use recovery::{Recovered, RecoveryInput};
 pub use reports::ReportFormat;
 pub use tenin_domain::request_view::DeskView;
+pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck, Head as AuditHead};
 /// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
 /// hands them over.
-pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck, Head as AuditHead};
+pub use tenin_store::drafts::Draft;
 pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, QuarantinedRecord};
 pub use tenin_store::received_inquiries::ReceivedInquiry;
 pub use tenin_store::sync_state::{SyncFile, SyncRun};
@@ -538,7 +540,10 @@ impl Desk {
                     return Err(Error::PossibleDuplicate(ref_nos));
                 }
             }
-            Ok(requests::insert(tx, &user_id, &checked, Utc::now(), offset)?)
+            let id = requests::insert(tx, &user_id, &checked, Utc::now(), offset)?;
+            // The intake typed is now a request: its draft goes with the same transaction.
+            tenin_store::drafts::discard(tx, &user_id, "intake", "")?;
+            Ok(id)
         })?;
         self.request(&id)
     }
@@ -732,7 +737,10 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         self.require(tenin_domain::edition::Edition::Desk)?;
         let checked = input.checked(self.offset()?)?;
-        self.store.write(|tx| inquiries::insert(tx, &user_id, &checked, Utc::now()))?;
+        self.store.write(|tx| -> Result<()> {
+            inquiries::insert(tx, &user_id, &checked, Utc::now())?;
+            Ok(tenin_store::drafts::discard(tx, &user_id, "inquiry", &checked.request_id)?)
+        })?;
         self.request(&checked.request_id)
     }
 

@@ -6,7 +6,7 @@ use tenin_core::capacity::CapacityReportInput;
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::demo::DemoSummary;
 use tenin_core::desk::{Access, Encryption, NewUserInput, UserInfo, UserUpdate};
-use tenin_core::desk::{AuditFilter, AuditHead, AuditRow, ChainCheck, Protection};
+use tenin_core::desk::{AuditFilter, AuditHead, AuditRow, ChainCheck, Draft, Protection};
 use tenin_core::desk::{BackupDone, BackupSettings, DeskSettings, DirectoryChoices, IntakeChoices, ReportFormat};
 use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
@@ -293,6 +293,26 @@ pub fn verify_audit(state: State<'_, DeskState>) -> Result<ChainCheck, ErrorRepo
 #[specta::specta]
 pub fn audit_head(state: State<'_, DeskState>) -> Result<Option<AuditHead>, ErrorReport> {
     state.with(|desk| desk.audit_head())
+}
+
+/// Keeps what the nurse has half typed (`kind`: intake or inquiry; `key`: the request an inquiry is
+/// for) as their draft.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_draft(state: State<'_, DeskState>, kind: String, key: String, body: String) -> Result<(), ErrorReport> {
+    state.with(|desk| desk.save_draft(&kind, &key, &body))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn draft(state: State<'_, DeskState>, kind: String, key: String) -> Result<Option<Draft>, ErrorReport> {
+    state.with(|desk| desk.draft(&kind, &key))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn discard_draft(state: State<'_, DeskState>, kind: String, key: String) -> Result<(), ErrorReport> {
+    state.with(|desk| desk.discard_draft(&kind, &key))
 }
 
 /// What protects the desk's data, and what needs doing.

@@ -20,6 +20,7 @@ pub mod consent;
 pub mod contacts;
 pub mod desk_status;
 pub mod directory_view;
+pub mod drafts;
 pub mod exchange;
 pub mod hospitals;
 pub mod ids;

@@ -73,6 +73,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0016_referral.sql"),
     migration!("0017_hospital_edition.sql"),
     migration!("0018_protected_data.sql"),
+    migration!("0019_drafts.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

@@ -62,7 +62,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 /// Every released migration, pinned by the SHA-256 of its file: a released migration is never
 /// edited (a database that ran it would never run the edit); a change to the schema is a new file,
 /// added here with its digest.
-const RELEASED: [(&str, &str); 18] = [
+const RELEASED: [(&str, &str); 19] = [
     ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
     ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
     ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
@@ -81,6 +81,7 @@ const RELEASED: [(&str, &str); 18] = [
     ("0016_referral.sql", "19705a4a2073a99f1e49029e37389c84c0bab1ce557b5ea1a38a5387f038b449"),
     ("0017_hospital_edition.sql", "6db39b35402890d259ce38c6d8e00b0b8d463eb0fb8e3b8eeaaf8021579f334c"),
     ("0018_protected_data.sql", "4c2b10d6ce390d8b2311ed55a897be3dc561e5a1722a32fbb1d089a157f885d4"),
+    ("0019_drafts.sql", "05395c42069dfeb412bbcf3ba6f2f8dfc7a0f424a888871aa0184fefc2e1ff77"),
 ];
 
 #[test]

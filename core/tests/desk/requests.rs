@@ -268,3 +268,36 @@ fn dates_typed_without_a_year_are_read_from_today() {
     // A row of a file still needs its year.
     assert!(input.checked().is_err());
 }
+
+/// Drafts: each nurse's half-typed intake kept as typed, across closing the desk, private to them,
+/// and gone once the request is saved.
+#[test]
+fn a_half_typed_intake_is_kept_per_nurse_until_it_is_saved() {
+    use tenin_core::access::Role;
+    use tenin_core::desk::NewUserInput;
+    let (dir, mut desk) = crate::demo_desk();
+    desk.add_user(&NewUserInput {
+        login: "nurse2".into(),
+        display_name: "看護師 二".into(),
+        role: Some(Role::Nurse),
+        password: "nurse2-password".into(),
+    })
+    .expect("user");
+    let body = r#"{"patient_initials":"Ｍ．Ｔ．","clinical_summary":"電話中に中断"}"#;
+    desk.save_draft("intake", "", body).expect("kept");
+    assert!(desk.save_draft("intake", "", "not json").is_err());
+    assert!(desk.save_draft("memo", "", body).is_err(), "only the forms that have drafts");
+    drop(desk);
+    let mut desk = crate::open_signed_in(dir.path());
+    assert_eq!(desk.draft("intake", "").expect("read").expect("kept across a restart").body, body);
+    desk.sign_out().expect("out");
+    desk.sign_in("nurse2", "nurse2-password").expect("in");
+    assert!(desk.draft("intake", "").expect("read").is_none(), "another nurse's draft is theirs alone");
+    desk.sign_out().expect("out");
+    crate::sign_in_admin(&mut desk);
+    desk.create_request(&crate::valid_input(&desk), true).expect("saved");
+    assert!(desk.draft("intake", "").expect("read").is_none(), "the saved request took its draft away");
+    desk.save_draft("intake", "", body).expect("again");
+    desk.discard_draft("intake", "").expect("discarded on purpose");
+    assert!(desk.draft("intake", "").expect("read").is_none());
+}

@@ -62,6 +62,13 @@ export const commands = {
 	/**  What protects the desk's data, and what needs doing. */
 	protection: () => typedError<Protection, ErrorReport>(__TAURI_INVOKE("protection")),
 	/**
+	 *  Keeps what the nurse has half typed (`kind`: intake or inquiry; `key`: the request an inquiry is
+	 *  for) as their draft.
+	 */
+	saveDraft: (kind: string, key: string, body: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("save_draft", { kind, key, body })),
+	draft: (kind: string, key: string) => typedError<Draft | null, ErrorReport>(__TAURI_INVOKE("draft", { kind, key })),
+	discardDraft: (kind: string, key: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("discard_draft", { kind, key })),
+	/**
 	 *  Set-up of a new desk: encrypted under `passphrase` unless it is `null` (the administrator chose
 	 *  "without encryption"); answers with the recovery key to show once.
 	 */
@@ -722,6 +729,12 @@ export type DirectoryChoices = {
 	regions: Term[],
 	bed_types: Term[],
 	municipalities: MunicipalityInfo[],
+};
+
+/**  A saved draft: the form's fields as the UI sent them (JSON), and when. */
+export type Draft = {
+	body: string,
+	saved_at: string,
 };
 
 /**  An existing request that may be the same patient, and why. */

@@ -220,6 +220,9 @@ export const en: Messages = {
     merged: 'Merged into request {{refNo}}',
   },
   form: {
+    draftFound: 'There is a draft you were typing (saved {{time}})',
+    draftRestore: 'Open the draft',
+    draftDiscard: 'Discard the draft',
     title: 'Register a new request',
     intro: 'Enter what the referring hospital told you. Full-width digits and spaces are fine.',
     referrer: 'Referring hospital',

@@ -212,6 +212,9 @@ export const ja = {
     merged: '依頼 {{refNo}} に統合しました',
   },
   form: {
+    draftFound: '入力途中の下書きがあります（{{time}} 保存）',
+    draftRestore: '下書きを開く',
+    draftDiscard: '下書きを破棄',
     title: '新規依頼の登録',
     intro: '依頼元から受けた内容を入力してください。全角数字やスペースはそのまま入力できます。',
     referrer: '依頼元医療機関',
