@@ -554,6 +554,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             let mut left = *limit;
             let mut first = true;
             let mut left_out;
+            let mut capped;
             if cli.json {
                 output::bytes(b"[");
             }
@@ -561,6 +562,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 query.limit = Some(left.map_or(PAGE, |n| n.min(PAGE)));
                 let page = desk.queue(&query)?;
                 left_out = page.left_out;
+                capped = page.counts_capped;
                 for r in page.rows.iter().filter(|r| status.is_none_or(|s| r.status == s)) {
                     if cli.json {
                         let json = serde_json::to_string(r).map_err(tenin_core::Error::from)?;
@@ -595,7 +597,8 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             if cli.json {
                 output::bytes(b"]\n");
             } else if scope == QueueScope::Open && left_out > 0 {
-                eprintln!("終了した依頼 {left_out} 件は表示していません（すべては --all、終了分は --closed）");
+                let more = if capped { "以上" } else { "" };
+                eprintln!("終了した依頼 {left_out} 件{more}は表示していません（すべては --all、終了分は --closed）");
             }
             Ok(())
         }

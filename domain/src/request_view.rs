@@ -261,10 +261,12 @@ pub struct QueueQuery {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct QueuePage {
     pub rows: Vec<RequestSummary>,
-    /// Rows in scope (all pages).
+    /// Rows in scope (all pages), counted up to 10,000.
     pub total: u32,
-    /// Requests outside the scope (for "N closed requests not shown").
+    /// Requests outside the scope (for "N closed requests not shown"), counted up to 10,000.
     pub left_out: u32,
+    /// A count reached its cap: "10,000 or more".
+    pub counts_capped: bool,
     /// `after` for the next page, if there is one.
     pub next_after: Option<u32>,
 }

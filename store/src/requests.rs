@@ -576,6 +576,9 @@ const TEXT_CONDITION: &str =
 
 const OPEN: &str = "('new', 'checking', 'coordinating', 'placed', 'arranging_transport')";
 
+/// The queue's counts go up to this; beyond, the page says "or more".
+pub const COUNT_CAP: u32 = 10_000;
+
 /// One page of the queue in the queue's order: open requests by registration, longest waiting first,
 /// then closed ones newest first. Filtered and paged in SQL — the open part (always small) and then
 /// the closed part through the registration index — and only the page's rows are read in full, so a
@@ -588,22 +591,30 @@ pub fn page(conn: Db<'_>, query: &QueueQuery) -> crate::Result<QueuePage> {
     } else {
         ("JOIN hospitals h ON h.id = r.referring_hospital_id", TEXT_CONDITION)
     };
-    let count = |statuses: &str| -> rusqlite::Result<u32> {
-        let sql = format!("SELECT count(*) FROM transfer_requests r {join} WHERE r.status IN {statuses} AND {matches}");
+    // Counted up to a cap: a desk with a million closed requests says "10,000 or more" rather than
+    // count them all for a hint.
+    let count = |statuses: &str, cap: Option<u32>| -> rusqlite::Result<u32> {
+        let limit = cap.map_or(-1, |cap| i64::from(cap) + 1);
+        let sql = format!(
+            "SELECT count(*) FROM (SELECT 1 FROM transfer_requests r {join}
+                                   WHERE r.status IN {statuses} AND {matches} LIMIT {limit})"
+        );
         if text.is_empty() {
             conn.query_row(&sql, [], |row| row.get(0))
         } else {
             conn.query_row(&sql, rusqlite::named_params! { ":text": text }, |row| row.get(0))
         }
     };
-    let open_total = count(OPEN)?;
-    let closed_total = count(CLOSED)?;
+    // The open requests are counted exactly (they are few, and paging over them needs it).
+    let open_total = count(OPEN, None)?;
+    let closed_total = count(CLOSED, Some(COUNT_CAP))?;
     let (total, left_out) = match query.scope {
         QueueScope::Open => (open_total, closed_total),
         QueueScope::Closed => (closed_total, open_total),
         QueueScope::All => (open_total + closed_total, 0),
     };
-    let want = query.limit.unwrap_or(u32::MAX);
+    // One row more than asked for says whether there is a next page, without counting.
+    let want = query.limit.map_or(u32::MAX, |n| n.saturating_add(1));
     let mut ids: Vec<String> = Vec::new();
     let ids_of = |statuses: &str, order: &str, limit: u32, offset: u32| -> rusqlite::Result<Vec<String>> {
         let sql = format!(
@@ -636,10 +647,14 @@ pub fn page(conn: Db<'_>, query: &QueueQuery) -> crate::Result<QueuePage> {
     if query.scope != QueueScope::Open && room > 0 {
         ids.extend(ids_of(CLOSED, "r.registered_at DESC, r.id", room, skip)?);
     }
+    let more = query.limit.is_some_and(|n| ids.len() as u32 > n);
+    if let Some(n) = query.limit {
+        ids.truncate(n as usize);
+    }
     let rows = summaries(conn, &ids)?;
-    let shown = query.after.saturating_add(rows.len() as u32);
-    let next_after = (query.limit.is_some() && shown < total).then_some(shown);
-    Ok(QueuePage { rows, total, left_out, next_after })
+    let next_after = more.then(|| query.after.saturating_add(rows.len() as u32));
+    let counts_capped = closed_total > COUNT_CAP;
+    Ok(QueuePage { rows, total: total.min(COUNT_CAP), left_out: left_out.min(COUNT_CAP), counts_capped, next_after })
 }
 
 /// The queue rows of `ids`, in that order.

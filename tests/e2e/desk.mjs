@@ -1,6 +1,7 @@
 // Drives the real Tenin Desk binary through tauri-driver (WebDriver) for the end-to-end tests.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -201,4 +202,22 @@ export async function launchSignedIn(dataDir, port = PORT) {
   const driver = await launch(dataDir, port);
   await signIn(driver);
   return driver;
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core in the window (injected with executeScript: the app's CSP forbids script tags) and
+ * returns the violations that are critical or serious, each with where it was found.
+ */
+export async function seriousViolations(driver) {
+  await driver.executeScript(`if (!window.axe) { ${AXE_SOURCE} }`);
+  const json = await driver.executeAsyncScript(`
+    const done = arguments[arguments.length - 1];
+    window.axe.run(document, { resultTypes: ['violations'] })
+      .then((r) => done(JSON.stringify(r.violations
+        .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, at: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })))))
+      .catch((e) => done(JSON.stringify([{ id: 'axe-failed', impact: 'critical', help: String(e), at: [] }])));`);
+  return JSON.parse(json);
 }

@@ -22,6 +22,7 @@ import {
   signIn,
   quit,
   screenshot,
+  seriousViolations,
   startDriver,
   stopDriver,
   tempDir,
@@ -1407,6 +1408,49 @@ describe('encryption at rest', () => {
     const env = { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_PASSPHRASE: passphrase };
     const list = JSON.parse(execFileSync(CLI(), ['--data-dir', dataDir, '--json', 'requests', 'list', '--all'], { env, encoding: 'utf8' }));
     assert.equal(list.length, 30, 'the command line opens it with the passphrase (every request: --all)');
+  });
+});
+
+describe('accessibility', () => {
+  test('axe-core finds no critical or serious violation on any main screen', async () => {
+    const dataDir = path.join(tempDir('axe'), 'desk');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const driver = await launch(dataDir);
+    const found = {};
+    const check = async (label) => {
+      const violations = await seriousViolations(driver);
+      if (violations.length > 0) found[label] = violations;
+    };
+    try {
+      await driver.manage().setTimeouts({ script: 30000 });
+      await find(driver, 'sign-in');
+      await check('sign-in');
+      await signIn(driver);
+      await waitForCount(driver, 'queue-row', (n) => n > 0);
+      await check('queue');
+      await (await findAll(driver, 'queue-row'))[0].findElement(By.css('a')).then((a) => a.click());
+      await find(driver, 'request-detail');
+      await find(driver, 'candidates').catch(() => null);
+      await check('request');
+      for (const [nav, ready] of [
+        ['nav-new-request', 'new-request-form'],
+        ['nav-board', 'board'],
+        ['nav-hospitals', 'hospital-search'],
+        ['nav-providers', 'provider-add'],
+        ['nav-daily-log', 'daily-log'],
+        ['nav-statistics', 'placement-times'],
+        ['nav-exchange', 'sync-now'],
+        ['nav-settings', 'encryption'],
+      ]) {
+        await (await find(driver, nav)).click();
+        await find(driver, ready);
+        await check(nav.replace('nav-', ''));
+      }
+    } finally {
+      await quit(driver);
+    }
+    assert.deepEqual(found, {}, `critical or serious violations:\n${JSON.stringify(found, null, 2)}`);
   });
 });
 

@@ -1646,10 +1646,12 @@ export type QuarantinedRecord = {
 
 export type QueuePage = {
 	rows: RequestSummary[],
-	/**  Rows in scope (all pages). */
+	/**  Rows in scope (all pages), counted up to 10,000. */
 	total: number,
-	/**  Requests outside the scope (for "N closed requests not shown"). */
+	/**  Requests outside the scope (for "N closed requests not shown"), counted up to 10,000. */
 	left_out: number,
+	/**  A count reached its cap: "10,000 or more". */
+	counts_capped: boolean,
 	/**  `after` for the next page, if there is one. */
 	next_after: number | null,
 };

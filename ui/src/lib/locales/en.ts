@@ -2,7 +2,7 @@
 import type { Messages } from '../i18n.svelte';
 
 export const en: Messages = {
-  app: { title: 'Transfer Coordination Desk', subtitle: 'Tenin Desk' },
+  app: { title: 'Transfer Coordination Desk', subtitle: 'Tenin Desk', skipToContent: 'Skip to content' },
   nav: {
     exchange: 'Import & send',
     daily: 'Daily log',
@@ -42,6 +42,7 @@ export const en: Messages = {
     days: '{{d}} d {{h}} h',
   },
   queue: {
+    closedLeftOutMany: '{{count}} or more closed requests under “All”',
     sortAction: 'Needs action first (overdue call-backs, urgent, past 2.5 h)',
     closedLeftOut: '{{count}} closed requests under “All”',
     title: 'Request queue',

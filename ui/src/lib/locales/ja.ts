@@ -1,6 +1,6 @@
 // Japanese: the desk's language and the source of every message key.
 export const ja = {
-  app: { title: '転院調整デスク', subtitle: 'Tenin Desk' },
+  app: { title: '転院調整デスク', subtitle: 'Tenin Desk', skipToContent: '本文へ移動' },
   nav: {
     exchange: '取込・送付',
     daily: '日報',
@@ -40,6 +40,7 @@ export const ja = {
     days: '{{d}}日{{h}}時間',
   },
   queue: {
+    closedLeftOutMany: '終了した依頼 {{count}} 件以上は「すべて」で表示',
     sortAction: '対応が必要な順（折り返し超過・至急・2.5時間超）',
     closedLeftOut: '終了した依頼 {{count}} 件は「すべて」で表示',
     title: '依頼一覧',
