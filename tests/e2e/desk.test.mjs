@@ -1440,7 +1440,7 @@ describe('accessibility', () => {
         ['nav-providers', 'provider-add'],
         ['nav-daily-log', 'daily-log'],
         ['nav-statistics', 'placement-times'],
-        ['nav-exchange', 'sync-now'],
+        ['nav-exchange', 'exchange-screen'],
         ['nav-settings', 'encryption'],
       ]) {
         await (await find(driver, nav)).click();
@@ -1506,6 +1506,8 @@ describe('protected from the first start', () => {
     let code;
     try {
       await find(driver, 'create-desk');
+      await driver.manage().setTimeouts({ script: 30000 });
+      assert.deepEqual(await seriousViolations(driver), [], 'axe: the create-desk screen');
       await typeInto(driver, 'create-passphrase', '短い');
       await typeInto(driver, 'create-again', '短い');
       await (await find(driver, 'create-submit')).click();
@@ -1517,6 +1519,7 @@ describe('protected from the first start', () => {
       code = await (await find(driver, 'recovery-key')).getText();
       assert.match(code, /^([0-9A-Z]{4}-){7}[0-9A-Z]{4}$/, 'the recovery key is shown in groups of four');
       assert.equal(await (await find(driver, 'recovery-continue')).isEnabled(), false, 'not before it is kept');
+      assert.deepEqual(await seriousViolations(driver), [], 'axe: the recovery key');
       await screenshot(driver, 'recovery-key');
       await (await find(driver, 'recovery-kept')).click();
       await (await find(driver, 'recovery-continue')).click();
@@ -1529,6 +1532,8 @@ describe('protected from the first start', () => {
     driver = await launch(dataDir);
     try {
       await find(driver, 'unlock-desk');
+      await driver.manage().setTimeouts({ script: 30000 });
+      assert.deepEqual(await seriousViolations(driver), [], 'axe: the passphrase screen');
       await typeInto(driver, 'unlock-passphrase', passphrase);
       await (await find(driver, 'unlock-submit')).click();
       await signIn(driver);
