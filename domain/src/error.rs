@@ -246,6 +246,9 @@ pub enum Rule {
     RegionPackLoaded { loaded: String },
     #[error("バックアップとして使えません: {path}（{reason}）")]
     NotABackup { path: String, reason: String },
+    /// A new intake is merged only into a request still being worked on.
+    #[error("受付番号 {ref_no} は「{status}」で終了しています。統合せず、新しい依頼として登録してください")]
+    MergeIntoClosed { ref_no: String, status: String },
     /// The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance.
     #[error(
         "バックアップの監査記録が改ざんされているか壊れています（記録 {seq}: {reason}）。それでも復元する場合は、管理者が「監査記録の破損を承知で復元」を選んでください"

@@ -301,3 +301,19 @@ fn a_half_typed_intake_is_kept_per_nurse_until_it_is_saved() {
     desk.discard_draft("intake", "").expect("discarded on purpose");
     assert!(desk.draft("intake", "").expect("read").is_none());
 }
+
+/// A duplicate that is already closed is not a request to merge into: the core refuses it by name.
+#[test]
+fn a_new_intake_is_never_merged_into_a_closed_request() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let closed = desk
+        .requests()
+        .expect("requests")
+        .into_iter()
+        .find(|r| r.status == tenin_core::request_status::RequestStatus::Transferred)
+        .expect("a transferred request in the demo");
+    let refused = desk.merge_into(&closed.id, &crate::valid_input(&desk)).expect_err("refused");
+    let report = tenin_core::ErrorReport::from(refused);
+    assert!(matches!(report.rule, Some(tenin_core::error::Rule::MergeIntoClosed { .. })), "{report:?}");
+    assert!(report.message.contains(&closed.ref_no));
+}

@@ -67,6 +67,8 @@ function answers(cmd: string, hospitals: HospitalSummary[] = [hospital]): unknow
   if (cmd === 'list_hospitals') return hospitals;
   if (cmd === 'list_municipalities') return [municipality];
   if (cmd === 'intake_choices') return { bed_types: [{ id: 'general', name: '一般' }], regions: [] };
+  // No draft kept; the form's drafts are saved as it is typed.
+  if (cmd === 'draft' || cmd === 'save_draft' || cmd === 'discard_draft') return null;
   throw new Error(`unexpected command ${cmd}`);
 }
 
@@ -153,6 +155,7 @@ describe('NewRequestForm and duplicates', () => {
     await user.click(await screen.findByTestId('submit-request'));
     expect(await screen.findByText(/同じ依頼元・同じ患者番号/)).toBeInTheDocument();
     expect(screen.getByTestId('duplicate-merge')).toHaveTextContent('261120-004 に統合する');
+    await waitFor(() => expect(document.activeElement?.closest('[data-testid="duplicates"]')).not.toBeNull());
     await user.click(screen.getByTestId('duplicate-keep-both'));
     await waitFor(() => expect(route()).toEqual({ name: 'request', id: 'r-new' }));
     expect(calls).toMatchObject([{ keepBoth: false }, { keepBoth: true }]);

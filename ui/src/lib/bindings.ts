@@ -1859,6 +1859,8 @@ export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
 export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | 
 /**  Patient information may go to a candidate only once the patient (or family) agreed. */
 { rule: "no_consent" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | 
+/**  A new intake is merged only into a request still being worked on. */
+{ rule: "merge_into_closed"; ref_no: string; status: string } | 
 /**  The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance. */
 { rule: "backup_chain_broken"; seq: number; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
 /**  A hospital's record id that several hospitals use: `matches` lists them (「261121-003（1410110009）」). */

@@ -214,6 +214,7 @@ export const en: Messages = {
     },
   },
   duplicates: {
+    closed: 'This request is closed and cannot take the new intake (register it as another request)',
     title: 'This patient may already have a request',
     help: 'Merging fills only what the existing request lacks and appends new text; nothing recorded is replaced. If it is another patient, register it separately.',
     merge: 'Merge into {{refNo}}',
