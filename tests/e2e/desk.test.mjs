@@ -1492,6 +1492,26 @@ describe('no lost work', () => {
       await find(driver, 'new-request-form');
       await driver.sleep(500);
       assert.equal((await findAll(driver, 'draft-offer')).length, 0);
+
+      // An inquiry half logged when the phone rings again: back on the request, it is still there.
+      await (await find(driver, 'nav-queue')).click();
+      const row = (await waitForCount(driver, 'queue-row', (n) => n > 0), (await findAll(driver, 'queue-row'))[0]);
+      const refNo = await row.getAttribute('data-ref-no');
+      await (await row.findElement(By.css('a'))).click();
+      await find(driver, 'request-detail');
+      await driver.actions().sendKeys('i').perform();
+      await find(driver, 'inquiry-form');
+      await typeInto(driver, 'inquiry-contact', '地域連携室　田中（折り返し待ち）');
+      await driver.sleep(1500);
+      await (await find(driver, 'nav-hospitals')).click();
+      await find(driver, 'hospital-search');
+      await (await find(driver, 'nav-queue')).click();
+      await typeInto(driver, 'queue-search', refNo);
+      await driver.wait(async () => (await findAll(driver, 'queue-row')).length === 1, 5000);
+      await (await (await findAll(driver, 'queue-row'))[0].findElement(By.css('a'))).click();
+      await find(driver, 'inquiry-draft-restored');
+      assert.equal(await (await find(driver, 'inquiry-contact')).getAttribute('value'), '地域連携室　田中（折り返し待ち）');
+      await (await find(driver, 'inquiry-cancel')).click();
     } finally {
       await quit(driver);
     }

@@ -103,6 +103,7 @@ export const en: Messages = {
     updated: 'Request {{refNo}} corrected',
   },
   inquiry: {
+    draftRestored: 'The inquiry you were typing is back (Cancel discards it)',
     title: 'Inquiry log',
     empty: 'No inquiries yet.',
     asked: 'Asked',

@@ -101,6 +101,7 @@ export const ja = {
     updated: '依頼 {{refNo}} を修正しました',
   },
   inquiry: {
+    draftRestored: '入力途中だった打診記録を戻しました（キャンセルで破棄）',
     title: '打診記録',
     empty: 'まだ打診はありません。',
     asked: '打診日時',
