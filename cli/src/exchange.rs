@@ -153,9 +153,20 @@ pub struct HistoryArgs {
     /// One field's column, e.g. --map registered_at=依頼日時 (over the saved or suggested mapping).
     #[arg(long = "map", value_name = "FIELD=COLUMN")]
     map: Vec<String>,
-    /// Save the mapping used under this name.
+    /// Save the mapping used under this name (with its value readings).
     #[arg(long)]
     save_mapping: Option<String>,
+    /// List the values that do not read as they are (per field: rows, the suggested reading, the
+    /// reading chosen), and stop.
+    #[arg(long)]
+    values: bool,
+    /// One value's reading, e.g. --value outcome:マッチング成立=placed (fields as in --map; a
+    /// hospital's reading is its code, a place's its municipality code).
+    #[arg(long = "value", value_name = "FIELD:VALUE=READING")]
+    value: Vec<String>,
+    /// Take every suggested reading not chosen yet (and say which were taken).
+    #[arg(long)]
+    accept_suggestions: bool,
     #[arg(long)]
     dry_run: bool,
 }
@@ -236,6 +247,27 @@ fn print_report(cli: &Cli, desk: &tenin_core::Desk, report: &ImportReport) -> Re
         c.conflicts,
         c.errors
     );
+    let rows = c.new + c.changed + c.unchanged + c.conflicts + c.errors;
+    if report.dry_run && rows > 0 {
+        let share = f64::from(c.new + c.changed + c.unchanged) * 100.0 / f64::from(rows);
+        say!("取り込める行: {} / {rows}（{share:.0} %）", c.new + c.changed + c.unchanged);
+        // The refusals most rows share, by column and what was wrong (the value itself left out).
+        let mut reasons: std::collections::BTreeMap<(String, String), u32> = Default::default();
+        for reason in report.records.iter().flat_map(|r| &r.reasons) {
+            let what = match reason.message.split_once("」") {
+                Some((_, rest)) if reason.message.starts_with('「') => {
+                    rest.trim_start_matches([':', '：', ' ']).to_owned()
+                }
+                _ => reason.message.clone(),
+            };
+            *reasons.entry((reason.field.clone(), what)).or_default() += 1;
+        }
+        let mut top: Vec<_> = reasons.into_iter().collect();
+        top.sort_by_key(|entry| std::cmp::Reverse(entry.1));
+        for ((field, what), count) in top.into_iter().take(5) {
+            say!("  多い理由: {field} — {what}（{count} 行）");
+        }
+    }
     if report.records_left_out > 0 {
         say!(
             "ほかの {}件は一覧を省略しました（取り込めなかった行はすべて隔離に保存されています）",
@@ -521,7 +553,7 @@ pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure>
 
 pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
     let mut desk = open(cli, None)?;
-    let importing = !args.columns && !args.dry_run;
+    let importing = !args.columns && !args.dry_run && !args.values;
     let bytes = read_input(&mut desk, "history", &args.file, importing)?;
     if args.columns {
         let columns = desk.history_columns(&bytes)?;
@@ -550,6 +582,41 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
         let (field, column) =
             pair.split_once('=').ok_or_else(|| Failure::Usage(format!("--map は 項目=列名 の形です: {pair}")))?;
         mapping.columns.insert(field.trim().to_owned(), column.trim().to_owned());
+    }
+    for pair in &args.value {
+        let (field, rest) =
+            pair.split_once(':').ok_or_else(|| Failure::Usage(format!("--value は 項目:値=読み の形です: {pair}")))?;
+        let (value, reading) =
+            rest.rsplit_once('=').ok_or_else(|| Failure::Usage(format!("--value は 項目:値=読み の形です: {pair}")))?;
+        mapping.set_reading(field.trim(), value, reading);
+    }
+    if args.accept_suggestions {
+        for q in desk.history_values(&bytes, &mapping)? {
+            if let (None, Some(reading)) = (&q.chosen, &q.suggestion) {
+                mapping.set_reading(&q.field, &q.value, reading);
+                if !cli.json {
+                    let label = q.suggestion_label.as_deref().unwrap_or(reading);
+                    eprintln!("読み替え: {} 「{}」 → {label}（{} 行）", q.field, q.value, q.rows);
+                }
+            }
+        }
+    }
+    if args.values {
+        let questions = desk.history_values(&bytes, &mapping)?;
+        if cli.json {
+            return print_json(&questions);
+        }
+        for q in &questions {
+            say!(
+                "{}\t{}\t{} 行\t提案: {}\t選択: {}",
+                q.field,
+                q.value,
+                q.rows,
+                q.suggestion_label.as_deref().unwrap_or("—"),
+                q.chosen.as_deref().unwrap_or("—")
+            );
+        }
+        return Ok(());
     }
     if let Some(name) = &args.save_mapping {
         desk.save_history_mapping(name, &mapping)?;

@@ -400,6 +400,27 @@ pub fn municipality_codes(conn: Db<'_>) -> crate::Result<Vec<(String, String)>> 
 pub use crate::directory_view::require;
 
 /// Every hospital's id with the names it may be written by in a file: code, name and short name.
+/// Each hospital's code, name and short name, and whether it refers and receives patients (for the
+/// history import's suggestions: a referring hospital is looked for among those that refer).
+pub fn names_and_roles(conn: Db<'_>) -> crate::Result<Vec<([String; 3], bool, bool)>> {
+    let mut stmt = conn.prepare("SELECT code, name, short_name, is_referring, is_receiving FROM hospitals")?;
+    stmt.query_map([], |row| Ok(([row.get(0)?, row.get(1)?, row.get(2)?], row.get(3)?, row.get(4)?)))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(Into::into)
+}
+
+/// The ids of the hospitals that refer patients, and of those that receive them.
+pub fn ids_by_role(conn: Db<'_>) -> crate::Result<(Vec<String>, Vec<String>)> {
+    let ids = |sql: &str| -> crate::Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        stmt.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>().map_err(Into::into)
+    };
+    Ok((
+        ids("SELECT id FROM hospitals WHERE is_referring = 1")?,
+        ids("SELECT id FROM hospitals WHERE is_receiving = 1")?,
+    ))
+}
+
 pub fn names_and_codes(conn: Db<'_>) -> crate::Result<Vec<(String, [String; 3])>> {
     let mut stmt = conn.prepare("SELECT id, code, name, short_name FROM hospitals")?;
     stmt.query_map([], |row| Ok((row.get(0)?, [row.get(1)?, row.get(2)?, row.get(3)?])))?

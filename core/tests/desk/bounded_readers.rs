@@ -150,6 +150,7 @@ fn a_history_import_lists_at_most_the_reported_records_and_keeps_every_refusal()
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
         .collect(),
+        ..Default::default()
     };
     let report = desk.import_history("many.csv", text.as_bytes(), &mapping, false, &no_progress).expect("report");
     assert_eq!(report.counts.errors as usize, rows);

@@ -16,6 +16,7 @@ mod hostile;
 mod inquiries;
 mod matching;
 mod migrations;
+mod moving_in;
 mod not_stated;
 mod open;
 mod people;

@@ -21,13 +21,16 @@ pub struct HistoryField {
 
 pub const FIELDS: [HistoryField; 12] = [
     HistoryField {
-        id: "source_id", label: "元の管理番号", required: false, aliases: &["管理番号", "ID", "番号"]
+        id: "source_id",
+        label: "元の管理番号",
+        required: false,
+        aliases: &["管理番号", "ID", "番号", "レコード番号", "$id"],
     },
     HistoryField {
         id: "registered_at",
         label: "受付日時",
         required: true,
-        aliases: &["依頼日時", "登録日時", "受付日"],
+        aliases: &["依頼日時", "登録日時", "受付日", "依頼日"],
     },
     HistoryField { id: "outcome", label: "結果", required: true, aliases: &["転帰", "調整結果", "状態"] },
     HistoryField {
@@ -37,19 +40,27 @@ pub const FIELDS: [HistoryField; 12] = [
         id: "referring_hospital",
         label: "依頼元医療機関",
         required: true,
-        aliases: &["依頼元", "転院元", "依頼元コード"],
+        aliases: &[
+            "依頼元",
+            "転院元",
+            "依頼元コード",
+            "依頼元医療機関名",
+            "依頼元病院",
+            "依頼元病院名",
+            "転院元医療機関",
+        ],
     },
     HistoryField {
         id: "residence",
         label: "住所地",
         required: true,
-        aliases: &["患者住所地", "市区町村", "住所地コード"],
+        aliases: &["患者住所地", "市区町村", "住所地コード", "患者居住地", "居住地", "住所"],
     },
     HistoryField {
         id: "receiving_hospital",
         label: "受入医療機関",
         required: false,
-        aliases: &["受入先", "転院先", "受入先コード"],
+        aliases: &["受入先", "転院先", "受入先コード", "受入医療機関名", "受入病院", "受入病院名", "転院先医療機関"],
     },
     HistoryField { id: "transport_mode", label: "搬送手段", required: false, aliases: &["搬送方法", "搬送"] },
     HistoryField { id: "patient_initials", label: "イニシャル", required: false, aliases: &[] },
@@ -63,6 +74,46 @@ pub const FIELDS: [HistoryField; 12] = [
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct HistoryMapping {
     pub columns: BTreeMap<String, String>,
+    /// Values read as the desk's own, per field (`outcome`, `referring_hospital`, …): the value's key
+    /// ([`super::value_mapping::key`]) → its reading (a status, a code, an id). Saved with the columns.
+    #[serde(default)]
+    pub values: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl HistoryMapping {
+    /// The reading chosen for `value` of `field`, if any.
+    pub fn reading(&self, field: &str, value: &str) -> Option<&str> {
+        self.values.get(field)?.get(&super::value_mapping::key(value)).map(String::as_str)
+    }
+
+    /// Sets the reading of `value` of `field`.
+    pub fn set_reading(&mut self, field: &str, value: &str, reading: &str) {
+        self.values
+            .entry(field.to_owned())
+            .or_default()
+            .insert(super::value_mapping::key(value), reading.trim().to_owned());
+    }
+
+    /// The case with every mapped value replaced by its reading.
+    pub fn read_values(&self, mut case: PastCase) -> PastCase {
+        if self.values.is_empty() {
+            return case;
+        }
+        for (field, value) in [
+            ("outcome", &mut case.outcome),
+            ("transport_mode", &mut case.transport_mode),
+            ("patient_sex", &mut case.patient_sex),
+            ("bed_type", &mut case.bed_type),
+            ("referring_hospital", &mut case.referring_hospital),
+            ("receiving_hospital", &mut case.receiving_hospital),
+            ("residence", &mut case.residence),
+        ] {
+            if let Some(reading) = self.reading(field, value) {
+                *value = reading.to_owned();
+            }
+        }
+        case
+    }
 }
 
 /// A field of the mapping step: its id (the UI's label key) and whether it must be mapped.
@@ -181,6 +232,13 @@ pub fn suggest(headers: &[String]) -> HistoryMapping {
         if let Some(header) = found {
             suggested.columns.insert(field.id.to_owned(), header.clone());
         }
+    }
+    // kintone's own column: when a record was made stands in for the registration time when the
+    // file has nothing better.
+    if !suggested.columns.contains_key("registered_at")
+        && let Some(created) = headers.iter().find(|h| h.as_str() == "作成日時")
+    {
+        suggested.columns.insert("registered_at".to_owned(), created.clone());
     }
     suggested
 }

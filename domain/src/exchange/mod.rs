@@ -15,3 +15,4 @@ pub use crate::refusal;
 pub mod rows;
 pub mod template;
 pub mod upload;
+pub mod value_mapping;

@@ -948,6 +948,11 @@ export type HistoryColumns = {
 /**  Which column of the file each field is read from (field id → column header). */
 export type HistoryMapping = {
 	columns: { [key in string]: string },
+	/**
+	 *  Values read as the desk's own, per field (`outcome`, `referring_hospital`, …): the value's key
+	 *  ([`super::value_mapping::key`]) → its reading (a status, a code, an id). Saved with the columns.
+	 */
+	values?: { [key in string]: { [key in string]: string } },
 };
 
 /**  What the directory list is narrowed by; every part is optional and they combine with AND. */

@@ -2,7 +2,7 @@
 //! bringing the cases in through the import runner (preview, one transaction, idempotent by file,
 //! and by the previous system's number when mapped; refused rows quarantined).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use tenin_store::Db;
 
 use chrono::{DateTime, FixedOffset, NaiveTime, Utc};
@@ -16,6 +16,7 @@ use tenin_domain::exchange::history::{self, HistoryColumns, HistoryMapping, Past
 use tenin_domain::exchange::manifest::PackageKind;
 use tenin_domain::exchange::package::sha256_hex;
 use tenin_domain::exchange::records::{Outcome, RecordResult};
+use tenin_domain::exchange::value_mapping::{self, ValueQuestion};
 use tenin_domain::request::{NewRequestInput, PatientSex};
 use tenin_domain::request_status::RequestStatus;
 use tenin_domain::text::fold_width;
@@ -27,6 +28,10 @@ use tenin_store::{past_cases, reference, requests};
 pub(in crate::desk) struct Lookups {
     pub mapping: HistoryMapping,
     hospitals: HashMap<String, String>,
+    /// The ids of referring and of receiving hospitals: a value naming a hospital in the other role
+    /// is asked about (it may mean another hospital).
+    referring: std::collections::HashSet<String>,
+    receiving: std::collections::HashSet<String>,
     municipalities: HashMap<String, String>,
     transport_modes: HashMap<String, String>,
     bed_types: HashMap<String, String>,
@@ -53,13 +58,33 @@ impl Lookups {
             }
             Ok(map)
         };
+        let (referring, receiving) = tenin_store::hospitals::ids_by_role(conn)?;
         Ok(Lookups {
             mapping,
             hospitals,
+            referring: referring.into_iter().collect(),
+            receiving: receiving.into_iter().collect(),
             municipalities,
             transport_modes: terms("transport_mode")?,
             bed_types: terms("bed_type")?,
         })
+    }
+}
+
+impl Lookups {
+    /// Whether `value` of `field` reads as it is (no mapping needed).
+    fn reads(&self, field: &str, value: &str) -> bool {
+        let folded = fold_width(value);
+        match field {
+            "outcome" => outcome_of(value).is_some(),
+            "transport_mode" => self.transport_modes.contains_key(&folded),
+            "bed_type" => self.bed_types.contains_key(&folded),
+            "referring_hospital" => self.hospitals.get(&folded).is_some_and(|id| self.referring.contains(id)),
+            "receiving_hospital" => self.hospitals.get(&folded).is_some_and(|id| self.receiving.contains(id)),
+            "residence" => matches!(folded.as_str(), "不明" | "県外") || self.municipalities.contains_key(&folded),
+            "patient_sex" => matches!(folded.as_str(), "男" | "男性" | "M" | "male" | "女" | "女性" | "F" | "female"),
+            _ => true,
+        }
     }
 }
 
@@ -243,6 +268,9 @@ impl Context<'_> {
 
     /// Every check of one history row, reading but writing nothing.
     fn check_past(&self, lookups: &Lookups, case: &PastCase) -> Result<PastPlan> {
+        // Values the nurse mapped read as the desk's own (「マッチング成立」 → placed, 「桜総合」 → a code).
+        let read = lookups.mapping.read_values(case.clone());
+        let case = &read;
         let column = |field: &str| history::column_of(&lookups.mapping, field);
         let bad = |field: &str, message: String| Error::refused(&column(field), &message);
         if !case.source_id.is_empty()
@@ -404,6 +432,57 @@ impl Context<'_> {
 }
 
 impl Desk {
+    /// The value-mapping step: for each field read from a list, every distinct value of the file
+    /// (under `mapping`'s columns) that does not read as it is, with how many rows carry it, the
+    /// desk's suggested reading, and the reading already chosen in `mapping`. Most rows first.
+    pub fn history_values(&self, bytes: &[u8], mapping: &HistoryMapping) -> Result<Vec<ValueQuestion>> {
+        self.allow(Permission::Read)?;
+        let plan = self.plan_today()?;
+        let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
+        let mut placement: Option<history::Placement> = None;
+        let mut seen: BTreeMap<(String, String), (String, u32)> = BTreeMap::new();
+        history::for_each_row::<Error>(bytes, |headers, row| {
+            let placement = placement.get_or_insert_with(|| history::Placement::new(headers, mapping));
+            let (_, case) = history::case_of(headers, placement, &row.cells, mapping);
+            let Ok(case) = case else { return Ok(()) };
+            for (field, value) in [
+                ("outcome", &case.outcome),
+                ("transport_mode", &case.transport_mode),
+                ("patient_sex", &case.patient_sex),
+                ("bed_type", &case.bed_type),
+                ("referring_hospital", &case.referring_hospital),
+                ("receiving_hospital", &case.receiving_hospital),
+                ("residence", &case.residence),
+            ] {
+                if value.trim().is_empty() || (lookups.reads(field, value) && mapping.reading(field, value).is_none()) {
+                    continue;
+                }
+                let entry = seen.entry((field.to_owned(), value_mapping::key(value))).or_insert((value.clone(), 0));
+                entry.1 += 1;
+            }
+            Ok(())
+        })?;
+        let candidates = ValueCandidates::load(self, plan.as_deref())?;
+        let mut questions: Vec<ValueQuestion> = seen
+            .into_iter()
+            .map(|((field, _), (value, rows))| {
+                let suggested = candidates.suggest(&field, &value);
+                ValueQuestion {
+                    chosen: mapping.reading(&field, &value).map(str::to_owned),
+                    suggestion: suggested.as_ref().map(|(reading, _)| reading.clone()),
+                    suggestion_label: suggested.map(|(_, label)| label),
+                    field,
+                    value,
+                    rows,
+                }
+            })
+            .collect();
+        questions.sort_by(|a, b| {
+            b.rows.cmp(&a.rows).then_with(|| a.field.cmp(&b.field)).then_with(|| a.value.cmp(&b.value))
+        });
+        Ok(questions)
+    }
+
     /// The mapping step: the file's columns, a few rows, and the suggested mapping.
     pub fn history_columns(&self, bytes: &[u8]) -> Result<HistoryColumns> {
         self.allow(Permission::Read)?;
@@ -485,6 +564,70 @@ impl Desk {
             warnings: Vec::new(),
             field_name: super::field_as_is,
         })
+    }
+}
+
+/// What a value can be read as, per field, from the directory and the region pack.
+struct ValueCandidates {
+    hospitals: Vec<value_mapping::Candidate>,
+    referring: Vec<value_mapping::Candidate>,
+    receiving: Vec<value_mapping::Candidate>,
+    codes: Vec<(String, String)>,
+    municipalities: Vec<value_mapping::Candidate>,
+    transport_modes: Vec<value_mapping::Candidate>,
+    bed_types: Vec<value_mapping::Candidate>,
+}
+
+impl ValueCandidates {
+    fn load(desk: &Desk, plan: Option<&str>) -> Result<ValueCandidates> {
+        let conn = desk.store.read();
+        let (mut hospitals, mut referring, mut receiving, mut codes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ([code, name, short], refers, receives) in tenin_store::hospitals::names_and_roles(conn)? {
+            codes.push((code.clone(), name.clone()));
+            let candidate = value_mapping::Candidate { reading: code, names: vec![name, short] };
+            if refers {
+                referring.push(candidate.clone());
+            }
+            if receives {
+                receiving.push(candidate.clone());
+            }
+            hospitals.push(candidate);
+        }
+        let municipalities = reference::municipalities(conn, plan)?
+            .into_iter()
+            .map(|m| value_mapping::Candidate { reading: m.code, names: vec![m.name] })
+            .collect();
+        let terms = |list: &str| -> Result<Vec<value_mapping::Candidate>> {
+            Ok(reference::terms(conn, list)?
+                .into_iter()
+                .map(|t| value_mapping::Candidate { reading: t.id, names: vec![t.name] })
+                .collect())
+        };
+        Ok(ValueCandidates {
+            hospitals,
+            referring,
+            receiving,
+            codes,
+            municipalities,
+            transport_modes: terms("transport_mode")?,
+            bed_types: terms("bed_type")?,
+        })
+    }
+
+    fn suggest(&self, field: &str, value: &str) -> Option<(String, String)> {
+        match field {
+            "outcome" => value_mapping::suggest_outcome(value),
+            "patient_sex" => value_mapping::suggest_sex(value),
+            "transport_mode" => value_mapping::suggest_term(value, &self.transport_modes),
+            "bed_type" => value_mapping::suggest_term(value, &self.bed_types),
+            // Among the hospitals in that role first, then any (one to be marked after).
+            "referring_hospital" => value_mapping::suggest_hospital(value, &self.referring, &self.codes)
+                .or_else(|| value_mapping::suggest_hospital(value, &self.hospitals, &self.codes)),
+            "receiving_hospital" => value_mapping::suggest_hospital(value, &self.receiving, &self.codes)
+                .or_else(|| value_mapping::suggest_hospital(value, &self.hospitals, &self.codes)),
+            "residence" => value_mapping::suggest_municipality(value, &self.municipalities),
+            _ => None,
+        }
     }
 }
 

@@ -1,0 +1,119 @@
+//! Moving in from the previous system: a kintone-shaped export of the desk's own making, with values
+//! as the desk wrote them (outcome words, transport words, hospital names typed by hand, wards
+//! without their city), imports entirely once the desk's suggestions are accepted; the readings are
+//! saved with the mapping and reused on the next file.
+
+use tenin_core::Desk;
+use tenin_core::exchange::history::HistoryMapping;
+use tenin_core::hospital::HospitalFilter;
+
+fn no_progress(_: u32, _: u32) -> bool {
+    true
+}
+
+/// Hospital names as nurses typed them: 病院 left off, a stray space, the short name, the code in
+/// full-width digits.
+fn typed(name: &str, short: &str, code: &str, way: usize) -> String {
+    match way % 4 {
+        0 => name.trim_end_matches("病院").to_owned(),
+        1 => {
+            let mut chars: Vec<char> = name.chars().collect();
+            chars.insert(2.min(chars.len()), ' ');
+            chars.into_iter().collect()
+        }
+        2 if !short.is_empty() => short.to_owned(),
+        _ => code.chars().map(|c| char::from_u32(c as u32 + 0xFEE0).unwrap_or(c)).collect(),
+    }
+}
+
+fn kintone_csv(desk: &Desk, rows: usize, first: usize) -> String {
+    let all = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    let referrers: Vec<_> = all.iter().filter(|h| h.is_referring).collect();
+    let receivers: Vec<_> = all.iter().filter(|h| h.is_receiving && !h.is_referring).collect();
+    let outcomes = ["マッチング成立", "転院済", "調整不調", "依頼取下げ"];
+    let modes = ["病院車", "ﾀｸｼｰ", "民間救急"];
+    let wards = ["鶴見区", "平塚市", "寒川町", "港北区"];
+    let mut out = String::from(
+        "レコード番号,作成者,作成日時,更新者,更新日時,依頼日時,依頼元医療機関名,患者居住地,年齢,性別,調整結果,決定日時,受入医療機関名,搬送手段\n",
+    );
+    for i in first..first + rows {
+        let referrer = referrers[i % referrers.len()];
+        let receiver = receivers[i % receivers.len()];
+        let outcome = outcomes[i % outcomes.len()];
+        let placed = matches!(outcome, "マッチング成立" | "転院済");
+        out.push_str(&format!(
+            "{},看護師A,2025-04-01 09:00,看護師B,2025-04-02 09:00,2025-04-{:02} 09:30,{},{},{}歳,{},{},2025-04-{:02} 16:00,{},{}\n",
+            1000 + i,
+            1 + i % 28,
+            typed(&referrer.name, &referrer.short_name, &referrer.code, i),
+            wards[i % wards.len()],
+            70 + i % 25,
+            if i % 2 == 0 { "女性" } else { "男性" },
+            outcome,
+            1 + i % 28,
+            if placed { typed(&receiver.name, &receiver.short_name, &receiver.code, i + 1) } else { String::new() },
+            if outcome == "転院済" { modes[i % modes.len()] } else { "" },
+        ));
+    }
+    out
+}
+
+#[test]
+fn a_kintone_export_imports_entirely_once_the_suggestions_are_accepted() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let csv = kintone_csv(&desk, 120, 0);
+    // The columns are recognised, kintone's own included.
+    let mut mapping: HistoryMapping = desk.history_suggestion(csv.as_bytes()).expect("suggestion");
+    for (field, column) in [
+        ("source_id", "レコード番号"),
+        ("registered_at", "依頼日時"),
+        ("outcome", "調整結果"),
+        ("outcome_at", "決定日時"),
+        ("referring_hospital", "依頼元医療機関名"),
+        ("residence", "患者居住地"),
+        ("receiving_hospital", "受入医療機関名"),
+        ("transport_mode", "搬送手段"),
+    ] {
+        assert_eq!(mapping.columns.get(field).map(String::as_str), Some(column), "{field} suggested");
+    }
+    mapping.columns.insert("patient_age".into(), "年齢".into());
+    mapping.columns.insert("patient_sex".into(), "性別".into());
+
+    let before = desk.import_history("kintone.csv", csv.as_bytes(), &mapping, true, &no_progress).expect("preview");
+    assert!(before.counts.new < 60, "without value mapping most rows are refused: {:?}", before.counts);
+
+    let questions = desk.history_values(csv.as_bytes(), &mapping).expect("values");
+    let fields: std::collections::BTreeSet<&str> = questions.iter().map(|q| q.field.as_str()).collect();
+    for field in ["outcome", "transport_mode", "referring_hospital", "receiving_hospital", "residence"] {
+        assert!(fields.contains(field), "{field} has values to map: {questions:?}");
+    }
+    let outcome = |value: &str| questions.iter().find(|q| q.field == "outcome" && q.value == value).cloned();
+    assert_eq!(outcome("マッチング成立").and_then(|q| q.suggestion).as_deref(), Some("placed"));
+    assert_eq!(outcome("調整不調").and_then(|q| q.suggestion).as_deref(), Some("not_placed"));
+    assert_eq!(outcome("依頼取下げ").and_then(|q| q.suggestion).as_deref(), Some("withdrawn"));
+    assert!(outcome("転院済").is_none(), "a value that reads as it is is not asked about");
+    let unanswered: Vec<_> = questions.iter().filter(|q| q.suggestion.is_none()).collect();
+    assert!(unanswered.is_empty(), "every value has a suggestion: {unanswered:?}");
+    assert!(questions.iter().all(|q| q.rows > 0));
+
+    for q in &questions {
+        mapping.set_reading(&q.field, &q.value, q.suggestion.as_deref().expect("suggested"));
+    }
+    desk.save_history_mapping("kintone", &mapping).expect("saved with its readings");
+    let report = desk.import_history("kintone.csv", csv.as_bytes(), &mapping, false, &no_progress).expect("import");
+    assert_eq!(
+        report.counts.new,
+        120,
+        "every row imported: {:?}",
+        report.records.iter().find(|r| !r.reasons.is_empty())
+    );
+
+    // The next file: the saved mapping carries its readings; nothing left to ask.
+    let saved = desk.history_mappings().expect("mappings").into_iter().find(|(n, _)| n == "kintone").expect("saved").1;
+    assert_eq!(saved.values, mapping.values);
+    let next = kintone_csv(&desk, 40, 120);
+    let left = desk.history_values(next.as_bytes(), &saved).expect("values");
+    assert!(left.iter().all(|q| q.chosen.is_some()), "every value of the next file already has its reading: {left:?}");
+    let report = desk.import_history("kintone-2.csv", next.as_bytes(), &saved, false, &no_progress).expect("import");
+    assert_eq!(report.counts.new, 40);
+}
