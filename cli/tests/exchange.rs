@@ -158,7 +158,7 @@ fn templates_and_the_history_import_from_the_command_line() {
     assert_eq!(report["records"][1]["reasons"][0]["field"], "年齢", "named by the template's column");
     assert!(std::fs::read(&errors).expect("error report").starts_with(b"PK"));
 
-    let history = "番号,受付日時,結果,結果日時,依頼元,住所,受入先,搬送\n\
+    let history = "番号,受付日時,結果,結果日時,依頼元,患者の住まい,受入先,搬送\n\
         1,2023-04-01 09:00,転院済,2023-04-01 12:00,1410110009,141003,白鷺病院,民間救急\n\
         2,2023-04-02 09:00,調整不成立,2023-04-03 12:00,1410110009,141003,,\n";
     let file = dir.path().join("old-system.csv");
@@ -177,7 +177,7 @@ fn templates_and_the_history_import_from_the_command_line() {
             "import",
             "--dry-run",
             "--map",
-            "residence=住所",
+            "residence=患者の住まい",
             "--map",
             "source_id=番号",
             "--save-mapping",

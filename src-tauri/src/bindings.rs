@@ -100,6 +100,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             exchange_commands::clear_quarantine_files,
             exchange_commands::inspect_package,
             exchange_commands::history_columns,
+            exchange_commands::history_values,
             exchange_commands::history_mappings,
             exchange_commands::save_history_mapping,
             exchange_commands::exchange_log,

@@ -128,6 +128,17 @@ pub fn history_columns(state: State<'_, DeskState>, file: Upload) -> Result<Hist
     state.with(|desk| desk.history_columns(&file.bytes()?))
 }
 
+/// The value step: values of list fields that do not read as they are, with suggestions.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn history_values(
+    state: State<'_, DeskState>,
+    file: Upload,
+    mapping: HistoryMapping,
+) -> Result<Vec<tenin_core::exchange::value_mapping::ValueQuestion>, ErrorReport> {
+    state.with(|desk| desk.history_values(&file.bytes()?, &mapping))
+}
+
 /// A saved mapping and its name.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct NamedMapping {

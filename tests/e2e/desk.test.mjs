@@ -1194,7 +1194,7 @@ describe('history and conflicts', () => {
     newDesk(dataDir);
     tenin(dataDir, 'demo');
     const work = tempDir('history-files');
-    const header = '番号,受付日時,結果,結果日時,依頼元,住所,受入先,搬送\n';
+    const header = '番号,受付日時,結果,結果日時,依頼元,患者の住まい,受入先,搬送\n';
     const small = path.join(work, 'old-system.csv');
     writeFileSync(
       small,
@@ -1228,7 +1228,7 @@ describe('history and conflicts', () => {
       // A long preview, cancelled half-way: nothing is kept and the panel says so.
       await (await find(driver, 'import-file')).sendKeys(large);
       await find(driver, 'mapping');
-      await choose(driver, 'map-residence', '住所');
+      await choose(driver, 'map-residence', '患者の住まい');
       await choose(driver, 'map-source_id', '番号');
       await (await find(driver, 'import-preview')).click();
       await find(driver, 'import-progress', 30000);
@@ -1238,7 +1238,7 @@ describe('history and conflicts', () => {
       assert.match(await (await find(driver, 'toast')).getText(), /中止/);
 
       // The small file, dropped on the panel (a drop event carrying the file, as the window passes
-      // it to the page): 住所 is not recognised, so the nurse maps it; preview, import, save the mapping.
+      // it to the page): 患者の住まい is not recognised, so the nurse maps it; preview, import, save the mapping.
       await driver.executeScript(
         `const transfer = new DataTransfer();
          transfer.items.add(new File([arguments[1]], 'old-system.csv', { type: 'text/csv' }));
@@ -1250,7 +1250,7 @@ describe('history and conflicts', () => {
       await find(driver, 'mapping');
       assert.equal(await (await find(driver, 'map-outcome')).getAttribute('value'), '結果', 'suggested from the header');
       assert.equal(await (await find(driver, 'map-residence')).getAttribute('value'), '', 'not guessed');
-      await choose(driver, 'map-residence', '住所');
+      await choose(driver, 'map-residence', '患者の住まい');
       await choose(driver, 'map-source_id', '番号');
       await (await find(driver, 'import-preview')).click();
       await driver.wait(async () => /2/.test(await (await find(driver, 'count-new')).getText()), 20000);
@@ -1408,6 +1408,56 @@ describe('encryption at rest', () => {
     const env = { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_PASSPHRASE: passphrase };
     const list = JSON.parse(execFileSync(CLI(), ['--data-dir', dataDir, '--json', 'requests', 'list', '--all'], { env, encoding: 'utf8' }));
     assert.equal(list.length, 30, 'the command line opens it with the passphrase (every request: --all)');
+  });
+});
+
+describe('moving in', () => {
+  test('a kintone export: its values read with the suggestions taken, then every row imports', async () => {
+    const dataDir = path.join(tempDir('moving-in'), 'desk');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const hospitals = JSON.parse(tenin(dataDir, '--json', 'hospitals', 'list'));
+    const referrers = hospitals.filter((h) => h.is_referring);
+    const receivers = hospitals.filter((h) => h.is_receiving && !h.is_referring);
+    const outcomes = ['マッチング成立', '転院済', '調整不調', '依頼取下げ'];
+    let csv = 'レコード番号,作成日時,依頼日時,依頼元医療機関名,患者居住地,調整結果,決定日時,受入医療機関名,搬送手段\n';
+    for (let i = 0; i < 24; i++) {
+      const placed = i % 4 < 2;
+      csv += [3000 + i, '2025-06-01 08:00', `2025-06-${String(1 + (i % 28)).padStart(2, '0')} 10:00`,
+        referrers[i % referrers.length].name.replace(/病院$/, ''), '鶴見区', outcomes[i % 4],
+        `2025-06-${String(1 + (i % 28)).padStart(2, '0')} 17:00`,
+        placed ? receivers[i % receivers.length].name.replace('病院', ' 病院') : '', i % 4 === 1 ? '病院車' : ''].join(',') + '\n';
+    }
+    const file = path.join(tempDir('moving-in-files'), 'kintone.csv');
+    writeFileSync(file, csv);
+    const count = () => JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length;
+    const before = count();
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-exchange')).click();
+      await (await find(driver, 'import-source-history')).click();
+      await (await find(driver, 'import-file')).sendKeys(file);
+      await find(driver, 'mapping');
+      assert.equal(await (await find(driver, 'map-referring_hospital')).getAttribute('value'), '依頼元医療機関名', 'kintone labels known');
+      await (await find(driver, 'values-check')).click();
+      await waitForCount(driver, 'value-row', (n) => n > 0);
+      const matched = await driver.findElement(By.css('[data-testid="value-row"][data-field="outcome"][data-value="マッチング成立"]'));
+      assert.match(await matched.getText(), /受入決定/, 'the suggestion is worded for the nurse');
+      await screenshot(driver, 'value-mapping');
+      // The table's header stays in view as it scrolls: bring each button to the middle first.
+      const press = async (id) => {
+        const button = await find(driver, id);
+        await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", button);
+        await button.click();
+      };
+      await press('values-accept-all');
+      await press('import-preview');
+      await driver.wait(async () => (await (await find(driver, 'count-new')).getText()).includes('24'), 20000, 'every row would import');
+      await press('import-apply');
+      await driver.wait(async () => count() === before + 24, 20000, 'every row imported');
+    } finally {
+      await quit(driver);
+    }
   });
 });
 

@@ -145,6 +145,8 @@ export const commands = {
 	clearQuarantineFiles: () => typedError<QuarantineUsage, ErrorReport>(__TAURI_INVOKE("clear_quarantine_files")),
 	inspectPackage: (file: Upload) => typedError<PackageInfo, ErrorReport>(__TAURI_INVOKE("inspect_package", { file })),
 	historyColumns: (file: Upload) => typedError<HistoryColumns, ErrorReport>(__TAURI_INVOKE("history_columns", { file })),
+	/**  The value step: values of list fields that do not read as they are, with suggestions. */
+	historyValues: (file: Upload, mapping: HistoryMapping) => typedError<ValueQuestion[], ErrorReport>(__TAURI_INVOKE("history_values", { file, mapping })),
 	historyMappings: () => typedError<NamedMapping[], ErrorReport>(__TAURI_INVOKE("history_mappings")),
 	saveHistoryMapping: (name: string, mapping: HistoryMapping) => typedError<null, ErrorReport>(__TAURI_INVOKE("save_history_mapping", { name, mapping })),
 	exchangeLog: (limit: number) => typedError<ExchangeRecord[], ErrorReport>(__TAURI_INVOKE("exchange_log", { limit })),
@@ -2150,6 +2152,24 @@ export type UserUpdate = {
 	role: Role,
 	active: boolean,
 	version: number,
+};
+
+/**
+ *  One value of a file that does not read as it is, with how many rows carry it and the desk's
+ *  suggested reading.
+ */
+export type ValueQuestion = {
+	/**  The field (`outcome`, `referring_hospital`, …). */
+	field: string,
+	/**  The value as the file writes it. */
+	value: string,
+	rows: number,
+	/**  The suggested reading (what the desk stores: a status, a code, an id), if any. */
+	suggestion: string | null,
+	/**  The suggestion as a nurse reads it (「受入決定」, 「桜総合病院（1410110009）」). */
+	suggestion_label: string | null,
+	/**  The reading already chosen in the mapping, if any. */
+	chosen: string | null,
 };
 
 /**

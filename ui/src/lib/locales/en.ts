@@ -823,6 +823,17 @@ export const en: Messages = {
     trusted: "The hospital's keys are registered",
   },
   exchange: {
+    valuesCheck: 'Check value readings',
+    valuesTitle: 'Value readings',
+    valuesNone: 'Every value reads as it is.',
+    valuesHelp:
+      'Read the previous system’s words as the desk’s values. Take a suggestion or type the reading (a state, a hospital code, a municipality code, an id). Rows whose value is left blank are not imported. Saved with the mapping.',
+    valuesAcceptAll: 'Take every suggestion',
+    valuesField: 'Field',
+    valuesValue: 'Value in the file',
+    valuesRows: 'Rows',
+    valuesSuggestion: 'Suggestion',
+    valuesReading: 'Reading',
     kinds: {
       requests: 'Transfer requests',
       capacity: 'Capacity',

@@ -812,6 +812,17 @@ export const ja = {
     trusted: '医療機関の鍵を登録しました',
   },
   exchange: {
+    valuesCheck: '値の読み替えを確認',
+    valuesTitle: '値の読み替え',
+    valuesNone: 'どの値もそのまま読めます。',
+    valuesHelp:
+      '前のシステムの書き方をデスクの値に読み替えます。候補を押すか、読み（状態・医療機関コード・市区町村コード・ID）を入力してください。空欄の値の行は取り込みません。対応と一緒に保存されます。',
+    valuesAcceptAll: '候補をすべて採用',
+    valuesField: '項目',
+    valuesValue: 'ファイルの値',
+    valuesRows: '行数',
+    valuesSuggestion: '候補',
+    valuesReading: '読み',
     kinds: {
       requests: '転院依頼',
       capacity: '受入体制',
