@@ -23,29 +23,11 @@ const TARGET: f64 = 0.5;
 
 /// 100,000 cases over five years, in the form of the history import's documented columns.
 fn history_csv(hospitals: &[(String, bool)], municipalities: &[String]) -> String {
-    let referrers: Vec<&String> = hospitals.iter().filter(|(_, r)| *r).map(|(c, _)| c).collect();
-    let receivers: Vec<&String> = hospitals.iter().filter(|(_, r)| !*r).map(|(c, _)| c).collect();
+    let referrers: Vec<String> = hospitals.iter().filter(|(_, r)| *r).map(|(c, _)| c.clone()).collect();
+    let receivers: Vec<String> = hospitals.iter().filter(|(_, r)| !*r).map(|(c, _)| c.clone()).collect();
     let outcomes = ["転院済", "転院済", "転院済", "受入決定", "調整不成立", "取下げ"];
-    let mut out =
-        String::from("元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関,搬送手段,年齢,性別\n");
-    for i in 0..cases() {
-        let day =
-            chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date") + chrono::Duration::days((i % 1800) as i64);
-        let outcome = outcomes[i % outcomes.len()];
-        let placed = matches!(outcome, "転院済" | "受入決定");
-        out.push_str(&format!(
-            "OLD-{i},{day} 09:{:02},{outcome},{day} 15:{:02},{},{},{},{},{},{}\n",
-            i % 60,
-            i % 60,
-            referrers[i % referrers.len()],
-            municipalities[i % municipalities.len()],
-            if placed { receivers[i % receivers.len()].as_str() } else { "" },
-            if outcome == "転院済" { "民間救急" } else { "" },
-            60 + i % 40,
-            if i % 2 == 0 { "女" } else { "男" },
-        ));
-    }
-    out
+    let first = chrono::NaiveDate::from_ymd_opt(2020, 1, 1).expect("date");
+    common::history_csv(&referrers, &receivers, municipalities, cases(), first, 1800, &outcomes, "OLD-")
 }
 
 const TABLES: [&str; 5] = ["transfer_requests", "request_status_history", "inquiries", "audit_log", "exchange_sources"];
