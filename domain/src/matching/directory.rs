@@ -105,9 +105,6 @@ pub struct MatchDirectory {
     pub(crate) scales: [f64; PARTS],
     /// 1 / the distance at which the distance part halves.
     pub(crate) per_half_km: f64,
-    /// The distance part by distance, in steps of `score::NEAR_STEP_KM` up to `score::NEAR_TABLE_KM`:
-    /// ranking reads it instead of computing a power per hospital.
-    pub(crate) near_table: Vec<f64>,
     pub(crate) bed_types: Vec<Term>,
     pub(crate) places: HashMap<String, u32>,
     pub(crate) municipality_regions: HashMap<String, String>,
@@ -224,7 +221,6 @@ impl MatchDirectory {
             hospital_totals: Vec::new(),
             scales: weights.scales(),
             per_half_km: 1.0 / f64::from(weights.distance_half_km.max(1)),
-            near_table: super::score::near_table(1.0 / f64::from(weights.distance_half_km.max(1))),
         }
     }
 

@@ -38,29 +38,6 @@ impl Proximity {
 }
 
 const EARTH_RADIUS_KM: f64 = 6371.0;
-
-/// The distance part is read from a table in steps of 10 m (well inside what a score can show: at the
-/// shortest half-distance, 1 km, a step moves it by under 0.4 %, a hundredth of a point at most),
-/// up to 200 km; beyond, it is computed.
-pub(crate) const NEAR_STEP_KM: f64 = 0.01;
-pub(crate) const NEAR_TABLE_KM: f64 = 200.0;
-
-/// The distance part at each step (see [`NEAR_STEP_KM`]).
-pub(crate) fn near_table(per_half_km: f64) -> Vec<f64> {
-    let steps = (NEAR_TABLE_KM / NEAR_STEP_KM) as usize;
-    (0..=steps).map(|i| (-(i as f64) * NEAR_STEP_KM * per_half_km).exp2()).collect()
-}
-
-/// The distance part for `km`: 1 at the door, halving with every half-distance.
-#[inline]
-fn near(dir: &MatchDirectory, km: f64) -> f64 {
-    let step = (km / NEAR_STEP_KM).round();
-    if step >= 0.0 && (step as usize) < dir.near_table.len() {
-        dir.near_table[step as usize]
-    } else {
-        (-km * dir.per_half_km).exp2()
-    }
-}
 /// Answer speed halves with each hour of waiting.
 const ANSWER_HALF_MINUTES: f64 = 60.0;
 /// A stale report still says a little more than none.
@@ -105,7 +82,7 @@ pub(crate) fn values(request: &MatchRequest, dir: &MatchDirectory, hospital: usi
 fn request_values(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> [f64; 2] {
     let region = dir.profiles[hospital].region;
     let (km, _) = distance(request, dir, hospital);
-    let near = near(dir, km);
+    let near = (-km * dir.per_half_km).exp2();
     let area = if !request.preferred.is_empty() {
         f64::from(u8::from(request.preferred.contains(&region)))
     } else {
@@ -155,26 +132,4 @@ pub(crate) fn points(request: &MatchRequest, dir: &MatchDirectory, hospital: usi
     let [near, area] = request_values(request, dir, hospital);
     let [acceptance, speed, load, freshness] = dir.hospital_points(hospital, request.bed_type);
     [weighted(dir.scales[0], near), weighted(dir.scales[1], area), acceptance, speed, load, freshness]
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The table says what the power says, to within what a score can show, and beyond it the
-    /// power is computed.
-    #[test]
-    fn the_distance_table_matches_the_curve() {
-        for half_km in [1.0_f64, 5.0, 10.0, 30.0] {
-            let per_half_km = 1.0 / half_km;
-            let table = near_table(per_half_km);
-            for tenth in 0..2_500 {
-                let km = f64::from(tenth) * 0.0873;
-                let exact = (-km * per_half_km).exp2();
-                let step = (km / NEAR_STEP_KM).round() as usize;
-                let read = if step < table.len() { table[step] } else { exact };
-                assert!((read - exact).abs() <= exact * 0.004 + 1e-12, "{km} km at half {half_km}: {read} vs {exact}");
-            }
-        }
-    }
 }
