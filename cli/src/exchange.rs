@@ -167,6 +167,10 @@ pub struct HistoryArgs {
     /// Take every suggested reading not chosen yet (and say which were taken).
     #[arg(long)]
     accept_suggestions: bool,
+    /// Mark as referring the hospitals the file names as referring that are not marked so (audited;
+    /// says which).
+    #[arg(long)]
+    mark_referring: bool,
     #[arg(long)]
     dry_run: bool,
 }
@@ -554,6 +558,7 @@ pub fn run_template(cli: &Cli, command: &TemplateCommand) -> Result<(), Failure>
 pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
     let mut desk = open(cli, None)?;
     let importing = !args.columns && !args.dry_run && !args.values;
+    // Marking hospitals changes the directory: the same write permission as an import.
     let bytes = read_input(&mut desk, "history", &args.file, importing)?;
     if args.columns {
         let columns = desk.history_columns(&bytes)?;
@@ -601,6 +606,14 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
             }
         }
     }
+    if args.mark_referring {
+        for q in desk.history_values(&bytes, &mapping)? {
+            if let Some(hospital) = q.not_referring {
+                desk.mark_referring(&hospital.id)?;
+                eprintln!("依頼元として登録しました: {}（{} 行）", hospital.name, q.rows);
+            }
+        }
+    }
     if args.values {
         let questions = desk.history_values(&bytes, &mapping)?;
         if cli.json {
@@ -615,6 +628,9 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
                 q.suggestion_label.as_deref().unwrap_or("—"),
                 q.chosen.as_deref().unwrap_or("—")
             );
+            if let Some(hospital) = &q.not_referring {
+                say!("\t{} は依頼元として登録されていません（--mark-referring で登録）", hospital.name);
+            }
         }
         return Ok(());
     }

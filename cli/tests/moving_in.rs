@@ -94,3 +94,21 @@ fn values_are_listed_set_and_accepted_then_reused() {
         tenin(dir.path()).args(["--json", "import"]).arg(&next).args(["--mapping", "kintone"]).assert().success();
     assert_eq!(json(&again.get_output().stdout)["counts"]["new"], 20);
 }
+
+#[test]
+fn a_hospital_named_as_referring_is_marked_so_from_the_import() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let listed = tenin(dir.path()).args(["--json", "hospitals", "list"]).assert().success();
+    let hospitals = json(&listed.get_output().stdout).as_array().expect("hospitals").clone();
+    let only = hospitals.iter().find(|h| h["is_referring"] == false).expect("a hospital that only receives");
+    let name = only["name"].as_str().expect("name");
+    let file = dir.path().join("r.csv");
+    std::fs::write(&file, format!("番号,受付日時,結果,結果日時,依頼元,住所地\nR-1,2025-07-01 09:00,調整不成立,2025-07-02 10:00,{name},141011\n"))
+        .expect("write");
+    let listed = tenin(dir.path()).arg("import").arg(&file).arg("--values").assert().success();
+    assert!(String::from_utf8_lossy(&listed.get_output().stdout).contains("依頼元として登録されていません"));
+    let done = tenin(dir.path()).args(["--json", "import"]).arg(&file).arg("--mark-referring").assert().success();
+    assert_eq!(json(&done.get_output().stdout)["counts"]["new"], 1);
+    assert!(String::from_utf8_lossy(&done.get_output().stderr).contains(&format!("依頼元として登録しました: {name}")));
+}

@@ -139,6 +139,16 @@ pub fn history_values(
     state.with(|desk| desk.history_values(&file.bytes()?, &mapping))
 }
 
+/// Marks a hospital as referring (a history refusal fixed in place), audited.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn mark_referring(
+    state: State<'_, DeskState>,
+    id: String,
+) -> Result<tenin_core::hospital::HospitalSummary, ErrorReport> {
+    state.with(|desk| desk.mark_referring(&id))
+}
+
 /// A saved mapping and its name.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct NamedMapping {

@@ -1428,6 +1428,9 @@ describe('moving in', () => {
         `2025-06-${String(1 + (i % 28)).padStart(2, '0')} 17:00`,
         placed ? receivers[i % receivers.length].name.replace('病院', ' 病院') : '', i % 4 === 1 ? '病院車' : ''].join(',') + '\n';
     }
+    // One case from a hospital that only receives at the desk: refused until it is marked as referring.
+    const onlyReceives = receivers[0];
+    csv += [3099, '2025-06-01 08:00', '2025-06-02 10:00', onlyReceives.name, '鶴見区', '調整不調', '2025-06-02 17:00', '', ''].join(',') + '\n';
     const file = path.join(tempDir('moving-in-files'), 'kintone.csv');
     writeFileSync(file, csv);
     const count = () => JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length;
@@ -1450,11 +1453,14 @@ describe('moving in', () => {
         await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", button);
         await button.click();
       };
+      await press('value-mark-referring');
+      await driver.wait(async () => (await findAll(driver, 'value-mark-referring')).length === 0, 10000, 'marked, asked again');
+      assert.equal(JSON.parse(tenin(dataDir, '--json', 'hospitals', 'show', onlyReceives.code)).is_referring, true, 'marked in the directory');
       await press('values-accept-all');
       await press('import-preview');
-      await driver.wait(async () => (await (await find(driver, 'count-new')).getText()).includes('24'), 20000, 'every row would import');
+      await driver.wait(async () => (await (await find(driver, 'count-new')).getText()).includes('25'), 20000, 'every row would import');
       await press('import-apply');
-      await driver.wait(async () => count() === before + 24, 20000, 'every row imported');
+      await driver.wait(async () => count() === before + 25, 20000, 'every row imported');
     } finally {
       await quit(driver);
     }

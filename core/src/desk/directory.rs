@@ -132,6 +132,15 @@ impl Desk {
         self.hospital(id)
     }
 
+    /// Marks a hospital as one that refers patients (a refusal of the history import fixed in place:
+    /// 「依頼元として登録されていません」), everything else kept as stored; audited as an update.
+    pub fn mark_referring(&mut self, id: &str) -> Result<HospitalSummary> {
+        self.allow(Permission::Coordinate)?;
+        let mut input = hospitals::stored_input(self.store.read(), id)?;
+        input.is_referring = true;
+        self.update_hospital(id, &input)
+    }
+
     /// Adds or updates hospitals by their medical-institution code, all in one transaction: if any
     /// is refused, none is saved, and the refusal names which one (`[n].field`). Returns each
     /// hospital as stored and whether it was new.

@@ -117,3 +117,36 @@ fn a_kintone_export_imports_entirely_once_the_suggestions_are_accepted() {
     let report = desk.import_history("kintone-2.csv", next.as_bytes(), &saved, false, &no_progress).expect("import");
     assert_eq!(report.counts.new, 40);
 }
+
+/// A refusal fixed in place: a hospital the file names exactly as the referring one, but that is not
+/// marked as referring, is said so in the value step and marked from there (audited); its rows then
+/// import.
+#[test]
+fn a_hospital_not_marked_as_referring_is_marked_from_the_value_step() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let all = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    let receiving_only = all.iter().find(|h| h.is_receiving && !h.is_referring).expect("one that only receives");
+    let other = all.iter().find(|h| h.is_receiving && h.id != receiving_only.id).expect("another");
+    let csv = format!(
+        "番号,受付日時,結果,結果日時,依頼元,住所地,受入医療機関,搬送手段\n\
+         R-1,2025-07-01 09:00,転院済,2025-07-02 10:00,{},141011,{},民間救急\n\
+         R-2,2025-07-03 09:00,調整不成立,2025-07-04 10:00,{},141011,,\n",
+        receiving_only.name, other.code, receiving_only.name
+    );
+    let mapping = desk.history_suggestion(csv.as_bytes()).expect("mapping");
+    let refused = desk.import_history("r.csv", csv.as_bytes(), &mapping, true, &no_progress).expect("preview");
+    assert_eq!(refused.counts.errors, 2, "refused: not a referring hospital");
+    let questions = desk.history_values(csv.as_bytes(), &mapping).expect("values");
+    let asked = questions.iter().find(|q| q.field == "referring_hospital").expect("asked about");
+    let named = asked.not_referring.clone().expect("the fix is to mark it");
+    assert_eq!((named.id.as_str(), named.name.as_str()), (receiving_only.id.as_str(), receiving_only.name.as_str()));
+    assert_eq!(asked.rows, 2);
+    let marked = desk.mark_referring(&named.id).expect("marked");
+    assert!(marked.is_referring && marked.is_receiving, "marked as referring, still receiving");
+    let audited = desk
+        .audit_log(&tenin_core::desk::AuditFilter { entity: Some("hospital".into()), ..Default::default() })
+        .expect("audit");
+    assert!(audited.iter().any(|r| r.entity_id == named.id), "the change is audited");
+    let report = desk.import_history("r.csv", csv.as_bytes(), &mapping, false, &no_progress).expect("import");
+    assert_eq!(report.counts.new, 2);
+}

@@ -33,6 +33,17 @@ pub struct ValueQuestion {
     pub suggestion_label: Option<String>,
     /// The reading already chosen in the mapping, if any.
     pub chosen: Option<String>,
+    /// For a referring hospital: the value names this hospital exactly, but it is not marked as
+    /// referring — the fix is to mark it (id, name), not to read the value as another hospital.
+    pub not_referring: Option<HospitalNamed>,
+}
+
+/// A hospital by id and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct HospitalNamed {
+    pub id: String,
+    pub name: String,
 }
 
 /// A candidate reading: what is stored, and the names it is known by (the first is shown).

@@ -147,6 +147,8 @@ export const commands = {
 	historyColumns: (file: Upload) => typedError<HistoryColumns, ErrorReport>(__TAURI_INVOKE("history_columns", { file })),
 	/**  The value step: values of list fields that do not read as they are, with suggestions. */
 	historyValues: (file: Upload, mapping: HistoryMapping) => typedError<ValueQuestion[], ErrorReport>(__TAURI_INVOKE("history_values", { file, mapping })),
+	/**  Marks a hospital as referring (a history refusal fixed in place), audited. */
+	markReferring: (id: string) => typedError<HospitalSummary, ErrorReport>(__TAURI_INVOKE("mark_referring", { id })),
 	historyMappings: () => typedError<NamedMapping[], ErrorReport>(__TAURI_INVOKE("history_mappings")),
 	saveHistoryMapping: (name: string, mapping: HistoryMapping) => typedError<null, ErrorReport>(__TAURI_INVOKE("save_history_mapping", { name, mapping })),
 	exchangeLog: (limit: number) => typedError<ExchangeRecord[], ErrorReport>(__TAURI_INVOKE("exchange_log", { limit })),
@@ -993,6 +995,12 @@ export type HospitalInquiry = {
 /**  A hospital by code and name. */
 export type HospitalName = {
 	code: string,
+	name: string,
+};
+
+/**  A hospital by id and name. */
+export type HospitalNamed = {
+	id: string,
 	name: string,
 };
 
@@ -2170,6 +2178,11 @@ export type ValueQuestion = {
 	suggestion_label: string | null,
 	/**  The reading already chosen in the mapping, if any. */
 	chosen: string | null,
+	/**
+	 *  For a referring hospital: the value names this hospital exactly, but it is not marked as
+	 *  referring — the fix is to mark it (id, name), not to read the value as another hospital.
+	 */
+	not_referring: HospitalNamed | null,
 };
 
 /**

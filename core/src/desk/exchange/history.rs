@@ -467,7 +467,17 @@ impl Desk {
             .into_iter()
             .map(|((field, _), (value, rows))| {
                 let suggested = candidates.suggest(&field, &value);
+                // Marking is the fix only when no referring hospital is a likelier reading (「寿」 may be
+                // 寿病院, which refers, rather than the short name of one that does not).
+                let not_referring = (field == "referring_hospital" && !candidates.has_referring_reading(&value))
+                    .then(|| {
+                        let named = mapping.reading(&field, &value).unwrap_or(&value);
+                        lookups.hospitals.get(&fold_width(named)).filter(|id| !lookups.referring.contains(*id)).cloned()
+                    })
+                    .flatten()
+                    .map(|id| value_mapping::HospitalNamed { name: candidates.name_of(&id), id });
                 ValueQuestion {
+                    not_referring,
                     chosen: mapping.reading(&field, &value).map(str::to_owned),
                     suggestion: suggested.as_ref().map(|(reading, _)| reading.clone()),
                     suggestion_label: suggested.map(|(_, label)| label),
@@ -569,6 +579,8 @@ impl Desk {
 
 /// What a value can be read as, per field, from the directory and the region pack.
 struct ValueCandidates {
+    /// Hospital names by id.
+    names: HashMap<String, String>,
     hospitals: Vec<value_mapping::Candidate>,
     referring: Vec<value_mapping::Candidate>,
     receiving: Vec<value_mapping::Candidate>,
@@ -582,6 +594,8 @@ impl ValueCandidates {
     fn load(desk: &Desk, plan: Option<&str>) -> Result<ValueCandidates> {
         let conn = desk.store.read();
         let (mut hospitals, mut referring, mut receiving, mut codes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let names =
+            tenin_store::hospitals::names_and_codes(conn)?.into_iter().map(|(id, [_, name, _])| (id, name)).collect();
         for ([code, name, short], refers, receives) in tenin_store::hospitals::names_and_roles(conn)? {
             codes.push((code.clone(), name.clone()));
             let candidate = value_mapping::Candidate { reading: code, names: vec![name, short] };
@@ -604,6 +618,7 @@ impl ValueCandidates {
                 .collect())
         };
         Ok(ValueCandidates {
+            names,
             hospitals,
             referring,
             receiving,
@@ -612,6 +627,14 @@ impl ValueCandidates {
             transport_modes: terms("transport_mode")?,
             bed_types: terms("bed_type")?,
         })
+    }
+
+    fn has_referring_reading(&self, value: &str) -> bool {
+        value_mapping::suggest_hospital(value, &self.referring, &self.codes).is_some()
+    }
+
+    fn name_of(&self, id: &str) -> String {
+        self.names.get(id).cloned().unwrap_or_default()
     }
 
     fn suggest(&self, field: &str, value: &str) -> Option<(String, String)> {

@@ -823,6 +823,8 @@ export const en: Messages = {
     trusted: "The hospital's keys are registered",
   },
   exchange: {
+    markReferring: 'Mark {{name}} as referring',
+    markedReferring: '{{name}} is now marked as referring',
     valuesCheck: 'Check value readings',
     valuesTitle: 'Value readings',
     valuesNone: 'Every value reads as it is.',

@@ -812,6 +812,8 @@ export const ja = {
     trusted: '医療機関の鍵を登録しました',
   },
   exchange: {
+    markReferring: '{{name}} を依頼元として登録',
+    markedReferring: '{{name}} を依頼元として登録しました',
     valuesCheck: '値の読み替えを確認',
     valuesTitle: '値の読み替え',
     valuesNone: 'どの値もそのまま読めます。',
