@@ -31,8 +31,15 @@ pub fn run(options: launch::LaunchOptions) {
             schedule_sync(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!("../tauri.conf.json"))
-        .expect("the Tauri runtime failed to start");
+        .build(tauri::generate_context!("../tauri.conf.json"))
+        .expect("the Tauri runtime failed to start")
+        .run(|app, event| {
+            // The window closed: the desk is closed properly, so its next start need not check the
+            // whole file (see `tenin_store::clean_close`).
+            if let tauri::RunEvent::Exit = event {
+                app.state::<state::DeskState>().close();
+            }
+        });
 }
 
 /// Scheduled backups: a minute after start and then every ten minutes, the core is asked whether a

@@ -195,6 +195,12 @@ impl DeskState {
         Ok(Created { startup: self.startup()?, recovery_key })
     }
 
+    /// Closes the open desk (the app is quitting): its database is closed cleanly and recorded so.
+    pub fn close(&self) {
+        let mut slot = self.lock();
+        *slot = Slot::Failed(OpenError::Other { path: self.shown_dir(), detail: "closed".into() });
+    }
+
     pub fn cancel(&self) {
         self.cancel.store(true, std::sync::atomic::Ordering::SeqCst);
     }
