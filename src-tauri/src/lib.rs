@@ -35,7 +35,7 @@ pub fn run(options: launch::LaunchOptions) {
         .expect("the Tauri runtime failed to start")
         .run(|app, event| {
             // The window closed: the desk is closed properly, so its next start need not check the
-            // whole file (see `tenin_store::clean_close`).
+            // whole file (see `Desk::checked_at_open`).
             if let tauri::RunEvent::Exit = event {
                 app.state::<state::DeskState>().close();
             }
