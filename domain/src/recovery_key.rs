@@ -17,7 +17,8 @@ const BYTES: usize = 20;
 /// Characters of a whole code, without the hyphens.
 pub const LENGTH: usize = BYTES * 8 / 5;
 
-/// A recovery key as shown to the administrator (`XXXX-XXXX-…`). Never stored in the clear.
+/// A recovery key as shown to the administrator (eight groups of four characters, `7K3M-…`). Never
+/// stored in the clear.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RecoveryKey(String);
 

@@ -402,9 +402,12 @@ pub use crate::directory_view::require;
 /// Every hospital's id with the names it may be written by in a file: code, name and short name.
 /// Each hospital's code, name and short name, and whether it refers and receives patients (for the
 /// history import's suggestions: a referring hospital is looked for among those that refer).
-pub fn names_and_roles(conn: Db<'_>) -> crate::Result<Vec<([String; 3], bool, bool)>> {
-    let mut stmt = conn.prepare("SELECT code, name, short_name, is_referring, is_receiving FROM hospitals")?;
-    stmt.query_map([], |row| Ok(([row.get(0)?, row.get(1)?, row.get(2)?], row.get(3)?, row.get(4)?)))?
+/// A hospital's id, its code, name and short name, whether it refers and whether it receives.
+pub type NamedWithRoles = (String, [String; 3], bool, bool);
+
+pub fn names_and_roles(conn: Db<'_>) -> crate::Result<Vec<NamedWithRoles>> {
+    let mut stmt = conn.prepare("SELECT id, code, name, short_name, is_referring, is_receiving FROM hospitals")?;
+    stmt.query_map([], |row| Ok((row.get(0)?, [row.get(1)?, row.get(2)?, row.get(3)?], row.get(4)?, row.get(5)?)))?
         .collect::<rusqlite::Result<_>>()
         .map_err(Into::into)
 }

@@ -86,6 +86,24 @@ impl HistoryMapping {
         self.values.get(field)?.get(&super::value_mapping::key(value)).map(String::as_str)
     }
 
+    /// The mapping with every value's reading under the value's key, however the value was written
+    /// when it was set (the window sets readings by the value as the file writes it).
+    pub fn keyed(&self) -> HistoryMapping {
+        let values = self
+            .values
+            .iter()
+            .map(|(field, readings)| {
+                let readings = readings
+                    .iter()
+                    .filter(|(_, reading)| !reading.trim().is_empty())
+                    .map(|(value, reading)| (super::value_mapping::key(value), reading.trim().to_owned()))
+                    .collect();
+                (field.clone(), readings)
+            })
+            .collect();
+        HistoryMapping { columns: self.columns.clone(), values }
+    }
+
     /// Sets the reading of `value` of `field`.
     pub fn set_reading(&mut self, field: &str, value: &str, reading: &str) {
         self.values

@@ -437,6 +437,7 @@ impl Desk {
     /// desk's suggested reading, and the reading already chosen in `mapping`. Most rows first.
     pub fn history_values(&self, bytes: &[u8], mapping: &HistoryMapping) -> Result<Vec<ValueQuestion>> {
         self.allow(Permission::Read)?;
+        let mapping = &mapping.keyed();
         let plan = self.plan_today()?;
         let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
         let mut placement: Option<history::Placement> = None;
@@ -520,7 +521,7 @@ impl Desk {
         if name.is_empty() {
             return Err(Error::refused("name", "名前を入力してください"));
         }
-        let json = serde_json::to_string(mapping)?;
+        let json = serde_json::to_string(&mapping.keyed())?;
         let at = to_rfc3339(Utc::now());
         Ok(self.store.write(|tx| exchange_store::save_mapping(tx, &user_id, &name, &json, &at))?)
     }
@@ -556,7 +557,7 @@ impl Desk {
         // before the import begins; the import reads it again, row by row.
         let columns = history::columns(bytes).map_err(Error::PackageRefused)?;
         let plan = self.plan_today()?;
-        let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
+        let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.keyed())?;
         Ok(Inbound {
             source: "history",
             kind: PackageKind::Requests,
@@ -594,9 +595,9 @@ impl ValueCandidates {
     fn load(desk: &Desk, plan: Option<&str>) -> Result<ValueCandidates> {
         let conn = desk.store.read();
         let (mut hospitals, mut referring, mut receiving, mut codes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let names =
-            tenin_store::hospitals::names_and_codes(conn)?.into_iter().map(|(id, [_, name, _])| (id, name)).collect();
-        for ([code, name, short], refers, receives) in tenin_store::hospitals::names_and_roles(conn)? {
+        let mut names = HashMap::new();
+        for (id, [code, name, short], refers, receives) in tenin_store::hospitals::names_and_roles(conn)? {
+            names.insert(id, name.clone());
             codes.push((code.clone(), name.clone()));
             let candidate = value_mapping::Candidate { reading: code, names: vec![name, short] };
             if refers {
