@@ -17,7 +17,8 @@ export type QueueFilter = {
   text: string;
 };
 
-const CLOSED: ReadonlySet<RequestStatus> = new Set(['transferred', 'withdrawn', 'not_placed']);
+/** The states that close a request for good. */
+export const CLOSED: ReadonlySet<RequestStatus> = new Set(['transferred', 'withdrawn', 'not_placed']);
 const SEARCHING: ReadonlySet<RequestStatus> = new Set(['new', 'checking', 'coordinating']);
 const URGENCY_RANK: Record<Urgency, number> = { urgent: 0, soon: 1, routine: 2 };
 
