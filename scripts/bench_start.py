@@ -68,7 +68,7 @@ def measure(binary, args, env):
 
 def main():
     app = os.path.join(release_dir, "tenin-desk")
-    baseline = os.path.join(release_dir, "tenin-desk-baseline")
+    baseline = os.path.join(release_dir, "examples", "tenin-desk-baseline")
     cli = os.path.join(release_dir, "tenin")
     work = tempfile.mkdtemp(prefix="tenin-bench-")
     data = os.path.join(work, "desk")

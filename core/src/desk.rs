@@ -43,6 +43,7 @@ mod edition;
 mod encryption;
 mod exchange;
 mod matching;
+mod notices;
 mod own_hospital;
 mod people;
 mod quarantine_folder;
@@ -60,6 +61,7 @@ pub use exchange::inquiry_packages::{SendInquiriesInput, SentInquiries, SentInqu
 pub use exchange::sync::{SyncSettings, SyncStatus};
 pub use exchange::template::TemplateFormat;
 pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Progress, REPORTED_RECORDS};
+pub use notices::{CALL_BACK_LEAD_MINUTES, NoticeSettings};
 pub use own_hospital::ReceivedAnswerInput;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
 pub use quarantine_folder::QuarantineUsage;
@@ -109,6 +111,10 @@ pub struct DeskStatus {
     pub app_version: String,
     pub data_dir: String,
     pub database_path: String,
+    /// The database file's size with its write-ahead log, in kilobytes.
+    pub database_kilobytes: u32,
+    /// When the last backup was made (RFC 3339), if ever.
+    pub last_backup_at: Option<String>,
     pub schema_version: u32,
     pub desk_id: String,
     pub region_pack: RegionPackInfo,
@@ -281,6 +287,17 @@ impl Desk {
         &self.data_dir
     }
 
+    /// Where exports are saved (the quick save, and where a save dialog starts).
+    pub fn export_dir(&self) -> PathBuf {
+        crate::export_file::export_dir(&self.data_dir)
+    }
+
+    /// A saved export copied to a place the user chose (see `export_file::copy_to`).
+    pub fn copy_export(&self, saved: &Path, chosen: &Path) -> Result<PathBuf> {
+        self.allow(Permission::Read)?;
+        crate::export_file::copy_to(&self.export_dir(), saved, chosen)
+    }
+
     pub fn region_pack(&self) -> Result<RegionPackInfo> {
         reference::pack_info(self.store.read())?
             .ok_or_else(|| Error::ReferenceData("地域パックが読み込まれていません".into()))
@@ -344,6 +361,8 @@ impl Desk {
             app_version: APP_VERSION.to_owned(),
             data_dir: self.data_dir.display().to_string(),
             database_path: self.store.path().display().to_string(),
+            database_kilobytes: database_kilobytes(self.store.path()),
+            last_backup_at: meta::get(conn, meta::LAST_BACKUP_AT)?,
             schema_version: self.store.schema_version()?,
             desk_id: meta::get(conn, meta::DESK_ID)?.unwrap_or_default(),
             region_pack: self.region_pack()?,
@@ -900,4 +919,13 @@ fn duplicate_ids(conn: Db<'_>, new: &tenin_domain::request::CheckedRequest, sinc
 
 fn other(data_dir: &Path, error: Error) -> OpenError {
     OpenError::Other { path: data_dir.display().to_string(), detail: error.to_string() }
+}
+
+/// The database file's size with its write-ahead log (a missing file counts nothing), in kilobytes.
+fn database_kilobytes(path: &std::path::Path) -> u32 {
+    let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    let bytes = size(path) + size(std::path::Path::new(&wal));
+    u32::try_from(bytes.div_ceil(1024)).unwrap_or(u32::MAX)
 }

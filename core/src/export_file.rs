@@ -60,6 +60,29 @@ pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// Copies a saved export (a file inside `export_dir`) to `chosen`, a place the user picked in a save
+/// dialog (which asked before replacing a file there). Only exports leave this way: a path outside
+/// the export folder — the database, a key — is refused. Written beside the target and renamed, so
+/// a half-written copy never stands under the chosen name.
+pub fn copy_to(export_dir: &Path, saved: &Path, chosen: &Path) -> Result<PathBuf> {
+    let inside = |path: &Path| {
+        let folder = std::fs::canonicalize(export_dir).ok()?;
+        let file = std::fs::canonicalize(path).ok()?;
+        (file.starts_with(&folder) && file.is_file()).then_some(file)
+    };
+    let source = inside(saved)
+        .ok_or_else(|| Error::refused("path", "書き出したファイルだけを別の場所に保存できます"))?;
+    let bytes = std::fs::read(&source).map_err(|e| Error::Io(format!("{} を読めません: {e}", source.display())))?;
+    let mut partial = chosen.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let failed = |e: std::io::Error| Error::Io(format!("{} に保存できません: {e}", chosen.display()));
+    let _ = std::fs::remove_file(&partial);
+    write_new(&partial, &bytes).map_err(failed)?;
+    std::fs::rename(&partial, chosen).map_err(failed)?;
+    Ok(chosen.to_path_buf())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +95,23 @@ mod tests {
         assert_eq!(first.file_name().expect("test value"), "一覧.csv");
         assert_eq!(second.file_name().expect("test value"), "一覧 (2).csv");
         assert_eq!(std::fs::read(first).expect("test value"), b"one");
+    }
+
+    #[test]
+    fn only_an_export_is_copied_to_a_chosen_place() {
+        let exports = tempfile::tempdir().expect("test value");
+        let elsewhere = tempfile::tempdir().expect("test value");
+        let saved = save_new(exports.path(), "日報", "csv", b"rows").expect("test value");
+        let chosen = elsewhere.path().join("会議用.csv");
+        assert_eq!(copy_to(exports.path(), &saved, &chosen).expect("copied"), chosen);
+        assert_eq!(std::fs::read(&chosen).expect("test value"), b"rows");
+        assert!(!elsewhere.path().join("会議用.csv.partial").exists(), "no half-written file left");
+
+        let database = elsewhere.path().join("tenin.db");
+        std::fs::write(&database, b"secret").expect("test value");
+        let outside = copy_to(exports.path(), &database, &elsewhere.path().join("copy.db"));
+        assert!(outside.is_err(), "a file outside the export folder is refused");
+        let climbing = exports.path().join("..").join(elsewhere.path().file_name().unwrap()).join("tenin.db");
+        assert!(copy_to(exports.path(), &climbing, &elsewhere.path().join("copy2.db")).is_err());
     }
 }

@@ -102,6 +102,20 @@ pub struct CheckedInquiry {
     pub call_back_at: Option<DateTime<Utc>>,
 }
 
+/// A call-back that has come due: a hospital still owes an answer and the time the desk was told to
+/// call back has come (or comes within the notice's lead time). Names no patient: the reference
+/// number and the hospital are what a nurse needs to pick up the phone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct DueCallBack {
+    pub inquiry_id: String,
+    pub request_id: String,
+    pub ref_no: String,
+    pub hospital_name: String,
+    /// RFC 3339, UTC.
+    pub call_back_at: String,
+}
+
 /// An inquiry as the request's page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{Builder, ErrorHandlingMode, collect_commands};
 
-use crate::{commands, exchange_commands, hospital_commands, referral_commands};
+use crate::{commands, desktop_commands, exchange_commands, hospital_commands, referral_commands};
 
 /// Where the bindings live, relative to this crate.
 pub const BINDINGS_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/src/lib/bindings.ts");
@@ -134,6 +134,14 @@ pub fn builder() -> Builder<tauri::Wry> {
             hospital_commands::keys_file,
             hospital_commands::save_keys_file,
             hospital_commands::trust_keys_file,
+            desktop_commands::poll_notices,
+            desktop_commands::dismiss_notice,
+            desktop_commands::notice_settings,
+            desktop_commands::set_notice_settings,
+            desktop_commands::support_facts,
+            desktop_commands::open_log_folder,
+            desktop_commands::save_copy_as,
+            desktop_commands::quit_app,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

@@ -15,6 +15,7 @@ use tenin_core::exchange::keys::PublicKeys;
 use tenin_core::exchange::upload::Upload;
 use tenin_core::export_file::SavedExport;
 
+use crate::notices::{NoticeBoard, NoticeFacts, NoticeKind};
 use crate::state::DeskState;
 
 /// What an import file is.
@@ -57,6 +58,7 @@ pub async fn import_file(
     dry_run: bool,
     on_progress: Channel<ImportProgress>,
 ) -> Result<ImportReport, ErrorReport> {
+    let started = std::time::Instant::now();
     let work = move || {
         let state = app.state::<DeskState>();
         state.reset_cancel();
@@ -66,18 +68,47 @@ pub async fn import_file(
             let _ = on_progress.send(ImportProgress { done, total });
             !state.cancelled()
         };
-        state.with(|desk| match (source, file.bytes()?) {
-            (ImportSource::Package, bytes) => desk.import_package(&file_name, &bytes, dry_run, &progress),
-            (ImportSource::Template, bytes) => desk.import_template(&file_name, &bytes, dry_run, &progress),
-            (ImportSource::History, bytes) => {
-                desk.import_history(&file_name, &bytes, &mapping.clone().unwrap_or_default(), dry_run, &progress)
-            }
-        })
+        let outcome = state.with(|desk| {
+            let report = match (source, file.bytes()?) {
+                (ImportSource::Package, bytes) => desk.import_package(&file_name, &bytes, dry_run, &progress),
+                (ImportSource::Template, bytes) => desk.import_template(&file_name, &bytes, dry_run, &progress),
+                (ImportSource::History, bytes) => {
+                    desk.import_history(&file_name, &bytes, &mapping.clone().unwrap_or_default(), dry_run, &progress)
+                }
+            }?;
+            Ok((report, desk.notice_settings()?))
+        });
+        match &outcome {
+            Ok((report, _)) => log::info!(
+                "import ({}{}): {} new, {} changed, {} conflicts, {} refused",
+                report.source,
+                if report.dry_run { ", preview" } else { "" },
+                report.counts.new,
+                report.counts.changed,
+                report.counts.conflicts,
+                report.counts.errors
+            ),
+            Err(report) => log::warn!("import refused: {:?}", report.code),
+        }
+        let (report, settings) = outcome?;
+        if started.elapsed() >= LONG_IMPORT && settings.imports {
+            let facts = NoticeFacts {
+                count: Some(report.counts.new + report.counts.changed),
+                file_name: Some(file_name.clone()),
+                ..Default::default()
+            };
+            app.state::<NoticeBoard>().raise(&app, NoticeKind::ImportFinished, facts, settings.desktop);
+        }
+        Ok(report)
     };
     tauri::async_runtime::spawn_blocking(work).await.unwrap_or_else(|e| {
         Err(ErrorReport::new(tenin_core::ErrorCode::Internal, format!("取込の処理が途中で止まりました: {e}")))
     })
 }
+
+/// An import that took at least this long raises a notice when it finishes (the nurse may have
+/// turned to other work meanwhile).
+const LONG_IMPORT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[tauri::command(async)]
 #[specta::specta]

@@ -6,9 +6,12 @@
 
 pub mod bindings;
 pub mod commands;
+pub mod desktop;
+pub mod desktop_commands;
 pub mod exchange_commands;
 pub mod hospital_commands;
 pub mod launch;
+pub mod notices;
 pub mod referral_commands;
 pub mod state;
 
@@ -20,12 +23,25 @@ use tauri::Manager;
 pub fn run(options: launch::LaunchOptions) {
     let started = Instant::now();
     let builder = bindings::builder();
-    let state = state::DeskState::open(options.data_dir);
+    let data_dir = options.data_dir;
+    let key = desktop::instance_key(data_dir.as_deref());
     tauri::Builder::default()
+        // First: a second start on the same data folder hands over and exits here, before the
+        // database is opened (in `setup`, which runs after the plugins).
+        .plugin(desktop::single_instance(&key))
+        .plugin(desktop::log(&key))
+        .plugin(desktop::window_state(&key))
+        .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            let shown_dir = data_dir.as_deref().map(|d| d.display().to_string()).unwrap_or_default();
+            log::info!("Tenin Desk {} ({}) starts on data folder {shown_dir}", tenin_core::APP_VERSION, env!("TENIN_COMMIT"));
+            let state = state::DeskState::open(data_dir);
+            log::info!("desk on {shown_dir}: {}", state.opened_as());
             app.manage(state);
+            app.manage(notices::NoticeBoard::default());
             app.manage(launch::StartedAt(started));
             schedule_backups(app.handle().clone());
             schedule_sync(app.handle().clone());
@@ -38,6 +54,7 @@ pub fn run(options: launch::LaunchOptions) {
             // whole file (see `Desk::checked_at_open`).
             if let tauri::RunEvent::Exit = event {
                 app.state::<state::DeskState>().close();
+                log::info!("closed cleanly");
             }
         });
 }
@@ -53,9 +70,9 @@ fn schedule_backups(app: tauri::AppHandle) {
             let outcome = state.with(|desk| desk.backup_if_due(chrono::Utc::now()));
             // No desk yet (set-up not done) or waiting for its passphrase: nothing to back up.
             if let Err(report) = outcome
-                && report.code != tenin_core::ErrorCode::NotOpen
+                && !waiting_for_someone(&report)
             {
-                eprintln!("scheduled backup failed: {}", report.message);
+                log::error!("scheduled backup failed: {}", report.message);
             }
             std::thread::sleep(std::time::Duration::from_secs(600));
         }
@@ -74,17 +91,38 @@ fn schedule_sync(app: tauri::AppHandle) {
             tick.tick().await;
             let handle = app.clone();
             let outcome = tauri::async_runtime::spawn_blocking(move || {
-                handle.state::<state::DeskState>().with(|desk| desk.sync_if_due(chrono::Utc::now()))
+                handle.state::<state::DeskState>().with(|desk| {
+                    let run = desk.sync_if_due(chrono::Utc::now())?;
+                    Ok((run, desk.notice_settings()?))
+                })
             })
             .await;
             match outcome {
-                Ok(Err(report)) if report.code != tenin_core::ErrorCode::NotOpen => {
-                    eprintln!("scheduled sync failed: {}", report.message)
+                Ok(Err(report)) if !waiting_for_someone(&report) => {
+                    log::error!("scheduled sync failed: {:?}", report.code)
                 }
-                Ok(Err(_)) => {}
-                Err(error) => eprintln!("scheduled sync stopped: {error}"),
-                Ok(Ok(_)) => {}
+                Ok(Err(_)) | Ok(Ok((None, _))) => {}
+                Err(error) => log::error!("scheduled sync stopped: {error}"),
+                Ok(Ok((Some(run), settings))) => {
+                    log::info!("scheduled sync: {} in, {} out, {} refused", run.files_in, run.files_out, run.refused);
+                    if run.files_in > 0 && settings.sync_arrivals {
+                        let facts = notices::NoticeFacts { count: Some(run.files_in), ..Default::default() };
+                        app.state::<notices::NoticeBoard>().raise(
+                            &app,
+                            notices::NoticeKind::SyncArrivals,
+                            facts,
+                            settings.desktop,
+                        );
+                    }
+                }
             }
         }
     });
+}
+
+/// The desk is not open, or nobody is signed in (or the screen is locked): scheduled work waits for
+/// someone, and that is not a fault to log.
+fn waiting_for_someone(report: &tenin_core::ErrorReport) -> bool {
+    use tenin_core::ErrorCode::{Locked, NotOpen, NotSignedIn};
+    matches!(report.code, NotOpen | NotSignedIn | Locked)
 }

@@ -98,6 +98,19 @@ impl DeskState {
         }
     }
 
+    /// How the start went, for the log: 「open」 or the kind of the reason it is not (never the
+    /// passphrase or anything typed).
+    pub fn opened_as(&self) -> String {
+        match &*self.lock() {
+            Slot::Ready(_) => "open".to_owned(),
+            Slot::Failed(error) => serde_json::to_value(error)
+                .ok()
+                .and_then(|value| value.get("kind").and_then(|kind| kind.as_str()).map(str::to_owned))
+                .map(|kind| format!("not open ({kind})"))
+                .unwrap_or_else(|| "not open".to_owned()),
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Slot> {
         // A panic while holding the lock cannot leave a half-written transaction behind (SQLite
         // rolls it back), so a poisoned lock is safe to reuse.
@@ -105,11 +118,19 @@ impl DeskState {
     }
 
     /// Runs `f` on the open desk. A desk that is not open answers `not_open`.
+    /// Faults of the file, the disk or the program are logged (by code: a message may quote what
+    /// was typed); a refusal the window explains to the user is not.
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
-        match &mut *self.lock() {
+        let outcome = match &mut *self.lock() {
             Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
             Slot::Failed(error) => Err(ErrorReport::new(ErrorCode::NotOpen, error.to_string())),
+        };
+        if let Err(report) = &outcome
+            && matches!(report.code, ErrorCode::Storage | ErrorCode::Io | ErrorCode::Internal | ErrorCode::ChainBroken)
+        {
+            log::error!("{:?}", report.code);
         }
+        outcome
     }
 
     /// "Who may go on" without waiting: while a long command (an import) holds the desk, the last

@@ -308,3 +308,29 @@ pub fn request_and_hospital(conn: Db<'_>, inquiry_id: &str) -> crate::Result<Opt
     )
     .optional()?)
 }
+
+/// The waiting answers whose call-back time is at or before `until`, on requests still open, the
+/// earliest first (at most `limit`). Read through `inquiries_call_back_due`, so its cost is that of
+/// the waiting call-backs, not of the desk's history.
+pub fn call_backs_due(conn: Db<'_>, until: DateTime<Utc>, limit: u32) -> Result<Vec<tenin_domain::inquiry::DueCallBack>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT i.id, i.request_id, r.ref_no, h.name, i.call_back_at
+         FROM inquiries i INDEXED BY inquiries_call_back_due
+         JOIN transfer_requests r ON r.id = i.request_id
+         JOIN hospitals h ON h.id = i.hospital_id
+         WHERE i.outcome = 'waiting' AND i.call_back_at IS NOT NULL AND i.call_back_at <= ?1
+           AND r.status NOT IN ('transferred', 'withdrawn', 'not_placed')
+         ORDER BY i.call_back_at, i.id
+         LIMIT ?2",
+    )?;
+    let rows = statement.query_map(params![to_rfc3339(until), limit], |row| {
+        Ok(tenin_domain::inquiry::DueCallBack {
+            inquiry_id: row.get(0)?,
+            request_id: row.get(1)?,
+            ref_no: row.get(2)?,
+            hospital_name: row.get(3)?,
+            call_back_at: row.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -42,6 +42,8 @@ pub const SYNC_SETTINGS: &str = "sync_settings";
 pub const RECOVERY_KEY_HASH: &str = "recovery_key_hash";
 /// When a backup last reached the second (off-machine) folder.
 pub const LAST_OFFSITE_BACKUP_AT: &str = "last_offsite_backup_at";
+/// Which notices the app raises (JSON of `NoticeSettings`); all on when absent.
+pub const NOTICE_SETTINGS: &str = "notice_settings";
 
 pub fn get(conn: Db<'_>, key: &str) -> crate::Result<Option<String>> {
     Ok(crate::query_row_cached(conn, "SELECT value FROM desk_meta WHERE key = ?1", [key], |row| row.get(0))

@@ -25,6 +25,9 @@
 //! | 15 | `0015_search_by_place.sql` | hospitals' search keys include their municipality (Rust step) |
 //! | 16 | `0016_referral.sql` | consent to share, inquiries sent as packages, format versions seen, the sync log |
 //! | 17 | `0017_hospital_edition.sql` | the hospital edition: the desk's view of its requests, inquiries received |
+//! | 18 | `0018_protected_data.sql` | the audit chain over digests (values erasable, not editable), the head kept, pending entries |
+//! | 19 | `0019_drafts.sql` | each user's half-typed forms; the queue's closed requests and a day's changes indexed |
+//! | 20 | `0020_call_backs_due.sql` | waiting answers indexed by call-back time, for the call-back notice |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -74,6 +77,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0017_hospital_edition.sql"),
     migration!("0018_protected_data.sql"),
     migration!("0019_drafts.sql"),
+    migration!("0020_call_backs_due.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

@@ -82,6 +82,7 @@ const RELEASED: [(&str, &str); 19] = [
     ("0017_hospital_edition.sql", "6db39b35402890d259ce38c6d8e00b0b8d463eb0fb8e3b8eeaaf8021579f334c"),
     ("0018_protected_data.sql", "4c2b10d6ce390d8b2311ed55a897be3dc561e5a1722a32fbb1d089a157f885d4"),
     ("0019_drafts.sql", "014acef8f105fe61a01fcb35a3e4ce036f18c63a399fa14bb35060dcfe6fa6b1"),
+    ("0020_call_backs_due.sql", "aa828426b87f7b37a9fa73c4dff9f76c7870ccdab0a1e4f939cb9a6843358e46"),
 ];
 
 #[test]

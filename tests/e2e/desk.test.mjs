@@ -304,6 +304,13 @@ describe('the inquiry log', () => {
         true,
       );
       await screenshot(driver, 'inquiry-log');
+      // The overdue call-back raises its notice (the window asks every 15 seconds), naming the
+      // request and the hospital, never the patient.
+      const callBack = await find(driver, 'notice-call_back', 30000);
+      assert.match(await callBack.getText(), new RegExp(`折り返しの時刻です: ${refNo}`));
+      await screenshot(driver, 'call-back-notice');
+      await (await callBack.findElement(By.css('[data-testid="notice-dismiss"]'))).click();
+      await driver.wait(async () => (await findAll(driver, 'notice-call_back')).length === 0, 5000, 'dismissed');
 
       await (await find(driver, 'nav-queue')).click();
       await (await find(driver, 'filter-attention')).click();

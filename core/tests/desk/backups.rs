@@ -26,7 +26,11 @@ fn backup_then_restore_gives_back_exactly_the_data_of_the_backup() {
     })
     .expect("settings");
     let before = snapshot(&desk);
+    assert_eq!(desk.status().expect("status").last_backup_at, None, "the About panel says: never");
     let done = desk.backup_now().expect("backup");
+    let status = desk.status().expect("status");
+    assert!(status.last_backup_at.is_some(), "the About panel names the last backup");
+    assert!(status.database_kilobytes >= 64, "the demo desk's file size: {} KB", status.database_kilobytes);
     assert!(done.path.starts_with(&backups.display().to_string()) && done.path.ends_with(".db"));
 
     desk.create_request(&valid_input(&desk), true).expect("a change after the backup");

@@ -157,3 +157,45 @@ fn a_hospital_record_counts_answers_and_declines_by_reason() {
     assert_eq!(record.recent_inquiries.len(), record.inquiries.min(20) as usize);
     assert!(record.recent_inquiries.iter().any(|i| i.request_id == second), "the latest inquiries are listed");
 }
+
+#[test]
+fn a_call_back_is_noticed_when_its_time_comes_and_not_after_the_answer() {
+    use chrono::{TimeZone, Utc};
+    let (_dir, mut desk) = demo_desk();
+    let id = coordinating_request(&mut desk);
+    let ref_no = desk.request(&id).expect("detail").summary.ref_no;
+    let input = NewInquiryInput { call_back_at: "2030-05-01T15:30".into(), ..ask(&desk, &id, InquiryOutcome::Waiting) };
+    let detail = desk.log_inquiry(&input).expect("logged");
+    // 15:30 in Tokyo is 06:30 UTC; the notice comes five minutes before.
+    let before = Utc.with_ymd_and_hms(2030, 5, 1, 6, 24, 0).unwrap();
+    let lead = Utc.with_ymd_and_hms(2030, 5, 1, 6, 25, 0).unwrap();
+    let due_of = |desk: &Desk, at| desk.call_backs_due(at).expect("due").into_iter().filter(|d| d.request_id == id).collect::<Vec<_>>();
+    assert!(due_of(&desk, before).is_empty(), "six minutes early: not yet");
+    let due = due_of(&desk, lead);
+    assert_eq!(due.len(), 1, "five minutes early: due");
+    assert_eq!(due[0].ref_no, ref_no);
+    assert_eq!(due[0].call_back_at, "2030-05-01T06:30:00.000Z");
+    assert!(!due[0].hospital_name.is_empty());
+
+    let answer = InquiryAnswerInput {
+        inquiry_id: detail.inquiries[0].id.clone(),
+        outcome: InquiryOutcome::Declined,
+        decline_reason: Some(desk.decline_reasons().expect("reasons")[0].id.clone()),
+        note: "".into(),
+        expected_version: detail.inquiries[0].version,
+    };
+    desk.answer_inquiry(&answer).expect("answered");
+    assert!(due_of(&desk, lead).is_empty(), "an answered inquiry owes no call-back");
+}
+
+#[test]
+fn notices_are_on_until_turned_off_and_the_change_is_audited() {
+    let (_dir, mut desk) = demo_desk();
+    let settings = desk.notice_settings().expect("settings");
+    assert!(settings.call_backs && settings.sync_arrivals && settings.imports && settings.desktop);
+    let off = tenin_core::desk::NoticeSettings { desktop: false, ..settings };
+    assert_eq!(desk.set_notice_settings(&off).expect("saved"), off);
+    assert_eq!(desk.notice_settings().expect("read again"), off);
+    let audited = desk.audit_log(&Default::default()).expect("audit");
+    assert!(audited.iter().any(|row| row.entity_id == "notice_settings"), "the change is in the audit trail");
+}

@@ -195,6 +195,27 @@ export const commands = {
 	saveKeysFile: () => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_keys_file")),
 	/**  The desk registers a hospital from the keys file it sent. */
 	trustKeysFile: (text: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("trust_keys_file", { text })),
+	/**
+	 *  The notices to show. Call-backs coming due are looked up here (the window asks every few
+	 *  seconds), each raised once; a desk that is not open or signed in has only the others.
+	 */
+	pollNotices: () => __TAURI_INVOKE<Notice[]>("poll_notices"),
+	dismissNotice: (id: number) => __TAURI_INVOKE<void>("dismiss_notice", { id }),
+	noticeSettings: () => typedError<NoticeSettings, ErrorReport>(__TAURI_INVOKE("notice_settings")),
+	setNoticeSettings: (settings: NoticeSettings) => typedError<NoticeSettings, ErrorReport>(__TAURI_INVOKE("set_notice_settings", { settings })),
+	supportFacts: () => __TAURI_INVOKE<SupportFacts>("support_facts"),
+	/**  Opens the log folder in the system's file manager. */
+	openLogFolder: () => typedError<null, ErrorReport>(__TAURI_INVOKE("open_log_folder")),
+	/**
+	 *  「別の場所に保存…」: the native save dialog, starting in the export folder with the export's name;
+	 *  the export is copied where the user chose. `None` when the dialog was cancelled.
+	 */
+	saveCopyAs: (path: string) => typedError<string | null, ErrorReport>(__TAURI_INVOKE("save_copy_as", { path })),
+	/**
+	 *  終了: the app quits as when its window is closed — the desk is closed cleanly and the window's
+	 *  place remembered.
+	 */
+	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
 };
 
 /* Types */
@@ -667,6 +688,10 @@ export type DeskStatus = {
 	app_version: string,
 	data_dir: string,
 	database_path: string,
+	/**  The database file's size with its write-ahead log, in kilobytes. */
+	database_kilobytes: number,
+	/**  When the last backup was made (RFC 3339), if ever. */
+	last_backup_at: string | null,
 	schema_version: number,
 	desk_id: string,
 	region_pack: RegionPackInfo,
@@ -1452,6 +1477,44 @@ export type Normalized = {
 	value: string,
 };
 
+export type Notice = {
+	id: number,
+	kind: NoticeKind,
+	/**  RFC 3339: when it was raised. */
+	raised_at: string,
+	facts: NoticeFacts,
+};
+
+/**  The facts a notice names: a reference number and a hospital, never a patient. */
+export type NoticeFacts = {
+	request_id: string | null,
+	ref_no: string | null,
+	hospital_name: string | null,
+	/**  RFC 3339: the call-back time. */
+	due_at: string | null,
+	/**  Files or records that came in. */
+	count: number | null,
+	file_name: string | null,
+};
+
+/**  What a notice is about; the window words it (i18n), the desktop notification is worded here. */
+export type NoticeKind = "call_back" | "sync_arrivals" | "import_finished" | "second_start";
+
+/**  Which notices the app raises. All on until someone turns one off. */
+export type NoticeSettings = {
+	/**  A waiting answer's call-back time has come. */
+	call_backs?: boolean,
+	/**  A sync cycle brought answers (or other records) from hospitals. */
+	sync_arrivals?: boolean,
+	/**  A long import finished. */
+	imports?: boolean,
+	/**
+	 *  Also as desktop notifications (where the desktop has a notification service); off: only in
+	 *  the app's own notice area.
+	 */
+	desktop?: boolean,
+};
+
 /**  Why a database could not be opened. Each variant maps to a start-up screen in the app. */
 export type OpenError = { kind: "not_writable"; path: string; detail: string } | { kind: "not_a_database"; path: string } | { kind: "corrupt"; path: string; detail: string } | { kind: "too_new"; path: string; found: number; supported: number } | 
 /**  The database is encrypted: the desk's passphrase is needed to open it. */
@@ -1976,6 +2039,13 @@ export type Suctioning = "none" |
 "occasional" | 
 /**  Hourly or more, including at night. */
 "frequent";
+
+/**  What the helpdesk asks for, beside the desk's own facts (`desk_status`). */
+export type SupportFacts = {
+	commit: string,
+	build_date: string,
+	log_dir: string,
+};
 
 /**  One file a sync cycle read or wrote. */
 export type SyncFile = {
