@@ -29,9 +29,8 @@ pub fn holds_desk(dir: &Path) -> bool {
 /// what belongs to one desk on this PC by it: one running instance per data folder, the window's
 /// remembered place, the log file. Two folders — a desk and a hospital edition — get two names.
 pub fn instance_key(dir: &Path) -> String {
-    let absolute = std::fs::canonicalize(dir)
-        .or_else(|_| std::path::absolute(dir))
-        .unwrap_or_else(|_| dir.to_path_buf());
+    let absolute =
+        std::fs::canonicalize(dir).or_else(|_| std::path::absolute(dir)).unwrap_or_else(|_| dir.to_path_buf());
     let mut key = tenin_domain::exchange::package::sha256_hex(absolute.to_string_lossy().as_bytes());
     key.truncate(16);
     key
@@ -43,9 +42,9 @@ mod tests {
 
     #[test]
     fn one_folder_one_key_however_it_is_named() {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().expect("a temporary folder");
         let desk = dir.path().join("desk");
-        std::fs::create_dir(&desk).unwrap();
+        std::fs::create_dir(&desk).expect("the desk folder");
         let key = instance_key(&desk);
         assert_eq!(key.len(), 16);
         assert!(key.chars().all(|c| c.is_ascii_hexdigit()));

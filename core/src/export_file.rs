@@ -70,8 +70,8 @@ pub fn copy_to(export_dir: &Path, saved: &Path, chosen: &Path) -> Result<PathBuf
         let file = std::fs::canonicalize(path).ok()?;
         (file.starts_with(&folder) && file.is_file()).then_some(file)
     };
-    let source = inside(saved)
-        .ok_or_else(|| Error::refused("path", "書き出したファイルだけを別の場所に保存できます"))?;
+    let source =
+        inside(saved).ok_or_else(|| Error::refused("path", "書き出したファイルだけを別の場所に保存できます"))?;
     let bytes = std::fs::read(&source).map_err(|e| Error::Io(format!("{} を読めません: {e}", source.display())))?;
     let mut partial = chosen.as_os_str().to_owned();
     partial.push(".partial");
@@ -111,7 +111,7 @@ mod tests {
         std::fs::write(&database, b"secret").expect("test value");
         let outside = copy_to(exports.path(), &database, &elsewhere.path().join("copy.db"));
         assert!(outside.is_err(), "a file outside the export folder is refused");
-        let climbing = exports.path().join("..").join(elsewhere.path().file_name().unwrap()).join("tenin.db");
+        let climbing = exports.path().join("..").join(elsewhere.path().file_name().expect("a name")).join("tenin.db");
         assert!(copy_to(exports.path(), &climbing, &elsewhere.path().join("copy2.db")).is_err());
     }
 }

@@ -142,6 +142,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             desktop_commands::open_log_folder,
             desktop_commands::save_copy_as,
             desktop_commands::quit_app,
+            desktop_commands::set_webview_language,
         ])
         .error_handling(ErrorHandlingMode::Result)
         // One type per Rust type: inputs and outputs share a shape, optional fields are `T | null`.

@@ -123,3 +123,31 @@ pub fn quit_app(app: AppHandle) {
     log::info!("quit from the window");
     app.exit(0);
 }
+
+/// The webview's own language (its date fields, built-in messages, `navigator.language`) follows
+/// the app's: the window tells it at start and on every switch, whatever the system locale.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_webview_language(window: tauri::WebviewWindow, language: String) -> Result<(), ErrorReport> {
+    let languages: Vec<String> = match language.as_str() {
+        "ja" => vec!["ja-JP".into(), "ja".into()],
+        "en" => vec!["en-US".into(), "en".into()],
+        other => return Err(ErrorReport::new(ErrorCode::Validation, format!("unknown language: {other}"))),
+    };
+    window
+        .with_webview(move |webview| preferred_languages(webview, &languages))
+        .map_err(|e| ErrorReport::new(ErrorCode::Internal, e.to_string()))
+}
+
+#[cfg(target_os = "linux")]
+fn preferred_languages(webview: tauri::webview::PlatformWebview, languages: &[String]) {
+    use webkit2gtk::{WebContextExt, WebViewExt};
+    let languages: Vec<&str> = languages.iter().map(String::as_str).collect();
+    if let Some(context) = webview.inner().context() {
+        context.set_preferred_languages(&languages);
+    }
+}
+
+/// WebView2 and WKWebView take the language from the system or at creation; nothing to set later.
+#[cfg(not(target_os = "linux"))]
+fn preferred_languages(_webview: tauri::webview::PlatformWebview, _languages: &[String]) {}

@@ -37,7 +37,11 @@ pub fn run(options: launch::LaunchOptions) {
         .setup(move |app| {
             builder.mount_events(app);
             let shown_dir = data_dir.as_deref().map(|d| d.display().to_string()).unwrap_or_default();
-            log::info!("Tenin Desk {} ({}) starts on data folder {shown_dir}", tenin_core::APP_VERSION, env!("TENIN_COMMIT"));
+            log::info!(
+                "Tenin Desk {} ({}) starts on data folder {shown_dir}",
+                tenin_core::APP_VERSION,
+                env!("TENIN_COMMIT")
+            );
             let state = state::DeskState::open(data_dir);
             log::info!("desk on {shown_dir}: {}", state.opened_as());
             app.manage(state);

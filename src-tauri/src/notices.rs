@@ -104,9 +104,10 @@ fn desktop_text(kind: NoticeKind, facts: &NoticeFacts) -> (String, String) {
             "折り返しの時刻です".to_owned(),
             format!("{}　{}", or_blank(&facts.ref_no), or_blank(&facts.hospital_name)),
         ),
-        NoticeKind::SyncArrivals => {
-            ("病院から届きました".to_owned(), format!("送受信で {} 件のファイルを取り込みました", facts.count.unwrap_or(0)))
-        }
+        NoticeKind::SyncArrivals => (
+            "病院から届きました".to_owned(),
+            format!("送受信で {} 件のファイルを取り込みました", facts.count.unwrap_or(0)),
+        ),
         // Not the file's name: a desktop notification may show on a locked screen.
         NoticeKind::ImportFinished => {
             ("取込が終わりました".to_owned(), format!("新規・更新 {} 件", facts.count.unwrap_or(0)))

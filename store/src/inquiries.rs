@@ -312,7 +312,11 @@ pub fn request_and_hospital(conn: Db<'_>, inquiry_id: &str) -> crate::Result<Opt
 /// The waiting answers whose call-back time is at or before `until`, on requests still open, the
 /// earliest first (at most `limit`). Read through `inquiries_call_back_due`, so its cost is that of
 /// the waiting call-backs, not of the desk's history.
-pub fn call_backs_due(conn: Db<'_>, until: DateTime<Utc>, limit: u32) -> Result<Vec<tenin_domain::inquiry::DueCallBack>> {
+pub fn call_backs_due(
+    conn: Db<'_>,
+    until: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<tenin_domain::inquiry::DueCallBack>> {
     let mut statement = conn.prepare_cached(
         "SELECT i.id, i.request_id, r.ref_no, h.name, i.call_back_at
          FROM inquiries i INDEXED BY inquiries_call_back_due

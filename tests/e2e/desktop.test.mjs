@@ -111,13 +111,19 @@ describe('one instance per data folder', () => {
 });
 
 describe('the window', () => {
-  test('its size is kept across a restart, and 終了 closes the desk cleanly', async () => {
+  test('its size is kept across a restart, 終了 closes the desk cleanly, and the webview speaks Japanese', async () => {
     const dataDir = tempDir('window');
     newDesk(dataDir);
     tenin(dataDir, 'demo');
     let driver = await launchSignedIn(dataDir);
     const size = async (d) => d.executeScript('return [window.outerWidth, window.outerHeight];');
     try {
+      // The webview speaks the app's language whatever the system locale (Xvfb runs under C/English).
+      await driver.wait(
+        async () => (await driver.executeScript('return navigator.language;')) === 'ja-JP',
+        5000,
+        'the webview is set to Japanese',
+      );
       await driver.manage().window().setRect({ width: 1100, height: 700 });
       await driver.wait(async () => (await size(driver))[0] === 1100, 5000, 'the window was resized');
       // Clicked a moment later, so the command returns before the app is gone.

@@ -169,7 +169,9 @@ fn a_call_back_is_noticed_when_its_time_comes_and_not_after_the_answer() {
     // 15:30 in Tokyo is 06:30 UTC; the notice comes five minutes before.
     let before = Utc.with_ymd_and_hms(2030, 5, 1, 6, 24, 0).unwrap();
     let lead = Utc.with_ymd_and_hms(2030, 5, 1, 6, 25, 0).unwrap();
-    let due_of = |desk: &Desk, at| desk.call_backs_due(at).expect("due").into_iter().filter(|d| d.request_id == id).collect::<Vec<_>>();
+    let due_of = |desk: &Desk, at| {
+        desk.call_backs_due(at).expect("due").into_iter().filter(|d| d.request_id == id).collect::<Vec<_>>()
+    };
     assert!(due_of(&desk, before).is_empty(), "six minutes early: not yet");
     let due = due_of(&desk, lead);
     assert_eq!(due.len(), 1, "five minutes early: due");

@@ -216,6 +216,11 @@ export const commands = {
 	 *  place remembered.
 	 */
 	quitApp: () => __TAURI_INVOKE<void>("quit_app"),
+	/**
+	 *  The webview's own language (its date fields, built-in messages, `navigator.language`) follows
+	 *  the app's: the window tells it at start and on every switch, whatever the system locale.
+	 */
+	setWebviewLanguage: (language: string) => typedError<null, ErrorReport>(__TAURI_INVOKE("set_webview_language", { language })),
 };
 
 /* Types */
