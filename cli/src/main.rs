@@ -266,6 +266,10 @@ enum RequestsCommand {
         note: String,
         #[arg(long)]
         hospital: Option<String>,
+        /// With withdrawn or not_placed: also cancel the request's bookings still requested or
+        /// confirmed, in the same step.
+        #[arg(long)]
+        cancel_bookings: bool,
     },
     /// Register a request from a JSON file of the intake's fields (as the form takes them: raw text,
     /// 和暦 and full-width accepted); `-` reads standard input. A possible duplicate is refused
@@ -611,7 +615,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             print_request(&desk, &detail);
             Ok(())
         }
-        Command::Requests(RequestsCommand::Transition { id, state, note, hospital }) => {
+        Command::Requests(RequestsCommand::Transition { id, state, note, hospital, cancel_bookings }) => {
             let to = request_status(state).map_err(Failure::Usage)?;
             let mut desk = open(cli, None)?;
             let id = desk.resolve_request(id)?;
@@ -623,7 +627,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 (_, Some(_)) => {
                     return Err(Failure::Usage("--hospital は placed（受入決定）のときだけ指定できます".into()));
                 }
-                (_, None) => desk.transition(&id, to, None, note)?,
+                (_, None) => desk.close_request(&id, to, None, note, *cancel_bookings)?,
             };
             if cli.json {
                 return print_json(&detail);

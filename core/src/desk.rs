@@ -50,6 +50,7 @@ mod quarantine_folder;
 mod recovery;
 mod reports;
 mod transport;
+mod work_reports;
 
 pub use backups::{BackupDone, BackupSettings, Protection, ProtectionWarning, RestoreDone};
 pub use directory::{DeskSettings, DirectoryChoices};
@@ -67,6 +68,7 @@ pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, S
 pub use quarantine_folder::QuarantineUsage;
 pub use recovery::{Recovered, RecoveryInput};
 pub use reports::ReportFormat;
+pub use work_reports::{BuiltReport, WorkReport};
 pub use tenin_domain::request_view::DeskView;
 pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck, Head as AuditHead};
 /// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
@@ -647,6 +649,50 @@ impl Desk {
         let note = tenin_domain::text::strip_controls(note.trim());
         let transition = requests::Transition { request_id: id, to, expected_version, at: Utc::now(), note: &note };
         self.store.write(|tx| requests::transition(tx, &user_id, &transition))?;
+        self.request(id)
+    }
+
+    /// Closes a request that will not be transferred (取り下げ, 調整不成立) and, with
+    /// `cancel_bookings`, cancels its bookings still requested or confirmed in the same transaction —
+    /// a vehicle is never left booked for a patient who is not going. Each cancellation is in the
+    /// booking's history with the reason.
+    pub fn close_request(
+        &mut self,
+        id: &str,
+        to: RequestStatus,
+        expected_version: Option<u32>,
+        note: &str,
+        cancel_bookings: bool,
+    ) -> Result<RequestDetail> {
+        if !cancel_bookings {
+            return self.transition(id, to, expected_version, note);
+        }
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
+        if !matches!(to, RequestStatus::Withdrawn | RequestStatus::NotPlaced) {
+            return Err(Error::refused("cancel_bookings", "搬送予約の取消は、取り下げ・調整不成立のときだけです"));
+        }
+        let note = tenin_domain::text::strip_controls(note.trim());
+        let now = Utc::now();
+        self.store.write(|tx| -> Result<()> {
+            let transition = requests::Transition { request_id: id, to, expected_version, at: now, note: &note };
+            requests::transition(tx, &user_id, &transition)?;
+            let reason = format!("依頼の{}に伴い取消", to.label_ja());
+            for booking in tenin_store::transport_bookings::for_request(tx, id)? {
+                if booking.status.is_active() {
+                    tenin_store::transport_bookings::transition(
+                        tx,
+                        &user_id,
+                        &booking.id,
+                        booking.version,
+                        tenin_domain::transport::BookingStatus::Cancelled,
+                        &reason,
+                        now,
+                    )?;
+                }
+            }
+            Ok(())
+        })?;
         self.request(id)
     }
 

@@ -163,6 +163,8 @@ pub enum Detail {
     OxygenOnBoardRequired { flow: String },
     #[error("{provider}の対応地域に依頼元の地域が含まれていません")]
     OutsideProviderArea { provider: String },
+    #[error("迎えの時刻が{provider}の営業時間（{hours}）の外です（事業者に確認してください）")]
+    OutsideProviderHours { provider: String, hours: String },
     #[error("{provider}の搬送は公費の対象として登録されていません")]
     NotPubliclyFunded { provider: String },
     #[error("{provider}は付添の手配に対応していません（依頼元・受入先で付添を確保してください）")]

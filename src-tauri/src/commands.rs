@@ -137,8 +137,9 @@ pub fn transition_request(
     to: RequestStatus,
     expected_version: u32,
     note: String,
+    cancel_bookings: bool,
 ) -> Result<RequestDetail, ErrorReport> {
-    state.with(|desk| desk.transition(&id, to, Some(expected_version), &note))
+    state.with(|desk| desk.close_request(&id, to, Some(expected_version), &note, cancel_bookings))
 }
 
 #[tauri::command(async)]

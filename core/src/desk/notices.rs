@@ -42,14 +42,17 @@ impl Default for NoticeSettings {
 impl Desk {
     /// The call-backs due at `now` (or within [`CALL_BACK_LEAD_MINUTES`]) on open requests, the
     /// earliest first.
+    /// Asked by the app on its own every few seconds: not counted as activity (the idle lock still
+    /// comes).
     pub fn call_backs_due(&self, now: DateTime<Utc>) -> Result<Vec<DueCallBack>> {
-        self.allow(Permission::Read)?;
+        self.allow_unattended(Permission::Read)?;
         let until = now + Duration::minutes(CALL_BACK_LEAD_MINUTES);
         Ok(inquiries::call_backs_due(self.store.read(), until, MAX_DUE_CALL_BACKS)?)
     }
 
+    /// Not counted as activity (read with each look-up for notices).
     pub fn notice_settings(&self) -> Result<NoticeSettings> {
-        self.allow(Permission::Read)?;
+        self.allow_unattended(Permission::Read)?;
         self.stored_notice_settings()
     }
 

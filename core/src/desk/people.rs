@@ -129,6 +129,18 @@ impl Desk {
     /// session is idle past the lock time, or when the role does not allow it. Each allowed call
     /// counts as activity.
     pub(crate) fn allow(&self, permission: Permission) -> Result<&User> {
+        let user = self.allow_unattended(permission)?;
+        if let Some(session) = &self.session
+            && !self.scheduled
+        {
+            session.last_active.set(Instant::now());
+        }
+        Ok(user)
+    }
+
+    /// As `allow`, for what the app asks on its own (the notice area's look-ups): refused the same
+    /// way, but not counted as activity — a window left alone still locks.
+    pub(crate) fn allow_unattended(&self, permission: Permission) -> Result<&User> {
         if self.scheduled {
             return Ok(&self.system);
         }
@@ -139,7 +151,6 @@ impl Desk {
         if !session.user.role.allows(permission) {
             return Err(Error::Forbidden { needed: permission, role: session.user.role });
         }
-        session.last_active.set(Instant::now());
         Ok(&session.user)
     }
 

@@ -153,7 +153,7 @@ impl Desk {
     }
 
     /// Every request's detail that can matter to a report (all of them: reports cover any period).
-    fn report_details(&self) -> Result<Vec<tenin_domain::request_view::RequestDetail>> {
+    pub(crate) fn report_details(&self) -> Result<Vec<tenin_domain::request_view::RequestDetail>> {
         self.requests()?.iter().map(|r| self.request(&r.id)).collect()
     }
 

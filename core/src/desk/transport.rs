@@ -88,7 +88,8 @@ impl Desk {
     pub fn book_transport(&mut self, input: &BookingInput) -> Result<RequestDetail> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         self.require(tenin_domain::edition::Edition::Desk)?;
-        let mut booking = input.checked(self.offset()?)?;
+        let offset = self.offset()?;
+        let mut booking = input.checked(offset)?;
         let detail = self.request(&booking.request_id)?;
         let provider = self.transport_provider(&booking.provider_id)?;
         let (origin, _) = self.origin(&detail)?;
@@ -100,6 +101,7 @@ impl Desk {
             provider: &provider,
             origin: &origin,
             now,
+            offset,
         };
         let (refusals, warnings) = review(&booking, &context);
         if !refusals.is_empty() {

@@ -201,3 +201,18 @@ fn notices_are_on_until_turned_off_and_the_change_is_audited() {
     let audited = desk.audit_log(&Default::default()).expect("audit");
     assert!(audited.iter().any(|row| row.entity_id == "notice_settings"), "the change is in the audit trail");
 }
+
+#[test]
+fn looking_for_due_call_backs_does_not_keep_a_session_from_locking() {
+    let (_dir, desk) = demo_desk();
+    let limit = std::time::Duration::from_secs(u64::from(desk.access().expect("access").idle_lock_minutes) * 60);
+    desk.pretend_idle_for(limit - std::time::Duration::from_secs(60));
+    desk.call_backs_due(chrono::Utc::now()).expect("still signed in");
+    desk.notice_settings().expect("still signed in");
+    desk.pretend_idle_for(std::time::Duration::from_secs(120));
+    assert_eq!(
+        desk.access().expect("access").state,
+        tenin_core::desk::AccessState::Locked,
+        "the app's own look-ups are not the nurse's activity"
+    );
+}

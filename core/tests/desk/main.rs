@@ -30,6 +30,7 @@ mod reports;
 mod requests;
 mod transport;
 mod wareki;
+mod work_reports;
 
 use std::path::Path;
 use tenin_core::hospital::HospitalFilter;

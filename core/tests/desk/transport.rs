@@ -14,11 +14,12 @@ use crate::{demo_desk, valid_input};
 
 /// A request for a bedridden patient on 2 L/min of oxygen, accepted by a receiving hospital and placed.
 fn placed(desk: &mut Desk) -> String {
-    let input = NewRequestInput {
-        bed_type_id: "community_care".into(),
-        care: CareNeedsInput { oxygen_l_per_min: "2".into(), ..CareNeedsInput::answered_none(Adl::FullAssist) },
-        ..valid_input(desk)
-    };
+    placed_with(desk, CareNeedsInput { oxygen_l_per_min: "2".into(), ..CareNeedsInput::answered_none(Adl::FullAssist) })
+}
+
+/// A request with these care needs, accepted and placed.
+fn placed_with(desk: &mut Desk, care: CareNeedsInput) -> String {
+    let input = NewRequestInput { bed_type_id: "community_care".into(), care, ..valid_input(desk) };
     let detail = desk.create_request(&input, true).expect("create");
     let id = detail.summary.id.clone();
     desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
@@ -219,4 +220,79 @@ fn the_demo_has_placements_and_bookings() {
     let detail = desk.request(&transferred.id).expect("detail");
     assert!(detail.placement.is_some());
     assert_eq!(detail.bookings[0].status, BookingStatus::Done);
+}
+
+#[test]
+fn withdrawing_a_request_can_cancel_its_live_bookings_in_the_same_step() {
+    let (_dir, mut desk) = demo_desk();
+    let id = placed(&mut desk);
+    let ambulance = provider_named(&desk, "かもめ民間救急サービス");
+    let booking = BookingInput {
+        request_id: id.clone(),
+        provider_id: ambulance,
+        vehicle_type: Some(VehicleType::Stretcher),
+        pickup_at: in_two_hours(),
+        oxygen_l_per_min: "2".into(),
+        accept_warnings: true,
+        ..Default::default()
+    };
+    desk.book_transport(&booking).expect("booked");
+    let refused = desk
+        .close_request(&id, RequestStatus::Transferred, None, "", true)
+        .expect_err("only a request that will not be transferred cancels its bookings");
+    assert!(matches!(refused, Error::Validation(_)), "{refused:?}");
+
+    let closed = desk.close_request(&id, RequestStatus::Withdrawn, None, "家族の希望で自宅退院", true).expect("withdrawn");
+    assert_eq!(closed.summary.status, RequestStatus::Withdrawn);
+    assert_eq!(closed.bookings.len(), 1);
+    assert_eq!(closed.bookings[0].status, BookingStatus::Cancelled, "the vehicle is not left booked");
+    let audit = desk.audit_log(&Default::default()).expect("audit");
+    assert!(
+        audit.iter().any(|row| row.entity_id == closed.bookings[0].id),
+        "the cancellation is in the audit trail"
+    );
+}
+
+#[test]
+fn withdrawing_without_cancelling_leaves_the_booking_for_the_nurse() {
+    let (_dir, mut desk) = demo_desk();
+    let id = placed(&mut desk);
+    let booking = BookingInput {
+        request_id: id.clone(),
+        provider_id: provider_named(&desk, "かもめ民間救急サービス"),
+        vehicle_type: Some(VehicleType::Stretcher),
+        pickup_at: in_two_hours(),
+        oxygen_l_per_min: "2".into(),
+        accept_warnings: true,
+        ..Default::default()
+    };
+    desk.book_transport(&booking).expect("booked");
+    let closed = desk.close_request(&id, RequestStatus::Withdrawn, None, "取り下げ", false).expect("withdrawn");
+    assert_eq!(closed.bookings[0].status, BookingStatus::Requested);
+}
+
+#[test]
+fn a_pickup_outside_the_providers_hours_needs_confirming() {
+    let (_dir, mut desk) = demo_desk();
+    let id = placed_with(&mut desk, CareNeedsInput::answered_none(Adl::Independent));
+    let taxi = provider_named(&desk, "湘南ふれあい福祉タクシー");
+    // 23:30 in the desk's time zone, tomorrow: the taxi runs 7:00〜21:00.
+    let tomorrow = (Utc::now() + Duration::days(1)).with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"));
+    let late = format!("{}T23:30", tomorrow.format("%Y-%m-%d"));
+    let input = BookingInput {
+        request_id: id.clone(),
+        provider_id: taxi,
+        vehicle_type: Some(VehicleType::Wheelchair),
+        pickup_at: late,
+        ..Default::default()
+    };
+    let warned = desk.book_transport(&input).expect_err("a warning to confirm");
+    let problems = match warned {
+        Error::NeedsConfirmation(list) | Error::Validation(list) => list,
+        other => panic!("expected problems, got {other:?}"),
+    };
+    assert!(
+        problems.iter().any(|p| p.field == "pickup_at" && p.message.contains("営業時間（7:00〜21:00）の外")),
+        "{problems:?}"
+    );
 }

@@ -134,18 +134,22 @@ pub fn table_csv(table: &ReportTable, encoding: CsvEncoding) -> Result<CsvFile> 
 pub fn meeting_xlsx(monthly: &MonthlyReport, tables: &[ReportTable]) -> Result<Vec<u8>> {
     let mut book = Workbook::new();
     write_monthly_sheet(&mut book, monthly, &monthly.title())?;
+    write_tables(&mut book, tables)?;
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+/// Tables in one workbook, a sheet each (the transport, health-centre and coaching reports).
+pub fn tables_xlsx(tables: &[ReportTable]) -> Result<Vec<u8>> {
+    let mut book = Workbook::new();
+    write_tables(&mut book, tables)?;
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+fn write_tables(book: &mut Workbook, tables: &[ReportTable]) -> Result<()> {
     for table in tables {
         // Sheet names are at most 31 characters and unique; the titles are short Japanese.
         let name: String = table.title.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
-        write_sheet(
-            &mut book,
-            &name,
-            &table.title,
-            &table.definition,
-            &table_rows(table),
-            table.totals.is_some(),
-            false,
-        )?;
+        write_sheet(book, &name, &table.title, &table.definition, &table_rows(table), table.totals.is_some(), false)?;
     }
-    book.save_to_buffer().map_err(xlsx_error)
+    Ok(())
 }

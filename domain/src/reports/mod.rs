@@ -6,10 +6,14 @@
 
 pub mod daily_log;
 pub mod export;
+pub mod health_centre;
 pub mod monthly;
 pub mod needs;
 pub mod patient_sheet;
+pub mod quality_coaching;
+pub mod table_page;
 pub mod tables;
+pub mod transport_funding;
 pub mod transport_sheet;
 
 pub use daily_log::DailyLog;

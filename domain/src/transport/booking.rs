@@ -213,6 +213,8 @@ pub struct BookingContext<'a> {
     /// The codes and ids that count as the origin's area (municipality, its parent, its region).
     pub origin: &'a [String],
     pub now: DateTime<Utc>,
+    /// The desk's time zone: a provider's hours are local times.
+    pub offset: FixedOffset,
 }
 
 /// The refusals and the warnings of a booking, each naming its field with a Japanese sentence.
@@ -256,6 +258,11 @@ pub fn review(booking: &CheckedBooking, ctx: &BookingContext<'_>) -> (Vec<FieldP
     if !serves(provider, ctx.origin) {
         let provider = provider.name.clone();
         warnings.add_detail("provider_id", Problem::Warning, Detail::OutsideProviderArea { provider });
+    }
+    let local_pickup = booking.pickup_at.with_timezone(&ctx.offset).naive_local();
+    if super::hours::read(&provider.hours).excludes(local_pickup) {
+        let (provider, hours) = (provider.name.clone(), provider.hours.clone());
+        warnings.add_detail("pickup_at", Problem::Warning, Detail::OutsideProviderHours { provider, hours });
     }
     if booking.public_funds && !provider.public_funds {
         let provider = provider.name.clone();
@@ -379,6 +386,7 @@ mod tests {
             provider: &taxi,
             origin: &["here".to_owned()],
             now: "2026-11-21T04:00:00Z".parse().expect("now"),
+            offset: tokyo(),
         };
         // 11:00 JST = 02:00 UTC, an hour before the placement.
         let (refused, warned) = review(&booking(VehicleType::Seated, "2026-11-21T11:00", ""), &ctx);
@@ -393,6 +401,40 @@ mod tests {
         );
         assert!(refused[1].message.contains("ストレッチャー"), "{}", refused[1].message);
         assert_eq!(fields(&warned), [("provider_id", &Problem::Warning), ("pickup_at", &Problem::Warning)]);
+    }
+
+    #[test]
+    fn a_pickup_outside_the_providers_hours_is_warned_about() {
+        let placement = Placement {
+            inquiry_id: "i".into(),
+            hospital_id: "h".into(),
+            hospital_name: "受入病院".into(),
+            accepted_at: "2026-11-21T00:00:00.000Z".into(),
+        };
+        let care = CareNeeds { adl: Adl::Independent, oxygen_l_per_min: Some(0.0), ..Default::default() };
+        let taxi = TransportProvider {
+            name: "福祉タクシー".into(),
+            vehicle_types: vec![VehicleType::Seated],
+            active: true,
+            areas: vec!["here".into()],
+            hours: "7:00〜21:00".into(),
+            ..Default::default()
+        };
+        let ctx = BookingContext {
+            status: RequestStatus::Placed,
+            placement: Some(&placement),
+            care: &care,
+            provider: &taxi,
+            origin: &["here".to_owned()],
+            now: "2026-11-21T00:30:00Z".parse().expect("now"),
+            offset: tokyo(),
+        };
+        let (refused, warned) = review(&booking(VehicleType::Seated, "2026-11-21T22:00", ""), &ctx);
+        assert!(refused.is_empty(), "{refused:?}");
+        assert_eq!(fields(&warned), [("pickup_at", &Problem::Warning)]);
+        assert!(warned[0].message.contains("営業時間（7:00〜21:00）の外"), "{}", warned[0].message);
+        let (_, in_hours) = review(&booking(VehicleType::Seated, "2026-11-21T20:00", ""), &ctx);
+        assert!(in_hours.is_empty(), "20:00 local is within the hours: {in_hours:?}");
     }
 
     #[test]

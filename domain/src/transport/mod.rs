@@ -10,6 +10,7 @@
 //! The rules are written out for people in `docs/transport.md`.
 
 pub mod booking;
+pub mod hours;
 pub mod proposal;
 pub mod provider;
 

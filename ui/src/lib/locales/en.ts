@@ -73,6 +73,7 @@ export const en: Messages = {
     inquiries: 'Inquiries',
   },
   request: {
+    cancelBookings: 'Also cancel the {{count}} live transport booking(s) (call the provider too)',
     noteRequired: 'Enter the reason for “{{to}}” in the note (required)',
     confirmFinal: 'Moving {{ref}} to “{{to}}” closes the request for good; it cannot be undone. Go ahead?',
     confirmFinalYes: 'Move to “{{to}}”',

@@ -71,6 +71,7 @@ export const ja = {
     inquiries: '打診',
   },
   request: {
+    cancelBookings: '有効な搬送予約 {{count}} 件も取り消す（搬送事業者へは電話でも連絡してください）',
     noteRequired: '「{{to}}」にする理由をメモに入力してください（必須）',
     confirmFinal: '受付番号 {{ref}} を「{{to}}」にすると、依頼は終了し元に戻せません。よろしいですか？',
     confirmFinalYes: '「{{to}}」にする',
