@@ -113,7 +113,8 @@ enum Command {
     /// The hospital directory.
     #[command(subcommand)]
     Hospitals(HospitalsCommand),
-    /// Reports: the daily transfer log (HTML, PDF) and the monthly table by jurisdiction (CSV, xlsx, JSON).
+    /// Reports: the daily transfer log (HTML, PDF), the monthly table by jurisdiction (CSV, xlsx, JSON), the
+    /// meeting tables, funded transport, the health centre's summary and the coaching report for a hospital.
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Back up the database now into the backup folder (checked before it is kept; old generations
@@ -902,7 +903,7 @@ fn request_status(text: &str) -> Result<RequestStatus, String> {
 }
 
 /// A date as the desk writes it: ISO or 和暦 (see `tenin_core::wareki`).
-fn desk_date(text: &str) -> Result<chrono::NaiveDate, String> {
+pub(crate) fn desk_date(text: &str) -> Result<chrono::NaiveDate, String> {
     tenin_core::wareki::parse_date(text, None).map_err(|e| e.to_string())
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Subcommand, ValueEnum};
 use tenin_core::csv_file::CsvEncoding;
+use tenin_core::desk::{ReportFormat, WorkReport};
 use tenin_core::reports::JurisdictionBasis;
 use tenin_core::reports::export;
 use tenin_core::reports::tables::StaffHoursBaseline;
@@ -30,8 +31,74 @@ pub enum PageFormat {
     Pdf,
 }
 
+/// How a work report (transport, health centre, coaching) is given.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum WorkFormat {
+    /// The printable A4 page.
+    Html,
+    /// The page as PDF (needs --out).
+    Pdf,
+    /// The tables one after another, each under its title.
+    Csv,
+    /// A workbook, a sheet per table (needs --out).
+    Xlsx,
+    Json,
+}
+
+/// The period of a work report: --from and --to (desk dates, both included); by default from the
+/// first of this month to today.
+#[derive(clap::Args)]
+pub struct Period {
+    /// First day: 2026-11-01, R8.11.1 or 令和8年11月1日.
+    #[arg(long, value_parser = crate::desk_date)]
+    from: Option<chrono::NaiveDate>,
+    /// Last day, in the same forms.
+    #[arg(long, value_parser = crate::desk_date)]
+    to: Option<chrono::NaiveDate>,
+}
+
+/// Where and how a work report goes.
+#[derive(clap::Args)]
+pub struct WorkOutput {
+    #[arg(long, value_enum, default_value = "html")]
+    format: WorkFormat,
+    /// For CSV: UTF-8 with BOM or CP932.
+    #[arg(long, value_enum, default_value = "utf8")]
+    encoding: Encoding,
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 pub enum ReportCommand {
+    /// Publicly funded transport (公費搬送): trips done and their costs per provider and month,
+    /// funded or not, and the trips with their reasons.
+    Transport {
+        #[command(flatten)]
+        period: Period,
+        #[command(flatten)]
+        output: WorkOutput,
+    },
+    /// The health centre's summary (保健所向け) of one jurisdiction's residents, pseudonymous.
+    HealthCentre {
+        /// The jurisdiction's id in the region pack (an unknown id is refused with the list of them).
+        #[arg(long)]
+        jurisdiction: String,
+        #[command(flatten)]
+        period: Period,
+        #[command(flatten)]
+        output: WorkOutput,
+    },
+    /// The input-quality report for one referring hospital, to coach it (入力品質のフィードバック).
+    Quality {
+        /// The hospital's code.
+        #[arg(long)]
+        hospital: String,
+        #[command(flatten)]
+        period: Period,
+        #[command(flatten)]
+        output: WorkOutput,
+    },
     /// The patient-information sheet (患者情報提供票) with its FAX cover, for a candidate hospital
     /// without the app: one A4 page. Needs the consent recorded on the request.
     PatientSheet {
@@ -135,8 +202,57 @@ fn page(cli: &Cli, html: &str, format: &PageFormat, out: &Option<PathBuf>) -> Re
     }
 }
 
+/// The period asked for, or this month so far.
+fn period(desk: &tenin_core::Desk, period: &Period) -> Result<(chrono::NaiveDate, chrono::NaiveDate), Failure> {
+    use chrono::Datelike;
+    let today = desk.today()?;
+    let to = period.to.unwrap_or(today);
+    let from = period.from.unwrap_or_else(|| to.with_day(1).unwrap_or(to));
+    Ok((from, to))
+}
+
+fn work_report(cli: &Cli, desk: &tenin_core::Desk, report: &WorkReport, output: &WorkOutput) -> Result<(), Failure> {
+    match output.format {
+        WorkFormat::Json => print_json(&desk.work_report(report)?),
+        WorkFormat::Html => page(cli, &desk.work_report_html(report)?, &PageFormat::Html, &output.out),
+        WorkFormat::Pdf => page(cli, &desk.work_report_html(report)?, &PageFormat::Pdf, &output.out),
+        WorkFormat::Csv | WorkFormat::Xlsx => {
+            let format = match (output.format, output.encoding) {
+                (WorkFormat::Xlsx, _) => ReportFormat::Xlsx,
+                (_, Encoding::Cp932) => ReportFormat::CsvCp932,
+                (_, Encoding::Utf8) => ReportFormat::CsvUtf8Bom,
+            };
+            if format == ReportFormat::Xlsx && output.out.is_none() {
+                return Err(Failure::Usage("xlsx は --out でファイルを指定してください".into()));
+            }
+            let (bytes, substituted) = desk.work_report_file(report, format)?;
+            if !substituted.is_empty() {
+                eprintln!("注意: CP932 で表せない文字を 〓 にしました: {}", substituted.concat());
+            }
+            write(cli, &output.out, &bytes)
+        }
+    }
+}
+
 pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
     match command {
+        ReportCommand::Transport { period: days, output } => {
+            let desk = open(cli, None)?;
+            let (from, to) = period(&desk, days)?;
+            work_report(cli, &desk, &WorkReport::Transport { from, to }, output)
+        }
+        ReportCommand::HealthCentre { jurisdiction, period: days, output } => {
+            let desk = open(cli, None)?;
+            let (from, to) = period(&desk, days)?;
+            let report = WorkReport::HealthCentre { jurisdiction_id: jurisdiction.clone(), from, to };
+            work_report(cli, &desk, &report, output)
+        }
+        ReportCommand::Quality { hospital, period: days, output } => {
+            let desk = open(cli, None)?;
+            let (from, to) = period(&desk, days)?;
+            let hospital_id = desk.hospital_by_code(hospital)?.id;
+            work_report(cli, &desk, &WorkReport::Quality { hospital_id, from, to }, output)
+        }
         ReportCommand::PatientSheet { request, hospital, reply_by, format, out } => {
             let desk = open(cli, None)?;
             let hospital_id = match hospital {

@@ -602,3 +602,106 @@ fn an_encrypted_desk_from_the_command_line() {
     after.env("TENIN_PASSPHRASE", "相模原の桜-2026").args(["--json", "requests", "list"]);
     assert_eq!(json(&after.assert().success().get_output().stdout), before, "the same data");
 }
+
+#[test]
+fn the_work_reports_transport_health_centre_and_quality() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let (from, to) = ("R8.1.1", "2030-12-31");
+
+    let out = tenin(dir.path())
+        .args(["report", "transport", "--from", from, "--to", to, "--format", "json"])
+        .assert()
+        .success();
+    let report = json(&out.get_output().stdout);
+    assert_eq!(report["tables"][0]["id"], "transport_funding");
+    let totals = report["tables"][0]["totals"].as_array().expect("totals");
+    let trips = report["tables"][1]["rows"].as_array().expect("trips").len();
+    assert_eq!(
+        totals[2].as_str().map(|n| n.parse::<usize>().expect("n")),
+        Some(trips),
+        "the totals count the trips listed"
+    );
+    let book = dir.path().join("公費搬送.xlsx");
+    tenin(dir.path())
+        .args(["report", "transport", "--from", from, "--to", to, "--format", "xlsx", "--out"])
+        .arg(&book)
+        .assert()
+        .success();
+    assert!(std::fs::read(&book).expect("workbook").starts_with(b"PK"));
+
+    // The health centre's page names no patient: none of the desk's initials is on it.
+    let requests = tenin(dir.path()).args(["--json", "requests", "list", "--all"]).assert().success();
+    let initials: Vec<String> = json(&requests.get_output().stdout)
+        .as_array()
+        .expect("requests")
+        .iter()
+        .map(|r| r["patient_initials"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    assert!(!initials.is_empty());
+    let html = tenin(dir.path())
+        .args(["report", "health-centre", "--jurisdiction", "yokohama", "--from", from, "--to", to])
+        .assert()
+        .success();
+    let html = String::from_utf8_lossy(&html.get_output().stdout).into_owned();
+    assert!(html.contains("横浜市保健所") && html.contains("依頼の一覧"));
+    for i in &initials {
+        assert!(!html.contains(i.as_str()), "initials {i} on the health centre's page");
+    }
+    let pdf = dir.path().join("保健所.pdf");
+    tenin(dir.path())
+        .args([
+            "report",
+            "health-centre",
+            "--jurisdiction",
+            "yokohama",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--format",
+            "pdf",
+            "--out",
+        ])
+        .arg(&pdf)
+        .assert()
+        .success();
+    assert!(pdf_pages(&pdf) >= 1);
+    let csv = tenin(dir.path())
+        .args([
+            "report",
+            "health-centre",
+            "--jurisdiction",
+            "yokohama",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--format",
+            "csv",
+            "--encoding",
+            "cp932",
+        ])
+        .assert()
+        .success();
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&csv.get_output().stdout);
+    assert!(!bad && text.contains("横浜市保健所　集計"));
+    let unknown = tenin(dir.path()).args(["report", "health-centre", "--jurisdiction", "atlantis"]).assert().failure();
+    let said = String::from_utf8_lossy(&unknown.get_output().stderr).into_owned();
+    assert!(said.contains("yokohama 横浜市保健所"), "an unknown jurisdiction is refused with the list: {said}");
+
+    let hospitals = tenin(dir.path()).args(["--json", "hospitals", "list"]).assert().success();
+    let code = json(&hospitals.get_output().stdout)
+        .as_array()
+        .expect("hospitals")
+        .iter()
+        .find(|h| h["is_referring"] == true)
+        .and_then(|h| h["code"].as_str().map(str::to_owned))
+        .expect("a referring hospital");
+    let page = tenin(dir.path())
+        .args(["report", "quality", "--hospital", &code, "--from", from, "--to", to])
+        .assert()
+        .success();
+    let page = String::from_utf8_lossy(&page.get_output().stdout).into_owned();
+    assert!(page.contains("依頼の入力品質について") && page.contains("平均品質点"));
+}

@@ -68,7 +68,6 @@ pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, S
 pub use quarantine_folder::QuarantineUsage;
 pub use recovery::{Recovered, RecoveryInput};
 pub use reports::ReportFormat;
-pub use work_reports::{BuiltReport, WorkReport};
 pub use tenin_domain::request_view::DeskView;
 pub use tenin_store::audit::{AuditEntry, AuditFilter, AuditRow, ChainCheck, Head as AuditHead};
 /// The store's records the UI and the CLI read (the audit trail, the exchange log), as the desk
@@ -78,6 +77,7 @@ pub use tenin_store::exchange::{Counts, ExchangeRecord, ImportConflict, Quaranti
 pub use tenin_store::received_inquiries::ReceivedInquiry;
 pub use tenin_store::sync_state::{SyncFile, SyncRun};
 pub use tenin_store::{DATABASE_FILE, LATEST_VERSION as SCHEMA_VERSION};
+pub use work_reports::{BuiltReport, WorkReport};
 
 /// The program's version, as shown in the About panel and `tenin status`.
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -658,3 +658,33 @@ pub fn set_passphrase(
     state.passphrase_changed(&passphrase);
     Ok(done)
 }
+
+/// A work report (funded transport, a health centre's summary, a hospital's coaching report).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn work_report(
+    state: State<'_, DeskState>,
+    report: tenin_core::desk::WorkReport,
+) -> Result<tenin_core::desk::BuiltReport, ErrorReport> {
+    state.with(|desk| desk.work_report(&report))
+}
+
+/// The work report as a printable A4 page.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn work_report_html(
+    state: State<'_, DeskState>,
+    report: tenin_core::desk::WorkReport,
+) -> Result<String, ErrorReport> {
+    state.with(|desk| desk.work_report_html(&report))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_work_report(
+    state: State<'_, DeskState>,
+    report: tenin_core::desk::WorkReport,
+    format: ReportFormat,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_work_report(&report, format))
+}

@@ -53,10 +53,10 @@ pub fn window_state<R: Runtime>(key: &str) -> tauri::plugin::TauriPlugin<R> {
         .build()
 }
 
-/// The log: `tenin-desk-<key>.log` in the app's log folder (rotated at 2 MB, five kept) and the
-/// standard error. It records what happened — starts, sign-ins, imports, backups, sync cycles,
-/// refusals by code — never patient data, passwords or passphrases (a test reads it after a
-/// journey).
+/// The log: `tenin-desk-<key>.log` in the app's log folder (rotated at 2 MB, five kept); warnings
+/// and errors also on the standard error. It records what happened — starts, sign-ins, imports,
+/// backups, sync cycles, refusals by code — never patient data, passwords or passphrases (a test
+/// reads it after a journey).
 pub fn log<R: Runtime>(key: &str) -> tauri::plugin::TauriPlugin<R> {
     let level = std::env::var(LOG_LEVEL_ENV)
         .ok()
@@ -66,7 +66,8 @@ pub fn log<R: Runtime>(key: &str) -> tauri::plugin::TauriPlugin<R> {
         .clear_targets()
         .targets([
             Target::new(TargetKind::LogDir { file_name: Some(format!("tenin-desk-{key}")) }),
-            Target::new(TargetKind::Stderr),
+            // The terminal (and a test run's output) hears only what is wrong.
+            Target::new(TargetKind::Stderr).filter(|metadata| metadata.level() <= log::Level::Warn),
         ])
         .level(level)
         // Libraries speak only when something is wrong.

@@ -737,6 +737,44 @@ describe('reports', () => {
   });
 });
 
+describe('work reports', () => {
+  test('the health centre\'s summary shows its residents pseudonymously, and saves as Excel; transport and quality too', async () => {
+    const dataDir = tempDir('work-reports');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const initials = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).map((r) => r.patient_initials);
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-statistics')).click();
+      const section = await find(driver, 'work-reports');
+      await driver.executeScript('arguments[0].scrollIntoView();', section);
+      await choose(driver, 'work-report-kind', 'health_centre');
+      await choose(driver, 'work-report-jurisdiction', 'yokohama');
+      await (await find(driver, 'work-report-make')).click();
+      assert.match(await (await find(driver, 'work-report-title')).getText(), /横浜市保健所/);
+      const tables = await findAll(driver, 'work-report-table');
+      assert.equal(tables.length, 2, 'the summary and the list');
+      const listed = await tables[1].getText();
+      for (const i of initials) assert.ok(!listed.includes(i), `no initials (${i}) in the health centre's list`);
+      await driver.executeScript('arguments[0].scrollIntoView();', tables[0]);
+      await screenshot(driver, 'work-report-health-centre');
+      const saved = (await import('node:fs')).readdirSync;
+      await (await find(driver, 'work-report-xlsx')).click();
+      await driver.wait(() => saved(exportDir).some((f) => f.startsWith('横浜市保健所_') && f.endsWith('.xlsx')), 10000);
+
+      await choose(driver, 'work-report-kind', 'transport');
+      await (await find(driver, 'work-report-make')).click();
+      await driver.wait(async () => /搬送実績/.test(await (await find(driver, 'work-report-title')).getText()), 5000);
+      await choose(driver, 'work-report-kind', 'quality');
+      await (await find(driver, 'work-report-make')).click();
+      await driver.wait(async () => /入力品質/.test(await (await find(driver, 'work-report-title')).getText()), 5000);
+      await screenshot(driver, 'work-report-quality');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('exchange with hospitals', () => {
   test('a filled-in template is previewed, imported, its errors saved; a signed package from a hospital; files for hospitals', async () => {
     const dataDir = tempDir('exchange');

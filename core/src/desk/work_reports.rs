@@ -67,21 +67,16 @@ impl Desk {
             },
             WorkReport::HealthCentre { jurisdiction_id, .. } => {
                 let conn = self.store.read();
-                let jurisdiction = reference::jurisdictions(conn)?
-                    .into_iter()
-                    .find(|j| j.id == *jurisdiction_id)
-                    .ok_or_else(|| Error::refused("jurisdiction_id", &format!("管轄「{jurisdiction_id}」は地域パックにありません")))?;
-                let of: std::collections::HashMap<String, String> = reference::municipalities(conn, None)?
-                    .into_iter()
-                    .map(|m| (m.code, m.jurisdiction_id))
-                    .collect();
-                let scope = health_centre::Scope {
-                    jurisdiction_id,
-                    jurisdiction_name: &jurisdiction.name,
-                    from,
-                    to,
-                    offset,
-                };
+                let all = reference::jurisdictions(conn)?;
+                let jurisdiction = all.iter().find(|j| j.id == *jurisdiction_id).cloned().ok_or_else(|| {
+                    let known: Vec<String> = all.iter().map(|j| format!("{} {}", j.id, j.name)).collect();
+                    let message = format!("管轄「{jurisdiction_id}」は地域パックにありません（{}）", known.join("、"));
+                    Error::refused("jurisdiction_id", &message)
+                })?;
+                let of: std::collections::HashMap<String, String> =
+                    reference::municipalities(conn, None)?.into_iter().map(|m| (m.code, m.jurisdiction_id)).collect();
+                let scope =
+                    health_centre::Scope { jurisdiction_id, jurisdiction_name: &jurisdiction.name, from, to, offset };
                 BuiltReport {
                     title: format!("{}　転院調整の状況", jurisdiction.name),
                     subtitle: format!("{period}　居住地による集計（患者は年代・性別のみ）"),
@@ -146,7 +141,8 @@ impl Desk {
         let built = self.work_report(report)?;
         let (bytes, substituted) = self.work_report_file(report, format)?;
         let (from, to) = report.days();
-        let name: String = built.title.split('　').next().unwrap_or("報告").chars().filter(|c| !"/\\:*?\"<>|".contains(*c)).collect();
+        let name: String =
+            built.title.split('　').next().unwrap_or("報告").chars().filter(|c| !"/\\:*?\"<>|".contains(*c)).collect();
         let stem = format!("{name}_{from}_{to}");
         let ext = if format == ReportFormat::Xlsx { "xlsx" } else { "csv" };
         let path = export_file::save_new(&export_file::export_dir(&self.data_dir), &stem, ext, &bytes)?;

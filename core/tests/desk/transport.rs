@@ -242,15 +242,13 @@ fn withdrawing_a_request_can_cancel_its_live_bookings_in_the_same_step() {
         .expect_err("only a request that will not be transferred cancels its bookings");
     assert!(matches!(refused, Error::Validation(_)), "{refused:?}");
 
-    let closed = desk.close_request(&id, RequestStatus::Withdrawn, None, "家族の希望で自宅退院", true).expect("withdrawn");
+    let closed =
+        desk.close_request(&id, RequestStatus::Withdrawn, None, "家族の希望で自宅退院", true).expect("withdrawn");
     assert_eq!(closed.summary.status, RequestStatus::Withdrawn);
     assert_eq!(closed.bookings.len(), 1);
     assert_eq!(closed.bookings[0].status, BookingStatus::Cancelled, "the vehicle is not left booked");
     let audit = desk.audit_log(&Default::default()).expect("audit");
-    assert!(
-        audit.iter().any(|row| row.entity_id == closed.bookings[0].id),
-        "the cancellation is in the audit trail"
-    );
+    assert!(audit.iter().any(|row| row.entity_id == closed.bookings[0].id), "the cancellation is in the audit trail");
 }
 
 #[test]
@@ -277,7 +275,8 @@ fn a_pickup_outside_the_providers_hours_needs_confirming() {
     let id = placed_with(&mut desk, CareNeedsInput::answered_none(Adl::Independent));
     let taxi = provider_named(&desk, "湘南ふれあい福祉タクシー");
     // 23:30 in the desk's time zone, tomorrow: the taxi runs 7:00〜21:00.
-    let tomorrow = (Utc::now() + Duration::days(1)).with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"));
+    let tomorrow =
+        (Utc::now() + Duration::days(1)).with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"));
     let late = format!("{}T23:30", tomorrow.format("%Y-%m-%d"));
     let input = BookingInput {
         request_id: id.clone(),

@@ -112,10 +112,21 @@ pub fn tables(
             definition: format!(
                 "{period}に登録・受入決定・転院・取り下げ・調整不成立のあった依頼。患者は年代と性別だけで示す（イニシャルは載せない）。"
             ),
-            columns: ["受付番号", "登録日", "年代", "性別", "居住地", "依頼元", "受入先", "状態", "受入決定日", "転院日"]
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            columns: [
+                "受付番号",
+                "登録日",
+                "年代",
+                "性別",
+                "居住地",
+                "依頼元",
+                "受入先",
+                "状態",
+                "受入決定日",
+                "転院日",
+            ]
+            .into_iter()
+            .map(str::to_owned)
+            .collect(),
             rows,
             totals: None,
         },

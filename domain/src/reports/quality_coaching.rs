@@ -40,7 +40,8 @@ pub fn tables(details: &[RequestDetail], scope: &Scope<'_>) -> Vec<ReportTable> 
     // (field, kind) → (message, count, examples)
     let mut items: BTreeMap<(String, &'static str), (String, u32, Vec<String>)> = BTreeMap::new();
     for detail in details.iter().filter(|d| d.summary.referring_hospital_id == scope.hospital_id) {
-        let day = parse_rfc3339(&detail.summary.registered_at).ok().map(|t| t.with_timezone(&scope.offset).date_naive());
+        let day =
+            parse_rfc3339(&detail.summary.registered_at).ok().map(|t| t.with_timezone(&scope.offset).date_naive());
         if !day.is_some_and(|d| scope.from <= d && d <= scope.to) {
             continue;
         }
@@ -48,7 +49,8 @@ pub fn tables(details: &[RequestDetail], scope: &Scope<'_>) -> Vec<ReportTable> 
         scores.push(report.score);
         blocked += u32::from(!report.can_match);
         for item in report.items {
-            let entry = items.entry((item.field.clone(), kind_ja(item.kind))).or_insert_with(|| (item.message, 0, Vec::new()));
+            let entry =
+                items.entry((item.field.clone(), kind_ja(item.kind))).or_insert_with(|| (item.message, 0, Vec::new()));
             entry.1 += 1;
             if entry.2.len() < EXAMPLES {
                 entry.2.push(detail.summary.ref_no.clone());
@@ -67,7 +69,9 @@ pub fn tables(details: &[RequestDetail], scope: &Scope<'_>) -> Vec<ReportTable> 
     found.sort_by(|a, b| b.1.1.cmp(&a.1.1).then_with(|| a.0.cmp(&b.0)));
     let period = format!("{}〜{}", scope.from, scope.to);
     let name = scope.hospital_name;
-    let share = |n: u32| if requests == 0 { "—".to_owned() } else { format!("{:.0}%", f64::from(n) * 100.0 / f64::from(requests)) };
+    let share = |n: u32| {
+        if requests == 0 { "—".to_owned() } else { format!("{:.0}%", f64::from(n) * 100.0 / f64::from(requests)) }
+    };
     vec![
         ReportTable {
             id: "quality_summary".into(),
@@ -87,12 +91,14 @@ pub fn tables(details: &[RequestDetail], scope: &Scope<'_>) -> Vec<ReportTable> 
         ReportTable {
             id: "quality_items".into(),
             title: format!("{name}　よくある不足"),
-            definition: format!("{period}の依頼で見つかった不足・要確認の値を多い順に。例は受付番号（最大{EXAMPLES}件）。"),
-            columns: ["項目", "種類", "件数", "割合", "内容", "例（受付番号）"].into_iter().map(str::to_owned).collect(),
+            definition: format!(
+                "{period}の依頼で見つかった不足・要確認の値を多い順に。例は受付番号（最大{EXAMPLES}件）。"
+            ),
+            columns: ["内容", "種類", "件数", "割合", "例（受付番号）"].into_iter().map(str::to_owned).collect(),
             rows: found
                 .into_iter()
-                .map(|((field, kind), (message, count, examples))| {
-                    vec![field, kind.to_owned(), count.to_string(), share(count), message, examples.join("、")]
+                .map(|((_, kind), (message, count, examples))| {
+                    vec![message, kind.to_owned(), count.to_string(), share(count), examples.join("、")]
                 })
                 .collect(),
             totals: None,

@@ -13,7 +13,8 @@ p.definition { margin: 0 0 2mm; font-size: 8.5pt; color: #333; }
 table { border-collapse: collapse; width: 100%; page-break-inside: auto; }
 tr { page-break-inside: avoid; }
 th, td { border: 1px solid #666; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
-th { background: #eee; }
+th { background: #eee; white-space: nowrap; }
+td.s { white-space: nowrap; }
 td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.totals td { font-weight: bold; border-top: 2px solid #111; }
 td.empty { text-align: center; color: #555; }
@@ -26,7 +27,16 @@ fn is_number(text: &str) -> bool {
 fn row(cells: &[String], class: &str) -> String {
     let cells: String = cells
         .iter()
-        .map(|c| if is_number(c) { format!("<td class=\"n\">{}</td>", escape(c)) } else { format!("<td>{}</td>", escape(c)) })
+        .map(|c| {
+            let class = if is_number(c) {
+                " class=\"n\""
+            } else if c.chars().count() <= 6 {
+                " class=\"s\""
+            } else {
+                ""
+            };
+            format!("<td{class}>{}</td>", escape(c))
+        })
         .collect();
     format!("<tr class=\"{class}\">{cells}</tr>")
 }

@@ -65,7 +65,10 @@ pub fn tables(details: &[RequestDetail], from: NaiveDate, to: NaiveDate, offset:
                 continue;
             }
             let month = local.format("%Y-%m").to_string();
-            by_month.entry((month, booking.provider_name.clone())).or_default().add(booking.public_funds, booking.cost_yen);
+            by_month
+                .entry((month, booking.provider_name.clone()))
+                .or_default()
+                .add(booking.public_funds, booking.cost_yen);
             total.add(booking.public_funds, booking.cost_yen);
             let reasons: Vec<&str> =
                 std::iter::once(booking.note.as_str()).chain(booking.warnings.iter().map(String::as_str)).collect();

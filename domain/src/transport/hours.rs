@@ -131,7 +131,10 @@ mod tests {
             OperatingHours::Daily { from: hm(8, 30), to: hm(17, 0), weekends_off: true }
         );
         assert_eq!(read("平日 9時-17時"), OperatingHours::Daily { from: hm(9, 0), to: hm(17, 0), weekends_off: true });
-        assert_eq!(read("夜間 20:00〜翌8:00"), OperatingHours::Daily { from: hm(20, 0), to: hm(8, 0), weekends_off: false });
+        assert_eq!(
+            read("夜間 20:00〜翌8:00"),
+            OperatingHours::Daily { from: hm(20, 0), to: hm(8, 0), weekends_off: false }
+        );
         assert_eq!(read("要相談"), OperatingHours::Unknown);
         assert_eq!(read(""), OperatingHours::Unknown);
         assert_eq!(read("2024年から 123:45〜"), OperatingHours::Unknown, "no range, no guess");

@@ -27,7 +27,7 @@ export const commands = {
 	assignToMe: (id: string, take: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("assign_to_me", { id, take })),
 	findDuplicates: (input: NewRequestInput) => typedError<DuplicateCandidate[], ErrorReport>(__TAURI_INVOKE("find_duplicates", { input })),
 	mergeInto: (existingId: string, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("merge_into", { existingId, input })),
-	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note })),
+	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string, cancelBookings: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note, cancelBookings })),
 	logInquiry: (input: NewInquiryInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("log_inquiry", { input })),
 	answerInquiry: (input: InquiryAnswerInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("answer_inquiry", { input })),
 	listDeclineReasons: () => typedError<Term[], ErrorReport>(__TAURI_INVOKE("list_decline_reasons")),
@@ -96,6 +96,11 @@ export const commands = {
 	saveMeetingWorkbook: (from: string, to: string, basis: JurisdictionBasis, baseline: StaffHoursBaseline) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_meeting_workbook", { from, to, basis, baseline })),
 	/**  Saves the monthly table (CSV or xlsx) in the export folder, never overwriting. */
 	saveMonthlyReport: (from: string, to: string, basis: JurisdictionBasis, format: ReportFormat) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_monthly_report", { from, to, basis, format })),
+	/**  A work report (funded transport, a health centre's summary, a hospital's coaching report). */
+	workReport: (report: WorkReport) => typedError<BuiltReport, ErrorReport>(__TAURI_INVOKE("work_report", { report })),
+	/**  The work report as a printable A4 page. */
+	workReportHtml: (report: WorkReport) => typedError<string, ErrorReport>(__TAURI_INVOKE("work_report_html", { report })),
+	saveWorkReport: (report: WorkReport, format: ReportFormat) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_work_report", { report, format })),
 	/**  The transport providers directory (inactive ones too). */
 	transportProviders: () => typedError<TransportProvider[], ErrorReport>(__TAURI_INVOKE("transport_providers")),
 	/**  Adds a provider (`id` null) or replaces one seen at `expected_version`. */
@@ -441,6 +446,13 @@ export type BrokenLink = {
 	reason: string,
 };
 
+/**  A work report made: its title, the line under it, its tables. */
+export type BuiltReport = {
+	title: string,
+	subtitle: string,
+	tables: ReportTable[],
+};
+
 export type Candidate = {
 	/**  1 is the first to call. */
 	rank: number,
@@ -742,7 +754,7 @@ export type DeskView = {
  *  What exactly is wrong with a field, where its kind alone does not say: a stable code the UI can
  *  word in its own language, with the values the wording needs.
  */
-export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "oxygen_not_stated" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
+export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "outside_provider_hours"; provider: string; hours: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "oxygen_not_stated" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
 /**  A date that cannot be read; `reason` is the reader's sentence. */
 { detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: string } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | 
 /**  The hospital exists but is not marked as one that refers patients. */
@@ -2265,6 +2277,15 @@ export type ValueQuestion = {
  *  wheelchair vehicle also carries seated ones.
  */
 export type VehicleType = "seated" | "wheelchair" | "stretcher";
+
+/**  Which work report, over which days (desk dates, both included). */
+export type WorkReport = 
+/**  Trips and costs per provider and month, funded or not (公費搬送). */
+{ kind: "transport"; from: string; to: string } | 
+/**  One health-centre jurisdiction's residents' requests, pseudonymous (保健所向け). */
+{ kind: "health_centre"; jurisdiction_id: string; from: string; to: string } | 
+/**  One referring hospital's input quality (入力品質のフィードバック). */
+{ kind: "quality"; hospital_id: string; from: string; to: string };
 
 /**  A calendar month. */
 export type YearMonth = {
