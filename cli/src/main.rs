@@ -272,6 +272,16 @@ enum RequestsCommand {
         #[arg(long)]
         cancel_bookings: bool,
     },
+    /// Take a request on as transport only (搬送のみ): the hospitals agreed between themselves that
+    /// --hospital CODE receives the patient; the desk books the vehicle. It moves to
+    /// arranging_transport without placed, so it is never counted as a desk placement.
+    TransportOnly {
+        id: String,
+        #[arg(long)]
+        hospital: String,
+        #[arg(long, default_value = "")]
+        note: String,
+    },
     /// Register a request from a JSON file of the intake's fields (as the form takes them: raw text,
     /// 和暦 and full-width accepted); `-` reads standard input. A possible duplicate is refused
     /// unless --keep-both.
@@ -634,6 +644,22 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 return print_json(&detail);
             }
             say!("{} を「{}」にしました", detail.summary.ref_no, detail.summary.status.label_ja());
+            Ok(())
+        }
+        Command::Requests(RequestsCommand::TransportOnly { id, hospital, note }) => {
+            let mut desk = open(cli, None)?;
+            let id = desk.resolve_request(id)?;
+            let hospital_id = desk.hospital_by_code(hospital)?.id;
+            let detail = desk.mark_transport_only(&id, &hospital_id, None, note)?;
+            if cli.json {
+                return print_json(&detail);
+            }
+            say!(
+                "{} を搬送のみ（受入: {}）として「{}」にしました",
+                detail.summary.ref_no,
+                hospital,
+                detail.summary.status.label_ja()
+            );
             Ok(())
         }
         Command::Requests(RequestsCommand::New { file, keep_both }) => {

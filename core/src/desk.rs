@@ -652,6 +652,25 @@ impl Desk {
         self.request(id)
     }
 
+    /// Takes a request on as transport only (搬送のみ): the hospitals agreed between themselves that
+    /// `hospital_id` receives the patient, and the desk arranges the vehicle. The request moves to
+    /// 搬送調整中 without 受入決定 — booked, logged and reported like the others, never counted as a
+    /// desk placement.
+    pub fn mark_transport_only(
+        &mut self,
+        request_id: &str,
+        hospital_id: &str,
+        expected_version: Option<u32>,
+        note: &str,
+    ) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
+        let note = tenin_domain::text::strip_controls(note.trim());
+        let marked = requests::TransportOnly { request_id, hospital_id, expected_version, at: Utc::now(), note: &note };
+        self.store.write(|tx| requests::mark_transport_only(tx, &user_id, &marked))?;
+        self.request(request_id)
+    }
+
     /// Closes a request that will not be transferred (取り下げ, 調整不成立) and, with
     /// `cancel_bookings`, cancels its bookings still requested or confirmed in the same transaction —
     /// a vehicle is never left booked for a patient who is not going. Each cancellation is in the

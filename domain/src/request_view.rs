@@ -45,6 +45,9 @@ pub struct RequestSummary {
     pub assigned_to_name: Option<String>,
     /// The earliest pickup of its bookings still to happen (RFC 3339, UTC).
     pub next_pickup_at: Option<String>,
+    /// Transport only (搬送のみ): the hospitals agreed between themselves and the desk books the
+    /// vehicle; never a desk placement.
+    pub transport_only: bool,
 }
 
 /// One row of a request's status history.

@@ -688,3 +688,16 @@ pub fn save_work_report(
 ) -> Result<SavedExport, ErrorReport> {
     state.with(|desk| desk.save_work_report(&report, format))
 }
+
+/// Takes a request on as transport only (搬送のみ): the hospitals agreed; the desk books the vehicle.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn mark_transport_only(
+    state: State<'_, DeskState>,
+    id: String,
+    hospital_id: String,
+    expected_version: u32,
+    note: String,
+) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.mark_transport_only(&id, &hospital_id, Some(expected_version), &note))
+}

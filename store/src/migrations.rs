@@ -28,6 +28,7 @@
 //! | 18 | `0018_protected_data.sql` | the audit chain over digests (values erasable, not editable), the head kept, pending entries |
 //! | 19 | `0019_drafts.sql` | each user's half-typed forms; the queue's closed requests and a day's changes indexed |
 //! | 20 | `0020_call_backs_due.sql` | waiting answers indexed by call-back time, for the call-back notice |
+//! | 21 | `0021_transport_only.sql` | transport-only cases: the hospital that agreed, and when |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -78,6 +79,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0018_protected_data.sql"),
     migration!("0019_drafts.sql"),
     migration!("0020_call_backs_due.sql"),
+    migration!("0021_transport_only.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

@@ -35,7 +35,8 @@ const SUMMARY_SELECT: &str = "
               AND (p.valid_to IS NULL OR (SELECT today FROM desk_today) <= p.valid_to)
             ORDER BY p.valid_from DESC LIMIT 1),
            (SELECT min(b.pickup_at) FROM transport_bookings b
-            WHERE b.request_id = r.id AND b.status IN ('requested', 'confirmed'))
+            WHERE b.request_id = r.id AND b.status IN ('requested', 'confirmed')),
+           r.transport_only_hospital_id IS NOT NULL
     FROM transfer_requests r
     JOIN hospitals h ON h.id = r.referring_hospital_id
     LEFT JOIN municipalities m ON m.code = r.residence_municipality_code
@@ -78,6 +79,7 @@ fn summary(row: &Row) -> rusqlite::Result<RequestSummary> {
         assigned_to_name: row.get(17)?,
         region_name: row.get(18)?,
         next_pickup_at: row.get(19)?,
+        transport_only: row.get(20)?,
     })
 }
 
@@ -553,6 +555,115 @@ pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
     Ok(())
 }
 
+/// Where the patient goes: the hospital that accepted through the desk (the latest 受入可), or for a
+/// transport-only request with no acceptance logged, the hospital that agreed between hospitals.
+fn placement_of(conn: Db<'_>, id: &str) -> crate::Result<Option<tenin_domain::request::Placement>> {
+    if let Some(placement) = inquiries::placement(conn, id)? {
+        return Ok(Some(placement));
+    }
+    Ok(crate::query_row_cached(
+        conn,
+        "SELECT r.transport_only_hospital_id, h.name, r.transport_only_at
+         FROM transfer_requests r JOIN hospitals h ON h.id = r.transport_only_hospital_id
+         WHERE r.id = ?1",
+        [id],
+        |row| {
+            Ok(tenin_domain::request::Placement {
+                inquiry_id: String::new(),
+                hospital_id: row.get(0)?,
+                hospital_name: row.get(1)?,
+                accepted_at: row.get(2)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// A transport-only case (搬送のみ): the hospitals agreed between themselves and need only a vehicle.
+pub struct TransportOnly<'a> {
+    pub request_id: &'a str,
+    /// The hospital that agreed to receive the patient.
+    pub hospital_id: &'a str,
+    pub expected_version: Option<u32>,
+    pub at: DateTime<Utc>,
+    pub note: &'a str,
+}
+
+/// Takes a request on as transport only: it names the hospital that agreed and moves to 搬送調整中
+/// without 受入決定 (so it is never counted as a desk placement), in the history with the note.
+/// Only a request the desk has not placed yet (新規受付, 内容確認中, 調整中) can be.
+pub fn mark_transport_only(conn: Db<'_>, user_id: &str, t: &TransportOnly<'_>) -> Result<()> {
+    let current: Option<(String, u32, String)> = conn
+        .query_row(
+            "SELECT status, version, referring_hospital_id FROM transfer_requests WHERE id = ?1",
+            [t.request_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )
+        .optional()?;
+    let Some((status, version, referrer)) = current else {
+        return Err(Error::NotFound { entity: "依頼", id: t.request_id.to_owned() }.into());
+    };
+    let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
+    if t.expected_version.is_some_and(|expected| expected != version) {
+        return Err(Error::StaleVersion { entity: "依頼" }.into());
+    }
+    if !matches!(from, RequestStatus::New | RequestStatus::Checking | RequestStatus::Coordinating) {
+        return Err(Error::InvalidTransition { from, to: RequestStatus::ArrangingTransport }.into());
+    }
+    let hospital: Option<(bool, String)> = conn
+        .query_row("SELECT active, name FROM hospitals WHERE id = ?1", [t.hospital_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let name = match hospital {
+        None => return Err(Error::Validation(vec![FieldProblem::new("hospital_id", Problem::UnknownReference)]).into()),
+        Some((false, _)) => {
+            return Err(Error::Validation(vec![FieldProblem::new("hospital_id", Problem::NotAllowed)]).into());
+        }
+        Some(_) if t.hospital_id == referrer => {
+            return Err(Error::Validation(vec![FieldProblem::new("hospital_id", Problem::NotAllowed)]).into());
+        }
+        Some((true, name)) => name,
+    };
+    let at = to_rfc3339(t.at);
+    crate::execute_cached(
+        conn,
+        "UPDATE transfer_requests SET status = 'arranging_transport', transport_only_hospital_id = ?1,
+                transport_only_at = ?2, version = version + 1, updated_at = ?2
+         WHERE id = ?3 AND version = ?4",
+        params![t.hospital_id, at, t.request_id, version],
+    )?;
+    let note = if t.note.trim().is_empty() {
+        format!("搬送のみ（病院間で受入合意: {name}）")
+    } else {
+        format!("搬送のみ（病院間で受入合意: {name}）{}", t.note.trim())
+    };
+    insert_history(conn, t.request_id, Some(from), RequestStatus::ArrangingTransport, &at, user_id, &note)?;
+    #[derive(Serialize)]
+    struct Marked<'a> {
+        status: RequestStatus,
+        version: u32,
+        transport_only_hospital_id: Option<&'a str>,
+    }
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Transition,
+            entity: "transfer_request",
+            entity_id: t.request_id,
+            before: Some(&Marked { status: from, version, transport_only_hospital_id: None }),
+            after: Some(&Marked {
+                status: RequestStatus::ArrangingTransport,
+                version: version + 1,
+                transport_only_hospital_id: Some(t.hospital_id),
+            }),
+        },
+    )?;
+    placement_counts::reconcile(conn, t.request_id)?;
+    Ok(())
+}
+
 /// The queue's order: open requests first, longest waiting first; then closed ones, newest first.
 pub fn list(conn: Db<'_>) -> crate::Result<Vec<RequestSummary>> {
     let sql = format!(
@@ -736,7 +847,7 @@ pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
         normalized: serde_json::from_str(&row.get::<_, String>(17)?)?,
         history: history(conn, id)?,
         inquiries: inquiries::for_request(conn, id)?,
-        placement: inquiries::placement(conn, id)?,
+        placement: placement_of(conn, id)?,
         consent: crate::consent::of(conn, id)?,
         desk_view: None,
         bookings: transport_bookings::for_request(conn, id)?,

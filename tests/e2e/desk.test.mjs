@@ -490,7 +490,14 @@ describe('the matching engine', () => {
       await (await find(driver, 'inquiry-save')).click();
       await waitForCount(driver, 'inquiry-row', (n) => n === 1);
       await driver.wait(
-        async () => (await (await findAll(driver, 'candidate-row'))[0].getAttribute('data-hospital')) !== first,
+        async () => {
+          // The list is re-rendered as the ranking is redone: a row gone between two calls is retried.
+          try {
+            return (await (await findAll(driver, 'candidate-row'))[0].getAttribute('data-hospital')) !== first;
+          } catch {
+            return false;
+          }
+        },
         10000,
         'the hospital that declined leaves the candidates',
       );
@@ -660,6 +667,42 @@ describe('transport', () => {
     } finally {
       await quit(driver);
     }
+  });
+});
+
+describe('transport only', () => {
+  test('hospitals that agreed need only a vehicle: taken on as 搬送のみ, marked in the queue, never a desk placement', async () => {
+    const dataDir = tempDir('transport-only');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit' })
+      .format(new Date())
+      .slice(0, 7);
+    const placements = () =>
+      JSON.parse(tenin(dataDir, '--json', 'report', 'monthly', '--from', month, '--to', month, '--format', 'json')).total;
+    const before = placements();
+    const target = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).find((r) => r.status === 'coordinating');
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await findInQueue(driver, target.ref_no).then((row) => row.findElement(By.css('a')))).click();
+      await (await find(driver, 'transport-only')).click();
+      const options = await (await find(driver, 'transport-only-hospital')).findElements(By.css('option'));
+      await choose(driver, 'transport-only-hospital', await options[1].getAttribute('value'));
+      await typeInto(driver, 'move-note', '地域連携室同士で合意');
+      await (await find(driver, 'transport-only-confirm')).click();
+      await find(driver, 'transport-only-badge');
+      await driver.wait(async () => (await (await find(driver, 'request-title')).getText()).includes('搬送調整中'), 5000);
+      await screenshot(driver, 'transport-only');
+      await (await find(driver, 'nav-queue')).click();
+      const row = await findInQueue(driver, target.ref_no);
+      assert.equal((await row.findElements(By.css('[data-testid="queue-transport-only"]'))).length, 1, 'marked in the queue');
+    } finally {
+      await quit(driver);
+    }
+    const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', target.ref_no));
+    assert.equal(detail.summary.transport_only, true);
+    assert.equal(detail.summary.status, 'arranging_transport');
+    assert.equal(placements(), before, 'not counted as a desk placement');
   });
 });
 

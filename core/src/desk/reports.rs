@@ -165,7 +165,8 @@ impl Desk {
         let first = from.first_day().ok_or_else(|| Error::ReferenceData(from.iso()))?;
         let last = to.next().first_day().and_then(|d| d.pred_opt()).ok_or_else(|| Error::ReferenceData(to.iso()))?;
         let offset = self.offset()?;
-        let details = self.report_details()?;
+        // The desk's own work: transport-only cases (placed between hospitals) are left out.
+        let details: Vec<_> = self.report_details()?.into_iter().filter(|d| !d.summary.transport_only).collect();
         let conn = self.store.read();
         let hospitals: HashMap<String, String> =
             tenin_store::hospitals::municipality_codes(conn)?.into_iter().collect();

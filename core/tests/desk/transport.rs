@@ -295,3 +295,59 @@ fn a_pickup_outside_the_providers_hours_needs_confirming() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn a_transport_only_case_is_booked_and_transferred_but_never_counted_as_a_desk_placement() {
+    let (_dir, mut desk) = demo_desk();
+    let month = desk.today().expect("today").format("%Y-%m").to_string();
+    let placements = |desk: &Desk| desk.monthly_report(&month, &month, Default::default()).expect("monthly").total;
+    let before = placements(&desk);
+    let input = NewRequestInput {
+        care: CareNeedsInput::answered_none(Adl::Independent),
+        bed_type_id: "community_care".into(),
+        ..valid_input(&desk)
+    };
+    let detail = desk.create_request(&input, true).expect("create");
+    let id = detail.summary.id.clone();
+    let receiver = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_receiving && h.id != detail.summary.referring_hospital_id)
+        .expect("a receiver");
+
+    let own = desk.mark_transport_only(&id, &detail.summary.referring_hospital_id, None, "");
+    assert!(matches!(own, Err(Error::Validation(_))), "a hospital does not receive its own patient: {own:?}");
+    let marked =
+        desk.mark_transport_only(&id, &receiver.id, Some(detail.version), "地域連携室同士で調整済み").expect("marked");
+    assert!(marked.summary.transport_only);
+    assert_eq!(marked.summary.status, RequestStatus::ArrangingTransport);
+    assert_eq!(marked.placement.as_ref().map(|p| p.hospital_id.as_str()), Some(receiver.id.as_str()));
+    assert!(marked.history.last().expect("history").note.contains("搬送のみ"), "the timeline says why");
+    assert!(marked.inquiries.is_empty(), "no inquiry is invented");
+
+    let booked = desk
+        .book_transport(&BookingInput {
+            request_id: id.clone(),
+            provider_id: provider_named(&desk, "かもめ民間救急サービス"),
+            vehicle_type: Some(VehicleType::Stretcher),
+            pickup_at: in_two_hours(),
+            accept_warnings: true,
+            ..Default::default()
+        })
+        .expect("booked like any other");
+    let booking = &booked.bookings[0];
+    let confirmed = desk.move_booking(&booking.id, booking.version, BookingStatus::Confirmed, "").expect("confirmed");
+    let booking = &confirmed.bookings[0];
+    let done = desk.move_booking(&booking.id, booking.version, BookingStatus::Done, "").expect("done");
+    assert_eq!(done.summary.status, RequestStatus::Transferred);
+    assert_eq!(placements(&desk), before, "never counted as a desk placement");
+    assert_eq!(desk.integrity_check().expect("check"), "ok", "the kept counts agree with the history");
+    let log = desk.daily_log(&desk.today().expect("today").to_string()).expect("daily log");
+    let ref_no = done.summary.ref_no.clone();
+    let shown: Vec<_> = log.sections.iter().flat_map(|s| &s.entries).filter(|e| e.ref_no == ref_no).collect();
+    assert!(!shown.is_empty() && shown.iter().all(|e| e.status.contains("搬送のみ")), "the daily log marks it");
+
+    let again = desk.mark_transport_only(&id, &receiver.id, None, "");
+    assert!(matches!(again, Err(Error::InvalidTransition { .. })), "only a request not yet placed: {again:?}");
+}

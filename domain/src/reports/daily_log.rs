@@ -130,7 +130,12 @@ fn entry(
         patient,
         transport,
         nurse: detail.summary.assigned_to_name.clone().unwrap_or_else(|| detail.created_by_name.clone()),
-        status: status.label_ja().to_owned(),
+        // A transport-only case says so: the desk booked the vehicle, the hospitals placed the patient.
+        status: if detail.summary.transport_only {
+            format!("{}（搬送のみ）", status.label_ja())
+        } else {
+            status.label_ja().to_owned()
+        },
     }
 }
 

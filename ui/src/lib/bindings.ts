@@ -28,6 +28,8 @@ export const commands = {
 	findDuplicates: (input: NewRequestInput) => typedError<DuplicateCandidate[], ErrorReport>(__TAURI_INVOKE("find_duplicates", { input })),
 	mergeInto: (existingId: string, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("merge_into", { existingId, input })),
 	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string, cancelBookings: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note, cancelBookings })),
+	/**  Takes a request on as transport only (搬送のみ): the hospitals agreed; the desk books the vehicle. */
+	markTransportOnly: (id: string, hospitalId: string, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("mark_transport_only", { id, hospitalId, expectedVersion, note })),
 	logInquiry: (input: NewInquiryInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("log_inquiry", { input })),
 	answerInquiry: (input: InquiryAnswerInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("answer_inquiry", { input })),
 	listDeclineReasons: () => typedError<Term[], ErrorReport>(__TAURI_INVOKE("list_decline_reasons")),
@@ -1945,6 +1947,11 @@ export type RequestSummary = {
 	assigned_to_name: string | null,
 	/**  The earliest pickup of its bookings still to happen (RFC 3339, UTC). */
 	next_pickup_at: string | null,
+	/**
+	 *  Transport only (搬送のみ): the hospitals agreed between themselves and the desk books the
+	 *  vehicle; never a desk placement.
+	 */
+	transport_only: boolean,
 };
 
 /**  A user's role (stored as its snake_case name). */

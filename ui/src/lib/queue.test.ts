@@ -28,6 +28,7 @@ function request(id: string, over: Partial<RequestSummary> = {}): RequestSummary
     assigned_to_name: null,
     region_name: '横浜',
     next_pickup_at: null,
+    transport_only: false,
     ...over,
   };
 }

@@ -73,6 +73,13 @@ export const en: Messages = {
     inquiries: 'Inquiries',
   },
   request: {
+    transportOnly: 'Transport only (hospitals agreed)',
+    transportOnlyHospital: 'Hospital that agreed to receive',
+    transportOnlyConfirm: 'Arrange transport only',
+    transportOnlyHelp:
+      'The referring and receiving hospitals agreed between themselves and need only a vehicle. It skips placement and is never counted as a desk placement or in time to placement (it is in the daily log and the transport figures).',
+    transportOnlyDone: 'Transport only (to {{name}}): now arranging transport',
+    transportOnlyBadge: 'Transport only',
     cancelBookings: 'Also cancel the {{count}} live transport booking(s) (call the provider too)',
     noteRequired: 'Enter the reason for “{{to}}” in the note (required)',
     confirmFinal: 'Moving {{ref}} to “{{to}}” closes the request for good; it cannot be undone. Go ahead?',

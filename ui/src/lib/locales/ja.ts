@@ -71,6 +71,13 @@ export const ja = {
     inquiries: '打診',
   },
   request: {
+    transportOnly: '搬送のみ（病院間で受入合意済み）',
+    transportOnlyHospital: '受入に合意した医療機関',
+    transportOnlyConfirm: '搬送のみとして搬送調整へ',
+    transportOnlyHelp:
+      '依頼元と受入先が直接合意し、車両の手配だけが必要な場合です。受入決定は通らず、デスクの受入決定件数・受入までの時間には数えません（日報・搬送の集計には載ります）。',
+    transportOnlyDone: '搬送のみ（受入: {{name}}）として搬送調整中にしました',
+    transportOnlyBadge: '搬送のみ',
     cancelBookings: '有効な搬送予約 {{count}} 件も取り消す（搬送事業者へは電話でも連絡してください）',
     noteRequired: '「{{to}}」にする理由をメモに入力してください（必須）',
     confirmFinal: '受付番号 {{ref}} を「{{to}}」にすると、依頼は終了し元に戻せません。よろしいですか？',
