@@ -8,6 +8,7 @@ mod exchange;
 mod hospitals;
 mod inquiries;
 mod matching;
+mod outside;
 mod package_open;
 mod pdf;
 mod report;
@@ -164,6 +165,9 @@ enum Command {
     /// The hospital edition's inquiries from its desk: list them, answer one.
     #[command(subcommand)]
     Inquiries(inquiries::InquiriesCommand),
+    /// Transfers hospitals arranged without the desk, recorded for the desk's share (report share).
+    #[command(subcommand)]
+    Outside(outside::OutsideCommand),
     /// The shared sync folder: settings, one cycle now, the log, the inbox.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -850,6 +854,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Import(args) => exchange::run_history(cli, args),
         Command::Sync(command) => sync::run(cli, command),
         Command::Inquiries(command) => inquiries::run(cli, command),
+        Command::Outside(command) => outside::run(cli, command),
         Command::DeskContact { name, phone, fax } => {
             let mut desk = open(cli, None)?;
             let mut contact = desk.desk_contact()?;

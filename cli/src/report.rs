@@ -89,6 +89,14 @@ pub enum ReportCommand {
         #[command(flatten)]
         output: WorkOutput,
     },
+    /// The desk's share of all downward transfers by month and jurisdiction: its placements against
+    /// transport-only cases and transfers recorded as arranged outside it (`tenin outside add`).
+    Share {
+        #[command(flatten)]
+        period: Period,
+        #[command(flatten)]
+        output: WorkOutput,
+    },
     /// The input-quality report for one referring hospital, to coach it (入力品質のフィードバック).
     Quality {
         /// The hospital's code.
@@ -246,6 +254,11 @@ pub fn run(cli: &Cli, command: &ReportCommand) -> Result<(), Failure> {
             let (from, to) = period(&desk, days)?;
             let report = WorkReport::HealthCentre { jurisdiction_id: jurisdiction.clone(), from, to };
             work_report(cli, &desk, &report, output)
+        }
+        ReportCommand::Share { period: days, output } => {
+            let desk = open(cli, None)?;
+            let (from, to) = period(&desk, days)?;
+            work_report(cli, &desk, &WorkReport::DeskShare { from, to }, output)
         }
         ReportCommand::Quality { hospital, period: days, output } => {
             let desk = open(cli, None)?;

@@ -705,3 +705,34 @@ fn the_work_reports_transport_health_centre_and_quality() {
     let page = String::from_utf8_lossy(&page.get_output().stdout).into_owned();
     assert!(page.contains("依頼の入力品質について") && page.contains("平均品質点"));
 }
+
+#[test]
+fn transfers_outside_the_desk_are_recorded_and_the_share_reported() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let hospitals = tenin(dir.path()).args(["--json", "hospitals", "list"]).assert().success();
+    let code = json(&hospitals.get_output().stdout)
+        .as_array()
+        .expect("hospitals")
+        .iter()
+        .find(|h| h["is_referring"] == true)
+        .and_then(|h| h["code"].as_str().map(str::to_owned))
+        .expect("a referring hospital");
+    let share = |dir: &std::path::Path| {
+        let out = tenin(dir).args(["report", "share", "--from", "R8.1.1", "--format", "json"]).assert().success();
+        let report = json(&out.get_output().stdout);
+        let totals = report["tables"][0]["totals"].as_array().expect("totals").clone();
+        totals[3].as_str().expect("outside").parse::<u32>().expect("n")
+    };
+    let before = share(dir.path());
+    let today = chrono::Utc::now().with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"));
+    tenin(dir.path())
+        .args(["outside", "add", "--date", &today.format("%Y-%m-%d").to_string(), "--referrer", &code, "--count", "2"])
+        .assert()
+        .success();
+    assert_eq!(share(dir.path()), before + 2, "two more transfers outside the desk");
+    let listed =
+        tenin(dir.path()).args(["outside", "list", "--from", "R8.1.1", "--to", "2030-12-31"]).assert().success();
+    assert!(String::from_utf8_lossy(&listed.get_output().stdout).contains("2 件"));
+    tenin(dir.path()).args(["outside", "add", "--date", "2099-01-01", "--referrer", &code]).assert().failure();
+}

@@ -44,6 +44,7 @@ mod encryption;
 mod exchange;
 mod matching;
 mod notices;
+mod outside_transfers;
 mod own_hospital;
 mod people;
 mod quarantine_folder;

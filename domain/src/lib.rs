@@ -21,6 +21,7 @@ pub mod html;
 pub mod inquiry;
 pub mod json_input;
 pub mod matching;
+pub mod outside_transfer;
 pub mod password;
 pub mod placement_time;
 pub mod quality;

@@ -73,6 +73,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::work_report,
             commands::work_report_html,
             commands::save_work_report,
+            commands::record_outside_transfer,
+            commands::outside_transfers,
             commands::transport_providers,
             commands::save_transport_provider,
             commands::list_transport_modes,

@@ -701,3 +701,23 @@ pub fn mark_transport_only(
 ) -> Result<RequestDetail, ErrorReport> {
     state.with(|desk| desk.mark_transport_only(&id, &hospital_id, Some(expected_version), &note))
 }
+
+/// Records a transfer a hospital arranged without the desk (for the desk's share).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn record_outside_transfer(
+    state: State<'_, DeskState>,
+    input: tenin_core::outside_transfer::OutsideTransferInput,
+) -> Result<tenin_core::outside_transfer::OutsideTransfer, ErrorReport> {
+    state.with(|desk| desk.record_outside_transfer(&input))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn outside_transfers(
+    state: State<'_, DeskState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<tenin_core::outside_transfer::OutsideTransfer>, ErrorReport> {
+    state.with(|desk| desk.outside_transfers(from, to))
+}

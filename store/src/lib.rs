@@ -27,6 +27,7 @@ pub mod ids;
 pub mod inquiries;
 pub mod meta;
 pub mod migrations;
+pub mod outside_transfers;
 pub mod past_cases;
 pub mod pending_audit;
 pub mod placement_counts;

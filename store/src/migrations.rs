@@ -29,6 +29,7 @@
 //! | 19 | `0019_drafts.sql` | each user's half-typed forms; the queue's closed requests and a day's changes indexed |
 //! | 20 | `0020_call_backs_due.sql` | waiting answers indexed by call-back time, for the call-back notice |
 //! | 21 | `0021_transport_only.sql` | transport-only cases: the hospital that agreed, and when |
+//! | 22 | `0022_outside_transfers.sql` | transfers arranged outside the desk, for its share |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -80,6 +81,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0019_drafts.sql"),
     migration!("0020_call_backs_due.sql"),
     migration!("0021_transport_only.sql"),
+    migration!("0022_outside_transfers.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

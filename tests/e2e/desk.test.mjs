@@ -812,6 +812,28 @@ describe('work reports', () => {
       await (await find(driver, 'work-report-make')).click();
       await driver.wait(async () => /入力品質/.test(await (await find(driver, 'work-report-title')).getText()), 5000);
       await screenshot(driver, 'work-report-quality');
+
+      // A hospital's own transfers, recorded for the desk's share, then the share itself.
+      const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo' }).format(new Date());
+      const outside = await find(driver, 'outside-transfers');
+      await driver.executeScript('arguments[0].scrollIntoView();', outside);
+      await typeInto(driver, 'outside-date', '２０９９－０１－０１');
+      const referrers = await (await find(driver, 'outside-referrer')).findElements(By.css('option'));
+      await choose(driver, 'outside-referrer', await referrers[1].getAttribute('value'));
+      await (await find(driver, 'outside-save')).click();
+      await find(driver, 'outside-error');
+      await typeInto(driver, 'outside-date', today);
+      await typeInto(driver, 'outside-count', '４');
+      await (await find(driver, 'outside-save')).click();
+      await waitForCount(driver, 'outside-row', (n) => n === 1);
+      await screenshot(driver, 'outside-transfers');
+      await choose(driver, 'work-report-kind', 'desk_share');
+      await (await find(driver, 'work-report-make')).click();
+      await driver.wait(async () => /デスク経由の割合/.test(await (await find(driver, 'work-report-title')).getText()), 5000);
+      const share = await (await findAll(driver, 'work-report-table'))[0].getText();
+      assert.match(share, /合計/);
+      const cli = JSON.parse(tenin(dataDir, '--json', 'report', 'share', '--format', 'json'));
+      assert.equal(cli.tables[0].totals[3], '4', 'the four transfers outside the desk are counted');
     } finally {
       await quit(driver);
     }

@@ -9,7 +9,7 @@ use tenin_domain::access::Permission;
 use tenin_domain::csv_file::{self, CsvEncoding};
 use tenin_domain::error::{Error, Result};
 use tenin_domain::reports::tables::ReportTable;
-use tenin_domain::reports::{export, health_centre, quality_coaching, table_page, transport_funding};
+use tenin_domain::reports::{desk_share, export, health_centre, quality_coaching, table_page, transport_funding};
 use tenin_store::reference;
 
 use super::{Desk, ReportFormat};
@@ -26,6 +26,8 @@ pub enum WorkReport {
     HealthCentre { jurisdiction_id: String, from: NaiveDate, to: NaiveDate },
     /// One referring hospital's input quality (入力品質のフィードバック).
     Quality { hospital_id: String, from: NaiveDate, to: NaiveDate },
+    /// The desk's share of all downward transfers, by month and jurisdiction (デスク経由の割合).
+    DeskShare { from: NaiveDate, to: NaiveDate },
 }
 
 /// A work report made: its title, the line under it, its tables.
@@ -42,7 +44,8 @@ impl WorkReport {
         match self {
             WorkReport::Transport { from, to }
             | WorkReport::HealthCentre { from, to, .. }
-            | WorkReport::Quality { from, to, .. } => (*from, *to),
+            | WorkReport::Quality { from, to, .. }
+            | WorkReport::DeskShare { from, to } => (*from, *to),
         }
     }
 }
@@ -81,6 +84,33 @@ impl Desk {
                     title: format!("{}　転院調整の状況", jurisdiction.name),
                     subtitle: format!("{period}　居住地による集計（患者は年代・性別のみ）"),
                     tables: health_centre::tables(&details, |code| of.get(code).cloned(), &scope),
+                }
+            }
+            WorkReport::DeskShare { .. } => {
+                let conn = self.store.read();
+                let jurisdiction_of_municipality: std::collections::HashMap<String, String> =
+                    reference::municipalities(conn, None)?.into_iter().map(|m| (m.code, m.jurisdiction_name)).collect();
+                let hospital_municipality: std::collections::HashMap<String, String> =
+                    tenin_store::hospitals::municipality_codes(conn)?.into_iter().collect();
+                let records = tenin_store::outside_transfers::between(conn, &from.to_string(), &to.to_string())?;
+                let outside: Vec<desk_share::Outside<'_>> = records
+                    .iter()
+                    .filter_map(|r| {
+                        let on = NaiveDate::parse_from_str(&r.transferred_on, "%Y-%m-%d").ok()?;
+                        Some(desk_share::Outside {
+                            on,
+                            referring_hospital_id: &r.referring_hospital_id,
+                            count: r.count,
+                        })
+                    })
+                    .collect();
+                let jurisdiction_of = |hospital: &str| {
+                    hospital_municipality.get(hospital).and_then(|m| jurisdiction_of_municipality.get(m)).cloned()
+                };
+                BuiltReport {
+                    title: "デスク経由の割合".into(),
+                    subtitle: format!("{period}　下り搬送のうちデスクが受入決定したもの"),
+                    tables: desk_share::tables(&details, &outside, jurisdiction_of, (from, to), offset),
                 }
             }
             WorkReport::Quality { hospital_id, .. } => {

@@ -158,3 +158,54 @@ fn a_referring_hospital_is_told_what_its_requests_most_often_lack() {
     assert!(phone[2].parse::<u32>().expect("n") >= 2);
     assert!(phone[4].contains(&first) && phone[4].contains(&second), "examples by reference number: {phone:?}");
 }
+
+#[test]
+fn the_desks_share_counts_its_placements_against_transfers_arranged_without_it() {
+    let (_dir, mut desk) = demo_desk();
+    let (from, to) = around_today(&desk);
+    let report = WorkReport::DeskShare { from, to };
+    let totals = |desk: &Desk| -> Vec<u32> {
+        let built = desk.work_report(&report).expect("report");
+        let cells = built.tables[0].totals.clone().expect("totals");
+        cells[1..5].iter().map(|c| c.parse().expect("a number")).collect()
+    };
+    let before = totals(&desk);
+    let referrer = valid_input(&desk).referring_hospital_id;
+    let today = desk.today().expect("today");
+    let recorded = desk
+        .record_outside_transfer(&tenin_core::outside_transfer::OutsideTransferInput {
+            transferred_on: today.to_string(),
+            referring_hospital_id: referrer.clone(),
+            count: "３".into(),
+            note: "病院からの月次報告".into(),
+            ..Default::default()
+        })
+        .expect("recorded");
+    assert_eq!(recorded.count, 3);
+    assert_eq!(desk.outside_transfers(from, to).expect("list").len(), 1);
+    let refused = desk.record_outside_transfer(&tenin_core::outside_transfer::OutsideTransferInput {
+        transferred_on: (today + Duration::days(3)).to_string(),
+        referring_hospital_id: referrer.clone(),
+        ..Default::default()
+    });
+    assert_eq!(ErrorReport::from(refused.expect_err("a day to come")).code, ErrorCode::Validation);
+
+    let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
+    let receiver = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_receiving && h.id != referrer)
+        .expect("a receiver");
+    desk.mark_transport_only(&id, &receiver.id, None, "").expect("transport only");
+    let input = valid_input(&desk);
+    placed(&mut desk, input);
+
+    let after = totals(&desk);
+    assert_eq!(after[0], before[0] + 1, "one more desk placement");
+    assert_eq!(after[1], before[1] + 1, "one transport-only case");
+    assert_eq!(after[2], before[2] + 3, "three transfers outside the desk");
+    assert_eq!(after[3], after[0] + after[1] + after[2]);
+    let audit = desk.audit_log(&Default::default()).expect("audit");
+    assert!(audit.iter().any(|row| row.entity_id == recorded.id), "the record is audited");
+}

@@ -5,6 +5,7 @@
 //! What counts is written out for people in `docs/reports.md`.
 
 pub mod daily_log;
+pub mod desk_share;
 pub mod export;
 pub mod health_centre;
 pub mod monthly;

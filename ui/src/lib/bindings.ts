@@ -103,6 +103,9 @@ export const commands = {
 	/**  The work report as a printable A4 page. */
 	workReportHtml: (report: WorkReport) => typedError<string, ErrorReport>(__TAURI_INVOKE("work_report_html", { report })),
 	saveWorkReport: (report: WorkReport, format: ReportFormat) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_work_report", { report, format })),
+	/**  Records a transfer a hospital arranged without the desk (for the desk's share). */
+	recordOutsideTransfer: (input: OutsideTransferInput) => typedError<OutsideTransfer, ErrorReport>(__TAURI_INVOKE("record_outside_transfer", { input })),
+	outsideTransfers: (from: string, to: string) => typedError<OutsideTransfer[], ErrorReport>(__TAURI_INVOKE("outside_transfers", { from, to })),
 	/**  The transport providers directory (inactive ones too). */
 	transportProviders: () => typedError<TransportProvider[], ErrorReport>(__TAURI_INVOKE("transport_providers")),
 	/**  Adds a provider (`id` null) or replaces one seen at `expected_version`. */
@@ -1557,6 +1560,36 @@ export type Outcome = "new" | "changed" | "unchanged" |
 /**  Refused and kept in quarantine with the reasons. */
 "error";
 
+/**  A recorded transfer outside the desk. */
+export type OutsideTransfer = {
+	id: string,
+	transferred_on: string,
+	referring_hospital_id: string,
+	referring_hospital_name: string,
+	receiving_hospital_name: string | null,
+	residence_municipality_code: string | null,
+	count: number,
+	note: string,
+	/**  `desk` (typed at the desk) or `import` (from a hospital's file). */
+	source: string,
+	recorded_by_name: string,
+	recorded_at: string,
+};
+
+/**  A transfer arranged outside the desk, as typed. */
+export type OutsideTransferInput = {
+	/**  The day of the transfer: 2026-11-21, R8.11.21, 令和8年11月21日. */
+	transferred_on?: string,
+	referring_hospital_id?: string,
+	/**  Empty when the reporting hospital did not say. */
+	receiving_hospital_id?: string,
+	/**  The patient's municipality; empty when not said. */
+	residence_municipality_code?: string,
+	/**  How many transfers the record stands for (empty: one). */
+	count?: string,
+	note?: string,
+};
+
 /**  A package as read, before importing: what it says, and whether the desk can trust it. */
 export type PackageInfo = {
 	manifest: Manifest,
@@ -2292,7 +2325,9 @@ export type WorkReport =
 /**  One health-centre jurisdiction's residents' requests, pseudonymous (保健所向け). */
 { kind: "health_centre"; jurisdiction_id: string; from: string; to: string } | 
 /**  One referring hospital's input quality (入力品質のフィードバック). */
-{ kind: "quality"; hospital_id: string; from: string; to: string };
+{ kind: "quality"; hospital_id: string; from: string; to: string } | 
+/**  The desk's share of all downward transfers, by month and jurisdiction (デスク経由の割合). */
+{ kind: "desk_share"; from: string; to: string };
 
 /**  A calendar month. */
 export type YearMonth = {
