@@ -11,6 +11,7 @@ mod matching;
 mod outside;
 mod package_open;
 mod pdf;
+mod region_pack;
 mod report;
 mod sync;
 mod transport;
@@ -168,6 +169,10 @@ enum Command {
     /// Transfers hospitals arranged without the desk, recorded for the desk's share (report share).
     #[command(subcommand)]
     Outside(outside::OutsideCommand),
+    /// Load a newer version of the desk's region pack (a new plan, a municipal merger, a new decline
+    /// reason): `preview` what changes and which records move, then `apply` (administrator).
+    #[command(subcommand)]
+    RegionPack(region_pack::RegionPackCommand),
     /// The shared sync folder: settings, one cycle now, the log, the inbox.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -855,6 +860,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Sync(command) => sync::run(cli, command),
         Command::Inquiries(command) => inquiries::run(cli, command),
         Command::Outside(command) => outside::run(cli, command),
+        Command::RegionPack(command) => region_pack::run(cli, command),
         Command::DeskContact { name, phone, fax } => {
             let mut desk = open(cli, None)?;
             let mut contact = desk.desk_contact()?;

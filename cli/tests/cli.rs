@@ -736,3 +736,20 @@ fn transfers_outside_the_desk_are_recorded_and_the_share_reported() {
     assert!(String::from_utf8_lossy(&listed.get_output().stdout).contains("2 件"));
     tenin(dir.path()).args(["outside", "add", "--date", "2099-01-01", "--referrer", &code]).assert().failure();
 }
+
+#[test]
+fn a_newer_region_pack_is_previewed_and_applied_once() {
+    let dir = new_desk();
+    let mut pack: serde_json::Value =
+        serde_json::from_str(tenin_core::bundled::DEFAULT_REGION_PACK_JSON).expect("the bundled pack");
+    pack["version"] = "2099.1".into();
+    pack["decline_reasons"].as_array_mut().expect("reasons").push(serde_json::json!({ "id": "heat", "name": "猛暑" }));
+    let file = dir.path().join("pack-2099.json");
+    std::fs::write(&file, pack.to_string()).expect("written");
+    let preview = tenin(dir.path()).args(["region-pack", "preview"]).arg(&file).assert().success();
+    let text = String::from_utf8_lossy(&preview.get_output().stdout).into_owned();
+    assert!(text.contains("追加\tお断り理由\theat\t猛暑"), "{text}");
+    tenin(dir.path()).args(["region-pack", "apply"]).arg(&file).assert().success();
+    let again = tenin(dir.path()).args(["region-pack", "apply"]).arg(&file).assert().failure();
+    assert!(String::from_utf8_lossy(&again.get_output().stderr).contains("すでに読み込まれています"));
+}

@@ -46,6 +46,7 @@ mod matching;
 mod notices;
 mod outside_transfers;
 mod own_hospital;
+mod pack_updates;
 mod people;
 mod quarantine_folder;
 mod recovery;

@@ -29,6 +29,7 @@ pub mod recovery_key;
 pub mod reference;
 pub mod refusal;
 pub mod region_pack;
+pub mod region_pack_update;
 pub mod reports;
 pub mod request;
 pub mod request_name;

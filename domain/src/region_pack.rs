@@ -42,6 +42,22 @@ pub struct RegionPack {
     pub bed_types: Vec<Term>,
     pub decline_reasons: Vec<DeclineReason>,
     pub transport_modes: Vec<Term>,
+    /// For an update of a loaded pack: where the desk's references to an entry the new version drops
+    /// go (a municipal merger, a decline reason folded into another). Ignored when a desk is created.
+    #[serde(default)]
+    pub moves: PackMoves,
+}
+
+/// Old id → new id, per list (see `region_pack_update`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMoves {
+    #[serde(default)]
+    pub municipalities: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub bed_types: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub decline_reasons: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -260,9 +276,24 @@ impl RegionPack {
                 }
             }
         }
-        unique_ids("bed_types", self.bed_types.iter().map(|t| t.id.as_str()), &mut errors);
-        unique_ids("decline_reasons", self.decline_reasons.iter().map(|t| t.id.as_str()), &mut errors);
+        let bed_types = unique_ids("bed_types", self.bed_types.iter().map(|t| t.id.as_str()), &mut errors);
+        let reasons = unique_ids("decline_reasons", self.decline_reasons.iter().map(|t| t.id.as_str()), &mut errors);
         unique_ids("transport_modes", self.transport_modes.iter().map(|t| t.id.as_str()), &mut errors);
+        // A move goes to an entry of this pack, from one it no longer has.
+        for (list, moves, known) in [
+            ("municipalities", &self.moves.municipalities, &codes),
+            ("bed_types", &self.moves.bed_types, &bed_types),
+            ("decline_reasons", &self.moves.decline_reasons, &reasons),
+        ] {
+            for (from, to) in moves {
+                if !known.contains(to.as_str()) {
+                    errors.push(format!("moves.{list}: 移し先 \"{to}\" がこのパックにありません"));
+                }
+                if known.contains(from.as_str()) {
+                    errors.push(format!("moves.{list}: \"{from}\" はこのパックにもあります（移す必要がありません）"));
+                }
+            }
+        }
         if errors.is_empty() { Ok(()) } else { Err(Error::ReferenceData(errors.join("; "))) }
     }
 }

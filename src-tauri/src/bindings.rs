@@ -75,6 +75,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::save_work_report,
             commands::record_outside_transfer,
             commands::outside_transfers,
+            commands::preview_pack_update,
+            commands::apply_pack_update,
             commands::transport_providers,
             commands::save_transport_provider,
             commands::list_transport_modes,

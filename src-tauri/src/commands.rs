@@ -721,3 +721,22 @@ pub fn outside_transfers(
 ) -> Result<Vec<tenin_core::outside_transfer::OutsideTransfer>, ErrorReport> {
     state.with(|desk| desk.outside_transfers(from, to))
 }
+
+/// What loading a newer version of the desk's region pack would change (nothing written).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn preview_pack_update(
+    state: State<'_, DeskState>,
+    json: String,
+) -> Result<tenin_core::region_pack_update::PackUpdatePreview, ErrorReport> {
+    state.with(|desk| desk.preview_pack_update(&json))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn apply_pack_update(
+    state: State<'_, DeskState>,
+    json: String,
+) -> Result<tenin_core::region_pack_update::PackUpdatePreview, ErrorReport> {
+    state.with(|desk| desk.apply_pack_update(&json))
+}

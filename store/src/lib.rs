@@ -28,6 +28,7 @@ pub mod inquiries;
 pub mod meta;
 pub mod migrations;
 pub mod outside_transfers;
+pub mod pack_update;
 pub mod past_cases;
 pub mod pending_audit;
 pub mod placement_counts;

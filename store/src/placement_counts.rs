@@ -138,6 +138,21 @@ fn all(conn: Db<'_>) -> rusqlite::Result<Vec<(String, String, String, u32)>> {
     rows.collect()
 }
 
+/// Counts every request again from its history (after references moved, e.g. a municipal merger).
+pub fn recount(conn: Db<'_>) -> Result<()> {
+    conn.execute("DELETE FROM placement_counts", [])?;
+    conn.execute(
+        "UPDATE transfer_requests SET counted_month = NULL, counted_referrer = NULL, counted_residence = NULL",
+        [],
+    )?;
+    let mut stmt = conn.prepare("SELECT id FROM transfer_requests")?;
+    let ids: Vec<String> = stmt.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        reconcile(conn, &id)?;
+    }
+    Ok(())
+}
+
 /// Recomputes every count from the status history and compares: `true` when they agree.
 pub fn verify(conn: Db<'_>) -> Result<bool> {
     let offset = offset(conn)?;

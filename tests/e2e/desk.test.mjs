@@ -706,6 +706,52 @@ describe('transport only', () => {
   });
 });
 
+describe('region pack update', () => {
+  test('a newer pack is previewed, a merger without a move is refused, then applied with it', async () => {
+    const dataDir = tempDir('pack-update');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const hospitals = JSON.parse(tenin(dataDir, '--json', 'hospitals', 'list'));
+    const packFile = new URL('../../assets/region-packs/kanagawa.json', import.meta.url);
+    const bundled = JSON.parse(readFileSync(packFile, 'utf8'));
+    const wards = new Set(bundled.municipalities.map((m) => m.parent).filter(Boolean));
+    const merged = bundled.municipalities.find(
+      (m) => !m.parent && !wards.has(m.code) && hospitals.some((h) => h.municipality_code === m.code),
+    );
+    const into = bundled.municipalities.find((m) => !m.parent && m.code !== merged.code && !wards.has(m.code));
+    const next = (withMove) => {
+      const pack = structuredClone(bundled);
+      pack.version = '2099.1';
+      pack.municipalities = pack.municipalities.filter((m) => m.code !== merged.code);
+      if (withMove) pack.moves = { municipalities: { [merged.code]: into.code } };
+      const file = path.join(dataDir, withMove ? 'pack-with-move.json' : 'pack-without-move.json');
+      writeFileSync(file, JSON.stringify(pack));
+      return file;
+    };
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-settings')).click();
+      const card = await find(driver, 'pack-update');
+      await driver.executeScript('arguments[0].scrollIntoView();', card);
+      await (await find(driver, 'pack-update-file')).sendKeys(next(false));
+      assert.match(await (await find(driver, 'pack-update-blocked')).getText(), /移し先/);
+      assert.equal((await findAll(driver, 'pack-update-apply')).length, 0, 'no way to apply while records would be lost');
+      await (await find(driver, 'pack-update-file')).sendKeys(next(true));
+      await find(driver, 'pack-update-apply');
+      const removed = await driver.findElement(By.css('[data-testid="pack-update-change"][data-kind="removed"]'));
+      assert.match(await removed.getText(), new RegExp(into.code));
+      await screenshot(driver, 'pack-update-preview');
+      await (await find(driver, 'pack-update-apply')).click();
+      await (await find(driver, 'confirm-yes')).click();
+      await driver.wait(async () => /2099\.1/.test(await (await find(driver, 'toast')).getText()), 10000);
+    } finally {
+      await quit(driver);
+    }
+    const after = JSON.parse(tenin(dataDir, '--json', 'hospitals', 'list'));
+    assert.ok(!after.some((h) => h.municipality_code === merged.code), 'the hospitals moved to the new municipality');
+  });
+});
+
 describe('reports', () => {
   test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV; the daily log', async () => {
     const dataDir = tempDir('reports');

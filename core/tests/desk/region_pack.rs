@@ -92,3 +92,77 @@ fn a_broken_pack_names_every_problem() {
     assert!(err.contains("462013") && err.contains("検査数字"), "check digit named: {err}");
     assert!(err.contains("nowhere"), "unknown parent named: {err}");
 }
+
+/// The bundled pack as JSON, changed by `patch`.
+fn bundled_with(patch: impl FnOnce(&mut serde_json::Value)) -> String {
+    let mut value: serde_json::Value =
+        serde_json::from_str(tenin_core::bundled::DEFAULT_REGION_PACK_JSON).expect("the bundled pack");
+    patch(&mut value);
+    value.to_string()
+}
+
+#[test]
+fn a_newer_pack_is_previewed_then_loaded_moving_the_records_of_a_merged_municipality() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let hospitals = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    let pack = tenin_core::bundled::default_region_pack().expect("valid");
+    // A municipality with hospitals and no wards merges into another.
+    let merged = pack
+        .municipalities
+        .iter()
+        .find(|m| {
+            m.parent.is_none()
+                && !pack.municipalities.iter().any(|c| c.parent.as_deref() == Some(&m.code))
+                && hospitals.iter().any(|h| h.municipality_code == m.code)
+        })
+        .expect("a municipality with hospitals")
+        .clone();
+    let into = pack
+        .municipalities
+        .iter()
+        .find(|m| m.parent.is_none() && m.code != merged.code && m.jurisdiction == merged.jurisdiction)
+        .unwrap_or(&pack.municipalities[0])
+        .code
+        .clone();
+    let moved_hospitals = hospitals.iter().filter(|h| h.municipality_code == merged.code).count();
+    let without = |v: &mut serde_json::Value| {
+        v["version"] = "2027.1".into();
+        v["municipalities"].as_array_mut().expect("municipalities").retain(|m| m["code"] != merged.code.as_str());
+        v["decline_reasons"]
+            .as_array_mut()
+            .expect("reasons")
+            .push(serde_json::json!({ "id": "heat", "name": "猛暑による受入停止" }));
+    };
+
+    let stuck = desk.preview_pack_update(&bundled_with(without)).expect("preview");
+    assert!(!stuck.blocked.is_empty(), "records would point nowhere: {:?}", stuck.blocked);
+    assert!(desk.apply_pack_update(&bundled_with(without)).is_err(), "refused as a whole");
+    assert_eq!(desk.region_pack().expect("pack").version, pack.version, "nothing changed");
+
+    let with_move = bundled_with(|v| {
+        without(v);
+        v["moves"] = serde_json::json!({ "municipalities": { merged.code.clone(): into.clone() } });
+    });
+    let preview = desk.preview_pack_update(&with_move).expect("preview");
+    assert!(preview.blocked.is_empty(), "{:?}", preview.blocked);
+    let removed = preview.changes.iter().find(|c| c.id == merged.code).expect("the merged municipality");
+    assert!(removed.references as usize >= moved_hospitals);
+    assert_eq!(removed.moved_to.as_deref(), Some(into.as_str()));
+    assert!(preview.changes.iter().any(|c| c.id == "heat"), "the new reason is listed");
+
+    let applied = desk.apply_pack_update(&with_move).expect("applied");
+    assert_eq!((applied.from_version.as_str(), applied.to_version.as_str()), (pack.version.as_str(), "2027.1"));
+    assert_eq!(desk.region_pack().expect("pack").version, "2027.1");
+    let after = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    assert!(after.iter().all(|h| h.municipality_code != merged.code), "no hospital left in the old municipality");
+    assert!(after.iter().filter(|h| h.municipality_code == into).count() >= moved_hospitals);
+    assert!(desk.decline_reasons().expect("reasons").iter().any(|r| r.id == "heat"));
+    assert_eq!(desk.integrity_check().expect("check"), "ok", "the kept counts follow the move");
+    let audit = desk.audit_log(&Default::default()).expect("audit");
+    assert!(audit.iter().any(|row| row.entity == "region_pack" && row.action == "update"), "audited");
+
+    let again = desk.preview_pack_update(&with_move).expect("preview");
+    assert!(again.blocked.iter().any(|b| b.contains("すでに読み込まれています")));
+    let other = bundled_with(|v| v["id"] = "jp-99-elsewhere".into());
+    assert!(desk.preview_pack_update(&other).is_err(), "another prefecture's pack is refused");
+}

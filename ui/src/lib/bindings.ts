@@ -106,6 +106,9 @@ export const commands = {
 	/**  Records a transfer a hospital arranged without the desk (for the desk's share). */
 	recordOutsideTransfer: (input: OutsideTransferInput) => typedError<OutsideTransfer, ErrorReport>(__TAURI_INVOKE("record_outside_transfer", { input })),
 	outsideTransfers: (from: string, to: string) => typedError<OutsideTransfer[], ErrorReport>(__TAURI_INVOKE("outside_transfers", { from, to })),
+	/**  What loading a newer version of the desk's region pack would change (nothing written). */
+	previewPackUpdate: (json: string) => typedError<PackUpdatePreview, ErrorReport>(__TAURI_INVOKE("preview_pack_update", { json })),
+	applyPackUpdate: (json: string) => typedError<PackUpdatePreview, ErrorReport>(__TAURI_INVOKE("apply_pack_update", { json })),
 	/**  The transport providers directory (inactive ones too). */
 	transportProviders: () => typedError<TransportProvider[], ErrorReport>(__TAURI_INVOKE("transport_providers")),
 	/**  Adds a provider (`id` null) or replaces one seen at `expected_version`. */
@@ -593,6 +596,8 @@ export type ChainCheck = {
 	/**  The end of the chain as found (`None`: no entries at all). */
 	head: Head | null,
 };
+
+export type ChangeKind = "added" | "changed" | "removed";
 
 /**  A nurse's decision on a conflict. */
 export type ConflictDecision = 
@@ -1588,6 +1593,31 @@ export type OutsideTransferInput = {
 	/**  How many transfers the record stands for (empty: one). */
 	count?: string,
 	note?: string,
+};
+
+/**  One change an update makes. */
+export type PackChange = {
+	list: string,
+	list_ja: string,
+	id: string,
+	kind: ChangeKind,
+	before: string | null,
+	after: string | null,
+	/**  The desk's records pointing at a removed entry (hospitals, requests, inquiries, …). */
+	references: number,
+	/**  Where those records go (the pack's `moves`). */
+	moved_to: string | null,
+};
+
+/**  What an update would do, and whether it can. */
+export type PackUpdatePreview = {
+	pack_id: string,
+	pack_name: string,
+	from_version: string,
+	to_version: string,
+	changes: PackChange[],
+	/**  Why it cannot be applied (Japanese sentences); empty when it can. */
+	blocked: string[],
 };
 
 /**  A package as read, before importing: what it says, and whether the desk can trust it. */
