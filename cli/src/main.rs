@@ -11,6 +11,7 @@ mod matching;
 mod outside;
 mod package_open;
 mod pdf;
+mod post_covid;
 mod region_pack;
 mod report;
 mod sync;
@@ -173,6 +174,10 @@ enum Command {
     /// reason): `preview` what changes and which records move, then `apply` (administrator).
     #[command(subcommand)]
     RegionPack(region_pack::RegionPackCommand),
+    /// The referral network for post-COVID conditions (一次受け / 二次受け): entries, the published
+    /// list, the counts over time, the survey out and back in.
+    #[command(subcommand)]
+    PostCovid(post_covid::PostCovidCommand),
     /// The shared sync folder: settings, one cycle now, the log, the inbox.
     #[command(subcommand)]
     Sync(sync::SyncCommand),
@@ -861,6 +866,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
         Command::Inquiries(command) => inquiries::run(cli, command),
         Command::Outside(command) => outside::run(cli, command),
         Command::RegionPack(command) => region_pack::run(cli, command),
+        Command::PostCovid(command) => post_covid::run(cli, command),
         Command::DeskContact { name, phone, fax } => {
             let mut desk = open(cli, None)?;
             let mut contact = desk.desk_contact()?;

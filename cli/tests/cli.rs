@@ -753,3 +753,42 @@ fn a_newer_region_pack_is_previewed_and_applied_once() {
     let again = tenin(dir.path()).args(["region-pack", "apply"]).arg(&file).assert().failure();
     assert!(String::from_utf8_lossy(&again.get_output().stderr).contains("すでに読み込まれています"));
 }
+
+#[test]
+fn the_post_covid_network_from_the_command_line() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let hospitals = tenin(dir.path()).args(["--json", "hospitals", "list"]).assert().success();
+    let list = json(&hospitals.get_output().stdout);
+    let codes: Vec<String> = list
+        .as_array()
+        .expect("hospitals")
+        .iter()
+        .take(2)
+        .map(|h| h["code"].as_str().expect("code").to_owned())
+        .collect();
+    tenin(dir.path())
+        .args(["post-covid", "set", &codes[0], "--tier", "primary", "--conditions", "倦怠感", "--publish"])
+        .assert()
+        .success();
+    tenin(dir.path())
+        .args(["post-covid", "set", &codes[1], "--tier", "secondary", "--referral-needed"])
+        .assert()
+        .success();
+    tenin(dir.path()).args(["post-covid", "set", &codes[1], "--tier", "tertiary"]).assert().failure();
+    let counts = tenin(dir.path()).args(["--json", "post-covid", "counts", "--from", "R8.1.1"]).assert().success();
+    let counts = json(&counts.get_output().stdout);
+    let last = counts.as_array().and_then(|c| c.last()).expect("a month");
+    assert_eq!(
+        (last["primary"].as_u64(), last["primary_published"].as_u64(), last["secondary"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
+    let page = tenin(dir.path()).args(["post-covid", "published"]).assert().success();
+    assert!(String::from_utf8_lossy(&page.get_output().stdout).contains("倦怠感"));
+    let survey = dir.path().join("survey.csv");
+    tenin(dir.path()).args(["post-covid", "survey", "--out"]).arg(&survey).assert().success();
+    let bytes = std::fs::read(&survey).expect("survey");
+    let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&bytes);
+    assert!(!bad && text.starts_with("医療機関コード,医療機関名"));
+    tenin(dir.path()).args(["post-covid", "import-survey"]).arg(&survey).assert().success();
+}

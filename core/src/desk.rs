@@ -48,6 +48,7 @@ mod outside_transfers;
 mod own_hospital;
 mod pack_updates;
 mod people;
+mod post_covid;
 mod quarantine_folder;
 mod recovery;
 mod reports;
@@ -67,6 +68,7 @@ pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Pr
 pub use notices::{CALL_BACK_LEAD_MINUTES, NoticeSettings};
 pub use own_hospital::ReceivedAnswerInput;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
+pub use post_covid::{PostCovidFile, SurveyImport};
 pub use quarantine_folder::QuarantineUsage;
 pub use recovery::{Recovered, RecoveryInput};
 pub use reports::ReportFormat;

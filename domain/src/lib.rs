@@ -24,6 +24,7 @@ pub mod matching;
 pub mod outside_transfer;
 pub mod password;
 pub mod placement_time;
+pub mod post_covid;
 pub mod quality;
 pub mod recovery_key;
 pub mod reference;

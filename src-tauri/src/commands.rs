@@ -740,3 +740,50 @@ pub fn apply_pack_update(
 ) -> Result<tenin_core::region_pack_update::PackUpdatePreview, ErrorReport> {
     state.with(|desk| desk.apply_pack_update(&json))
 }
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn post_covid_entries(
+    state: State<'_, DeskState>,
+) -> Result<Vec<tenin_core::post_covid::PostCovidEntry>, ErrorReport> {
+    state.with(|desk| desk.post_covid_entries())
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn set_post_covid(
+    state: State<'_, DeskState>,
+    input: tenin_core::post_covid::PostCovidInput,
+    expected_version: Option<u32>,
+) -> Result<tenin_core::post_covid::PostCovidEntry, ErrorReport> {
+    state.with(|desk| desk.set_post_covid(&input, expected_version))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn post_covid_counts(
+    state: State<'_, DeskState>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<tenin_core::post_covid::PostCovidCount>, ErrorReport> {
+    state.with(|desk| desk.post_covid_counts(from, to))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_post_covid_file(
+    state: State<'_, DeskState>,
+    file: tenin_core::desk::PostCovidFile,
+) -> Result<SavedExport, ErrorReport> {
+    state.with(|desk| desk.save_post_covid_file(file))
+}
+
+/// A returned survey (its bytes as the window read them).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_post_covid_survey(
+    state: State<'_, DeskState>,
+    file: tenin_core::exchange::upload::Upload,
+) -> Result<tenin_core::desk::SurveyImport, ErrorReport> {
+    state.with(|desk| desk.import_post_covid_survey(&file.bytes()?))
+}

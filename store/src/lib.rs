@@ -32,6 +32,7 @@ pub mod pack_update;
 pub mod past_cases;
 pub mod pending_audit;
 pub mod placement_counts;
+pub mod post_covid;
 pub mod private_files;
 pub mod received_inquiries;
 pub mod reference;

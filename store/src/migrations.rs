@@ -30,6 +30,7 @@
 //! | 20 | `0020_call_backs_due.sql` | waiting answers indexed by call-back time, for the call-back notice |
 //! | 21 | `0021_transport_only.sql` | transport-only cases: the hospital that agreed, and when |
 //! | 22 | `0022_outside_transfers.sql` | transfers arranged outside the desk, for its share |
+//! | 23 | `0023_post_covid.sql` | the post-COVID referral network (tiers, published or not) and its change log |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -82,6 +83,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0020_call_backs_due.sql"),
     migration!("0021_transport_only.sql"),
     migration!("0022_outside_transfers.sql"),
+    migration!("0023_post_covid.sql"),
 ];
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a

@@ -62,7 +62,7 @@ fn a_failing_migration_leaves_the_previous_version_whole() {
 /// Every released migration, pinned by the SHA-256 of its file: a released migration is never
 /// edited (a database that ran it would never run the edit); a change to the schema is a new file,
 /// added here with its digest.
-const RELEASED: [(&str, &str); 22] = [
+const RELEASED: [(&str, &str); 23] = [
     ("0001_initial.sql", "cac137284d1dc7a94da9245b9c2fc1e59df7c58d2e6e6a077e89a5e661495bee"),
     ("0002_inquiries.sql", "a7c671518589a9d2f18aeaff284c8190d2d7af74b696828940bac58fceaf18fa"),
     ("0003_intake.sql", "8d54b589a2742d74cca33f390dc2a528dd5bf52924cfcc418e1687b0597f8088"),
@@ -85,6 +85,7 @@ const RELEASED: [(&str, &str); 22] = [
     ("0020_call_backs_due.sql", "aa828426b87f7b37a9fa73c4dff9f76c7870ccdab0a1e4f939cb9a6843358e46"),
     ("0021_transport_only.sql", "e30518d521fcd1c325db1cc25d0d27f77d962609b680596c1a27af22bf508cb3"),
     ("0022_outside_transfers.sql", "a04d1d395b809f5544a0b84598d49f354645963e3bdae9319d408c248ede7420"),
+    ("0023_post_covid.sql", "711f8b0a1d8ffc318f07723f60554d5c4c675b9ae97434f1e228c4ebbfd1064c"),
 ];
 
 #[test]

@@ -752,6 +752,39 @@ describe('region pack update', () => {
   });
 });
 
+describe('post-COVID referral network', () => {
+  test('a primary institution is registered, counted, and published once it agreed', async () => {
+    const dataDir = tempDir('post-covid');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const hospital = JSON.parse(tenin(dataDir, '--json', 'hospitals', 'list'))[0];
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await find(driver, 'nav-hospitals')).click();
+      await (await find(driver, 'open-post-covid')).click();
+      await choose(driver, 'post-covid-hospital', hospital.id);
+      await choose(driver, 'post-covid-tier', 'primary');
+      await typeInto(driver, 'post-covid-conditions', '倦怠感、嗅覚・味覚障害');
+      await (await find(driver, 'post-covid-publish')).click();
+      await (await find(driver, 'post-covid-save')).click();
+      await waitForCount(driver, 'post-covid-entry', (n) => n === 1);
+      const lastMonth = await driver.executeScript(
+        `const rows = document.querySelectorAll('[data-testid="post-covid-counts"] tbody tr');
+         return [...rows[rows.length - 1].querySelectorAll('td')].map((td) => td.textContent.trim());`,
+      );
+      assert.deepEqual(lastMonth.slice(1), ['1', '1', '0'], 'one primary institution this month, published');
+      await screenshot(driver, 'post-covid');
+      const saved = (await import('node:fs')).readdirSync;
+      await (await find(driver, 'post-covid-published-html')).click();
+      await driver.wait(() => saved(exportDir).some((f) => f.startsWith('罹患後症状_公表リスト') && f.endsWith('.html')), 10000);
+      const page = saved(exportDir).find((f) => f.startsWith('罹患後症状_公表リスト') && f.endsWith('.html'));
+      assert.ok(readFileSync(path.join(exportDir, page), 'utf8').includes(hospital.name), 'the published page names it');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('reports', () => {
   test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV; the daily log', async () => {
     const dataDir = tempDir('reports');

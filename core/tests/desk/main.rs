@@ -21,6 +21,7 @@ mod not_stated;
 mod open;
 mod people;
 mod placement_time;
+mod post_covid;
 mod protection;
 mod quality;
 mod referral;

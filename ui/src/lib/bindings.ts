@@ -109,6 +109,12 @@ export const commands = {
 	/**  What loading a newer version of the desk's region pack would change (nothing written). */
 	previewPackUpdate: (json: string) => typedError<PackUpdatePreview, ErrorReport>(__TAURI_INVOKE("preview_pack_update", { json })),
 	applyPackUpdate: (json: string) => typedError<PackUpdatePreview, ErrorReport>(__TAURI_INVOKE("apply_pack_update", { json })),
+	postCovidEntries: () => typedError<PostCovidEntry[], ErrorReport>(__TAURI_INVOKE("post_covid_entries")),
+	setPostCovid: (input: PostCovidInput, expectedVersion: number | null) => typedError<PostCovidEntry, ErrorReport>(__TAURI_INVOKE("set_post_covid", { input, expectedVersion })),
+	postCovidCounts: (from: string, to: string) => typedError<PostCovidCount[], ErrorReport>(__TAURI_INVOKE("post_covid_counts", { from, to })),
+	savePostCovidFile: (file: PostCovidFile) => typedError<SavedExport, ErrorReport>(__TAURI_INVOKE("save_post_covid_file", { file })),
+	/**  A returned survey (its bytes as the window read them). */
+	importPostCovidSurvey: (file: Upload) => typedError<SurveyImport, ErrorReport>(__TAURI_INVOKE("import_post_covid_survey", { file })),
 	/**  The transport providers directory (inactive ones too). */
 	transportProviders: () => typedError<TransportProvider[], ErrorReport>(__TAURI_INVOKE("transport_providers")),
 	/**  Adds a provider (`id` null) or replaces one seen at `expected_version`. */
@@ -1688,6 +1694,68 @@ export type PlacementTimes = {
 	by_referring_hospital: GroupStats[],
 };
 
+/**  The network at the end of a month. */
+export type PostCovidCount = {
+	/**  YYYY-MM. */
+	month: string,
+	primary: number,
+	primary_published: number,
+	secondary: number,
+};
+
+/**  One institution on the network, as listed. */
+export type PostCovidEntry = {
+	hospital_id: string,
+	hospital_code: string,
+	hospital_name: string,
+	municipality_name: string,
+	/**  The secondary medical region under the plan in force (the published list's groups). */
+	region_name: string | null,
+	phone: string,
+	tier: PostCovidTier | null,
+	departments: string,
+	conditions: string,
+	referral_needed: boolean,
+	hours: string,
+	publish: boolean,
+	note: string,
+	updated_at: string,
+	version: number,
+};
+
+/**  The files of the network the desk hands out. */
+export type PostCovidFile = 
+/**  The published list as a web page. */
+"published_html" | 
+/**  The published list as CSV (CP932, for the prefecture's office PCs). */
+"published_csv" | 
+/**  The survey for hospitals (CP932 CSV). */
+"survey";
+
+/**  An institution's entry, as typed or as its survey answers it. */
+export type PostCovidInput = {
+	hospital_id?: string,
+	/**  `None`: taken off the network (the entry and its history are kept). */
+	tier?: PostCovidTier | null,
+	/**  診療科 (e.g. 「内科、呼吸器内科」). */
+	departments?: string,
+	/**  対応する症状 (e.g. 「倦怠感、咳嗽、嗅覚・味覚障害」). */
+	conditions?: string,
+	/**  紹介状が必要. */
+	referral_needed?: boolean,
+	/**  受付時間 as written. */
+	hours?: string,
+	/**  Agreed to be named on the prefecture's published list. */
+	publish?: boolean,
+	note?: string,
+};
+
+export type PostCovidTier = 
+/**  一次受け: sees the patient first, refers on when needed. */
+"primary" | 
+/**  二次受け: specialist care (the university hospitals), refers back once stable. */
+"secondary";
+
 /**  Why one field was refused. Tagged so the UI can phrase it in the user's language. */
 export type Problem = { kind: "required" } | { kind: "too_long"; max: number } | { kind: "out_of_range"; min: number; max: number } | 
 /**  Not in the expected form (e.g. a code with a wrong check digit). */
@@ -2132,6 +2200,12 @@ export type SupportFacts = {
 	commit: string,
 	build_date: string,
 	log_dir: string,
+};
+
+/**  What a returned survey did. */
+export type SurveyImport = {
+	/**  Rows read into the network. */
+	saved: number,
 };
 
 /**  One file a sync cycle read or wrote. */

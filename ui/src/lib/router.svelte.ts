@@ -10,6 +10,7 @@ export type Route =
   | { name: 'hospital-new' }
   | { name: 'hospital-edit'; id: string }
   | { name: 'directory-sheet' }
+  | { name: 'post-covid' }
   | { name: 'transport-sheet'; id: string; requestId: string }
   | { name: 'patient-sheet'; requestId: string; hospitalId: string | null; replyBy: string }
   | { name: 'providers' }
