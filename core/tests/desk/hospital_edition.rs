@@ -215,3 +215,28 @@ impl Withdraw for Desk {
         self.transition(id, RequestStatus::Withdrawn, None, why).expect("a hospital withdraws its own request");
     }
 }
+
+#[test]
+fn the_directory_says_when_the_hospital_is_on_another_version_of_the_region_pack() {
+    let (desk_dir, mut desk) = demo_desk();
+    let root = desk_dir.path().join("shared");
+    std::fs::create_dir_all(&root).expect("root");
+    let (_dir, mut hospital) = hospital_edition(&mut desk, "1410110009", &root);
+    let import = |hospital: &mut Desk, desk: &mut Desk| {
+        let made =
+            desk.export_package(&tenin_core::desk::ExportRequest::Directory, Some(desk_dir.path())).expect("directory");
+        let bytes = std::fs::read(&made.path).expect("file");
+        hospital.import_package("directory.zip", &bytes, false, &|_, _| true).expect("imported")
+    };
+    let same = import(&mut hospital, &mut desk);
+    assert!(same.records.iter().all(|r| r.reasons.is_empty()), "the same version: nothing to say");
+
+    let mut newer: serde_json::Value =
+        serde_json::from_str(tenin_core::bundled::DEFAULT_REGION_PACK_JSON).expect("the bundled pack");
+    newer["version"] = "2099.1".into();
+    desk.apply_pack_update(&newer.to_string()).expect("the desk moves to a newer version");
+    let told = import(&mut hospital, &mut desk);
+    assert!(!told.records.is_empty());
+    let said = &told.records[0].reasons[0].message;
+    assert!(said.contains("2099.1") && said.contains("地域パックの更新"), "{said}");
+}

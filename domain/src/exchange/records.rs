@@ -144,6 +144,17 @@ pub struct DirectoryRecord {
     pub capacity: Vec<DirectoryBeds>,
     #[serde(default)]
     pub requirements: AcceptanceRequirements,
+    /// The desk's region pack, so a hospital edition on another version sees it (and is told to
+    /// update: the directory's municipality codes and regions follow the desk's version).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region_pack: Option<PackRef>,
+}
+
+/// A region pack named by id and version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PackRef {
+    pub id: String,
+    pub version: String,
 }
 
 /// A hospital's free beds of one type, as the directory carries them.

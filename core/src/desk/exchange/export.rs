@@ -223,6 +223,8 @@ impl Desk {
 
     fn directory_records(&self) -> Result<Vec<serde_json::Value>> {
         let list = self.hospitals(&HospitalFilter::default())?;
+        let pack = self.region_pack()?;
+        let pack = tenin_domain::exchange::records::PackRef { id: pack.id, version: pack.version };
         list.iter()
             .filter(|h| h.active)
             .map(|h| {
@@ -248,6 +250,7 @@ impl Desk {
                         })
                         .collect(),
                     requirements: h.requirements.clone(),
+                    region_pack: Some(pack.clone()),
                 })?)
             })
             .collect()

@@ -14,6 +14,26 @@ use super::apply::{Applied, Context};
 
 impl Context<'_> {
     pub(in crate::desk) fn directory_entry(&self, r: &DirectoryRecord) -> Result<Applied> {
+        // The desk on another version of the pack: said with every entry, so the hospital updates.
+        let ours = (meta::get(self.tx, meta::REGION_PACK_ID)?, meta::get(self.tx, meta::REGION_PACK_VERSION)?);
+        let other_pack = r.region_pack.as_ref().filter(|p| ours != (Some(p.id.clone()), Some(p.version.clone())));
+        if let Some(desk) = other_pack {
+            let message = format!(
+                "デスクの地域パック（{} {}）とこの医療機関版（{} {}）が違います。デスクから同じ版を受け取り、設定 → 地域パックの更新で読み込んでください",
+                desk.id,
+                desk.version,
+                ours.0.as_deref().unwrap_or("—"),
+                ours.1.as_deref().unwrap_or("—")
+            );
+            return match self.directory_hospital(r) {
+                Ok(applied) => Ok(Applied { note: Some(message), ..applied }),
+                Err(_) => Err(Error::refused("region_pack", &message)),
+            };
+        }
+        self.directory_hospital(r)
+    }
+
+    fn directory_hospital(&self, r: &DirectoryRecord) -> Result<Applied> {
         let own = meta::get(self.tx, meta::OWN_HOSPITAL_CODE)?.unwrap_or_default();
         let existing = hospitals::by_code(self.tx, &r.code)?;
         let stored = match &existing {
