@@ -27,6 +27,9 @@ pub enum OutsideCommand {
         #[arg(long, default_value = "")]
         note: String,
     },
+    /// Read a hospital's report of transfers it arranged itself (CSV or xlsx: 転院日, 依頼元医療機関コード,
+    /// 転院先医療機関コード, 居住地, 件数, メモ): every row or none.
+    Import { file: std::path::PathBuf },
     /// The transfers recorded, by transfer day.
     List {
         #[arg(long, value_parser = crate::desk_date)]
@@ -62,6 +65,14 @@ pub fn run(cli: &Cli, command: &OutsideCommand) -> Result<(), Failure> {
                 recorded.referring_hospital_name,
                 recorded.count
             );
+            Ok(())
+        }
+        OutsideCommand::Import { file } => {
+            let mut desk = open(cli, None)?;
+            let bytes =
+                std::fs::read(file).map_err(|e| Failure::Usage(format!("{} を読めません: {e}", file.display())))?;
+            let count = desk.import_outside_transfers(&bytes)?;
+            say!("デスク外の転院 {count} 行を取り込みました");
             Ok(())
         }
         OutsideCommand::List { from, to } => {

@@ -120,6 +120,29 @@ impl OutsideTransferInput {
     }
 }
 
+/// The columns of a hospital's report of transfers it arranged itself (a CSV or xlsx the desk reads):
+/// 転院日, 依頼元医療機関コード, 転院先医療機関コード (may be empty), 居住地 (municipality code, may be
+/// empty), 件数 (empty: one), メモ.
+pub const REPORT_COLUMNS: [&str; 6] =
+    ["転院日", "依頼元医療機関コード", "転院先医療機関コード", "居住地", "件数", "メモ"];
+
+/// One row of such a report: the codes as written (the caller finds the hospitals) and the rest.
+pub fn report_row(cells: &[String]) -> (String, String, OutsideTransferInput) {
+    let cell = |i: usize| cells.get(i).map(|c| c.trim().to_owned()).unwrap_or_default();
+    (
+        fold_width(&cell(1)),
+        fold_width(&cell(2)),
+        OutsideTransferInput {
+            transferred_on: cell(0),
+            referring_hospital_id: String::new(),
+            receiving_hospital_id: String::new(),
+            residence_municipality_code: cell(3),
+            count: cell(4),
+            note: cell(5),
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -75,6 +75,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::save_work_report,
             commands::record_outside_transfer,
             commands::outside_transfers,
+            commands::import_outside_transfers,
             commands::preview_pack_update,
             commands::apply_pack_update,
             commands::post_covid_entries,

@@ -787,3 +787,13 @@ pub fn import_post_covid_survey(
 ) -> Result<tenin_core::desk::SurveyImport, ErrorReport> {
     state.with(|desk| desk.import_post_covid_survey(&file.bytes()?))
 }
+
+/// A hospital's report of transfers it arranged itself (its bytes as the window read them).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_outside_transfers(
+    state: State<'_, DeskState>,
+    file: tenin_core::exchange::upload::Upload,
+) -> Result<u32, ErrorReport> {
+    state.with(|desk| desk.import_outside_transfers(&file.bytes()?))
+}

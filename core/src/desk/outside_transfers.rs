@@ -4,7 +4,8 @@
 use chrono::NaiveDate;
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
-use tenin_domain::outside_transfer::{OutsideTransfer, OutsideTransferInput};
+use tenin_domain::exchange::rows::{self, RowLimits};
+use tenin_domain::outside_transfer::{self as outside, OutsideTransfer, OutsideTransferInput};
 use tenin_store::outside_transfers;
 
 use super::Desk;
@@ -25,4 +26,61 @@ impl Desk {
         self.allow(Permission::Read)?;
         Ok(outside_transfers::between(self.store.read(), &from.to_string(), &to.to_string())?)
     }
+
+    /// Reads a hospital's report of transfers it arranged itself (CSV or xlsx, `REPORT_COLUMNS`, a
+    /// header row first): every row or none — a row that cannot be read refuses the file, each
+    /// problem named by its line. Recorded with the source `import`.
+    pub fn import_outside_transfers(&mut self, bytes: &[u8]) -> Result<u32> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
+        let today = self.today()?;
+        let found = rows::all_rows(bytes, None, &REPORT_LIMITS).map_err(|r| Error::refused("file", &r.to_string()))?;
+        let mut checked = Vec::new();
+        let mut problems = Vec::new();
+        for row in found.iter().skip(1).filter(|r| !r.is_blank()) {
+            let (referrer, receiver, mut input) = outside::report_row(&row.cells);
+            let id_of = |code: &str| self.hospital_by_code(code).map(|h| h.id);
+            match id_of(&referrer) {
+                Ok(id) => input.referring_hospital_id = id,
+                Err(_) => {
+                    problems.push(format!("{}行目: 依頼元の医療機関コード「{referrer}」は名簿にありません", row.line))
+                }
+            }
+            if !receiver.is_empty() {
+                match id_of(&receiver) {
+                    Ok(id) => input.receiving_hospital_id = id,
+                    Err(_) => problems
+                        .push(format!("{}行目: 転院先の医療機関コード「{receiver}」は名簿にありません", row.line)),
+                }
+            }
+            match input.checked(today) {
+                Ok(record) => checked.push(record),
+                Err(Error::Validation(list)) => {
+                    let said: Vec<String> = list.iter().map(|p| format!("{} {}", p.field, p.message)).collect();
+                    problems.push(format!("{}行目: {}", row.line, said.join("、")));
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::refused("file", &problems.join("\n")));
+        }
+        let count = checked.len() as u32;
+        self.store.write(|tx| -> Result<()> {
+            for record in &checked {
+                outside_transfers::insert(tx, &user_id, record, "import")?;
+            }
+            Ok(())
+        })?;
+        Ok(count)
+    }
 }
+
+/// A hospital's report is small.
+const REPORT_LIMITS: RowLimits = RowLimits {
+    max_bytes: 8 * 1024 * 1024,
+    max_rows: 50_000,
+    max_columns: 32,
+    max_cell_chars: 2_000,
+    max_inflated_bytes: 64 * 1024 * 1024,
+};

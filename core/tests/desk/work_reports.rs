@@ -209,3 +209,24 @@ fn the_desks_share_counts_its_placements_against_transfers_arranged_without_it()
     let audit = desk.audit_log(&Default::default()).expect("audit");
     assert!(audit.iter().any(|row| row.entity_id == recorded.id), "the record is audited");
 }
+
+#[test]
+fn a_hospitals_report_of_its_own_transfers_is_read_whole_or_not_at_all() {
+    let (_dir, mut desk) = demo_desk();
+    let hospitals = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    let (a, b) = (&hospitals[0].code, &hospitals[1].code);
+    let today = desk.today().expect("today");
+    let report = format!(
+        "転院日,依頼元医療機関コード,転院先医療機関コード,居住地,件数,メモ\n{today},{a},{b},,2,月次報告\n{today},{b},,,,\n"
+    );
+    assert_eq!(desk.import_outside_transfers(report.as_bytes()).expect("read"), 2);
+    let listed = desk.outside_transfers(today, today).expect("list");
+    assert_eq!(listed.iter().map(|r| r.count).sum::<u32>(), 3);
+    assert!(listed.iter().all(|r| r.source == "import"));
+
+    let broken = format!("転院日,依頼元医療機関コード\n{today},{a}\n2099-01-01,{a}\n{today},0000000000\n");
+    let refused = ErrorReport::from(desk.import_outside_transfers(broken.as_bytes()).expect_err("refused"));
+    let said = &refused.problems[0].message;
+    assert!(said.contains("3行目") && said.contains("4行目"), "{said}");
+    assert_eq!(desk.outside_transfers(today, today).expect("list").len(), 2, "nothing of the refused file was kept");
+}

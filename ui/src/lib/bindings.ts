@@ -106,6 +106,8 @@ export const commands = {
 	/**  Records a transfer a hospital arranged without the desk (for the desk's share). */
 	recordOutsideTransfer: (input: OutsideTransferInput) => typedError<OutsideTransfer, ErrorReport>(__TAURI_INVOKE("record_outside_transfer", { input })),
 	outsideTransfers: (from: string, to: string) => typedError<OutsideTransfer[], ErrorReport>(__TAURI_INVOKE("outside_transfers", { from, to })),
+	/**  A hospital's report of transfers it arranged itself (its bytes as the window read them). */
+	importOutsideTransfers: (file: Upload) => typedError<number, ErrorReport>(__TAURI_INVOKE("import_outside_transfers", { file })),
 	/**  What loading a newer version of the desk's region pack would change (nothing written). */
 	previewPackUpdate: (json: string) => typedError<PackUpdatePreview, ErrorReport>(__TAURI_INVOKE("preview_pack_update", { json })),
 	applyPackUpdate: (json: string) => typedError<PackUpdatePreview, ErrorReport>(__TAURI_INVOKE("apply_pack_update", { json })),

@@ -453,6 +453,10 @@ export const en: Messages = {
     qualityBlocked: 'Not matchable',
   },
   outside: {
+    import: "Read a hospital's report",
+    importHelp:
+      "A hospital's report (CSV or Excel): transfer date, referring hospital code, receiving hospital code, residence, count, note (a header row first). A row that cannot be read refuses the whole file, by line.",
+    imported: 'Read {{count}} row(s)',
     title: 'Record a transfer arranged outside the desk',
     help: "Downward transfers hospitals arranged on their own (the denominator of the desk's share). A hospital's monthly report can be recorded as one line with a count.",
     date: 'Transfer date',
