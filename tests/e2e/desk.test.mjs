@@ -785,6 +785,39 @@ describe('post-COVID referral network', () => {
   });
 });
 
+describe('withdrawing a booked request', () => {
+  test('the confirmation offers to cancel its live bookings, and they are cancelled with it', async () => {
+    const dataDir = tempDir('withdraw-booked');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const target = JSON.parse(tenin(dataDir, '--json', 'requests', 'list')).find(
+      (r) => r.status === 'arranging_transport' && r.next_pickup_at,
+    );
+    assert.ok(target, 'the demo has a request with a booked vehicle');
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await (await findInQueue(driver, target.ref_no).then((row) => row.findElement(By.css('a')))).click();
+      await typeInto(driver, 'move-note', '家族の希望で自宅退院');
+      await (await find(driver, 'move-withdrawn')).click();
+      const offer = await find(driver, 'cancel-bookings');
+      assert.equal(await offer.isSelected(), true, 'cancelling the bookings is offered, on by default');
+      await screenshot(driver, 'withdraw-cancel-bookings');
+      const yes = await find(driver, 'confirm-yes');
+      await driver.executeScript('arguments[0].scrollIntoView({ block: "center" });', yes);
+      await yes.click();
+      await driver.wait(async () => (await (await find(driver, 'request-title')).getText()).includes('取下げ'), 10000);
+    } finally {
+      await quit(driver);
+    }
+    const detail = JSON.parse(tenin(dataDir, '--json', 'requests', 'show', target.ref_no));
+    assert.ok(detail.bookings.length > 0);
+    assert.ok(
+      detail.bookings.every((b) => b.status === 'cancelled' || b.status === 'done'),
+      'no vehicle left booked for a patient who is not going',
+    );
+  });
+});
+
 describe('reports', () => {
   test('the monthly table by jurisdiction, both bases, saved as Excel and Shift_JIS CSV; the daily log', async () => {
     const dataDir = tempDir('reports');
