@@ -7,6 +7,7 @@ use clap::{Subcommand, ValueEnum};
 use tenin_core::csv_file::CsvEncoding;
 use tenin_core::post_covid::{PostCovidInput, PostCovidTier};
 
+use crate::report::write;
 use crate::{Cli, Failure, open, print_json};
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -60,17 +61,6 @@ pub enum PostCovidCommand {
     },
     /// Read returned surveys (CSV or xlsx with the survey's columns): all rows or none.
     ImportSurvey { file: PathBuf },
-}
-
-fn write(cli: &Cli, out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
-    match out {
-        Some(path) => {
-            crate::output::write_file(path, bytes, cli.force)?;
-            eprintln!("{}", path.display());
-        }
-        None => crate::output::bytes(bytes),
-    }
-    Ok(())
 }
 
 pub fn run(cli: &Cli, command: &PostCovidCommand) -> Result<(), Failure> {

@@ -184,7 +184,8 @@ pub enum ReportCommand {
     },
 }
 
-fn write(cli: &Cli, out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
+/// Bytes to the `--out` file (never over one without `--force`) or standard output.
+pub(crate) fn write(cli: &Cli, out: &Option<PathBuf>, bytes: &[u8]) -> Result<(), Failure> {
     match out {
         Some(path) => {
             crate::output::write_file(path, bytes, cli.force)?;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
-use tenin_domain::exchange::rows::{self, RowLimits};
+use tenin_domain::exchange::rows;
 use tenin_domain::outside_transfer::{self as outside, OutsideTransfer, OutsideTransferInput};
 use tenin_store::outside_transfers;
 
@@ -34,7 +34,8 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         self.require(tenin_domain::edition::Edition::Desk)?;
         let today = self.today()?;
-        let found = rows::all_rows(bytes, None, &REPORT_LIMITS).map_err(|r| Error::refused("file", &r.to_string()))?;
+        let found = rows::all_rows(bytes, None, &rows::SMALL_FORM_LIMITS)
+            .map_err(|r| Error::refused("file", &r.to_string()))?;
         let mut checked = Vec::new();
         let mut problems = Vec::new();
         for row in found.iter().skip(1).filter(|r| !r.is_blank()) {
@@ -75,12 +76,3 @@ impl Desk {
         Ok(count)
     }
 }
-
-/// A hospital's report is small.
-const REPORT_LIMITS: RowLimits = RowLimits {
-    max_bytes: 8 * 1024 * 1024,
-    max_rows: 50_000,
-    max_columns: 32,
-    max_cell_chars: 2_000,
-    max_inflated_bytes: 64 * 1024 * 1024,
-};

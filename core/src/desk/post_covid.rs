@@ -6,20 +6,11 @@ use chrono::{Datelike, NaiveDate};
 use tenin_domain::access::Permission;
 use tenin_domain::csv_file::{self, CsvEncoding};
 use tenin_domain::error::{Error, Result};
-use tenin_domain::exchange::rows::{self, RowLimits};
+use tenin_domain::exchange::rows;
 use tenin_domain::post_covid::{self, PostCovidCount, PostCovidEntry, PostCovidInput};
 use tenin_store::post_covid as store;
 
 use super::Desk;
-
-/// A survey file is small: one row per hospital.
-const SURVEY_LIMITS: RowLimits = RowLimits {
-    max_bytes: 8 * 1024 * 1024,
-    max_rows: 20_000,
-    max_columns: 32,
-    max_cell_chars: 2_000,
-    max_inflated_bytes: 64 * 1024 * 1024,
-};
 
 /// What a returned survey did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -109,7 +100,7 @@ impl Desk {
     pub fn import_post_covid_survey(&mut self, bytes: &[u8]) -> Result<SurveyImport> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         self.require(tenin_domain::edition::Edition::Desk)?;
-        let rows = rows::all_rows(bytes, None, &SURVEY_LIMITS)
+        let rows = rows::all_rows(bytes, None, &rows::SMALL_FORM_LIMITS)
             .map_err(|refusal| Error::refused("file", &refusal.to_string()))?;
         let mut answers = Vec::new();
         let mut problems = Vec::new();

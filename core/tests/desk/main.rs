@@ -106,6 +106,34 @@ pub fn valid_input(desk: &Desk) -> NewRequestInput {
     }
 }
 
+/// Registers `input`, logs a receiving hospital's acceptance and places the request (受入決定); its id.
+pub fn placed(desk: &mut Desk, input: NewRequestInput) -> String {
+    use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
+    use tenin_core::request_status::RequestStatus;
+    let detail = desk.create_request(&input, true).expect("create");
+    let id = detail.summary.id.clone();
+    desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
+    let receiver = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_receiving && h.id != detail.summary.referring_hospital_id)
+        .expect("a receiver");
+    desk.log_inquiry(&NewInquiryInput {
+        request_id: id.clone(),
+        hospital_id: receiver.id,
+        contact: "地域連携室".into(),
+        channel: InquiryChannel::Phone,
+        outcome: InquiryOutcome::Accepted,
+        decline_reason: None,
+        note: String::new(),
+        call_back_at: String::new(),
+    })
+    .expect("accepted");
+    desk.transition(&id, RequestStatus::Placed, None, "").expect("placed");
+    id
+}
+
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).expect("read file")
 }

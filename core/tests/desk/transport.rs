@@ -4,7 +4,6 @@
 use chrono::{Duration, Utc};
 use tenin_core::care::{Adl, CareNeedsInput};
 use tenin_core::error::Problem;
-use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
 use tenin_core::request::NewRequestInput;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::transport::{BookingInput, BookingStatus, TransportProviderInput, VehicleType};
@@ -20,28 +19,7 @@ fn placed(desk: &mut Desk) -> String {
 /// A request with these care needs, accepted and placed.
 fn placed_with(desk: &mut Desk, care: CareNeedsInput) -> String {
     let input = NewRequestInput { bed_type_id: "community_care".into(), care, ..valid_input(desk) };
-    let detail = desk.create_request(&input, true).expect("create");
-    let id = detail.summary.id.clone();
-    desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
-    let receiver = desk
-        .hospitals(&HospitalFilter::default())
-        .expect("hospitals")
-        .into_iter()
-        .find(|h| h.is_receiving && h.id != detail.summary.referring_hospital_id)
-        .expect("a receiver");
-    desk.log_inquiry(&NewInquiryInput {
-        request_id: id.clone(),
-        hospital_id: receiver.id,
-        contact: "地域連携室".into(),
-        channel: InquiryChannel::Phone,
-        outcome: InquiryOutcome::Accepted,
-        decline_reason: None,
-        note: String::new(),
-        call_back_at: String::new(),
-    })
-    .expect("accepted");
-    desk.transition(&id, RequestStatus::Placed, None, "").expect("placed");
-    id
+    crate::placed(desk, input)
 }
 
 fn provider_named(desk: &Desk, name: &str) -> String {

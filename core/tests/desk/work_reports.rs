@@ -6,39 +6,11 @@ use chrono::{Duration, Utc};
 use tenin_core::care::{Adl, CareNeedsInput};
 use tenin_core::desk::{ReportFormat, WorkReport};
 use tenin_core::hospital::HospitalFilter;
-use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
 use tenin_core::request::NewRequestInput;
-use tenin_core::request_status::RequestStatus;
 use tenin_core::transport::{BookingInput, BookingStatus, VehicleType};
 use tenin_core::{Desk, ErrorCode, ErrorReport};
 
-use crate::{demo_desk, valid_input};
-
-/// A request of `input`, accepted by a receiver and placed; its id.
-fn placed(desk: &mut Desk, input: NewRequestInput) -> String {
-    let detail = desk.create_request(&input, true).expect("create");
-    let id = detail.summary.id.clone();
-    desk.transition(&id, RequestStatus::Coordinating, None, "").expect("coordinating");
-    let receiver = desk
-        .hospitals(&HospitalFilter::default())
-        .expect("hospitals")
-        .into_iter()
-        .find(|h| h.is_receiving && h.id != detail.summary.referring_hospital_id)
-        .expect("a receiver");
-    desk.log_inquiry(&NewInquiryInput {
-        request_id: id.clone(),
-        hospital_id: receiver.id,
-        contact: "地域連携室".into(),
-        channel: InquiryChannel::Phone,
-        outcome: InquiryOutcome::Accepted,
-        decline_reason: None,
-        note: String::new(),
-        call_back_at: String::new(),
-    })
-    .expect("accepted");
-    desk.transition(&id, RequestStatus::Placed, None, "").expect("placed");
-    id
-}
+use crate::{demo_desk, placed, valid_input};
 
 fn around_today(desk: &Desk) -> (chrono::NaiveDate, chrono::NaiveDate) {
     let today = desk.today().expect("today");

@@ -30,6 +30,16 @@ pub struct RowLimits {
     pub max_inflated_bytes: u64,
 }
 
+/// A small file a hospital fills in and returns (a survey, a month's report): a row per hospital or per
+/// line of a report.
+pub const SMALL_FORM_LIMITS: RowLimits = RowLimits {
+    max_bytes: 8 * 1024 * 1024,
+    max_rows: 50_000,
+    max_columns: 32,
+    max_cell_chars: 2_000,
+    max_inflated_bytes: 64 * 1024 * 1024,
+};
+
 /// Excel's own limits: a cell over them cannot have come from a spreadsheet.
 pub const EXCEL_CELL_CHARS: usize = 32_767;
 pub const EXCEL_ROWS: u32 = 1_048_576;
