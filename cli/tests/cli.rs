@@ -639,51 +639,21 @@ fn the_work_reports_transport_health_centre_and_quality() {
         .map(|r| r["patient_initials"].as_str().unwrap_or_default().to_owned())
         .collect();
     assert!(!initials.is_empty());
-    let html = tenin(dir.path())
-        .args(["report", "health-centre", "--jurisdiction", "yokohama", "--from", from, "--to", to])
-        .assert()
-        .success();
+    let health_centre = |more: &[&str]| {
+        let mut args = vec!["report", "health-centre", "--jurisdiction", "yokohama", "--from", from, "--to", to];
+        args.extend_from_slice(more);
+        tenin(dir.path()).args(args).assert()
+    };
+    let html = health_centre(&[]).success();
     let html = String::from_utf8_lossy(&html.get_output().stdout).into_owned();
     assert!(html.contains("横浜市保健所") && html.contains("依頼の一覧"));
     for i in &initials {
         assert!(!html.contains(i.as_str()), "initials {i} on the health centre's page");
     }
     let pdf = dir.path().join("保健所.pdf");
-    tenin(dir.path())
-        .args([
-            "report",
-            "health-centre",
-            "--jurisdiction",
-            "yokohama",
-            "--from",
-            from,
-            "--to",
-            to,
-            "--format",
-            "pdf",
-            "--out",
-        ])
-        .arg(&pdf)
-        .assert()
-        .success();
+    health_centre(&["--format", "pdf", "--out", pdf.to_str().expect("a path")]).success();
     assert!(pdf_pages(&pdf) >= 1);
-    let csv = tenin(dir.path())
-        .args([
-            "report",
-            "health-centre",
-            "--jurisdiction",
-            "yokohama",
-            "--from",
-            from,
-            "--to",
-            to,
-            "--format",
-            "csv",
-            "--encoding",
-            "cp932",
-        ])
-        .assert()
-        .success();
+    let csv = health_centre(&["--format", "csv", "--encoding", "cp932"]).success();
     let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&csv.get_output().stdout);
     assert!(!bad && text.contains("横浜市保健所　集計"));
     let unknown = tenin(dir.path()).args(["report", "health-centre", "--jurisdiction", "atlantis"]).assert().failure();
