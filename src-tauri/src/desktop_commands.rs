@@ -12,16 +12,17 @@ use crate::notices::{Notice, NoticeBoard, NoticeFacts, NoticeKind};
 use crate::state::DeskState;
 
 /// The notices to show. Call-backs coming due are looked up here (the window asks every few
-/// seconds), each raised once; a desk that is not open or signed in has only the others.
+/// seconds), each raised once; a desk that is not open or signed in has only the others, and while
+/// a long command holds the desk the look-up waits for the next ask instead of the window waiting.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn poll_notices(app: AppHandle, state: State<'_, DeskState>, board: State<'_, NoticeBoard>) -> Vec<Notice> {
-    let due = state.with(|desk| {
+    let due = state.try_with(|desk| {
         let settings = desk.notice_settings()?;
         let due = if settings.call_backs { desk.call_backs_due(chrono::Utc::now())? } else { Vec::new() };
         Ok((due, settings.desktop))
     });
-    if let Ok((due, desktop)) = due {
+    if let Some(Ok((due, desktop))) = due {
         for call_back in due {
             if board.first_sight_of_call_back(&call_back.inquiry_id, &call_back.call_back_at) {
                 log::info!("call-back due: {}", call_back.ref_no);

@@ -133,6 +133,20 @@ impl DeskState {
         outcome
     }
 
+    /// Runs `f` on the open desk if nobody holds it; `None` while a long command (an import) does —
+    /// for what the app asks on its own (the notice area), which can wait for the next look.
+    pub fn try_with<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Option<Result<T, ErrorReport>> {
+        let mut guard = match self.slot.try_lock() {
+            Ok(slot) => slot,
+            Err(std::sync::TryLockError::WouldBlock) => return None,
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
+        };
+        Some(match &mut *guard {
+            Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
+            Slot::Failed(error) => Err(ErrorReport::new(ErrorCode::NotOpen, error.to_string())),
+        })
+    }
+
     /// "Who may go on" without waiting: while a long command (an import) holds the desk, the last
     /// answer is given — the import is activity itself — so the idle-lock ping never waits behind it.
     pub fn access_now(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<Access>) -> Result<Access, ErrorReport> {

@@ -15,3 +15,30 @@ fn quitting_closes_the_desk_cleanly() {
     let desk = tenin_core::Desk::open(dir.path()).expect("opens");
     assert!(!desk.checked_at_open(), "the next start skips the check");
 }
+
+#[test]
+fn what_the_app_asks_on_its_own_never_waits_behind_a_long_command() {
+    let dir = tempfile::tempdir().expect("dir");
+    drop(tenin_core::Desk::create(dir.path(), &Default::default()).expect("a desk"));
+    let state =
+        std::sync::Arc::new(DeskState::open_with_store(Some(dir.path().to_owned()), Box::new(MemoryStore::default())));
+    let (held, release) = (std::sync::mpsc::channel::<()>(), std::sync::mpsc::channel::<()>());
+    let holder = {
+        let state = state.clone();
+        let (held, release) = (held.0, release.1);
+        std::thread::spawn(move || {
+            let _ = state.with(|_desk| {
+                held.send(()).expect("said");
+                release.recv().expect("told");
+                Ok(())
+            });
+        })
+    };
+    held.1.recv().expect("the long command holds the desk");
+    let started = std::time::Instant::now();
+    assert!(state.try_with(|desk| desk.access()).is_none(), "busy: no answer, no wait");
+    assert!(started.elapsed() < std::time::Duration::from_millis(500));
+    release.0.send(()).expect("released");
+    holder.join().expect("joined");
+    assert!(state.try_with(|desk| desk.access()).is_some(), "free: answered");
+}
