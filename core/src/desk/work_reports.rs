@@ -60,7 +60,7 @@ impl Desk {
             return Err(Error::refused("to", "終わりの日が始まりの日より前です"));
         }
         let offset = self.offset()?;
-        let details = self.report_details()?;
+        let details = self.details_between(from, to)?;
         let period = format!("{from}〜{to}");
         Ok(match report {
             WorkReport::Transport { .. } => BuiltReport {
@@ -177,5 +177,24 @@ impl Desk {
         let ext = if format == ReportFormat::Xlsx { "xlsx" } else { "csv" };
         let path = export_file::save_new(&export_file::export_dir(&self.data_dir), &stem, ext, &bytes)?;
         Ok(SavedExport { path: path.display().to_string(), substituted })
+    }
+
+    /// The requests with something in the period (desk dates, both ends included): registered, moved
+    /// or picked up then — every report here looks only at those.
+    fn details_between(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<tenin_domain::request_view::RequestDetail>> {
+        let offset = self.offset()?;
+        let bound = |day: NaiveDate| {
+            day.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(offset).single())
+                .map(|t| tenin_store::ids::to_rfc3339(t.with_timezone(&Utc)))
+                .ok_or_else(|| Error::refused("from", "日付を読めません"))
+        };
+        let end = to.succ_opt().ok_or_else(|| Error::refused("to", "日付を読めません"))?;
+        let ids = tenin_store::requests::ids_between(self.store.read(), &bound(from)?, &bound(end)?)?;
+        ids.iter().map(|id| self.request(id)).collect()
     }
 }

@@ -104,6 +104,13 @@ fn the_health_centre_sees_its_residents_requests_without_initials() {
     let page = desk.work_report_html(&report).expect("page");
     assert!(page.contains(&mine_ref) && !page.contains("Q.Z."), "pseudonymous: no initials on the page");
 
+    let long_ago = (
+        chrono::NaiveDate::from_ymd_opt(2020, 4, 1).expect("day"),
+        chrono::NaiveDate::from_ymd_opt(2020, 4, 30).expect("day"),
+    );
+    let earlier =
+        WorkReport::HealthCentre { jurisdiction_id: home.jurisdiction_id.clone(), from: long_ago.0, to: long_ago.1 };
+    assert!(desk.work_report(&earlier).expect("report").tables[1].rows.is_empty(), "another period: none of today's");
     let unknown = desk.work_report(&WorkReport::HealthCentre { jurisdiction_id: "nowhere".into(), from, to });
     assert_eq!(ErrorReport::from(unknown.expect_err("unknown")).code, ErrorCode::Validation);
     let backwards = desk.work_report(&WorkReport::Transport { from: to, to: from });
