@@ -202,6 +202,8 @@ pub fn apply(conn: Db<'_>, pack: &RegionPack, removed: &[Entry]) -> Result<()> {
     if !pack.moves.municipalities.is_empty() {
         crate::placement_counts::recount(conn)?;
     }
+    // Hospitals are found by their municipality's name too: a renamed or merged one is searched anew.
+    crate::hospitals::rekey_search(conn)?;
     meta::set(conn, meta::REGION_PACK_NAME, &pack.name)?;
     meta::set(conn, meta::REGION_PACK_VERSION, &pack.version)?;
     meta::set(conn, meta::REPORT_GROUP_OTHER, &pack.report_group_other)?;

@@ -155,6 +155,14 @@ fn a_newer_pack_is_previewed_then_loaded_moving_the_records_of_a_merged_municipa
     assert_eq!(desk.region_pack().expect("pack").version, "2027.1");
     let after = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
     assert!(after.iter().all(|h| h.municipality_code != merged.code), "no hospital left in the old municipality");
+    let into_name = pack.municipalities.iter().find(|m| m.code == into).expect("into").name.clone();
+    let found = desk.hospitals(&HospitalFilter { query: into_name, ..Default::default() }).expect("search");
+    let moved_ids: Vec<&str> =
+        hospitals.iter().filter(|h| h.municipality_code == merged.code).map(|h| h.id.as_str()).collect();
+    assert!(
+        moved_ids.iter().all(|id| found.iter().any(|h| h.id == *id)),
+        "the moved hospitals are found under their new municipality's name"
+    );
     assert!(after.iter().filter(|h| h.municipality_code == into).count() >= moved_hospitals);
     assert!(desk.decline_reasons().expect("reasons").iter().any(|r| r.id == "heat"));
     assert_eq!(desk.integrity_check().expect("check"), "ok", "the kept counts follow the move");

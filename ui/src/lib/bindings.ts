@@ -218,7 +218,8 @@ export const commands = {
 	trustKeysFile: (text: string) => typedError<string, ErrorReport>(__TAURI_INVOKE("trust_keys_file", { text })),
 	/**
 	 *  The notices to show. Call-backs coming due are looked up here (the window asks every few
-	 *  seconds), each raised once; a desk that is not open or signed in has only the others.
+	 *  seconds), each raised once; a desk that is not open or signed in has only the others, and while
+	 *  a long command holds the desk the look-up waits for the next ask instead of the window waiting.
 	 */
 	pollNotices: () => __TAURI_INVOKE<Notice[]>("poll_notices"),
 	dismissNotice: (id: number) => __TAURI_INVOKE<void>("dismiss_notice", { id }),
