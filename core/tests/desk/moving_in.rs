@@ -150,3 +150,21 @@ fn a_hospital_not_marked_as_referring_is_marked_from_the_value_step() {
     let report = desk.import_history("r.csv", csv.as_bytes(), &mapping, false, &no_progress).expect("import");
     assert_eq!(report.counts.new, 2);
 }
+
+#[test]
+fn a_column_with_thousands_of_unreadable_values_is_refused_as_mapped_wrongly() {
+    let (_dir, desk) = crate::demo_desk();
+    let csv = kintone_csv(&desk, 2_100, 0);
+    let mut mapping: HistoryMapping = desk.history_suggestion(csv.as_bytes()).expect("suggestion");
+    // The record number taken for the referring hospital by mistake: 2,100 values no one can read.
+    mapping.columns.insert("referring_hospital".into(), "レコード番号".into());
+    let refused = tenin_core::ErrorReport::from(desk.history_values(csv.as_bytes(), &mapping).expect_err("refused"));
+    assert_eq!(refused.code, tenin_core::ErrorCode::Validation);
+    assert!(refused.problems[0].message.contains("レコード番号"), "{:?}", refused.problems);
+    mapping.columns.insert("referring_hospital".into(), "依頼元医療機関名".into());
+    let questions = desk.history_values(csv.as_bytes(), &mapping).expect("the right column");
+    assert!(
+        questions.iter().all(|q| q.field != "referring_hospital" || q.rows > 1),
+        "the right column's values repeat"
+    );
+}

@@ -140,6 +140,10 @@ struct ReadyRow<'r> {
 /// History rows checked, then written together (see `store::past_cases::insert`).
 const CHUNK: usize = 512;
 
+/// The value step lists at most this many distinct values of one field (a hospital column of a
+/// prefecture's history has a few hundred; thousands are a column mapped wrongly).
+pub const MAX_VALUES_PER_FIELD: u32 = 2_000;
+
 impl Context<'_> {
     /// Applies a history file's rows as they are read, a chunk at a time: each row is checked alone
     /// (a refused row is reported with why, nothing of it written), then the chunk's new cases are
@@ -434,7 +438,9 @@ impl Context<'_> {
 impl Desk {
     /// The value-mapping step: for each field read from a list, every distinct value of the file
     /// (under `mapping`'s columns) that does not read as it is, with how many rows carry it, the
-    /// desk's suggested reading, and the reading already chosen in `mapping`. Most rows first.
+    /// desk's suggested reading, and the reading already chosen in `mapping`. Most rows first. At most
+    /// [`MAX_VALUES_PER_FIELD`] distinct values per field: beyond, the column is refused as mapped
+    /// wrongly (and the table stays bounded whatever the file).
     pub fn history_values(&self, bytes: &[u8], mapping: &HistoryMapping) -> Result<Vec<ValueQuestion>> {
         self.allow(Permission::Read)?;
         let mapping = &mapping.keyed();
@@ -442,6 +448,7 @@ impl Desk {
         let lookups = Lookups::load(self.store.read(), plan.as_deref(), mapping.clone())?;
         let mut placement: Option<history::Placement> = None;
         let mut seen: BTreeMap<(String, String), (String, u32)> = BTreeMap::new();
+        let mut distinct: BTreeMap<&str, u32> = BTreeMap::new();
         history::for_each_row::<Error>(bytes, |headers, row| {
             let placement = placement.get_or_insert_with(|| history::Placement::new(headers, mapping));
             let (_, case) = history::case_of(headers, placement, &row.cells, mapping);
@@ -458,7 +465,21 @@ impl Desk {
                 if value.trim().is_empty() || (lookups.reads(field, value) && mapping.reading(field, value).is_none()) {
                     continue;
                 }
-                let entry = seen.entry((field.to_owned(), value_mapping::key(value))).or_insert((value.clone(), 0));
+                let key = (field.to_owned(), value_mapping::key(value));
+                if !seen.contains_key(&key) {
+                    let distinct = distinct.entry(field).or_insert(0u32);
+                    *distinct += 1;
+                    // Thousands of values no one can read are a column mapped wrongly, not values to map
+                    // one by one: said, and the table stays bounded whatever the file.
+                    if *distinct > MAX_VALUES_PER_FIELD {
+                        let column = mapping.columns.get(field).map(String::as_str).unwrap_or(field);
+                        let message = format!(
+                            "列「{column}」に読めない値が {MAX_VALUES_PER_FIELD} 種類を超えてあります。この列の対応を確かめてください"
+                        );
+                        return Err(Error::refused(field, &message));
+                    }
+                }
+                let entry = seen.entry(key).or_insert((value.clone(), 0));
                 entry.1 += 1;
             }
             Ok(())
