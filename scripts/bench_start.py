@@ -73,7 +73,7 @@ def main():
     work = tempfile.mkdtemp(prefix="tenin-bench-")
     data = os.path.join(work, "desk")
     login = dict(os.environ, TENIN_USER="bench", TENIN_PASSWORD="bench-password", TENIN_NEW_PASSWORD="bench-password")
-    subprocess.run([cli, "--data-dir", data, "init", "--admin", "bench"], check=True, stdout=subprocess.DEVNULL, env=login)
+    subprocess.run([cli, "--data-dir", data, "init", "--unencrypted", "--admin", "bench"], check=True, stdout=subprocess.DEVNULL, env=login)
     subprocess.run([cli, "--data-dir", data, "demo"], check=True, stdout=subprocess.DEVNULL, env=login)
     results = {"baseline": [], "desk": []}
     for i in range(runs + 1):
