@@ -58,7 +58,7 @@ struct Board {
 }
 
 /// At most this many notices are kept; the oldest go first.
-const KEPT: usize = 50;
+pub const KEPT: usize = 50;
 
 impl NoticeBoard {
     fn board(&self) -> std::sync::MutexGuard<'_, Board> {
@@ -74,12 +74,18 @@ impl NoticeBoard {
                 log::debug!("no desktop notification ({error}); the notice area has it");
             }
         }
+        self.keep(kind, facts);
+    }
+
+    /// Keeps a notice for the window (the newest [`KEPT`]).
+    pub fn keep(&self, kind: NoticeKind, facts: NoticeFacts) -> Notice {
         let mut board = self.board();
         board.next_id += 1;
         let notice = Notice { id: board.next_id, kind, raised_at: tenin_core::ids::now_rfc3339(), facts };
-        board.notices.push(notice);
+        board.notices.push(notice.clone());
         let excess = board.notices.len().saturating_sub(KEPT);
         board.notices.drain(..excess);
+        notice
     }
 
     /// Whether this call-back is new to this run (and remembers it).
@@ -113,5 +119,44 @@ fn desktop_text(kind: NoticeKind, facts: &NoticeFacts) -> (String, String) {
             ("取込が終わりました".to_owned(), format!("新規・更新 {} 件", facts.count.unwrap_or(0)))
         }
         NoticeKind::SecondStart => ("転院調整デスク".to_owned(), "このデスクはすでに開いています".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_are_kept_until_dismissed_the_newest_fifty_and_each_call_back_once() {
+        let board = NoticeBoard::default();
+        let first = board.keep(NoticeKind::SecondStart, NoticeFacts::default());
+        let second = board.keep(NoticeKind::ImportFinished, NoticeFacts { count: Some(3), ..Default::default() });
+        assert_eq!(board.pending().iter().map(|n| n.id).collect::<Vec<_>>(), [first.id, second.id]);
+        board.dismiss(first.id);
+        assert_eq!(board.pending(), [second.clone()]);
+        for _ in 0..KEPT + 5 {
+            board.keep(NoticeKind::SyncArrivals, NoticeFacts::default());
+        }
+        let kept = board.pending();
+        assert_eq!(kept.len(), KEPT, "bounded");
+        assert!(kept.iter().all(|n| n.id != second.id), "the oldest went first");
+        assert!(board.first_sight_of_call_back("i1", "2026-11-29T06:30:00.000Z"));
+        assert!(!board.first_sight_of_call_back("i1", "2026-11-29T06:30:00.000Z"), "raised once");
+        assert!(board.first_sight_of_call_back("i1", "2026-11-29T07:00:00.000Z"), "a new time is a new call-back");
+    }
+
+    #[test]
+    fn a_desktop_notification_names_no_patient_or_file() {
+        let facts = NoticeFacts {
+            ref_no: Some("261129-004".into()),
+            hospital_name: Some("葵総合病院".into()),
+            file_name: Some("田中さん.xlsx".into()),
+            count: Some(12),
+            ..Default::default()
+        };
+        let (_, call_back) = desktop_text(NoticeKind::CallBack, &facts);
+        assert_eq!(call_back, "261129-004　葵総合病院");
+        let (_, import) = desktop_text(NoticeKind::ImportFinished, &facts);
+        assert!(!import.contains("田中"), "a file's name may say who: {import}");
     }
 }
