@@ -133,7 +133,7 @@ mod tests {
         let second = board.keep(NoticeKind::ImportFinished, NoticeFacts { count: Some(3), ..Default::default() });
         assert_eq!(board.pending().iter().map(|n| n.id).collect::<Vec<_>>(), [first.id, second.id]);
         board.dismiss(first.id);
-        assert_eq!(board.pending(), [second.clone()]);
+        assert_eq!(board.pending(), std::slice::from_ref(&second));
         for _ in 0..KEPT + 5 {
             board.keep(NoticeKind::SyncArrivals, NoticeFacts::default());
         }
