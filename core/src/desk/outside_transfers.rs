@@ -34,11 +34,10 @@ impl Desk {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         self.require(tenin_domain::edition::Edition::Desk)?;
         let today = self.today()?;
-        let found = rows::all_rows(bytes, None, &rows::SMALL_FORM_LIMITS)
-            .map_err(|r| Error::refused("file", &r.to_string()))?;
+        let reported = rows::form_rows(bytes).map_err(|refusal| Error::refused("file", &refusal.to_string()))?;
         let mut checked = Vec::new();
         let mut problems = Vec::new();
-        for row in found.iter().skip(1).filter(|r| !r.is_blank()) {
+        for row in &reported {
             let (referrer, receiver, mut input) = outside::report_row(&row.cells);
             let id_of = |code: &str| self.hospital_by_code(code).map(|h| h.id);
             match id_of(&referrer) {

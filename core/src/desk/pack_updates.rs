@@ -11,6 +11,18 @@ use tenin_store::{Db, audit, pack_update, reference};
 
 use super::Desk;
 
+/// A region pack is a few hundred kilobytes (Kanagawa's: 20 KB); a larger file is refused unread.
+pub const MAX_PACK_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a pack file within its limit.
+fn read_pack(json: &str) -> Result<RegionPack> {
+    if json.len() > MAX_PACK_BYTES {
+        let message = format!("地域パックが大きすぎます（{} MB まで）", MAX_PACK_BYTES >> 20);
+        return Err(Error::refused("pack", &message));
+    }
+    RegionPack::from_json(json)
+}
+
 /// The preview of `pack` over the loaded one, and the entries it drops.
 fn preview(conn: Db<'_>, pack: &RegionPack) -> Result<(PackUpdatePreview, Vec<Entry>)> {
     let loaded =
@@ -49,7 +61,7 @@ impl Desk {
     /// What loading `json` (a newer version of this desk's pack) would change. Nothing is written.
     pub fn preview_pack_update(&self, json: &str) -> Result<PackUpdatePreview> {
         self.allow(Permission::Administer)?;
-        let pack = RegionPack::from_json(json)?;
+        let pack = read_pack(json)?;
         Ok(preview(self.store.read(), &pack)?.0)
     }
 
@@ -58,7 +70,7 @@ impl Desk {
     /// audit entry. Refused, with the reasons, when the preview says it cannot be applied.
     pub fn apply_pack_update(&mut self, json: &str) -> Result<PackUpdatePreview> {
         let user_id = self.allow(Permission::Administer)?.id.clone();
-        let pack = RegionPack::from_json(json)?;
+        let pack = read_pack(json)?;
         let done = self.store.write(|tx| -> Result<PackUpdatePreview> {
             let (preview, removed) = preview(tx, &pack)?;
             if !preview.can_apply() {

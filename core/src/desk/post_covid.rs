@@ -100,11 +100,10 @@ impl Desk {
     pub fn import_post_covid_survey(&mut self, bytes: &[u8]) -> Result<SurveyImport> {
         let user_id = self.allow(Permission::Coordinate)?.id.clone();
         self.require(tenin_domain::edition::Edition::Desk)?;
-        let rows = rows::all_rows(bytes, None, &rows::SMALL_FORM_LIMITS)
-            .map_err(|refusal| Error::refused("file", &refusal.to_string()))?;
+        let answered = rows::form_rows(bytes).map_err(|refusal| Error::refused("file", &refusal.to_string()))?;
         let mut answers = Vec::new();
         let mut problems = Vec::new();
-        for row in rows.iter().skip(1).filter(|r| !r.is_blank()) {
+        for row in &answered {
             match post_covid::survey_answer(&row.cells) {
                 Ok((code, input)) => match self.hospital_by_code(&code) {
                     Ok(hospital) => answers.push(PostCovidInput { hospital_id: hospital.id, ..input }.checked()),

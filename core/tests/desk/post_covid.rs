@@ -60,3 +60,29 @@ fn the_network_is_kept_published_counted_and_surveyed() {
     let audit = desk.audit_log(&Default::default()).expect("audit");
     assert!(audit.iter().filter(|r| r.entity == "post_covid_care").count() >= 4, "every change audited");
 }
+
+#[test]
+fn returned_forms_that_are_hostile_or_too_large_are_refused_whole() {
+    let (_dir, mut desk) = demo_desk();
+    let code = desk.hospitals(&HospitalFilter::default()).expect("hospitals")[0].code.clone();
+    let header = "医療機関コード,医療機関名,区分,診療科,症状,紹介状,受付時間,公表,備考\n";
+    // 100,000 rows: more than a form of one row per hospital can hold.
+    let mut large = String::from(header);
+    for _ in 0..100_000 {
+        large.push_str(&format!("{code},病院,一次,内科,倦怠感,不要,,可,\n"));
+    }
+    let started = std::time::Instant::now();
+    let refused = ErrorReport::from(desk.import_post_covid_survey(large.as_bytes()).expect_err("too many rows"));
+    assert_eq!(refused.code, ErrorCode::Validation);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "refused without reading on");
+    // A cell of 100,000 characters, a header of 10,000 columns, and a file over 8 MB.
+    let long_cell = format!("{header}{code},{},一次,,,,,,\n", "あ".repeat(100_000));
+    assert!(desk.import_post_covid_survey(long_cell.as_bytes()).is_err(), "a cell past the limit");
+    let wide = format!("{}\n{code}\n", vec!["列"; 10_000].join(","));
+    assert!(desk.import_post_covid_survey(wide.as_bytes()).is_err(), "a header past the limit");
+    let huge = vec![b'a'; 9 * 1024 * 1024];
+    assert!(desk.import_post_covid_survey(&huge).is_err(), "a file past the limit");
+    assert!(desk.import_outside_transfers(&huge).is_err(), "the same limits for a hospital's report");
+    assert!(desk.import_outside_transfers(wide.as_bytes()).is_err());
+    assert!(desk.post_covid_entries().expect("list").is_empty(), "nothing of any of them was kept");
+}

@@ -173,4 +173,7 @@ fn a_newer_pack_is_previewed_then_loaded_moving_the_records_of_a_merged_municipa
     assert!(again.blocked.iter().any(|b| b.contains("すでに読み込まれています")));
     let other = bundled_with(|v| v["id"] = "jp-99-elsewhere".into());
     assert!(desk.preview_pack_update(&other).is_err(), "another prefecture's pack is refused");
+    let huge = format!("{{\"note\": \"{}\"}}", "x".repeat(17 * 1024 * 1024));
+    assert!(desk.preview_pack_update(&huge).is_err(), "a file past the limit is refused unread");
+    assert!(desk.preview_pack_update("{\"format\": ").is_err(), "a broken file is refused");
 }

@@ -81,6 +81,17 @@ pub fn all_rows(bytes: &[u8], sheet: Option<&str>, limits: &RowLimits) -> Result
     Ok(rows)
 }
 
+/// A small form a hospital returns (`SMALL_FORM_LIMITS`): its rows below the header, blank ones left
+/// out, each with its line in the file.
+pub fn form_rows(bytes: &[u8]) -> Result<Vec<Row>, Refusal> {
+    let mut rows = all_rows(bytes, None, &SMALL_FORM_LIMITS)?;
+    if !rows.is_empty() {
+        rows.remove(0);
+    }
+    rows.retain(|row| !row.is_blank());
+    Ok(rows)
+}
+
 /// UTF-8 (a BOM is dropped) or CP932; bytes that are neither are refused, not guessed.
 pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Refusal> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
