@@ -9,6 +9,7 @@ use tenin_core::desk::{ConflictDecision, ExportRequest, ImportReport, TemplateFo
 use tenin_core::exchange::keys::KeyPair;
 use tenin_core::exchange::manifest::PackageKind;
 use tenin_core::exchange::package::{self, Envelope};
+use tenin_core::historical_hospital::HistoricalHospital;
 
 use crate::hospitals::core_term;
 use crate::{Cli, Failure, open, print_json};
@@ -171,8 +172,42 @@ pub struct HistoryArgs {
     /// says which).
     #[arg(long)]
     mark_referring: bool,
+    /// Add a hospital the directory lacks (closed since) as an inactive historical one, and read the
+    /// value as it: --add-historical receiving_hospital:山の上病院=141518 (the municipality by code
+    /// or name; `,CODE` after it when its medical-institution code is known, else the desk numbers
+    /// it hist-0001, …). Audited; says what it added.
+    #[arg(long = "add-historical", value_name = "FIELD:VALUE=MUNICIPALITY[,CODE]")]
+    add_historical: Vec<String>,
     #[arg(long)]
     dry_run: bool,
+}
+
+/// One `--add-historical` argument: the field, the value as the file writes it, and the hospital
+/// to add for it.
+fn historical_of(desk: &Desk, pair: &str) -> Result<(String, String, HistoricalHospital), Failure> {
+    let usage = || Failure::Usage(format!("--add-historical は 項目:値=市区町村[,医療機関コード] の形です: {pair}"));
+    let (field, rest) = pair.split_once(':').ok_or_else(usage)?;
+    let (value, place) = rest.rsplit_once('=').ok_or_else(usage)?;
+    let (place, code) = place.split_once(',').unwrap_or((place, ""));
+    let field = field.trim();
+    if !matches!(field, "referring_hospital" | "receiving_hospital") {
+        return Err(Failure::Usage(format!(
+            "--add-historical の項目は referring_hospital か receiving_hospital です: {field}"
+        )));
+    }
+    let place = place.trim();
+    let municipality = desk
+        .municipalities()?
+        .into_iter()
+        .find(|m| m.code == place || m.name == place)
+        .ok_or_else(|| Failure::Usage(format!("市区町村「{place}」はありません")))?;
+    let hospital = HistoricalHospital {
+        name: value.to_owned(),
+        code: code.trim().to_owned(),
+        municipality_code: municipality.code,
+        referring: field == "referring_hospital",
+    };
+    Ok((field.to_owned(), value.to_owned(), hospital))
 }
 
 fn read(file: &Path) -> Result<Vec<u8>, Failure> {
@@ -605,6 +640,12 @@ pub fn run_history(cli: &Cli, args: &HistoryArgs) -> Result<(), Failure> {
                 }
             }
         }
+    }
+    for pair in &args.add_historical {
+        let (field, value, hospital) = historical_of(&desk, pair)?;
+        let added = desk.add_historical_hospital(&hospital)?;
+        mapping.set_reading(&field, &value, &added.code);
+        eprintln!("履歴用の医療機関として登録しました: {}（{}、{}）", added.name, added.code, added.municipality_name);
     }
     if args.mark_referring {
         for q in desk.history_values(&bytes, &mapping)? {

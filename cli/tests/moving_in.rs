@@ -112,3 +112,48 @@ fn a_hospital_named_as_referring_is_marked_so_from_the_import() {
     assert_eq!(json(&done.get_output().stdout)["counts"]["new"], 1);
     assert!(String::from_utf8_lossy(&done.get_output().stderr).contains(&format!("依頼元として登録しました: {name}")));
 }
+
+#[test]
+fn a_closed_hospital_is_added_as_historical_from_the_import() {
+    let dir = new_desk();
+    tenin(dir.path()).arg("demo").assert().success();
+    let listed = tenin(dir.path()).args(["--json", "hospitals", "list"]).assert().success();
+    let hospitals = json(&listed.get_output().stdout).as_array().expect("hospitals").clone();
+    let referrer = hospitals.iter().find(|h| h["is_referring"] == true).expect("a referring hospital");
+    let file = dir.path().join("old.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "番号,受付日時,結果,結果日時,依頼元,住所地,受入医療機関\n\
+             O-1,2018-07-01 09:00,受入決定,2018-07-02 10:00,{},藤野町,山の上病院\n",
+            referrer["code"].as_str().expect("code")
+        ),
+    )
+    .expect("write");
+    let refused = tenin(dir.path()).args(["--json", "import"]).arg(&file).arg("--dry-run").assert().success();
+    assert_eq!(json(&refused.get_output().stdout)["counts"]["errors"], 1);
+    let values = tenin(dir.path()).args(["import"]).arg(&file).arg("--values").assert().success();
+    let text = String::from_utf8_lossy(&values.get_output().stdout).into_owned();
+    assert!(text.contains("藤野町") && text.contains("相模原市緑区"), "the old town's ward suggested: {text}");
+
+    let nowhere = tenin(dir.path())
+        .arg("import")
+        .arg(&file)
+        .args(["--add-historical", "receiving_hospital:山の上病院=どこか村"])
+        .assert()
+        .failure();
+    assert!(String::from_utf8_lossy(&nowhere.get_output().stderr).contains("市区町村「どこか村」はありません"));
+    let done = tenin(dir.path())
+        .args(["--json", "import"])
+        .arg(&file)
+        .args(["--add-historical", "receiving_hospital:山の上病院=相模原市緑区", "--accept-suggestions"])
+        .assert()
+        .success();
+    assert_eq!(json(&done.get_output().stdout)["counts"]["new"], 1);
+    let said = String::from_utf8_lossy(&done.get_output().stderr).into_owned();
+    assert!(said.contains("履歴用の医療機関として登録しました: 山の上病院（hist-0001、相模原市緑区）"), "{said}");
+    let all = tenin(dir.path()).args(["--json", "hospitals", "list", "--all"]).assert().success();
+    let all = json(&all.get_output().stdout);
+    let added = all.as_array().expect("list").iter().find(|h| h["name"] == "山の上病院").expect("in the directory");
+    assert_eq!((added["code"].as_str(), added["active"].as_bool()), (Some("hist-0001"), Some(false)));
+}

@@ -11,9 +11,9 @@ pub mod remembered_passphrase;
 
 pub use tenin_domain::{
     access, bundled, capacity, care, codes, contact, csv_file, demo, directory_sheet, duplicates, edition, error,
-    exchange, hospital, html, inquiry, json_input, matching, outside_transfer, password, placement_time, post_covid,
-    quality, recovery_key, reference, refusal, region_pack, region_pack_update, reports, request, request_name,
-    request_status, request_view, requirements, text, timestamps, transport, wareki,
+    exchange, historical_hospital, hospital, html, inquiry, json_input, matching, outside_transfer, password,
+    placement_time, post_covid, quality, recovery_key, reference, refusal, region_pack, region_pack_update, reports,
+    request, request_name, request_status, request_view, requirements, text, timestamps, transport, wareki,
 };
 
 pub use desk::{APP_VERSION, Desk, DeskStatus};

@@ -16,6 +16,7 @@ pub mod duplicates;
 pub mod edition;
 pub mod error;
 pub mod exchange;
+pub mod historical_hospital;
 pub mod hospital;
 pub mod html;
 pub mod inquiry;

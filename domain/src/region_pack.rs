@@ -132,6 +132,10 @@ pub struct Municipality {
     /// The medical regions it belongs to, at most one per plan. A designated city that a plan
     /// splits by ward has no region of its own in that plan; its wards do.
     pub regions: Vec<String>,
+    /// Names it was known by before a merger (a town now part of this ward or city), so records
+    /// written with them are read as this one.
+    #[serde(default)]
+    pub former_names: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -273,6 +277,17 @@ impl RegionPack {
                         ));
                     }
                     Some(_) => {}
+                }
+            }
+        }
+        let current: HashSet<&str> = self.municipalities.iter().map(|m| m.name.as_str()).collect();
+        let mut former = HashSet::new();
+        for m in &self.municipalities {
+            for name in &m.former_names {
+                if current.contains(name.as_str()) {
+                    errors.push(format!("municipalities[{}]: 旧名称 \"{name}\" は今の市区町村名です", m.code));
+                } else if !former.insert(name.as_str()) {
+                    errors.push(format!("municipalities[{}]: 旧名称 \"{name}\" が重複しています", m.code));
                 }
             }
         }

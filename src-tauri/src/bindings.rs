@@ -116,6 +116,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             exchange_commands::history_columns,
             exchange_commands::history_values,
             exchange_commands::mark_referring,
+            exchange_commands::add_historical_hospital,
             exchange_commands::history_mappings,
             exchange_commands::save_history_mapping,
             exchange_commands::exchange_log,

@@ -180,6 +180,17 @@ pub fn mark_referring(
     state.with(|desk| desk.mark_referring(&id))
 }
 
+/// Adds a hospital a history file names that the directory lacks, as an inactive historical one
+/// (its code when known, else a desk-local `hist-0001`), audited.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_historical_hospital(
+    state: State<'_, DeskState>,
+    hospital: tenin_core::historical_hospital::HistoricalHospital,
+) -> Result<tenin_core::hospital::HospitalSummary, ErrorReport> {
+    state.with(|desk| desk.add_historical_hospital(&hospital))
+}
+
 /// A saved mapping and its name.
 #[derive(Debug, Clone, Serialize, specta::Type)]
 pub struct NamedMapping {

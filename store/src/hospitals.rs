@@ -211,6 +211,17 @@ pub fn insert(conn: Db<'_>, user_id: &str, checked: &CheckedHospital) -> Result<
     Ok(id)
 }
 
+/// The next desk-local code for a historical hospital (`hist-0001`, …): one past the highest used.
+pub fn next_local_code(conn: Db<'_>) -> crate::Result<String> {
+    let mut stmt = conn.prepare("SELECT code FROM hospitals WHERE code LIKE 'hist-%'")?;
+    let highest = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .filter_map(|code| code.ok().and_then(|c| tenin_domain::historical_hospital::local_code_number(&c)))
+        .max()
+        .unwrap_or(0);
+    Ok(tenin_domain::historical_hospital::local_code(highest + 1))
+}
+
 /// The id and name of the hospital with `code`, if any.
 pub fn by_code(conn: Db<'_>, code: &str) -> crate::Result<Option<(String, String)>> {
     conn.query_row("SELECT id, name FROM hospitals WHERE code = ?1", [code], |row| Ok((row.get(0)?, row.get(1)?)))

@@ -31,6 +31,7 @@
 //! | 21 | `0021_transport_only.sql` | transport-only cases: the hospital that agreed, and when |
 //! | 22 | `0022_outside_transfers.sql` | transfers arranged outside the desk, for its share |
 //! | 23 | `0023_post_covid.sql` | the post-COVID referral network (tiers, published or not) and its change log |
+//! | 24 | `0024_former_names.sql` | municipalities' names before a merger, from the region pack (Rust step) |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -84,7 +85,14 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0021_transport_only.sql"),
     migration!("0022_outside_transfers.sql"),
     migration!("0023_post_covid.sql"),
+    migration!("0024_former_names.sql", bundled_former_names),
 ];
+
+/// A desk on the bundled region pack learns its municipalities' former names now; a desk on
+/// another pack learns them from its next pack update.
+fn bundled_former_names(db: Db<'_>) -> crate::Result<()> {
+    crate::reference::load_bundled_former_names(db)
+}
 
 /// Entries written before the chain existed are sealed in order, once, here — never at open, so a
 /// hash set to NULL afterwards is a break `audit::verify` reports, not something quietly re-sealed.

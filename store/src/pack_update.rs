@@ -181,6 +181,8 @@ pub fn apply(conn: Db<'_>, pack: &RegionPack, removed: &[Entry]) -> Result<()> {
     for (from, to) in &pack.moves.decline_reasons {
         conn.execute("UPDATE inquiries SET decline_reason = ?2 WHERE decline_reason = ?1", params![from, to])?;
     }
+    // Former names as the pack gives them (none points at an entry about to be dropped).
+    crate::reference::replace_former_names(conn, pack)?;
     // Dropped entries, children before parents; a foreign key still pointing at one refuses it.
     let ids = |list: &'static str| removed.iter().filter(move |e| e.list == list).map(|e| e.id.as_str());
     let delete = |sql: &str, list: &'static str| -> rusqlite::Result<()> {

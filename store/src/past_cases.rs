@@ -52,7 +52,7 @@ pub use requests::DayNumbers;
 /// used, and its outcome is one a case can end in.
 pub fn check(conn: Db<'_>, case: PastCase) -> Result<CheckedPastCase> {
     use RequestStatus::*;
-    let referrer_municipality = requests::check_references(conn, &case.request)?;
+    let referrer_municipality = requests::check_references(conn, &case.request, requests::Referrer::ActiveOrClosed)?;
     let path: &'static [RequestStatus] = match case.outcome {
         Placed => &[Coordinating, Placed],
         Transferred => &[Coordinating, Placed, ArrangingTransport, Transferred],

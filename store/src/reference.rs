@@ -88,6 +88,7 @@ pub fn load_pack(conn: Db<'_>, pack: &RegionPack) -> Result<()> {
             )?;
         }
     }
+    replace_former_names(conn, pack)?;
     meta::set(conn, meta::REGION_PACK_ID, &pack.id)?;
     meta::set(conn, meta::REGION_PACK_NAME, &pack.name)?;
     meta::set(conn, meta::REGION_PACK_VERSION, &pack.version)?;
@@ -95,6 +96,38 @@ pub fn load_pack(conn: Db<'_>, pack: &RegionPack) -> Result<()> {
     meta::set(conn, meta::TIME_ZONE, &pack.time_zone)?;
     meta::set(conn, meta::UTC_OFFSET_MINUTES, &pack.utc_offset_minutes.to_string())?;
     Ok(())
+}
+
+/// Replaces the former names of municipalities with `pack`'s (those of municipalities the database
+/// has).
+pub fn replace_former_names(conn: Db<'_>, pack: &RegionPack) -> crate::Result<()> {
+    conn.execute("DELETE FROM municipality_former_names", [])?;
+    for m in &pack.municipalities {
+        for name in &m.former_names {
+            crate::execute_cached(
+                conn,
+                "INSERT INTO municipality_former_names (name, municipality_code)
+                 SELECT ?1, code FROM municipalities WHERE code = ?2",
+                params![name, m.code],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The bundled pack's former names, for a desk that loaded that pack (by id) before they existed.
+pub fn load_bundled_former_names(conn: Db<'_>) -> crate::Result<()> {
+    let Ok(pack) = tenin_domain::bundled::default_region_pack() else { return Ok(()) };
+    if meta::get(conn, meta::REGION_PACK_ID)?.as_deref() == Some(pack.id.as_str()) {
+        replace_former_names(conn, &pack)?;
+    }
+    Ok(())
+}
+
+/// Former names of municipalities: (old name, the municipality's code).
+pub fn former_names(conn: Db<'_>) -> crate::Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare("SELECT name, municipality_code FROM municipality_former_names ORDER BY name")?;
+    stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 
 pub fn pack_info(conn: Db<'_>) -> crate::Result<Option<RegionPackInfo>> {

@@ -163,7 +163,7 @@ pub fn insert_numbered(
     offset: FixedOffset,
     numbers: &mut DayNumbers,
 ) -> Result<String> {
-    check_references(conn, request)?;
+    check_references(conn, request, Referrer::Active)?;
     let id = new_id();
     let ref_no = numbers.next(conn, ref_no_day(registered_at, offset))?;
     let at = to_rfc3339(registered_at);
@@ -284,9 +284,18 @@ impl<'a> IntakeParams<'a> {
     }
 }
 
-/// What a request names must exist: an active referring hospital, a municipality, a bed type and
-/// regions of the region pack. Returns the referring hospital's municipality.
-pub(super) fn check_references(conn: Db<'_>, request: &CheckedRequest) -> Result<String> {
+/// Whether the referring hospital must still be active: a new or edited request needs one that is;
+/// a past case may come from a hospital since closed (a historical one).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Referrer {
+    Active,
+    ActiveOrClosed,
+}
+
+/// What a request names must exist: a referring hospital (active, unless `referrer` allows a closed
+/// one), a municipality, a bed type and regions of the region pack. Returns the referring
+/// hospital's municipality.
+pub(super) fn check_references(conn: Db<'_>, request: &CheckedRequest, referrer_may_be: Referrer) -> Result<String> {
     let referrer: Option<(bool, bool, String, String)> = crate::query_row_cached(
         conn,
         "SELECT active, is_referring, municipality_code, name FROM hospitals WHERE id = ?1",
@@ -296,7 +305,7 @@ pub(super) fn check_references(conn: Db<'_>, request: &CheckedRequest) -> Result
     .optional()?;
     let referrer_municipality = match referrer {
         None => return Err(one_problem("referring_hospital_id", Problem::UnknownReference).into()),
-        Some((false, _, _, name)) => {
+        Some((false, _, _, name)) if referrer_may_be == Referrer::Active => {
             let detail = Detail::HospitalInactive { name };
             return Err(Error::detailed("referring_hospital_id", Problem::NotAllowed, detail).into());
         }
@@ -347,7 +356,7 @@ pub fn update_intake(
     request: &CheckedRequest,
     at: DateTime<Utc>,
 ) -> Result<()> {
-    check_references(conn, request)?;
+    check_references(conn, request, Referrer::Active)?;
     let Some(before) = intake_audit(conn, id)? else {
         return Err(Error::NotFound { entity: "依頼", id: id.to_owned() }.into());
     };

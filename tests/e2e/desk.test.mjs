@@ -1657,6 +1657,8 @@ describe('moving in', () => {
     // One case from a hospital that only receives at the desk: refused until it is marked as referring.
     const onlyReceives = receivers[0];
     csv += [3099, '2025-06-01 08:00', '2025-06-02 10:00', onlyReceives.name, '鶴見区', '調整不調', '2025-06-02 17:00', '', ''].join(',') + '\n';
+    // One case received by a hospital since closed, never in the directory, from a town since merged.
+    csv += [3098, '2018-06-01 08:00', '2018-06-02 10:00', referrers[0].name, '藤野町', 'マッチング成立', '2018-06-02 17:00', '山の上病院', ''].join(',') + '\n';
     const file = path.join(tempDir('moving-in-files'), 'kintone.csv');
     writeFileSync(file, csv);
     const count = () => JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all')).length;
@@ -1682,11 +1684,21 @@ describe('moving in', () => {
       await press('value-mark-referring');
       await driver.wait(async () => (await findAll(driver, 'value-mark-referring')).length === 0, 10000, 'marked, asked again');
       assert.equal(JSON.parse(tenin(dataDir, '--json', 'hospitals', 'show', onlyReceives.code)).is_referring, true, 'marked in the directory');
+      const oldTown = await driver.findElement(By.css('[data-testid="value-row"][data-field="residence"][data-value="藤野町"]'));
+      assert.match(await oldTown.getText(), /相模原市緑区/, 'a merged town read as the ward it became');
+      await press('value-add-historical');
+      await find(driver, 'historical-form');
+      await choose(driver, 'historical-municipality', '141518');
+      await screenshot(driver, 'value-mapping-historical');
+      await press('historical-add');
+      await driver.wait(async () => (await findAll(driver, 'value-add-historical')).length === 0, 10000, 'added, asked again');
+      const added = JSON.parse(tenin(dataDir, '--json', 'hospitals', 'list', '--all')).find((h) => h.name === '山の上病院');
+      assert.deepEqual([added?.code, added?.active], ['hist-0001', false], 'an inactive historical hospital with a desk-local code');
       await press('values-accept-all');
       await press('import-preview');
-      await driver.wait(async () => (await (await find(driver, 'count-new')).getText()).includes('25'), 20000, 'every row would import');
+      await driver.wait(async () => (await (await find(driver, 'count-new')).getText()).includes('26'), 20000, 'every row would import');
       await press('import-apply');
-      await driver.wait(async () => count() === before + 25, 20000, 'every row imported');
+      await driver.wait(async () => count() === before + 26, 20000, 'every row imported');
     } finally {
       await quit(driver);
     }

@@ -11,6 +11,7 @@ use tenin_domain::capacity::{self, CapacityReportInput, DEFAULT_STALE_AFTER_HOUR
 use tenin_domain::csv_file::{CsvEncoding, CsvFile};
 use tenin_domain::directory_sheet::{self, DirectorySheet};
 use tenin_domain::error::{Error, Problems, Result};
+use tenin_domain::historical_hospital::HistoricalHospital;
 use tenin_domain::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
 use tenin_domain::json_input;
 use tenin_domain::matching::MatchWeights;
@@ -139,6 +140,20 @@ impl Desk {
         let mut input = hospitals::stored_input(self.store.read(), id)?;
         input.is_referring = true;
         self.update_hospital(id, &input)
+    }
+
+    /// Adds a hospital a history file names that the directory does not have, inactive, so its past
+    /// cases import and count (see `tenin_domain::historical_hospital` for how one without a known
+    /// code is stored); audited as any new hospital.
+    pub fn add_historical_hospital(&mut self, hospital: &HistoricalHospital) -> Result<HospitalSummary> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
+        let id = self.store.write(|tx| -> Result<String> {
+            let local = hospitals::next_local_code(tx)?;
+            let checked = hospital.checked(|| local)?;
+            Ok(hospitals::insert(tx, &user_id, &checked)?)
+        })?;
+        self.hospital(&id)
     }
 
     /// Adds or updates hospitals by their medical-institution code, all in one transaction: if any

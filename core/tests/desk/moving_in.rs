@@ -168,3 +168,77 @@ fn a_column_with_thousands_of_unreadable_values_is_refused_as_mapped_wrongly() {
         "the right column's values repeat"
     );
 }
+
+/// A hospital the directory never had (closed since) is added from the value step as a historical
+/// one — inactive, with its code when known and a desk-local code otherwise — so its past cases
+/// import and count; a town that has since merged into a city is read as the ward it became.
+#[test]
+fn a_closed_hospital_is_added_as_historical_and_an_old_town_read_as_its_ward() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let all = desk.hospitals(&HospitalFilter::default()).expect("hospitals");
+    let referrer = all.iter().find(|h| h.is_referring).expect("a referring hospital");
+    let csv = format!(
+        "番号,受付日時,結果,結果日時,依頼元,住所地,受入医療機関,搬送手段\n\
+         R-1,2019-07-01 09:00,転院済,2019-07-02 10:00,{0},津久井郡津久井町,山の上病院,民間救急\n\
+         R-2,2019-07-03 09:00,転院済,2019-07-04 10:00,{0},藤野町,山の上病院,民間救急\n\
+         R-3,2019-07-05 09:00,調整不成立,2019-07-06 10:00,旧みどり診療所,141011,,\n",
+        referrer.name
+    );
+    let mut mapping = desk.history_suggestion(csv.as_bytes()).expect("mapping");
+    let questions = desk.history_values(csv.as_bytes(), &mapping).expect("values");
+    let asked = |field: &str, value: &str| {
+        questions.iter().find(|q| q.field == field && q.value == value).cloned().unwrap_or_else(|| panic!("{value}"))
+    };
+    // Old town names come from the region pack, so they are suggested as the ward they became.
+    assert_eq!(asked("residence", "津久井郡津久井町").suggestion.as_deref(), Some("141518"));
+    assert_eq!(asked("residence", "藤野町").suggestion_label.as_deref(), Some("相模原市緑区"));
+    let closed = asked("receiving_hospital", "山の上病院");
+    assert_eq!((closed.rows, closed.suggestion.as_deref()), (2, None), "nothing to suggest");
+    assert_eq!(asked("referring_hospital", "旧みどり診療所").suggestion, None);
+
+    let before = desk.import_history("old.csv", csv.as_bytes(), &mapping, true, &no_progress).expect("preview");
+    assert_eq!(before.counts.errors, 3);
+
+    let added = |desk: &mut Desk, name: &str, code: &str, referring: bool| {
+        desk.add_historical_hospital(&tenin_core::historical_hospital::HistoricalHospital {
+            name: name.to_owned(),
+            code: code.to_owned(),
+            municipality_code: "141518".to_owned(),
+            referring,
+        })
+        .expect("added")
+    };
+    let mountain = added(&mut desk, "山の上病院", "", false);
+    assert_eq!(mountain.code, "hist-0001", "no code known: a desk-local one");
+    assert!(!mountain.active && mountain.is_receiving && !mountain.is_referring);
+    let clinic = added(&mut desk, "旧みどり診療所", "１４１０９９９１２０", true);
+    assert_eq!(clinic.code, "1410999120", "a known code is kept");
+    assert!(!clinic.active && clinic.is_referring);
+    let third = added(&mut desk, "谷戸病院", "", false);
+    assert_eq!(third.code, "hist-0002", "numbered on");
+    let wrong = tenin_core::ErrorReport::from(
+        desk.add_historical_hospital(&tenin_core::historical_hospital::HistoricalHospital {
+            name: "x".into(),
+            code: "1410999121".into(),
+            municipality_code: "141518".into(),
+            referring: false,
+        })
+        .expect_err("not a medical-institution code"),
+    );
+    assert_eq!(wrong.code, tenin_core::ErrorCode::Validation);
+    let audited = desk
+        .audit_log(&tenin_core::desk::AuditFilter { entity: Some("hospital".into()), ..Default::default() })
+        .expect("audit");
+    assert!(audited.iter().any(|r| r.entity_id == mountain.id), "the addition is audited");
+
+    for q in desk.history_values(csv.as_bytes(), &mapping).expect("values") {
+        if let Some(reading) = q.suggestion {
+            mapping.set_reading(&q.field, &q.value, &reading);
+        }
+    }
+    let report = desk.import_history("old.csv", csv.as_bytes(), &mapping, false, &no_progress).expect("import");
+    assert_eq!(report.counts.new, 3, "{:?}", report.records.iter().find(|r| !r.reasons.is_empty()));
+    // Never offered for a new transfer.
+    let active = desk.hospitals(&HospitalFilter::default()).expect("the directory's default list: active only");
+    assert!(active.iter().all(|h| h.id != mountain.id && h.id != clinic.id));
+}

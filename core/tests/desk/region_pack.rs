@@ -177,3 +177,56 @@ fn a_newer_pack_is_previewed_then_loaded_moving_the_records_of_a_merged_municipa
     assert!(desk.preview_pack_update(&huge).is_err(), "a file past the limit is refused unread");
     assert!(desk.preview_pack_update("{\"format\": ").is_err(), "a broken file is refused");
 }
+
+/// A pack update that merges a town keeps its old name as a former name of the municipality it
+/// joined: the history import then reads records written with the old name as the new one. A former
+/// name that is still some municipality's name, or given twice, is refused.
+#[test]
+fn a_merged_towns_old_name_is_read_as_the_municipality_it_joined() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let pack = tenin_core::bundled::default_region_pack().expect("valid");
+    let town =
+        pack.municipalities.iter().find(|m| m.parent.is_none() && m.name.ends_with('町')).expect("a town").clone();
+    let into = pack.municipalities.iter().find(|m| m.parent.is_none() && m.code != town.code).expect("a city").clone();
+    let referrer = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_referring && h.municipality_code != town.code)
+        .expect("a referring hospital");
+    let csv = format!(
+        "番号,受付日時,結果,結果日時,依頼元,住所地\nT-1,2025-01-01 09:00,取下げ,2025-01-01 12:00,{},{}\n",
+        referrer.code, town.name
+    );
+    let mapping = desk.history_suggestion(csv.as_bytes()).expect("mapping");
+    let no_progress = |_: u32, _: u32| true;
+    let before = desk.import_history("t.csv", csv.as_bytes(), &mapping, true, &no_progress).expect("dry run");
+    assert_eq!(before.counts.new, 1, "the row imports as it is: {:?}", before.records);
+    assert!(desk.history_values(csv.as_bytes(), &mapping).expect("values").is_empty(), "the town reads as it is");
+
+    let merged = bundled_with(|v| {
+        v["version"] = "2027.2".into();
+        let list = v["municipalities"].as_array_mut().expect("municipalities");
+        list.retain(|m| m["code"] != town.code.as_str());
+        let joined = list.iter_mut().find(|m| m["code"] == into.code.as_str()).expect("into");
+        joined["former_names"] = serde_json::json!([town.name.clone()]);
+        v["moves"] = serde_json::json!({ "municipalities": { town.code.clone(): into.code.clone() } });
+    });
+    desk.apply_pack_update(&merged).expect("applied");
+    let asked = desk.history_values(csv.as_bytes(), &mapping).expect("values");
+    let old = asked
+        .iter()
+        .find(|q| q.field == "residence")
+        .unwrap_or_else(|| panic!("the old name is asked about: {asked:?} {mapping:?}"));
+    assert_eq!((old.value.as_str(), old.suggestion.as_deref()), (town.name.as_str(), Some(into.code.as_str())));
+
+    let clash = bundled_with(|v| {
+        let list = v["municipalities"].as_array_mut().expect("municipalities");
+        list[1]["former_names"] = serde_json::json!([town.name.clone()]);
+        list[2]["former_names"] = serde_json::json!(["消えた村"]);
+        list[3]["former_names"] = serde_json::json!(["消えた村"]);
+    });
+    let err = RegionPack::from_json(&clash).expect_err("refused").to_string();
+    assert!(err.contains(&format!("旧名称 \"{}\" は今の市区町村名です", town.name)), "{err}");
+    assert!(err.contains("旧名称 \"消えた村\" が重複しています"), "{err}");
+}

@@ -170,6 +170,11 @@ export const commands = {
 	historyValues: (file: Upload, mapping: HistoryMapping) => typedError<ValueQuestion[], ErrorReport>(__TAURI_INVOKE("history_values", { file, mapping })),
 	/**  Marks a hospital as referring (a history refusal fixed in place), audited. */
 	markReferring: (id: string) => typedError<HospitalSummary, ErrorReport>(__TAURI_INVOKE("mark_referring", { id })),
+	/**
+	 *  Adds a hospital a history file names that the directory lacks, as an inactive historical one
+	 *  (its code when known, else a desk-local `hist-0001`), audited.
+	 */
+	addHistoricalHospital: (hospital: HistoricalHospital) => typedError<HospitalSummary, ErrorReport>(__TAURI_INVOKE("add_historical_hospital", { hospital })),
 	historyMappings: () => typedError<NamedMapping[], ErrorReport>(__TAURI_INVOKE("history_mappings")),
 	saveHistoryMapping: (name: string, mapping: HistoryMapping) => typedError<null, ErrorReport>(__TAURI_INVOKE("save_history_mapping", { name, mapping })),
 	exchangeLog: (limit: number) => typedError<ExchangeRecord[], ErrorReport>(__TAURI_INVOKE("exchange_log", { limit })),
@@ -996,6 +1001,16 @@ export type Head = {
 	seq: number,
 	hash: string,
 	at: string,
+};
+
+/**  A hospital to add as historical: as the file names it, in the role the file names it. */
+export type HistoricalHospital = {
+	name: string,
+	/**  Its medical-institution code when known; empty for a desk-local code. */
+	code?: string,
+	municipality_code: string,
+	/**  The file names it as a referring hospital (else as a receiving one). */
+	referring: boolean,
 };
 
 /**  A file's columns, a few rows, and the mapping the desk suggests: the mapping step's screen. */

@@ -629,9 +629,18 @@ impl ValueCandidates {
             }
             hospitals.push(candidate);
         }
+        // A municipality is known by its name first, then the names of the towns merged into it.
+        let mut former: HashMap<String, Vec<String>> = HashMap::new();
+        for (name, code) in reference::former_names(conn)? {
+            former.entry(code).or_default().push(name);
+        }
         let municipalities = reference::municipalities(conn, plan)?
             .into_iter()
-            .map(|m| value_mapping::Candidate { reading: m.code, names: vec![m.name] })
+            .map(|m| {
+                let mut names = vec![m.name];
+                names.extend(former.remove(&m.code).unwrap_or_default());
+                value_mapping::Candidate { reading: m.code, names }
+            })
             .collect();
         let terms = |list: &str| -> Result<Vec<value_mapping::Candidate>> {
             Ok(reference::terms(conn, list)?

@@ -907,6 +907,15 @@ export const en: Messages = {
   },
   exchange: {
     markReferring: 'Mark {{name}} as referring',
+    addHistorical: 'Add as a historical hospital…',
+    historicalHelp:
+      'Adds “{{name}}” to the directory as an inactive (historical) hospital. It is never offered for a new request. Leave the code empty if unknown (the desk numbers it like hist-0001).',
+    historicalMunicipality: 'Location',
+    historicalChoose: 'Choose',
+    historicalCode: 'Medical-institution code (if known)',
+    historicalAdd: 'Add as historical',
+    historicalAdded: '{{name}} added as a historical hospital ({{code}})',
+    historicalField: { name: 'Name', code: 'Medical-institution code', municipality_code: 'Location' },
     markedReferring: '{{name}} is now marked as referring',
     valuesCheck: 'Check value readings',
     valuesTitle: 'Value readings',

@@ -896,6 +896,15 @@ export const ja = {
   },
   exchange: {
     markReferring: '{{name}} を依頼元として登録',
+    addHistorical: '履歴用の医療機関として登録…',
+    historicalHelp:
+      '「{{name}}」を休止中（履歴用）の医療機関として一覧に加えます。新しい依頼の候補には出ません。医療機関コードが分からなければ空欄のまま（デスクが hist-0001 のような番号を付けます）。',
+    historicalMunicipality: '所在地',
+    historicalChoose: '選んでください',
+    historicalCode: '医療機関コード（分かれば）',
+    historicalAdd: '履歴用として登録',
+    historicalAdded: '{{name}} を履歴用の医療機関として登録しました（{{code}}）',
+    historicalField: { name: '名称', code: '医療機関コード', municipality_code: '所在地' },
     markedReferring: '{{name}} を依頼元として登録しました',
     valuesCheck: '値の読み替えを確認',
     valuesTitle: '値の読み替え',
