@@ -470,13 +470,24 @@ impl Desk {
 
     /// One request with its history, inquiry log and data-quality checklist.
     pub fn request(&self, id: &str) -> Result<RequestDetail> {
-        self.allow(Permission::Read)?;
+        let user_id = self.allow(Permission::Read)?.id.clone();
         let mut detail = requests::get(self.store.read(), id)?;
         detail.quality = quality::assess(&detail, self.today()?);
         if self.edition()? == tenin_domain::edition::Edition::Hospital {
             detail.desk_view = tenin_store::desk_status::of(self.store.read(), id)?;
         }
+        detail.undo_to = requests::undoable(self.store.read(), id, &user_id, Utc::now())?;
         Ok(detail)
+    }
+
+    /// Takes back the signed-in nurse's last move of a request (「元に戻す」: an intake step, within
+    /// a minute, nothing changed since `expected_version`), recorded as a move of its own in the
+    /// history (note 「元に戻す」) and audited as `undo`.
+    pub fn undo_move(&mut self, id: &str, expected_version: u32) -> Result<RequestDetail> {
+        let user_id = self.allow(Permission::Coordinate)?.id.clone();
+        self.require(tenin_domain::edition::Edition::Desk)?;
+        self.store.write(|tx| requests::undo_last_move(tx, &user_id, id, expected_version, Utc::now()))?;
+        self.request(id)
     }
 
     /// The id of the request `name` points at: its reference number (as said on the phone, typed any

@@ -248,6 +248,10 @@ pub enum Rule {
     RegionPackLoaded { loaded: String },
     #[error("バックアップとして使えません: {path}（{reason}）")]
     NotABackup { path: String, reason: String },
+    /// 「元に戻す」 takes back only the last move, by the nurse who made it, within a minute, while
+    /// nothing else has changed the request.
+    #[error("元に戻せる操作はありません（直前の自分の状態変更を1分以内に戻せます。ほかの変更があった後は戻せません）")]
+    NothingToUndo,
     /// A new intake is merged only into a request still being worked on.
     #[error("受付番号 {ref_no} は「{status}」で終了しています。統合せず、新しい依頼として登録してください")]
     MergeIntoClosed { ref_no: String, status: String },

@@ -103,6 +103,14 @@ impl RequestStatus {
         self.next().contains(&to)
     }
 
+    /// The moves a nurse may take back straight after making them (「元に戻す」): the intake's
+    /// steps, which the workflow otherwise never walks backwards. A move that closes a request, a
+    /// placement or a transport step is asked first instead, or undone by a move of its own.
+    pub fn is_undoable(from: RequestStatus, to: RequestStatus) -> bool {
+        use RequestStatus::*;
+        matches!((from, to), (New, Checking) | (New, Coordinating) | (Checking, Coordinating))
+    }
+
     /// Moving here must say why (the reason a request was not placed or was withdrawn is what the
     /// desk reports and learns from).
     pub fn needs_reason(self) -> bool {
@@ -110,9 +118,44 @@ impl RequestStatus {
     }
 }
 
+/// How long after a move it may still be taken back: long enough to notice a slip, short enough
+/// that nobody has acted on it. The window shows 「元に戻す」 for less.
+pub const UNDO_WITHIN_SECONDS: i64 = 60;
+
+/// Whether the last move of a request, made at `moved_at` by `moved_by`, may be taken back at `now`
+/// by `user`: an undoable move, by the same nurse, within [`UNDO_WITHIN_SECONDS`].
+pub fn may_undo(
+    from: RequestStatus,
+    to: RequestStatus,
+    moved_by: &str,
+    moved_at: chrono::DateTime<chrono::Utc>,
+    user: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    let elapsed = (now - moved_at).num_seconds();
+    RequestStatus::is_undoable(from, to) && moved_by == user && (0..=UNDO_WITHIN_SECONDS).contains(&elapsed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_intake_steps_are_undone_by_whom_made_them_within_a_minute() {
+        use RequestStatus::*;
+        let at = chrono::DateTime::parse_from_rfc3339("2026-11-29T10:00:00Z").expect("time").to_utc();
+        let later = |s: i64| at + chrono::Duration::seconds(s);
+        assert!(may_undo(New, Checking, "u1", at, "u1", later(5)));
+        assert!(may_undo(Checking, Coordinating, "u1", at, "u1", later(60)));
+        assert!(!may_undo(Checking, Coordinating, "u1", at, "u1", later(61)), "too late");
+        assert!(!may_undo(New, Checking, "u1", at, "u2", later(5)), "another nurse's move");
+        for (from, to) in [(Coordinating, Placed), (Placed, ArrangingTransport), (Coordinating, Withdrawn)] {
+            assert!(!may_undo(from, to, "u1", at, "u1", later(1)), "{from:?} → {to:?} is not undone");
+        }
+        for (from, to) in [(New, Checking), (New, Coordinating), (Checking, Coordinating)] {
+            assert!(!to.can_move_to(from), "the workflow never walks {to:?} back to {from:?} on its own");
+        }
+    }
 
     #[test]
     fn names_round_trip() {

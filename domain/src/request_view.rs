@@ -102,6 +102,9 @@ pub struct RequestDetail {
     pub bookings: Vec<TransportBooking>,
     /// The states the workflow allows next, so a UI never keeps its own copy of the rules.
     pub next_statuses: Vec<RequestStatus>,
+    /// The state 「元に戻す」 would take the request back to, while the signed-in nurse may still
+    /// take back their last move (filled in by `Desk::request`).
+    pub undo_to: Option<RequestStatus>,
     /// Bumped by every change; a change based on an older version is refused.
     pub version: u32,
 }

@@ -26,6 +26,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::find_duplicates,
             commands::merge_into,
             commands::transition_request,
+            commands::undo_move,
             commands::mark_transport_only,
             commands::log_inquiry,
             commands::answer_inquiry,

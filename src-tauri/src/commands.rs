@@ -142,6 +142,13 @@ pub fn transition_request(
     state.with(|desk| desk.close_request(&id, to, Some(expected_version), &note, cancel_bookings))
 }
 
+/// Takes back the nurse's last intake step (「元に戻す」), as a move of its own.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn undo_move(state: State<'_, DeskState>, id: String, expected_version: u32) -> Result<RequestDetail, ErrorReport> {
+    state.with(|desk| desk.undo_move(&id, expected_version))
+}
+
 #[tauri::command(async)]
 #[specta::specta]
 pub fn log_inquiry(state: State<'_, DeskState>, input: NewInquiryInput) -> Result<RequestDetail, ErrorReport> {

@@ -27,6 +27,8 @@ pub enum Action {
     SignIn,
     /// Files removed on purpose (the quarantine folder emptied).
     Delete,
+    /// A move taken back straight after it was made (「元に戻す」).
+    Undo,
 }
 
 impl Action {
@@ -38,6 +40,7 @@ impl Action {
             Action::Load => "load",
             Action::SignIn => "sign_in",
             Action::Delete => "delete",
+            Action::Undo => "undo",
         }
     }
 }

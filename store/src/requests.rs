@@ -564,6 +564,110 @@ pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
     Ok(())
 }
 
+/// The last move of a request: from, to, when, by whom.
+pub struct LastMove {
+    pub from: Option<RequestStatus>,
+    pub to: RequestStatus,
+    pub at: DateTime<Utc>,
+    pub user_id: String,
+}
+
+pub fn last_move(conn: Db<'_>, request_id: &str) -> crate::Result<Option<LastMove>> {
+    let row: Option<(Option<String>, String, String, String)> = crate::query_row_cached(
+        conn,
+        "SELECT from_status, to_status, at, user_id FROM request_status_history
+         WHERE request_id = ?1 ORDER BY at DESC, rowid DESC LIMIT 1",
+        [request_id],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
+    )
+    .optional()?;
+    let Some((from, to, at, user_id)) = row else { return Ok(None) };
+    let from = match from {
+        Some(from) => Some(RequestStatus::parse(&from).ok_or_else(|| bad_value(0, &from))?),
+        None => None,
+    };
+    Ok(Some(LastMove {
+        from,
+        to: RequestStatus::parse(&to).ok_or_else(|| bad_value(1, &to))?,
+        at: DateTime::parse_from_rfc3339(&at).map_err(|_| bad_value(2, &at))?.to_utc(),
+        user_id,
+    }))
+}
+
+/// The state the request would go back to if `user_id` pressed 「元に戻す」 at `now`, if any.
+pub fn undoable(
+    conn: Db<'_>,
+    request_id: &str,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<Option<RequestStatus>> {
+    let current: Option<String> =
+        crate::query_row_cached(conn, "SELECT status FROM transfer_requests WHERE id = ?1", [request_id], |row| {
+            row.get(0)
+        })
+        .optional()?;
+    let Some(last) = last_move(conn, request_id)? else { return Ok(None) };
+    Ok(match (last.from, current) {
+        (Some(from), Some(current))
+            if current == last.to.as_str()
+                && tenin_domain::request_status::may_undo(from, last.to, &last.user_id, last.at, user_id, now) =>
+        {
+            Some(from)
+        }
+        _ => None,
+    })
+}
+
+/// Takes back the last move of a request (「元に戻す」), as a move of its own in the history and the
+/// audit log: only the nurse's own undoable move, within the window, with nothing changed since
+/// (`expected_version`).
+pub fn undo_last_move(
+    conn: Db<'_>,
+    user_id: &str,
+    request_id: &str,
+    expected_version: u32,
+    now: DateTime<Utc>,
+) -> Result<RequestStatus> {
+    let Some((status, version)) = conn
+        .query_row("SELECT status, version FROM transfer_requests WHERE id = ?1", [request_id], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?))
+        })
+        .optional()?
+    else {
+        return Err(Error::NotFound { entity: "依頼", id: request_id.to_owned() }.into());
+    };
+    if version != expected_version {
+        return Err(Error::StaleVersion { entity: "依頼" }.into());
+    }
+    let Some(back) = undoable(conn, request_id, user_id, now)? else {
+        return Err(tenin_domain::error::Rule::NothingToUndo.into());
+    };
+    let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
+    let at = to_rfc3339(now);
+    crate::execute_cached(
+        conn,
+        "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
+        params![back.as_str(), at, request_id, version],
+    )?;
+    insert_history(conn, request_id, Some(from), back, &at, user_id, UNDO_NOTE)?;
+    audit::record(
+        conn,
+        audit::Change {
+            user_id,
+            action: audit::Action::Undo,
+            entity: "transfer_request",
+            entity_id: request_id,
+            before: Some(&StatusAudit { status: from, version }),
+            after: Some(&StatusAudit { status: back, version: version + 1 }),
+        },
+    )?;
+    placement_counts::reconcile(conn, request_id)?;
+    Ok(back)
+}
+
+/// The history's note on a move taken back.
+pub const UNDO_NOTE: &str = "元に戻す";
+
 /// Where the patient goes: the hospital that accepted through the desk (the latest 受入可), or for a
 /// transport-only request with no acceptance logged, the hospital that agreed between hospitals.
 fn placement_of(conn: Db<'_>, id: &str) -> crate::Result<Option<tenin_domain::request::Placement>> {
@@ -849,6 +953,7 @@ pub fn get(conn: Db<'_>, id: &str) -> Result<RequestDetail> {
     }
     Ok(RequestDetail {
         next_statuses: summary.status.next().to_vec(),
+        undo_to: None,
         summary,
         referring_hospital_code: row.get(0)?,
         clinical_summary: row.get(1)?,

@@ -209,6 +209,7 @@ describe('a nurse on a new desk', () => {
         ['coordinating', '受入先の病床が埋まり再調整'],
         ['placed', '若葉記念病院が受入可'],
       ];
+      let undoTried = false;
       for (const [to, note] of steps) {
         await typeInto(driver, 'move-note', note);
         await (await find(driver, `move-${to}`)).click();
@@ -224,6 +225,28 @@ describe('a nurse on a new desk', () => {
           10000,
           `waiting for the state ${to}`,
         );
+        if (to === 'checking' && !undoTried) {
+          // An intake step can be taken back for a few seconds (Ctrl+Z), as a move of its own; then made again.
+          undoTried = true;
+          const offer = await find(driver, 'undo-offer');
+          assert.match(await offer.getText(), /内容確認中.*元に戻す/s);
+          await driver.executeScript("arguments[0].scrollIntoView({ block: 'center' })", offer);
+          await screenshot(driver, 'undo-offer');
+          await driver.actions().keyDown(Key.CONTROL).sendKeys('z').keyUp(Key.CONTROL).perform();
+          await driver.wait(
+            async () => (await driver.findElements(By.css('[data-testid="request-title"] [data-status="new"]'))).length === 1,
+            10000,
+            'taken back to 新規受付',
+          );
+          assert.equal((await findAll(driver, 'undo-offer')).length, 0, 'an undo is not offered again');
+          assert.match(await (await find(driver, 'history')).getText(), /内容確認中 → 新規受付[\s\S]*元に戻す/);
+          await typeInto(driver, 'move-note', note);
+          await (await find(driver, 'move-checking')).click();
+          await driver.wait(
+            async () => (await driver.findElements(By.css('[data-testid="request-title"] [data-status="checking"]'))).length === 1,
+            10000,
+          );
+        }
       }
       // A final move is never one slip away: 取下げ needs its reason, then asks, naming what happens.
       await typeInto(driver, 'move-note', '');
@@ -239,7 +262,7 @@ describe('a nurse on a new desk', () => {
       assert.equal((await driver.findElements(By.css('[data-testid="request-title"] [data-status="placed"]'))).length, 1, 'still placed');
       await typeInto(driver, 'move-note', '');
       const items = await (await find(driver, 'history')).findElements(By.css('li'));
-      assert.equal(items.length, steps.length + 1, 'registration plus one row per move');
+      assert.equal(items.length, steps.length + 3, 'registration, one row per move, the undo and the step made again');
       const history = await (await find(driver, 'history')).getText();
       assert.ok(history.includes('受入決定 → 調整中'), 'the re-opening is in the history');
       assert.ok(history.includes('受入先の病床が埋まり再調整'), 'with its note');

@@ -97,6 +97,51 @@ fn transitions_follow_the_workflow_and_are_recorded() {
     assert_eq!(desk.request(&id).expect("detail").history.len(), 2, "refused moves leave no history");
 }
 
+/// 「元に戻す」: the nurse's own last intake step, taken back as a move of its own (history and
+/// audit), once; not another nurse's, not after another change, not a move that closes or places.
+#[test]
+fn a_nurse_takes_back_their_last_intake_step_as_a_move_of_its_own() {
+    let (_dir, mut desk) = demo_desk();
+    let id = desk.create_request(&valid_input(&desk), true).expect("create").summary.id;
+    assert_eq!(desk.request(&id).expect("detail").undo_to, None, "registering is not undone here");
+    let checked = desk.transition(&id, RequestStatus::Checking, Some(1), "").expect("new → checking");
+    assert_eq!(checked.undo_to, Some(RequestStatus::New), "offered straight after the move");
+    let stale = ErrorReport::from(desk.undo_move(&id, 1).expect_err("based on an old version"));
+    assert_eq!(stale.code, ErrorCode::StaleVersion);
+    let back = desk.undo_move(&id, checked.version).expect("undone");
+    assert_eq!((back.summary.status, back.version), (RequestStatus::New, 3));
+    let last = back.history.last().expect("history");
+    assert_eq!(
+        (last.from, last.to, last.note.as_str()),
+        (Some(RequestStatus::Checking), RequestStatus::New, "元に戻す")
+    );
+    assert_eq!(back.undo_to, None, "an undo is not undone");
+    let again = ErrorReport::from(desk.undo_move(&id, back.version).expect_err("nothing left to undo"));
+    assert!(again.message.contains("元に戻せる操作はありません"), "{}", again.message);
+    let audit = desk.audit_log(&Default::default()).expect("audit");
+    assert!(audit.iter().any(|r| r.entity_id == id && r.action == "undo"), "audited as an undo");
+
+    // Another nurse cannot take back this one's move.
+    let coordinating = desk.transition(&id, RequestStatus::Coordinating, None, "").expect("new → coordinating");
+    assert_eq!(coordinating.undo_to, Some(RequestStatus::New));
+    desk.add_user(&tenin_core::desk::NewUserInput {
+        login: "nurse2".into(),
+        display_name: "看護師 二".into(),
+        role: Some(tenin_core::access::Role::Nurse),
+        password: "nurse2-password-1".into(),
+    })
+    .expect("user");
+    desk.sign_out().expect("sign out");
+    desk.sign_in("nurse2", "nurse2-password-1").expect("signed in");
+    assert_eq!(desk.request(&id).expect("detail").undo_to, None, "not offered to another nurse");
+    let theirs = ErrorReport::from(desk.undo_move(&id, coordinating.version).expect_err("another's move"));
+    assert!(theirs.message.contains("元に戻せる操作はありません"));
+    // A closing move is asked first instead, and never undone.
+    let withdrawn = desk.transition(&id, RequestStatus::Withdrawn, None, "家族の希望").expect("withdrawn");
+    assert_eq!(withdrawn.undo_to, None);
+    assert!(desk.undo_move(&id, withdrawn.version).is_err());
+}
+
 #[test]
 fn hospitals_are_found_by_kana_romaji_and_code() {
     let (_dir, desk) = demo_desk();

@@ -28,6 +28,8 @@ export const commands = {
 	findDuplicates: (input: NewRequestInput) => typedError<DuplicateCandidate[], ErrorReport>(__TAURI_INVOKE("find_duplicates", { input })),
 	mergeInto: (existingId: string, input: NewRequestInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("merge_into", { existingId, input })),
 	transitionRequest: (id: string, to: RequestStatus, expectedVersion: number, note: string, cancelBookings: boolean) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("transition_request", { id, to, expectedVersion, note, cancelBookings })),
+	/**  Takes back the nurse's last intake step (「元に戻す」), as a move of its own. */
+	undoMove: (id: string, expectedVersion: number) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("undo_move", { id, expectedVersion })),
 	/**  Takes a request on as transport only (搬送のみ): the hospitals agreed; the desk books the vehicle. */
 	markTransportOnly: (id: string, hospitalId: string, expectedVersion: number, note: string) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("mark_transport_only", { id, hospitalId, expectedVersion, note })),
 	logInquiry: (input: NewInquiryInput) => typedError<RequestDetail, ErrorReport>(__TAURI_INVOKE("log_inquiry", { input })),
@@ -2056,6 +2058,11 @@ export type RequestDetail = {
 	bookings: TransportBooking[],
 	/**  The states the workflow allows next, so a UI never keeps its own copy of the rules. */
 	next_statuses: RequestStatus[],
+	/**
+	 *  The state 「元に戻す」 would take the request back to, while the signed-in nurse may still
+	 *  take back their last move (filled in by `Desk::request`).
+	 */
+	undo_to: RequestStatus | null,
 	/**  Bumped by every change; a change based on an older version is refused. */
 	version: number,
 };
@@ -2110,6 +2117,11 @@ export type Role = "administrator" | "supervisor" | "nurse" | "read_only";
 export type Rule = { rule: "administrator_exists" } | { rule: "last_administrator" } | { rule: "no_acceptance" } | 
 /**  Patient information may go to a candidate only once the patient (or family) agreed. */
 { rule: "no_consent" } | { rule: "demo_needs_empty_desk" } | { rule: "demo_for_another_pack"; data: string; desk: string } | { rule: "region_pack_loaded"; loaded: string } | { rule: "not_a_backup"; path: string; reason: string } | 
+/**
+ *  「元に戻す」 takes back only the last move, by the nurse who made it, within a minute, while
+ *  nothing else has changed the request.
+ */
+{ rule: "nothing_to_undo" } | 
 /**  A new intake is merged only into a request still being worked on. */
 { rule: "merge_into_closed"; ref_no: string; status: string } | 
 /**  The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance. */
