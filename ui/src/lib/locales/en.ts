@@ -14,6 +14,14 @@ export const en: Messages = {
     settings: 'Settings',
     newRequest: 'New request',
   },
+  dateField: {
+    forms: 'e.g. 2026/12/01, 12/1, R8.12.1, 20261201',
+    formsTime: 'e.g. 2026/12/01 10:30, 12/1 1030, 202612011030',
+    unreadable: 'Not a date. Type it as 2026/12/01, 12/1, R8.12.1 or 20261201',
+    unreadableTime: 'Not a date and time. Type it as 2026/12/01 10:30, 12/1 1030 or 202612011030',
+    no_time: 'Add the time too (e.g. 12/1 10:30)',
+    no_such_day: 'There is no such day',
+  },
   common: {
     close: 'Close',
     loading: 'Loading…',
