@@ -212,7 +212,9 @@ describe('a nurse on a new desk', () => {
       let undoTried = false;
       for (const [to, note] of steps) {
         await typeInto(driver, 'move-note', note);
-        await (await find(driver, `move-${to}`)).click();
+        // Pressed with Enter on the focused button: a notice arriving mid-step may shift the page
+        // between finding a button and clicking its old place.
+        await (await find(driver, `move-${to}`)).sendKeys(Key.ENTER);
         if (to === 'placed') {
           // 受入決定 names the hospital: none accepted in the log, so one is chosen (agreed by phone).
           const select = await find(driver, 'place-hospital');
@@ -241,7 +243,7 @@ describe('a nurse on a new desk', () => {
           assert.equal((await findAll(driver, 'undo-offer')).length, 0, 'an undo is not offered again');
           assert.match(await (await find(driver, 'history')).getText(), /内容確認中 → 新規受付[\s\S]*元に戻す/);
           await typeInto(driver, 'move-note', note);
-          await (await find(driver, 'move-checking')).click();
+          await (await find(driver, 'move-checking')).sendKeys(Key.ENTER);
           await driver.wait(
             async () => (await driver.findElements(By.css('[data-testid="request-title"] [data-status="checking"]'))).length === 1,
             10000,

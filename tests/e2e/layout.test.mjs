@@ -1,0 +1,90 @@
+// End-to-end: every main screen holds from the smallest window the desk supports (960×600) to a
+// full-HD one (1920×1080): every visible control lies inside the window's width (no control behind a
+// sideways scroll), and no phone number breaks across lines. Screenshots of the queue, a request with
+// its candidates and the statistics at both sizes are kept for a person to look at.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { By } from 'selenium-webdriver';
+
+import { find, findAll, launchSignedIn, newDesk, quit, screenshot, startDriver, stopDriver, tempDir, tenin, waitForCount } from './desk.mjs';
+
+let driverProcess;
+before(async () => {
+  driverProcess = await startDriver();
+});
+after(() => stopDriver(driverProcess));
+
+/** Controls whose box leaves the window sideways, and phone numbers laid on more than one line. */
+const PROBLEMS = `
+  const width = document.documentElement.clientWidth;
+  const outside = [];
+  for (const e of document.querySelectorAll('button, input, select, textarea, a, table')) {
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
+    if (r.right > width + 1 || r.left < -1) outside.push((e.dataset.testid || e.tagName) + ' ' + Math.round(r.left) + '–' + Math.round(r.right));
+  }
+  const broken = [];
+  for (const e of document.querySelectorAll('span, td, a, div')) {
+    if (e.children.length > 0) continue;
+    const text = (e.textContent || '').trim();
+    if (!/^[0-9０-９]{2,5}-[0-9０-９]{1,4}-[0-9０-９]{3,4}$/.test(text)) continue;
+    const lines = new Set([...e.getClientRects()].map((r) => Math.round(r.top)));
+    if (lines.size > 1) broken.push(text);
+  }
+  return { outside: outside.slice(0, 10), broken: broken.slice(0, 10) };`;
+
+test('every main screen holds at 960×600 and at 1920×1080: controls inside the window, phone numbers whole', async () => {
+  const dataDir = path.join(tempDir('layout'), 'desk');
+  newDesk(dataDir);
+  tenin(dataDir, 'demo');
+  const driver = await launchSignedIn(dataDir);
+  const found = {};
+  const check = async (label) => {
+    const problems = await driver.executeScript(PROBLEMS);
+    if (problems.outside.length > 0 || problems.broken.length > 0) found[label] = problems;
+  };
+  try {
+    for (const [width, height] of [
+      [960, 600],
+      [1920, 1080],
+    ]) {
+      await driver.manage().window().setRect({ width, height });
+      await driver.sleep(400);
+      await (await find(driver, 'nav-queue')).click();
+      await waitForCount(driver, 'queue-row', (n) => n > 0);
+      await check(`${width} queue`);
+      await screenshot(driver, `layout-${width}-queue`);
+      for (const row of await findAll(driver, 'queue-row')) {
+        if ((await row.findElements(By.css('[data-status="coordinating"]'))).length > 0) {
+          await (await row.findElement(By.css('a'))).click();
+          break;
+        }
+      }
+      await waitForCount(driver, 'candidate-row', (n) => n > 0);
+      await check(`${width} request`);
+      await driver.executeScript("document.querySelector('[data-testid=\"candidates\"]').scrollIntoView()");
+      await screenshot(driver, `layout-${width}-candidates`);
+      for (const [nav, ready] of [
+        ['nav-statistics', 'placement-times'],
+        ['nav-board', 'board'],
+        ['nav-hospitals', 'hospital-search'],
+        ['nav-providers', 'provider-add'],
+        ['nav-daily-log', 'daily-log'],
+        ['nav-exchange', 'exchange-screen'],
+        ['nav-settings', 'encryption'],
+        ['nav-new-request', 'new-request-form'],
+      ]) {
+        await (await find(driver, nav)).click();
+        await find(driver, ready);
+        await driver.sleep(300);
+        await check(`${width} ${nav.replace('nav-', '')}`);
+        if (nav === 'nav-statistics') await screenshot(driver, `layout-${width}-statistics`);
+      }
+    }
+  } finally {
+    await quit(driver);
+  }
+  assert.deepEqual(found, {}, 'controls outside the window or phone numbers broken across lines');
+});
