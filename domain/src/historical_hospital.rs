@@ -11,10 +11,12 @@
 
 use serde::Deserialize;
 
-use crate::codes::{is_valid_local_government_code, is_valid_medical_institution_code};
+use crate::codes::is_valid_medical_institution_code;
 use crate::error::{Problem, Problems, Result};
-use crate::hospital::{CheckedHospital, NAME_MAX, NewHospital, normalise_code};
-use crate::text::{char_len, fold_width, strip_controls};
+use crate::hospital::{
+    CheckedHospital, NAME_MAX, NewHospital, bounded_required, checked_municipality_code, normalise_code,
+};
+use crate::text::strip_controls;
 
 /// The start of a desk-local code.
 pub const LOCAL_CODE_PREFIX: &str = "hist-";
@@ -49,21 +51,12 @@ impl HistoricalHospital {
     pub fn checked(&self, local: impl FnOnce() -> String) -> Result<CheckedHospital> {
         let mut problems = Problems::default();
         let name = strip_controls(self.name.trim());
-        if name.is_empty() {
-            problems.add("name", Problem::Required);
-        } else if char_len(&name) > NAME_MAX {
-            problems.add("name", Problem::TooLong { max: NAME_MAX as u32 });
-        }
+        bounded_required(&mut problems, "name", &name, NAME_MAX);
         let given = normalise_code(&self.code);
         if !given.is_empty() && !is_valid_medical_institution_code(&given) {
             problems.add("code", Problem::Invalid);
         }
-        let municipality_code = fold_width(self.municipality_code.trim());
-        if municipality_code.is_empty() {
-            problems.add("municipality_code", Problem::Required);
-        } else if !is_valid_local_government_code(&municipality_code) {
-            problems.add("municipality_code", Problem::Invalid);
-        }
+        let municipality_code = checked_municipality_code(&mut problems, &self.municipality_code);
         problems.into_result()?;
         let values = NewHospital {
             code: if given.is_empty() { local() } else { given },

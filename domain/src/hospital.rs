@@ -201,12 +201,7 @@ impl NewHospital {
         if char_len(&short_name) > NAME_MAX {
             problems.add("short_name", Problem::TooLong { max: NAME_MAX as u32 });
         }
-        let municipality_code = fold_width(&self.municipality_code);
-        if municipality_code.is_empty() {
-            problems.add("municipality_code", Problem::Required);
-        } else if !is_valid_local_government_code(&municipality_code) {
-            problems.add("municipality_code", Problem::Invalid);
-        }
+        let municipality_code = checked_municipality_code(&mut problems, &self.municipality_code);
         let address = strip_controls(self.address.trim());
         if char_len(&address) > ADDRESS_MAX {
             problems.add("address", Problem::TooLong { max: ADDRESS_MAX as u32 });
@@ -260,7 +255,18 @@ pub fn normalise_code(code: &str) -> String {
     fold_width(code).replace(['-', ' '], "")
 }
 
-fn bounded_required(problems: &mut Problems, field: &str, value: &str, max: usize) {
+/// A hospital's municipality code as typed (any width), said wrong or missing in `problems`.
+pub(crate) fn checked_municipality_code(problems: &mut Problems, typed: &str) -> String {
+    let code = fold_width(typed.trim());
+    if code.is_empty() {
+        problems.add("municipality_code", Problem::Required);
+    } else if !is_valid_local_government_code(&code) {
+        problems.add("municipality_code", Problem::Invalid);
+    }
+    code
+}
+
+pub(crate) fn bounded_required(problems: &mut Problems, field: &str, value: &str, max: usize) {
     if value.is_empty() {
         problems.add(field, Problem::Required);
     } else if char_len(value) > max {

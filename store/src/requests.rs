@@ -516,15 +516,7 @@ pub fn status_of(conn: Db<'_>, id: &str) -> Result<RequestStatus> {
 
 /// Moves a request to another state if the workflow allows it, recording history and audit.
 pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
-    let current: Option<(String, u32)> = conn
-        .query_row("SELECT status, version FROM transfer_requests WHERE id = ?1", [t.request_id], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?;
-    let Some((status, version)) = current else {
-        return Err(Error::NotFound { entity: "依頼", id: t.request_id.to_owned() }.into());
-    };
-    let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
+    let (from, version) = state_of(conn, t.request_id)?;
     if t.expected_version.is_some_and(|expected| expected != version) {
         return Err(Error::StaleVersion { entity: "依頼" }.into());
     }
@@ -542,25 +534,58 @@ pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
         let detail = Detail::MemoRequired { status: t.to.label_ja().to_owned() };
         return Err(Error::detailed("note", Problem::Required, detail).into());
     }
-    let at = to_rfc3339(t.at);
+    let moved = Move { request_id: t.request_id, from, to: t.to, version, at: t.at, note: t.note };
+    record_move(conn, user_id, &moved, audit::Action::Transition)
+}
+
+/// A request's state and version; not found is refused by name.
+fn state_of(conn: Db<'_>, request_id: &str) -> Result<(RequestStatus, u32)> {
+    let current: Option<(String, u32)> = crate::query_row_cached(
+        conn,
+        "SELECT status, version FROM transfer_requests WHERE id = ?1",
+        [request_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()?;
+    let Some((status, version)) = current else {
+        return Err(Error::NotFound { entity: "依頼", id: request_id.to_owned() }.into());
+    };
+    Ok((RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?, version))
+}
+
+/// One checked move of a request's state.
+struct Move<'a> {
+    request_id: &'a str,
+    from: RequestStatus,
+    to: RequestStatus,
+    /// The version the move was checked against.
+    version: u32,
+    at: DateTime<Utc>,
+    note: &'a str,
+}
+
+/// Writes a checked move: the state and version, a history row, the audit entry (`action`), and
+/// the monthly counts the state feeds.
+fn record_move(conn: Db<'_>, user_id: &str, m: &Move<'_>, action: audit::Action) -> Result<()> {
+    let at = to_rfc3339(m.at);
     crate::execute_cached(
         conn,
         "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
-        params![t.to.as_str(), at, t.request_id, version],
+        params![m.to.as_str(), at, m.request_id, m.version],
     )?;
-    insert_history(conn, t.request_id, Some(from), t.to, &at, user_id, t.note)?;
+    insert_history(conn, m.request_id, Some(m.from), m.to, &at, user_id, m.note)?;
     audit::record(
         conn,
         audit::Change {
             user_id,
-            action: audit::Action::Transition,
+            action,
             entity: "transfer_request",
-            entity_id: t.request_id,
-            before: Some(&StatusAudit { status: from, version }),
-            after: Some(&StatusAudit { status: t.to, version: version + 1 }),
+            entity_id: m.request_id,
+            before: Some(&StatusAudit { status: m.from, version: m.version }),
+            after: Some(&StatusAudit { status: m.to, version: m.version + 1 }),
         },
     )?;
-    placement_counts::reconcile(conn, t.request_id)?;
+    placement_counts::reconcile(conn, m.request_id)?;
     Ok(())
 }
 
@@ -601,21 +626,23 @@ pub fn undoable(
     user_id: &str,
     now: DateTime<Utc>,
 ) -> crate::Result<Option<RequestStatus>> {
-    let current: Option<String> =
-        crate::query_row_cached(conn, "SELECT status FROM transfer_requests WHERE id = ?1", [request_id], |row| {
-            row.get(0)
-        })
-        .optional()?;
+    let (current, _) = state_of(conn, request_id)?;
+    undo_target(conn, request_id, current, user_id, now)
+}
+
+/// Where the last move of a request in state `current` would be taken back to, if it may be.
+fn undo_target(
+    conn: Db<'_>,
+    request_id: &str,
+    current: RequestStatus,
+    user_id: &str,
+    now: DateTime<Utc>,
+) -> crate::Result<Option<RequestStatus>> {
     let Some(last) = last_move(conn, request_id)? else { return Ok(None) };
-    Ok(match (last.from, current) {
-        (Some(from), Some(current))
-            if current == last.to.as_str()
-                && tenin_domain::request_status::may_undo(from, last.to, &last.user_id, last.at, user_id, now) =>
-        {
-            Some(from)
-        }
-        _ => None,
-    })
+    Ok(last.from.filter(|&from| {
+        current == last.to
+            && tenin_domain::request_status::may_undo(from, last.to, &last.user_id, last.at, user_id, now)
+    }))
 }
 
 /// Takes back the last move of a request (「元に戻す」), as a move of its own in the history and the
@@ -628,40 +655,15 @@ pub fn undo_last_move(
     expected_version: u32,
     now: DateTime<Utc>,
 ) -> Result<RequestStatus> {
-    let Some((status, version)) = conn
-        .query_row("SELECT status, version FROM transfer_requests WHERE id = ?1", [request_id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, u32>(1)?))
-        })
-        .optional()?
-    else {
-        return Err(Error::NotFound { entity: "依頼", id: request_id.to_owned() }.into());
-    };
+    let (from, version) = state_of(conn, request_id)?;
     if version != expected_version {
         return Err(Error::StaleVersion { entity: "依頼" }.into());
     }
-    let Some(back) = undoable(conn, request_id, user_id, now)? else {
+    let Some(back) = undo_target(conn, request_id, from, user_id, now)? else {
         return Err(tenin_domain::error::Rule::NothingToUndo.into());
     };
-    let from = RequestStatus::parse(&status).ok_or_else(|| bad_value(0, &status))?;
-    let at = to_rfc3339(now);
-    crate::execute_cached(
-        conn,
-        "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
-        params![back.as_str(), at, request_id, version],
-    )?;
-    insert_history(conn, request_id, Some(from), back, &at, user_id, UNDO_NOTE)?;
-    audit::record(
-        conn,
-        audit::Change {
-            user_id,
-            action: audit::Action::Undo,
-            entity: "transfer_request",
-            entity_id: request_id,
-            before: Some(&StatusAudit { status: from, version }),
-            after: Some(&StatusAudit { status: back, version: version + 1 }),
-        },
-    )?;
-    placement_counts::reconcile(conn, request_id)?;
+    let moved = Move { request_id, from, to: back, version, at: now, note: UNDO_NOTE };
+    record_move(conn, user_id, &moved, audit::Action::Undo)?;
     Ok(back)
 }
 
