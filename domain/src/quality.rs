@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::care::{Adl, CareItem};
 use crate::request_view::RequestDetail;
-pub use crate::request_view::{QualityItem, QualityKind, QualityReport};
+pub use crate::request_view::{CheckCode, QualityItem, QualityKind, QualityReport};
 
 /// Oxygen flows above this are unusual for a downward transfer and are questioned (not refused).
 pub const OXYGEN_QUESTION_ABOVE: f64 = 5.0;
@@ -20,18 +20,30 @@ pub const AGE_QUESTION_ABOVE: u8 = 105;
 /// Checks one request against today's date (in the desk's time zone).
 pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
     let mut items = Vec::new();
-    let mut add = |field: &str, kind: QualityKind, blocks_matching: bool, message: String| {
-        items.push(QualityItem { field: field.to_owned(), kind, blocks_matching, message });
+    let mut add = |field: &str, kind: QualityKind, blocks_matching: bool, check: CheckCode, message: String| {
+        items.push(QualityItem { field: field.to_owned(), kind, blocks_matching, check, message });
     };
     use QualityKind::*;
     if r.summary.residence_municipality_code.is_none() {
-        add("residence_municipality_code", Missing, true, "居住地が未入力です（距離・地域で候補を絞れません）".into());
+        add(
+            "residence_municipality_code",
+            Missing,
+            true,
+            CheckCode::ResidenceMissing,
+            "居住地が未入力です（距離・地域で候補を絞れません）".into(),
+        );
     }
     if r.bed_type_id.is_none() {
-        add("bed_type_id", Missing, true, "希望する病床種別が未入力です".into());
+        add("bed_type_id", Missing, true, CheckCode::BedTypeMissing, "希望する病床種別が未入力です".into());
     }
     if r.care.adl == Adl::Unknown {
-        add("care.adl", NotStated, true, "ADLが未確認です（必要な介助が判断できません）".into());
+        add(
+            "care.adl",
+            NotStated,
+            true,
+            CheckCode::AdlNotStated,
+            "ADLが未確認です（必要な介助が判断できません）".into(),
+        );
     }
     let date_unstated =
         |field: &str, date: &Option<String>| date.is_none() && !r.covid_dates_none.iter().any(|f| f == field);
@@ -41,7 +53,7 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
     ];
     for (field, is_missing, label) in missing {
         if is_missing {
-            add(field, Missing, false, format!("{label}が未入力です"));
+            add(field, Missing, false, CheckCode::Missing, format!("{label}が未入力です"));
         }
     }
     for (field, value, label) in [
@@ -50,11 +62,11 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
         ("criteria_met_date", &r.criteria_met_date, "退院基準を満たした日"),
     ] {
         if date_unstated(field, value) {
-            add(field, NotStated, false, format!("{label}が未確認です（ない場合は「なし」）"));
+            add(field, NotStated, false, CheckCode::NotStated, format!("{label}が未確認です（ない場合は「なし」）"));
         }
     }
     if r.clinical_summary.is_empty() {
-        add("clinical_summary", Missing, false, "臨床経過が未入力です".into());
+        add("clinical_summary", Missing, false, CheckCode::Missing, "臨床経過が未入力です".into());
     }
     // A care item never answered is not "none": it is listed until someone asks (ADL above: it
     // blocks matching).
@@ -63,6 +75,7 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
             item.field(),
             NotStated,
             false,
+            CheckCode::NotStated,
             format!("{}が未確認です（「なし」も含めて確認してください）", item.label_ja()),
         );
     }
@@ -71,12 +84,24 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
     if let (Some(onset), Some(criteria)) = (onset, criteria)
         && criteria < onset
     {
-        add("criteria_met_date", Implausible, false, "退院基準を満たした日が発症日より前です".into());
+        add(
+            "criteria_met_date",
+            Implausible,
+            false,
+            CheckCode::CriteriaBeforeOnset,
+            "退院基準を満たした日が発症日より前です".into(),
+        );
     }
     if let (Some(onset), Some(positive)) = (onset, positive)
         && (positive - onset).num_days() < -14
     {
-        add("positive_test_date", Implausible, false, "陽性判明日が発症日の14日以上前です".into());
+        add(
+            "positive_test_date",
+            Implausible,
+            false,
+            CheckCode::PositiveLongBeforeOnset,
+            "陽性判明日が発症日の14日以上前です".into(),
+        );
     }
     for (field, value, label) in [
         ("onset_date", onset, "発症日"),
@@ -84,20 +109,38 @@ pub fn assess(r: &RequestDetail, today: NaiveDate) -> QualityReport {
         ("criteria_met_date", criteria, "退院基準を満たした日"),
     ] {
         if value.is_some_and(|d| d > today) {
-            add(field, Implausible, false, format!("{label}が未来の日付です"));
+            add(field, Implausible, false, CheckCode::InFuture, format!("{label}が未来の日付です"));
         }
     }
     if r.summary.patient_age > AGE_QUESTION_ABOVE {
-        add("patient_age", Implausible, false, format!("年齢{}歳を確認してください", r.summary.patient_age));
+        add(
+            "patient_age",
+            Implausible,
+            false,
+            CheckCode::AgeToCheck { age: r.summary.patient_age },
+            format!("年齢{}歳を確認してください", r.summary.patient_age),
+        );
     }
     if let Some(flow) = r.care.oxygen_flow()
         && flow > OXYGEN_QUESTION_ABOVE
     {
-        add("care.oxygen_l_per_min", Implausible, false, format!("酸素{flow}L/分は下り搬送としては多い量です（確認）"));
+        add(
+            "care.oxygen_l_per_min",
+            Implausible,
+            false,
+            CheckCode::OxygenHigh { flow: flow.to_string() },
+            format!("酸素{flow}L/分は下り搬送としては多い量です（確認）"),
+        );
     }
     let digits = r.referrer_phone.chars().filter(char::is_ascii_digit).count();
     if !r.referrer_phone.is_empty() && !(10..=11).contains(&digits) {
-        add("referrer_phone", Implausible, false, "電話番号の桁数が10〜11桁ではありません".into());
+        add(
+            "referrer_phone",
+            Implausible,
+            false,
+            CheckCode::PhoneDigits,
+            "電話番号の桁数が10〜11桁ではありません".into(),
+        );
     }
     let penalty: u32 = items
         .iter()

@@ -161,7 +161,43 @@ pub struct QualityItem {
     pub kind: QualityKind,
     /// Matching cannot judge this request until it is resolved.
     pub blocks_matching: bool,
+    /// What was found, as a code the UI words in its language.
+    pub check: CheckCode,
+    /// The same in Japanese (the CLI's and the printed sheet's wording).
     pub message: String,
+}
+
+/// What the checklist (or matching, before it can judge) found about a request, as a stable code
+/// with the values its wording needs; the field it concerns is beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum CheckCode {
+    ResidenceMissing,
+    BedTypeMissing,
+    AdlNotStated,
+    /// The field is empty.
+    Missing,
+    /// A care item or COVID-19 date never answered.
+    NotStated,
+    CriteriaBeforeOnset,
+    PositiveLongBeforeOnset,
+    /// A date that cannot have happened yet.
+    InFuture,
+    AgeToCheck {
+        age: u8,
+    },
+    /// `flow` in L/min as written (e.g. 「6」, 「7.5」).
+    OxygenHigh {
+        flow: String,
+    },
+    PhoneDigits,
+    /// Candidates are shown only for requests awaiting placement.
+    NotOpen {
+        status: RequestStatus,
+    },
+    /// The request names a bed type the region pack no longer has.
+    BedTypeUnknown,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]

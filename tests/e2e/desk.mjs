@@ -126,8 +126,14 @@ export async function typeInto(driver, testId, text) {
   );
 }
 
+/** Picks an option of a select, once the screen has loaded that option (lists arrive after the select is drawn). */
 export async function choose(driver, testId, value) {
   const element = await find(driver, testId);
+  await driver.wait(
+    () => driver.executeScript('return [...arguments[0].options].some((o) => o.value === arguments[1]);', element, value),
+    10000,
+    `waiting for option ${value} in ${testId}`,
+  );
   await driver.executeScript(
     `arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', { bubbles: true }));`,
     element,

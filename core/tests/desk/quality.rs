@@ -2,7 +2,7 @@
 
 use tenin_core::care::{Adl, CareNeedsInput};
 use tenin_core::error::Problem;
-use tenin_core::quality::QualityKind;
+use tenin_core::quality::{CheckCode, QualityKind};
 use tenin_core::request::NewRequestInput;
 use tenin_core::{Desk, ErrorReport};
 
@@ -44,6 +44,8 @@ fn gaps_that_block_matching_are_named_and_scored() {
     let blocking: Vec<_> =
         detail.quality.items.iter().filter(|i| i.blocks_matching).map(|i| i.field.as_str()).collect();
     assert_eq!(blocking, ["bed_type_id", "care.adl"]);
+    let codes: Vec<_> = detail.quality.items.iter().filter(|i| i.blocks_matching).map(|i| i.check.clone()).collect();
+    assert_eq!(codes, [CheckCode::BedTypeMissing, CheckCode::AdlNotStated]);
     assert!(!detail.quality.can_match);
     let other_gaps = detail.quality.items.len() - blocking.len();
     let expected = 100u32.saturating_sub(20 * 2 + 5 * other_gaps as u32);
@@ -94,6 +96,13 @@ fn implausible_values_are_questioned_not_refused() {
         detail.quality.items.iter().filter(|i| i.kind == QualityKind::Implausible).map(|i| i.field.as_str()).collect();
     assert_eq!(implausible, ["criteria_met_date", "care.oxygen_l_per_min", "referrer_phone"]);
     assert_eq!(detail.quality.score, 70);
+    // Each finding crosses as a code with its values, for the UI to word in its language.
+    let checks: Vec<_> =
+        detail.quality.items.iter().filter(|i| i.kind == QualityKind::Implausible).map(|i| i.check.clone()).collect();
+    assert_eq!(
+        checks,
+        [CheckCode::CriteriaBeforeOnset, CheckCode::OxygenHigh { flow: "8".into() }, CheckCode::PhoneDigits]
+    );
 }
 
 #[test]

@@ -96,7 +96,7 @@ fn fixture() -> (tenin_core::matching::MatchDirectory, tenin_core::request_view:
 fn render(report: &MatchReport) -> String {
     let mut out = String::new();
     for b in &report.blockers {
-        out.push_str(&format!("blocked {}: {}\n", b.field, b.message));
+        out.push_str(&format!("blocked {} ({:?}): {}\n", b.field, b.check, b.message));
     }
     for c in &report.candidates {
         out.push_str(&format!("{}. {} {:.2}\n", c.rank, c.code, c.score));
@@ -132,6 +132,7 @@ fn a_request_missing_what_matching_needs_gets_a_list_not_an_empty_result() {
         field: "bed_type_id".into(),
         kind: QualityKind::Missing,
         blocks_matching: true,
+        check: tenin_core::quality::CheckCode::BedTypeMissing,
         message: "希望する病床種別が未入力です".into(),
     }];
     detail.summary.status = tenin_core::request_status::RequestStatus::Placed;

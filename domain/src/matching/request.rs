@@ -12,7 +12,7 @@ use crate::care::CareItem;
 use crate::inquiry::InquiryOutcome;
 use crate::region_pack::DeclineLapse;
 use crate::request_status::RequestStatus;
-use crate::request_view::RequestDetail;
+use crate::request_view::{CheckCode, RequestDetail};
 use crate::timestamps::parse_rfc3339;
 
 /// Something the request lacks before it can be matched.
@@ -21,6 +21,9 @@ use crate::timestamps::parse_rfc3339;
 pub struct MatchBlocker {
     /// The intake field to fill in (as named in the intake input), or `status`.
     pub field: String,
+    /// What it lacks, as a code the UI words in its language.
+    pub check: CheckCode,
+    /// The same in Japanese.
     pub message: String,
 }
 
@@ -80,11 +83,16 @@ impl MatchRequest {
             .items
             .iter()
             .filter(|item| item.blocks_matching)
-            .map(|item| MatchBlocker { field: item.field.clone(), message: item.message.clone() })
+            .map(|item| MatchBlocker {
+                field: item.field.clone(),
+                check: item.check.clone(),
+                message: item.message.clone(),
+            })
             .collect();
         if !awaits_placement(detail.summary.status) {
             blockers.push(MatchBlocker {
                 field: "status".into(),
+                check: CheckCode::NotOpen { status: detail.summary.status },
                 message: format!(
                     "この依頼は「{}」です。候補は新規受付・内容確認中・調整中の依頼に出します",
                     detail.summary.status.label_ja()
@@ -93,10 +101,11 @@ impl MatchRequest {
         }
         let bed_type = detail.bed_type_id.as_deref().and_then(|b| dir.bed_type_index(b));
         if detail.bed_type_id.is_some() && bed_type.is_none() {
-            blockers
-                .push(MatchBlocker {
-                    field: "bed_type_id".into(), message: "病床種別が地域パックにありません".into()
-                });
+            blockers.push(MatchBlocker {
+                field: "bed_type_id".into(),
+                check: CheckCode::BedTypeUnknown,
+                message: "病床種別が地域パックにありません".into(),
+            });
         }
         let Some(bed_type) = bed_type.filter(|_| blockers.is_empty()) else {
             return Err(blockers);

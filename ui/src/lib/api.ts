@@ -1,13 +1,13 @@
 // How screens call the core: typed commands from bindings.ts, with errors as data.
-import type { ErrorReport, FieldProblem } from './bindings';
-import { language, tDynamic } from './i18n.svelte';
+import type { CheckCode, ErrorReport, FieldProblem } from './bindings';
+import { language, stateInLanguage, t, tDynamic, type MessageKey } from './i18n.svelte';
 
 export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: ErrorReport };
 
 /** A failure the screen did not expect: shown in the banner, never swallowed. */
 export class DeskError extends Error {
   constructor(readonly report: ErrorReport) {
-    super(report.message);
+    super(errorMessage(report));
   }
 }
 
@@ -20,11 +20,67 @@ export async function unwrap<T>(call: Promise<Outcome<T>>): Promise<T> {
 
 /** The message for one refused field, in the user's language. The core's own sentence is Japanese
  *  and often more precise (which date form it expected, which hospital already has a code), so the
- *  Japanese UI shows it as is; other languages translate the problem's kind. */
+ *  Japanese UI shows it as is; English words the detail when there is one, else the problem's kind. */
 export function problemMessage(problem: FieldProblem): string {
   if (language() === 'ja' && problem.message !== '') return problem.message;
+  if (problem.detail) {
+    const { detail, ...values } = problem.detail;
+    return tDynamic(`core.detail.${detail}`, wordedValues(values));
+  }
   const { kind, ...values } = problem.problem;
   return tDynamic(`problem.${kind}`, values as Record<string, number>);
+}
+
+/** What to tell the user about a refused call, in their language: the refused fields' own
+ *  messages when there are any; else the core's sentence in Japanese, and in English the rule,
+ *  the refusal or the error's code worded. */
+export function errorMessage(report: ErrorReport): string {
+  if (report.problems.length > 0 && (report.code === 'validation' || report.code === 'needs_confirmation')) {
+    return [...new Set(report.problems.map(problemMessage))].join(' ');
+  }
+  if (language() === 'ja') return report.message;
+  if (report.rule) {
+    const { rule, ...values } = report.rule;
+    return tDynamic(`core.rule.${rule}`, wordedValues(values));
+  }
+  if (report.refusal) return tDynamic(`core.refusal.${report.refusal}`);
+  return tDynamic(`core.code.${report.code}`, { count: report.problems.length });
+}
+
+/** One finding of the request checklist (or a reason matching cannot judge yet), worded. */
+export function checkMessage(item: { field: string; check: CheckCode; message: string }): string {
+  if (language() === 'ja') return item.message;
+  const { code, ...values } = item.check;
+  return tDynamic(`core.check.${code}`, { ...wordedValues(values), field: fieldLabel(item.field) });
+}
+
+/** The name of an intake field (as the core names it) in the user's language. */
+export function fieldLabel(field: string): string {
+  const care = /^care\.(.+)$/.exec(field);
+  if (care) return tDynamic(`care.short.${care[1] === 'oxygen_l_per_min' ? 'oxygen' : care[1]}`);
+  const labels: Record<string, MessageKey> = {
+    referrer_person: 'intake.person',
+    referrer_phone: 'intake.phone',
+    onset_date: 'intake.onset',
+    positive_test_date: 'intake.positive',
+    criteria_met_date: 'intake.criteriaMet',
+    clinical_summary: 'form.summary',
+    patient_age: 'form.age',
+    bed_type_id: 'intake.bedType',
+    residence_municipality_code: 'form.residence',
+  };
+  const key = labels[field];
+  return key ? t(key) : field;
+}
+
+/** A value the core put in its wording: a request or booking state arrives as its Japanese label
+ *  (「転院済」) and is shown in the user's language; anything else (names, numbers) as it is. */
+function wordedValues(values: Record<string, unknown>): Record<string, string | number> {
+  const worded: Record<string, string | number> = {};
+  for (const [name, value] of Object.entries(values)) {
+    worded[name] = typeof value === 'number' ? value : stateInLanguage(String(value));
+  }
+  return worded;
 }
 
 /** Field name → message, for showing each refusal next to its field. */

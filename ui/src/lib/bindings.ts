@@ -615,6 +615,24 @@ export type ChainCheck = {
 
 export type ChangeKind = "added" | "changed" | "removed";
 
+/**
+ *  What the checklist (or matching, before it can judge) found about a request, as a stable code
+ *  with the values its wording needs; the field it concerns is beside it.
+ */
+export type CheckCode = { code: "residence_missing" } | { code: "bed_type_missing" } | { code: "adl_not_stated" } | 
+/**  The field is empty. */
+{ code: "missing" } | 
+/**  A care item or COVID-19 date never answered. */
+{ code: "not_stated" } | { code: "criteria_before_onset" } | { code: "positive_long_before_onset" } | 
+/**  A date that cannot have happened yet. */
+{ code: "in_future" } | { code: "age_to_check"; age: number } | 
+/**  `flow` in L/min as written (e.g. 「6」, 「7.5」). */
+{ code: "oxygen_high"; flow: string } | { code: "phone_digits" } | 
+/**  Candidates are shown only for requests awaiting placement. */
+{ code: "not_open"; status: RequestStatus } | 
+/**  The request names a bed type the region pack no longer has. */
+{ code: "bed_type_unknown" };
+
 /**  A nurse's decision on a conflict. */
 export type ConflictDecision = 
 /**  Take the hospital's record (over the desk's edit; or register a possible duplicate as its own request). */
@@ -1348,6 +1366,9 @@ export type Manifest = {
 export type MatchBlocker = {
 	/**  The intake field to fill in (as named in the intake input), or `status`. */
 	field: string,
+	/**  What it lacks, as a code the UI words in its language. */
+	check: CheckCode,
+	/**  The same in Japanese. */
 	message: string,
 };
 
@@ -1860,6 +1881,9 @@ export type QualityItem = {
 	kind: QualityKind,
 	/**  Matching cannot judge this request until it is resolved. */
 	blocks_matching: boolean,
+	/**  What was found, as a code the UI words in its language. */
+	check: CheckCode,
+	/**  The same in Japanese (the CLI's and the printed sheet's wording). */
 	message: string,
 };
 

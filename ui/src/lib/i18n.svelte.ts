@@ -3,6 +3,7 @@ import i18next from 'i18next';
 
 import { ja } from './locales/ja';
 import { en } from './locales/en';
+import { coreEn } from './locales/core-en';
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The shape every language must fill: the Japanese messages with any text. */
@@ -28,7 +29,7 @@ void i18next.init({
   lng: current,
   fallbackLng: 'ja',
   initAsync: false,
-  resources: { ja: { translation: ja }, en: { translation: en } },
+  resources: { ja: { translation: ja }, en: { translation: { ...en, core: coreEn } } },
   interpolation: { escapeValue: false }, // Svelte escapes all text it renders.
   returnNull: false,
 });
@@ -51,4 +52,20 @@ export function setLanguage(language: Language): void {
   current = language;
   globalThis.localStorage?.setItem(STORAGE_KEY, language);
   if (typeof document !== 'undefined') document.documentElement.lang = language;
+}
+
+/** The groups of state words the core writes into its sentences as codes or Japanese labels. */
+const STATE_WORDS = ['status', 'transport.status', 'transport.vehicle'] as const;
+
+/** A request or booking state (or a vehicle) the core named — by code (`placed`) or by its Japanese
+ *  label (「受入決定」) — in the current language; any other text as it is. */
+export function stateInLanguage(value: string): string {
+  for (const group of STATE_WORDS) {
+    const words = group
+      .split('.')
+      .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], ja) as Record<string, string>;
+    const code = value in words ? value : Object.keys(words).find((key) => words[key] === value);
+    if (code) return tDynamic(`${group}.${code}`);
+  }
+  return value;
 }

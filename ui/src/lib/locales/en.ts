@@ -23,6 +23,7 @@ export const en: Messages = {
     no_such_day: 'There is no such day',
   },
   common: {
+    listSeparator: ', ',
     close: 'Close',
     loading: 'Loading…',
     retry: 'Reload',

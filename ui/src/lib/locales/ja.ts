@@ -21,6 +21,7 @@ export const ja = {
     no_such_day: 'その日付はありません',
   },
   common: {
+    listSeparator: '、',
     close: '閉じる',
     loading: '読み込み中…',
     retry: '再読み込み',
