@@ -16,6 +16,7 @@ use tenin_domain::bundled;
 use tenin_domain::demo::{DemoData, DemoSummary};
 use tenin_domain::duplicates::{self, DuplicateCandidate};
 use tenin_domain::error::{Error, Result, Rule};
+use tenin_domain::history_note;
 use tenin_domain::inquiry::{InquiryAnswerInput, NewInquiryInput};
 use tenin_domain::placement_time::{self, PlacementTimes};
 use tenin_domain::quality::{self, ReferrerQuality};
@@ -760,7 +761,7 @@ impl Desk {
                     channel: tenin_domain::inquiry::InquiryChannel::Phone,
                     outcome: tenin_domain::inquiry::InquiryOutcome::Accepted,
                     decline_reason: None,
-                    note: if note.is_empty() { "受入決定（電話で合意）".to_owned() } else { note.clone() },
+                    note: if note.is_empty() { history_note::PLACED_BY_PHONE.to_owned() } else { note.clone() },
                     call_back_at: String::new(),
                 };
                 inquiries::insert(tx, &user_id, &input.checked(offset)?, now)?;
@@ -771,7 +772,7 @@ impl Desk {
             for (step, to) in path.iter().enumerate() {
                 // The version the screen read guards the first move; the rest follow from it.
                 let expected_version = if step == 0 { expected_version } else { None };
-                let note = if *to == RequestStatus::Placed { note.as_str() } else { "受入決定のため" };
+                let note = if *to == RequestStatus::Placed { note.as_str() } else { history_note::TOWARDS_PLACEMENT };
                 let transition = requests::Transition { request_id, to: *to, expected_version, at: now, note };
                 requests::transition(tx, &user_id, &transition)?;
             }

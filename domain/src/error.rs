@@ -6,7 +6,7 @@
 //! problem's `kind`, on the `rule` a refusal names and on a refused file's `refusal` code — never on
 //! message text; `message` is a ready Japanese sentence for places that just print it (the CLI, logs).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::refusal::{Refusal, RefusalCode};
 use crate::request_status::RequestStatus;
@@ -64,7 +64,7 @@ pub enum ErrorCode {
 }
 
 /// Why one field was refused. Tagged so the UI can phrase it in the user's language.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Problem {
@@ -108,7 +108,7 @@ impl Problem {
 
 /// One refused field: its name in the transfer type, the problem, what exactly is wrong where the
 /// kind alone does not say (`detail`, with its parameters), and a Japanese sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct FieldProblem {
     pub field: String,
@@ -131,7 +131,7 @@ impl FieldProblem {
 
 /// What exactly is wrong with a field, where its kind alone does not say: a stable code the UI can
 /// word in its own language, with the values the wording needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "detail", rename_all = "snake_case")]
 pub enum Detail {

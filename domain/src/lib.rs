@@ -17,6 +17,7 @@ pub mod edition;
 pub mod error;
 pub mod exchange;
 pub mod historical_hospital;
+pub mod history_note;
 pub mod hospital;
 pub mod html;
 pub mod inquiry;

@@ -54,7 +54,7 @@ pub enum Refusal {
 }
 
 /// The stable code of a refusal, as the UI and tests branch on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum RefusalCode {

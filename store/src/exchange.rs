@@ -93,8 +93,10 @@ pub struct ExchangeRecord {
     /// `applied`, `unchanged`, `refused` or `exported`.
     pub result: String,
     pub counts: Counts,
-    /// The refusal, or a short summary.
+    /// The refusal, or a short summary (in Japanese).
     pub message: String,
+    /// Why the file was refused, for `refused` (a code the UI words).
+    pub refusal: Option<tenin_domain::refusal::RefusalCode>,
 }
 
 /// How the records of one import went.
@@ -165,7 +167,7 @@ pub fn finish(conn: Db<'_>, id: &str, result: &str, counts: &Counts, report_json
 
 const EXCHANGE_COLUMNS: &str = "e.id, e.direction, e.source, e.kind, e.package_id, e.sender, e.recipient,
         e.sequence, e.file_name, e.file_sha256, e.user_id, u.display_name, e.at, e.result, e.counts,
-        coalesce(json_extract(e.report, '$.message'), '')";
+        coalesce(json_extract(e.report, '$.message'), ''), json_extract(e.report, '$.code')";
 
 fn exchange_row(row: &rusqlite::Row) -> rusqlite::Result<ExchangeRecord> {
     let counts: String = row.get(14)?;
@@ -186,6 +188,9 @@ fn exchange_row(row: &rusqlite::Row) -> rusqlite::Result<ExchangeRecord> {
         result: row.get(13)?,
         counts: serde_json::from_str(&counts).unwrap_or_default(),
         message: row.get(15)?,
+        refusal: row
+            .get::<_, Option<String>>(16)?
+            .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()),
     })
 }
 
@@ -206,7 +211,7 @@ pub fn get(conn: Db<'_>, id: &str) -> crate::Result<Option<(ExchangeRecord, Stri
             "SELECT {EXCHANGE_COLUMNS}, e.report FROM exchanges e JOIN users u ON u.id = e.user_id WHERE e.id = ?1"
         ),
         [id],
-        |row| Ok((exchange_row(row)?, row.get(16)?)),
+        |row| Ok((exchange_row(row)?, row.get(17)?)),
     )
     .optional()
     .map_err(Into::into)

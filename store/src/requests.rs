@@ -668,7 +668,7 @@ pub fn undo_last_move(
 }
 
 /// The history's note on a move taken back.
-pub const UNDO_NOTE: &str = "元に戻す";
+pub const UNDO_NOTE: &str = tenin_domain::history_note::UNDO;
 
 /// Where the patient goes: the hospital that accepted through the desk (the latest 受入可), or for a
 /// transport-only request with no acceptance logged, the hospital that agreed between hospitals.

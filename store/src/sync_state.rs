@@ -39,7 +39,17 @@ pub struct SyncFile {
     pub kind: String,
     /// `applied`, `unchanged`, `conflicts`, `preview`, `refused` or `written`.
     pub result: String,
+    /// In Japanese: the summary or the refusal (the values below say the same as data).
     pub message: String,
+    /// Why the file was refused, for `refused`.
+    #[serde(default)]
+    pub refusal: Option<tenin_domain::refusal::RefusalCode>,
+    /// How its records went, for a file taken in.
+    #[serde(default)]
+    pub counts: Option<crate::exchange::Counts>,
+    /// How many records it carries, for a file written.
+    #[serde(default)]
+    pub records: Option<u32>,
 }
 
 /// One run of the sync cycle.

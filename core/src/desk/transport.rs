@@ -115,7 +115,7 @@ impl Desk {
             return Err(tenin_domain::error::Rule::NoAcceptance.into());
         };
         let request_id = booking.request_id.clone();
-        let note = format!("搬送を手配（{}）", provider.name);
+        let note = tenin_domain::history_note::transport_booked(&provider.name);
         self.store.write(|tx| -> Result<()> {
             let ends = transport_bookings::Ends {
                 from_hospital_id: &detail.summary.referring_hospital_id,
@@ -157,7 +157,7 @@ impl Desk {
                     to: RequestStatus::Transferred,
                     expected_version: None,
                     at: now,
-                    note: &format!("搬送完了（{}）", moved.provider_name),
+                    note: &tenin_domain::history_note::transferred_with(&moved.provider_name),
                 };
                 requests::transition(tx, &user_id, &t)?;
             }

@@ -354,6 +354,10 @@ fn forged_damaged_and_foreign_packages_are_refused_whole_and_kept() {
     let refused = desk.exchanges(100).expect("log");
     assert_eq!(refused.len(), cases.len(), "every refusal is logged");
     assert!(refused.iter().all(|e| e.result == "refused" && !e.message.is_empty()));
+    // The log keeps each refusal's code, newest first, for the UI to word in its language.
+    let logged: Vec<_> = refused.iter().rev().map(|e| e.refusal.map(|c| c.as_str())).collect();
+    let expected: Vec<_> = cases.iter().map(|(code, _)| Some(*code)).collect();
+    assert_eq!(logged, expected);
     let kept = std::fs::read_dir(dir.path().join("quarantine")).expect("quarantine folder").count();
     assert_eq!(kept, cases.len(), "every refused file is kept for review");
 

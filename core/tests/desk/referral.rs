@@ -220,7 +220,9 @@ fn a_sync_cycle_takes_in_answers_and_writes_what_is_due_once() {
     std::fs::rename(inbox.join("answer.zip.part"), inbox.join("answer.zip")).expect("complete");
     let run = desk.sync_once().expect("cycle");
     assert_eq!(run.files_in, 1);
-    assert_eq!(run.files.iter().find(|f| f.direction == "in").map(|f| f.result.as_str()), Some("applied"));
+    let taken = run.files.iter().find(|f| f.direction == "in").expect("the answer taken in");
+    assert_eq!(taken.result, "applied");
+    assert_eq!(taken.counts.map(|c| c.changed + c.new), Some(1), "its counts, for the UI to word");
     assert!(!inbox.join("answer.zip").exists(), "taken out of the shared root");
     let archived: Vec<_> = walk(&dir.path().join("sync/archive"));
     assert!(archived.iter().any(|p| p.ends_with("answer.zip")), "kept locally: {archived:?}");

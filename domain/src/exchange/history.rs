@@ -331,18 +331,18 @@ pub fn case_of(
     for field in FIELDS.iter().filter(|f| f.required) {
         if get(field.id).is_empty() {
             let column = mapping.columns.get(field.id).map_or(field.label, String::as_str);
-            reasons.push(Reason {
-                field: column_shown(column),
-                message: format!("{}（「{}」列）が空です。必須の項目です", field.label, column_shown(column)),
-            });
+            reasons.push(Reason::new(
+                column_shown(column),
+                format!("{}（「{}」列）が空です。必須の項目です", field.label, column_shown(column)),
+            ));
         }
     }
     let source_id = get("source_id");
     if source_id.chars().count() > MAX_SOURCE_ID_CHARS {
-        reasons.push(Reason {
-            field: column_of(mapping, "source_id"),
-            message: format!("元の管理番号が長すぎます（{MAX_SOURCE_ID_CHARS}文字まで）"),
-        });
+        reasons.push(Reason::new(
+            column_of(mapping, "source_id"),
+            format!("元の管理番号が長すぎます（{MAX_SOURCE_ID_CHARS}文字まで）"),
+        ));
     }
     if !reasons.is_empty() {
         return (raw_text, Err(reasons));

@@ -25,7 +25,18 @@ pub enum RequestAction {
 pub struct Reason {
     /// The field or column (empty for the whole record).
     pub field: String,
+    /// In Japanese.
     pub message: String,
+    /// The refused field's problem, when a check of the desk refused it (for the UI to word).
+    #[serde(default)]
+    pub problem: Option<crate::error::FieldProblem>,
+}
+
+impl Reason {
+    /// A reason said in a sentence only (about the file's own form, a column, a cell).
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Reason {
+        Reason { field: field.into(), message: message.into(), problem: None }
+    }
 }
 
 /// The longest identifier a sender may give a record (its own record number, an inquiry's id).

@@ -335,7 +335,7 @@ pub fn record_of(
     let get =
         |label: &str| by_label.get(label).and_then(Value::as_str).map(|s| s.trim().to_owned()).unwrap_or_default();
     let mut reasons = Vec::new();
-    let mut refuse = |label: &str, message: String| reasons.push(Reason { field: label.to_owned(), message });
+    let mut refuse = |label: &str, message: String| reasons.push(Reason::new(label, message));
     let pick = |text: &str, choices: &[&str]| -> Option<usize> {
         let folded = fold_width(text);
         choices.iter().position(|c| *c == folded || c.starts_with(&folded) && !folded.is_empty())

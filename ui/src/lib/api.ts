@@ -1,5 +1,6 @@
 // How screens call the core: typed commands from bindings.ts, with errors as data.
-import type { CheckCode, ErrorReport, FieldProblem } from './bindings';
+import type { CheckCode, Counts, ErrorReport, FieldProblem, Reason, RefusalCode } from './bindings';
+import { coreEn } from './locales/core-en';
 import { language, stateInLanguage, t, tDynamic, type MessageKey } from './i18n.svelte';
 
 export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: ErrorReport };
@@ -54,6 +55,48 @@ export function checkMessage(item: { field: string; check: CheckCode; message: s
   return tDynamic(`core.check.${code}`, { ...wordedValues(values), field: fieldLabel(item.field) });
 }
 
+/** The notes the core writes itself, as it writes them (`store::requests::UNDO_NOTE`,
+ *  `Desk::place`, `Desk::book_transport`, a withdrawal from a package), and their English. */
+const SYSTEM_NOTES: [RegExp, keyof typeof coreEn.note][] = [
+  [/^元に戻す$/, 'undo'],
+  [/^受入決定のため$/, 'towards_placement'],
+  [/^受入決定（電話で合意）$/, 'placed_by_phone'],
+  [/^搬送を手配（(?<provider>.+)）$/, 'transport_booked'],
+  [/^搬送完了（(?<provider>.+)）$/, 'transferred_with'],
+  [/^依頼元から取下げ$/, 'withdrawn_by_referrer'],
+  [/^依頼元から取下げ: (?<note>.+)$/s, 'withdrawn_by_referrer_because'],
+];
+
+/** A note in a request's history or inquiry log: one the core wrote is shown in the user's
+ *  language; a person's note as they typed it. */
+export function historyNote(note: string): string {
+  if (language() === 'ja') return note;
+  for (const [pattern, key] of SYSTEM_NOTES) {
+    const found = pattern.exec(note);
+    if (found) return tDynamic(`core.note.${key}`, found.groups ?? {});
+  }
+  return note;
+}
+
+/** The summary of an import (or of a file the sync cycle took in or wrote), in the user's language. */
+export function fileSummary(file: {
+  message: string;
+  refusal?: RefusalCode | null;
+  counts?: Counts | null;
+  records?: number | null;
+  result?: string;
+  already_imported_at?: string | null;
+}): string {
+  if (language() === 'ja') return file.message;
+  if (file.refusal) return tDynamic(`core.refusal.${file.refusal}`);
+  if (file.already_imported_at) return tDynamic('core.summary.already_imported');
+  if (file.counts) return tDynamic('core.summary.counts', { ...file.counts });
+  if (file.records !== undefined && file.records !== null)
+    return tDynamic('core.summary.records', { count: file.records });
+  if (file.result === 'preview') return tDynamic('core.summary.to_inbox');
+  return '';
+}
+
 /** The name of an intake field (as the core names it) in the user's language. */
 export function fieldLabel(field: string): string {
   const care = /^care\.(.+)$/.exec(field);
@@ -81,6 +124,12 @@ function wordedValues(values: Record<string, unknown>): Record<string, string | 
     worded[name] = typeof value === 'number' ? value : stateInLanguage(String(value));
   }
   return worded;
+}
+
+/** Why a row or record of a file was refused: worded in the user's language when a check of the
+ *  desk refused it; a sentence about the file's own form (a column, a cell) as the core wrote it. */
+export function reasonMessage(reason: Reason): string {
+  return reason.problem && language() !== 'ja' ? problemMessage(reason.problem) : reason.message;
 }
 
 /** Field name → message, for showing each refusal next to its field. */

@@ -950,8 +950,10 @@ export type ExchangeRecord = {
 	/**  `applied`, `unchanged`, `refused` or `exported`. */
 	result: string,
 	counts: Counts,
-	/**  The refusal, or a short summary. */
+	/**  The refusal, or a short summary (in Japanese). */
 	message: string,
+	/**  Why the file was refused, for `refused` (a code the UI words). */
+	refusal: RefusalCode | null,
 };
 
 export type Excluded = {
@@ -1952,7 +1954,10 @@ export type QueueScope =
 export type Reason = {
 	/**  The field or column (empty for the whole record). */
 	field: string,
+	/**  In Japanese. */
 	message: string,
+	/**  The refused field's problem, when a check of the desk refused it (for the UI to word). */
+	problem?: FieldProblem | null,
 };
 
 /**  How often one decline reason was given. */
@@ -2272,7 +2277,14 @@ export type SyncFile = {
 	kind: string,
 	/**  `applied`, `unchanged`, `conflicts`, `preview`, `refused` or `written`. */
 	result: string,
+	/**  In Japanese: the summary or the refusal (the values below say the same as data). */
 	message: string,
+	/**  Why the file was refused, for `refused`. */
+	refusal?: RefusalCode | null,
+	/**  How its records went, for a file taken in. */
+	counts?: Counts | null,
+	/**  How many records it carries, for a file written. */
+	records?: number | null,
 };
 
 /**  One run of the sync cycle. */

@@ -23,8 +23,10 @@ function table(rows: string[][], columns = ['名', '件数', '割合', '独自�
 
 describe('charts', () => {
   it('stacks one segment per jurisdiction over the months, other in grey', () => {
-    const config = monthlyStackedBar(monthly);
+    const config = monthlyStackedBar(monthly, 'ja');
     expect(config.data.labels).toEqual(['R8.10', 'R8.11']);
+    // Months in English as 2026-11.
+    expect(monthlyStackedBar(monthly, 'en').data.labels).toEqual(['2026-10', '2026-11']);
     expect(config.data.datasets.map((d) => d.data)).toEqual([
       [1, 4],
       [0, 1],

@@ -4,6 +4,8 @@
 import type { ChartConfiguration } from 'chart.js';
 
 import type { MonthlyReport, ReportTable } from './bindings';
+import { monthLabel } from './format';
+import type { Language } from './i18n.svelte';
 
 /** Distinguishable on screen and in grey print; the last (other / unknown) is neutral. */
 const PALETTE = ['#00796b', '#1565c0', '#ef6c00', '#6a1b9a', '#c62828', '#2e7d32', '#5d4037', '#00838f', '#ad1457'];
@@ -14,12 +16,12 @@ function colour(i: number, last: boolean): string {
 }
 
 /** Months along the bottom, one stacked segment per jurisdiction column. */
-export function monthlyStackedBar(report: MonthlyReport): ChartConfiguration<'bar'> {
+export function monthlyStackedBar(report: MonthlyReport, language: Language): ChartConfiguration<'bar'> {
   const last = report.columns.length - 1;
   return {
     type: 'bar',
     data: {
-      labels: report.rows.map((r) => r.label),
+      labels: report.rows.map((r) => monthLabel(r, language)),
       datasets: report.columns.map((column, i) => ({
         label: column,
         data: report.rows.map((r) => r.counts[i] ?? 0),

@@ -95,3 +95,8 @@ export function formatDate(isoDate: string, language: Language): string {
     timeZone: 'UTC',
   }).format(new Date(`${isoDate}T00:00:00Z`));
 }
+
+/** A month of a report: as the prefecture writes it (「R8.11」) in Japanese, 2026-11 in English. */
+export function monthLabel(row: { month: string; label: string }, language: Language): string {
+  return language === 'ja' ? row.label : row.month;
+}

@@ -154,11 +154,7 @@ impl<'a> Context<'a> {
                 return self.conflict(key, Some(&source.entity_id), "cannot_withdraw", raw, ref_no);
             }
             let note = tenin_domain::text::strip_controls(record.note.trim());
-            let note = if note.is_empty() {
-                "依頼元から取下げ".to_owned()
-            } else {
-                format!("依頼元から取下げ: {note}")
-            };
+            let note = tenin_domain::history_note::withdrawn_by_referrer(&note);
             let transition = requests::Transition {
                 request_id: &source.entity_id,
                 to: RequestStatus::Withdrawn,

@@ -195,6 +195,7 @@ impl Desk {
                 result: "exported".into(),
                 counts: Counts::default(),
                 message: format!("{} {}件", kind.label_ja(), out.records.len()),
+                refusal: None,
             };
             let report = serde_json::json!({"message": record.message, "path": path.display().to_string()});
             exchange_store::insert(tx, &record, &report.to_string())?;

@@ -712,6 +712,7 @@ fn in_columns(
             tenin_store::exchange::Reason {
                 field: if field.is_empty() { p.field.clone() } else { column(field) },
                 message,
+                problem: Some(p.clone()),
             }
         })
         .collect()

@@ -207,10 +207,11 @@ pub(super) fn field_as_is(field: &str) -> String {
 
 pub(super) fn reasons_of(error: &Error) -> Vec<Reason> {
     match error {
-        Error::Validation(problems) | Error::NeedsConfirmation(problems) => {
-            problems.iter().map(|p| Reason { field: p.field.clone(), message: p.message.clone() }).collect()
-        }
-        other => vec![Reason { field: String::new(), message: other.to_string() }],
+        Error::Validation(problems) | Error::NeedsConfirmation(problems) => problems
+            .iter()
+            .map(|p| Reason { field: p.field.clone(), message: p.message.clone(), problem: Some(p.clone()) })
+            .collect(),
+        other => vec![Reason::new("", other.to_string())],
     }
 }
 
@@ -234,12 +235,9 @@ pub(super) fn record_of(kind: PackageKind, position: u32, raw: &serde_json::valu
         .find_map(|field| value.get(field).and_then(|v| v.as_str()).map(|id| (field, id.to_owned())))
         .unwrap_or_default();
     let parsed = if id.chars().count() > MAX_RECORD_ID_CHARS {
-        Err(vec![Reason {
-            field: id_field.to_owned(),
-            message: format!("長すぎます（{MAX_RECORD_ID_CHARS}文字まで）"),
-        }])
+        Err(vec![Reason::new(id_field, format!("長すぎます（{MAX_RECORD_ID_CHARS}文字まで）"))])
     } else {
-        parse_one(kind, value).map_err(|e| vec![Reason { field: String::new(), message: e }])
+        parse_one(kind, value).map_err(|e| vec![Reason::new("", e)])
     };
     InboundRecord { position, record_id: shown_id(&id), kept: text.clone(), raw: text, parsed }
 }
@@ -547,6 +545,7 @@ impl Desk {
             result: "refused".into(),
             counts: Counts::default(),
             message: message.clone(),
+            refusal: Some(refusal.code()),
         };
         let report = serde_json::json!({
             "message": message, "code": refusal.code(), "kept_as": kept_as, "not_kept": not_kept,
@@ -751,7 +750,7 @@ fn apply_one(context: &Context, record: &InboundRecord) -> Result<RecordResult> 
         Ok(Applied { outcome, ref_no, note }) => {
             result.outcome = outcome;
             result.ref_no = ref_no;
-            result.reasons = note.map(|message| vec![Reason { field: String::new(), message }]).unwrap_or_default();
+            result.reasons = note.map(|message| vec![Reason::new("", message)]).unwrap_or_default();
         }
         // The storage failing is not the record's fault: the whole import stops, nothing kept.
         Err(error) if error.is_storage() => return Err(error),
@@ -795,5 +794,6 @@ fn log_record(report: &ImportReport, inbound: &Inbound, user_id: &str, result: &
         result: result.into(),
         counts: report.counts,
         message: report.message.clone(),
+        refusal: None,
     }
 }

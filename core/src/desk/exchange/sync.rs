@@ -292,6 +292,9 @@ impl Desk {
             kind: String::new(),
             result: String::new(),
             message: String::new(),
+            refusal: None,
+            counts: None,
+            records: None,
         };
         if preview_only {
             move_out(file, &self.sync_dir("inbox"))?;
@@ -319,12 +322,14 @@ impl Desk {
                     "applied".into()
                 };
                 seen.message = report.message.clone();
+                seen.counts = Some(report.counts);
                 self.queue_acknowledgement(&report, &bytes)?;
                 move_out(file, &self.sync_dir("archive").join(Utc::now().format("%Y-%m").to_string()))?;
             }
             Err(Error::PackageRefused(refusal)) => {
                 seen.result = "refused".into();
                 seen.message = refusal.to_string();
+                seen.refusal = Some(refusal.code());
                 // The refusal is logged and the file kept in quarantine: it leaves the root.
                 std::fs::remove_file(file).map_err(|e| Error::Io(format!("{name} を片付けられません: {e}")))?;
             }
@@ -369,6 +374,9 @@ impl Desk {
                 kind: kind.to_owned(),
                 result: "written".into(),
                 message: String::new(),
+                refusal: None,
+                counts: None,
+                records: None,
             });
         };
         for (inquiry_id, _, _) in inquiries::unsent_packages(self.store.read())? {
@@ -450,6 +458,9 @@ impl Desk {
                 kind: kind.as_str().into(),
                 result: "written".into(),
                 message: format!("{}件", package.manifest.records),
+                refusal: None,
+                counts: None,
+                records: Some(package.manifest.records),
             });
             Ok(())
         };

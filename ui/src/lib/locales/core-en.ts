@@ -141,4 +141,23 @@ const check: Worded<CheckCode['code']> = {
   bed_type_unknown: 'The bed type is not in the region pack',
 };
 
-export const coreEn = { code, rule, detail, refusal, check };
+/** Notes the core writes into a request's history itself (the nurse's own notes are shown as typed). */
+const note = {
+  undo: 'Undone',
+  towards_placement: 'On the way to the placement',
+  placed_by_phone: 'Placement agreed by phone',
+  transport_booked: 'Transport booked ({{provider}})',
+  transferred_with: 'Transferred ({{provider}})',
+  withdrawn_by_referrer: 'Withdrawn by the referrer',
+  withdrawn_by_referrer_because: 'Withdrawn by the referrer: {{note}}',
+};
+
+/** The core's one-line summaries of a file taken in or written. */
+const summary = {
+  counts: 'new {{new}}, updated {{changed}}, unchanged {{unchanged}}, to check {{conflicts}}, errors {{errors}}',
+  already_imported: 'This file was already imported. Nothing was changed.',
+  to_inbox: 'To the inbox (preview it, then import)',
+  records: '{{count}} records',
+};
+
+export const coreEn = { code, rule, detail, refusal, check, note, summary };

@@ -104,7 +104,7 @@ export const en: Messages = {
     summary: 'Clinical summary',
     history: 'History',
     historyFrom: '{{from}} → {{to}}',
-    registeredEvent: 'Registered',
+    registeredEvent: 'Registered ({{status}})',
     age: '{{age}} y',
     move: 'Change state',
     moveNote: 'Note (the reason is required for withdrawn and not placed)',
@@ -744,6 +744,7 @@ export const en: Messages = {
     confirmedWarnings: 'Confirmed warnings: {{list}}',
   },
   providers: {
+    municipalities: 'Municipalities',
     title: 'Transport providers',
     add: 'Add provider',
     edit: 'Edit',
@@ -769,6 +770,12 @@ export const en: Messages = {
     count: '{{count}} providers',
   },
   monthly: {
+    definition: {
+      referrer:
+        'Placements by the month of the (last) placement, withdrawn ones left out, under the health centre of the referring hospital’s location',
+      residence:
+        'Placements by the month of the (last) placement, withdrawn ones left out, under the health centre of the patient’s residence',
+    },
     title: 'Placements by jurisdiction and month',
     basis: 'Jurisdiction of',
     byReferrer: 'the referring hospital',

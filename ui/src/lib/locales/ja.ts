@@ -102,7 +102,7 @@ export const ja = {
     summary: '臨床経過・依頼内容',
     history: '経過',
     historyFrom: '{{from}} → {{to}}',
-    registeredEvent: '受付',
+    registeredEvent: '受付（{{status}}）',
     age: '{{age}}歳',
     move: '状態を変更',
     moveNote: 'メモ（取下げ・調整不成立では理由を必須）',
@@ -735,6 +735,7 @@ export const ja = {
     confirmedWarnings: '確認済みの注意: {{list}}',
   },
   providers: {
+    municipalities: '市区町村',
     title: '搬送事業者',
     add: '事業者を追加',
     edit: '編集',
@@ -760,6 +761,10 @@ export const ja = {
     count: '{{count}} 事業者',
   },
   monthly: {
+    definition: {
+      referrer: '受入決定した月（最後の受入決定、取下げ等を除く）に、依頼元医療機関の所在地の保健所管轄で集計',
+      residence: '受入決定した月（最後の受入決定、取下げ等を除く）に、患者の居住地の保健所管轄で集計',
+    },
     title: '保健所別・月別の受入決定件数',
     basis: '集計する管轄',
     byReferrer: '依頼元医療機関の所在地',
