@@ -87,6 +87,8 @@ test('in English the checklist, the blockers, refused input, a refused package a
     );
     assert.ok(months.length > 0 && months.every((m) => /^\d{4}-\d{2}$/.test(m)), months.join(' '));
     assert.doesNotMatch(await (await find(driver, 'monthly-definition')).getText(), JAPANESE);
+    // What is printed or saved stays Japanese for its audience, and the screen says so.
+    assert.match(await (await findAll(driver, 'japanese-output'))[0].getText(), /saved in Japanese/);
     await screenshot(driver, 'english-monthly');
   } finally {
     await quit(driver);

@@ -769,6 +769,9 @@ export const en: Messages = {
     cancel: 'Cancel',
     count: '{{count}} providers',
   },
+  reports: {
+    inJapanese: 'Printed and saved in Japanese, for the prefecture, health centres and hospitals that receive it.',
+  },
   monthly: {
     definition: {
       referrer:

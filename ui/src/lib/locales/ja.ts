@@ -760,6 +760,9 @@ export const ja = {
     cancel: 'キャンセル',
     count: '{{count}} 事業者',
   },
+  reports: {
+    inJapanese: '帳票は提出先に合わせて日本語で印刷・保存します。',
+  },
   monthly: {
     definition: {
       referrer: '受入決定した月（最後の受入決定、取下げ等を除く）に、依頼元医療機関の所在地の保健所管轄で集計',
