@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { readDate, readDateTime, showDate, showDateTime } from './dates';
+import { readDate, readDateTime, readMonth, showDate, showDateTime, showMonth } from './dates';
 
 const today = '2026-11-29';
 const iso = (r: ReturnType<typeof readDate>): string | undefined => ('iso' in r ? r.iso : undefined);
@@ -58,5 +58,29 @@ describe('reading dates as a desk types them', () => {
   it('shows dates as YYYY/MM/DD whatever the locale', () => {
     expect(showDate('2026-12-01')).toBe('2026/12/01');
     expect(showDateTime('2026-12-01T10:30')).toBe('2026/12/01 10:30');
+  });
+});
+
+describe('readMonth', () => {
+  it('reads a month as the desk writes it, whatever the form', () => {
+    for (const typed of [
+      '2026/11',
+      '2026-11',
+      '202611',
+      '2026年11月',
+      'R8.11',
+      '令和8年11月',
+      'Ｒ８．１１',
+      ' 2026 / 11 ',
+    ]) {
+      expect(readMonth(typed), typed).toEqual({ iso: '2026-11' });
+    }
+    expect(showMonth('2026-11')).toBe('2026/11');
+  });
+
+  it('refuses what is not a month', () => {
+    for (const typed of ['2026/13', '11', 'R8', 'next month', '2026/11/01']) {
+      expect(readMonth(typed), typed).toEqual({ error: 'unreadable' });
+    }
   });
 });

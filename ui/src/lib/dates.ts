@@ -79,6 +79,24 @@ export function readDateTime(text: string, today: string, lean: Lean): Reading {
   return time ? { iso: `${found.iso}T${time}` } : { error: 'unreadable' };
 }
 
+/** Reads a month typed at the desk (YYYY-MM): 2026/11, 2026-11, 202611, 2026年11月, R8.11, 令和8年11月. */
+export function readMonth(text: string): Reading {
+  const t = folded(text);
+  const era = /^(令和|平成|昭和|r|h|s)\s*(元|\d{1,2})\s*(?:年|[./-])\s*(\d{1,2})\s*月?$/.exec(t);
+  const western = /^(\d{4})\s*(?:年|[./-])?\s*(\d{1,2})\s*月?$/.exec(t);
+  if (!era && !western) return { error: 'unreadable' };
+  const [year, month] = era
+    ? [ERAS[era[1]] + (era[2] === '元' ? 1 : Number(era[2])), Number(era[3])]
+    : [Number(western![1]), Number(western![2])];
+  const day = isoDate(year, month, 1);
+  return day ? { iso: day.slice(0, 7) } : { error: 'unreadable' };
+}
+
+/** 2026/11 — a month as the desk writes it. */
+export function showMonth(iso: string): string {
+  return iso.slice(0, 7).replace('-', '/');
+}
+
 /** 2026/12/01 — how a desk writes a date, whatever the locale. */
 export function showDate(iso: string): string {
   return iso.slice(0, 10).replaceAll('-', '/');

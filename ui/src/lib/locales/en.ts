@@ -15,6 +15,8 @@ export const en: Messages = {
     newRequest: 'New request',
   },
   dateField: {
+    formsMonth: 'e.g. 2026/11, R8.11, 202611',
+    unreadableMonth: 'Not a month. Type it as 2026/11, R8.11 or 202611',
     forms: 'e.g. 2026/12/01, 12/1, R8.12.1, 20261201',
     formsTime: 'e.g. 2026/12/01 10:30, 12/1 1030, 202612011030',
     unreadable: 'Not a date. Type it as 2026/12/01, 12/1, R8.12.1 or 20261201',
