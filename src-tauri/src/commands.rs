@@ -12,7 +12,7 @@ use tenin_core::duplicates::DuplicateCandidate;
 use tenin_core::export_file::SavedExport;
 use tenin_core::hospital::{HospitalFilter, HospitalRecord, HospitalSummary, NewHospital};
 use tenin_core::inquiry::{InquiryAnswerInput, NewInquiryInput};
-use tenin_core::matching::{BatchSuggestion, MatchReport, MatchWeights};
+use tenin_core::matching::{BatchSuggestion, MatchReport, MatchWeights, Shown};
 use tenin_core::placement_time::PlacementTimes;
 use tenin_core::quality::ReferrerQuality;
 use tenin_core::reference::{MunicipalityInfo, Term};
@@ -503,11 +503,12 @@ pub fn transport_sheet_html(state: State<'_, DeskState>, booking_id: String) -> 
     state.with(|desk| desk.transport_sheet_html(&booking_id))
 }
 
-/// Candidates for one request with their score parts, and why every other hospital is out.
+/// Candidates for one request with their score parts, and why other hospitals are out: the first
+/// of each as `shown` asks, with how many there are.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn match_request(state: State<'_, DeskState>, id: String) -> Result<MatchReport, ErrorReport> {
-    state.with(|desk| desk.match_request(&id))
+pub fn match_request(state: State<'_, DeskState>, id: String, shown: Shown) -> Result<MatchReport, ErrorReport> {
+    state.with(|desk| desk.match_request_shown(&id, shown))
 }
 
 /// The batch suggestion over every request awaiting placement.

@@ -97,8 +97,26 @@ export async function find(driver, testId, timeout = 15000) {
   return driver.wait(until.elementLocated(By.css(`[data-testid="${testId}"]`)), timeout, `waiting for ${testId}`);
 }
 
+/** A list's elements; a list re-rendered while WebKit builds the handles is read again. */
 export async function findAll(driver, testId) {
-  return driver.findElements(By.css(`[data-testid="${testId}"]`));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await driver.findElements(By.css(`[data-testid="${testId}"]`));
+    } catch (error) {
+      if (error.name !== 'StaleElementReferenceError' || attempt === 5) throw error;
+    }
+  }
+}
+
+/** The texts of a list's elements, read again if the list is re-rendered meanwhile. */
+export async function textsOf(driver, testId) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await Promise.all((await findAll(driver, testId)).map((e) => e.getText()));
+    } catch (error) {
+      if (error.name !== 'StaleElementReferenceError' || attempt === 5) throw error;
+    }
+  }
 }
 
 /** Waits until `count()` satisfies `ok`, returning the last count. */

@@ -27,6 +27,7 @@ import {
   stopDriver,
   tempDir,
   tenin,
+  textsOf,
   typeInto,
   waitForCount,
 } from './desk.mjs';
@@ -579,10 +580,10 @@ describe('the matching engine', () => {
       await (await find(driver, 'open-audit')).click();
       await choose(driver, 'audit-entity', 'desk_settings');
       await driver.wait(async () => {
-        const rows = await findAll(driver, 'audit-row');
-        return rows.length > 0 && /デスクの設定/.test(await rows[0].getText());
+        const rows = await textsOf(driver, 'audit-row');
+        return rows.length > 0 && /デスクの設定/.test(rows[0]);
       }, 5000);
-      assert.match(await (await findAll(driver, 'audit-row'))[0].getText(), /修正/, 'the action by name, not its id');
+      assert.match((await textsOf(driver, 'audit-row'))[0], /修正/, 'the action by name, not its id');
       await (await find(driver, 'audit-verify')).click();
       assert.match(await (await find(driver, 'audit-chain')).getText(), /保たれています/);
       await screenshot(driver, 'audit-trail');

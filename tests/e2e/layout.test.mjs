@@ -38,6 +38,13 @@ const PROBLEMS = `
     const r = table.getBoundingClientRect();
     if (r.width > 0 && r.right > card.right + 1) outside.push((table.dataset.testid || table.className || table.parentElement.className) + ' ' + (table.querySelector('th')?.textContent ?? '').slice(0, 12) + ' past its card by ' + Math.round(r.right - card.right));
   }
+  // A table in a box that scrolls sideways hides columns, unless the box is one laid out to scroll
+  // (.scroll-x: the statistics' wide tables).
+  for (const box of document.querySelectorAll('*')) {
+    if (box.classList.contains('scroll-x') || !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) continue;
+    if (!box.querySelector('table') || box.clientWidth === 0) continue;
+    if (box.scrollWidth > box.clientWidth + 1) outside.push((box.dataset.testid || box.className) + ' hides ' + (box.scrollWidth - box.clientWidth) + ' px sideways');
+  }
   const broken = [];
   for (const e of document.querySelectorAll('span, td, a, div')) {
     if (e.children.length > 0) continue;
@@ -48,7 +55,7 @@ const PROBLEMS = `
   }
   return { outside: outside.slice(0, 10), broken: broken.slice(0, 10) };`;
 
-test('every main screen holds at 960×600, 1280×800 and 1920×1080: controls inside the window, tables inside their cards, phone numbers whole', async () => {
+test('every main screen holds at 960×600, 1280×800 and 1920×1080, in Japanese and in English: controls inside the window, tables inside their cards, phone numbers whole', async () => {
   const dataDir = path.join(tempDir('layout'), 'desk');
   newDesk(dataDir);
   tenin(dataDir, 'demo');
@@ -59,17 +66,21 @@ test('every main screen holds at 960×600, 1280×800 and 1920×1080: controls in
     if (problems.outside.length > 0 || problems.broken.length > 0) found[label] = problems;
   };
   try {
-    for (const [width, height] of [
-      [960, 600],
-      [1280, 800],
-      [1920, 1080],
-    ]) {
+    // English words run longer than Japanese ones: every screen is checked in both languages.
+    for (const [language, width, height] of ['ja', 'en'].flatMap((l) => [
+      [l, 960, 600],
+      [l, 1280, 800],
+      [l, 1920, 1080],
+    ])) {
+      await (await find(driver, 'nav-settings')).click();
+      await (await find(driver, `language-${language}`)).click();
+      const size = language === 'ja' ? `${width}` : `${width} en`;
       await driver.manage().window().setRect({ width, height });
       await driver.sleep(400);
       await (await find(driver, 'nav-queue')).click();
       await waitForCount(driver, 'queue-row', (n) => n > 0);
-      await check(`${width} queue`);
-      await screenshot(driver, `layout-${width}-queue`);
+      await check(`${size} queue`);
+      await screenshot(driver, `layout-${size.replace(' ', '-')}-queue`);
       for (const row of await findAll(driver, 'queue-row')) {
         if ((await row.findElements(By.css('[data-status="coordinating"]'))).length > 0) {
           await (await row.findElement(By.css('a'))).click();
@@ -77,9 +88,9 @@ test('every main screen holds at 960×600, 1280×800 and 1920×1080: controls in
         }
       }
       await waitForCount(driver, 'candidate-row', (n) => n > 0);
-      await check(`${width} request`);
+      await check(`${size} request`);
       await driver.executeScript("document.querySelector('[data-testid=\"candidates\"]').scrollIntoView()");
-      await screenshot(driver, `layout-${width}-candidates`);
+      await screenshot(driver, `layout-${size.replace(' ', '-')}-candidates`);
       for (const [nav, ready] of [
         ['nav-statistics', 'placement-times'],
         ['nav-board', 'board'],
@@ -93,11 +104,12 @@ test('every main screen holds at 960×600, 1280×800 and 1920×1080: controls in
         await (await find(driver, nav)).click();
         await find(driver, ready);
         await driver.sleep(300);
-        await check(`${width} ${nav.replace('nav-', '')}`);
-        if (nav === 'nav-statistics') await screenshot(driver, `layout-${width}-statistics`);
+        await check(`${size} ${nav.replace('nav-', '')}`);
+        if (nav === 'nav-statistics') await screenshot(driver, `layout-${size.replace(' ', '-')}-statistics`);
       }
     }
   } finally {
+    await driver.executeScript("localStorage.setItem('tenin.language', 'ja');").catch(() => {});
     await quit(driver);
   }
   assert.deepEqual(found, {}, 'controls outside the window or phone numbers broken across lines');

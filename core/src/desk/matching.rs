@@ -12,7 +12,7 @@ use tenin_domain::hospital::HospitalFilter;
 use tenin_domain::matching::batch::{self, BatchBlocked, BatchSuggestion};
 use tenin_domain::matching::request::awaits_placement;
 use tenin_domain::matching::{
-    DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, explain, rank, report,
+    DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, Shown, explain_shown, rank, report,
 };
 use tenin_store::hospitals::{self, View};
 use tenin_store::{inquiries, meta, reference, requests};
@@ -121,12 +121,19 @@ impl Desk {
     /// The candidates for one request, best first, and every other hospital with why it is out —
     /// or, if the request lacks what matching needs, what to fill in first.
     pub fn match_request(&self, id: &str) -> Result<MatchReport> {
+        self.match_request_shown(id, Shown::ALL)
+    }
+
+    /// The same, with names and figures on the first candidates and exclusions only, as `shown`
+    /// asks (the others counted): what the window asks for, so a large directory is not explained
+    /// whole on every look.
+    pub fn match_request_shown(&self, id: &str, shown: Shown) -> Result<MatchReport> {
         self.allow(Permission::Read)?;
         self.require(tenin_domain::edition::Edition::Desk)?;
         let detail = self.request(id)?;
         let dir = self.match_directory()?;
         Ok(match MatchRequest::compile(&detail, &dir) {
-            Ok(request) => explain(&request, &dir, &rank(&request, &dir)),
+            Ok(request) => explain_shown(&request, &dir, &rank(&request, &dir), shown),
             Err(blockers) => report::blocked(&detail.summary.id, &detail.summary.ref_no, blockers, &dir),
         })
     }

@@ -10,7 +10,7 @@ use tenin_core::care::{Adl, CareNeedsInput};
 use tenin_core::error::Problem;
 use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
 use tenin_core::matching::report::{CandidateMark, ExclusionReason, ScoreBasis};
-use tenin_core::matching::{BatchOutcome, MatchReport, MatchWeights};
+use tenin_core::matching::{BatchOutcome, MatchReport, MatchWeights, Shown};
 use tenin_core::request::NewRequestInput;
 use tenin_core::request_status::RequestStatus;
 use tenin_core::{Error, hospital::HospitalFilter};
@@ -68,6 +68,31 @@ fn every_hospital_is_a_candidate_or_excluded_with_reasons() {
     let ranks: Vec<u32> = report.candidates.iter().map(|c| c.rank).collect();
     assert_eq!(ranks, (1..=report.candidates.len() as u32).collect::<Vec<_>>());
     assert_eq!(desk.match_request(&id).expect("again").candidates, report.candidates, "deterministic");
+}
+
+/// The window asks for the first candidates and exclusions only; the rest are counted. Exclusions
+/// of hospitals that could receive come before those that never receive or are inactive.
+#[test]
+fn the_window_gets_the_first_of_each_list_and_how_many_there_are() {
+    let (_dir, mut desk) = demo_desk();
+    let id = matchable(&mut desk);
+    let whole = desk.match_request(&id).expect("match");
+    assert_eq!(whole.candidates_total as usize, whole.candidates.len());
+    assert_eq!(whole.excluded_total as usize, whole.excluded.len());
+    let never = |x: &tenin_core::matching::report::Excluded| {
+        x.reasons.iter().any(|r| matches!(r, ExclusionReason::NotReceiving | ExclusionReason::Inactive))
+    };
+    let first_never = whole.excluded.iter().position(never).expect("the demo has hospitals that never receive");
+    assert!(first_never > 0, "and some that could receive but are out");
+    assert!(whole.excluded[first_never..].iter().all(never), "possible partners first, then the rest");
+
+    let page = desk.match_request_shown(&id, Shown { candidates: 2, excluded: 3 }).expect("first of each");
+    assert_eq!(page.candidates, whole.candidates[..2], "the best two, as ranked");
+    assert_eq!(page.excluded, whole.excluded[..3]);
+    assert_eq!((page.candidates_total, page.excluded_total), (whole.candidates_total, whole.excluded_total));
+    let none = desk.match_request_shown(&id, Shown { candidates: 0, excluded: 0 }).expect("counts only");
+    assert!(none.candidates.is_empty() && none.excluded.is_empty());
+    assert_eq!(none.excluded_total, whole.excluded_total);
 }
 
 #[test]

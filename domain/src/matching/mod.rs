@@ -26,6 +26,6 @@ pub mod weights;
 pub use batch::{BatchOutcome, BatchSuggestion};
 pub use directory::{AnswerRecord, DirectoryInput, MatchDirectory};
 pub use rank::rank;
-pub use report::{MatchReport, explain};
+pub use report::{MatchReport, Shown, explain, explain_shown};
 pub use request::{MatchBlocker, MatchRequest};
 pub use weights::MatchWeights;

@@ -2,7 +2,7 @@
 //! excluded hospital with the constraints it failed, each with the figures behind it.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::care_set::CareNeed;
 use super::constraints::{Exclusions, check};
@@ -23,10 +23,16 @@ pub struct MatchReport {
     /// What the request lacks before it can be matched; when not empty there are no candidates
     /// and no exclusions — the engine did not judge, it is not "nobody can take this patient".
     pub blockers: Vec<MatchBlocker>,
-    /// Best first.
+    /// Best first: the first of them, as many as were asked for (`Shown`).
     pub candidates: Vec<Candidate>,
-    /// In medical-institution code order.
+    /// How many candidates there are in all.
+    pub candidates_total: u32,
+    /// The hospitals that are out, as many as were asked for: those that could receive first (why a
+    /// possible partner is out matters more), then those that never receive or are inactive; each
+    /// part in medical-institution code order.
     pub excluded: Vec<Excluded>,
+    /// How many hospitals are out in all.
+    pub excluded_total: u32,
     pub weights: MatchWeights,
     pub bed_type_name: Option<String>,
     /// When the directory snapshot was taken (RFC 3339).
@@ -297,21 +303,60 @@ pub fn blocked(request_id: &str, ref_no: &str, blockers: Vec<MatchBlocker>, dir:
         ref_no: ref_no.to_owned(),
         blockers,
         candidates: Vec::new(),
+        candidates_total: 0,
         excluded: Vec::new(),
+        excluded_total: 0,
         weights: dir.weights,
         bed_type_name: None,
         computed_at: to_rfc3339(dir.now),
     }
 }
 
-/// Puts figures and names on a ranking.
+/// How much of a ranking to put names and figures on: the first `candidates` candidates and the
+/// first `excluded` of the hospitals that are out; the rest are counted only. At a desk's sixty
+/// hospitals that is all of them; at ten thousand, explaining every one is megabytes the nurse never
+/// reads (the app asks for more when the nurse opens the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Shown {
+    pub candidates: u32,
+    pub excluded: u32,
+}
+
+impl Shown {
+    pub const ALL: Shown = Shown { candidates: u32::MAX, excluded: u32::MAX };
+}
+
+/// Puts figures and names on a whole ranking.
 pub fn explain(request: &MatchRequest, dir: &MatchDirectory, ranking: &Ranking) -> MatchReport {
+    explain_shown(request, dir, ranking, Shown::ALL)
+}
+
+/// Puts figures and names on the first of a ranking's candidates and exclusions, as `shown` asks.
+pub fn explain_shown(request: &MatchRequest, dir: &MatchDirectory, ranking: &Ranking, shown: Shown) -> MatchReport {
+    let never_receives =
+        |failed: &Exclusions| failed.has(Exclusions::NOT_RECEIVING) || failed.has(Exclusions::INACTIVE);
+    let mut out: Vec<&(usize, Exclusions)> = ranking.excluded.iter().collect();
+    out.sort_by_key(|(_, failed)| never_receives(failed)); // stable: code order within each part
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     MatchReport {
         request_id: request.request_id.clone(),
         ref_no: request.ref_no.clone(),
         blockers: Vec::new(),
-        candidates: ranking.candidates.iter().enumerate().map(|(i, r)| candidate(request, dir, r, i)).collect(),
-        excluded: ranking.excluded.iter().map(|(h, failed)| excluded(request, dir, *h, *failed)).collect(),
+        candidates: ranking
+            .candidates
+            .iter()
+            .take(shown.candidates as usize)
+            .enumerate()
+            .map(|(i, r)| candidate(request, dir, r, i))
+            .collect(),
+        candidates_total: count(ranking.candidates.len()),
+        excluded: out
+            .into_iter()
+            .take(shown.excluded as usize)
+            .map(|(h, failed)| excluded(request, dir, *h, *failed))
+            .collect(),
+        excluded_total: count(ranking.excluded.len()),
         weights: dir.weights,
         bed_type_name: Some(dir.bed_types[request.bed_type].name.clone()),
         computed_at: to_rfc3339(dir.now),

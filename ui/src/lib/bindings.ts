@@ -50,8 +50,11 @@ export const commands = {
 	deskSettings: () => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("desk_settings")),
 	setCapacityStaleAfterHours: (hours: number) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_capacity_stale_after_hours", { hours })),
 	setMatchingWeights: (weights: MatchWeights) => typedError<DeskSettings, ErrorReport>(__TAURI_INVOKE("set_matching_weights", { weights })),
-	/**  Candidates for one request with their score parts, and why every other hospital is out. */
-	matchRequest: (id: string) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id })),
+	/**
+	 *  Candidates for one request with their score parts, and why other hospitals are out: the first
+	 *  of each as `shown` asks, with how many there are.
+	 */
+	matchRequest: (id: string, shown: Shown) => typedError<MatchReport, ErrorReport>(__TAURI_INVOKE("match_request", { id, shown })),
 	/**  The batch suggestion over every request awaiting placement. */
 	matchBatch: () => typedError<BatchSuggestion, ErrorReport>(__TAURI_INVOKE("match_batch")),
 	/**  The audit viewer's rows, newest first. */
@@ -1382,10 +1385,18 @@ export type MatchReport = {
 	 *  and no exclusions — the engine did not judge, it is not "nobody can take this patient".
 	 */
 	blockers: MatchBlocker[],
-	/**  Best first. */
+	/**  Best first: the first of them, as many as were asked for (`Shown`). */
 	candidates: Candidate[],
-	/**  In medical-institution code order. */
+	/**  How many candidates there are in all. */
+	candidates_total: number,
+	/**
+	 *  The hospitals that are out, as many as were asked for: those that could receive first (why a
+	 *  possible partner is out matters more), then those that never receive or are inactive; each
+	 *  part in medical-institution code order.
+	 */
 	excluded: Excluded[],
+	/**  How many hospitals are out in all. */
+	excluded_total: number,
 	weights: MatchWeights,
 	bed_type_name: string | null,
 	/**  When the directory snapshot was taken (RFC 3339). */
@@ -2216,6 +2227,17 @@ export type SessionUser = {
 	display_name: string,
 	role: Role,
 	permissions: Permission[],
+};
+
+/**
+ *  How much of a ranking to put names and figures on: the first `candidates` candidates and the
+ *  first `excluded` of the hospitals that are out; the rest are counted only. At a desk's sixty
+ *  hospitals that is all of them; at ten thousand, explaining every one is megabytes the nurse never
+ *  reads (the app asks for more when the nurse opens the rest).
+ */
+export type Shown = {
+	candidates: number,
+	excluded: number,
 };
 
 /**  The staff-hours estimate's assumptions (documented defaults; the user may change them per report). */

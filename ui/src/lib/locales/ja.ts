@@ -43,6 +43,18 @@ export const ja = {
     withdrawn: '取下げ',
     not_placed: '調整不成立',
   },
+  /** The queue's badges, where a column is narrow. */
+  statusShort: {
+    new: '新規受付',
+    checking: '内容確認中',
+    coordinating: '調整中',
+    placed: '受入決定',
+    arranging_transport: '搬送調整中',
+    transferred: '転院済',
+    withdrawn: '取下げ',
+    not_placed: '調整不成立',
+  },
+  sexShort: { male: '男性', female: '女性', other: 'その他', unknown: '不明' },
   sex: { male: '男性', female: '女性', other: 'その他', unknown: '不明' },
   urgency: { routine: '通常', soon: '早め', urgent: '至急' },
   elapsed: {
@@ -554,6 +566,7 @@ export const ja = {
     hideParts: '閉じる',
     showAll: 'すべて表示（{{count}} 件）',
     showExcluded: '除外された医療機関を表示（{{count}} 件）',
+    moreExcluded: 'さらに表示（{{shown}} / {{count}} 件）',
     hideExcluded: '除外を隠す',
     ownRule: '独自ルール',
     help: 'スコアは距離・家族の希望地域・受入実績・回答の速さ・負荷分散・空床報告の新しさの重み付き平均（0〜100）です。重みは設定で変えられます。',
