@@ -2,12 +2,15 @@
 //! - one request over 10,000 hospitals (`rank`, and `rank` + `explain` as the app shows it) against
 //!   `bare_scan`, a pass over the same compiled profiles and beds that only counts hospitals with
 //!   the care and a free bed;
-//! - the batch suggestion for 2,000 requests over the same 10,000 hospitals, with the greedy pass.
+//! - the batch suggestion for 2,000 requests over the same 10,000 hospitals, with the greedy pass;
+//! - the ranking's ratio to the bare scan over 200 different requests (median and p90), written to
+//!   `criterion/ranking_ratios.json` in the target directory.
 //!
 //! `scripts/bench-matching` runs this and prints the ratios for docs/performance.md.
 
 use std::collections::HashMap;
 use std::hint::black_box;
+use std::time::Instant;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -209,5 +212,50 @@ fn benches(c: &mut Criterion) {
     batch.finish();
 }
 
-criterion_group!(matching, benches);
+/// The ranking against the bare scan for each of the first 200 requests: the median of 15 rounds
+/// of (bare scan ×20, rank ×5) timed back to back, so both see the same state of the machine.
+fn ratios_over_requests(dir: &MatchDirectory, requests: &[MatchRequest]) -> Vec<f64> {
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    requests
+        .iter()
+        .take(200)
+        .map(|r| {
+            let (mut bare, mut ranked) = (Vec::new(), Vec::new());
+            for _ in 0..15 {
+                let t = Instant::now();
+                for _ in 0..20 {
+                    black_box(dir.bare_scan(r.needs(), r.bed_type_index()));
+                }
+                bare.push(t.elapsed().as_secs_f64() / 20.0);
+                let t = Instant::now();
+                for _ in 0..5 {
+                    black_box(rank(r, dir));
+                }
+                ranked.push(t.elapsed().as_secs_f64() / 5.0);
+            }
+            median(ranked) / median(bare)
+        })
+        .collect()
+}
+
+fn two_hundred_requests(_: &mut Criterion) {
+    let mut dice = Dice(0x5eed_1234_abcd_9876);
+    let dir = directory(&mut dice, 40, 5);
+    let compiled: Vec<MatchRequest> =
+        requests(&mut dice).iter().map(|d| MatchRequest::compile(d, &dir).expect("matchable")).collect();
+    let mut ratios = ratios_over_requests(&dir, &compiled);
+    ratios.sort_by(f64::total_cmp);
+    let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q).round() as usize];
+    eprintln!("ranking over 200 requests: median {:.1}x, p90 {:.1}x the bare scan", at(0.5), at(0.9));
+    let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
+    let out = std::path::Path::new(&target).join("criterion/ranking_ratios.json");
+    let _ = std::fs::create_dir_all(out.parent().expect("folder"));
+    let json = format!("{{\"median\": {}, \"p90\": {}, \"requests\": {}}}", at(0.5), at(0.9), ratios.len());
+    std::fs::write(&out, json).expect("ratios written");
+}
+
+criterion_group!(matching, benches, two_hundred_requests);
 criterion_main!(matching);
