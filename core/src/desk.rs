@@ -43,6 +43,7 @@ mod drafts;
 mod edition;
 mod encryption;
 mod exchange;
+mod integrity;
 mod matching;
 mod notices;
 mod outside_transfers;
@@ -66,6 +67,7 @@ pub use exchange::inquiry_packages::{SendInquiriesInput, SentInquiries, SentInqu
 pub use exchange::sync::{SyncSettings, SyncStatus};
 pub use exchange::template::TemplateFormat;
 pub use exchange::{ConflictDecision, ImportLimits, ImportReport, PackageInfo, Progress, REPORTED_RECORDS};
+pub use integrity::{INTEGRITY_CHECK_EVERY_HOURS, IntegrityCheck};
 pub use notices::{CALL_BACK_LEAD_MINUTES, NoticeSettings};
 pub use own_hospital::ReceivedAnswerInput;
 pub use people::{Access, AccessState, DEFAULT_IDLE_LOCK_MINUTES, NewUserInput, SessionUser, UserInfo, UserUpdate};
@@ -122,6 +124,8 @@ pub struct DeskStatus {
     pub database_kilobytes: u32,
     /// When the last backup was made (RFC 3339), if ever.
     pub last_backup_at: Option<String>,
+    /// The last whole-file check the app made in the background, if any.
+    pub last_integrity_check: Option<IntegrityCheck>,
     pub schema_version: u32,
     pub desk_id: String,
     pub region_pack: RegionPackInfo,
@@ -370,6 +374,7 @@ impl Desk {
             database_path: self.store.path().display().to_string(),
             database_kilobytes: database_kilobytes(self.store.path()),
             last_backup_at: meta::get(conn, meta::LAST_BACKUP_AT)?,
+            last_integrity_check: self.last_integrity_check()?,
             schema_version: self.store.schema_version()?,
             desk_id: meta::get(conn, meta::DESK_ID)?.unwrap_or_default(),
             region_pack: self.region_pack()?,

@@ -49,6 +49,7 @@ pub fn run(options: launch::LaunchOptions) {
             app.manage(launch::StartedAt(started));
             schedule_backups(app.handle().clone());
             schedule_sync(app.handle().clone());
+            schedule_integrity_checks(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!("../tauri.conf.json"))
@@ -77,6 +78,30 @@ fn schedule_backups(app: tauri::AppHandle) {
                 && !waiting_for_someone(&report)
             {
                 log::error!("scheduled backup failed: {}", report.message);
+            }
+            std::thread::sleep(std::time::Duration::from_secs(600));
+        }
+    });
+}
+
+/// The whole file checked in the background: five minutes after start and then every ten minutes
+/// the core is asked whether a check is due (once a day) and makes it. Problems are logged and said
+/// to the nurse in a notice (always, and on the desktop too); the About screen shows the last check.
+fn schedule_integrity_checks(app: tauri::AppHandle) {
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs(300));
+        loop {
+            let state = app.state::<state::DeskState>();
+            match state.with(|desk| desk.integrity_check_if_due(chrono::Utc::now())) {
+                Ok(Some(check)) if !check.ok => {
+                    log::error!("integrity check found problems: {}", check.result);
+                    let board = app.state::<notices::NoticeBoard>();
+                    board.raise(&app, notices::NoticeKind::IntegrityProblem, Default::default(), true);
+                }
+                Ok(Some(_)) => log::info!("integrity check: ok"),
+                Ok(None) => {}
+                Err(report) if waiting_for_someone(&report) => {}
+                Err(report) => log::error!("integrity check failed: {}", report.message),
             }
             std::thread::sleep(std::time::Duration::from_secs(600));
         }

@@ -19,6 +19,8 @@ pub enum NoticeKind {
     SyncArrivals,
     ImportFinished,
     SecondStart,
+    /// The background check of the whole file found problems: restore from a backup.
+    IntegrityProblem,
 }
 
 /// The facts a notice names: a reference number and a hospital, never a patient.
@@ -119,6 +121,10 @@ fn desktop_text(kind: NoticeKind, facts: &NoticeFacts) -> (String, String) {
             ("取込が終わりました".to_owned(), format!("新規・更新 {} 件", facts.count.unwrap_or(0)))
         }
         NoticeKind::SecondStart => ("転院調整デスク".to_owned(), "このデスクはすでに開いています".to_owned()),
+        NoticeKind::IntegrityProblem => (
+            "データベースに問題が見つかりました".to_owned(),
+            "管理者に連絡し、バックアップからの復元を検討してください".to_owned(),
+        ),
     }
 }
 

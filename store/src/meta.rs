@@ -22,6 +22,9 @@ pub const STAMP_TITLES: &str = "stamp_titles";
 pub const BACKUP_SETTINGS: &str = "backup_settings";
 /// When the last backup was made (RFC 3339).
 pub const LAST_BACKUP_AT: &str = "last_backup_at";
+/// When the app last checked the whole file in the background (RFC 3339), and what it found.
+pub const LAST_INTEGRITY_CHECK_AT: &str = "last_integrity_check_at";
+pub const LAST_INTEGRITY_RESULT: &str = "last_integrity_result";
 /// Minutes without activity after which the session locks.
 pub const IDLE_LOCK_MINUTES: &str = "idle_lock_minutes";
 /// The matching weights (JSON of `MatchWeights`); the defaults when absent.

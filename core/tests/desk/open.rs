@@ -239,3 +239,29 @@ fn the_file_is_checked_at_open_only_when_it_was_not_left_as_closed() {
     drop(desk);
     assert!(!Desk::open(dir.path()).expect("opens").checked_at_open());
 }
+
+/// A desk that runs for weeks is still checked: once a day while the app runs, and the result is
+/// kept for the About screen (and survives a restart).
+#[test]
+fn the_whole_file_is_checked_once_a_day_while_the_app_runs() {
+    let (dir, mut desk) = crate::demo_desk();
+    assert_eq!(desk.last_integrity_check().expect("read"), None, "never checked yet");
+    let now = chrono::Utc::now();
+    let first = desk.integrity_check_if_due(now).expect("check").expect("due: never checked");
+    assert!(first.ok, "{}", first.result);
+    assert_eq!(first.result, "ok");
+    assert_eq!(
+        desk.integrity_check_if_due(now + chrono::Duration::hours(23)).expect("check"),
+        None,
+        "not within a day"
+    );
+    let next =
+        desk.integrity_check_if_due(now + chrono::Duration::hours(24)).expect("check").expect("due: a day later");
+    assert_ne!(next.at, first.at);
+    assert_eq!(desk.status().expect("status").last_integrity_check, Some(next.clone()));
+    drop(desk);
+    let mut desk = crate::open_signed_in(dir.path());
+    assert_eq!(desk.last_integrity_check().expect("read"), Some(next), "kept in the file");
+    desk.sign_out().expect("signed out");
+    assert!(desk.integrity_check_if_due(now + chrono::Duration::hours(48)).is_err(), "only for a signed-in desk");
+}

@@ -756,6 +756,8 @@ export type DeskStatus = {
 	database_kilobytes: number,
 	/**  When the last backup was made (RFC 3339), if ever. */
 	last_backup_at: string | null,
+	/**  The last whole-file check the app made in the background, if any. */
+	last_integrity_check: IntegrityCheck | null,
 	schema_version: number,
 	desk_id: string,
 	region_pack: RegionPackInfo,
@@ -1319,6 +1321,14 @@ export type IntakeChoices = {
 	regions: Term[],
 };
 
+/**  The last whole-file check: when, and what it found (「ok」, or the problems). */
+export type IntegrityCheck = {
+	/**  RFC 3339. */
+	at: string,
+	ok: boolean,
+	result: string,
+};
+
 export type Isolation = "none" | 
 /**  Contact precautions for MRSA and similar organisms. */
 "mrsa" | "other";
@@ -1585,7 +1595,9 @@ export type NoticeFacts = {
 };
 
 /**  What a notice is about; the window words it (i18n), the desktop notification is worded here. */
-export type NoticeKind = "call_back" | "sync_arrivals" | "import_finished" | "second_start";
+export type NoticeKind = "call_back" | "sync_arrivals" | "import_finished" | "second_start" | 
+/**  The background check of the whole file found problems: restore from a backup. */
+"integrity_problem";
 
 /**  Which notices the app raises. All on until someone turns one off. */
 export type NoticeSettings = {

@@ -1165,6 +1165,9 @@ export const en: Messages = {
     databaseSize: 'Database size',
     lastBackup: 'Last backup',
     neverBackedUp: 'None yet',
+    lastCheck: 'Last database check',
+    checkOk: 'no problems',
+    notCheckedYet: 'None yet (while running, the whole file is checked once a day)',
     quit: 'Quit',
   },
   notices: {
@@ -1173,6 +1176,8 @@ export const en: Messages = {
     syncArrivals: 'Sync brought {{count}} file(s) from hospitals',
     importFinished: 'Import finished: {{file}} ({{count}} new or changed)',
     secondStart: 'This desk is already open in this window (the second start switched to it)',
+    integrityProblem:
+      'The regular check found problems in the database. Tell the administrator and consider restoring a backup (Settings → About)',
     open: 'Open the request',
     dismiss: 'Dismiss',
     settingsTitle: 'Notices',

@@ -1154,6 +1154,9 @@ export const ja = {
     databaseSize: 'データベースの大きさ',
     lastBackup: '最後のバックアップ',
     neverBackedUp: 'まだありません',
+    lastCheck: '最後のデータベース検査',
+    checkOk: '異常なし',
+    notCheckedYet: 'まだありません（起動中は1日1回、ファイル全体を検査します）',
     quit: '終了',
   },
   notices: {
@@ -1163,6 +1166,8 @@ export const ja = {
     importFinished: '取込が終わりました: {{file}}（新規・更新 {{count}} 件）',
     secondStart:
       'このデスクはすでにこのウィンドウで開いています（もう一度起動した分は、このウィンドウに切り替えました）',
+    integrityProblem:
+      '定期の検査でデータベースに問題が見つかりました。管理者に連絡し、バックアップからの復元を検討してください（設定 → このアプリについて）',
     open: '依頼を開く',
     dismiss: '閉じる',
     settingsTitle: 'お知らせの設定',
