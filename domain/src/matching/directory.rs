@@ -105,6 +105,10 @@ pub struct MatchDirectory {
     pub(crate) scales: [f64; PARTS],
     /// 1 / the distance at which the distance part halves.
     pub(crate) per_half_km: f64,
+    /// The distance part in hundredths of a point for each 50 m (`score::distance_points`).
+    pub(crate) near_points: Vec<u16>,
+    /// The family-area part in hundredths of a point when the hospital is in the area.
+    pub(crate) area_points: u16,
     pub(crate) bed_types: Vec<Term>,
     pub(crate) places: HashMap<String, u32>,
     pub(crate) municipality_regions: HashMap<String, String>,
@@ -221,10 +225,17 @@ impl MatchDirectory {
             hospital_totals: Vec::new(),
             scales: weights.scales(),
             per_half_km: 1.0 / f64::from(weights.distance_half_km.max(1)),
+            near_points: Vec::new(),
+            area_points: 0,
         }
     }
 
     /// Keeps the hospital-only parts of the score (`score::hospital_points`) and their sums.
+    pub(crate) fn keep_distance_points(&mut self, near_points: Vec<u16>, area_points: u16) {
+        self.near_points = near_points;
+        self.area_points = area_points;
+    }
+
     pub(crate) fn keep_hospital_points(&mut self, points: Vec<[u16; 4]>) {
         self.hospital_totals = points.iter().map(|p| p.iter().sum()).collect();
         self.hospital_points = points;

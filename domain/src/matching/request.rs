@@ -65,7 +65,9 @@ pub struct MatchRequest {
     /// Where the patient travels from: the referring hospital's place.
     pub(crate) origin: Option<Profile>,
     pub(crate) preferred: Vec<u32>,
-    pub(crate) home_region: u32,
+    /// For each place id, whether it is one of the family's areas (or, when they named none, the
+    /// patient's home region): one read per hospital when ranking.
+    pub(crate) family_area: Vec<bool>,
     /// The last answer of each hospital asked, sorted by hospital.
     pub(crate) answered: Vec<(usize, Answered)>,
 }
@@ -150,6 +152,7 @@ impl MatchRequest {
             }
         }
         answered.sort_by_key(|(h, _)| *h);
+        let preferred: Vec<u32> = detail.preferred_regions.iter().map(|r| dir.region_place(&r.id)).collect();
         Ok(MatchRequest {
             request_id: detail.summary.id.clone(),
             ref_no: detail.summary.ref_no.clone(),
@@ -167,8 +170,8 @@ impl MatchRequest {
             bed_type,
             referrer: dir.by_id.get(&detail.summary.referring_hospital_id).copied(),
             origin: dir.by_id.get(&detail.summary.referring_hospital_id).map(|r| dir.profiles[*r]),
-            preferred: detail.preferred_regions.iter().map(|r| dir.region_place(&r.id)).collect(),
-            home_region,
+            family_area: family_area(&preferred, home_region, dir.places.len()),
+            preferred,
             answered,
         })
     }
@@ -185,4 +188,16 @@ impl MatchRequest {
     pub fn needs(&self) -> CareSet {
         self.needs
     }
+}
+
+/// Which places count as the family's areas: those they named, else the patient's home region.
+fn family_area(preferred: &[u32], home_region: u32, places: usize) -> Vec<bool> {
+    let mut area = vec![false; places];
+    let wanted = if preferred.is_empty() { std::slice::from_ref(&home_region) } else { preferred };
+    for place in wanted {
+        if let Some(slot) = area.get_mut(*place as usize) {
+            *slot = true;
+        }
+    }
+    area
 }

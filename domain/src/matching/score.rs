@@ -44,6 +44,41 @@ const ANSWER_HALF_MINUTES: f64 = 60.0;
 const STALE_FRESHNESS: f64 = 0.2;
 /// Without answers to go by, answer speed counts as middling.
 const UNKNOWN_SPEED: f64 = 0.5;
+/// The distance part is judged on the distance rounded to 50 m: ranking then reads its points from
+/// a small table (`distance_points`, 8 KB for 200 km) instead of working out a power of two for every
+/// hospital — the largest cost of ranking — and the explanation shows the same points.
+pub const NEAR_STEP_KM: f64 = 0.05;
+/// The table's reach: 200 km in steps of 50 m; farther (rare within a prefecture) is worked out.
+const NEAR_STEPS: usize = 4_000;
+
+/// The step of the distance table a distance falls on: the nearest (distances are never negative;
+/// adding a half and truncating rounds without calling libm's `round`, which is not inlined).
+#[inline]
+fn near_step(km: f64) -> usize {
+    (km * (1.0 / NEAR_STEP_KM) + 0.5) as usize
+}
+
+/// The distance part's value, 0–1, at a step of the table.
+fn near_value_at(step: usize, per_half_km: f64) -> f64 {
+    (-(step as f64 * NEAR_STEP_KM) * per_half_km).exp2()
+}
+
+/// The distance part in hundredths of a point for each step up to 200 km, and the family-area
+/// part when it holds, for the directory to keep.
+pub(crate) fn distance_points(dir: &MatchDirectory) -> (Vec<u16>, u16) {
+    let near = (0..=NEAR_STEPS).map(|step| weighted(dir.scales[0], near_value_at(step, dir.per_half_km))).collect();
+    (near, weighted(dir.scales[1], 1.0))
+}
+
+/// The distance part in hundredths of a point.
+#[inline]
+fn near_points(dir: &MatchDirectory, km: f64) -> u16 {
+    let step = near_step(km);
+    match dir.near_points.get(step) {
+        Some(points) => *points,
+        None => weighted(dir.scales[0], near_value_at(step, dir.per_half_km)),
+    }
+}
 
 /// The distance from the referring hospital, in km, and how it was judged. Within a prefecture
 /// the equirectangular approximation is well under 1 % from the great-circle distance.
@@ -78,17 +113,17 @@ pub(crate) fn values(request: &MatchRequest, dir: &MatchDirectory, hospital: usi
 }
 
 /// The parts that depend on the request: distance and the family's areas.
-#[inline]
 fn request_values(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> [f64; 2] {
-    let region = dir.profiles[hospital].region;
     let (km, _) = distance(request, dir, hospital);
-    let near = (-km * dir.per_half_km).exp2();
-    let area = if !request.preferred.is_empty() {
-        f64::from(u8::from(request.preferred.contains(&region)))
-    } else {
-        f64::from(u8::from(request.home_region != NOWHERE && request.home_region == region))
-    };
-    [near, area]
+    let near = near_value_at(near_step(km), dir.per_half_km);
+    [near, f64::from(u8::from(in_family_area(request, dir, hospital)))]
+}
+
+/// Whether the hospital is in an area the family asked for (or, when they named none, the
+/// patient's home region).
+#[inline]
+fn in_family_area(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> bool {
+    request.family_area.get(dir.profiles[hospital].region as usize).copied().unwrap_or(false)
 }
 
 /// The parts that depend only on the hospital and the bed type: acceptance rate, answer speed,
@@ -121,15 +156,15 @@ pub(crate) fn hospital_points(dir: &MatchDirectory, hospital: usize, bed_type: u
 /// The score in hundredths of a point (0–10,000): the sum of [`points`], without building them.
 #[inline]
 pub(crate) fn total(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> u32 {
-    let [near, area] = request_values(request, dir, hospital);
-    u32::from(weighted(dir.scales[0], near))
-        + u32::from(weighted(dir.scales[1], area))
-        + u32::from(dir.hospital_total(hospital, request.bed_type))
+    let (km, _) = distance(request, dir, hospital);
+    let area = if in_family_area(request, dir, hospital) { dir.area_points } else { 0 };
+    u32::from(near_points(dir, km)) + u32::from(area) + u32::from(dir.hospital_total(hospital, request.bed_type))
 }
 
 /// The weighted parts in hundredths of a point; they add up to the score (at most 10,000).
 pub(crate) fn points(request: &MatchRequest, dir: &MatchDirectory, hospital: usize) -> [u16; PARTS] {
-    let [near, area] = request_values(request, dir, hospital);
+    let (km, _) = distance(request, dir, hospital);
+    let area = if in_family_area(request, dir, hospital) { dir.area_points } else { 0 };
     let [acceptance, speed, load, freshness] = dir.hospital_points(hospital, request.bed_type);
-    [weighted(dir.scales[0], near), weighted(dir.scales[1], area), acceptance, speed, load, freshness]
+    [near_points(dir, km), area, acceptance, speed, load, freshness]
 }
