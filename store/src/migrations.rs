@@ -32,6 +32,7 @@
 //! | 22 | `0022_outside_transfers.sql` | transfers arranged outside the desk, for its share |
 //! | 23 | `0023_post_covid.sql` | the post-COVID referral network (tiers, published or not) and its change log |
 //! | 24 | `0024_former_names.sql` | municipalities' names before a merger, from the region pack (Rust step) |
+//! | 25 | `0025_inquiries_asked.sql` | an index on when inquiries were asked, for reports over a period |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -86,6 +87,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0022_outside_transfers.sql"),
     migration!("0023_post_covid.sql"),
     migration!("0024_former_names.sql", bundled_former_names),
+    migration!("0025_inquiries_asked.sql"),
 ];
 
 /// A desk on the bundled region pack learns its municipalities' former names now; a desk on

@@ -912,14 +912,17 @@ pub fn ids_for_day(conn: Db<'_>, start: &str, end: &str) -> crate::Result<Vec<St
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 
-/// The requests with something in `start..end` (RFC 3339, UTC): registered, moved, or a trip picked
-/// up then — what a report over the period reads, through the registration and history indexes
-/// (and the bookings, far fewer than the requests), not every request the desk ever had.
+/// The requests with something in `start..end` (RFC 3339, UTC): registered, moved, asked about, or
+/// a trip picked up then — what a report over the period reads, through the registration, history
+/// and inquiry indexes (and the bookings, far fewer than the requests), not every request the desk
+/// ever had.
 pub fn ids_between(conn: Db<'_>, start: &str, end: &str) -> crate::Result<Vec<String>> {
     let mut stmt = conn.prepare(
         "SELECT id FROM transfer_requests WHERE registered_at >= ?1 AND registered_at < ?2
          UNION
          SELECT request_id FROM request_status_history WHERE at >= ?1 AND at < ?2
+         UNION
+         SELECT request_id FROM inquiries WHERE asked_at >= ?1 AND asked_at < ?2
          UNION
          SELECT request_id FROM transport_bookings WHERE pickup_at >= ?1 AND pickup_at < ?2",
     )?;

@@ -153,10 +153,6 @@ impl Desk {
     }
 
     /// Every request's detail that can matter to a report (all of them: reports cover any period).
-    pub(crate) fn report_details(&self) -> Result<Vec<tenin_domain::request_view::RequestDetail>> {
-        self.requests()?.iter().map(|r| self.request(&r.id)).collect()
-    }
-
     /// The meeting tables for `from`..=`to` (months as typed): by region, by referring and receiving
     /// hospital, decline reasons, time to placement and staff hours saved.
     pub fn report_tables(&self, from: &str, to: &str, baseline: StaffHoursBaseline) -> Result<Vec<ReportTable>> {
@@ -166,7 +162,10 @@ impl Desk {
         let last = to.next().first_day().and_then(|d| d.pred_opt()).ok_or_else(|| Error::ReferenceData(to.iso()))?;
         let offset = self.offset()?;
         // The desk's own work: transport-only cases (placed between hospitals) are left out.
-        let details: Vec<_> = self.report_details()?.into_iter().filter(|d| !d.summary.transport_only).collect();
+        // Only the requests with something in the period (registered, moved, asked about): not every
+        // request the desk ever had.
+        let details: Vec<_> =
+            self.details_between(first, last)?.into_iter().filter(|d| !d.summary.transport_only).collect();
         let conn = self.store.read();
         let hospitals: HashMap<String, String> =
             tenin_store::hospitals::municipality_codes(conn)?.into_iter().collect();

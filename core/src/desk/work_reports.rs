@@ -179,9 +179,9 @@ impl Desk {
         Ok(SavedExport { path: path.display().to_string(), substituted })
     }
 
-    /// The requests with something in the period (desk dates, both ends included): registered, moved
-    /// or picked up then — every report here looks only at those.
-    fn details_between(
+    /// The requests with something in the period (desk dates, both ends included): registered, moved,
+    /// asked about or picked up then — every report over a period looks only at those.
+    pub(crate) fn details_between(
         &self,
         from: NaiveDate,
         to: NaiveDate,

@@ -317,3 +317,44 @@ fn the_kept_counts_follow_every_change_of_a_request() {
         assert_eq!(row.total, expected.get(&row.month).copied().unwrap_or(0), "{}", row.month);
     }
 }
+
+/// The meeting tables read only the requests with something in the period — and an inquiry asked
+/// in it is something: a request registered months before, declined this month, counts this month.
+#[test]
+fn a_request_asked_about_in_the_period_counts_there_though_registered_before() {
+    use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
+    use tenin_core::request_status::RequestStatus;
+    let (_dir, mut desk) = fresh_desk();
+    let data = tenin_core::bundled::demo_data().expect("demo");
+    desk.load_demo_data(&data, "2026-08-21T03:00:00Z".parse().expect("time")).expect("loaded in August");
+    let month = desk.today().expect("today").format("%Y-%m").to_string();
+    let declines = |desk: &Desk| -> u32 {
+        let tables = desk
+            .report_tables(&month, &month, tenin_core::reports::tables::StaffHoursBaseline::default())
+            .expect("tables");
+        let reasons = tables.iter().find(|t| t.id == "decline_reasons").expect("decline reasons");
+        reasons.rows.iter().filter_map(|row| row.get(1)?.parse::<u32>().ok()).sum()
+    };
+    assert_eq!(declines(&desk), 0, "nothing this month yet");
+    let request = desk.requests().expect("list").into_iter().find(|r| r.status == RequestStatus::Coordinating);
+    let request = request.expect("the demo has a request being coordinated");
+    let moves = desk.request(&request.id).expect("detail").history.len();
+    let hospital = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("directory")
+        .into_iter()
+        .find(|h| h.is_receiving && h.id != request.referring_hospital_id);
+    desk.log_inquiry(&NewInquiryInput {
+        request_id: request.id.clone(),
+        hospital_id: hospital.expect("a receiving hospital").id,
+        contact: "地域連携室".into(),
+        channel: InquiryChannel::Phone,
+        outcome: InquiryOutcome::Declined,
+        decline_reason: Some("full".into()),
+        note: String::new(),
+        call_back_at: String::new(),
+    })
+    .expect("logged");
+    assert_eq!(desk.request(&request.id).expect("detail").history.len(), moves, "no move: only the inquiry");
+    assert_eq!(declines(&desk), 1, "the decline counts in the month it was given");
+}
