@@ -1,4 +1,18 @@
 // Japanese: the desk's language and the source of every message key.
+
+/** A request's states, by their names in the core (`RequestStatus::label_ja`). */
+const STATES = {
+  new: '新規受付',
+  checking: '内容確認中',
+  coordinating: '調整中',
+  placed: '受入決定',
+  arranging_transport: '搬送調整中',
+  transferred: '転院済',
+  withdrawn: '取下げ',
+  not_placed: '調整不成立',
+};
+const SEXES = { male: '男性', female: '女性', other: 'その他', unknown: '不明' };
+
 export const ja = {
   app: { title: '転院調整デスク', subtitle: 'Tenin Desk', skipToContent: '本文へ移動' },
   nav: {
@@ -33,29 +47,11 @@ export const ja = {
     count: '{{count}} 件',
     shortcut: 'ショートカット: {{keys}}',
   },
-  status: {
-    new: '新規受付',
-    checking: '内容確認中',
-    coordinating: '調整中',
-    placed: '受入決定',
-    arranging_transport: '搬送調整中',
-    transferred: '転院済',
-    withdrawn: '取下げ',
-    not_placed: '調整不成立',
-  },
-  /** The queue's badges, where a column is narrow. */
-  statusShort: {
-    new: '新規受付',
-    checking: '内容確認中',
-    coordinating: '調整中',
-    placed: '受入決定',
-    arranging_transport: '搬送調整中',
-    transferred: '転院済',
-    withdrawn: '取下げ',
-    not_placed: '調整不成立',
-  },
-  sexShort: { male: '男性', female: '女性', other: 'その他', unknown: '不明' },
-  sex: { male: '男性', female: '女性', other: 'その他', unknown: '不明' },
+  status: STATES,
+  /** The queue's badges, where a column is narrow (Japanese names are short already). */
+  statusShort: STATES,
+  sexShort: SEXES,
+  sex: SEXES,
   urgency: { routine: '通常', soon: '早め', urgent: '至急' },
   elapsed: {
     minutes: '{{m}}分',
