@@ -25,6 +25,14 @@ const PROBLEMS = `
     const r = e.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || getComputedStyle(e).visibility === 'hidden') continue;
     if (r.right > width + 1 || r.left < -1) outside.push((e.dataset.testid || e.tagName) + ' ' + Math.round(r.left) + '–' + Math.round(r.right));
+    // Cut off by a box that hides what overflows it (a rounded table, a card).
+    if (e.tagName === 'TABLE') continue;
+    for (let box = e.parentElement; box; box = box.parentElement) {
+      if (!['hidden', 'clip'].includes(getComputedStyle(box).overflowX)) continue;
+      const edge = box.getBoundingClientRect();
+      if (r.right > edge.right + 1) outside.push((e.dataset.testid || e.tagName + ' ' + e.textContent.trim().slice(0, 12)) + ' cut off by ' + Math.round(r.right - edge.right) + ' px');
+      break;
+    }
   }
   // A table wider than the card it sits in is cut at the card's edge.
   for (const table of document.querySelectorAll('.card table')) {
