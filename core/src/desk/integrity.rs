@@ -29,6 +29,7 @@ pub struct IntegrityCheck {
 impl Desk {
     /// The last whole-file check the app made, if any.
     pub fn last_integrity_check(&self) -> Result<Option<IntegrityCheck>> {
+        self.allow(Permission::Read)?;
         let conn = self.store.read();
         let (Some(at), Some(result)) =
             (meta::get(conn, meta::LAST_INTEGRITY_CHECK_AT)?, meta::get(conn, meta::LAST_INTEGRITY_RESULT)?)
@@ -39,20 +40,28 @@ impl Desk {
     }
 
     /// Checks the whole file when a day has passed since the last check (or there never was one),
-    /// and records the result; `None` when no check was due.
+    /// and records the result; `None` when no check was due, or the desk is a read-only copy (it
+    /// cannot record one, and nothing changes it).
     pub fn integrity_check_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<IntegrityCheck>> {
         self.allow(Permission::Read)?;
+        if self.store.is_read_only() {
+            return Ok(None);
+        }
         let last = self.last_integrity_check()?.and_then(|check| parse_rfc3339(&check.at).ok());
         if last.is_some_and(|last| now - last < Duration::hours(INTEGRITY_CHECK_EVERY_HOURS)) {
             return Ok(None);
         }
         let result = self.integrity_check()?;
-        let at = to_rfc3339(now);
-        self.store.write(|tx| -> Result<()> {
-            meta::set(tx, meta::LAST_INTEGRITY_CHECK_AT, &at)?;
-            meta::set(tx, meta::LAST_INTEGRITY_RESULT, &result)?;
+        let check = IntegrityCheck { at: to_rfc3339(now), ok: result == "ok", result };
+        let recorded = self.store.write(|tx| -> Result<()> {
+            meta::set(tx, meta::LAST_INTEGRITY_CHECK_AT, &check.at)?;
+            meta::set(tx, meta::LAST_INTEGRITY_RESULT, &check.result)?;
             Ok(())
-        })?;
-        Ok(Some(IntegrityCheck { at, ok: result == "ok", result }))
+        });
+        // A damaged file may refuse the record too: the problems are said all the same.
+        match recorded {
+            Err(error) if check.ok => Err(error),
+            _ => Ok(Some(check)),
+        }
     }
 }

@@ -178,6 +178,7 @@ fn a_read_only_copy_opens_for_reading() {
     assert!(desk.verify_audit().expect("verify").broken_at.is_none());
     let refused = desk.create_request(&valid_input(&desk), true).expect_err("read-only");
     assert_eq!(tenin_core::ErrorReport::from(refused).code, tenin_core::ErrorCode::Storage);
+    assert_eq!(desk.integrity_check_if_due(chrono::Utc::now()).expect("no check"), None, "nothing to record");
     drop(desk);
     assert_eq!(file_bytes(&path), before, "the copy is byte-for-byte unchanged");
     let leftovers: Vec<_> = fs::read_dir(copy.path()).expect("dir").map(|e| e.expect("entry").file_name()).collect();
