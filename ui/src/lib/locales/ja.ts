@@ -818,7 +818,7 @@ export const ja = {
     consentNeeded: '患者情報を候補病院へ送るには、先に依頼の「情報提供の同意」を記録してください。',
     choose: '選択',
     chooseOne: '{{name}} を選ぶ',
-    package: '打診パッケージを作成',
+    package: '打診パッケージ\u200bを作成', // may wrap before を作成 in a narrow window
     printSheet: '患者情報シート',
     sent: '打診パッケージを {{count}} 件作成しました（未作成 {{queued}} 件は次の送受信で作成）',
     consentGiven: '情報提供の同意: {{by}}（{{time}} 記録: {{name}}）',
