@@ -127,3 +127,17 @@ pub fn due_acknowledgements(conn: Db<'_>, sender: &str) -> crate::Result<Vec<Str
     )?;
     Ok(stmt.query_map([sender], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A run logged before the files kept their refusal code and counts still reads, with none.
+    #[test]
+    fn a_run_logged_before_the_codes_were_kept_still_reads() {
+        let old = r#"[{"name":"a.zip","direction":"in","party":"1410110009","kind":"answers","result":"refused","message":"署名が正しくありません"}]"#;
+        let files: Vec<SyncFile> = serde_json::from_str(old).expect("an old run reads");
+        assert_eq!((files[0].refusal, files[0].counts, files[0].records), (None, None, None));
+        assert_eq!(files[0].message, "署名が正しくありません");
+    }
+}

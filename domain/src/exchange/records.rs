@@ -209,3 +209,15 @@ pub struct AcknowledgementRecord {
     #[serde(default)]
     pub records: Vec<RecordResult>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reason kept before refused fields kept their problem still reads, with none.
+    #[test]
+    fn a_reason_kept_before_problems_were_kept_still_reads() {
+        let reason: Reason = serde_json::from_str(r#"{"field":"年齢","message":"数値ではありません"}"#).expect("reads");
+        assert_eq!(reason, Reason::new("年齢", "数値ではありません"));
+    }
+}
