@@ -321,6 +321,20 @@ impl Desk {
             .ok_or_else(|| Error::ReferenceData(format!("utc_offset_minutes: {minutes}")))
     }
 
+    /// Desk dates `from`..=`to` as the stored times they span: the start of `from` and the start of
+    /// the day after `to`, in UTC (RFC 3339), for the store's indexes on time.
+    pub(crate) fn span_of_days(&self, from: NaiveDate, to: NaiveDate) -> Result<(String, String)> {
+        let offset = self.offset()?;
+        let start = |day: NaiveDate| {
+            day.and_hms_opt(0, 0, 0)
+                .and_then(|t| t.and_local_timezone(offset).single())
+                .map(|t| tenin_store::ids::to_rfc3339(t.with_timezone(&Utc)))
+                .ok_or_else(|| Error::ReferenceData(format!("日付を読めません: {day}")))
+        };
+        let after = to.succ_opt().ok_or_else(|| Error::ReferenceData(format!("日付を読めません: {to}")))?;
+        Ok((start(from)?, start(after)?))
+    }
+
     /// A stored time as the desk reads it: its time zone, 和暦 (「R8.11.29 06:06」).
     pub fn local_time(&self, stored: &str) -> Result<String> {
         Ok(tenin_domain::timestamps::local_short(stored, self.offset()?))
@@ -516,18 +530,14 @@ impl Desk {
     /// (desk dates), lowest first: whom to coach.
     pub fn quality_by_referrer(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<ReferrerQuality>> {
         self.allow(Permission::Read)?;
-        let offset = self.offset()?;
         let today = self.today()?;
         let mut by_hospital: std::collections::BTreeMap<String, ReferrerQuality> = Default::default();
-        for summary in requests::list(self.store.read())? {
-            let day = parse_rfc3339(&summary.registered_at)
-                .map_err(|_| Error::ReferenceData(format!("日時を読めません: {}", summary.registered_at)))?
-                .with_timezone(&offset)
-                .date_naive();
-            if day < from || day > to {
-                continue;
-            }
-            let report = quality::assess(&requests::get(self.store.read(), &summary.id)?, today);
+        // Only the requests registered in the period, through the registration index.
+        let (start, end) = self.span_of_days(from, to)?;
+        for id in requests::ids_registered_between(self.store.read(), &start, &end)? {
+            let detail = requests::get(self.store.read(), &id)?;
+            let summary = &detail.summary;
+            let report = quality::assess(&detail, today);
             let entry = by_hospital.entry(summary.referring_hospital_id.clone()).or_insert_with(|| ReferrerQuality {
                 hospital_id: summary.referring_hospital_id.clone(),
                 hospital_name: summary.referring_hospital_name.clone(),

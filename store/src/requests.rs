@@ -912,6 +912,25 @@ pub fn ids_for_day(conn: Db<'_>, start: &str, end: &str) -> crate::Result<Vec<St
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 
+/// The requests in any of `states`, oldest first — through the index on the state, not by reading
+/// every request.
+pub fn ids_in_states(conn: Db<'_>, states: &[RequestStatus]) -> crate::Result<Vec<String>> {
+    let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let mut stmt = conn.prepare(
+        "SELECT id FROM transfer_requests WHERE status IN (SELECT value FROM json_each(?1))
+         ORDER BY registered_at, rowid",
+    )?;
+    let rows = stmt.query_map([serde_json::to_string(&states)?], |row| row.get(0))?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+}
+
+/// The requests registered in `start..end` (RFC 3339, UTC), through the registration index.
+pub fn ids_registered_between(conn: Db<'_>, start: &str, end: &str) -> crate::Result<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT id FROM transfer_requests WHERE registered_at >= ?1 AND registered_at < ?2")?;
+    let rows = stmt.query_map([start, end], |row| row.get(0))?;
+    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+}
+
 /// The requests with something in `start..end` (RFC 3339, UTC): registered, moved, asked about, or
 /// a trip picked up then — what a report over the period reads, through the registration, history
 /// and inquiry indexes (and the bookings, far fewer than the requests), not every request the desk

@@ -14,6 +14,7 @@ use tenin_domain::matching::request::awaits_placement;
 use tenin_domain::matching::{
     DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, Shown, explain_shown, rank, report,
 };
+use tenin_domain::request_status::RequestStatus;
 use tenin_store::hospitals::{self, View};
 use tenin_store::{inquiries, meta, reference, requests};
 
@@ -145,16 +146,16 @@ impl Desk {
         let dir = self.match_directory()?;
         let mut compiled = Vec::new();
         let mut blocked = Vec::new();
-        for summary in requests::list(self.store.read())? {
-            if !awaits_placement(summary.status) {
-                continue;
-            }
-            let detail = self.request(&summary.id)?;
+        let waiting: Vec<RequestStatus> = RequestStatus::ALL.into_iter().filter(|s| awaits_placement(*s)).collect();
+        for id in requests::ids_in_states(self.store.read(), &waiting)? {
+            let detail = self.request(&id)?;
             match MatchRequest::compile(&detail, &dir) {
                 Ok(request) => compiled.push(request),
-                Err(blockers) => {
-                    blocked.push(BatchBlocked { request_id: summary.id, ref_no: summary.ref_no, blockers })
-                }
+                Err(blockers) => blocked.push(BatchBlocked {
+                    request_id: detail.summary.id,
+                    ref_no: detail.summary.ref_no,
+                    blockers,
+                }),
             }
         }
         let plan = batch::plan(&compiled, &dir);

@@ -186,15 +186,8 @@ impl Desk {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<tenin_domain::request_view::RequestDetail>> {
-        let offset = self.offset()?;
-        let bound = |day: NaiveDate| {
-            day.and_hms_opt(0, 0, 0)
-                .and_then(|t| t.and_local_timezone(offset).single())
-                .map(|t| tenin_store::ids::to_rfc3339(t.with_timezone(&Utc)))
-                .ok_or_else(|| Error::refused("from", "日付を読めません"))
-        };
-        let end = to.succ_opt().ok_or_else(|| Error::refused("to", "日付を読めません"))?;
-        let ids = tenin_store::requests::ids_between(self.store.read(), &bound(from)?, &bound(end)?)?;
+        let (start, end) = self.span_of_days(from, to)?;
+        let ids = tenin_store::requests::ids_between(self.store.read(), &start, &end)?;
         ids.iter().map(|id| self.request(id)).collect()
     }
 }

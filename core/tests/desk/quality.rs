@@ -132,4 +132,10 @@ fn referrers_are_ranked_by_their_average_quality() {
     assert!(ours.average_score >= expected_floor && ours.average_score < 100.0, "{ours:?}");
     assert!(ours.blocked >= 1, "the sparse request could not be matched");
     assert!(ranking.windows(2).all(|w| w[0].average_score <= w[1].average_score), "lowest first");
+    // Only the requests registered in the period count.
+    let a_year_ago = today - chrono::Duration::days(365);
+    assert_eq!(desk.quality_by_referrer(a_year_ago, a_year_ago).expect("ranking"), [], "nothing registered then");
+    let tomorrow = today.succ_opt().expect("tomorrow");
+    let ours_until_tomorrow = desk.quality_by_referrer(today, tomorrow).expect("ranking");
+    assert_eq!(ours_until_tomorrow, ranking, "the same requests when the period runs on past today");
 }
