@@ -645,8 +645,7 @@ impl Desk {
         let checked = self.own_intake(input)?.checked_on(Some(self.today()?))?;
         let existing = self.request(existing_id)?.summary;
         if !existing.status.is_open() {
-            let status = existing.status.label_ja().to_owned();
-            return Err(Rule::MergeIntoClosed { ref_no: existing.ref_no, status }.into());
+            return Err(Rule::MergeIntoClosed { ref_no: existing.ref_no, status: existing.status }.into());
         }
         self.store.write(|tx| requests::merge_into(tx, &user_id, existing_id, &checked, Utc::now()))?;
         self.request(existing_id)

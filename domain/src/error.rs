@@ -147,8 +147,8 @@ pub enum Detail {
     ProviderPhoneRequired,
     #[error("受入先が記録されていません。打診記録で「受入可」を記録してから搬送を手配してください")]
     BookingWithoutPlacement,
-    #[error("依頼が「{status}」のため搬送を手配できません")]
-    BookingInState { status: String },
+    #[error("依頼が「{}」のため搬送を手配できません", .status.label_ja())]
+    BookingInState { status: RequestStatus },
     #[error("迎えの日時が受入決定より前です")]
     PickupBeforePlacement,
     #[error("休止中の事業者です")]
@@ -192,8 +192,8 @@ pub enum Detail {
     AgeRangeReversed,
     #[error("受け入れられるADLを一つ以上選んでください")]
     NoAdlAccepted,
-    #[error("「{status}」にする理由をメモに入力してください")]
-    MemoRequired { status: String },
+    #[error("「{}」にする理由をメモに入力してください", .status.label_ja())]
+    MemoRequired { status: RequestStatus },
     #[error("「{outcome}」は結果にできません")]
     NotAnOutcome { outcome: String },
     #[error("この医療機関コードは既に登録されています（{name}）")]
@@ -253,8 +253,8 @@ pub enum Rule {
     #[error("元に戻せる操作はありません（直前の自分の状態変更を1分以内に戻せます。ほかの変更があった後は戻せません）")]
     NothingToUndo,
     /// A new intake is merged only into a request still being worked on.
-    #[error("受付番号 {ref_no} は「{status}」で終了しています。統合せず、新しい依頼として登録してください")]
-    MergeIntoClosed { ref_no: String, status: String },
+    #[error("受付番号 {ref_no} は「{}」で終了しています。統合せず、新しい依頼として登録してください", .status.label_ja())]
+    MergeIntoClosed { ref_no: String, status: RequestStatus },
     /// The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance.
     #[error(
         "バックアップの監査記録が改ざんされているか壊れています（記録 {seq}: {reason}）。それでも復元する場合は、管理者が「監査記録の破損を承知で復元」を選んでください"
@@ -266,8 +266,8 @@ pub enum Rule {
     OnlyKeepDesk,
     #[error("この打診は既に回答が記録されています。画面を更新してください")]
     AlreadyAnswered,
-    #[error("「{status}」の依頼には打診を記録できません。再調整する場合は先に調整中に戻してください")]
-    NoInquiryInState { status: String },
+    #[error("「{}」の依頼には打診を記録できません。再調整する場合は先に調整中に戻してください", .status.label_ja())]
+    NoInquiryInState { status: RequestStatus },
     #[error("搬送手配を「{from}」から「{to}」にはできません")]
     BookingMove { from: String, to: String },
     #[error("ほかのプログラム（tenin コマンドなど）がデータベースを開いています。閉じてからやり直してください")]

@@ -37,7 +37,7 @@ pub fn insert(conn: Db<'_>, user_id: &str, inquiry: &CheckedInquiry, at: DateTim
     match status.as_deref().and_then(RequestStatus::parse) {
         None => return Err(Error::NotFound { entity: "依頼", id: inquiry.request_id.clone() }.into()),
         Some(status) if !status.is_open() => {
-            return Err(Rule::NoInquiryInState { status: status.label_ja().to_owned() }.into());
+            return Err(Rule::NoInquiryInState { status }.into());
         }
         Some(_) => {}
     }

@@ -531,7 +531,7 @@ pub fn transition(conn: Db<'_>, user_id: &str, t: &Transition) -> Result<()> {
         return Err(tenin_domain::error::Rule::NoAcceptance.into());
     }
     if t.to.needs_reason() && t.note.trim().is_empty() {
-        let detail = Detail::MemoRequired { status: t.to.label_ja().to_owned() };
+        let detail = Detail::MemoRequired { status: t.to };
         return Err(Error::detailed("note", Problem::Required, detail).into());
     }
     let moved = Move { request_id: t.request_id, from, to: t.to, version, at: t.at, note: t.note };

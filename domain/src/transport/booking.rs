@@ -225,7 +225,7 @@ pub fn review(booking: &CheckedBooking, ctx: &BookingContext<'_>) -> (Vec<FieldP
         None => refusals.add_detail("request_id", Problem::NotAllowed, Detail::BookingWithoutPlacement),
         Some(placement) => {
             if !matches!(ctx.status, RequestStatus::Placed | RequestStatus::ArrangingTransport) {
-                let status = ctx.status.label_ja().to_owned();
+                let status = ctx.status;
                 refusals.add_detail("request_id", Problem::NotAllowed, Detail::BookingInState { status });
             }
             if crate::timestamps::parse_rfc3339(&placement.accepted_at).is_ok_and(|placed| booking.pickup_at < placed) {

@@ -36,7 +36,7 @@ describe('errorMessage', () => {
     code: 'rule' as const,
     message: '受付番号 R8-0001 は「転院済」で終了しています。統合せず、新しい依頼として登録してください',
     problems: [],
-    rule: { rule: 'merge_into_closed' as const, ref_no: 'R8-0001', status: '転院済' },
+    rule: { rule: 'merge_into_closed' as const, ref_no: 'R8-0001', status: 'transferred' as const },
     refusal: null,
   };
 
@@ -44,7 +44,7 @@ describe('errorMessage', () => {
     expect(errorMessage(rule)).toBe(rule.message);
   });
 
-  it('words the rule in English, with the state the core named in Japanese shown in English', () => {
+  it('words the rule in English, with the state the core names by its code shown in English', () => {
     setLanguage('en');
     const english = errorMessage(rule);
     expect(english).toContain('R8-0001');

@@ -116,8 +116,9 @@ export function fieldLabel(field: string): string {
   return key ? t(key) : field;
 }
 
-/** A value the core put in its wording: a request or booking state arrives as its Japanese label
- *  (「転院済」) and is shown in the user's language; anything else (names, numbers) as it is. */
+/** A value the core put in its wording: a request state arrives as its code (`transferred`), a
+ *  booking's as its Japanese label (「取消」: `Rule::BookingMove`, beside the transport module it
+ *  cannot name), both shown in the user's language; anything else (names, numbers) as it is. */
 function wordedValues(values: Record<string, unknown>): Record<string, string | number> {
   const worded: Record<string, string | number> = {};
   for (const [name, value] of Object.entries(values)) {

@@ -803,9 +803,9 @@ export type DeskView = {
  *  What exactly is wrong with a field, where its kind alone does not say: a stable code the UI can
  *  word in its own language, with the values the wording needs.
  */
-export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: string } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "outside_provider_hours"; provider: string; hours: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "oxygen_not_stated" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
+export type Detail = { detail: "weights_all_zero" } | { detail: "contact_needs_one" } | { detail: "upload_unreadable" } | { detail: "phone_format" } | { detail: "provider_phone_required" } | { detail: "booking_without_placement" } | { detail: "booking_in_state"; status: RequestStatus } | { detail: "pickup_before_placement" } | { detail: "provider_inactive" } | { detail: "vehicle_too_small"; needed: string; chosen: string } | { detail: "provider_lacks_vehicle"; provider: string; vehicle: string } | { detail: "provider_without_oxygen"; provider: string } | { detail: "oxygen_on_board_required"; flow: string } | { detail: "outside_provider_area"; provider: string } | { detail: "outside_provider_hours"; provider: string; hours: string } | { detail: "not_publicly_funded"; provider: string } | { detail: "no_escort"; provider: string } | { detail: "pickup_in_past" } | { detail: "oxygen_not_stated" } | { detail: "json_unreadable"; reason: string } | { detail: "too_short"; min: number } | { detail: "password_is_login" } | { detail: "password_one_character" } | { detail: "not_a_month"; text: string; example: string } | { detail: "months_reversed" } | 
 /**  A date that cannot be read; `reason` is the reader's sentence. */
-{ detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: string } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | 
+{ detail: "date_unreadable"; text: string; reason: string } | { detail: "age_range_reversed" } | { detail: "no_adl_accepted" } | { detail: "memo_required"; status: RequestStatus } | { detail: "not_an_outcome"; outcome: string } | { detail: "code_taken"; name: string } | 
 /**  The hospital exists but is not marked as one that refers patients. */
 { detail: "not_a_referrer"; name: string } | 
 /**  The hospital exists but is no longer active. */
@@ -2175,9 +2175,9 @@ export type Rule = { rule: "administrator_exists" } | { rule: "last_administrato
  */
 { rule: "nothing_to_undo" } | 
 /**  A new intake is merged only into a request still being worked on. */
-{ rule: "merge_into_closed"; ref_no: string; status: string } | 
+{ rule: "merge_into_closed"; ref_no: string; status: RequestStatus } | 
 /**  The backup's audit chain is broken: restoring it needs an administrator's explicit acceptance. */
-{ rule: "backup_chain_broken"; seq: number; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: string } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
+{ rule: "backup_chain_broken"; seq: number; reason: string } | { rule: "conflict_decided" } | { rule: "only_keep_desk" } | { rule: "already_answered" } | { rule: "no_inquiry_in_state"; status: RequestStatus } | { rule: "booking_move"; from: string; to: string } | { rule: "database_in_use" } | 
 /**  A hospital's record id that several hospitals use: `matches` lists them (「261121-003（1410110009）」). */
 { rule: "ambiguous_request"; text: string; matches: string };
 
