@@ -288,6 +288,21 @@ impl Desk {
         Ok((desk, recovery.map(|code| code.shown())))
     }
 
+    /// The same desk on a second connection, for reading while this one is busy with a long write
+    /// (an import): the same person signed in, what was committed before each read, and every
+    /// write refused (the reader's connection is read-only). Dropped when the long write ends.
+    pub fn reader(&self) -> Result<Desk> {
+        Ok(Desk {
+            store: self.store.reader()?,
+            system: self.system.clone(),
+            session: self.session.as_ref().map(people::Session::copy),
+            idle_limit: self.idle_limit,
+            data_dir: self.data_dir.clone(),
+            scheduled: self.scheduled,
+            match_cache: Default::default(),
+        })
+    }
+
     /// Whether opening ran SQLite's check of the whole file: only when the file was not closed
     /// cleanly, was changed since, or was migrated (see `tenin_store::clean_close`).
     pub fn checked_at_open(&self) -> bool {

@@ -37,7 +37,7 @@ pub fn startup(state: State<'_, DeskState>) -> Result<Startup, ErrorReport> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn desk_status(state: State<'_, DeskState>) -> Result<DeskStatus, ErrorReport> {
-    state.with(|desk| desk.status())
+    state.read(|desk| desk.status())
 }
 
 #[tauri::command(async)]
@@ -55,7 +55,7 @@ pub fn dismiss_welcome(state: State<'_, DeskState>) -> Result<(), ErrorReport> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_requests(state: State<'_, DeskState>) -> Result<Vec<RequestSummary>, ErrorReport> {
-    state.with(|desk| desk.requests())
+    state.read(|desk| desk.requests())
 }
 
 /// One page of the queue: open requests by default, closed or all on request, searched and paged
@@ -66,13 +66,13 @@ pub fn queue(
     state: State<'_, DeskState>,
     query: tenin_core::request_view::QueueQuery,
 ) -> Result<tenin_core::request_view::QueuePage, ErrorReport> {
-    state.with(|desk| desk.queue(&query))
+    state.read(|desk| desk.queue(&query))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDetail, ErrorReport> {
-    state.with(|desk| desk.request(&id))
+    state.read(|desk| desk.request(&id))
 }
 
 /// The id of the request a typed name points at: reference number (any width, any dash), id, or a
@@ -80,7 +80,7 @@ pub fn get_request(state: State<'_, DeskState>, id: String) -> Result<RequestDet
 #[tauri::command(async)]
 #[specta::specta]
 pub fn resolve_request(state: State<'_, DeskState>, name: String) -> Result<String, ErrorReport> {
-    state.with(|desk| desk.resolve_request(&name))
+    state.read(|desk| desk.resolve_request(&name))
 }
 
 #[tauri::command(async)]
@@ -116,7 +116,7 @@ pub fn find_duplicates(
     state: State<'_, DeskState>,
     input: NewRequestInput,
 ) -> Result<Vec<DuplicateCandidate>, ErrorReport> {
-    state.with(|desk| desk.find_duplicates(&input))
+    state.read(|desk| desk.find_duplicates(&input))
 }
 
 #[tauri::command(async)]
@@ -164,13 +164,13 @@ pub fn answer_inquiry(state: State<'_, DeskState>, input: InquiryAnswerInput) ->
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_decline_reasons(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
-    state.with(|desk| desk.decline_reasons())
+    state.read(|desk| desk.decline_reasons())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn intake_choices(state: State<'_, DeskState>) -> Result<IntakeChoices, ErrorReport> {
-    state.with(|desk| desk.intake_choices())
+    state.read(|desk| desk.intake_choices())
 }
 
 #[tauri::command(async)]
@@ -180,7 +180,7 @@ pub fn quality_by_referrer(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<ReferrerQuality>, ErrorReport> {
-    state.with(|desk| desk.quality_by_referrer(from, to))
+    state.read(|desk| desk.quality_by_referrer(from, to))
 }
 
 #[tauri::command(async)]
@@ -190,7 +190,7 @@ pub fn placement_times(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<PlacementTimes, ErrorReport> {
-    state.with(|desk| desk.placement_times(from, to))
+    state.read(|desk| desk.placement_times(from, to))
 }
 
 #[tauri::command(async)]
@@ -199,19 +199,19 @@ pub fn list_hospitals(
     state: State<'_, DeskState>,
     filter: HospitalFilter,
 ) -> Result<Vec<HospitalSummary>, ErrorReport> {
-    state.with(|desk| desk.hospitals(&filter))
+    state.read(|desk| desk.hospitals(&filter))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn directory_choices(state: State<'_, DeskState>) -> Result<DirectoryChoices, ErrorReport> {
-    state.with(|desk| desk.directory_choices())
+    state.read(|desk| desk.directory_choices())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn hospital_input(state: State<'_, DeskState>, id: String) -> Result<NewHospital, ErrorReport> {
-    state.with(|desk| desk.hospital_input(&id))
+    state.read(|desk| desk.hospital_input(&id))
 }
 
 #[tauri::command(async)]
@@ -243,7 +243,7 @@ pub fn report_capacity(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn directory_sheet_html(state: State<'_, DeskState>) -> Result<String, ErrorReport> {
-    state.with(|desk| desk.directory_sheet_html())
+    state.read(|desk| desk.directory_sheet_html())
 }
 
 #[tauri::command(async)]
@@ -252,13 +252,13 @@ pub fn save_directory_sheet_csv(
     state: State<'_, DeskState>,
     encoding: CsvEncoding,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_directory_sheet_csv(encoding))
+    state.read(|desk| desk.save_directory_sheet_csv(encoding))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn desk_settings(state: State<'_, DeskState>) -> Result<DeskSettings, ErrorReport> {
-    state.with(|desk| desk.settings())
+    state.read(|desk| desk.settings())
 }
 
 #[tauri::command(async)]
@@ -280,27 +280,27 @@ pub fn set_matching_weights(state: State<'_, DeskState>, weights: MatchWeights) 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn audit_log(state: State<'_, DeskState>, filter: AuditFilter) -> Result<Vec<AuditRow>, ErrorReport> {
-    state.with(|desk| desk.audit_log(&filter))
+    state.read(|desk| desk.audit_log(&filter))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn audit_entities(state: State<'_, DeskState>) -> Result<Vec<String>, ErrorReport> {
-    state.with(|desk| desk.audit_entities())
+    state.read(|desk| desk.audit_entities())
 }
 
 /// Walks the audit chain.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn verify_audit(state: State<'_, DeskState>) -> Result<ChainCheck, ErrorReport> {
-    state.with(|desk| desk.verify_audit())
+    state.read(|desk| desk.verify_audit())
 }
 
 /// The end of the audit chain, to note down or print.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn audit_head(state: State<'_, DeskState>) -> Result<Option<AuditHead>, ErrorReport> {
-    state.with(|desk| desk.audit_head())
+    state.read(|desk| desk.audit_head())
 }
 
 /// Keeps what the nurse has half typed (`kind`: intake or inquiry; `key`: the request an inquiry is
@@ -314,7 +314,7 @@ pub fn save_draft(state: State<'_, DeskState>, kind: String, key: String, body: 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn draft(state: State<'_, DeskState>, kind: String, key: String) -> Result<Option<Draft>, ErrorReport> {
-    state.with(|desk| desk.draft(&kind, &key))
+    state.read(|desk| desk.draft(&kind, &key))
 }
 
 #[tauri::command(async)]
@@ -327,7 +327,7 @@ pub fn discard_draft(state: State<'_, DeskState>, kind: String, key: String) -> 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn protection(state: State<'_, DeskState>) -> Result<Protection, ErrorReport> {
-    state.with(|desk| desk.protection(chrono::Utc::now()))
+    state.read(|desk| desk.protection(chrono::Utc::now()))
 }
 
 /// A new recovery key (administrator), shown once.
@@ -344,13 +344,13 @@ pub fn save_audit_csv(
     filter: AuditFilter,
     encoding: CsvEncoding,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_audit_csv(&filter, encoding))
+    state.read(|desk| desk.save_audit_csv(&filter, encoding))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn backup_settings(state: State<'_, DeskState>) -> Result<BackupSettings, ErrorReport> {
-    state.with(|desk| desk.backup_settings())
+    state.read(|desk| desk.backup_settings())
 }
 
 #[tauri::command(async)]
@@ -373,7 +373,7 @@ pub fn backup_now(state: State<'_, DeskState>) -> Result<BackupDone, ErrorReport
 #[tauri::command(async)]
 #[specta::specta]
 pub fn daily_log_html(state: State<'_, DeskState>, date: String) -> Result<String, ErrorReport> {
-    state.with(|desk| desk.daily_log_html(&date))
+    state.read(|desk| desk.daily_log_html(&date))
 }
 
 /// Sets the titles of the daily log's stamp boxes.
@@ -395,7 +395,7 @@ pub fn report_tables(
     to: String,
     baseline: StaffHoursBaseline,
 ) -> Result<Vec<ReportTable>, ErrorReport> {
-    state.with(|desk| desk.report_tables(&from, &to, baseline))
+    state.read(|desk| desk.report_tables(&from, &to, baseline))
 }
 
 /// Saves the monthly table and every meeting table in one workbook in the export folder.
@@ -408,14 +408,14 @@ pub fn save_meeting_workbook(
     basis: JurisdictionBasis,
     baseline: StaffHoursBaseline,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_meeting_workbook(&from, &to, basis, baseline))
+    state.read(|desk| desk.save_meeting_workbook(&from, &to, basis, baseline))
 }
 
 /// Saves a chart drawn by the UI as a PNG in the export folder.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn save_chart_png(state: State<'_, DeskState>, name: String, png: Vec<u8>) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_chart_png(&name, &png))
+    state.read(|desk| desk.save_chart_png(&name, &png))
 }
 
 /// Placements by month and jurisdiction (months as typed: 2026-04, R8.4, …).
@@ -427,7 +427,7 @@ pub fn monthly_report(
     to: String,
     basis: JurisdictionBasis,
 ) -> Result<MonthlyReport, ErrorReport> {
-    state.with(|desk| desk.monthly_report(&from, &to, basis))
+    state.read(|desk| desk.monthly_report(&from, &to, basis))
 }
 
 /// Saves the monthly table (CSV or xlsx) in the export folder, never overwriting.
@@ -440,14 +440,14 @@ pub fn save_monthly_report(
     basis: JurisdictionBasis,
     format: ReportFormat,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_monthly_report(&from, &to, basis, format))
+    state.read(|desk| desk.save_monthly_report(&from, &to, basis, format))
 }
 
 /// The transport providers directory (inactive ones too).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn transport_providers(state: State<'_, DeskState>) -> Result<Vec<TransportProvider>, ErrorReport> {
-    state.with(|desk| desk.transport_providers())
+    state.read(|desk| desk.transport_providers())
 }
 
 /// Adds a provider (`id` null) or replaces one seen at `expected_version`.
@@ -469,13 +469,13 @@ pub fn save_transport_provider(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_transport_modes(state: State<'_, DeskState>) -> Result<Vec<Term>, ErrorReport> {
-    state.with(|desk| desk.transport_modes())
+    state.read(|desk| desk.transport_modes())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn transport_proposal(state: State<'_, DeskState>, request_id: String) -> Result<TransportProposal, ErrorReport> {
-    state.with(|desk| desk.transport_proposal(&request_id))
+    state.read(|desk| desk.transport_proposal(&request_id))
 }
 
 #[tauri::command(async)]
@@ -500,7 +500,7 @@ pub fn move_booking(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn transport_sheet_html(state: State<'_, DeskState>, booking_id: String) -> Result<String, ErrorReport> {
-    state.with(|desk| desk.transport_sheet_html(&booking_id))
+    state.read(|desk| desk.transport_sheet_html(&booking_id))
 }
 
 /// Candidates for one request with their score parts, and why other hospitals are out: the first
@@ -508,26 +508,26 @@ pub fn transport_sheet_html(state: State<'_, DeskState>, booking_id: String) -> 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn match_request(state: State<'_, DeskState>, id: String, shown: Shown) -> Result<MatchReport, ErrorReport> {
-    state.with(|desk| desk.match_request_shown(&id, shown))
+    state.read(|desk| desk.match_request_shown(&id, shown))
 }
 
 /// The batch suggestion over every request awaiting placement.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn match_batch(state: State<'_, DeskState>) -> Result<BatchSuggestion, ErrorReport> {
-    state.with(|desk| desk.match_batch())
+    state.read(|desk| desk.match_batch())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn hospital_record(state: State<'_, DeskState>, id: String) -> Result<HospitalRecord, ErrorReport> {
-    state.with(|desk| desk.hospital_record(&id))
+    state.read(|desk| desk.hospital_record(&id))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_municipalities(state: State<'_, DeskState>) -> Result<Vec<MunicipalityInfo>, ErrorReport> {
-    state.with(|desk| desk.municipalities())
+    state.read(|desk| desk.municipalities())
 }
 
 /// Called once by the UI when its first screen is interactive; reports start-up time when
@@ -582,7 +582,7 @@ pub fn sign_out(state: State<'_, DeskState>) -> Result<Access, ErrorReport> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_users(state: State<'_, DeskState>) -> Result<Vec<UserInfo>, ErrorReport> {
-    state.with(|desk| desk.users())
+    state.read(|desk| desk.users())
 }
 
 #[tauri::command(async)]
@@ -651,7 +651,7 @@ pub fn create_desk(state: State<'_, DeskState>, passphrase: Option<String>) -> R
 #[tauri::command(async)]
 #[specta::specta]
 pub fn encryption(state: State<'_, DeskState>) -> Result<Encryption, ErrorReport> {
-    state.with(|desk| desk.encryption())
+    state.read(|desk| desk.encryption())
 }
 
 /// Encrypts the database, or changes the passphrase (`current` needed once encrypted).
@@ -674,7 +674,7 @@ pub fn work_report(
     state: State<'_, DeskState>,
     report: tenin_core::desk::WorkReport,
 ) -> Result<tenin_core::desk::BuiltReport, ErrorReport> {
-    state.with(|desk| desk.work_report(&report))
+    state.read(|desk| desk.work_report(&report))
 }
 
 /// The work report as a printable A4 page.
@@ -684,7 +684,7 @@ pub fn work_report_html(
     state: State<'_, DeskState>,
     report: tenin_core::desk::WorkReport,
 ) -> Result<String, ErrorReport> {
-    state.with(|desk| desk.work_report_html(&report))
+    state.read(|desk| desk.work_report_html(&report))
 }
 
 #[tauri::command(async)]
@@ -694,7 +694,7 @@ pub fn save_work_report(
     report: tenin_core::desk::WorkReport,
     format: ReportFormat,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_work_report(&report, format))
+    state.read(|desk| desk.save_work_report(&report, format))
 }
 
 /// Takes a request on as transport only (搬送のみ): the hospitals agreed; the desk books the vehicle.
@@ -727,7 +727,7 @@ pub fn outside_transfers(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<tenin_core::outside_transfer::OutsideTransfer>, ErrorReport> {
-    state.with(|desk| desk.outside_transfers(from, to))
+    state.read(|desk| desk.outside_transfers(from, to))
 }
 
 /// What loading a newer version of the desk's region pack would change (nothing written).
@@ -737,7 +737,7 @@ pub fn preview_pack_update(
     state: State<'_, DeskState>,
     json: String,
 ) -> Result<tenin_core::region_pack_update::PackUpdatePreview, ErrorReport> {
-    state.with(|desk| desk.preview_pack_update(&json))
+    state.read(|desk| desk.preview_pack_update(&json))
 }
 
 #[tauri::command(async)]
@@ -754,7 +754,7 @@ pub fn apply_pack_update(
 pub fn post_covid_entries(
     state: State<'_, DeskState>,
 ) -> Result<Vec<tenin_core::post_covid::PostCovidEntry>, ErrorReport> {
-    state.with(|desk| desk.post_covid_entries())
+    state.read(|desk| desk.post_covid_entries())
 }
 
 #[tauri::command(async)]
@@ -774,7 +774,7 @@ pub fn post_covid_counts(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<tenin_core::post_covid::PostCovidCount>, ErrorReport> {
-    state.with(|desk| desk.post_covid_counts(from, to))
+    state.read(|desk| desk.post_covid_counts(from, to))
 }
 
 #[tauri::command(async)]
@@ -783,7 +783,7 @@ pub fn save_post_covid_file(
     state: State<'_, DeskState>,
     file: tenin_core::desk::PostCovidFile,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_post_covid_file(file))
+    state.read(|desk| desk.save_post_covid_file(file))
 }
 
 /// A returned survey (its bytes as the window read them).

@@ -49,7 +49,7 @@ pub fn dismiss_notice(board: State<'_, NoticeBoard>, id: u32) {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn notice_settings(state: State<'_, DeskState>) -> Result<NoticeSettings, ErrorReport> {
-    state.with(|desk| desk.notice_settings())
+    state.read(|desk| desk.notice_settings())
 }
 
 #[tauri::command(async)]
@@ -111,7 +111,7 @@ pub fn save_copy_as(app: AppHandle, state: State<'_, DeskState>, path: String) -
     }
     let Some(chosen) = dialog.blocking_save_file() else { return Ok(None) };
     let chosen = chosen.into_path().map_err(|e| ErrorReport::new(ErrorCode::Io, e.to_string()))?;
-    let copied = state.with(|desk| desk.copy_export(&saved, &chosen))?;
+    let copied = state.read(|desk| desk.copy_export(&saved, &chosen))?;
     log::info!("an export was saved to a chosen folder");
     Ok(Some(copied.display().to_string()))
 }

@@ -68,7 +68,7 @@ pub async fn import_file(
             let _ = on_progress.send(ImportProgress { done, total });
             !state.cancelled()
         };
-        let outcome = state.with(|desk| {
+        let outcome = state.with_long(|desk| {
             let report = match (source, file.bytes()?) {
                 (ImportSource::Package, bytes) => desk.import_package(&file_name, &bytes, dry_run, &progress),
                 (ImportSource::Template, bytes) => desk.import_template(&file_name, &bytes, dry_run, &progress),
@@ -138,7 +138,7 @@ pub fn refuse_oversized_file(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn quarantine_usage(state: State<'_, DeskState>) -> Result<QuarantineUsage, ErrorReport> {
-    state.with(|desk| desk.quarantine_usage())
+    state.read(|desk| desk.quarantine_usage())
 }
 
 #[tauri::command(async)]
@@ -150,13 +150,13 @@ pub fn clear_quarantine_files(state: State<'_, DeskState>) -> Result<QuarantineU
 #[tauri::command(async)]
 #[specta::specta]
 pub fn inspect_package(state: State<'_, DeskState>, file: Upload) -> Result<PackageInfo, ErrorReport> {
-    state.with(|desk| desk.inspect_package(&file.bytes()?))
+    state.read(|desk| desk.inspect_package(&file.bytes()?))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn history_columns(state: State<'_, DeskState>, file: Upload) -> Result<HistoryColumns, ErrorReport> {
-    state.with(|desk| desk.history_columns(&file.bytes()?))
+    state.read(|desk| desk.history_columns(&file.bytes()?))
 }
 
 /// The value step: values of list fields that do not read as they are, with suggestions.
@@ -167,7 +167,7 @@ pub fn history_values(
     file: Upload,
     mapping: HistoryMapping,
 ) -> Result<Vec<tenin_core::exchange::value_mapping::ValueQuestion>, ErrorReport> {
-    state.with(|desk| desk.history_values(&file.bytes()?, &mapping))
+    state.read(|desk| desk.history_values(&file.bytes()?, &mapping))
 }
 
 /// Marks a hospital as referring (a history refusal fixed in place), audited.
@@ -219,13 +219,13 @@ pub fn save_history_mapping(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn exchange_log(state: State<'_, DeskState>, limit: u32) -> Result<Vec<ExchangeRecord>, ErrorReport> {
-    state.with(|desk| desk.exchanges(limit))
+    state.read(|desk| desk.exchanges(limit))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn import_conflicts(state: State<'_, DeskState>) -> Result<Vec<ImportConflict>, ErrorReport> {
-    state.with(|desk| desk.import_conflicts())
+    state.read(|desk| desk.import_conflicts())
 }
 
 #[tauri::command(async)]
@@ -244,7 +244,7 @@ pub fn quarantined(
     state: State<'_, DeskState>,
     exchange_id: Option<String>,
 ) -> Result<Vec<QuarantinedRecord>, ErrorReport> {
-    state.with(|desk| desk.quarantined(exchange_id.as_deref()))
+    state.read(|desk| desk.quarantined(exchange_id.as_deref()))
 }
 
 #[tauri::command(async)]
@@ -260,7 +260,7 @@ pub fn save_template(
     hospital_id: String,
     format: TemplateFormat,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_template(&hospital_id, format, None))
+    state.read(|desk| desk.save_template(&hospital_id, format, None))
 }
 
 /// Saves the error report of a template import (from the same file) into the exports folder.
@@ -271,7 +271,7 @@ pub fn save_template_error_report(
     file: Upload,
     report: ImportReport,
 ) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_template_error_report(&file.bytes()?, &report, None))
+    state.read(|desk| desk.save_template_error_report(&file.bytes()?, &report, None))
 }
 
 /// The desk's id and public keys, for hospitals.
@@ -284,7 +284,7 @@ pub struct DeskIdentity {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn exchange_identity(state: State<'_, DeskState>) -> Result<DeskIdentity, ErrorReport> {
-    state.with(|desk| desk.exchange_identity().map(|(desk_id, keys)| DeskIdentity { desk_id, keys }))
+    state.read(|desk| desk.exchange_identity().map(|(desk_id, keys)| DeskIdentity { desk_id, keys }))
 }
 
 #[tauri::command(async)]

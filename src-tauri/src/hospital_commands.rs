@@ -28,13 +28,13 @@ pub fn set_up_hospital_edition(state: State<'_, DeskState>, setup: HospitalSetup
 #[tauri::command(async)]
 #[specta::specta]
 pub fn hospital_identity(state: State<'_, DeskState>) -> Result<HospitalIdentity, ErrorReport> {
-    state.with(|desk| desk.hospital_identity())
+    state.read(|desk| desk.hospital_identity())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn received_inquiries(state: State<'_, DeskState>) -> Result<Vec<ReceivedInquiry>, ErrorReport> {
-    state.with(|desk| desk.received_inquiries())
+    state.read(|desk| desk.received_inquiries())
 }
 
 #[tauri::command(async)]
@@ -49,7 +49,7 @@ pub fn answer_received_inquiry(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn desk_views(state: State<'_, DeskState>) -> Result<Vec<DeskView>, ErrorReport> {
-    state.with(|desk| desk.desk_views())
+    state.read(|desk| desk.desk_views())
 }
 
 #[tauri::command(async)]
@@ -74,13 +74,13 @@ pub fn set_own_requirements(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn keys_file(state: State<'_, DeskState>) -> Result<KeysFile, ErrorReport> {
-    state.with(|desk| desk.keys_file())
+    state.read(|desk| desk.keys_file())
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn save_keys_file(state: State<'_, DeskState>) -> Result<SavedExport, ErrorReport> {
-    state.with(|desk| desk.save_keys_file())
+    state.read(|desk| desk.save_keys_file())
 }
 
 /// The desk registers a hospital from the keys file it sent.

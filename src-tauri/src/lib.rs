@@ -72,7 +72,10 @@ fn schedule_backups(app: tauri::AppHandle) {
         std::thread::sleep(std::time::Duration::from_secs(60));
         loop {
             let state = app.state::<state::DeskState>();
-            let outcome = state.with(|desk| desk.backup_if_due(chrono::Utc::now()));
+            let now = chrono::Utc::now();
+            let outcome = state
+                .with_long_if_due(|desk| desk.backup_due(now), |desk| desk.backup_if_due(now))
+                .map(Option::flatten);
             // No desk yet (set-up not done) or waiting for its passphrase: nothing to back up.
             if let Err(report) = outcome
                 && !waiting_for_someone(&report)
@@ -92,7 +95,10 @@ fn schedule_integrity_checks(app: tauri::AppHandle) {
         std::thread::sleep(std::time::Duration::from_secs(300));
         loop {
             let state = app.state::<state::DeskState>();
-            match state.with(|desk| desk.integrity_check_if_due(chrono::Utc::now())) {
+            let now = chrono::Utc::now();
+            let outcome =
+                state.with_long_if_due(|desk| desk.integrity_check_due(now), |desk| desk.integrity_check_if_due(now));
+            match outcome.map(Option::flatten) {
                 Ok(Some(check)) if !check.ok => {
                     log::error!("integrity check found problems: {}", check.result);
                     let board = app.state::<notices::NoticeBoard>();
@@ -120,19 +126,19 @@ fn schedule_sync(app: tauri::AppHandle) {
             tick.tick().await;
             let handle = app.clone();
             let outcome = tauri::async_runtime::spawn_blocking(move || {
-                handle.state::<state::DeskState>().with(|desk| {
-                    let run = desk.sync_if_due(chrono::Utc::now())?;
-                    Ok((run, desk.notice_settings()?))
-                })
+                let now = chrono::Utc::now();
+                let due = |desk: &tenin_core::Desk| desk.sync_due(now);
+                let run = |desk: &mut tenin_core::Desk| Ok((desk.sync_if_due(now)?, desk.notice_settings()?));
+                handle.state::<state::DeskState>().with_long_if_due(due, run)
             })
             .await;
             match outcome {
                 Ok(Err(report)) if !waiting_for_someone(&report) => {
                     log::error!("scheduled sync failed: {:?}", report.code)
                 }
-                Ok(Err(_)) | Ok(Ok((None, _))) => {}
+                Ok(Err(_)) | Ok(Ok(None | Some((None, _)))) => {}
                 Err(error) => log::error!("scheduled sync stopped: {error}"),
-                Ok(Ok((Some(run), settings))) => {
+                Ok(Ok(Some((Some(run), settings)))) => {
                     log::info!("scheduled sync: {} in, {} out, {} refused", run.files_in, run.files_out, run.refused);
                     if run.files_in > 0 && settings.sync_arrivals {
                         let facts = notices::NoticeFacts { count: Some(run.files_in), ..Default::default() };

@@ -46,13 +46,13 @@ pub fn patient_sheet_html(
     hospital_id: Option<String>,
     reply_by: String,
 ) -> Result<String, ErrorReport> {
-    state.with(|desk| desk.patient_sheet_html(&id, hospital_id.as_deref(), &reply_by))
+    state.read(|desk| desk.patient_sheet_html(&id, hospital_id.as_deref(), &reply_by))
 }
 
 #[tauri::command(async)]
 #[specta::specta]
 pub fn desk_contact(state: State<'_, DeskState>) -> Result<DeskContact, ErrorReport> {
-    state.with(|desk| desk.desk_contact())
+    state.read(|desk| desk.desk_contact())
 }
 
 #[tauri::command(async)]
@@ -64,7 +64,7 @@ pub fn set_desk_contact(state: State<'_, DeskState>, contact: DeskContact) -> Re
 #[tauri::command(async)]
 #[specta::specta]
 pub fn sync_status(state: State<'_, DeskState>) -> Result<SyncStatus, ErrorReport> {
-    state.with(|desk| desk.sync_status())
+    state.read(|desk| desk.sync_status())
 }
 
 #[tauri::command(async)]
@@ -78,7 +78,7 @@ pub fn set_sync_settings(state: State<'_, DeskState>, settings: SyncSettings) ->
 #[specta::specta]
 pub async fn sync_now(app: tauri::AppHandle) -> Result<SyncRun, ErrorReport> {
     use tauri::Manager;
-    tauri::async_runtime::spawn_blocking(move || app.state::<DeskState>().with(|desk| desk.sync_once()))
+    tauri::async_runtime::spawn_blocking(move || app.state::<DeskState>().with_long(|desk| desk.sync_once()))
         .await
         .map_err(|e| ErrorReport::new(tenin_core::ErrorCode::Internal, e.to_string()))?
 }
@@ -91,5 +91,5 @@ pub fn import_inbox_file(
     name: String,
     dry_run: bool,
 ) -> Result<ImportReport, ErrorReport> {
-    state.with(|desk| desk.import_inbox_file(&name, dry_run))
+    state.with_long(|desk| desk.import_inbox_file(&name, dry_run))
 }

@@ -18,6 +18,9 @@ pub struct DeskState {
     cancel: std::sync::atomic::AtomicBool,
     /// The last answer to "who may go on", for the idle-lock ping while a long command holds the desk.
     last_access: Mutex<Option<Access>>,
+    /// While a long command (an import) holds the desk: the same desk on a read connection of its
+    /// own, so the queue, a request's page and the search answer meanwhile (see `read`).
+    reader: Mutex<Option<Box<Desk>>>,
 }
 
 enum Slot {
@@ -75,6 +78,7 @@ impl DeskState {
             slot: Mutex::new(slot),
             cancel: Default::default(),
             last_access: Mutex::new(None),
+            reader: Mutex::new(None),
         }
     }
 
@@ -121,16 +125,70 @@ impl DeskState {
     /// Faults of the file, the disk or the program are logged (by code: a message may quote what
     /// was typed); a refusal the window explains to the user is not.
     pub fn with<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
-        let outcome = match &mut *self.lock() {
+        Self::answer(&mut self.lock(), f)
+    }
+
+    fn answer<T>(slot: &mut Slot, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
+        Self::logged(match slot {
             Slot::Ready(desk) => f(desk).map_err(ErrorReport::from),
             Slot::Failed(error) => Err(ErrorReport::new(ErrorCode::NotOpen, error.to_string())),
-        };
+        })
+    }
+
+    fn logged<T>(outcome: Result<T, ErrorReport>) -> Result<T, ErrorReport> {
         if let Err(report) = &outcome
             && matches!(report.code, ErrorCode::Storage | ErrorCode::Io | ErrorCode::Internal | ErrorCode::ChainBroken)
         {
             log::error!("{:?}", report.code);
         }
         outcome
+    }
+
+    /// Runs `f`, which only reads, on the open desk — or, while a long command holds it, on the
+    /// desk's reader (a read connection of its own: what was committed so far), so a screen never
+    /// waits behind an import. With no reader (nothing long running, or none could be opened) it
+    /// waits for the desk as `with` does.
+    pub fn read<T>(&self, f: impl Fn(&Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
+        match self.slot.try_lock() {
+            Ok(mut slot) => return Self::answer(&mut slot, |desk| f(desk)),
+            Err(std::sync::TryLockError::Poisoned(poisoned)) => {
+                return Self::answer(&mut poisoned.into_inner(), |desk| f(desk));
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {}
+        }
+        {
+            let reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(desk) = reader.as_deref() {
+                return Self::logged(f(desk).map_err(ErrorReport::from));
+            }
+        }
+        self.with(|desk| f(desk))
+    }
+
+    /// Runs a long command (an import) on the open desk, with a reader of it open meanwhile for
+    /// `read`. The reader is opened first, in a turn of its own (an encrypted desk's key is derived
+    /// once per long command), so a read that comes while it opens waits only for that.
+    pub fn with_long<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
+        match self.with(|desk| desk.reader()) {
+            Ok(reader) => *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(reader)),
+            Err(report) => log::warn!("no reader beside the long command: {:?}", report.code),
+        }
+        let outcome = self.with(f);
+        self.reader.lock().unwrap_or_else(|p| p.into_inner()).take();
+        outcome
+    }
+
+    /// What the app's timers run: `f` as a long command when `due` says it is due, else nothing —
+    /// so a timer's tick that finds nothing to do opens no reader.
+    pub fn with_long_if_due<T>(
+        &self,
+        due: impl FnOnce(&Desk) -> tenin_core::Result<bool>,
+        f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>,
+    ) -> Result<Option<T>, ErrorReport> {
+        if !self.with(|desk| due(desk))? {
+            return Ok(None);
+        }
+        self.with_long(f).map(Some)
     }
 
     /// Runs `f` on the open desk if nobody holds it; `None` while a long command (an import) does —

@@ -317,6 +317,29 @@ impl Store {
         Ok(Store { conn, path, key, read_only, checked, deferred: Vec::new(), writes: 0 })
     }
 
+    /// A second connection to the same file for reading while this one is busy with a long write
+    /// (an import): it sees what was committed before each of its reads (WAL), never waits for the
+    /// writer, and writes nothing — SQLite refuses any write on it. Nothing is checked, migrated or
+    /// recorded: the file is this store's, already open. An encrypted file's key is given again (its
+    /// derivation is paid once per reader).
+    pub fn reader(&self) -> crate::Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = cipher::open(&self.path, self.key.as_ref(), flags)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.set_prepared_statement_cache_capacity(128);
+        conn.pragma_update(None, "query_only", true)?;
+        cipher::opens(&conn)?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+            key: self.key.clone(),
+            read_only: true,
+            checked: false,
+            deferred: Vec::new(),
+            writes: 0,
+        })
+    }
+
     /// Whether opening ran SQLite's check of the file (it was not closed cleanly, or was changed
     /// since, or is being migrated).
     pub fn checked_at_open(&self) -> bool {

@@ -248,13 +248,17 @@ impl Desk {
     /// The desk does this by itself, signed in or not: the schedule also runs while the screen is
     /// locked.
     pub fn backup_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<BackupDone>> {
+        if self.backup_due(now)? { self.make_backup().map(Some) } else { Ok(None) }
+    }
+
+    /// Whether the schedule says a backup is due (what the app's timer asks before the long work).
+    pub fn backup_due(&self, now: DateTime<Utc>) -> Result<bool> {
         let settings = self.stored_backup_settings()?;
         if settings.every_hours == 0 {
-            return Ok(None);
+            return Ok(false);
         }
         let last = meta::get(self.store.read(), meta::LAST_BACKUP_AT)?.and_then(|at| parse_rfc3339(&at).ok());
-        let due = last.is_none_or(|last| now - last >= chrono::Duration::hours(settings.every_hours.into()));
-        if due { self.make_backup().map(Some) } else { Ok(None) }
+        Ok(last.is_none_or(|last| now - last >= chrono::Duration::hours(settings.every_hours.into())))
     }
 
     /// Replaces the desk's data with a backup: checked first (a file that is not one is refused and

@@ -39,16 +39,22 @@ impl Desk {
         Ok(Some(IntegrityCheck { at, ok: result == "ok", result }))
     }
 
+    /// Whether a whole-file check is due: a day since the last (or none yet), and a desk that can
+    /// record one (not a read-only copy).
+    pub fn integrity_check_due(&self, now: DateTime<Utc>) -> Result<bool> {
+        self.allow(Permission::Read)?;
+        if self.store.is_read_only() {
+            return Ok(false);
+        }
+        let last = self.last_integrity_check()?.and_then(|check| parse_rfc3339(&check.at).ok());
+        Ok(last.is_none_or(|last| now - last >= Duration::hours(INTEGRITY_CHECK_EVERY_HOURS)))
+    }
+
     /// Checks the whole file when a day has passed since the last check (or there never was one),
     /// and records the result; `None` when no check was due, or the desk is a read-only copy (it
     /// cannot record one, and nothing changes it).
     pub fn integrity_check_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<IntegrityCheck>> {
-        self.allow(Permission::Read)?;
-        if self.store.is_read_only() {
-            return Ok(None);
-        }
-        let last = self.last_integrity_check()?.and_then(|check| parse_rfc3339(&check.at).ok());
-        if last.is_some_and(|last| now - last < Duration::hours(INTEGRITY_CHECK_EVERY_HOURS)) {
+        if !self.integrity_check_due(now)? {
             return Ok(None);
         }
         let result = self.integrity_check()?;

@@ -29,6 +29,13 @@ pub(crate) struct Session {
     last_active: Cell<Instant>,
 }
 
+impl Session {
+    /// The same person, for a reader of the desk (see `Desk::reader`).
+    pub(crate) fn copy(&self) -> Session {
+        Session { user: self.user.clone(), last_active: Cell::new(self.last_active.get()) }
+    }
+}
+
 /// Where the desk is in signing in, for the app's first screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -24,6 +24,7 @@ mod placement_time;
 mod post_covid;
 mod protection;
 mod quality;
+mod reader;
 mod referral;
 mod region_pack;
 mod remembered_passphrase;

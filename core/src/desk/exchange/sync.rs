@@ -199,18 +199,23 @@ impl Desk {
         Ok(SyncStatus { settings, last, next_at, inbox })
     }
 
+    /// Whether a cycle is due by the schedule (a sync folder set, its interval passed since the
+    /// last cycle began).
+    pub fn sync_due(&self, now: DateTime<Utc>) -> Result<bool> {
+        let settings = self.stored_sync_settings()?;
+        if settings.root.is_empty() || settings.every_minutes == 0 {
+            return Ok(false);
+        }
+        let last = sync_state::runs(self.store.read(), 1)?.pop();
+        Ok(last
+            .and_then(|r| tenin_store::ids::parse_rfc3339(&r.started_at).ok())
+            .is_none_or(|at| now - at >= Duration::minutes(settings.every_minutes.into())))
+    }
+
     /// Runs a cycle when one is due by the schedule, as the desk's own account (so no one's session
     /// is kept awake): what the app's timer calls. `None` when none was due.
     pub fn sync_if_due(&mut self, now: DateTime<Utc>) -> Result<Option<SyncRun>> {
-        let settings = self.stored_sync_settings()?;
-        if settings.root.is_empty() || settings.every_minutes == 0 {
-            return Ok(None);
-        }
-        let last = sync_state::runs(self.store.read(), 1)?.pop();
-        let due = last
-            .and_then(|r| tenin_store::ids::parse_rfc3339(&r.started_at).ok())
-            .is_none_or(|at| now - at >= Duration::minutes(settings.every_minutes.into()));
-        if !due {
+        if !self.sync_due(now)? {
             return Ok(None);
         }
         self.scheduled = true;
