@@ -171,7 +171,7 @@ fn directory(dice: &mut Dice, report: u64, most: u64) -> MatchDirectory {
                 own_rule: false,
                 lapses: DeclineLapse::OnFreeBeds,
             }],
-            history: history(dice),
+            history: history(dice).into(),
             weights: MatchWeights::default(),
             now: now(),
             today: NaiveDate::from_ymd_opt(2026, 11, 21).expect("date"),

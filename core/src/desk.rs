@@ -425,19 +425,20 @@ impl Desk {
         })
     }
 
-    /// The full `PRAGMA integrity_check`: "ok" or the problems found.
-    /// SQLite's integrity check, then whether the kept monthly counts agree with the history:
-    /// 「ok」 when both hold, else what is wrong.
+    /// SQLite's full integrity check, then whether the kept monthly counts agree with the history
+    /// and the kept answer sums with the inquiries: 「ok」 when all hold, else what is wrong.
     pub fn integrity_check(&self) -> Result<String> {
         self.allow(Permission::Read)?;
         let sqlite = self.store.integrity_check()?;
         if sqlite != "ok" {
             return Ok(sqlite);
         }
-        Ok(if self.placement_counts_agree()? {
-            sqlite
-        } else {
+        Ok(if !self.placement_counts_agree()? {
             "月別件数が受入決定の履歴と一致しません".to_owned()
+        } else if !tenin_store::answer_tally::verify(self.store.read())? {
+            "医療機関ごとの回答の集計が問い合わせの記録と一致しません".to_owned()
+        } else {
+            sqlite
         })
     }
 

@@ -7,11 +7,10 @@ use serde::Serialize;
 
 use crate::Result;
 use crate::audit;
-use crate::ids::{new_id, parse_rfc3339, to_rfc3339};
+use crate::ids::{new_id, to_rfc3339};
 use tenin_domain::error::Rule;
 use tenin_domain::error::{Error, FieldProblem, Problem};
 use tenin_domain::inquiry::{CheckedInquiry, Inquiry, InquiryChannel, InquiryOutcome};
-use tenin_domain::matching::AnswerRecord;
 use tenin_domain::request::Placement;
 use tenin_domain::request_status::RequestStatus;
 
@@ -193,30 +192,6 @@ pub fn for_request(conn: Db<'_>, request_id: &str) -> crate::Result<Vec<Inquiry>
          ORDER BY i.asked_at, i.id",
     )?;
     let rows = stmt.query_map([request_id], inquiry)?;
-    rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
-}
-
-/// Every inquiry with the bed type its request asked for: the history acceptance rates, answer
-/// speeds and recent load are computed from (`matching::directory`).
-pub fn answer_history(conn: Db<'_>) -> crate::Result<Vec<AnswerRecord>> {
-    let mut stmt = conn.prepare(
-        "SELECT i.hospital_id, r.bed_type_id, i.outcome, i.asked_at, i.answered_at
-         FROM inquiries i JOIN transfer_requests r ON r.id = i.request_id",
-    )?;
-    let time = |text: String, column: usize| {
-        parse_rfc3339(&text).map_err(|_| rusqlite::Error::InvalidColumnType(column, text, rusqlite::types::Type::Text))
-    };
-    let rows = stmt.query_map([], |row| {
-        let outcome: String = row.get(2)?;
-        Ok(AnswerRecord {
-            hospital_id: row.get(0)?,
-            bed_type: row.get(1)?,
-            outcome: InquiryOutcome::parse(&outcome)
-                .ok_or_else(|| rusqlite::Error::InvalidColumnType(2, outcome.clone(), rusqlite::types::Type::Text))?,
-            asked_at: time(row.get(3)?, 3)?,
-            answered_at: row.get::<_, Option<String>>(4)?.map(|t| time(t, 4)).transpose()?,
-        })
-    })?;
     rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
 }
 

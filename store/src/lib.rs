@@ -11,6 +11,7 @@
 //! (WAL, `synchronous=FULL`, foreign keys, busy timeout) and pending migrations run, after a
 //! backup copy of the old file is taken.
 
+pub mod answer_tally;
 pub mod audit;
 pub mod backup;
 pub mod capacity;

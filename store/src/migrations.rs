@@ -33,6 +33,7 @@
 //! | 23 | `0023_post_covid.sql` | the post-COVID referral network (tiers, published or not) and its change log |
 //! | 24 | `0024_former_names.sql` | municipalities' names before a merger, from the region pack (Rust step) |
 //! | 25 | `0025_inquiries_asked.sql` | an index on when inquiries were asked, for reports over a period |
+//! | 26 | `0026_answer_tally.sql` | the answers each hospital gave, kept summed by triggers, for matching's load |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -88,6 +89,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0023_post_covid.sql"),
     migration!("0024_former_names.sql", bundled_former_names),
     migration!("0025_inquiries_asked.sql"),
+    migration!("0026_answer_tally.sql"),
 ];
 
 /// A desk on the bundled region pack learns its municipalities' former names now; a desk on

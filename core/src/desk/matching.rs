@@ -10,13 +10,16 @@ use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
 use tenin_domain::hospital::HospitalFilter;
 use tenin_domain::matching::batch::{self, BatchBlocked, BatchSuggestion};
+use tenin_domain::matching::directory::LOAD_WINDOW_DAYS;
 use tenin_domain::matching::request::awaits_placement;
 use tenin_domain::matching::{
-    DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, Shown, explain_shown, rank, report,
+    AnswerHistory, DirectoryInput, MatchDirectory, MatchReport, MatchRequest, MatchWeights, Shown, explain_shown, rank,
+    report,
 };
 use tenin_domain::request_status::RequestStatus;
+use tenin_domain::timestamps::to_rfc3339;
 use tenin_store::hospitals::{self, View};
-use tenin_store::{inquiries, meta, reference, requests};
+use tenin_store::{answer_tally, meta, reference, requests};
 
 /// What a kept directory was built from; any difference means build it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,7 +114,13 @@ impl Desk {
                 None => HashMap::new(),
             },
             decline_reasons: reference::decline_reason_rules(conn)?,
-            history: inquiries::answer_history(conn)?,
+            history: AnswerHistory::Summed {
+                tallies: answer_tally::summed(conn)?,
+                accepted_recently: answer_tally::accepted_since(
+                    conn,
+                    &to_rfc3339(now - chrono::Duration::days(LOAD_WINDOW_DAYS)),
+                )?,
+            },
             weights: self.matching_weights()?,
             now,
             today,

@@ -266,3 +266,128 @@ fn the_kept_directory_follows_every_change_without_a_restart() {
     drop(other);
     assert!(candidate_ids(&desk.match_request(&id).expect("match")).contains(&full), "seen without a restart");
 }
+
+/// What the inquiries on the requests' pages say of `hospital` for patients needing `bed_type`:
+/// (accepted, declined, median whole minutes from asked to answered, load).
+fn answers_listed(desk: &Desk, hospital: &str, bed_type: &str) -> (u32, u32, Option<u32>, u32) {
+    use tenin_core::request_view::{QueueQuery, QueueScope};
+    let all = QueueQuery { scope: QueueScope::All, text: String::new(), limit: None, after: 0 };
+    let week_ago = chrono::Utc::now() - chrono::Duration::days(7);
+    let time = |t: &str| chrono::DateTime::parse_from_rfc3339(t).expect("a stored time").to_utc();
+    let (mut accepted, mut declined, mut minutes, mut load) = (0, 0, Vec::new(), 0);
+    for row in desk.queue(&all).expect("every request").rows {
+        let detail = desk.request(&row.id).expect("page");
+        for inquiry in detail.inquiries.iter().filter(|i| i.hospital_id == hospital) {
+            let answered = inquiry.answered_at.as_deref().map(time);
+            match inquiry.outcome {
+                InquiryOutcome::Waiting => load += 1,
+                InquiryOutcome::Accepted if answered.unwrap_or(time(&inquiry.asked_at)) >= week_ago => load += 1,
+                _ => {}
+            }
+            if detail.bed_type_id.as_deref() != Some(bed_type) || inquiry.outcome == InquiryOutcome::Waiting {
+                continue;
+            }
+            if inquiry.outcome == InquiryOutcome::Accepted {
+                accepted += 1
+            } else {
+                declined += 1
+            }
+            if let Some(answered) = answered {
+                minutes.push(u32::try_from((answered - time(&inquiry.asked_at)).num_minutes().max(0)).unwrap_or(0));
+            }
+        }
+    }
+    minutes.sort_unstable();
+    (accepted, declined, minutes.get(minutes.len() / 2).copied(), load)
+}
+
+#[test]
+fn acceptances_answer_speeds_and_loads_are_those_of_every_inquiry_logged_whatever_changed_them() {
+    let (dir, mut desk) = demo_desk();
+    let receivers: Vec<String> = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("hospitals")
+        .into_iter()
+        .filter(|h| h.is_receiving)
+        .map(|h| h.id)
+        .take(4)
+        .collect();
+    let ask = |desk: &mut Desk, request: &str, hospital: &str, outcome: InquiryOutcome| {
+        let reason = (outcome == InquiryOutcome::Declined).then(|| "full".to_owned());
+        desk.log_inquiry(&NewInquiryInput {
+            request_id: request.into(),
+            hospital_id: hospital.into(),
+            contact: String::new(),
+            channel: InquiryChannel::Phone,
+            outcome,
+            decline_reason: reason,
+            note: String::new(),
+            call_back_at: String::new(),
+        })
+        .expect("logged")
+    };
+    let (a, b) = (matchable(&mut desk), matchable(&mut desk));
+    for (i, hospital) in receivers.iter().enumerate() {
+        ask(&mut desk, &a, hospital, InquiryOutcome::Declined);
+        ask(&mut desk, &b, hospital, if i % 2 == 0 { InquiryOutcome::Declined } else { InquiryOutcome::Waiting });
+    }
+    assert_eq!(desk.integrity_check().expect("check"), "ok", "the sums follow inquiries logged");
+
+    // Answers that took their time, written by another program (as a sync or a repair would):
+    // asked 37 min, 3 h, 1 day 5 min and 59.9 s before they were answered.
+    let conn = rusqlite::Connection::open(dir.path().join(tenin_store::DATABASE_FILE)).expect("open");
+    let answered = conn
+        .execute(
+            "UPDATE inquiries SET
+                 answered_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour'),
+                 asked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 hour',
+                     CASE abs(random()) % 4 WHEN 0 THEN '-37 minutes' WHEN 1 THEN '-180 minutes'
+                     WHEN 2 THEN '-1445 minutes' ELSE '-59.9 seconds' END)
+             WHERE outcome = 'declined'",
+            [],
+        )
+        .expect("changed");
+    assert!(answered >= receivers.len());
+    drop(conn);
+    assert_eq!(desk.integrity_check().expect("check"), "ok", "the sums follow a change of times");
+
+    // A request's bed type changes: its answers move to the other bed type, and back.
+    for bed_type in ["general", "community_care"] {
+        let detail = desk.request(&b).expect("page");
+        let input = NewRequestInput { bed_type_id: bed_type.into(), ..valid_input(&desk) };
+        desk.update_request(&b, detail.version, &input).expect("changed");
+        assert_eq!(desk.integrity_check().expect("check"), "ok", "the sums follow the bed type to {bed_type}");
+    }
+    // A waiting answer comes in.
+    let waiting = desk.request(&b).expect("page").inquiries.into_iter().find(|i| i.outcome == InquiryOutcome::Waiting);
+    let waiting = waiting.expect("one waits");
+    desk.answer_inquiry(&tenin_core::inquiry::InquiryAnswerInput {
+        inquiry_id: waiting.id,
+        outcome: InquiryOutcome::Accepted,
+        decline_reason: None,
+        note: String::new(),
+        expected_version: waiting.version,
+    })
+    .expect("answered");
+    assert_eq!(desk.integrity_check().expect("check"), "ok", "the sums follow an answer");
+
+    // What matching shows for each candidate is what the requests' pages list.
+    let c = matchable(&mut desk);
+    let report = desk.match_request(&c).expect("match");
+    let mut with_speed = 0;
+    for candidate in &report.candidates {
+        let (mut accepted, mut declined, mut speed, mut load) = (0, 0, None, 0);
+        for part in &candidate.parts {
+            match part.basis {
+                ScoreBasis::Acceptance { accepted: a, declined: d } => (accepted, declined) = (a, d),
+                ScoreBasis::AnswerSpeed { median_minutes } => speed = median_minutes,
+                ScoreBasis::Load { recent } => load = recent,
+                _ => {}
+            }
+        }
+        with_speed += usize::from(speed.is_some());
+        let listed = answers_listed(&desk, &candidate.hospital_id, "community_care");
+        assert_eq!((accepted, declined, speed, load), listed, "{}", candidate.name);
+    }
+    assert!(with_speed > 0, "some candidate has answers that took their time");
+}

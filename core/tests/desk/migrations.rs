@@ -68,3 +68,50 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
     let requests: u32 = old.query_row("SELECT count(*) FROM transfer_requests", [], |r| r.get(0)).expect("count");
     assert_eq!(requests, 2, "with its data");
 }
+
+#[test]
+fn the_answer_sums_are_filled_from_every_inquiry_by_migration_26() {
+    use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(DATABASE_FILE);
+    {
+        let mut desk = crate::new_desk(dir.path());
+        crate::sign_in_admin(&mut desk);
+        desk.load_demo().expect("demo");
+        let input = crate::valid_input(&desk);
+        let id = desk.create_request(&input, true).expect("created").summary.id;
+        desk.transition(&id, tenin_core::request_status::RequestStatus::Coordinating, None, "").expect("moved");
+        let receivers = desk.hospitals(&Default::default()).expect("hospitals");
+        for hospital in receivers.iter().filter(|h| h.is_receiving).take(3) {
+            desk.log_inquiry(&NewInquiryInput {
+                request_id: id.clone(),
+                hospital_id: hospital.id.clone(),
+                contact: String::new(),
+                channel: InquiryChannel::Phone,
+                outcome: InquiryOutcome::Declined,
+                decline_reason: Some("full".into()),
+                note: String::new(),
+                call_back_at: String::new(),
+            })
+            .expect("logged");
+        }
+    }
+    // The same desk as release 25 left it: no sums, no triggers.
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    conn.execute_batch(
+        "DROP TRIGGER answer_tally_inquiry_added; DROP TRIGGER answer_tally_inquiry_changed;
+         DROP TRIGGER answer_tally_bed_type_changed; DROP TABLE answer_tally; DROP INDEX inquiries_accepted_at;
+         PRAGMA user_version = 25;",
+    )
+    .expect("back to 25");
+    let inquiries: u32 = conn.query_row("SELECT count(*) FROM inquiries", [], |row| row.get(0)).expect("count");
+    assert!(inquiries >= 3, "the demo's and the three logged");
+    drop(conn);
+
+    let desk = crate::open_signed_in(dir.path());
+    assert_eq!(desk.status().expect("status").schema_version, LATEST_VERSION);
+    assert_eq!(desk.integrity_check().expect("check"), "ok", "the sums agree with the inquiries");
+    let conn = rusqlite::Connection::open(&path).expect("open");
+    let summed: u32 = conn.query_row("SELECT sum(n) FROM answer_tally", [], |row| row.get(0)).expect("sum");
+    assert_eq!(summed, inquiries, "every inquiry counted once");
+}

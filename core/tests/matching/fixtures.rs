@@ -9,7 +9,7 @@ use tenin_core::care::{Adl, CareNeeds};
 use tenin_core::hospital::HospitalSummary;
 use tenin_core::ids::to_rfc3339;
 use tenin_core::inquiry::{Inquiry, InquiryChannel, InquiryOutcome};
-use tenin_core::matching::{AnswerRecord, DirectoryInput, MatchDirectory, MatchWeights};
+use tenin_core::matching::{AnswerHistory, AnswerRecord, DirectoryInput, MatchDirectory, MatchWeights};
 use tenin_core::quality::QualityReport;
 use tenin_core::reference::Term;
 use tenin_core::region_pack::DeclineLapse;
@@ -115,6 +115,15 @@ pub fn decline_reasons() -> Vec<DeclineReasonRule> {
 }
 
 pub fn directory(hospitals: Vec<HospitalSummary>, history: Vec<AnswerRecord>, weights: MatchWeights) -> MatchDirectory {
+    directory_with(hospitals, history.into(), weights)
+}
+
+/// A directory over `hospitals` with the answer history given as records or summed.
+pub fn directory_with(
+    hospitals: Vec<HospitalSummary>,
+    history: AnswerHistory,
+    weights: MatchWeights,
+) -> MatchDirectory {
     let terms = |ids: &[&str]| ids.iter().map(|id| Term { id: (*id).into(), name: format!("名{id}") }).collect();
     let municipality_regions: HashMap<String, String> = [("m-1", "north"), ("m-2", "centre"), ("m-3", "south")]
         .iter()

@@ -12,7 +12,9 @@ use tenin_core::hospital::HospitalSummary;
 use tenin_core::inquiry::InquiryOutcome;
 use tenin_core::matching::batch::{PlanOutcome, greedy_placed, plan};
 use tenin_core::matching::report::ExclusionReason;
-use tenin_core::matching::{MatchDirectory, MatchRequest, MatchWeights, explain, rank};
+use tenin_core::matching::{
+    AnswerHistory, AnswerRecord, AnswerTally, MatchDirectory, MatchRequest, MatchWeights, explain, rank,
+};
 use tenin_core::region_pack::DeclineLapse;
 use tenin_core::request_view::RequestDetail;
 use tenin_core::requirements::AcceptanceRequirements;
@@ -263,8 +265,75 @@ fn compile(d: &RequestDetail, dir: &MatchDirectory) -> MatchRequest {
     MatchRequest::compile(d, dir).expect("fixtures are matchable")
 }
 
+/// Answer records for the hospitals `to` (by index, wrapping): (which hospital, which bed type —
+/// the request's for 0 and 1, another or none —, outcome, hours ago asked, seconds until answered).
+fn answer_records(to: &[String], bed_type: &str, raw: &[(usize, usize, u8, i64, Option<i64>)]) -> Vec<AnswerRecord> {
+    raw.iter()
+        .map(|&(h, b, outcome, hours_ago, took)| {
+            let asked_at = now() - Duration::hours(hours_ago);
+            AnswerRecord {
+                hospital_id: to[h % to.len()].clone(),
+                bed_type: match b {
+                    0 | 1 => Some(bed_type.to_owned()),
+                    2 => BED_TYPES.iter().find(|t| **t != bed_type).map(|t| (*t).to_owned()),
+                    _ => None,
+                },
+                outcome: [InquiryOutcome::Waiting, InquiryOutcome::Accepted, InquiryOutcome::Declined]
+                    [usize::from(outcome)],
+                asked_at,
+                answered_at: took.map(|m| asked_at + Duration::seconds(m)),
+            }
+        })
+        .collect()
+}
+
+/// The same records as the desk keeps them: summed, with each hospital's acceptances of the last week.
+fn summed(records: &[AnswerRecord]) -> AnswerHistory {
+    let mut tallies: Vec<AnswerTally> = Vec::new();
+    let mut recent: HashMap<String, u32> = HashMap::new();
+    for r in records {
+        let took = r.answered_at.map(|a| u32::try_from((a - r.asked_at).num_minutes().max(0)).unwrap_or(0));
+        let same = |t: &&mut AnswerTally| {
+            (&t.hospital_id, &t.bed_type, t.outcome, t.minutes) == (&r.hospital_id, &r.bed_type, r.outcome, took)
+        };
+        match tallies.iter_mut().find(same) {
+            Some(tally) => tally.count += 1,
+            None => tallies.push(AnswerTally {
+                hospital_id: r.hospital_id.clone(),
+                bed_type: r.bed_type.clone(),
+                outcome: r.outcome,
+                minutes: took,
+                count: 1,
+            }),
+        }
+        let at = r.answered_at.unwrap_or(r.asked_at);
+        if r.outcome == InquiryOutcome::Accepted && at >= now() - Duration::days(7) {
+            *recent.entry(r.hospital_id.clone()).or_default() += 1;
+        }
+    }
+    AnswerHistory::Summed { tallies, accepted_recently: recent.into_iter().collect() }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn the_answer_history_summed_ranks_and_explains_as_every_inquiry_does(
+        (hospitals, details) in desk_case(1..2),
+        raw in prop::collection::vec((0usize..8, 0usize..4, 0u8..3, 0i64..400, prop::option::of(0i64..20_000)), 0..80),
+    ) {
+        // The answers go mostly to the hospitals that are candidates, for the bed type asked for.
+        let bare = directory(hospitals.clone(), Vec::new(), MatchWeights::default());
+        let request = compile(&details[0], &bare);
+        let candidates: Vec<String> =
+            explain(&request, &bare, &rank(&request, &bare)).candidates.into_iter().map(|c| c.hospital_id).collect();
+        let to = if candidates.is_empty() { hospitals.iter().map(|h| h.id.clone()).collect() } else { candidates };
+        let records = answer_records(&to, details[0].bed_type_id.as_deref().unwrap_or_default(), &raw);
+        let every = directory(hospitals.clone(), records.clone(), MatchWeights::default());
+        let kept = directory_with(hospitals, summed(&records), MatchWeights::default());
+        let (a, b) = (explain(&request, &every, &rank(&request, &every)), explain(&request, &kept, &rank(&request, &kept)));
+        prop_assert_eq!(a, b);
+    }
 
     #[test]
     fn candidates_break_no_constraint_and_exclusions_name_exactly_what_they_break(

@@ -27,6 +27,36 @@ pub struct AnswerRecord {
     pub answered_at: Option<DateTime<Utc>>,
 }
 
+/// The desk's answers kept summed (see the store's `answer_tally`): how many inquiries to one
+/// hospital for one bed type had this outcome, answered this many whole minutes after they were
+/// asked (`None` while not answered).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnswerTally {
+    pub hospital_id: String,
+    pub bed_type: Option<String>,
+    pub outcome: InquiryOutcome,
+    pub minutes: Option<u32>,
+    pub count: u32,
+}
+
+/// The answer history the engine reads: every inquiry, or (what the desk keeps) the sums and the
+/// patients each hospital accepted in the last week.
+#[derive(Debug, Clone)]
+pub enum AnswerHistory {
+    Records(Vec<AnswerRecord>),
+    Summed {
+        tallies: Vec<AnswerTally>,
+        /// Hospital id → patients accepted in the last [`LOAD_WINDOW_DAYS`] days.
+        accepted_recently: Vec<(String, u32)>,
+    },
+}
+
+impl From<Vec<AnswerRecord>> for AnswerHistory {
+    fn from(records: Vec<AnswerRecord>) -> AnswerHistory {
+        AnswerHistory::Records(records)
+    }
+}
+
 /// Everything the engine reads, as one snapshot of the desk.
 #[derive(Debug, Clone)]
 pub struct DirectoryInput {
@@ -39,7 +69,7 @@ pub struct DirectoryInput {
     /// Municipality code → its region under the plan in force (for the patient's home region).
     pub municipality_regions: HashMap<String, String>,
     pub decline_reasons: Vec<DeclineReasonRule>,
-    pub history: Vec<AnswerRecord>,
+    pub history: AnswerHistory,
     pub weights: MatchWeights,
     pub now: DateTime<Utc>,
     /// The desk's date (in the pack's time zone), for days since onset.
@@ -176,33 +206,56 @@ impl MatchDirectory {
                 };
             }
         }
-        let mut minutes: Vec<Vec<u32>> = vec![Vec::new(); hospitals.len() * n_beds];
+        // (minutes, how many answers took them), per hospital and bed type.
+        let mut minutes: Vec<Vec<(u32, u32)>> = vec![Vec::new(); hospitals.len() * n_beds];
         let mut answers = vec![Answers::default(); hospitals.len() * n_beds];
+        let mut count =
+            |hospital: usize, bed_type: Option<&str>, outcome: InquiryOutcome, took: Option<u32>, n: u32| {
+                if outcome == InquiryOutcome::Waiting {
+                    profiles[hospital].load += n;
+                    return;
+                }
+                let Some(&b) = bed_type.and_then(|b| bed_index.get(b)) else { return };
+                let slot = &mut answers[hospital * n_beds + b];
+                if outcome == InquiryOutcome::Accepted {
+                    slot.accepted += n;
+                } else {
+                    slot.declined += n;
+                }
+                if let Some(took) = took {
+                    minutes[hospital * n_beds + b].push((took, n));
+                }
+            };
         let recent = now - chrono::Duration::days(LOAD_WINDOW_DAYS);
-        for record in &history {
-            let Some(&h) = by_id.get(&record.hospital_id) else { continue };
-            let recently_accepted =
-                record.outcome == InquiryOutcome::Accepted && record.answered_at.unwrap_or(record.asked_at) >= recent;
-            if recently_accepted || record.outcome == InquiryOutcome::Waiting {
-                profiles[h].load += 1;
+        let mut recently_accepted: Vec<(usize, u32)> = Vec::new();
+        match history {
+            AnswerHistory::Records(records) => {
+                for record in &records {
+                    let Some(&h) = by_id.get(&record.hospital_id) else { continue };
+                    let took = record
+                        .answered_at
+                        .map(|answered| u32::try_from((answered - record.asked_at).num_minutes().max(0)).unwrap_or(0));
+                    count(h, record.bed_type.as_deref(), record.outcome, took, 1);
+                    if record.outcome == InquiryOutcome::Accepted
+                        && record.answered_at.unwrap_or(record.asked_at) >= recent
+                    {
+                        recently_accepted.push((h, 1));
+                    }
+                }
             }
-            let Some(&b) = record.bed_type.as_deref().and_then(|b| bed_index.get(b)) else { continue };
-            let slot = &mut answers[h * n_beds + b];
-            match record.outcome {
-                InquiryOutcome::Accepted => slot.accepted += 1,
-                InquiryOutcome::Declined => slot.declined += 1,
-                InquiryOutcome::Waiting => continue,
-            }
-            if let Some(answered) = record.answered_at {
-                minutes[h * n_beds + b]
-                    .push(u32::try_from((answered - record.asked_at).num_minutes().max(0)).unwrap_or(0));
+            AnswerHistory::Summed { tallies, accepted_recently } => {
+                for tally in &tallies {
+                    let Some(&h) = by_id.get(&tally.hospital_id) else { continue };
+                    count(h, tally.bed_type.as_deref(), tally.outcome, tally.minutes, tally.count);
+                }
+                recently_accepted.extend(accepted_recently.iter().filter_map(|(id, n)| Some((*by_id.get(id)?, *n))));
             }
         }
-        for (slot, mut list) in answers.iter_mut().zip(minutes) {
-            if !list.is_empty() {
-                list.sort_unstable();
-                slot.median_minutes = Some(list[list.len() / 2]);
-            }
+        for (h, n) in recently_accepted {
+            profiles[h].load += n;
+        }
+        for (slot, mut took) in answers.iter_mut().zip(minutes) {
+            slot.median_minutes = weighted_median(&mut took);
         }
         for region in &regions {
             place(format!("r:{}", region.id));
@@ -296,4 +349,44 @@ impl MatchDirectory {
 /// L/min as tenths, the unit the engine compares oxygen in.
 pub(crate) fn tenths(flow: f64) -> u16 {
     (flow * 10.0).round().clamp(0.0, f64::from(u16::MAX)) as u16
+}
+
+/// The median of values given with how many times each occurs: the value at position `total / 2`
+/// of the sorted list they stand for (as `list[list.len() / 2]` would give).
+fn weighted_median(values: &mut [(u32, u32)]) -> Option<u32> {
+    let total: u64 = values.iter().map(|&(_, n)| u64::from(n)).sum();
+    if total == 0 {
+        return None;
+    }
+    values.sort_unstable();
+    let middle = total / 2;
+    let mut seen = 0u64;
+    values.iter().find_map(|&(value, n)| {
+        seen += u64::from(n);
+        (seen > middle).then_some(value)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::weighted_median;
+
+    #[test]
+    fn the_weighted_median_is_the_middle_of_the_list_the_counts_stand_for() {
+        let cases: [&[(u32, u32)]; 6] = [
+            &[],
+            &[(5, 1)],
+            &[(5, 1), (9, 1)],
+            &[(9, 2), (1, 1)],
+            &[(3, 1), (1, 1), (2, 2), (8, 3)],
+            &[(4, 0), (7, 1)],
+        ];
+        for case in cases {
+            let mut list: Vec<u32> =
+                case.iter().flat_map(|&(value, n)| std::iter::repeat_n(value, n as usize)).collect();
+            list.sort_unstable();
+            let expected = list.get(list.len() / 2).copied();
+            assert_eq!(weighted_median(&mut case.to_vec()), expected, "{case:?}");
+        }
+    }
 }

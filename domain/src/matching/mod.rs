@@ -24,7 +24,7 @@ pub mod score;
 pub mod weights;
 
 pub use batch::{BatchOutcome, BatchSuggestion};
-pub use directory::{AnswerRecord, DirectoryInput, MatchDirectory};
+pub use directory::{AnswerHistory, AnswerRecord, AnswerTally, DirectoryInput, MatchDirectory};
 pub use rank::rank;
 pub use report::{MatchReport, Shown, explain, explain_shown};
 pub use request::{MatchBlocker, MatchRequest};
