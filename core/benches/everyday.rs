@@ -7,8 +7,12 @@
 //! into the file — the fixture, not what is measured) and the past cases brought in through the
 //! history import itself, each with its status history, acceptance and audit entry.
 //!
+//! Also measured, with no target: matching one request right after a change (a capacity report), when
+//! the kept directory is built again from the file.
+//!
 //! Run: `cargo bench -p tenin-core --bench everyday` (1,000,000 past cases: a few minutes to build).
-//! `TENIN_BENCH_CASES` changes the number of past cases.
+//! `TENIN_BENCH_CASES` changes the number of past cases; `TENIN_BENCH_KEEP=DIR` keeps the large desk
+//! there (for `scripts/bench-cli`, which times the `tenin` command on it).
 
 mod common;
 
@@ -17,6 +21,7 @@ use std::time::Instant;
 
 use rusqlite::Connection;
 use tenin_core::Desk;
+use tenin_core::capacity::CapacityReportInput;
 use tenin_core::exchange::history::HistoryMapping;
 use tenin_core::reports::monthly::JurisdictionBasis;
 use tenin_core::request_view::QueueQuery;
@@ -97,11 +102,26 @@ fn median_ms(mut f: impl FnMut()) -> f64 {
     times[RUNS / 2]
 }
 
+/// Median milliseconds of `RUNS` runs of `f`, each after `before` (not timed).
+fn median_ms_after(mut before: impl FnMut(), mut f: impl FnMut()) -> f64 {
+    let mut times: Vec<f64> = (0..RUNS)
+        .map(|_| {
+            before();
+            let started = Instant::now();
+            f();
+            started.elapsed().as_secs_f64() * 1000.0
+        })
+        .collect();
+    times.sort_by(f64::total_cmp);
+    times[RUNS / 2]
+}
+
 struct Figures {
     open: f64,
     queue: f64,
     detail: f64,
     matching: f64,
+    matching_after_change: f64,
     monthly: f64,
     daily: f64,
 }
@@ -123,21 +143,39 @@ fn measure(dir: &Path) -> Figures {
         .expect("a request being coordinated");
     let detail = median_ms(|| drop(desk.request(&coordinating).expect("detail")));
     let matching = median_ms(|| drop(desk.match_request(&coordinating).expect("match")));
+    let receiver: String = Connection::open(dir.join(tenin_store::DATABASE_FILE))
+        .expect("open")
+        .query_row("SELECT id FROM hospitals WHERE is_receiving = 1 ORDER BY code LIMIT 1", [], |r| r.get(0))
+        .expect("a receiving hospital");
+    let desk = std::cell::RefCell::new(desk);
+    let mut beds = 0;
+    let matching_after_change = median_ms_after(
+        || {
+            beds = (beds + 1) % 5;
+            let report =
+                CapacityReportInput { bed_type: "community_care".into(), available: beds, ..Default::default() };
+            desk.borrow_mut().report_capacity(&receiver, &[report]).expect("capacity");
+        },
+        || drop(desk.borrow().match_request(&coordinating).expect("match")),
+    );
+    let desk = desk.into_inner();
     let monthly =
         median_ms(|| drop(desk.monthly_report("2016-01", "2025-12", JurisdictionBasis::Residence).expect("monthly")));
     let today = desk.today().expect("today").to_string();
     let daily = median_ms(|| drop(desk.daily_log(&today).expect("daily log")));
-    Figures { open, queue, detail, matching, monthly, daily }
+    Figures { open, queue, detail, matching, matching_after_change, monthly, daily }
 }
 
 fn main() {
     let demo_dir = tempfile::tempdir().expect("tmp");
     drop(common::demo_desk(demo_dir.path()));
+    let kept = std::env::var_os("TENIN_BENCH_KEEP").map(std::path::PathBuf::from);
     let large_dir = tempfile::tempdir().expect("tmp");
-    drop(common::demo_desk(large_dir.path()));
-    grow(large_dir.path());
+    let large_path = kept.clone().unwrap_or_else(|| large_dir.path().to_owned());
+    drop(common::demo_desk(&large_path));
+    grow(&large_path);
     let demo = measure(demo_dir.path());
-    let large = measure(large_dir.path());
+    let large = measure(&large_path);
     let mut met = true;
     println!("{:<28} {:>10} {:>10} {:>12}  target", "operation (median ms)", "demo", "large", "allowed");
     let rows = [
@@ -163,5 +201,12 @@ fn main() {
         20.0,
         if ok { "met" } else { "NOT MET" }
     );
+    println!(
+        "{:<28} {:>10.2} {:>10.2} {:>12}  (no target)",
+        "match right after a change", demo.matching_after_change, large.matching_after_change, "—"
+    );
     println!("everyday operations on the large desk: {}", if met { "met" } else { "NOT MET" });
+    if let Some(kept) = kept {
+        println!("the large desk is kept in {}", kept.display());
+    }
 }

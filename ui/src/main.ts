@@ -2,11 +2,10 @@ import { mount } from 'svelte';
 
 import './app.css';
 import App from './App.svelte';
-import { language } from './lib/i18n.svelte';
-
-document.documentElement.lang = language();
+import { loadLanguage } from './lib/i18n.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app missing from index.html');
 
-export default mount(App, { target });
+// The saved language first (English is a chunk of its own), then the first screen.
+export default loadLanguage().then(() => mount(App, { target }));

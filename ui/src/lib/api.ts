@@ -1,6 +1,6 @@
 // How screens call the core: typed commands from bindings.ts, with errors as data.
 import type { CheckCode, Counts, ErrorReport, FieldProblem, Reason, RefusalCode } from './bindings';
-import { coreEn } from './locales/core-en';
+import type { coreEn } from './locales/core-en';
 import { language, stateInLanguage, t, tDynamic, type MessageKey } from './i18n.svelte';
 
 export type Outcome<T> = { status: 'ok'; data: T } | { status: 'error'; error: ErrorReport };

@@ -2,8 +2,6 @@
 import i18next from 'i18next';
 
 import { ja } from './locales/ja';
-import { en } from './locales/en';
-import { coreEn } from './locales/core-en';
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
 /** The shape every language must fill: the Japanese messages with any text. */
@@ -23,16 +21,33 @@ function initialLanguage(): Language {
   return saved === 'en' ? 'en' : 'ja';
 }
 
-let current = $state<Language>(initialLanguage());
+// Japanese is in the first script the window loads; English (its messages and the wording of
+// the core's codes) is a chunk of its own, loaded when chosen — before the first screen when it
+// was the saved choice (`loadLanguage` in main.ts), else on the switch in Settings.
+let current = $state<Language>('ja');
 
 void i18next.init({
-  lng: current,
+  lng: 'ja',
   fallbackLng: 'ja',
   initAsync: false,
-  resources: { ja: { translation: ja }, en: { translation: { ...en, core: coreEn } } },
+  resources: { ja: { translation: ja } },
   interpolation: { escapeValue: false }, // Svelte escapes all text it renders.
   returnNull: false,
 });
+
+let englishLoaded: Promise<void> | null = null;
+
+function loadEnglish(): Promise<void> {
+  englishLoaded ??= Promise.all([import('./locales/en'), import('./locales/core-en')]).then(([{ en }, { coreEn }]) => {
+    i18next.addResourceBundle('en', 'translation', { ...en, core: coreEn });
+  });
+  return englishLoaded;
+}
+
+/** The saved language, its messages loaded: what the window awaits before its first screen. */
+export async function loadLanguage(): Promise<void> {
+  await setLanguage(initialLanguage());
+}
 
 /** Translates `key`; re-renders wherever it is used when the language changes. */
 export function t(key: MessageKey, values?: Record<string, string | number>): string {
@@ -48,7 +63,9 @@ export function language(): Language {
   return current;
 }
 
-export function setLanguage(language: Language): void {
+/** Switches the language once its messages are loaded (English is loaded on first use). */
+export async function setLanguage(language: Language): Promise<void> {
+  if (language === 'en') await loadEnglish();
   current = language;
   globalThis.localStorage?.setItem(STORAGE_KEY, language);
   if (typeof document !== 'undefined') document.documentElement.lang = language;
