@@ -140,53 +140,14 @@ struct ReadyRow<'r> {
 /// History rows checked, then written together (see `store::past_cases::insert`).
 const CHUNK: usize = 512;
 
-/// Chunks parsed ahead of the one being checked and written (bounds the memory the reading stage
-/// may run ahead with).
-const PARSED_AHEAD: usize = 2;
-
-/// The reading stage of a history import: the file's rows parsed into records, `CHUNK` at a time,
-/// sent in the file's order. Ends early (with nothing to report) when the import stopped taking
-/// chunks; a file that cannot be read is the import's error.
-fn parse_chunks(
-    bytes: &[u8],
-    mapping: &HistoryMapping,
-    chunks: &std::sync::mpsc::SyncSender<Vec<InboundRecord>>,
-) -> Result<()> {
-    let mut placement: Option<history::Placement> = None;
-    let mut chunk: Vec<InboundRecord> = Vec::with_capacity(CHUNK);
-    let stopped = |_| Error::Cancelled;
-    let read = history::for_each_row(bytes, |headers, row| -> Result<()> {
-        let placement = placement.get_or_insert_with(|| history::Placement::new(headers, mapping));
-        let (raw, case) = history::case_of(headers, placement, &row.cells, mapping);
-        chunk.push(InboundRecord {
-            position: row.line,
-            record_id: case.as_ref().map(|c| c.source_id.clone()).unwrap_or_default(),
-            kept: String::new(),
-            raw,
-            parsed: case.map(|c| Parsed::Past(Box::new(c))),
-        });
-        if chunk.len() == CHUNK {
-            chunks.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).map_err(stopped)?;
-        }
-        Ok(())
-    });
-    match read {
-        Err(Error::Cancelled) => Ok(()),
-        Err(error) => Err(error),
-        Ok(()) if chunk.is_empty() => Ok(()),
-        Ok(()) => chunks.send(chunk).map_err(stopped).or(Ok(())),
-    }
-}
-
 /// The value step lists at most this many distinct values of one field (a hospital column of a
 /// prefecture's history has a few hundred; thousands are a column mapped wrongly).
 pub const MAX_VALUES_PER_FIELD: u32 = 2_000;
 
 impl Context<'_> {
-    /// Applies a history file's rows, a chunk at a time, in two stages on two threads: one reads
-    /// the file and parses the next chunk's rows while the other checks the current chunk (each
-    /// row alone: a refused row is reported with why, nothing of it written) and writes its new
-    /// cases together. `each` gets every row's result in the file's order. `progress(done)`
+    /// Applies a history file's rows as they are read, a chunk at a time: each row is checked alone
+    /// (a refused row is reported with why, nothing of it written), then the chunk's new cases are
+    /// written together. `each` gets every row's result in the file's order. `progress(done)`
     /// returning `false` cancels.
     pub fn apply_history(
         &self,
@@ -195,32 +156,41 @@ impl Context<'_> {
         progress: &dyn Fn(u32) -> bool,
         each: &mut dyn FnMut(&InboundRecord, RecordResult) -> Result<()>,
     ) -> Result<()> {
-        let mapping = &lookups.mapping;
-        std::thread::scope(|scope| {
-            let (chunks, parsed) = std::sync::mpsc::sync_channel::<Vec<InboundRecord>>(PARSED_AHEAD);
-            let reader = scope.spawn(move || parse_chunks(bytes, mapping, &chunks));
-            let mut numbers = past_cases::DayNumbers::default();
-            let mut done = 0u32;
-            let mut applied = Ok(());
-            for chunk in parsed.iter() {
-                if !progress(done) {
-                    applied = Err(Error::Cancelled);
-                    break;
-                }
-                applied = self.apply_chunk(&chunk, lookups, &mut numbers).and_then(|results| {
-                    chunk.iter().zip(results).try_for_each(|(record, result)| each(record, result))
-                });
-                if applied.is_err() {
-                    break;
-                }
-                done += chunk.len() as u32;
+        let mut numbers = past_cases::DayNumbers::default();
+        let mut chunk: Vec<InboundRecord> = Vec::with_capacity(CHUNK);
+        let mut placement: Option<history::Placement> = None;
+        let mut done = 0u32;
+        let mut flush = |chunk: &mut Vec<InboundRecord>, numbers: &mut past_cases::DayNumbers| -> Result<()> {
+            if !progress(done) {
+                return Err(Error::Cancelled);
             }
-            // Stops the reader at its next chunk when the import stopped first.
-            drop(parsed);
-            let read = reader.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            applied?;
-            read
-        })
+            let results = self.apply_chunk(chunk, lookups, numbers)?;
+            for (record, result) in chunk.iter().zip(results) {
+                each(record, result)?;
+            }
+            done += chunk.len() as u32;
+            chunk.clear();
+            Ok(())
+        };
+        history::for_each_row(bytes, |headers, row| -> Result<()> {
+            let placement = placement.get_or_insert_with(|| history::Placement::new(headers, &lookups.mapping));
+            let (raw, case) = history::case_of(headers, placement, &row.cells, &lookups.mapping);
+            chunk.push(InboundRecord {
+                position: row.line,
+                record_id: case.as_ref().map(|c| c.source_id.clone()).unwrap_or_default(),
+                kept: String::new(),
+                raw,
+                parsed: case.map(|c| Parsed::Past(Box::new(c))),
+            });
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut numbers)?;
+            }
+            Ok(())
+        })?;
+        if !chunk.is_empty() {
+            flush(&mut chunk, &mut numbers)?;
+        }
+        Ok(())
     }
 
     /// One chunk of history rows: checked alone, the new cases written together (see
