@@ -32,7 +32,7 @@ pub fn summed(conn: Db<'_>) -> crate::Result<Vec<AnswerTally>> {
 /// when acceptances were answered, so only the last week is read.
 pub fn accepted_since(conn: Db<'_>, since: &str) -> crate::Result<Vec<(String, u32)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT hospital_id, count(*) FROM inquiries
+        "SELECT hospital_id, count(*) FROM inquiries INDEXED BY inquiries_accepted_at
          WHERE outcome = 'accepted' AND coalesce(answered_at, asked_at) >= ?1
          GROUP BY hospital_id",
     )?;

@@ -20,7 +20,7 @@ const SUMMARY_SELECT: &str = "
     SELECT h.id, h.code, h.name, h.name_kana, h.short_name, h.municipality_code, m.name, j.id, j.name,
            r.id, r.name, h.address, h.latitude, h.longitude,
            h.is_referring, h.is_receiving, h.is_priority, h.is_cooperating, h.active, h.requirements,
-           (SELECT count(*) FROM inquiries i
+           (SELECT count(*) FROM inquiries i INDEXED BY inquiries_declined
             JOIN vocabulary v ON v.list = 'decline_reason' AND v.id = i.decline_reason
             WHERE i.hospital_id = h.id AND i.outcome = 'declined' AND v.own_rule = 1)
     FROM hospitals h

@@ -33,7 +33,7 @@
 //! | 23 | `0023_post_covid.sql` | the post-COVID referral network (tiers, published or not) and its change log |
 //! | 24 | `0024_former_names.sql` | municipalities' names before a merger, from the region pack (Rust step) |
 //! | 25 | `0025_inquiries_asked.sql` | an index on when inquiries were asked, for reports over a period |
-//! | 26 | `0026_answer_tally.sql` | the answers each hospital gave, kept summed by triggers, for matching's load |
+//! | 26 | `0026_answer_tally.sql` | the answers each hospital gave, kept summed by triggers; indexes on recent acceptances and on declines, for matching's load |
 
 use rusqlite::{Connection, TransactionBehavior};
 

@@ -88,7 +88,7 @@ const RELEASED: [(&str, &str); 26] = [
     ("0023_post_covid.sql", "711f8b0a1d8ffc318f07723f60554d5c4c675b9ae97434f1e228c4ebbfd1064c"),
     ("0024_former_names.sql", "da444ff7fc6fc761dedb29ee449a9ab08f52d6cff7bc348150756a9638309dd7"),
     ("0025_inquiries_asked.sql", "0c7567896d84d20fade67b00634e7997b9d7548fe2abf81af1b31434ba13992e"),
-    ("0026_answer_tally.sql", "40199c7ddc5dbdfbd84280d452ba9b1e8514ad0140b5299471b8055a9de60d9d"),
+    ("0026_answer_tally.sql", "38f7c9231f2a3f0f861902d7998ec656f337092d05ca19cb155f9432dd21a24d"),
 ];
 
 #[test]

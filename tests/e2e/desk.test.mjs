@@ -1486,6 +1486,17 @@ describe('history and conflicts', () => {
       await choose(driver, 'map-source_id', '番号');
       await (await find(driver, 'import-preview')).click();
       await find(driver, 'import-progress', 30000);
+      // The queue answers while the run holds the desk (from the desk's reader): its answer comes
+      // while the run is still going, not after it.
+      const during = await driver.executeAsyncScript(`
+        const done = arguments[arguments.length - 1];
+        const query = { scope: 'open', text: '', limit: 50, after: 0 };
+        window.__TAURI_INTERNALS__.invoke('queue', { query }).then(
+          (page) => done({ rows: page.rows.length, running: document.querySelector('[data-testid="import-progress"]') !== null }),
+          (error) => done({ error: String(error) }),
+        );`);
+      assert.ok(during.rows > 0, JSON.stringify(during));
+      assert.equal(during.running, true, 'answered while the import was still running');
       await (await find(driver, 'import-cancel')).click();
       await driver.wait(async () => (await findAll(driver, 'import-progress')).length === 0, 60000, 'the run stops');
       assert.equal((await findAll(driver, 'import-report')).length, 0, 'no report for a cancelled run');

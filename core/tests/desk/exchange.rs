@@ -1056,8 +1056,7 @@ mod history {
         let mut broken = many(1100).replace("B-", "D-").replace("2023-04-0", "2023-06-0");
         broken.push_str(&format!("D-X,{},桜総合病院,横浜市鶴見区,転院済,,,,80,女\n", "9".repeat(40_000)));
         let error = ErrorReport::from(
-            desk.import_history("broken.csv", broken.as_bytes(), &mapping(), false, &no_progress)
-                .expect_err("refused"),
+            desk.import_history("broken.csv", broken.as_bytes(), &mapping(), false, &no_progress).expect_err("refused"),
         );
         assert_eq!(error.code, ErrorCode::PackageRefused, "{}", error.message);
         assert_eq!(request_count(&desk), before + 1284, "nothing of the chunks before it stays");

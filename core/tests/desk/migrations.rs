@@ -101,6 +101,7 @@ fn the_answer_sums_are_filled_from_every_inquiry_by_migration_26() {
     conn.execute_batch(
         "DROP TRIGGER answer_tally_inquiry_added; DROP TRIGGER answer_tally_inquiry_changed;
          DROP TRIGGER answer_tally_bed_type_changed; DROP TABLE answer_tally; DROP INDEX inquiries_accepted_at;
+         DROP INDEX inquiries_declined;
          PRAGMA user_version = 25;",
     )
     .expect("back to 25");

@@ -59,3 +59,8 @@ END;
 -- A hospital's load counts the patients it accepted in the last week: found through this index
 -- instead of reading every acceptance.
 CREATE INDEX inquiries_accepted_at ON inquiries (coalesce(answered_at, asked_at)) WHERE outcome = 'accepted';
+
+-- A hospital's declines under its own rules (the directory's and matching's count) through its
+-- declines only, not through every inquiry it was ever asked (a receiving hospital of a desk moved
+-- in has years of acceptances).
+CREATE INDEX inquiries_declined ON inquiries (hospital_id, decline_reason) WHERE outcome = 'declined';
