@@ -24,7 +24,9 @@ COMMANDS = [
     ("`match` (one request, every hospital)", ["match", ref]),
     ("`report monthly`, ten years", ["report", "monthly", "--from", "2016-01", "--to", "2025-12"]),
     ("`report daily` (HTML)", ["report", "daily"]),
+    ("`requests list --all` (every request, streamed)", ["requests", "list", "--all"]),
 ]
+NO_TARGET = {"`requests list --all` (every request, streamed)"}
 
 
 def once(args):
@@ -49,4 +51,7 @@ for name, _ in COMMANDS:
         print(f"| {name} | {base:.0f} ms | — | (baseline) |")
         continue
     beyond = medians[name] - base
+    if name in NO_TARGET:
+        print(f"| {name} | {medians[name]:.0f} ms | {beyond:.0f} ms | (no target) |")
+        continue
     print(f"| {name} | {medians[name]:.0f} ms | {beyond:.0f} ms | ≤ 50 ms — {'met' if beyond <= 50 else 'NOT met'} |")

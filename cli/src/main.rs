@@ -338,7 +338,9 @@ impl From<tenin_core::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(&cli) {
+    let outcome = run(&cli);
+    output::flush();
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(&cli, failure),
     }
@@ -578,7 +580,7 @@ fn run(cli: &Cli) -> Result<(), Failure> {
                 _ => QueueScope::Open,
             };
             // Page by page: a desk with a million past requests is streamed, never held whole.
-            const PAGE: u32 = 1000;
+            const PAGE: u32 = 10_000;
             let mut query = QueueQuery { scope, text: text.clone(), limit: None, after: *after };
             let mut left = *limit;
             let mut first = true;

@@ -66,6 +66,7 @@ pub fn secret(env: &str, prompt: &str) -> Result<String, Failure> {
     if let Ok(value) = std::env::var(env) {
         return Ok(value);
     }
+    crate::output::flush();
     rpassword::prompt_password(prompt)
         .map_err(|e| Failure::Usage(format!("パスワードを読めません（{env} で渡せます）: {e}")))
 }

@@ -34,6 +34,7 @@
 //! | 24 | `0024_former_names.sql` | municipalities' names before a merger, from the region pack (Rust step) |
 //! | 25 | `0025_inquiries_asked.sql` | an index on when inquiries were asked, for reports over a period |
 //! | 26 | `0026_answer_tally.sql` | the answers each hospital gave, kept summed by triggers; indexes on recent acceptances and on declines, for matching's load |
+//! | 27 | `0027_closed_newest.sql` | the closed requests newest first, for the queue's pages of closed and all requests |
 
 use rusqlite::{Connection, TransactionBehavior};
 
@@ -90,6 +91,7 @@ pub const MIGRATIONS: &[Migration] = &[
     migration!("0024_former_names.sql", bundled_former_names),
     migration!("0025_inquiries_asked.sql"),
     migration!("0026_answer_tally.sql"),
+    migration!("0027_closed_newest.sql"),
 ];
 
 /// A desk on the bundled region pack learns its municipalities' former names now; a desk on

@@ -8,7 +8,6 @@ use chrono::Utc;
 use super::Desk;
 use tenin_domain::access::Permission;
 use tenin_domain::error::{Error, Result};
-use tenin_domain::hospital::HospitalFilter;
 use tenin_domain::matching::batch::{self, BatchBlocked, BatchSuggestion};
 use tenin_domain::matching::directory::LOAD_WINDOW_DAYS;
 use tenin_domain::matching::request::awaits_placement;
@@ -101,9 +100,8 @@ impl Desk {
         let stale_after_hours = self.stale_after_hours()?;
         let conn = self.store.read();
         let view = View { plan_id: plan.as_deref(), now, stale_after_hours };
-        let all = HospitalFilter { include_inactive: true, ..Default::default() };
         let input = DirectoryInput {
-            hospitals: hospitals::list(conn, view, &all)?,
+            hospitals: hospitals::every(conn, view)?,
             bed_types: reference::terms(conn, "bed_type")?,
             regions: match &plan {
                 Some(plan) => reference::regions_of_plan(conn, plan)?,
