@@ -795,10 +795,12 @@ pub fn list(conn: Db<'_>) -> crate::Result<Vec<RequestSummary>> {
 const CLOSED: &str = "('transferred', 'withdrawn', 'not_placed')";
 
 /// Text a queue search matches: the reference number, the patient's initials, the referring
-/// hospital's name or kana (`text` already folded by the caller; empty matches everything).
+/// hospital's name or kana, or the name of where the patient lives — what the window's own filter
+/// matches (`text` already folded by the caller; empty matches everything).
 const TEXT_CONDITION: &str =
     "(:text = '' OR instr(r.ref_no, :text) > 0 OR instr(upper(r.patient_initials), upper(:text)) > 0
-     OR instr(h.name, :text) > 0 OR instr(h.name_kana, :text) > 0)";
+     OR instr(h.name, :text) > 0 OR instr(h.name_kana, :text) > 0
+     OR instr((SELECT m.name FROM municipalities m WHERE m.code = r.residence_municipality_code), :text) > 0)";
 
 const OPEN: &str = "('new', 'checking', 'coordinating', 'placed', 'arranging_transport')";
 

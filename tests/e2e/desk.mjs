@@ -165,7 +165,7 @@ export const ADMIN_PASSWORD = 'e2e-admin-pass';
 /** Runs the `tenin` CLI on a data directory, signed in as the administrator. */
 export function tenin(dataDir, ...args) {
   const env = { ...process.env, TENIN_USER: ADMIN, TENIN_PASSWORD: ADMIN_PASSWORD, TENIN_NEW_PASSWORD: ADMIN_PASSWORD };
-  return execFileSync(CLI(), ['--data-dir', dataDir, ...args], { encoding: 'utf8', env });
+  return execFileSync(CLI(), ['--data-dir', dataDir, ...args], { encoding: 'utf8', env, maxBuffer: 256 << 20 });
 }
 
 /** A new desk on `dataDir` with its first administrator (made through the CLI). */

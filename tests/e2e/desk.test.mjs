@@ -1744,6 +1744,45 @@ describe('moving in', () => {
   });
 });
 
+describe('a desk with years of past cases', () => {
+  test('under すべて the queue loads a page at a time, and the search finds a case not loaded yet', async () => {
+    const dataDir = tempDir('past-cases');
+    newDesk(dataDir);
+    tenin(dataDir, 'demo');
+    const rows = ['番号,受付日時,結果,結果日時,依頼元,患者の住まい,受入先,搬送'];
+    for (let i = 0; i < 2100; i++) {
+      const day = new Date(Date.UTC(2019, 0, 1) + i * 86400000).toISOString().slice(0, 10);
+      rows.push(`P-${i},${day} 09:00,転院済,${day} 15:00,1410110009,141003,白鷺病院,民間救急`);
+    }
+    const file = path.join(tempDir('past-cases-files'), 'past.csv');
+    writeFileSync(file, rows.join('\n') + '\n');
+    tenin(dataDir, 'import', file, '--map', 'residence=患者の住まい', '--map', 'source_id=番号');
+    const every = JSON.parse(tenin(dataDir, '--json', 'requests', 'list', '--all'));
+    assert.equal(every.length, 2130, 'the demo and the past cases');
+    const oldest = every[every.length - 1].ref_no;
+    assert.match(oldest, /^190101-/, 'the oldest past case is last');
+    const driver = await launchSignedIn(dataDir);
+    try {
+      await find(driver, 'queue-row');
+      await (await find(driver, 'filter-all')).click();
+      const loaded = async (pattern) =>
+        driver.wait(async () => pattern.test(await (await find(driver, 'queue-loaded')).getText()), 15000, `loaded ${pattern}`);
+      await loaded(/2130 件中 2000 件/);
+      await screenshot(driver, 'queue-all-paged');
+      // The oldest case is not among the 2,000 loaded: the search asks the core.
+      await typeInto(driver, 'queue-search', oldest);
+      await driver.wait(async () => (await textsOf(driver, 'queue-row')).some((text) => text.includes(oldest)), 15000, 'found');
+      await typeInto(driver, 'queue-search', '');
+      await loaded(/2130 件中 2000 件/);
+      await (await find(driver, 'queue-more')).click();
+      await loaded(/2130 件中 2130 件/);
+      assert.equal((await findAll(driver, 'queue-more')).length, 0, 'nothing more to load');
+    } finally {
+      await quit(driver);
+    }
+  });
+});
+
 describe('accessibility', () => {
   test('axe-core finds no critical or serious violation on any main screen', async () => {
     const dataDir = path.join(tempDir('axe'), 'desk');

@@ -286,6 +286,17 @@ fn the_queue_pages_in_the_store() {
         ..Default::default()
     });
     assert!(by_hospital.expect("search").rows.iter().any(|r| r.id == one.id));
+    // Where the patient lives is searched too, as the window's own filter does.
+    let place = one.residence_name.clone().expect("the demo's requests have a residence");
+    let by_place = desk.queue(&QueueQuery { scope: QueueScope::All, text: place.clone(), ..Default::default() });
+    let by_place = by_place.expect("search").rows;
+    assert!(by_place.iter().any(|r| r.id == one.id), "{place}");
+    assert!(
+        by_place
+            .iter()
+            .all(|r| r.residence_name.as_deref() == Some(place.as_str()) || r.referring_hospital_name.contains(&place)),
+        "only what names {place}"
+    );
 }
 
 /// Dates as a Japanese desk writes them: without a year, the onset is read toward the past and the
