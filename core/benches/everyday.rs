@@ -92,15 +92,7 @@ fn grow(dir: &Path) {
 /// Median milliseconds of `RUNS` runs of `f` (after one run not counted).
 fn median_ms(mut f: impl FnMut()) -> f64 {
     f();
-    let mut times: Vec<f64> = (0..RUNS)
-        .map(|_| {
-            let started = Instant::now();
-            f();
-            started.elapsed().as_secs_f64() * 1000.0
-        })
-        .collect();
-    times.sort_by(f64::total_cmp);
-    times[RUNS / 2]
+    median_ms_after(|| {}, f)
 }
 
 /// Median milliseconds of `RUNS` runs of `f`, each after `before` (not timed).

@@ -89,6 +89,12 @@ test('every main screen holds at 960×600, 1280×800 and 1920×1080, in Japanese
       await waitForCount(driver, 'queue-row', (n) => n > 0);
       await check(`${size} queue`);
       await screenshot(driver, `layout-${size.replace(' ', '-')}-queue`);
+      // Every request, with how many are loaded in the header.
+      await (await find(driver, 'filter-all')).click();
+      await find(driver, 'queue-loaded');
+      await check(`${size} queue, all`);
+      await screenshot(driver, `layout-${size.replace(' ', '-')}-queue-all`);
+      await (await find(driver, 'filter-open')).click();
       for (const row of await findAll(driver, 'queue-row')) {
         if ((await row.findElements(By.css('[data-status="coordinating"]'))).length > 0) {
           await (await row.findElement(By.css('a'))).click();

@@ -867,7 +867,7 @@ mod templates {
     }
 }
 
-mod history {
+pub(crate) mod history {
     use super::*;
     use tenin_core::exchange::history::HistoryMapping;
 
@@ -880,7 +880,8 @@ mod history {
         H-6,2024-05-35 08:00,桜総合病院,横浜市鶴見区,転院済,2024-05-06 12:00,白鷺病院,民間救急,70,男\r\n\
         H-7,2024-05-07 08:00,桜総合病院,横浜市鶴見区,転院済,2024-05-07 12:00,白鷺病院,,70,男\r\n";
 
-    fn mapping() -> HistoryMapping {
+    /// The columns of `FILE` (and of files written like it elsewhere in the tests).
+    pub(crate) fn mapping() -> HistoryMapping {
         let mut mapping = HistoryMapping::default();
         for (field, column) in [
             ("source_id", "旧番号"),

@@ -5,12 +5,12 @@
 use std::sync::mpsc;
 use std::time::Duration;
 
-use tenin_core::exchange::history::HistoryMapping;
 use tenin_core::request_view::{QueueQuery, QueueScope};
 
 use super::*;
 
-/// A history file of `rows` transferred cases (more than one chunk of the import's 512).
+/// A history file of `rows` transferred cases (more than one chunk of the import's 512), in the
+/// columns of the exchange tests' history file.
 fn history_csv(rows: usize) -> String {
     let mut csv = String::from("旧番号,依頼日時,依頼元,患者住所,結果,決定日時,受入先,搬送,年齢,性別\r\n");
     for n in 0..rows {
@@ -20,25 +20,6 @@ fn history_csv(rows: usize) -> String {
         ));
     }
     csv
-}
-
-fn mapping() -> HistoryMapping {
-    let mut mapping = HistoryMapping::default();
-    for field in [
-        ("source_id", "旧番号"),
-        ("registered_at", "依頼日時"),
-        ("referring_hospital", "依頼元"),
-        ("residence", "患者住所"),
-        ("outcome", "結果"),
-        ("outcome_at", "決定日時"),
-        ("receiving_hospital", "受入先"),
-        ("transport_mode", "搬送"),
-        ("patient_age", "年齢"),
-        ("patient_sex", "性別"),
-    ] {
-        mapping.columns.insert(field.0.into(), field.1.into());
-    }
-    mapping
 }
 
 fn every_request() -> QueueQuery {
@@ -65,7 +46,9 @@ fn a_reader_answers_while_an_import_holds_the_desk_and_sees_what_was_committed()
             }
             true
         };
-        let report = desk.import_history("past.csv", csv.as_bytes(), &mapping(), false, &progress).expect("import");
+        let report = desk
+            .import_history("past.csv", csv.as_bytes(), &crate::exchange::history::mapping(), false, &progress)
+            .expect("import");
         (desk, report)
     });
     at_mid.recv_timeout(Duration::from_secs(120)).expect("the import is half-way");
