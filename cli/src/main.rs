@@ -200,6 +200,10 @@ enum Command {
         /// In text output, also list the excluded hospitals with their reasons (JSON always has them).
         #[arg(long)]
         excluded: bool,
+        /// In text output, every candidate (without it, the best 20, as the app shows the first few;
+        /// JSON always has them all).
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -885,7 +889,9 @@ fn run(cli: &Cli) -> Result<(), Failure> {
             say!("{}	電話 {}	FAX {}", contact.name, contact.phone, contact.fax);
             Ok(())
         }
-        Command::Match { request, batch, excluded } => matching::run(cli, request.as_deref(), *batch, *excluded),
+        Command::Match { request, batch, excluded, all } => {
+            matching::run(cli, request.as_deref(), *batch, matching::Listed { excluded: *excluded, all: *all })
+        }
     }
 }
 

@@ -1,12 +1,24 @@
 //! `tenin match …`: the matching engine from the command line, so its answers can be checked and
 //! scripted outside the app.
 
-use tenin_core::matching::{BatchOutcome, BatchSuggestion, MatchReport};
+use tenin_core::matching::{BatchOutcome, BatchSuggestion, MatchReport, Shown};
 
 use crate::{Cli, Failure, open, print_json};
 
+/// Candidates the text output lists without `--all`.
+const FIRST_CANDIDATES: u32 = 20;
+
+/// What the text output of one request lists beyond the best candidates.
+#[derive(Debug, Clone, Copy)]
+pub struct Listed {
+    /// The excluded hospitals with their reasons.
+    pub excluded: bool,
+    /// Every candidate.
+    pub all: bool,
+}
+
 /// `tenin match REQUEST` or `tenin match --batch`.
-pub fn run(cli: &Cli, request: Option<&str>, batch: bool, excluded: bool) -> Result<(), Failure> {
+pub fn run(cli: &Cli, request: Option<&str>, batch: bool, listed: Listed) -> Result<(), Failure> {
     let desk = open(cli, None)?;
     match (request, batch) {
         (None, true) => {
@@ -14,8 +26,16 @@ pub fn run(cli: &Cli, request: Option<&str>, batch: bool, excluded: bool) -> Res
             if cli.json { print_json(&suggestion) } else { print_batch(&suggestion) }
         }
         (Some(request), false) => {
-            let report = desk.match_request(&desk.resolve_request(request)?)?;
-            if cli.json { print_json(&report) } else { print_report(&report, excluded) }
+            let id = desk.resolve_request(request)?;
+            if cli.json {
+                return print_json(&desk.match_request(&id)?);
+            }
+            // Only what is printed is explained (10,000 hospitals explained whole are megabytes).
+            let shown = Shown {
+                candidates: if listed.all { u32::MAX } else { FIRST_CANDIDATES },
+                excluded: if listed.excluded { u32::MAX } else { 0 },
+            };
+            print_report(&desk.match_request_shown(&id, shown)?, listed.excluded)
         }
         _ => Err(Failure::Usage("依頼ID（または受付番号）か --batch のどちらか一方を指定してください".into())),
     }
@@ -33,8 +53,8 @@ fn print_report(report: &MatchReport, excluded: bool) -> Result<(), Failure> {
         "{}  病床種別: {}  候補 {} 件・除外 {} 件",
         report.ref_no,
         report.bed_type_name.as_deref().unwrap_or("—"),
-        report.candidates.len(),
-        report.excluded.len()
+        report.candidates_total,
+        report.excluded_total
     );
     for c in &report.candidates {
         let beds = match c.beds.available {
@@ -51,14 +71,18 @@ fn print_report(report: &MatchReport, excluded: bool) -> Result<(), Failure> {
             say!("       ※ {}", notes.join(" / "));
         }
     }
+    let more = report.candidates_total.saturating_sub(report.candidates.len() as u32);
+    if more > 0 {
+        say!("（ほか {} 件の候補は --all で表示）", more);
+    }
     if excluded {
         say!("除外:");
         for x in &report.excluded {
             let reasons: Vec<String> = x.reasons.iter().map(|r| r.japanese()).collect();
             say!("  {} ({}): {}", x.name, x.code, reasons.join("、"));
         }
-    } else if !report.excluded.is_empty() {
-        say!("（除外された {} 件の理由は --excluded で表示）", report.excluded.len());
+    } else if report.excluded_total > 0 {
+        say!("（除外された {} 件の理由は --excluded で表示）", report.excluded_total);
     }
     Ok(())
 }

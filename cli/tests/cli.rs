@@ -274,6 +274,23 @@ fn match_one_request_by_reference_number_and_the_batch() {
     let text = String::from_utf8(text.get_output().stdout.clone()).expect("utf-8");
     assert!(text.contains(&format!("候補 {} 件", candidates.len())), "{text}");
     assert!(text.contains("受入医療機関ではない"), "exclusions in Japanese: {text}");
+    // Without --all the text lists the best 20 (as the app shows the first few), and says how many more.
+    let ranked = |args: &[&str]| {
+        let out = tenin(dir.path()).args(args).assert().success();
+        let text = String::from_utf8(out.get_output().stdout.clone()).expect("utf-8");
+        let lines = text
+            .lines()
+            .filter(|l| l.trim_start().split_once(". ").is_some_and(|(n, _)| n.parse::<u32>().is_ok()))
+            .count();
+        (lines, text)
+    };
+    let (first, text) = ranked(&["match", ref_no]);
+    assert!(candidates.len() > 20, "the demo has more than 20 candidates: {}", candidates.len());
+    assert_eq!(first, 20, "{text}");
+    assert!(text.contains(&format!("ほか {} 件の候補は --all で表示", candidates.len() - 20)), "{text}");
+    assert!(text.contains(&format!("候補 {} 件", candidates.len())), "the header counts them all: {text}");
+    let (every, _) = ranked(&["match", ref_no, "--all"]);
+    assert_eq!(every, candidates.len());
 
     let blocked = reports.iter().find(|r| r["blockers"].as_array().is_some_and(|b| !b.is_empty())).expect("one");
     let ref_no = blocked["ref_no"].as_str().expect("ref no");
