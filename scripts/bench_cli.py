@@ -21,7 +21,7 @@ COMMANDS = [
     ("sign-in only (`users list`)", ["users", "list"]),
     ("`requests list` (open)", ["requests", "list"]),
     ("`requests show` (one request)", ["requests", "show", ref]),
-    ("`match` (one request, every hospital)", ["match", ref]),
+    ("`match` (one request: the best 20 of every hospital)", ["match", ref]),
     ("`report monthly`, ten years", ["report", "monthly", "--from", "2016-01", "--to", "2025-12"]),
     ("`report daily` (HTML)", ["report", "daily"]),
     ("`requests list --all` (every request, streamed)", ["requests", "list", "--all"]),

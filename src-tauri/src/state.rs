@@ -19,8 +19,10 @@ pub struct DeskState {
     /// The last answer to "who may go on", for the idle-lock ping while a long command holds the desk.
     last_access: Mutex<Option<Access>>,
     /// While a long command (an import) holds the desk: the same desk on a read connection of its
-    /// own, so the queue, a request's page and the search answer meanwhile (see `read`).
-    reader: Mutex<Option<Box<Desk>>>,
+    /// own, so the queue, a request's page and the search answer meanwhile (see `read`), with the
+    /// number of the long command that opened it (one ending never takes the next one's reader).
+    reader: Mutex<Option<(u64, Box<Desk>)>>,
+    long_commands: std::sync::atomic::AtomicU64,
 }
 
 enum Slot {
@@ -79,6 +81,7 @@ impl DeskState {
             cancel: Default::default(),
             last_access: Mutex::new(None),
             reader: Mutex::new(None),
+            long_commands: Default::default(),
         }
     }
 
@@ -158,7 +161,7 @@ impl DeskState {
         }
         {
             let reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(desk) = reader.as_deref() {
+            if let Some((_, desk)) = reader.as_ref() {
                 return Self::logged(f(desk).map_err(ErrorReport::from));
             }
         }
@@ -169,12 +172,17 @@ impl DeskState {
     /// `read`. The reader is opened first, in a turn of its own (an encrypted desk's key is derived
     /// once per long command), so a read that comes while it opens waits only for that.
     pub fn with_long<T>(&self, f: impl FnOnce(&mut Desk) -> tenin_core::Result<T>) -> Result<T, ErrorReport> {
+        let number = self.long_commands.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let readers = || self.reader.lock().unwrap_or_else(|p| p.into_inner());
         match self.with(|desk| desk.reader()) {
-            Ok(reader) => *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = Some(Box::new(reader)),
+            Ok(reader) => *readers() = Some((number, Box::new(reader))),
             Err(report) => log::warn!("no reader beside the long command: {:?}", report.code),
         }
         let outcome = self.with(f);
-        self.reader.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let mut reader = readers();
+        if reader.as_ref().is_some_and(|(opened_by, _)| *opened_by == number) {
+            *reader = None;
+        }
         outcome
     }
 
