@@ -30,7 +30,7 @@ fn matchable(desk: &mut Desk) -> String {
     id
 }
 
-fn decline(desk: &mut Desk, request_id: &str, hospital_id: &str, reason: &str) {
+pub(crate) fn decline(desk: &mut Desk, request_id: &str, hospital_id: &str, reason: &str) {
     desk.log_inquiry(&NewInquiryInput {
         request_id: request_id.into(),
         hospital_id: hospital_id.into(),

@@ -71,7 +71,6 @@ fn an_older_database_is_backed_up_then_migrated_with_its_data() {
 
 #[test]
 fn the_answer_sums_are_filled_from_every_inquiry_by_migration_26() {
-    use tenin_core::inquiry::{InquiryChannel, InquiryOutcome, NewInquiryInput};
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(DATABASE_FILE);
     {
@@ -83,17 +82,7 @@ fn the_answer_sums_are_filled_from_every_inquiry_by_migration_26() {
         desk.transition(&id, tenin_core::request_status::RequestStatus::Coordinating, None, "").expect("moved");
         let receivers = desk.hospitals(&Default::default()).expect("hospitals");
         for hospital in receivers.iter().filter(|h| h.is_receiving).take(3) {
-            desk.log_inquiry(&NewInquiryInput {
-                request_id: id.clone(),
-                hospital_id: hospital.id.clone(),
-                contact: String::new(),
-                channel: InquiryChannel::Phone,
-                outcome: InquiryOutcome::Declined,
-                decline_reason: Some("full".into()),
-                note: String::new(),
-                call_back_at: String::new(),
-            })
-            .expect("logged");
+            crate::matching::decline(&mut desk, &id, &hospital.id, "full");
         }
     }
     // The same desk as release 25 left it: no sums, no triggers (nor what came after).
