@@ -13,15 +13,17 @@ fn main() {
     context.config_mut().app.windows.clear();
     tauri::Builder::default()
         .setup(move |app| {
-            tauri::WebviewWindowBuilder::new(app, "baseline", tauri::WebviewUrl::App("baseline.html".into()))
-                .title("baseline")
-                .inner_size(1280.0, 800.0)
-                .on_page_load(move |_, payload| {
-                    if report && payload.event() == PageLoadEvent::Finished {
-                        println!("tenin-desk-baseline ready_ms={}", started.elapsed().as_millis());
-                    }
-                })
-                .build()?;
+            let window =
+                tauri::WebviewWindowBuilder::new(app, "baseline", tauri::WebviewUrl::App("baseline.html".into()))
+                    .title("baseline")
+                    .inner_size(1280.0, 800.0)
+                    .on_page_load(move |_, payload| {
+                        if report && payload.event() == PageLoadEvent::Finished {
+                            println!("tenin-desk-baseline ready_ms={}", started.elapsed().as_millis());
+                        }
+                    })
+                    .build()?;
+            tenin_desk::painting::without_compositing(&window)?;
             Ok(())
         })
         .run(context)

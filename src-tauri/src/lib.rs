@@ -12,6 +12,7 @@ pub mod exchange_commands;
 pub mod hospital_commands;
 pub mod launch;
 pub mod notices;
+pub mod painting;
 pub mod referral_commands;
 pub mod state;
 
@@ -36,6 +37,9 @@ pub fn run(options: launch::LaunchOptions) {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            if let Some(window) = app.get_webview_window("main") {
+                painting::without_compositing(&window)?;
+            }
             let shown_dir = data_dir.as_deref().map(|d| d.display().to_string()).unwrap_or_default();
             log::info!(
                 "Tenin Desk {} ({}) starts on data folder {shown_dir}",

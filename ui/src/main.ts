@@ -1,3 +1,5 @@
+// First: the desk's start is asked for before the rest of the script is evaluated.
+import './lib/first-startup';
 import { mount } from 'svelte';
 
 import './app.css';

@@ -1,6 +1,7 @@
-// UI strings through i18next, Japanese by default, with a reactive language switch.
-import i18next from 'i18next';
-
+// UI strings, Japanese by default, with a reactive language switch. A message is looked up by its
+// dotted key (`queue.title`) in the current language, then in Japanese, and its `{{name}}` places
+// are filled from the values given — all the messages need (no plurals, nesting or formats), so the
+// first script the window loads carries no i18n library.
 import { ja } from './locales/ja';
 
 type Widen<T> = { -readonly [K in keyof T]: T[K] extends string ? string : Widen<T[K]> };
@@ -26,22 +27,35 @@ function initialLanguage(): Language {
 // was the saved choice (`loadLanguage` in main.ts), else on the switch in Settings.
 let current = $state<Language>('ja');
 
-void i18next.init({
-  lng: 'ja',
-  fallbackLng: 'ja',
-  initAsync: false,
-  resources: { ja: { translation: ja } },
-  interpolation: { escapeValue: false }, // Svelte escapes all text it renders.
-  returnNull: false,
-});
+type Catalog = { readonly [key: string]: string | Catalog };
+const catalogs: Partial<Record<Language, Catalog>> = { ja };
 
 let englishLoaded: Promise<void> | null = null;
 
 function loadEnglish(): Promise<void> {
   englishLoaded ??= Promise.all([import('./locales/en'), import('./locales/core-en')]).then(([{ en }, { coreEn }]) => {
-    i18next.addResourceBundle('en', 'translation', { ...en, core: coreEn });
+    catalogs.en = { ...en, core: coreEn };
   });
   return englishLoaded;
+}
+
+/** The message at a dotted key, if the catalog has text there. */
+function lookup(catalog: Catalog | undefined, key: string): string | undefined {
+  let node: string | Catalog | undefined = catalog;
+  for (const part of key.split('.')) {
+    if (node === undefined || typeof node === 'string') return undefined;
+    node = node[part];
+  }
+  return typeof node === 'string' ? node : undefined;
+}
+
+/** `{{name}}` replaced by its value; a place with no value given is left as it is. Svelte escapes
+ *  all text it renders, so nothing is escaped here. */
+function fill(message: string, values: Record<string, string | number> | undefined): string {
+  if (values === undefined) return message;
+  return message.replace(/\{\{\s*(\w+)\s*\}\}/g, (place, name: string) =>
+    Object.hasOwn(values, name) ? String(values[name]) : place,
+  );
 }
 
 /** The saved language, its messages loaded: what the window awaits before its first screen. */
@@ -51,12 +65,13 @@ export async function loadLanguage(): Promise<void> {
 
 /** Translates `key`; re-renders wherever it is used when the language changes. */
 export function t(key: MessageKey, values?: Record<string, string | number>): string {
-  return i18next.t(key, { ...values, lng: current });
+  return tDynamic(key, values);
 }
 
 /** For keys built from data (e.g. `status.${s}`), which the type system cannot see. */
 export function tDynamic(key: string, values?: Record<string, string | number>): string {
-  return i18next.t(key, { ...values, lng: current });
+  const message = lookup(catalogs[current], key) ?? lookup(catalogs.ja, key) ?? key;
+  return fill(message, values);
 }
 
 export function language(): Language {

@@ -1,0 +1,13 @@
+// The desk's start (its database opened or why not, and who is signed in) is asked for as the first
+// thing the window's script does (main.ts imports this module first), so the answer travels while
+// the rest of the script is evaluated and the first screen mounts.
+import { commands } from './bindings';
+
+let asked: ReturnType<typeof commands.startup> | null = commands.startup();
+
+/** The answer asked for at load, once; a fresh question after that. */
+export function firstStartup(): ReturnType<typeof commands.startup> {
+  const answer = asked ?? commands.startup();
+  asked = null;
+  return answer;
+}
