@@ -9,6 +9,7 @@ use tenin_core::{ErrorCode, ErrorReport};
 
 use crate::desktop;
 use crate::notices::{Notice, NoticeBoard, NoticeFacts, NoticeKind};
+use crate::painting::{Painting, painting};
 use crate::state::DeskState;
 
 /// The notices to show. Call-backs coming due are looked up here (the window asks every few
@@ -67,6 +68,8 @@ pub struct SupportFacts {
     pub commit: String,
     pub build_date: String,
     pub log_dir: String,
+    /// How the window paints (`painting.rs`); none if its webview did not answer.
+    pub painting: Option<Painting>,
 }
 
 #[tauri::command(async)]
@@ -76,6 +79,7 @@ pub fn support_facts(app: AppHandle) -> SupportFacts {
         commit: env!("TENIN_COMMIT").to_owned(),
         build_date: env!("TENIN_BUILD_DATE").to_owned(),
         log_dir: desktop::log_dir(&app),
+        painting: app.get_webview_window("main").and_then(|window| painting(&window)),
     }
 }
 

@@ -89,9 +89,30 @@ export async function screenshot(driver, name) {
   await driver.sleep(800);
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${String(++shots).padStart(2, '0')}-${name}.png`);
-  writeFileSync(file, await driver.takeScreenshot(), 'base64');
+  await driver.executeScript(PAINT_WHILE_SHOOTING);
+  try {
+    writeFileSync(file, await driver.takeScreenshot(), 'base64');
+  } finally {
+    await driver.executeScript(STOP_PAINTING);
+  }
   return file;
 }
+
+// WebKitGTK's WebDriver screenshot waits for the page's next paint, and the window paints without
+// compositing (src-tauri/src/painting.rs), so only when something on it changes: a page with no
+// blinking caret would never be shot. While the shot is taken, one pixel in the bottom-right corner
+// changes between two shades of the page's background every 40 ms.
+const PAINT_WHILE_SHOOTING = `
+  const mark = document.createElement('div');
+  mark.id = 'e2e-paint-mark';
+  mark.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;background:#f4f6f8';
+  document.body.append(mark);
+  mark.dataset.timer = String(setInterval(() => {
+    mark.style.background = mark.style.background === 'rgb(244, 246, 248)' ? '#f4f6f9' : '#f4f6f8';
+  }, 40));`;
+const STOP_PAINTING = `
+  const mark = document.getElementById('e2e-paint-mark');
+  if (mark) { clearInterval(Number(mark.dataset.timer)); mark.remove(); }`;
 
 export async function find(driver, testId, timeout = 15000) {
   return driver.wait(until.elementLocated(By.css(`[data-testid="${testId}"]`)), timeout, `waiting for ${testId}`);

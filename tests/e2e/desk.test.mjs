@@ -174,6 +174,8 @@ describe('a nurse on a new desk', () => {
       await (await find(driver, 'nav-settings')).click();
       const dir = await (await find(driver, 'about-data-dir')).getText();
       assert.equal(dir, dataDir, 'About shows the data directory in use');
+      // How the window paints, read back from the webview's settings (src-tauri/src/painting.rs).
+      assert.equal(await (await find(driver, 'about-painting')).getText(), 'ソフトウェア（GPU 合成なし）');
       await (await find(driver, 'language-en')).click();
       await driver.wait(async () => (await (await find(driver, 'nav-queue')).getText()).startsWith('Requests'), 5000);
       await screenshot(driver, 'settings-english');

@@ -48,6 +48,8 @@ test('the packaged app starts, makes a desk and signs in, and names its version 
     const commit = await (await find(driver, 'about-commit')).getText();
     assert.match(commit, /^[0-9a-f]{7,}$|^不明$/, 'the commit the package was built from');
     assert.ok((await (await find(driver, 'about-log-dir')).getText()).length > 0, 'the log folder is named');
+    // Read back from the webview's own settings: the packaged window paints without compositing.
+    assert.equal(await (await find(driver, 'about-painting')).getText(), 'ソフトウェア（GPU 合成なし）');
     await driver.executeScript('arguments[0].scrollIntoView();', await find(driver, 'about'));
     await screenshot(driver, 'packaged-about');
   } finally {

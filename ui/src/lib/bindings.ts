@@ -1725,6 +1725,15 @@ export type PackageKind =
  */
 "inquiry";
 
+/**  How the webview paints the page, as its settings say. */
+export type Painting = 
+/**  WebKitGTK without accelerated compositing (the desk's choice on Linux). */
+"software" | 
+/**  WebKitGTK compositing on demand or always. */
+"composited" | 
+/**  The system's webview (WebView2, WKWebView) decides. */
+"platform";
+
 export type PatientSex = "male" | "female" | "other" | "unknown";
 
 /**  What an action needs. Ordered from least to most trusted, but held by role, not by rank. */
@@ -2293,6 +2302,8 @@ export type SupportFacts = {
 	commit: string,
 	build_date: string,
 	log_dir: string,
+	/**  How the window paints (`painting.rs`); none if its webview did not answer. */
+	painting: Painting | null,
 };
 
 /**  What a returned survey did. */

@@ -1164,6 +1164,12 @@ export const en: Messages = {
     commit: 'Commit',
     buildDate: 'Build date',
     logDir: 'Log folder',
+    painting: 'Screen painting',
+    paintingAs: {
+      software: 'Software (no GPU compositing)',
+      composited: 'GPU compositing',
+      platform: 'The system webview’s default',
+    },
     openLogDir: 'Open the log folder',
     databaseSize: 'Database size',
     lastBackup: 'Last backup',

@@ -1149,6 +1149,12 @@ export const ja = {
     commit: 'コミット',
     buildDate: 'ビルド日',
     logDir: 'ログフォルダ',
+    painting: '画面の描画',
+    paintingAs: {
+      software: 'ソフトウェア（GPU 合成なし）',
+      composited: 'GPU 合成あり',
+      platform: 'OS の画面部品の既定',
+    },
     openLogDir: 'ログフォルダを開く',
     databaseSize: 'データベースの大きさ',
     lastBackup: '最後のバックアップ',
