@@ -5,6 +5,9 @@
 //!
 //! Run: `cargo bench -p tenin-core --bench import` (three rounds of one import and its baseline,
 //! the median ratio counts; a few minutes). `TENIN_BENCH_ROUNDS` and `TENIN_BENCH_CASES` change them.
+//! `TENIN_BENCH_WITHOUT_TRIGGERS=1` takes the answer sums' triggers (migration 26) out of both the
+//! desk and the fresh schema first: the comparison against a raw insert that pays no trigger (the
+//! desk's answer sums are then wrong, so only for this measurement).
 
 mod common;
 
@@ -62,6 +65,19 @@ fn max_rowids(conn: &Connection) -> Vec<(String, i64)> {
         .collect()
 }
 
+/// The answer sums' triggers, for `TENIN_BENCH_WITHOUT_TRIGGERS`.
+const ANSWER_SUM_TRIGGERS: [&str; 3] =
+    ["answer_tally_inquiry_added", "answer_tally_inquiry_changed", "answer_tally_bed_type_changed"];
+
+/// Takes the answer sums' triggers out of `conn`'s schema when the run asks for it.
+fn without_triggers_if_asked(conn: &Connection) {
+    if std::env::var_os("TENIN_BENCH_WITHOUT_TRIGGERS").is_some() {
+        for trigger in ANSWER_SUM_TRIGGERS {
+            conn.execute_batch(&format!("DROP TRIGGER {trigger}")).expect("drop trigger");
+        }
+    }
+}
+
 /// One round: a fresh demo desk imports the cases (timed), then every row it wrote is inserted
 /// raw into a fresh schema (timed). Returns both times and the rows, table by table.
 fn round() -> (f64, f64, Vec<(String, usize)>) {
@@ -83,6 +99,7 @@ fn round() -> (f64, f64, Vec<(String, usize)>) {
     for field in tenin_core::exchange::history::FIELDS.iter() {
         mapping.columns.insert(field.id.to_owned(), field.label.to_owned());
     }
+    without_triggers_if_asked(&Connection::open(&db).expect("open"));
     let before = max_rowids(&Connection::open(&db).expect("open"));
 
     let started = Instant::now();
@@ -102,6 +119,7 @@ fn round() -> (f64, f64, Vec<(String, usize)>) {
     let mut conn = Connection::open(fresh.path().join(tenin_store::DATABASE_FILE)).expect("open");
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = OFF;")
         .expect("pragmas");
+    without_triggers_if_asked(&conn);
     let started = Instant::now();
     let tx = conn.transaction().expect("tx");
     for (table, columns, rows) in &added {
