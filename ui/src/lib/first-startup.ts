@@ -3,10 +3,12 @@
 // the rest of the script is evaluated and the first screen mounts.
 import { commands } from './bindings';
 
-let asked: ReturnType<typeof commands.startup> | null = commands.startup();
+type StartupAnswer = ReturnType<typeof commands.startup>;
+
+let asked: StartupAnswer | null = commands.startup();
 
 /** The answer asked for at load, once; a fresh question after that. */
-export function firstStartup(): ReturnType<typeof commands.startup> {
+export function firstStartup(): StartupAnswer {
   const answer = asked ?? commands.startup();
   asked = null;
   return answer;
