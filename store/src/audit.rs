@@ -56,7 +56,7 @@ pub struct Change<'a, B: Serialize, A: Serialize> {
 }
 
 pub fn record<B: Serialize, A: Serialize>(conn: Db<'_>, change: Change<'_, B, A>) -> crate::Result<()> {
-    Chain::continued(conn)?.record(conn, change)
+    Chain::continued(conn)?.record(change)
 }
 
 /// An entry written later than the moment it records (a sign-in while another program held the
@@ -94,31 +94,35 @@ pub fn record_pending(conn: Db<'_>, pending: &Pending) -> crate::Result<()> {
         before: None,
         after: Some(&pending.after),
     };
-    Chain::continued(conn)?.record_at(conn, change, pending.at.clone())
+    Chain::continued(conn)?.record_at(change, pending.at.clone())
 }
 
 /// The end of the chain, read once for many entries written in a row (a bulk import): each
 /// entry appended moves it on. Only valid while nothing else writes to the log in between
 /// (inside one transaction).
-pub struct Chain {
+pub struct Chain<'c> {
     last_hash: Option<String>,
+    /// Held for every entry of the run (not looked up in the statement cache per entry).
+    insert: rusqlite::CachedStatement<'c>,
 }
 
-impl Chain {
-    pub fn continued(conn: Db<'_>) -> crate::Result<Chain> {
-        Ok(Chain { last_hash: last_hash(conn)? })
+impl<'c> Chain<'c> {
+    pub fn continued(conn: Db<'c>) -> crate::Result<Chain<'c>> {
+        Ok(Chain {
+            last_hash: last_hash(conn)?,
+            insert: conn.prepare_cached(
+                "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash,
+                                        hash, form, before_digest, after_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 2, ?10, ?11)",
+            )?,
+        })
     }
 
-    pub fn record<B: Serialize, A: Serialize>(&mut self, conn: Db<'_>, change: Change<'_, B, A>) -> crate::Result<()> {
-        self.record_at(conn, change, now_rfc3339())
+    pub fn record<B: Serialize, A: Serialize>(&mut self, change: Change<'_, B, A>) -> crate::Result<()> {
+        self.record_at(change, now_rfc3339())
     }
 
-    fn record_at<B: Serialize, A: Serialize>(
-        &mut self,
-        conn: Db<'_>,
-        change: Change<'_, B, A>,
-        at: String,
-    ) -> crate::Result<()> {
+    fn record_at<B: Serialize, A: Serialize>(&mut self, change: Change<'_, B, A>, at: String) -> crate::Result<()> {
         let before = change.before.map(serde_json::to_string).transpose()?;
         let after = change.after.map(serde_json::to_string).transpose()?;
         let entry = Content {
@@ -131,41 +135,38 @@ impl Chain {
             after_json: after.as_deref().map(digest),
         };
         let hash = entry.hash(self.last_hash.as_deref());
-        crate::execute_cached(
-            conn,
-            "INSERT INTO audit_log (at, user_id, action, entity, entity_id, before_json, after_json, prev_hash, hash,
-                                    form, before_digest, after_digest)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 2, ?10, ?11)",
-            params![
-                entry.at,
-                entry.user_id,
-                entry.action,
-                entry.entity,
-                entry.entity_id,
-                before,
-                after,
-                self.last_hash,
-                hash,
-                entry.before_json,
-                entry.after_json
-            ],
-        )?;
+        self.insert.execute(params![
+            entry.at,
+            entry.user_id,
+            entry.action,
+            entry.entity,
+            entry.entity_id,
+            before,
+            after,
+            self.last_hash,
+            hash,
+            entry.before_json,
+            entry.after_json
+        ])?;
         self.last_hash = Some(hash);
         Ok(())
     }
 
     pub fn created<A: Serialize>(
         &mut self,
-        conn: Db<'_>,
         user_id: &str,
         entity: &str,
         entity_id: &str,
         after: &A,
     ) -> crate::Result<()> {
-        self.record(
-            conn,
-            Change::<(), A> { user_id, action: Action::Create, entity, entity_id, before: None, after: Some(after) },
-        )
+        self.record(Change::<(), A> {
+            user_id,
+            action: Action::Create,
+            entity,
+            entity_id,
+            before: None,
+            after: Some(after),
+        })
     }
 }
 
@@ -451,7 +452,7 @@ pub fn created<A: Serialize>(
     entity_id: &str,
     after: &A,
 ) -> crate::Result<()> {
-    Chain::continued(conn)?.created(conn, user_id, entity, entity_id, after)
+    Chain::continued(conn)?.created(user_id, entity, entity_id, after)
 }
 
 /// A row of the audit log as read back.

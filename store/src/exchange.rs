@@ -261,14 +261,33 @@ pub struct SourceKey<'a> {
 }
 
 pub fn set_source(conn: Db<'_>, key: &SourceKey, source: &Source, exchange_id: &str) -> crate::Result<()> {
-    crate::execute_cached(conn,
+    set_sources(conn, exchange_id, [(key, source)])
+}
+
+/// [`set_source`] for many records of one exchange, through one statement.
+pub fn set_sources<'k, 'r: 'k>(
+    conn: Db<'_>,
+    exchange_id: &str,
+    sources: impl IntoIterator<Item = (&'k SourceKey<'r>, &'k Source)>,
+) -> crate::Result<()> {
+    let mut statement = conn.prepare_cached(
         "INSERT INTO exchange_sources (sender, kind, record_id, entity_id, record_sha256, desk_fingerprint, exchange_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (sender, kind, record_id) DO UPDATE SET entity_id = excluded.entity_id,
              record_sha256 = excluded.record_sha256, desk_fingerprint = excluded.desk_fingerprint,
              exchange_id = excluded.exchange_id",
-        params![key.sender, key.kind, key.record_id, source.entity_id, source.record_sha256, source.desk_fingerprint, exchange_id],
     )?;
+    for (key, source) in sources {
+        statement.execute(params![
+            key.sender,
+            key.kind,
+            key.record_id,
+            source.entity_id,
+            source.record_sha256,
+            source.desk_fingerprint,
+            exchange_id
+        ])?;
+    }
     Ok(())
 }
 

@@ -113,6 +113,8 @@ pub fn insert(
         )
     });
     let mut counts: BTreeMap<Key, u32> = BTreeMap::new();
+    // Each table's statement is held for the whole chunk, not looked up in the cache per row.
+    let mut insert_request = conn.prepare_cached(&INSERT_REQUEST)?;
     for ((checked, case), (registered, closed)) in cases.iter().zip(&written).zip(&times) {
         // Placed at `closed` (the history below says so): counted under that month from the start,
         // the key `placement_counts::reconcile` would find.
@@ -142,30 +144,30 @@ pub fn insert(
             &residence,
         ];
         let values: Vec<&dyn ToSql> = identity.into_iter().chain(intake.values()).collect();
-        crate::execute_cached(conn, &INSERT_REQUEST, &values[..])?;
+        insert_request.execute(&values[..])?;
         if let Some(key) = counted {
             *counts.entry(key).or_default() += 1;
         }
     }
+    let mut insert_history = requests::history_statement(conn)?;
     for ((checked, case), (registered, closed)) in cases.iter().zip(&written).zip(&times) {
-        requests::insert_history(conn, &case.id, None, New, registered, user_id, "履歴取込")?;
+        requests::write_history(&mut insert_history, &case.id, None, New, registered, user_id, "履歴取込")?;
         let mut from = New;
         for (n, to) in checked.path.iter().enumerate() {
             let at = if n == 0 && *to == Coordinating { registered } else { closed };
             let note = if *to == checked.case.outcome { checked.case.note.as_str() } else { "" };
-            requests::insert_history(conn, &case.id, Some(from), *to, at, user_id, note)?;
+            requests::write_history(&mut insert_history, &case.id, Some(from), *to, at, user_id, note)?;
             from = *to;
         }
     }
+    let mut insert_acceptance = conn.prepare_cached(
+        "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome, note,
+                                answered_at, updated_at)
+         VALUES (?1, ?2, ?3, '', 'package', ?4, ?5, 'accepted', '履歴取込', ?4, ?4)",
+    )?;
     for ((checked, case), (_, closed)) in cases.iter().zip(&written).zip(&times) {
         if let (Some(hospital_id), Placed | Transferred) = (&checked.case.receiving_hospital_id, checked.case.outcome) {
-            crate::execute_cached(
-                conn,
-                "INSERT INTO inquiries (id, request_id, hospital_id, contact, channel, asked_at, asked_by, outcome,
-                                        note, answered_at, updated_at)
-                 VALUES (?1, ?2, ?3, '', 'package', ?4, ?5, 'accepted', '履歴取込', ?4, ?4)",
-                params![new_id(), case.id, hospital_id, closed, user_id],
-            )?;
+            insert_acceptance.execute(params![new_id(), case.id, hospital_id, closed, user_id])?;
         }
     }
     let mut chain = audit::Chain::continued(conn)?;
@@ -180,7 +182,7 @@ pub fn insert(
             imported_from,
             request: &checked.case.request,
         };
-        chain.created(conn, user_id, "transfer_request", &case.id, &audited)?;
+        chain.created(user_id, "transfer_request", &case.id, &audited)?;
     }
     for (key, n) in &counts {
         placement_counts::add(conn, key, *n)?;

@@ -481,12 +481,37 @@ pub(super) fn insert_history(
     user_id: &str,
     note: &str,
 ) -> rusqlite::Result<()> {
-    crate::execute_cached(
-        conn,
+    write_history(&mut *history_statement(conn)?, request_id, from, to, at, user_id, note)
+}
+
+/// The statement that adds a status-history row, for [`write_history`] (held across many rows by
+/// a bulk write).
+pub(super) fn history_statement(conn: Db<'_>) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
+    conn.prepare_cached(
         "INSERT INTO request_status_history (id, request_id, from_status, to_status, at, user_id, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![new_id(), request_id, from.map(RequestStatus::as_str), to.as_str(), at, user_id, note],
-    )?;
+    )
+}
+
+/// Adds a status-history row through `statement` (from [`history_statement`]).
+pub(super) fn write_history(
+    statement: &mut rusqlite::Statement<'_>,
+    request_id: &str,
+    from: Option<RequestStatus>,
+    to: RequestStatus,
+    at: &str,
+    user_id: &str,
+    note: &str,
+) -> rusqlite::Result<()> {
+    statement.execute(params![
+        new_id(),
+        request_id,
+        from.map(RequestStatus::as_str),
+        to.as_str(),
+        at,
+        user_id,
+        note
+    ])?;
     Ok(())
 }
 

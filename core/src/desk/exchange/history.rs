@@ -234,14 +234,16 @@ impl Context<'_> {
         let (places, (cases, sources)): (Vec<usize>, (Vec<_>, Vec<_>)) =
             ready.into_iter().map(|row| (row.index, (row.case, row.source))).unzip();
         let written = past_cases::insert(self.tx, self.user_id, self.exchange_id, &cases, self.offset, numbers)?;
+        let mut kept_sources = Vec::with_capacity(written.len());
         for ((index, case), source) in places.into_iter().zip(written).zip(sources) {
             if let Some((record_id, sha)) = source {
                 let key = SourceKey { sender: "history", kind: "history", record_id };
-                let source = Source { entity_id: case.id, record_sha256: sha, desk_fingerprint: String::new() };
-                exchange_store::set_source(self.tx, &key, &source, self.exchange_id)?;
+                kept_sources
+                    .push((key, Source { entity_id: case.id, record_sha256: sha, desk_fingerprint: String::new() }));
             }
             results[index].ref_no = case.ref_no;
         }
+        exchange_store::set_sources(self.tx, self.exchange_id, kept_sources.iter().map(|(key, source)| (key, source)))?;
         for (index, first) in repeated {
             results[index].ref_no = results[first].ref_no.clone();
         }
