@@ -179,7 +179,7 @@ pub fn insert_numbered(
         ),
         &intake.with(&identity)[..],
     )?;
-    insert_history(conn, &id, None, RequestStatus::New, &at, user_id, "")?;
+    write_history(&mut *history_statement(conn)?, &id, None, RequestStatus::New, &at, user_id, "")?;
     let created = Created { ref_no: &ref_no, status: RequestStatus::New, registered_at: &at, request };
     audit::created(conn, user_id, "transfer_request", &id, &created)?;
     if let Some(given_by) = &request.consent_given_by {
@@ -472,18 +472,6 @@ fn one_problem(field: &str, problem: Problem) -> Error {
     Error::Validation(vec![FieldProblem::new(field, problem)])
 }
 
-pub(super) fn insert_history(
-    conn: Db<'_>,
-    request_id: &str,
-    from: Option<RequestStatus>,
-    to: RequestStatus,
-    at: &str,
-    user_id: &str,
-    note: &str,
-) -> rusqlite::Result<()> {
-    write_history(&mut *history_statement(conn)?, request_id, from, to, at, user_id, note)
-}
-
 /// The statement that adds a status-history row, for [`write_history`] (held across many rows by
 /// a bulk write).
 pub(super) fn history_statement(conn: Db<'_>) -> rusqlite::Result<rusqlite::CachedStatement<'_>> {
@@ -598,7 +586,7 @@ fn record_move(conn: Db<'_>, user_id: &str, m: &Move<'_>, action: audit::Action)
         "UPDATE transfer_requests SET status = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 AND version = ?4",
         params![m.to.as_str(), at, m.request_id, m.version],
     )?;
-    insert_history(conn, m.request_id, Some(m.from), m.to, &at, user_id, m.note)?;
+    write_history(&mut *history_statement(conn)?, m.request_id, Some(m.from), m.to, &at, user_id, m.note)?;
     audit::record(
         conn,
         audit::Change {
@@ -778,7 +766,8 @@ pub fn mark_transport_only(conn: Db<'_>, user_id: &str, t: &TransportOnly<'_>) -
     } else {
         format!("搬送のみ（病院間で受入合意: {name}）{}", t.note.trim())
     };
-    insert_history(conn, t.request_id, Some(from), RequestStatus::ArrangingTransport, &at, user_id, &note)?;
+    let to = RequestStatus::ArrangingTransport;
+    write_history(&mut *history_statement(conn)?, t.request_id, Some(from), to, &at, user_id, &note)?;
     #[derive(Serialize)]
     struct Marked<'a> {
         status: RequestStatus,
