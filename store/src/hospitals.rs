@@ -109,7 +109,8 @@ fn places(conn: Db<'_>, plan_id: Option<&str>, code: Option<&str>) -> rusqlite::
 
 pub use crate::directory_view::View;
 
-/// Fills in contacts and current capacity of `list` (one query each, not one per hospital).
+/// Fills in the places, contacts and current capacity of `list` (one query each, not one per
+/// hospital).
 fn complete(conn: Db<'_>, view: View, one: Option<&str>, list: &mut [HospitalSummary]) -> crate::Result<()> {
     let mut contacts = contacts::of_hospitals(conn, one)?;
     let mut capacity = capacity::current(conn, view, one)?;
