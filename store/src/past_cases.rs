@@ -40,6 +40,13 @@ pub struct CheckedPastCase {
     referrer_municipality: String,
 }
 
+impl CheckedPastCase {
+    /// The outcome the case will be written in, and when it was reached.
+    pub fn outcome(&self) -> (RequestStatus, DateTime<Utc>) {
+        (self.case.outcome, self.case.outcome_at)
+    }
+}
+
 /// A case as written.
 pub struct Written {
     pub id: String,

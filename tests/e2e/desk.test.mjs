@@ -1456,7 +1456,8 @@ describe('history and conflicts', () => {
       small,
       header +
         '1,2023-04-01 09:00,転院済,2023-04-01 12:00,1410110009,141003,白鷺病院,民間救急\n' +
-        '2,2023-04-02 09:00,調整不成立,2023-04-03 12:00,1410110009,141003,,\n',
+        '2,2023-04-02 09:00,調整不成立,2023-04-03 12:00,1410110009,141003,,\n' +
+        '3,2023-04-05 09:00,受入決定,2023-04-05 15:00,1410110009,141003,白鷺病院,\n',
     );
     const rows = [];
     for (let i = 0; i < 40000; i++) rows.push(`L-${i},2022-06-01 09:00,調整不成立,2022-06-02 09:00,1410110009,141003,,`);
@@ -1520,15 +1521,21 @@ describe('history and conflicts', () => {
       await choose(driver, 'map-residence', '患者の住まい');
       await choose(driver, 'map-source_id', '番号');
       await (await find(driver, 'import-preview')).click();
-      await driver.wait(async () => /2/.test(await (await find(driver, 'count-new')).getText()), 20000);
+      await driver.wait(async () => /3/.test(await (await find(driver, 'count-new')).getText()), 20000);
       assert.equal(count(), before + 1, 'the preview keeps nothing');
+      // A case the old system left at 受入決定 years ago would stay open in the queue: pointed out.
+      const preview = await find(driver, 'import-report');
+      assert.match(await preview.getText(), /受入決定のまま14日以上たつ行が 1 件/);
+      await driver.executeScript('arguments[0].scrollIntoView({ block: "center" })', preview);
+      await screenshot(driver, 'history-preview');
+      await driver.executeScript('window.scrollTo(0, 0)');
       await screenshot(driver, 'history-mapping');
       await (await find(driver, 'import-apply')).click();
       await driver.wait(
         async () => (await (await find(driver, 'import-report')).getAttribute('data-dry-run')) === 'false',
         20000,
       );
-      assert.equal(count(), before + 3);
+      assert.equal(count(), before + 4);
       await typeInto(driver, 'mapping-name', '旧システム');
       await (await find(driver, 'mapping-save')).click();
       const saved = await find(driver, 'mapping-saved');
@@ -1543,10 +1550,10 @@ describe('history and conflicts', () => {
       await screenshot(driver, 'conflicts');
       await (await findAll(driver, 'conflict-take'))[0].click();
       await waitForCount(driver, 'conflict', (n) => n === 1);
-      assert.equal(count(), before + 4, 'taken: registered as its own request');
+      assert.equal(count(), before + 5, 'taken: registered as its own request');
       await (await find(driver, 'conflict-keep')).click();
       await waitForCount(driver, 'conflict', (n) => n === 0);
-      assert.equal(count(), before + 4, 'kept: nothing added');
+      assert.equal(count(), before + 5, 'kept: nothing added');
       assert.deepEqual(JSON.parse(tenin(dataDir, '--json', 'package', 'conflicts')), []);
 
       // A 70 MB "package" dropped on the panel: refused from its size before the window reads it,

@@ -242,3 +242,48 @@ fn a_closed_hospital_is_added_as_historical_and_an_old_town_read_as_its_ward() {
     let active = desk.hospitals(&HospitalFilter::default()).expect("the directory's default list: active only");
     assert!(active.iter().all(|h| h.id != mountain.id && h.id != clinic.id));
 }
+
+/// Cases the old system left at 受入決定 long ago would stay open in the queue for ever: the preview
+/// and the import's report say how many, and how to read them as 転院済 instead; a recent placement
+/// is not pointed out.
+#[test]
+fn placements_left_open_long_ago_are_pointed_out_before_the_import() {
+    let (_dir, mut desk) = crate::demo_desk();
+    let csv = kintone_csv(&desk, 120, 0);
+    let mut mapping: HistoryMapping = desk.history_suggestion(csv.as_bytes()).expect("suggestion");
+    for q in desk.history_values(csv.as_bytes(), &mapping).expect("values") {
+        mapping.set_reading(&q.field, &q.value, q.suggestion.as_deref().expect("suggested"));
+    }
+    let placed_rows = csv.lines().filter(|line| line.contains(",マッチング成立,")).count();
+    assert_eq!(placed_rows, 30, "a quarter of the file's rows were left at マッチング成立 (受入決定) in 2025");
+    let warning = |report: &tenin_core::desk::ImportReport| {
+        report.warnings.iter().find(|w| w.contains("受入決定のまま")).cloned()
+    };
+    let preview = desk.import_history("kintone.csv", csv.as_bytes(), &mapping, true, &no_progress).expect("preview");
+    let said = warning(&preview).expect("the preview points them out");
+    assert!(said.contains(&format!("{placed_rows} 件")), "{said}");
+    assert!(said.contains("転院済"), "says how to read them instead: {said}");
+    let report = desk.import_history("kintone.csv", csv.as_bytes(), &mapping, false, &no_progress).expect("import");
+    assert_eq!(report.counts.new, 120);
+    assert_eq!(warning(&report), Some(said), "the import's report keeps the same warning");
+    let logged = desk.exchange_report(&report.exchange_id).expect("logged report");
+    assert!(warning(&logged).is_some(), "and so does the log");
+
+    // Placed yesterday: nothing to point out.
+    let referrer = desk.hospitals(&HospitalFilter::default()).expect("hospitals").into_iter().find(|h| h.is_referring);
+    let receiver = desk
+        .hospitals(&HospitalFilter::default())
+        .expect("hospitals")
+        .into_iter()
+        .find(|h| h.is_receiving && !h.is_referring);
+    let yesterday = (chrono::Local::now() - chrono::Duration::days(1)).format("%Y-%m-%d");
+    let recent = format!(
+        "元の管理番号,受付日時,結果,結果日時,依頼元医療機関,住所地,受入医療機関\nNEW-1,{yesterday} 09:00,受入決定,{yesterday} 15:00,{},横浜市鶴見区,{}\n",
+        referrer.expect("a referring hospital").code,
+        receiver.expect("a receiving hospital").code,
+    );
+    let mapping = desk.history_suggestion(recent.as_bytes()).expect("suggestion");
+    let preview = desk.import_history("recent.csv", recent.as_bytes(), &mapping, true, &no_progress).expect("preview");
+    assert_eq!(preview.counts.new, 1, "{:?}", preview.records.first().map(|r| &r.reasons));
+    assert_eq!(warning(&preview), None, "a placement of yesterday is not pointed out");
+}

@@ -117,6 +117,13 @@ fn date_time(text: &str, offset: FixedOffset) -> Option<DateTime<Utc>> {
     date.and_time(time).and_local_timezone(offset).single().map(|t| t.with_timezone(&Utc))
 }
 
+/// What a whole history file came to, beyond each row's result.
+#[derive(Default)]
+pub struct HistoryApplied {
+    /// New cases left at 受入決定 for longer than [`PLACED_LONG_AGO_DAYS`].
+    pub placed_long_ago: u32,
+}
+
 /// What a history row comes to once checked, before anything is written.
 enum PastPlan {
     /// Refused, with why: nothing of it is written.
@@ -140,6 +147,19 @@ struct ReadyRow<'r> {
 /// History rows checked, then written together (see `store::past_cases::insert`).
 const CHUNK: usize = 512;
 
+/// A past case left at 受入決定 longer than this (its placement reached this many days before the
+/// import) is pointed out: it will stay open in the queue, though in the old system it was most
+/// likely transferred long since.
+pub const PLACED_LONG_AGO_DAYS: i64 = 14;
+
+/// The preview's and the report's warning about `rows` past cases left at 受入決定 long ago.
+pub(super) fn placed_long_ago_warning(rows: u32) -> String {
+    format!(
+        "受入決定のまま{PLACED_LONG_AGO_DAYS}日以上たつ行が {rows} 件あります。取り込むと未完了の依頼（受入決定）として一覧に残ります。\
+         転院まで済んでいる記録なら、値の読み替えで結果を「転院済」にしてください（転院済には搬送手段の列が要ります）"
+    )
+}
+
 /// The value step lists at most this many distinct values of one field (a hospital column of a
 /// prefecture's history has a few hundred; thousands are a column mapped wrongly).
 pub const MAX_VALUES_PER_FIELD: u32 = 2_000;
@@ -155,8 +175,9 @@ impl Context<'_> {
         lookups: &Lookups,
         progress: &dyn Fn(u32) -> bool,
         each: &mut dyn FnMut(&InboundRecord, RecordResult) -> Result<()>,
-    ) -> Result<()> {
+    ) -> Result<HistoryApplied> {
         let mut numbers = past_cases::DayNumbers::default();
+        let mut applied = HistoryApplied::default();
         let mut chunk: Vec<InboundRecord> = Vec::with_capacity(CHUNK);
         let mut placement: Option<history::Placement> = None;
         let mut done = 0u32;
@@ -164,7 +185,7 @@ impl Context<'_> {
             if !progress(done) {
                 return Err(Error::Cancelled);
             }
-            let results = self.apply_chunk(chunk, lookups, numbers)?;
+            let results = self.apply_chunk(chunk, lookups, numbers, &mut applied)?;
             for (record, result) in chunk.iter().zip(results) {
                 each(record, result)?;
             }
@@ -190,7 +211,7 @@ impl Context<'_> {
         if !chunk.is_empty() {
             flush(&mut chunk, &mut numbers)?;
         }
-        Ok(())
+        Ok(applied)
     }
 
     /// One chunk of history rows: checked alone, the new cases written together (see
@@ -200,7 +221,9 @@ impl Context<'_> {
         chunk: &[InboundRecord],
         lookups: &Lookups,
         numbers: &mut past_cases::DayNumbers,
+        applied: &mut HistoryApplied,
     ) -> Result<Vec<RecordResult>> {
+        let long_ago = self.now - chrono::Duration::days(PLACED_LONG_AGO_DAYS);
         let mut results: Vec<RecordResult> = Vec::with_capacity(chunk.len());
         let mut ready: Vec<ReadyRow> = Vec::new();
         // A number seen earlier in this chunk (not written yet): the index of its first row.
@@ -221,6 +244,11 @@ impl Context<'_> {
                 }
                 PastPlan::New(checked) => {
                     result.outcome = Outcome::New;
+                    if let (RequestStatus::Placed, at) = checked.outcome()
+                        && at < long_ago
+                    {
+                        applied.placed_long_ago += 1;
+                    }
                     let source_id = record.record_id.as_str();
                     let source = (!source_id.is_empty()).then(|| (source_id, sha256_hex(record.raw.as_bytes())));
                     if source.is_some() {

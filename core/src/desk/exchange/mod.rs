@@ -597,9 +597,15 @@ impl Desk {
             let mut tally = Tally { report, field_name: inbound.field_name, at: to_rfc3339(now) };
             match &inbound.records {
                 Records::History { bytes, lookups, .. } => {
-                    context.apply_history(bytes, lookups, &|done| progress(done, total), &mut |record, result| {
-                        tally.add(tx, &exchange_id, record, result)
-                    })?;
+                    let applied = context.apply_history(
+                        bytes,
+                        lookups,
+                        &|done| progress(done, total),
+                        &mut |record, result| tally.add(tx, &exchange_id, record, result),
+                    )?;
+                    if applied.placed_long_ago > 0 {
+                        tally.report.warnings.push(history::placed_long_ago_warning(applied.placed_long_ago));
+                    }
                 }
                 Records::Package { kind, data, .. } => {
                     for (done, raw) in split_records(data)?.into_iter().enumerate() {
